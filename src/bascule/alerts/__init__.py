@@ -1,0 +1,1 @@
+"""Early warning: cascade forecasts, bursts, lone critics, delivery."""

@@ -1,0 +1,84 @@
+"""The `bascule` command line: thin commands that parse, call the library, print.
+
+Each area registers its commands from its own module; heavy libraries are imported inside
+the commands, so `bascule --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+from rich.markup import escape
+
+from bascule.cli import (
+    alerts,
+    diffusion,
+    importing,
+    listening,
+    messages,
+    network,
+    opinion,
+    project,
+    scale,
+    text,
+    web,
+)
+from bascule.cli.common import err_console
+from bascule.errors import BasculeError
+
+app = typer.Typer(
+    name="bascule",
+    help="Bascule: the social-web war room for politics. Listen, understand the undecided, "
+    "find who drives word of mouth, warn early, plan the tipping point, make messages stick.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+for _module in (
+    project,
+    importing,
+    text,
+    opinion,
+    network,
+    diffusion,
+    listening,
+    alerts,
+    web,
+    messages,
+    scale,
+):
+    _module.register(app)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: user errors are printed in one line, with no traceback."""
+    command = typer.main.get_command(app)
+    try:
+        rv = command.main(args=argv, prog_name="bascule", standalone_mode=False)
+    except BasculeError as exc:
+        err_console.print(
+            f"[bold red]Error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
+        )
+        return exc.exit_code
+    except click.exceptions.Abort:
+        err_console.print("Aborted.")
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except KeyboardInterrupt:
+        err_console.print("Interrupted.")
+        return 130
+    except BrokenPipeError:
+        return 0
+    return rv if isinstance(rv, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

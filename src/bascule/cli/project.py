@@ -1,0 +1,66 @@
+"""Project commands: init, status, report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bascule.cli.common import JsonOpt, ProjectOpt, console, open_project, print_json
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("status")(status)
+    app.command("report")(report)
+
+
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder to create the project in.")],
+    force: Annotated[bool, typer.Option(help="Overwrite an existing bascule.toml.")] = False,
+) -> None:
+    """Create a project: a commented example config (Quebec election), a database, a secret."""
+    from bascule.project import SECRET_PATH, init_project
+
+    project = init_project(directory, force=force)
+    console.print(f"Created project in [bold]{project.root}[/]")
+    console.print(f"  config:   {project.config_path}  (edit targets, sources, privacy)")
+    console.print(f"  database: {project.store.path}")
+    console.print(f"  secret:   {project.root / SECRET_PATH}  (keep it safe: it makes pseudonyms)")
+    project.close()
+
+
+def status(project: ProjectOpt = Path("."), json: JsonOpt = False) -> None:
+    """Counts: posts, authors, interactions, rejects, per platform, date range."""
+    with open_project(project) as p:
+        s = p.status()
+    if json:
+        print_json(s)
+        return
+    from rich.table import Table
+
+    t = Table(title=f"Bascule project {p.root.name}")
+    t.add_column("what")
+    t.add_column("count", justify="right")
+    for k in ("posts", "authors", "interactions", "rejects", "analysed_posts"):
+        t.add_row(k, f"{s[k]:,}")
+    for plat, d in s["platforms"].items():
+        t.add_row(f"  {plat}", f"{d['posts']:,}")
+    console.print(t)
+    console.print(f"date range: {s['date_range'][0]} → {s['date_range'][1]}")
+
+
+def report(
+    project: ProjectOpt = Path("."),
+    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path(
+        "report.html"
+    ),
+    lang: Annotated[str | None, typer.Option(help="fr or en (default: the project's).")] = None,
+) -> None:
+    """Write a self-contained HTML report with plots: one section per capability."""
+    from bascule.report import build_report
+
+    with open_project(project) as p:
+        path = build_report(p, out, lang=lang)
+    console.print(f"Report written to [bold]{path}[/]")

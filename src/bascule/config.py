@@ -1,0 +1,250 @@
+"""The project's configuration, `bascule.toml`: targets, sources, privacy, alerts, web.
+
+Errors name the file, the line and the key, so a campaign's staff can fix them without a
+traceback.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bascule.errors import ConfigError
+
+CONFIG_NAME = "bascule.toml"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def slug(text: str) -> str:
+    """Lower-case ASCII slug, used for target ids and source names."""
+    norm = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", norm.lower()).strip("-")
+
+
+class ProjectSection(_Model):
+    name: str = "Bascule project"
+    language: Literal["fr", "en"] = "fr"
+    timezone: str = "America/Toronto"
+
+
+class Privacy(_Model):
+    pseudonymize: bool = True
+    keep_handles: bool = False
+    min_group_size: int = Field(10, ge=1)
+    retention_days: int | None = Field(None, ge=1)
+    public_reach_threshold: int = Field(10_000, ge=0)
+    opted_in: list[str] = []
+
+
+class Target(_Model):
+    id: str
+    kind: Literal["party", "leader", "candidate", "issue", "other"] = "party"
+    name: str
+    name_en: str | None = None
+    party: str | None = None
+    aliases: list[str] = []
+    hashtags: list[str] = []
+    accounts: list[str] = []
+    favor_hashtags: list[str] = []
+    against_hashtags: list[str] = []
+
+    @field_validator("id")
+    @classmethod
+    def _id_is_slug(cls, v: str) -> str:
+        if not v or slug(v) != v:
+            raise ValueError(
+                f"target id must be lower-case letters, digits and '-', e.g. {slug(v)!r}"
+            )
+        return v
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+    def handles(self) -> list[str]:
+        """Official account handles, normalised (no leading @, lower case)."""
+        return [normalize_handle(a) for a in self.accounts]
+
+
+class Source(_Model):
+    kind: Literal["mastodon", "bluesky", "rss", "replay"]
+    name: str | None = None
+    instance: str | None = None
+    hashtags: list[str] = []
+    timelines: list[Literal["public", "local"]] = []
+    queries: list[str] = []
+    jetstream: str | None = None
+    collections: list[str] = ["app.bsky.feed.post"]
+    feeds: list[str] = []
+    path: str | None = None
+    format: str = "auto"
+    speed: float = Field(60.0, gt=0)
+    token_env: str | None = None
+    handle_env: str | None = None
+    password_env: str | None = None
+    since: str | None = None
+    poll_seconds: float = Field(60.0, gt=0)
+    publish: bool = False
+
+    def key(self, index: int) -> str:
+        return self.name or f"{self.kind}-{index + 1}"
+
+
+class Ambassador(_Model):
+    handle: str
+    platform: str = "mastodon"
+    email: str | None = None
+    webhook: str | None = None
+    consent: str
+    targets: list[str] = []
+
+
+class Alerts(_Model):
+    watch: list[str] = []
+    forecast_threshold: int = Field(100, ge=1)
+    burst_min_count: int = Field(5, ge=1)
+    webhooks: list[str] = []
+    webhook_env: str | None = None
+    email_to: list[str] = []
+    email_from: str = "bascule@localhost"
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user_env: str | None = None
+    smtp_password_env: str | None = None
+    smtp_starttls: bool = False
+
+
+class Web(_Model):
+    language: Literal["fr", "en"] | None = None
+    secure_cookies: bool = False
+    session_hours: int = Field(12, ge=1)
+
+
+class Config(_Model):
+    project: ProjectSection = ProjectSection()
+    privacy: Privacy = Privacy()
+    targets: list[Target] = []
+    sources: list[Source] = []
+    ambassadors: list[Ambassador] = []
+    alerts: Alerts = Alerts()
+    web: Web = Web()
+
+    @field_validator("targets")
+    @classmethod
+    def _unique_targets(cls, v: list[Target]) -> list[Target]:
+        seen: set[str] = set()
+        for t in v:
+            if t.id in seen:
+                raise ValueError(f"target id {t.id!r} is used twice")
+            seen.add(t.id)
+        return v
+
+    def target(self, target_id: str) -> Target:
+        """The target with this id (or name); a clear error otherwise."""
+        for t in self.targets:
+            if target_id in (t.id, t.name) or slug(target_id) == t.id:
+                return t
+        known = ", ".join(t.id for t in self.targets) or "none configured"
+        raise ConfigError(f"unknown target {target_id!r} (known: {known})")
+
+    def kept_handles(self) -> set[str]:
+        """Handles that stay in clear: official accounts and opted-in people."""
+        kept = {normalize_handle(h) for h in self.privacy.opted_in}
+        for t in self.targets:
+            kept.update(t.handles())
+        for a in self.ambassadors:
+            kept.add(normalize_handle(a.handle))
+        return kept
+
+    def official_handles(self) -> dict[str, str]:
+        """Map official handle -> target id."""
+        return {h: t.id for t in self.targets for h in t.handles()}
+
+
+def normalize_handle(handle: str) -> str:
+    """`@Name@instance.social` and `name` compare equal on the local part, case-folded."""
+    h = handle.strip().lstrip("@").lower()
+    return h
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a `bascule.toml`; raise ConfigError with file:line on any problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError("file not found", path=str(path)) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not valid UTF-8 ({exc.reason})", path=str(path)) from exc
+    return parse_config(text, path=str(path))
+
+
+def parse_config(text: str, *, path: str = CONFIG_NAME) -> Config:
+    """Validate TOML text as a Bascule config."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise ConfigError(
+            f"invalid TOML: {exc}", path=path, line=int(m.group(1)) if m else None
+        ) from exc
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        err = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")[0]
+        loc = tuple(err["loc"])
+        key = ".".join(str(p) for p in loc)
+        raise ConfigError(_humane(err), path=path, line=locate(text, loc), key=key) from None
+
+
+def _humane(err: dict[str, Any]) -> str:
+    if err["type"] == "extra_forbidden":
+        return "unknown key (check its spelling)"
+    if err["type"] == "missing":
+        return "required key is missing"
+    msg = err["msg"].removeprefix("Value error, ")
+    got = err.get("input")
+    if isinstance(got, str | int | float | bool) and err["type"] != "value_error":
+        msg += f" (got {got!r})"
+    return msg
+
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-]+)\s*\]\]?")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
+
+
+def locate(text: str, loc: tuple[Any, ...]) -> int | None:
+    """Best line number in TOML `text` for a validation location like ('targets', 2, 'id')."""
+    lines = text.splitlines()
+    parts = [p for p in loc if isinstance(p, str)]
+    indexes = [p for p in loc if isinstance(p, int)]
+    want_table = parts[0] if parts else None
+    want_index = indexes[0] if indexes and len(loc) > 1 and isinstance(loc[1], int) else None
+    key = parts[-1] if len(parts) > 1 else None
+    current, count, header_line = "", -1, None
+    for no, line in enumerate(lines, 1):
+        h = _HEADER.match(line)
+        if h:
+            current = h.group(2)
+            if current == want_table:
+                count += 1
+                if want_index is None or count == want_index:
+                    header_line = no
+            continue
+        k = _KEY.match(line)
+        if not k:
+            continue
+        in_wanted = current == want_table and (want_index is None or count == want_index)
+        if in_wanted and key and k.group(1) == key:
+            return no
+        if current == "" and want_table and k.group(1) == want_table:
+            return no
+    return header_line

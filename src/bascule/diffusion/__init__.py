@@ -1,0 +1,1 @@
+"""Diffusion: cascade simulation, seed selection, tipping points."""

@@ -1,0 +1,1 @@
+"""Message lab: Made to Stick scoring, predicted reach, publishing, measured effect."""

@@ -1,0 +1,1 @@
+"""Opinion: the continuous poll and the undecided."""

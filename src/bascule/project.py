@@ -1,0 +1,120 @@
+"""A Bascule project: a folder with `bascule.toml`, `bascule.duckdb` and a secret key."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+import pyarrow as pa
+
+from bascule.config import CONFIG_NAME, Config, load_config
+from bascule.errors import BasculeError, ProjectNotFound
+from bascule.privacy import Pseudonymizer, make_secret, read_secret
+from bascule.store import Store
+
+DB_NAME = "bascule.duckdb"
+SECRET_PATH = Path(".bascule") / "secret.key"
+TEMPLATE = Path(__file__).parent / "resources" / "bascule.example.toml"
+
+
+class Project:
+    """Configuration, store and pseudonymiser of one project folder.
+
+    The Python API mirrors the CLI: `bascule.open_project("demo").posts()` returns Arrow.
+    """
+
+    def __init__(self, root: str | Path, *, read_only: bool = False) -> None:
+        self.root = Path(root).resolve()
+        self.config_path = self.root / CONFIG_NAME
+        if not self.config_path.exists():
+            raise ProjectNotFound(
+                f"no Bascule project in {self.root} (no {CONFIG_NAME}). "
+                f"Create one with `bascule init {root}` or pass --project DIR."
+            )
+        self.config: Config = load_config(self.config_path)
+        self.read_only = read_only
+
+    @cached_property
+    def store(self) -> Store:
+        return Store(self.root / DB_NAME, read_only=self.read_only)
+
+    @cached_property
+    def pseudonymizer(self) -> Pseudonymizer:
+        secret_file = self.root / SECRET_PATH
+        try:
+            secret = read_secret(secret_file)
+        except FileNotFoundError:
+            raise BasculeError(
+                f"the project's secret key {secret_file} is missing: pseudonyms cannot be "
+                "computed. Restore it from your backup (or set BASCULE_SECRET)."
+            ) from None
+        p = self.config.privacy
+        return Pseudonymizer(secret, kept=self.config.kept_handles(), keep_all=p.keep_handles)
+
+    def reload(self) -> None:
+        """Re-read `bascule.toml` (after an edit from the web UI, say)."""
+        self.config = load_config(self.config_path)
+        self.__dict__.pop("pseudonymizer", None)
+
+    # -- data as Arrow tables (the notebook API) ----------------------------------------
+    def posts(
+        self, *, since: str | None = None, until: str | None = None, target: str | None = None
+    ) -> pa.Table:
+        from bascule.store import queries
+
+        target_id = self.config.target(target).id if target else None
+        return queries.posts(self.store, since=since, until=until, target=target_id)
+
+    def authors(self) -> pa.Table:
+        from bascule.store import queries
+
+        return queries.table(self.store, "authors")
+
+    def interactions(self, *, since: str | None = None, until: str | None = None) -> pa.Table:
+        from bascule.store import queries
+
+        return queries.interactions(self.store, since=since, until=until)
+
+    def analyses(self, *, target: str | None = None) -> pa.Table:
+        from bascule.store import queries
+
+        target_id = self.config.target(target).id if target else None
+        return queries.analyses(self.store, target=target_id)
+
+    def status(self) -> dict:
+        from bascule.store import queries
+
+        return queries.status(self.store)
+
+    def close(self) -> None:
+        if "store" in self.__dict__:
+            self.store.close()
+            del self.__dict__["store"]
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_project(root: str | Path = ".", *, read_only: bool = False) -> Project:
+    """Open the project in `root` (the folder holding `bascule.toml`)."""
+    return Project(root, read_only=read_only)
+
+
+def init_project(
+    root: str | Path, *, template: str | Path | None = None, force: bool = False
+) -> Project:
+    """Create a project folder with the commented example config and a fresh secret."""
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    cfg = root / CONFIG_NAME
+    if cfg.exists() and not force:
+        raise BasculeError(f"{cfg} exists already; use --force to overwrite the config.")
+    cfg.write_text(Path(template or TEMPLATE).read_text(encoding="utf-8"), encoding="utf-8")
+    make_secret(root / SECRET_PATH)
+    (root / ".bascule" / ".gitignore").write_text("*\n")
+    project = Project(root)
+    project.store  # noqa: B018 - creates and migrates the database
+    return project

@@ -1,0 +1,1 @@
+"""Scale-out: the same batch functions on Dask over Parquet, retention."""

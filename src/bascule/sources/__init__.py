@@ -1,0 +1,1 @@
+"""Sources: importers of files and live connectors, each turning payloads into Posts."""

@@ -1,0 +1,118 @@
+"""The project's DuckDB database: opening, migrating, transactions, Arrow in and out."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from bascule.errors import BasculeError
+from bascule.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+
+class Store:
+    """One DuckDB file; every SQL statement of Bascule goes through the `store` package."""
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+        self.path = str(path) if path else ":memory:"
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise BasculeError(
+                    f"the database {self.path} is in use by another Bascule process "
+                    "(`bascule serve` or `bascule listen`?). Stop it, or use the web UI."
+                ) from None
+            raise BasculeError(f"cannot open {self.path}: {exc}") from None
+        if not read_only:
+            self.migrate()
+        self._check_version()
+
+    # -- schema -----------------------------------------------------------------------
+    def version(self) -> int:
+        exists = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+        ).fetchone()[0]
+        if not exists:
+            return 0
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def migrate(self) -> None:
+        """Apply every migration newer than the database, each in its own transaction."""
+        current = self.version()
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            with self.transaction():
+                self.con.execute(MIGRATIONS[version - 1])
+                self.con.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)]
+                )
+
+    def _check_version(self) -> None:
+        v = self.version()
+        if v > SCHEMA_VERSION:
+            raise BasculeError(
+                f"{self.path} was written by a newer Bascule (schema {v} > {SCHEMA_VERSION}); "
+                "upgrade Bascule to open it."
+            )
+
+    # -- access -------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        else:
+            self.con.execute("COMMIT")
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> duckdb.DuckDBPyConnection:
+        return self.con.execute(sql, params or [])
+
+    def arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
+        return self.con.execute(sql, params or []).to_arrow_table()
+
+    def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
+        return self.con.execute(sql, params or []).fetchall()
+
+    def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        row = self.con.execute(sql, params or []).fetchone()
+        return row[0] if row else None
+
+    def insert(self, table: str, data: pa.Table, *, on_conflict: str = "ignore") -> int:
+        """Insert an Arrow table by column name; returns the number of rows written.
+
+        `on_conflict`: "ignore" keeps existing rows (idempotent imports), "replace" overwrites.
+        """
+        if data.num_rows == 0:
+            return 0
+        verb = {"ignore": "INSERT OR IGNORE", "replace": "INSERT OR REPLACE", "error": "INSERT"}[
+            on_conflict
+        ]
+        cols = ", ".join(f'"{c}"' for c in data.column_names)
+        name = f"_arrow_{table}"
+        self.con.register(name, data)
+        try:
+            before = self.count(table)
+            self.con.execute(f"{verb} INTO {table} ({cols}) SELECT {cols} FROM {name}")
+            return self.count(table) - before if on_conflict != "replace" else data.num_rows
+        finally:
+            self.con.unregister(name)
+
+    def count(self, table: str) -> int:
+        return int(self.scalar(f"SELECT count(*) FROM {table}"))
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

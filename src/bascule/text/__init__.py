@@ -1,0 +1,1 @@
+"""Text analysis: language, target mentions, sentiment, stance, topics, stickiness."""

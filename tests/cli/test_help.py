@@ -1,0 +1,34 @@
+"""Every command's --help runs, and every command is documented in docs/cli.md."""
+
+from __future__ import annotations
+
+import click
+import pytest
+import typer
+
+from bascule.cli import app, main
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    out = []
+    for name, cmd in sorted(group.commands.items()):
+        out.append((*prefix, name))
+        if isinstance(cmd, click.Group):
+            out += _commands(cmd, (*prefix, name))
+    return out
+
+
+COMMANDS = _commands(typer.main.get_command(app))
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_help_runs(command: tuple[str, ...], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*command, "--help"]) == 0
+    assert "Usage" in capsys.readouterr().out
+
+
+def test_main_help_lists_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for name, *_rest in COMMANDS:
+        assert name in out
