@@ -18,7 +18,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
-BENCHES: list[str] = []
+BENCHES: list[str] = [
+    "bench.bench_diffusion",
+    "bench.bench_listen",
+    "bench.bench_opinion",
+]
 
 
 def _replace(text: str, name: str, body: str) -> str:

@@ -1,9 +1,280 @@
-"""Commands of this area (registered on the main app)."""
+"""`bascule simulate`, `seeds`, `tipping`: plan the tipping point on the observed network."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from bascule.cli.common import GraphOpt, JsonOpt, ProjectOpt, console, open_project, print_json
+
+ModelOpt = Annotated[str, typer.Option("--model", help="Diffusion model: ic or lt.")]
+ProbOpt = Annotated[
+    str,
+    typer.Option(
+        "--prob",
+        help="Edge probabilities: wc (1/in-degree), uniform:P, trivalency, "
+        "weight (the file's own), learned (from the store's cascades).",
+    ),
+]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (same seed, same result).")]
+RunsOpt = Annotated[int, typer.Option("--runs", help="Monte Carlo runs.")]
+TIPPING_GRAPHS = ("complete", "er", "ba", "observed")
+
+
+def _graph(project_dir: Path, graph: Path | None):  # noqa: ANN202 - (Graph, project or None)
+    """The network of `--graph FILE`, else the project's observed amplification network."""
+    if graph is not None:
+        from bascule.graph.io import read_graph
+
+        return read_graph(graph), None
+    from bascule.graph.build import observed_graph
+
+    project = open_project(project_dir, read_only=True)
+    return observed_graph(project), project
+
+
+def _ids(path: Path | None, graph) -> list[str]:  # noqa: ANN001
+    """Ids from a file (one per line, or the first CSV column); handles resolved to ids."""
+    if path is None:
+        return []
+    from bascule.errors import InputError
+
+    if not path.exists():
+        raise InputError(f"file not found: {path}")
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        tok = line.split(",")[0].strip()
+        if tok and not tok.startswith("#") and tok.lower() not in ("id", "author_id", "node"):
+            out.append(tok)
+    handles = graph.attrs.get("handle") if graph is not None else None
+    if handles is not None:
+        nodes = {str(v) for v in graph.nodes}
+        by_handle = {
+            str(h).lstrip("@").lower(): str(v) for h, v in zip(handles, graph.nodes, strict=False)
+        }
+        out = [x if x in nodes else by_handle.get(x.lstrip("@").lower(), x) for x in out]
+    return out
+
+
+def _costs(path: Path | None) -> dict[str, float] | None:
+    if path is None:
+        return None
+    from bascule.errors import InputError
+
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = [p.strip() for p in line.split(",")]
+        if len(parts) < 2 or not parts[0] or parts[0].startswith("#"):
+            continue
+        try:
+            out[parts[0]] = float(parts[1])
+        except ValueError:
+            if out:
+                raise InputError(f"bad cost line in {path}: {line!r}") from None
+    return out
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to `app`."""
+    """Add `simulate`, `seeds` and `tipping` to `app`."""
+
+    @app.command()
+    def simulate(
+        project: ProjectOpt = Path("."),
+        graph: GraphOpt = None,
+        seeds: Annotated[
+            Path | None, typer.Option("--seeds", help="File of seed ids, one per line.")
+        ] = None,
+        top: Annotated[
+            int | None, typer.Option("--top", help="Seed the K accounts with most out-edges.")
+        ] = None,
+        model: ModelOpt = "ic",
+        prob: ProbOpt = "wc",
+        runs: RunsOpt = 1000,
+        seed: SeedOpt = 0,
+        by_community: Annotated[
+            bool, typer.Option("--by-community", help="Break reach down per stored community.")
+        ] = False,
+        json: JsonOpt = False,
+    ) -> None:
+        """Expected reach of a set of seed accounts (Monte Carlo, 95% interval)."""
+        from bascule.diffusion.baselines import degree_seeds
+        from bascule.diffusion.probabilities import prepare
+        from bascule.diffusion.simulate import simulate as run
+        from bascule.errors import InputError
+
+        g, proj = _graph(project, graph)
+        dg = prepare(g, prob, model=model, project=proj, seed=seed)
+        if seeds is not None:
+            ids = _ids(seeds, g)
+        elif top is not None:
+            ids = [str(dg.nodes[i]) for i in degree_seeds(dg, top)]
+        else:
+            raise InputError("give --seeds FILE or --top K")
+        groups = None
+        if by_community:
+            from bascule.store.diffusion import communities
+
+            proj = proj or open_project(project, read_only=True)
+            groups = communities(proj.store) or None
+        res = run(dg, ids, model=model, runs=runs, seed=seed, groups=groups)
+        res["prob"] = prob
+        if json:
+            print_json(res)
+            return
+        s = res["spread"]
+        console.print(
+            f"{len(res['seeds'])} seeds reach {s['mean']:,.1f} of {res['nodes']:,} accounts "
+            f"(95% CI {s['ci95'][0]:,.1f}–{s['ci95'][1]:,.1f}; {model.upper()}, {prob}, "
+            f"{runs} runs)"
+        )
+        for row in res.get("groups", []):
+            console.print(f"  community {row['group']}: {row['fraction']:.1%} of {row['size']}")
+
+    @app.command(name="seeds")
+    def seeds_cmd(
+        project: ProjectOpt = Path("."),
+        graph: GraphOpt = None,
+        k: Annotated[int, typer.Option("--k", help="How many seed accounts.")] = 50,
+        model: ModelOpt = "ic",
+        prob: ProbOpt = "wc",
+        eps: Annotated[float, typer.Option("--eps", help="IMM approximation slack ε.")] = 0.1,
+        seed: SeedOpt = 0,
+        algorithm: Annotated[
+            str, typer.Option("--algorithm", help="imm, celf (small graphs), degree, pagerank.")
+        ] = "imm",
+        exclude: Annotated[
+            Path | None, typer.Option("--exclude", help="File of accounts never to choose.")
+        ] = None,
+        candidates: Annotated[
+            Path | None, typer.Option("--candidates", help="File of the only accounts to choose.")
+        ] = None,
+        supporters: Annotated[
+            str | None,
+            typer.Option("--supporters", help="Choose only among supporters of this target id."),
+        ] = None,
+        costs: Annotated[
+            Path | None, typer.Option("--costs", help="CSV of id,cost (with --budget).")
+        ] = None,
+        budget: Annotated[
+            float | None, typer.Option("--budget", help="Total cost allowed.")
+        ] = None,
+        runs: RunsOpt = 1000,
+        json: JsonOpt = False,
+    ) -> None:
+        """Who to convince first: k seeds maximising expected reach (IMM, Tang et al. 2015)."""
+        import time
+
+        import numpy as np
+
+        from bascule.diffusion import baselines, celf, imm
+        from bascule.diffusion.probabilities import prepare
+        from bascule.diffusion.simulate import spreads, summarize
+        from bascule.errors import InputError
+
+        t0 = time.perf_counter()
+        g, proj = _graph(project, graph)
+        cand = _ids(candidates, g) if candidates else None
+        if supporters:
+            from bascule.store.diffusion import supporters as sup
+
+            proj = proj or open_project(project, read_only=True)
+            found = sup(proj.store, supporters)
+            cand = found if cand is None else sorted(set(cand) & set(found))
+        ex = _ids(exclude, g)
+        dg = prepare(g, prob, model=model, project=proj, seed=seed)
+        if algorithm == "imm":
+            res = imm.seeds(dg, k, model=model, eps=eps, seed=seed, exclude=ex, candidates=cand,
+                            costs=_costs(costs), budget=budget, runs=runs)  # fmt: skip
+        elif algorithm == "celf":
+            res = celf.celf(dg, k, model=model, seed=seed, exclude=ex, candidates=cand,
+                            eval_runs=runs)  # fmt: skip
+        elif algorithm in ("degree", "pagerank"):
+            allowed, _ = imm.constraints(dg, exclude=ex, candidates=cand)
+            pick = baselines.degree_seeds if algorithm == "degree" else baselines.pagerank_seeds
+            chosen = pick(dg, k, allowed=allowed)
+            out, _ = spreads(dg, chosen, model=model, runs=runs, seed=[seed, 7])
+            res = {"algorithm": algorithm, "model": model, "k": k,
+                   "seeds": [str(dg.nodes[i]) for i in chosen],
+                   "spread": summarize(out) if len(chosen) else summarize(np.zeros(2))}  # fmt: skip
+        else:
+            raise InputError(f"unknown algorithm {algorithm!r}: use imm, celf, degree or pagerank")
+        res["prob"] = prob
+        res["seconds_command"] = time.perf_counter() - t0
+        if json:
+            print_json(res)
+            return
+        s = res["spread"]
+        console.print(
+            f"{len(res['seeds'])} seeds ({res['algorithm']}) reach {s['mean']:,.1f} accounts "
+            f"(95% CI {s['ci95'][0]:,.1f}–{s['ci95'][1]:,.1f}), in {res['seconds_command']:.2f} s"
+        )
+        console.print(", ".join(res["seeds"][:50]), highlight=False)
+
+    @app.command()
+    def tipping(
+        project: ProjectOpt = Path("."),
+        model: Annotated[
+            str, typer.Option("--model", help="naming-game (Xie 2011) or threshold (Watts 2002).")
+        ] = "naming-game",
+        graph: Annotated[
+            str,
+            typer.Option("--graph", help="complete, er, ba, observed, or a network FILE."),
+        ] = "complete",
+        n: Annotated[int, typer.Option("--n", help="Nodes of a generated graph.")] = 1000,
+        degree: Annotated[float, typer.Option("--degree", help="Mean degree (er, ba).")] = 4.0,
+        phi: Annotated[float, typer.Option("--phi", help="Adoption threshold.")] = 0.18,
+        runs: RunsOpt = 16,
+        seed: SeedOpt = 0,
+        by_community: Annotated[
+            bool,
+            typer.Option("--by-community", help="Per community: committed supporters needed."),
+        ] = False,
+        supporters: Annotated[
+            str | None, typer.Option("--supporters", help="Committed among supporters of target.")
+        ] = None,
+        png: Annotated[Path | None, typer.Option("--png", help="Write the curve as a PNG.")] = None,
+        json: JsonOpt = False,
+    ) -> None:
+        """Smallest committed minority that tips the network (critical fraction and curve)."""
+        from bascule.diffusion import tipping as tp
+
+        g = proj = None
+        kind = graph
+        if graph not in TIPPING_GRAPHS:
+            from bascule.graph.io import read_graph
+
+            g, kind = read_graph(Path(graph)), "observed"
+        elif graph == "observed":
+            g, proj = _graph(project, None)
+        res = tp.tipping(model, kind, n=n, seed=seed, graph=g, degree=degree, phi=phi, runs=runs)
+        if by_community and g is not None:
+            from bascule.store.diffusion import communities
+            from bascule.store.diffusion import supporters as sup
+
+            proj = proj or open_project(project, read_only=True)
+            res["communities"] = tp.community_tipping(
+                g,
+                communities(proj.store),
+                supporters=sup(proj.store, supporters) if supporters else None,
+                model=model,
+                phi=phi,
+                runs=runs,
+                seed=seed,
+            )
+        if png is not None:
+            tp.tipping_png(res, png, "en")
+        if json:
+            print_json(res)
+            return
+        crit = res["critical_fraction"]
+        if crit is None:
+            console.print("No committed fraction in the sweep tipped the network.")
+        else:
+            console.print(
+                f"Tipping point ({model}, {kind}, n={res['n']:,}): {crit:.3f} committed "
+                f"(± {res['uncertainty']:.3f})"
+            )
+        for row in res.get("communities", []):
+            console.print(f"  community {row['community']}: {row['committed_needed']} committed")

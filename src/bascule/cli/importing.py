@@ -1,9 +1,171 @@
-"""Commands of this area (registered on the main app)."""
+"""Data in and out: `bascule import`, `bascule export`, `bascule forget`."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from bascule.cli.common import JsonOpt, ProjectOpt, console, err_console, open_project, print_json
+
+FORMAT_HELP = (
+    "auto | jsonl | csv | parquet | mastodon | bluesky | twitter-v1 | twitter-v2 | 4cat | "
+    "cascades. auto guesses from the extension and the first record."
+)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to `app`."""
+    """Add `import`, `export` and `forget` to the main app."""
+    app.command(
+        "import",
+        epilog="Exit code: 0 all records imported (or already there), 1 some records were "
+        "rejected (listed, and kept in the `rejects` table), 2 a usage error.",
+    )(import_)
+    app.command("export")(export)
+    app.command("forget")(forget)
+
+
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="Files to import (.gz/.bz2/.xz read too).")],
+    project: ProjectOpt = Path("."),
+    format: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)] = "auto",
+    map: Annotated[
+        str | None,
+        typer.Option(
+            "--map",
+            help="Column mapping for generic JSONL/CSV/Parquet: field=column,... Fields: id, "
+            "author, handle, created_at, text, lang, reply_to, reply_to_author, repost_of, "
+            "repost_of_author, quote_of, quote_of_author, conversation_id, url, likes, reposts, "
+            "replies, quotes, followers, following, verified, platform.",
+        ),
+    ] = None,
+    platform: Annotated[
+        str | None,
+        typer.Option(help="Platform name for generic files (e.g. twitter, so ids join)."),
+    ] = None,
+    instance: Annotated[
+        str | None, typer.Option(help="Mastodon server the statuses were read from.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option(help="Read files again even if imported before (still no duplicates).")
+    ] = False,
+    progress: Annotated[
+        bool | None, typer.Option(help="Show a progress bar (default: when stderr is a terminal).")
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Import posts from files: streaming, idempotent, resumable; bad records go to `rejects`."""
+    from bascule.sources.importer import import_files
+
+    show = sys.stderr.isatty() if progress is None else progress
+    with open_project(project) as p:
+        s = import_files(
+            p,
+            files,
+            format,
+            mapping=map,
+            progress=show,
+            force=force,
+            platform=platform,
+            instance=instance,
+        )
+    if json:
+        print_json(s.to_dict())
+    else:
+        _print_summary(s)
+    raise typer.Exit(s.exit_code)
+
+
+def _print_summary(s) -> None:  # noqa: ANN001 - ImportSummary, imported lazily
+    from rich.markup import escape
+
+    for f in s.files:
+        extra = f" (resumed after record {f.resumed_from:,})" if f.status == "resumed" else ""
+        if f.status == "already imported":
+            console.print(
+                f"{escape(f.path)} \\[{f.format}]: already imported, skipped (see --force)",
+                soft_wrap=True,
+            )
+            continue
+        console.print(
+            f"{escape(f.path)} \\[{f.format}]: {f.imported:,} imported, {f.duplicates:,} "
+            f"duplicates skipped, {f.rejected:,} rejected{extra}"
+            + (f", {f.deleted:,} deleted" if f.deleted else ""),
+            soft_wrap=True,
+            highlight=False,
+        )
+    console.print(
+        f"[bold]Total[/]: {s.imported:,} imported, {s.duplicates:,} duplicates skipped, "
+        f"{s.rejected:,} rejected (run {s.run_id})"
+    )
+    if s.rejected:
+        console.print("Rejected: " + ", ".join(f"{k} ×{v}" for k, v in s.reasons.most_common()))
+        for r in s.rejects[:20]:
+            err_console.print(
+                f"  {escape(r['file'])}:{r['line']}: {escape(r['reason'])}", soft_wrap=True
+            )
+        if s.rejected > 20:
+            err_console.print(
+                f"  … all {s.rejected:,} are in the rejects table "
+                f"(SELECT * FROM rejects WHERE run_id = {s.run_id})"
+            )
+
+
+def export(
+    what: Annotated[str, typer.Argument(help="posts | authors | interactions | analyses")],
+    project: ProjectOpt = Path("."),
+    format: Annotated[str, typer.Option("--format", "-f", help="parquet | csv | jsonl")] = "jsonl",
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="File (CSV, JSONL) or folder (Parquet, one part per day). "
+            "CSV and JSONL go to standard output when omitted.",
+        ),
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="From this date/time (UTC), inclusive.")] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Until this date/time (UTC), exclusive.")
+    ] = None,
+    target: Annotated[
+        str | None, typer.Option(help="Only posts analysed as about this target (id or name).")
+    ] = None,
+) -> None:
+    """Export posts, authors, interactions or analyses as Parquet (by day), CSV or JSONL."""
+    from bascule.store.export import export as do_export
+
+    with open_project(project, read_only=True) as p:
+        target_id = p.config.target(target).id if target else None
+        n = do_export(p.store, what, format, out, since=since, until=until, target=target_id)
+    if out is not None:
+        err_console.print(f"{n:,} {what} written to {out}")
+
+
+def forget(
+    authors: Annotated[
+        list[str], typer.Argument(help="Handles (@name), pseudonyms (anon-…) or author ids.")
+    ],
+    project: ProjectOpt = Path("."),
+    platform: Annotated[
+        str | None, typer.Option(help="Platform of a handle (default: every platform).")
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Erase authors and every trace of them (posts, interactions, analyses); never re-import."""
+    from bascule.store.forget import forget as do_forget
+
+    with open_project(project) as p:
+        result = do_forget(p.store, *authors, pseudonymizer=p.pseudonymizer, platform=platform)
+    if json:
+        print_json(result)
+        return
+    for aid in result["forgotten"]:
+        console.print(f"forgotten: {aid}")
+    console.print(
+        f"deleted {result['deleted']['posts']:,} posts, "
+        f"{result['deleted']['interactions']:,} interactions, "
+        f"{result['deleted']['analyses']:,} analyses"
+    )

@@ -1,9 +1,66 @@
-"""Commands of this area (registered on the main app)."""
+"""Commands of this area (registered on the main app): `bascule listen`."""
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from bascule.cli.common import JsonOpt, ProjectOpt, console, open_project, print_json
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to `app`."""
+    app.command("listen")(listen_cmd)
+
+
+def listen_cmd(
+    project: ProjectOpt = Path("."),
+    once: Annotated[
+        bool, typer.Option("--once", help="Fetch everything new from every source, then exit.")
+    ] = False,
+    source: Annotated[
+        list[str] | None,
+        typer.Option("--source", "-s", help="Only this source (its `name`); repeatable."),
+    ] = None,
+    no_analyze: Annotated[
+        bool, typer.Option("--no-analyze", help="Store posts without analysing them.")
+    ] = False,
+    no_alerts: Annotated[
+        bool, typer.Option("--no-alerts", help="Do not check nor send alerts.")
+    ] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Listen to the live sources of bascule.toml (Mastodon, Bluesky, RSS, replay).
+
+    Back-fills each source on its first run, then follows what is new until stopped (Ctrl-C);
+    new posts are analysed as they arrive. A restart resumes where it stopped.
+    """
+    from bascule.sources.live.listen import listen
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    proj = open_project(project)
+    if not once and not json_out:
+        console.print("Listening… (Ctrl-C to stop)", style="dim")
+    try:
+        summary = listen(
+            proj, once=once, sources=source or None, analyze=not no_analyze, alerts=not no_alerts
+        )
+    finally:
+        proj.close()
+    if json_out:
+        print_json(summary)
+        return
+    for s in summary["sources"]:
+        line = (
+            f"{s['source']} ({s['kind']}): {s['posts']} new posts, {s['duplicates']} duplicates, "
+            f"{s['deleted']} deleted, {s['malformed']} malformed, {s['retries']} retries"
+        )
+        if s["error"]:
+            line += f" — stopped: {s['error']}"
+        console.print(line, highlight=False)
+    console.print(
+        f"{summary['posts']} posts in {summary['seconds']} s", style="bold", highlight=False
+    )

@@ -1,9 +1,206 @@
-"""Commands of this area (registered on the main app)."""
+"""Opinion commands: `poll` (the continuous poll) and `undecided` (who hesitates, and why)."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from bascule.cli.common import JsonOpt, ProjectOpt, console, open_project, print_json
+from bascule.errors import InputError
+
+SinceOpt = Annotated[
+    str | None, typer.Option(help="Start (date or time, project time zone), widened to a period.")
+]
+UntilOpt = Annotated[
+    str | None, typer.Option(help="End, excluded (project time zone), widened to a period.")
+]
+ByOpt = Annotated[str, typer.Option("--by", help="Period: hour or day.")]
+OutOpt = Annotated[
+    Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
+]
+LangOpt = Annotated[str | None, typer.Option(help="fr or en (default: the project's).")]
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to `app`."""
+    app.command("poll")(poll)
+    app.command("undecided")(undecided)
+
+
+def _one_format(**flags: bool) -> str | None:
+    chosen = [k for k, v in flags.items() if v]
+    if len(chosen) > 1:
+        raise InputError(f"choose one output format, not {' and '.join('--' + c for c in chosen)}")
+    return chosen[0] if chosen else None
+
+
+def _write(data: str | bytes, out: Path | None) -> None:
+    if out is None:
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(data)
+        return
+    if isinstance(data, bytes):
+        out.write_bytes(data)
+    else:
+        out.write_text(data, encoding="utf-8")
+
+
+def _html(fig) -> str:  # noqa: ANN001
+    return fig.to_html(full_html=True, include_plotlyjs=True, config={"displaylogo": False})
+
+
+def poll(
+    target: Annotated[str, typer.Option("--target", "-t", help="Target id (see bascule.toml).")],
+    project: ProjectOpt = Path("."),
+    by: ByOpt = "day",
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    json: JsonOpt = False,
+    csv: Annotated[bool, typer.Option("--csv", help="Print CSV, one row per period.")] = False,
+    png: Annotated[bool, typer.Option("--png", help="Write the chart as PNG.")] = False,
+    html: Annotated[bool, typer.Option("--html", help="Write the chart as an HTML page.")] = False,
+    out: OutOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Continuous poll: share of authors for / against / neither per period, 95 % intervals.
+
+    One author, one voice (their latest stance in the period); periods with fewer authors
+    than privacy.min_group_size are hidden.
+    """
+    from bascule.opinion import poll as P
+
+    fmt = _one_format(json=json, csv=csv, png=png, html=html)
+    with open_project(project, read_only=True) as p:
+        result = P.poll(p, target, by=by, since=since, until=until)
+        lang = lang or p.config.project.language
+    if fmt == "json":
+        if out:
+            _write(_dumps(result), out)
+        else:
+            print_json(result)
+    elif fmt == "csv":
+        _write(P.poll_csv(result), out)
+    elif fmt == "html":
+        _write(_html(P.poll_figure(result, lang)), out)
+    elif fmt == "png":
+        import io
+
+        buf = io.BytesIO()
+        P.poll_png(result, buf, lang)
+        _write(buf.getvalue(), out)
+    else:
+        _poll_table(result, lang)
+
+
+def _dumps(obj: object) -> str:
+    import json as _json
+
+    from bascule.cli.common import _default
+
+    return _json.dumps(obj, ensure_ascii=False, indent=2, default=_default) + "\n"
+
+
+def _poll_table(result: dict, lang: str) -> None:
+    from rich.table import Table
+
+    from bascule.i18n import tr
+    from bascule.opinion.poll import STANCES, stance_label
+
+    t = Table(title=f"{result['target_name']} — {result['by']}")
+    t.add_column(tr(lang, "période", "period"))
+    t.add_column(tr(lang, "auteurs", "authors"), justify="right")
+    for st in STANCES:
+        t.add_column(f"{stance_label(st, lang)} [95 %]", justify="right")
+    for r in result["periods"]:
+        t.add_row(
+            r["period"],
+            str(r["authors"]),
+            *(f"{r[st]:.0%} [{r[st + '_lo']:.0%}–{r[st + '_hi']:.0%}]" for st in STANCES),
+        )
+    console.print(t)
+    console.print(
+        tr(
+            lang,
+            f"{result['suppressed']} période(s) de moins de {result['min_group_size']} auteurs "
+            "masquée(s).",
+            f"{result['suppressed']} period(s) under {result['min_group_size']} authors hidden.",
+        )
+    )
+
+
+def undecided(
+    project: ProjectOpt = Path("."),
+    by: ByOpt = "day",
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    themes: Annotated[
+        int | None, typer.Option(help="Themes per language (default: from the volume).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same themes).")] = 0,
+    json: JsonOpt = False,
+    html: Annotated[bool, typer.Option("--html", help="Write the chart as an HTML page.")] = False,
+    out: OutOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """The undecided: committed / leaning / undecided authors over time, and their reasons.
+
+    Reasons are themes of the undecided's posts, with distinctive words, volume, trend and
+    three quotes (authors pseudonymised); every post is in a theme or counted unassigned.
+    """
+    from bascule.opinion import undecided as U
+
+    fmt = _one_format(json=json, html=html)
+    with open_project(project, read_only=True) as p:
+        result = U.undecided(p, since=since, until=until, by=by, themes=themes, seed=seed)
+        lang = lang or p.config.project.language
+    if fmt == "json":
+        if out:
+            _write(_dumps(result), out)
+        else:
+            print_json(result)
+    elif fmt == "html":
+        _write(_html(U.undecided_figure(result, lang)), out)
+    else:
+        _undecided_table(result, lang)
+
+
+def _undecided_table(result: dict, lang: str) -> None:
+    from rich.table import Table
+
+    from bascule.i18n import tr
+    from bascule.opinion.undecided import STATES, state_label
+
+    a = result["authors"]
+    if not a:
+        console.print(tr(lang, "Rien à montrer (analyse faite ?).", "Nothing to show (analysed?)."))
+        return
+    console.print(
+        ", ".join(f"{state_label(s, lang)}: {a[s]:,}" for s in STATES)
+        + tr(lang, f" (sur {a['total']:,} auteurs)", f" (of {a['total']:,} authors)")
+    )
+    t = Table(title=tr(lang, "Pourquoi ils hésitent", "Why they hesitate"))
+    for c in (
+        tr(lang, "thème", "theme"),
+        tr(lang, "mots", "words"),
+        "posts",
+        tr(lang, "auteurs", "authors"),
+        tr(lang, "tendance", "trend"),
+    ):
+        t.add_column(c)
+    for th in result["themes"]:
+        trend = (th["trend"] or {}).get("direction", "—")
+        t.add_row(th["id"], ", ".join(th["words"][:6]), str(th["posts"]), str(th["authors"]), trend)
+    console.print(t)
+    console.print(
+        tr(
+            lang,
+            f"{result['unassigned']:,} publications sans thème sur {result['posts']:,}.",
+            f"{result['unassigned']:,} of {result['posts']:,} posts unassigned.",
+        )
+    )

@@ -19,11 +19,15 @@ def register(app: typer.Typer) -> None:
 def init(
     directory: Annotated[Path, typer.Argument(help="Folder to create the project in.")],
     force: Annotated[bool, typer.Option(help="Overwrite an existing bascule.toml.")] = False,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="Start from this bascule.toml instead of the example."),
+    ] = None,
 ) -> None:
     """Create a project: a commented example config (Quebec election), a database, a secret."""
     from bascule.project import SECRET_PATH, init_project
 
-    project = init_project(directory, force=force)
+    project = init_project(directory, force=force, template=config)
     console.print(f"Created project in [bold]{project.root}[/]")
     console.print(f"  config:   {project.config_path}  (edit targets, sources, privacy)")
     console.print(f"  database: {project.store.path}")
@@ -32,9 +36,14 @@ def init(
 
 
 def status(project: ProjectOpt = Path("."), json: JsonOpt = False) -> None:
-    """Counts: posts, authors, interactions, rejects, per platform, date range."""
+    """Counts: posts, authors, interactions, rejects, per platform, date range, languages."""
+    from bascule.report.overview import summary
+
     with open_project(project) as p:
         s = p.status()
+        extra = summary(p)
+    s["languages"] = extra["languages"]
+    s["top_targets"] = extra["top_targets"]
     if json:
         print_json(s)
         return
@@ -49,6 +58,10 @@ def status(project: ProjectOpt = Path("."), json: JsonOpt = False) -> None:
         t.add_row(f"  {plat}", f"{d['posts']:,}")
     console.print(t)
     console.print(f"date range: {s['date_range'][0]} → {s['date_range'][1]}")
+    langs = ", ".join(f"{k} {v:,}" for k, v in s["languages"].items())
+    console.print(f"languages: {langs or '—'}")
+    tops = ", ".join(f"{t['target']} ({t['posts']:,})" for t in s["top_targets"])
+    console.print(f"top targets: {tops or '— (run `bascule analyze`)'}")
 
 
 def report(

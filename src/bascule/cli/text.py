@@ -1,9 +1,251 @@
-"""Commands of this area (registered on the main app)."""
+"""Text commands: `analyze` and the `stance` group (train, evaluate, label)."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from bascule.cli.common import JsonOpt, ProjectOpt, console, err_console, open_project, print_json
+
+stance_app = typer.Typer(
+    help="Stance models: train, evaluate, label posts (active learning).", no_args_is_help=True
+)
+
+DataOpt = Annotated[Path, typer.Option("--data", help="Labelled file: CSV, TSV or JSONL.")]
+TextCol = Annotated[str | None, typer.Option("--text-col", help="Column of the text.")]
+TargetCol = Annotated[
+    str | None, typer.Option("--target-col", help="Column of the target (optional).")
+]
+LabelCol = Annotated[str | None, typer.Option("--label-col", help="Column of the label.")]
+SplitCol = Annotated[
+    str | None, typer.Option("--split-col", help="Keep only rows where this column...")
+]
+SplitVal = Annotated[str | None, typer.Option("--split", help="...equals this value.")]
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to `app`."""
+    app.command("analyze")(analyze)
+    app.add_typer(stance_app, name="stance")
+
+
+def analyze(
+    project: ProjectOpt = Path("."),
+    redo: Annotated[bool, typer.Option("--redo", help="Analyse every post again.")] = False,
+    batch_size: Annotated[int, typer.Option("--batch-size", help="Posts per batch.")] = 20000,
+    progress: Annotated[
+        bool | None, typer.Option("--progress/--no-progress", help="Progress bar on stderr.")
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Language, sentiment, hesitation, target mentions and stance of posts not analysed yet."""
+    from bascule.text.analyze import analyze as run
+
+    show = sys.stderr.isatty() if progress is None else progress
+    with open_project(project) as p:
+        out = run(p, redo=redo, batch_size=batch_size, progress=show)
+    if json:
+        print_json(out)
+        return
+    console.print(
+        f"Analysed {out['analysed_posts']:,} posts ({out['analyses']:,} post-target rows, "
+        f"{out['inherited_reposts']:,} reposts inherited) in {out['seconds']:.1f} s "
+        f"with stance model [bold]{out['stance_model']}[/]."
+    )
+
+
+@stance_app.command("train")
+def train(
+    project: ProjectOpt = Path("."),
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            help="Labelled file (CSV/TSV/JSONL). Default: the project's "
+            "weak labels (partisan hashtags, official accounts) and human labels.",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Model file to write (default: <project>/models/stance.joblib)."
+        ),
+    ] = None,
+    text_col: TextCol = None,
+    target_col: TargetCol = None,
+    label_col: LabelCol = None,
+    split_col: SplitCol = None,
+    split: SplitVal = None,
+    c: Annotated[float, typer.Option("--c", help="Inverse regularisation strength.")] = 4.0,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    json: JsonOpt = False,
+) -> None:
+    """Train a text classifier (stance, or any label set such as party or camp)."""
+    from bascule.errors import InputError
+    from bascule.text.dataset import read_labelled
+    from bascule.text.stance import StanceModel
+
+    if data is None:
+        from bascule.text.weak_labels import train_project_model
+
+        with open_project(project) as p:
+            res = train_project_model(p, out=out, seed=seed, C=c)
+    else:
+        if out is None:
+            raise InputError("pass --out MODEL to say where to write the model")
+        d = read_labelled(
+            data,
+            text_col=text_col,
+            target_col=target_col,
+            label_col=label_col,
+            split_col=split_col,
+            split=split,
+        )
+        model = StanceModel(C=c, name=out.stem).fit(d.texts, d.labels, d.targets)
+        path = model.save(out)
+        res = {
+            "model": str(path),
+            "rows": len(d),
+            "classes": list(model.classes_),
+            "columns": d.columns,
+        }
+    if json:
+        print_json(res)
+        return
+    console.print(
+        f"Model written to [bold]{res['model']}[/] ({res['rows']:,} rows, "
+        f"classes: {', '.join(map(str, res['classes']))})."
+    )
+
+
+@stance_app.command("evaluate")
+def evaluate(
+    data: DataOpt,
+    model: Annotated[
+        Path | None,
+        typer.Option("--model", help="Model file (default: the project's stance model)."),
+    ] = None,
+    project: ProjectOpt = Path("."),
+    text_col: TextCol = None,
+    target_col: TargetCol = None,
+    label_col: LabelCol = None,
+    split_col: SplitCol = None,
+    split: SplitVal = None,
+    json: JsonOpt = False,
+) -> None:
+    """Scores of a model on a labelled file: f_avg (SemEval), macro-F1, per class and target."""
+    from bascule.text.analyze import project_model_path
+    from bascule.text.dataset import read_labelled
+    from bascule.text.stance import StanceModel
+    from bascule.text.stance import evaluate as run
+
+    path = model or project_model_path(project)
+    m = StanceModel.load(path)
+    d = read_labelled(
+        data,
+        text_col=text_col,
+        target_col=target_col,
+        label_col=label_col,
+        split_col=split_col,
+        split=split,
+    )
+    res = run(m, d.texts, d.labels, d.targets)
+    if json:
+        print_json(res)
+        return
+    from rich.table import Table
+
+    f_avg = "—" if res["f_avg"] is None else f"{res['f_avg']:.4f}"
+    console.print(
+        f"{res['n']:,} rows: f_avg {f_avg}, macro-F1 {res['macro_f1']:.4f}, "
+        f"accuracy {res['accuracy']:.4f}"
+    )
+    t = Table("class", "precision", "recall", "F1", "support")
+    for lab, s in res["per_class"].items():
+        t.add_row(
+            lab, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}", str(s["support"])
+        )
+    console.print(t)
+    if res["per_target"]:
+        t = Table("target", "rows", "f_avg", "macro-F1")
+        for tg, s in res["per_target"].items():
+            fa = "—" if s["f_avg"] is None else f"{s['f_avg']:.3f}"
+            t.add_row(tg, str(s["n"]), fa, f"{s['macro_f1']:.3f}")
+        console.print(t)
+
+
+@stance_app.command("label")
+def label(
+    project: ProjectOpt = Path("."),
+    target: Annotated[str | None, typer.Option("--target", help="Only this target.")] = None,
+    n: Annotated[int, typer.Option("--n", help="How many posts to label.")] = 20,
+    retrain_every: Annotated[
+        int, typer.Option("--retrain-every", help="Retrain after this many labels.")
+    ] = 10,
+    by: Annotated[str, typer.Option("--by", help="Your name, stored with each label.")] = "analyst",
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+) -> None:
+    """Label the posts the stance model is least sure of (f/a/n, Enter skips, q quits)."""
+    from bascule.errors import InputError
+    from bascule.store import analyses as sql
+    from bascule.text.active import KEYS, label_loop
+    from bascule.text.analyze import load_project_model
+    from bascule.text.weak_labels import train_project_model
+
+    with open_project(project) as p:
+        cands = sql.mentions(p.store)
+        if target:
+            tid = p.config.target(target).id
+            mask = [t == tid for t in cands.column("target_id").to_pylist()]
+            cands = cands.filter(mask)
+        if cands.num_rows == 0:
+            raise InputError("no analysed post mentions a target yet: run `bascule analyze`")
+        model = load_project_model(p.root)
+
+        def ask(text: str, tgt: str, guess: str) -> str | None:
+            console.rule(f"[bold]{tgt}[/]" + (f"  (model: {guess})" if guess else ""))
+            console.print(text[:1000], markup=False, highlight=False)
+            while True:
+                key = (
+                    typer.prompt(
+                        "[f]avor / [a]gainst / [n]one / Enter skip / [q]uit",
+                        default="",
+                        show_default=False,
+                    )
+                    .strip()
+                    .lower()
+                )
+                if key in ("q", "quit"):
+                    return None
+                if key == "" or key in KEYS:
+                    return KEYS.get(key, "")
+                err_console.print("type f, a, n, q or press Enter")
+
+        def save(post_id: str, tgt: str, text: str, lab: str) -> None:
+            sql.add_label(p.store, post_id, tgt, text, lab, by)
+
+        def retrain():  # noqa: ANN202 - returns the new model
+            try:
+                train_project_model(p, seed=seed)
+            except InputError as exc:
+                err_console.print(f"(not retrained: {exc})")
+                return None
+            return load_project_model(p.root)
+
+        res = label_loop(
+            cands,
+            ask=ask,
+            save=save,
+            retrain=retrain,
+            model=model,
+            n=n,
+            retrain_every=retrain_every,
+            seed=seed,
+        )
+    console.print(
+        f"{res['labelled']} labels saved, {res['skipped']} skipped, "
+        f"model retrained {res['retrained']} times."
+    )

@@ -7,7 +7,7 @@ Pure data, so the same object feeds networkit, numba kernels, CyNetDiff or Dask.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -22,6 +22,9 @@ class Graph:
     weight: np.ndarray  # float64 edge weights (counts, or probabilities)
     directed: bool = True
     attrs: dict[str, np.ndarray] = field(default_factory=dict)  # per-node attributes
+    # what `weight` holds: "count" (observed interactions), "weight" (a file's weights),
+    # "probability" (edge activation probabilities, e.g. NetHEPT's `src dst p` lines)
+    weight_kind: str = "count"
 
     @property
     def n(self) -> int:
@@ -66,35 +69,39 @@ class Graph:
         return g.merged(merge) if merge != "keep" else g
 
     def merged(self, how: str = "sum") -> Graph:
-        """Collapse duplicate edges (summing or keeping the max weight)."""
+        """Collapse duplicate edges: `sum` the weights, keep the `max`, or `or` probabilities.
+
+        `or` gives 1 - prod(1 - p): parallel arcs are independent chances under the
+        independent cascade model, so the merged arc keeps the same spread.
+        """
         if self.m == 0:
             return self
         key = self.src * self.n + self.dst
         uniq, inv = np.unique(key, return_inverse=True)
         if how == "sum":
             w = np.bincount(inv, weights=self.weight, minlength=len(uniq))
+        elif how == "or":
+            logq = np.log1p(-np.clip(self.weight, 0.0, 1.0 - 1e-15))
+            w = 1.0 - np.exp(np.bincount(inv, weights=logq, minlength=len(uniq)))
         else:
             w = np.full(len(uniq), -np.inf)
             np.maximum.at(w, inv, self.weight)
-        return Graph(self.nodes, uniq // self.n, uniq % self.n, w, self.directed, self.attrs)
+        return replace(self, src=uniq // self.n, dst=uniq % self.n, weight=w)
 
     def without_self_loops(self) -> Graph:
         keep = self.src != self.dst
-        return Graph(
-            self.nodes, self.src[keep], self.dst[keep], self.weight[keep], self.directed, self.attrs
-        )
+        return replace(self, src=self.src[keep], dst=self.dst[keep], weight=self.weight[keep])
 
     def as_directed(self) -> Graph:
         """Undirected graphs become symmetric directed ones (both arcs)."""
         if self.directed:
             return self
-        return Graph(
-            self.nodes,
-            np.concatenate([self.src, self.dst]),
-            np.concatenate([self.dst, self.src]),
-            np.concatenate([self.weight, self.weight]),
-            True,
-            self.attrs,
+        return replace(
+            self,
+            src=np.concatenate([self.src, self.dst]),
+            dst=np.concatenate([self.dst, self.src]),
+            weight=np.concatenate([self.weight, self.weight]),
+            directed=True,
         )
 
     def csr(self, *, reverse: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

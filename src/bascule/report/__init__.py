@@ -15,6 +15,8 @@ from bascule.report.html import Section
 # or None when it has nothing to show yet (e.g. before `bascule analyze`).
 SECTIONS = [
     "bascule.report.overview:section",
+    "bascule.report.opinion:section",
+    "bascule.report.diffusion:section",
 ]
 
 TEMPLATES = Path(__file__).parent / "templates"

@@ -62,3 +62,16 @@ class Reject:
 
 class RecordError(ValueError):
     """Raised by a mapping function when a payload cannot become a Post (the reason)."""
+
+
+@dataclass(slots=True)
+class Deletion:
+    """A platform said this post was deleted: it is removed and never stored again."""
+
+    platform: str
+    native_id: str
+
+    @property
+    def post_id(self) -> str:
+        """The store key of the deleted post."""
+        return f"{self.platform}:{self.native_id}"

@@ -73,7 +73,13 @@ class Store:
             self.con.execute("COMMIT")
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> duckdb.DuckDBPyConnection:
+        """Run a statement; fetch its result (DuckDB wants results consumed before the next)."""
         return self.con.execute(sql, params or [])
+
+    def run(self, sql: str, params: Sequence[Any] | None = None) -> int | None:
+        """Run a write statement and return the number of rows it changed, if any."""
+        rows = self.con.execute(sql, params or []).fetchall()
+        return int(rows[0][0]) if rows and rows[0] and isinstance(rows[0][0], int) else None
 
     def arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
         return self.con.execute(sql, params or []).to_arrow_table()
@@ -99,9 +105,8 @@ class Store:
         name = f"_arrow_{table}"
         self.con.register(name, data)
         try:
-            before = self.count(table)
-            self.con.execute(f"{verb} INTO {table} ({cols}) SELECT {cols} FROM {name}")
-            return self.count(table) - before if on_conflict != "replace" else data.num_rows
+            rows = self.con.execute(f"{verb} INTO {table} ({cols}) SELECT {cols} FROM {name}")
+            return int(rows.fetchall()[0][0])
         finally:
             self.con.unregister(name)
 

@@ -153,10 +153,21 @@ def write_batch(
                 con.unregister(name)
         if rejects:
             t = now()
-            con.executemany(
-                "INSERT INTO rejects VALUES (?,?,?,?,?,?)",
-                [(run_id, r.source, r.line, r.reason, r.record, t) for r in rejects],
+            rej = pa.table(
+                {
+                    "run_id": pa.array([run_id] * len(rejects), pa.int64()),
+                    "source": pa.array([r.source for r in rejects], pa.string()),
+                    "line": pa.array([r.line for r in rejects], pa.int64()),
+                    "reason": pa.array([r.reason for r in rejects], pa.string()),
+                    "record": pa.array([r.record for r in rejects], pa.string()),
+                    "created_at": pa.array([t] * len(rejects), pa.timestamp("us")),
+                }
             )
+            con.register("_b_rejects", rej)
+            try:
+                con.execute("INSERT INTO rejects SELECT * FROM _b_rejects")
+            finally:
+                con.unregister("_b_rejects")
         if progress is not None:
             con.execute(
                 "INSERT OR REPLACE INTO ingest_files VALUES (?,?,?,?,?,?,?)", [*progress, now()]
@@ -179,3 +190,41 @@ def file_progress(store: Store, fingerprint: str) -> tuple[int, int, bool] | Non
 
 def get_cursor(store: Store, source: str, key: str) -> str | None:
     return store.scalar("SELECT value FROM cursors WHERE source = ? AND key = ?", [source, key])
+
+
+def apply_deletions(store: Store, post_ids: Iterable[str]) -> int:
+    """Delete posts the platform reported deleted, and tombstone them so they never return.
+
+    Their interactions and analyses go too. Returns how many stored posts were removed.
+    """
+    ids = sorted(set(post_ids))
+    if not ids:
+        return 0
+    t = now()
+    tomb = pa.table(
+        {
+            "post_id": pa.array(ids, pa.string()),
+            "deleted_at": pa.array([t] * len(ids), pa.timestamp("us")),
+        }
+    )
+    with store.transaction() as con:
+        con.register("_b_tomb", tomb)
+        try:
+            con.execute("INSERT OR IGNORE INTO tombstones SELECT * FROM _b_tomb")
+            removed = con.execute(
+                "SELECT count(*) FROM posts WHERE post_id IN (SELECT post_id FROM _b_tomb)"
+            ).fetchone()[0]
+            for table in ("interactions", "post_analyses", "analyses", "posts"):
+                con.execute(f"DELETE FROM {table} WHERE post_id IN (SELECT post_id FROM _b_tomb)")
+        finally:
+            con.unregister("_b_tomb")
+    return int(removed)
+
+
+def rejects_of_run(store: Store, run_id: int, limit: int = 1000) -> list[tuple]:
+    """(source, line, reason, record) of a run's rejects, in file order."""
+    return store.rows(
+        "SELECT source, line, reason, record FROM rejects WHERE run_id = ? "
+        "ORDER BY source, line LIMIT ?",
+        [run_id, limit],
+    )

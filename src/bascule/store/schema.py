@@ -186,6 +186,17 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (message_id, ambassador)
     );
     """,
+    # 2: daily aggregates that outlive raw posts (retention)
+    """
+    CREATE TABLE aggregates (
+        day DATE NOT NULL,
+        target_id VARCHAR NOT NULL,
+        stance VARCHAR NOT NULL,
+        authors BIGINT NOT NULL,             -- only groups of at least min_group_size
+        posts BIGINT NOT NULL,
+        PRIMARY KEY (day, target_id, stance)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,379 @@
+"""`bascule tipping`: how large a committed minority must be to tip a network.
+
+Sweeps the committed fraction under the binary-agreement naming game (Xie et al., Phys. Rev. E
+84, 011130, 2011: p_c ≈ 0.098 in mean field) or the Watts threshold model (PNAS 2002), and
+reports the critical fraction where most runs tip, with its uncertainty and the adoption curve.
+`watts_window` reproduces Watts' cascade window; `community_tipping` says, per community of the
+observed network, how many committed supporters (and which) tip it.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+
+from bascule.diffusion import contagion
+from bascule.diffusion.engine import base_seed
+from bascule.errors import InputError
+from bascule.graph.model import Graph
+from bascule.i18n import tr
+
+MODELS = ("naming-game", "threshold")
+GRAPHS = ("complete", "er", "ba", "observed")
+
+
+def undirected_csr(n: int, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Symmetric CSR adjacency (both arcs, self-loops and duplicates dropped)."""
+    keep = src != dst
+    a = np.concatenate([src[keep], dst[keep]]).astype(np.int64)
+    b = np.concatenate([dst[keep], src[keep]]).astype(np.int64)
+    key = np.unique(a * n + b)
+    a, b = key // n, key % n
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(a, minlength=n), out=indptr[1:])
+    return indptr, b.astype(np.int64)
+
+
+def random_graph(kind: str, n: int, *, degree: float = 4.0, seed: int = 0) -> tuple:
+    """(indptr, indices) of an Erdős–Rényi G(n, M) or Barabási–Albert graph of mean degree."""
+    rng = np.random.default_rng(seed)
+    if kind == "er":
+        m = int(round(degree * n / 2))
+        return undirected_csr(n, rng.integers(0, n, m), rng.integers(0, n, m))
+    if kind == "ba":
+        import networkx as nx
+
+        k = max(1, int(round(degree / 2)))
+        g = nx.barabasi_albert_graph(n, k, seed=int(rng.integers(2**31)))
+        e = np.asarray(g.edges(), dtype=np.int64).reshape(-1, 2)
+        return undirected_csr(n, e[:, 0], e[:, 1])
+    if kind == "complete":
+        i, j = np.triu_indices(n, 1)
+        return undirected_csr(n, i, j)
+    raise InputError(f"unknown graph {kind!r}: use one of {', '.join(GRAPHS)}")
+
+
+def _adoption(model: str, csr: tuple, complete: bool, ncom: int, *, runs: int, seed, n: int,
+              order: np.ndarray | None = None, phi: float = 0.18,
+              max_sweeps: int = 100) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001  # fmt: skip
+    """Final adoption share and whether each run tipped (A-consensus, or a majority adopting)."""
+    indptr, indices = csr
+    shuffle = order is None
+    order = np.arange(n, dtype=np.int64) if order is None else np.asarray(order, np.int64)
+    base = base_seed(seed)
+    if model == "naming-game":
+        share, when = contagion.naming_game(indptr, indices, complete, order, int(ncom), shuffle,
+                                            int(runs), base, int(max_sweeps))  # fmt: skip
+        return share, when >= 0
+    if model == "threshold":
+        phis = np.full(n, float(phi))
+        out = contagion.threshold(indptr, indices, phis, order, int(ncom), shuffle, int(runs),
+                                  base)  # fmt: skip
+        share = out / n
+        return share, share > 0.5
+    raise InputError(f"unknown tipping model {model!r}: use naming-game or threshold")
+
+
+def _crossing(fr: np.ndarray, rate: np.ndarray, level: float = 0.5) -> tuple[float, float, float]:
+    """Where `rate` first crosses `level` (linear interpolation) and the bracketing points."""
+    above = np.flatnonzero(rate >= level)
+    if len(above) == 0:
+        return math.nan, float(fr[-1]), math.nan
+    i = int(above[0])
+    if i == 0:
+        return float(fr[0]), float(fr[0]), float(fr[0])
+    x0, x1, y0, y1 = fr[i - 1], fr[i], rate[i - 1], rate[i]
+    x = x0 + (level - y0) * (x1 - x0) / (y1 - y0) if y1 > y0 else x1
+    return float(x), float(x0), float(x1)
+
+
+def naming_game_critical(tol: float = 1e-6) -> float:
+    """Mean-field critical committed fraction of the naming game (bisection on the ODE)."""
+    lo, hi = 0.0, 0.5
+    while hi - lo > tol:
+        mid = (lo + hi) / 2
+        na, nb = contagion.naming_game_ode(mid, 3000.0, 0.05)
+        lo, hi = (lo, mid) if na > nb else (mid, hi)
+    return (lo + hi) / 2
+
+
+def tipping(
+    model: str = "naming-game",
+    graph_kind: str = "complete",
+    *,
+    n: int = 1000,
+    seed: int = 0,
+    graph: Graph | None = None,
+    degree: float = 4.0,
+    phi: float = 0.18,
+    fractions: Iterable[float] | None = None,
+    runs: int = 16,
+    max_sweeps: int = 100,
+    refine: bool = True,
+    project=None,  # noqa: ANN001
+) -> dict:
+    """Sweep the committed fraction; critical fraction (half the runs tip), CI and curve."""
+    t0 = time.perf_counter()
+    if model not in MODELS:
+        raise InputError(f"unknown tipping model {model!r}: use {' or '.join(MODELS)}")
+    if graph_kind == "observed":
+        if graph is None:
+            if project is None:
+                raise InputError("the observed network needs a project or --graph FILE")
+            from bascule.graph.build import observed_graph
+
+            graph = observed_graph(project)
+        if graph.n == 0:
+            raise InputError("the network is empty: nothing can tip")
+        n = graph.n
+        csr = undirected_csr(n, graph.src, graph.dst)
+    else:
+        if n < 3:
+            raise InputError("n must be at least 3")
+        csr = (np.zeros(1, np.int64), np.zeros(0, np.int64))
+        if not (graph_kind == "complete" and model == "naming-game"):
+            csr = random_graph(graph_kind, n, degree=degree, seed=seed)
+    complete = graph_kind == "complete" and model == "naming-game"
+    if fractions is None:
+        top = 0.2 if model == "naming-game" else 0.5
+        fractions = np.linspace(0.0, top, 11)
+    fr = np.unique(np.clip(np.asarray(list(fractions), dtype=np.float64), 0, 1))
+    if len(fr) < 2:
+        raise InputError("give at least two committed fractions to sweep")
+    rows: dict[float, dict] = {}
+
+    def run_at(f: float) -> None:
+        ncom = int(round(f * n))
+        share, tipped = _adoption(model, csr, complete, ncom, runs=runs, seed=[seed, ncom],
+                                  n=n, phi=phi, max_sweeps=max_sweeps)  # fmt: skip
+        se = share.std(ddof=1) / math.sqrt(len(share)) if len(share) > 1 else 0.0
+        rows[float(f)] = {
+            "fraction": float(f),
+            "committed": ncom,
+            "adoption": float(share.mean()),
+            "adoption_ci95": [float(share.mean() - 1.96 * se), float(share.mean() + 1.96 * se)],
+            "tipped_rate": float(tipped.mean()),
+        }
+
+    for f in fr:
+        run_at(f)
+    crit, lo, hi = _crossing(fr, np.array([rows[f]["tipped_rate"] for f in fr]))
+    if refine and math.isfinite(crit) and hi > lo:
+        for f in np.linspace(lo, hi, 7)[1:-1]:
+            run_at(f)
+        xs = np.array(sorted(rows))
+        crit, lo, hi = _crossing(xs, np.array([rows[x]["tipped_rate"] for x in xs]))
+    curve = [rows[x] for x in sorted(rows)]
+    res = {
+        "model": model,
+        "graph": graph_kind,
+        "n": int(n),
+        "edges": int(len(csr[1]) // 2) if not complete else n * (n - 1) // 2,
+        "params": {"degree": degree, "phi": phi, "runs": runs, "max_sweeps": max_sweeps},
+        "seed": seed,
+        "critical_fraction": None if math.isnan(crit) else crit,
+        "critical_interval": [lo, None if math.isnan(hi) else hi],
+        "uncertainty": None if math.isnan(hi) else (hi - lo) / 2,
+        "curve": curve,
+        "seconds": 0.0,
+    }
+    if model == "naming-game" and graph_kind == "complete":
+        res["mean_field_critical_fraction"] = naming_game_critical()
+    res["seconds"] = time.perf_counter() - t0
+    return res
+
+
+def cascade_condition(phi: float, z: float) -> float:
+    """Watts (2002) cascade condition on Poisson graphs: Σ k(k−1) ρ_k p_k / z (> 1 cascades)."""
+    from scipy.stats import poisson
+
+    kmax = math.floor(1 / phi)
+    return float(z * poisson.cdf(kmax - 2, z)) if kmax >= 2 else 0.0
+
+
+def watts_window(
+    phi: float = 0.18,
+    *,
+    n: int = 10000,
+    degrees: Iterable[float] | None = None,
+    graphs: int = 10,
+    seeds_per_graph: int = 10,
+    global_size: float = 0.1,
+    seed: int = 0,
+) -> dict:
+    """Cascade window of the threshold model on Erdős–Rényi graphs (Watts, PNAS 2002).
+
+    Analytic endpoints solve z·P(Poisson(z) ≤ ⌊1/φ⌋ − 2) = 1; simulated ones are where the
+    frequency of global cascades (> `global_size` of the nodes, one random seed) crosses 5%.
+    """
+    from scipy.optimize import brentq
+
+    if not 0 < phi < 1:
+        raise InputError("the threshold phi must lie in (0, 1)")
+    f = lambda z: cascade_condition(phi, z) - 1  # noqa: E731
+    zs = np.linspace(0.5, 30, 600)
+    vals = np.array([f(z) for z in zs])
+    ups = np.flatnonzero((vals[:-1] < 0) & (vals[1:] >= 0))
+    downs = np.flatnonzero((vals[:-1] >= 0) & (vals[1:] < 0))
+    analytic = None
+    if len(ups) and len(downs):
+        analytic = [
+            brentq(f, zs[ups[0]], zs[ups[0] + 1]),
+            brentq(f, zs[downs[0]], zs[downs[0] + 1]),
+        ]
+    degrees = np.arange(0.5, 8.01, 0.5) if degrees is None else np.asarray(list(degrees), float)
+    freq, size = [], []
+    phis = np.full(n, float(phi))
+    order = np.arange(n, dtype=np.int64)
+    for i, z in enumerate(degrees):
+        hits, sizes = 0, []
+        for g in range(graphs):
+            csr = random_graph("er", n, degree=float(z), seed=int(seed) * 100003 + i * 1009 + g)
+            out = contagion.threshold(csr[0], csr[1], phis, order, 1, True, seeds_per_graph,
+                                      base_seed([seed, i, g]))  # fmt: skip
+            big = out > global_size * n
+            hits += int(big.sum())
+            sizes.extend((out[big] / n).tolist())
+        freq.append(hits / (graphs * seeds_per_graph))
+        size.append(float(np.mean(sizes)) if sizes else 0.0)
+    freq_a = np.asarray(freq)
+    on = np.flatnonzero(freq_a >= 0.05)
+    simulated = None
+    if len(on):
+        simulated = [_edge(degrees, freq_a, on[0], rising=True),
+                     _edge(degrees, freq_a, on[-1], rising=False)]  # fmt: skip
+    return {
+        "phi": phi,
+        "n": n,
+        "analytic_window": analytic,
+        "simulated_window": simulated,
+        "curve": [
+            {"degree": float(z), "cascade_frequency": fq, "cascade_size": s}
+            for z, fq, s in zip(degrees, freq, size, strict=False)
+        ],
+    }
+
+
+def _edge(x: np.ndarray, y: np.ndarray, i: int, *, rising: bool, level: float = 0.05) -> float:
+    j = i - 1 if rising else i + 1
+    if j < 0 or j >= len(x):
+        return float(x[i])
+    return float(x[j] + (level - y[j]) * (x[i] - x[j]) / (y[i] - y[j]))
+
+
+def community_tipping(
+    graph: Graph,
+    membership: Mapping,
+    *,
+    supporters: Iterable | None = None,
+    model: str = "threshold",
+    phi: float = 0.18,
+    target: float = 0.5,
+    min_size: int = 5,
+    runs: int = 16,
+    seed: int = 0,
+) -> list[dict]:
+    """Per community: fewest committed supporters (highest degree first) tipping a majority."""
+    ids = np.asarray(graph.nodes).astype(str)
+    comm = np.array([membership.get(i) for i in ids], dtype=object)
+    sup = None if supporters is None else {str(s) for s in supporters}
+    out = []
+    for c in sorted({x for x in comm if x is not None}, key=str):
+        members = np.flatnonzero(comm == c)
+        if len(members) < min_size:
+            continue
+        local = -np.ones(graph.n, dtype=np.int64)
+        local[members] = np.arange(len(members))
+        keep = (local[graph.src] >= 0) & (local[graph.dst] >= 0)
+        csr = undirected_csr(len(members), local[graph.src[keep]], local[graph.dst[keep]])
+        deg = np.diff(csr[0])
+        cand = np.arange(len(members))
+        if sup is not None:
+            cand = cand[np.isin(ids[members], list(sup))]
+        cand = cand[np.argsort(-deg[cand], kind="stable")]
+        order = np.concatenate([cand, np.setdiff1d(np.arange(len(members)), cand)])
+
+        size = len(members)
+
+        def tips(k: int, order: np.ndarray = order, csr: tuple = csr, size: int = size) -> bool:
+            share, _ = _adoption(model, csr, False, k, runs=runs if model != "threshold" else 1,
+                                 seed=[seed, k], n=size, order=order, phi=phi)  # fmt: skip
+            return float(np.mean(share >= target)) >= 0.5
+
+        need = None
+        if len(cand) and tips(len(cand)):
+            lo, hi = 0, len(cand)  # tips(hi) holds; binary search (threshold adoption is monotone)
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                lo, hi = (lo, mid) if tips(mid) else (mid, hi)
+            need = hi
+        out.append({
+            "community": c,
+            "size": int(len(members)),
+            "candidates": int(len(cand)),
+            "committed_needed": need,
+            "fraction": None if need is None else need / len(members),
+            "seeds": [] if need is None else ids[members[order[:need]]].tolist(),
+        })  # fmt: skip
+    return out
+
+
+def tipping_figure(result: dict, lang: str = "fr"):  # noqa: ANN201 - plotly Figure
+    """Adoption and tipping rate against the committed fraction, critical fraction marked."""
+    import plotly.graph_objects as go
+
+    rows = result["curve"]
+    x = [r["fraction"] for r in rows]
+    fig = go.Figure()
+    fig.add_scatter(x=x, y=[r["adoption"] for r in rows], mode="lines+markers",
+                    name=tr(lang, "adoption finale", "final adoption"))  # fmt: skip
+    fig.add_scatter(x=x, y=[r["tipped_rate"] for r in rows], mode="lines", line={"dash": "dot"},
+                    name=tr(lang, "part des essais basculés", "share of runs tipped"))  # fmt: skip
+    crit = result.get("critical_fraction")
+    if crit is not None:
+        fig.add_vline(x=crit, line_dash="dash",
+                      annotation_text=tr(lang, "point de bascule", "tipping point")
+                      + f" {crit:.3f}")  # fmt: skip
+    fig.update_layout(
+        title=tr(lang, "Minorité engagée et bascule", "Committed minority and tipping")
+        + f" ({result['model']}, {result['graph']})",
+        xaxis_title=tr(lang, "fraction engagée", "committed fraction"),
+        yaxis_title=tr(lang, "part", "share"),
+        yaxis_range=[0, 1.02],
+        height=360,
+        margin={"l": 50, "r": 10, "t": 50, "b": 40},
+    )
+    return fig
+
+
+def tipping_png(result: dict, path, lang: str = "fr") -> None:  # noqa: ANN001
+    """The adoption curve as a PNG drawn with matplotlib (no browser needed)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = result["curve"]
+    x = [r["fraction"] for r in rows]
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.fill_between(x, [r["adoption_ci95"][0] for r in rows], [r["adoption_ci95"][1] for r in rows],
+                    alpha=0.2, linewidth=0)  # fmt: skip
+    ax.plot(x, [r["adoption"] for r in rows], marker="o", label=tr(lang, "adoption finale",
+                                                                     "final adoption"))  # fmt: skip
+    ax.plot(x, [r["tipped_rate"] for r in rows], ls=":",
+            label=tr(lang, "part des essais basculés", "share of runs tipped"))  # fmt: skip
+    crit = result.get("critical_fraction")
+    if crit is not None:
+        ax.axvline(crit, ls="--", color="k")
+        ax.text(crit, 0.05, f" {crit:.3f}")
+    ax.set_xlabel(tr(lang, "fraction engagée", "committed fraction"))
+    ax.set_ylim(0, 1.02)
+    ax.set_title(tr(lang, "Minorité engagée et bascule", "Committed minority and tipping")
+                 + f" ({result['model']}, {result['graph']})")  # fmt: skip
+    ax.legend(frameon=False)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)

@@ -1,0 +1,323 @@
+"""Who drives word of mouth: amplification produced (direct and downstream in observed
+cascades), PageRank, k-core, and the Pareto view (top 1 % / 10 % share, Lorenz, Gini).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from bascule.errors import InputError
+from bascule.graph.backend import adjacency, to_networkit
+from bascule.graph.model import Graph
+
+CASCADE_COLUMNS = ("post_id", "parent_post_id", "author_id", "parent_author")
+
+
+def pagerank(
+    graph: Graph,
+    *,
+    alpha: float = 0.85,
+    tol: float = 1.0e-6,
+    max_iter: int = 100,
+    reverse: bool = False,
+) -> np.ndarray:
+    """Weighted PageRank by power iteration (Page, Brin et al. 1999), same definition as
+    networkx: dangling mass spread uniformly, stop when the L1 change is below n * tol.
+
+    `reverse` walks edges backwards: on an amplification graph (amplified -> amplifier)
+    this ranks the amplified, i.e. the influential.
+    """
+    n = graph.n
+    if n == 0:
+        return np.zeros(0)
+    A = adjacency(graph)
+    if reverse:
+        A = A.T.tocsr()
+    out = np.asarray(A.sum(axis=1)).ravel()
+    dangling = out == 0
+    inv = np.divide(1.0, out, out=np.zeros(n), where=~dangling)
+    M = sp.diags(inv) @ A  # row-stochastic where not dangling
+    MT = M.T.tocsr()
+    x = np.full(n, 1.0 / n)
+    for _ in range(max_iter):
+        last = x
+        x = alpha * (MT @ last + last[dangling].sum() / n) + (1.0 - alpha) / n
+        if np.abs(x - last).sum() < n * tol:
+            return x
+    raise InputError(f"PageRank did not converge in {max_iter} iterations")
+
+
+def core_numbers(graph: Graph) -> np.ndarray:
+    """k-core number of each node on the undirected simple graph (Batagelj & Zaversnik 2003)."""
+    if graph.m == 0:
+        return np.zeros(graph.n, dtype=np.int64)
+    import networkit as nk
+
+    G = to_networkit(graph, undirected=True)
+    G.removeSelfLoops()
+    cd = nk.centrality.CoreDecomposition(G)
+    cd.run()
+    return np.asarray(cd.scores(), dtype=np.int64)
+
+
+def read_cascades(path: str | Path) -> pd.DataFrame:
+    """Twitter15/16-style retweet trees (`root_tweet_id, parent_uid, parent_tweet_id,
+    parent_delay_min, child_uid, child_tweet_id, child_delay_min`) as cascade links.
+
+    A tree node is (uid, tweet id, delay): retweets carry the source's tweet id there, so the
+    tweet id alone does not identify a node (Ma, Gao & Wong, ACL 2017).
+    """
+    try:
+        df = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read cascades from {path}: {exc}") from None
+    need = {"root_tweet_id", "parent_uid", "parent_tweet_id", "child_uid", "child_tweet_id"}
+    if not need <= set(df.columns):
+        raise InputError(f"{path}: cascade trees need columns {', '.join(sorted(need))}")
+    df = df.drop_duplicates()
+    pdelay = df.get("parent_delay_min", pd.Series("", index=df.index))
+    cdelay = df.get("child_delay_min", pd.Series("", index=df.index))
+    root = df["root_tweet_id"]
+    child = root + "|" + df["child_uid"] + "|" + df["child_tweet_id"] + "|" + cdelay
+    parent = root + "|" + df["parent_uid"] + "|" + df["parent_tweet_id"] + "|" + pdelay
+    out = pd.DataFrame(
+        {
+            "post_id": child,
+            "parent_post_id": parent,
+            "author_id": df["child_uid"],
+            "parent_author": df["parent_uid"],
+        }
+    )
+    return out[df["parent_uid"] != "ROOT"].reset_index(drop=True)
+
+
+def is_cascade_file(path: str | Path) -> bool:
+    """Whether a file has the Twitter15/16 cascade columns (so cascades can be read)."""
+    from bascule.graph.io import _open_binary
+
+    try:
+        with _open_binary(Path(path)) as fh:
+            head = fh.readline().decode("utf-8", "replace").lower()
+    except OSError:
+        return False
+    return "parent_uid" in head and "child_uid" in head
+
+
+def cascade_influence(cascades: pd.DataFrame) -> pd.DataFrame:
+    """Per author: `direct` amplifications of their posts and `downstream` ones (amplifications
+    of those amplifications, any depth), from post-level links.
+    """
+    if cascades is None or len(cascades) == 0:
+        return pd.DataFrame({"direct": [], "downstream": []}, index=pd.Index([], name="author"))
+    c = cascades[cascades["post_id"] != cascades["parent_post_id"]].drop_duplicates("post_id")
+    codes, posts = pd.factorize(pd.concat([c["post_id"], c["parent_post_id"]], ignore_index=True))
+    k = len(c)
+    child = codes[:k]
+    n = len(posts)
+    parent = np.full(n, -1, dtype=np.int64)
+    parent[child] = codes[k:]
+    author = np.empty(n, dtype=object)
+    author[codes[k:]] = c["parent_author"].to_numpy(dtype=object)
+    author[child] = c["author_id"].to_numpy(dtype=object)
+    # depth of each post by pointer jumping; depths are contiguous, so when no chain ends in
+    # a step the posts still walking are on (or lead into) a cycle: their links are cut
+    depth = np.zeros(n, dtype=np.int64)
+    anc = parent.copy()
+    live_before = n + 1
+    while True:
+        live = anc >= 0
+        count = int(live.sum())
+        if count == 0:
+            break
+        if count == live_before:
+            parent[live] = -1
+            depth[live] = 0
+            break
+        live_before = count
+        depth[live] += 1
+        anc[live] = parent[anc[live]]
+    keep = parent >= 0
+    par = parent[keep]
+    children = np.bincount(par, minlength=n).astype(np.float64)
+    desc = np.zeros(n)
+    for d in range(int(depth.max()), 0, -1):
+        at = np.flatnonzero(depth == d)
+        np.add.at(desc, parent[at], desc[at] + 1.0)
+    per = pd.DataFrame({"author": author, "direct": children, "all": desc})
+    per = per.groupby("author", sort=True)[["direct", "all"]].sum()
+    per["downstream"] = per["all"] - per["direct"]
+    return per[["direct", "downstream"]]
+
+
+def lorenz(values: np.ndarray, *, points: int = 201) -> dict[str, list[float]]:
+    """Lorenz curve (share of authors vs share of amplification), downsampled to `points`."""
+    v = np.sort(np.asarray(values, dtype=np.float64))
+    total = v.sum()
+    if v.size == 0 or total <= 0:
+        return {"x": [0.0, 1.0], "y": [0.0, 1.0]}
+    y = np.concatenate([[0.0], np.cumsum(v) / total])
+    x = np.linspace(0.0, 1.0, v.size + 1)
+    idx = np.unique(np.linspace(0, v.size, min(points, v.size + 1)).round().astype(int))
+    return {"x": x[idx].round(6).tolist(), "y": y[idx].round(6).tolist()}
+
+
+def gini(values: np.ndarray) -> float:
+    """Gini coefficient of non-negative values (0 = equal, 1 = one holds all)."""
+    v = np.sort(np.asarray(values, dtype=np.float64))
+    n, total = v.size, v.sum()
+    if n == 0 or total <= 0:
+        return 0.0
+    i = np.arange(1, n + 1)
+    return float((2.0 * (i * v).sum()) / (n * total) - (n + 1.0) / n)
+
+
+def top_share(values: np.ndarray, fraction: float) -> float:
+    """Share of the total held by the top `fraction` of holders (at least one holder)."""
+    v = np.sort(np.asarray(values, dtype=np.float64))[::-1]
+    total = v.sum()
+    if v.size == 0 or total <= 0:
+        return 0.0
+    k = max(1, math.ceil(fraction * v.size))
+    return float(v[:k].sum() / total)
+
+
+def _top_count(top: float, n: int) -> int:
+    if top <= 0:
+        raise InputError("--top must be positive (a share like 1% or 0.01, or a count)")
+    return min(n, max(1, math.ceil(top * n)) if top < 1 else int(top))
+
+
+def parse_top(text: str) -> float:
+    """`1%` -> 0.01, `0.05` -> 0.05, `50` -> 50 (a count)."""
+    t = text.strip()
+    try:
+        return float(t[:-1]) / 100.0 if t.endswith("%") else float(t)
+    except ValueError:
+        raise InputError(f"--top {text!r}: give a share like 1% or 0.01, or a count") from None
+
+
+def influencers(
+    graph: Graph,
+    *,
+    project=None,  # noqa: ANN001 - bascule.project.Project
+    top: float = 0.01,
+    cascades: pd.DataFrame | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    target: str | None = None,
+) -> dict[str, Any]:
+    """Rank authors by the amplification they produce; Pareto shares, Lorenz curve, Gini.
+
+    Edges go from the amplified to the amplifier. `direct` counts amplifications of an
+    author's posts (from cascades when known, else the weighted out-degree), `downstream` the
+    amplifications those amplifications produced in turn (cascades only). PageRank runs on
+    the reversed graph (an amplification endorses the amplified); k-core on the undirected one.
+    """
+    from bascule.graph.build import official_of
+
+    if cascades is None and project is not None:
+        from bascule.store import graph as sql
+
+        tid = project.config.target(target).id if target else None
+        cascades = sql.cascade_links(
+            project.store, since=since, until=until, target=tid
+        ).to_pandas()
+    g = graph.without_self_loops()
+    ids = g.nodes.astype(str)
+    out_strength = np.bincount(g.src, weights=g.weight, minlength=g.n)
+    direct = out_strength.copy()
+    downstream = np.full(g.n, np.nan)
+    source = "graph"
+    if cascades is not None and len(cascades):
+        per = cascade_influence(cascades).reindex(ids)
+        known = per["direct"].notna().to_numpy()
+        direct = np.where(known, per["direct"].fillna(0).to_numpy(), 0.0)
+        downstream = per["downstream"].fillna(0).to_numpy()
+        source = "cascades"
+    total = direct + np.nan_to_num(downstream)
+    pr = pagerank(g, reverse=True) if g.n else np.zeros(0)
+    core = core_numbers(g)
+    handles = g.attrs.get("handle")
+    handles = ids if handles is None else np.where(handles == "", ids, handles)
+    official = g.attrs.get("official")
+    if official is None:
+        official = np.asarray(official_of(project, list(ids)), dtype=object)
+    k = _top_count(top, g.n) if g.n else 0
+    order = np.lexsort((ids, -pr, -total))[:k]
+    rows = [
+        {
+            "rank": r + 1,
+            "node": ids[i],
+            "handle": str(handles[i]),
+            "direct": float(direct[i]),
+            "downstream": None if np.isnan(downstream[i]) else float(downstream[i]),
+            "total": float(total[i]),
+            "pagerank": float(pr[i]),
+            "core": int(core[i]),
+            "official": str(official[i]) or None,
+        }
+        for r, i in enumerate(order)
+    ]
+    return {
+        "nodes": int(g.n),
+        "edges": int(g.m),
+        "source": source,
+        "amplifications": float(direct.sum()),
+        "pareto": {
+            "top_1pct_share": top_share(direct, 0.01),
+            "top_10pct_share": top_share(direct, 0.10),
+            "gini": gini(direct),
+        },
+        "lorenz": lorenz(direct),
+        "max_core": int(core.max()) if core.size else 0,
+        "top": rows,
+    }
+
+
+def lorenz_figure(result: dict[str, Any], lang: str = "fr"):  # noqa: ANN201 - plotly Figure
+    """Lorenz curve of amplification with the equality line and the Pareto shares."""
+    import plotly.graph_objects as go
+
+    from bascule.i18n import tr
+
+    lz, p = result["lorenz"], result["pareto"]
+    fig = go.Figure()
+    fig.add_scatter(
+        x=[100 * x for x in lz["x"]],
+        y=[100 * y for y in lz["y"]],
+        mode="lines",
+        name=tr(lang, "Amplification", "Amplification"),
+        fill="tozeroy",
+    )
+    fig.add_scatter(
+        x=[0, 100],
+        y=[0, 100],
+        mode="lines",
+        name=tr(lang, "Égalité", "Equality"),
+        line={"dash": "dot", "color": "grey"},
+    )
+    title = tr(
+        lang,
+        f"Le 1 % le plus actif produit {100 * p['top_1pct_share']:.0f} % de l'amplification, "
+        f"le top 10 % {100 * p['top_10pct_share']:.0f} % (Gini {p['gini']:.2f})",
+        f"The top 1% produce {100 * p['top_1pct_share']:.0f}% of amplification, "
+        f"the top 10% {100 * p['top_10pct_share']:.0f}% (Gini {p['gini']:.2f})",
+    )
+    fig.update_layout(
+        title=title,
+        xaxis_title=tr(
+            lang,
+            "% des auteurs (du moins au plus amplifié)",
+            "% of authors (least to most amplified)",
+        ),
+        yaxis_title=tr(lang, "% de l'amplification", "% of amplification"),
+        height=380,
+        margin={"l": 50, "r": 10, "t": 50, "b": 40},
+    )
+    return fig

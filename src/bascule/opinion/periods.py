@@ -1,0 +1,108 @@
+"""Periods cut in the project's time zone, and windows aligned on whole periods.
+
+Aligning `--since/--until` on whole periods means that every published cell is a full hour
+or day, whatever window was asked: two queries can never be subtracted to isolate a part of
+a period (a differencing attack on a suppressed group).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pandas as pd
+
+from bascule.errors import InputError
+
+BY = ("hour", "day")
+_STEP = {"hour": pd.Timedelta(hours=1), "day": pd.Timedelta(days=1)}
+_PAD = timedelta(days=2)  # larger than any UTC offset: fetch, then cut in local time
+
+
+def check_by(by: str) -> str:
+    """The period name, or a clear error."""
+    if by not in BY:
+        raise InputError(f"--by must be one of {', '.join(BY)} (got {by!r})")
+    return by
+
+
+def to_local(utc: pd.Series, tz: str) -> pd.Series:
+    """Naive UTC timestamps -> naive wall-clock time in `tz`."""
+    s = pd.to_datetime(utc)
+    return s.dt.tz_localize("UTC").dt.tz_convert(tz).dt.tz_localize(None)
+
+
+def floor(local: pd.Series | pd.Timestamp, by: str) -> pd.Series | pd.Timestamp:
+    """Start of the period holding each wall-clock time."""
+    freq = "h" if by == "hour" else "D"
+    return local.dt.floor(freq) if isinstance(local, pd.Series) else local.floor(freq)
+
+
+def _parse(value: str | None, name: str) -> pd.Timestamp | None:
+    if value in (None, ""):
+        return None
+    try:
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"--{name}: not a date or time: {value!r}") from exc
+    if ts.tzinfo is not None:
+        ts = ts.tz_localize(None)
+    return ts
+
+
+def window(
+    since: str | None, until: str | None, by: str | None
+) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """[since, until) in local time, widened to whole periods (None stays open)."""
+    s, u = _parse(since, "since"), _parse(until, "until")
+    if by is None:
+        if s is not None and u is not None and u <= s:
+            raise InputError(f"--until ({until}) must be after --since ({since})")
+        return s, u
+    if s is not None:
+        s = floor(s, by)
+    if u is not None:
+        fu = floor(u, by)
+        u = fu if fu == u else fu + _STEP[by]
+    if s is not None and u is not None and u <= s:
+        raise InputError(f"--until ({until}) must be after --since ({since})")
+    return s, u
+
+
+def fetch_bounds(
+    since: pd.Timestamp | None, until: pd.Timestamp | None
+) -> tuple[str | None, str | None]:
+    """UTC bounds for SQL that surely contain the local window (cut exactly afterwards)."""
+    return (
+        str(since - _PAD) if since is not None else None,
+        str(until + _PAD) if until is not None else None,
+    )
+
+
+def in_window(
+    local: pd.Series, since: pd.Timestamp | None, until: pd.Timestamp | None
+) -> pd.Series:
+    """Mask of local times inside [since, until)."""
+    m = pd.Series(True, index=local.index)
+    if since is not None:
+        m &= local >= since
+    if until is not None:
+        m &= local < until
+    return m
+
+
+def step(by: str) -> pd.Timedelta:
+    """Length of one period."""
+    return _STEP[by]
+
+
+def label(period: pd.Timestamp, by: str) -> str:
+    """ISO label of a period: 2026-09-14 or 2026-09-14T13:00."""
+    return period.strftime("%Y-%m-%d") if by == "day" else period.strftime("%Y-%m-%dT%H:00")
+
+
+def steps(periods: pd.Series | pd.DatetimeIndex, by: str) -> pd.Series:
+    """Period index since the first one (gaps count), for time-aware smoothing."""
+    p = pd.Series(pd.to_datetime(periods))
+    if p.empty:
+        return p.astype(float)
+    return (p - p.iloc[0]) / _STEP[by]

@@ -1,0 +1,304 @@
+"""The undecided: who is committed, leaning or undecided, how many over time, and why.
+
+Each author's state comes from their history of stances and explicit hesitation, read in
+time order (leaders and candidates count for their party):
+- undecided: their latest explicit hesitation is not followed by a stance in favour of
+  anyone, or they never stood in favour of anyone, or no party has half of their favours;
+- committed: one party holds at least 80 % of their favours, and at least two of them;
+- leaning: the rest (a preferred party, but one favour only or a split).
+
+Published numbers follow `privacy.min_group_size`: days with fewer authors are dropped before
+anything is computed; totals and themes always cover whole shown days (so the hour and day
+views publish the same totals), and the hour series hides hours as `suppression` says.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bascule.i18n import tr
+from bascule.opinion import periods as P
+from bascule.opinion.intervals import ewma_shares, wilson
+from bascule.opinion.suppression import shown_periods
+from bascule.opinion.themes import extract_themes
+from bascule.store import opinion as sql
+from bascule.text.hesitation import hesitation
+
+STATES = ("committed", "leaning", "undecided")
+VOTE_KINDS = ("party", "leader", "candidate")
+COMMITTED_SHARE, COMMITTED_MIN, LEANING_SHARE = 0.8, 2, 0.5
+COLORS = {"committed": "#2c7bb6", "leaning": "#abd9e9", "undecided": "#fdae61"}
+
+
+def state_label(state: str, lang: str) -> str:
+    """User words for a state."""
+    return {
+        "committed": tr(lang, "décidés", "committed"),
+        "leaning": tr(lang, "penchants", "leaning"),
+        "undecided": tr(lang, "indécis", "undecided"),
+    }[state]
+
+
+def vote_targets(config: Any) -> dict[str, str]:
+    """Target id -> the party a favour for it counts for (leaders count for their party)."""
+    ids = {t.id for t in config.targets}
+    chosen = [t for t in config.targets if t.kind in VOTE_KINDS] or list(config.targets)
+    return {t.id: (t.party if t.party in ids else t.id) for t in chosen}
+
+
+def events(
+    project: Any, since: pd.Timestamp | None, until: pd.Timestamp | None
+) -> tuple[pd.DataFrame, list[str]]:
+    """Political posts in the local window, with hesitation and one 0/1 column per party."""
+    tz = project.config.project.timezone
+    lo, hi = P.fetch_bounds(since, until)
+    posts = sql.political_posts(project.store, since=lo, until=hi)
+    posts["local"] = P.to_local(posts["created_at"], tz) if len(posts) else posts["created_at"]
+    posts = posts[P.in_window(posts["local"], since, until)].copy()
+    missing = posts["hesitation"].isna().to_numpy()
+    hes = posts["hesitation"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    if missing.any():  # not analysed yet: detect hesitation here
+        hes[missing] = hesitation(posts["text"].to_numpy()[missing].tolist())
+    posts["hesitation"] = hes
+    posts = posts[posts["analysed"].astype(bool) | posts["hesitation"]]
+    mapping = vote_targets(project.config)
+    parties = sorted(set(mapping.values()))
+    fav = sql.favors(project.store, since=lo, until=hi)
+    fav["party"] = fav["target_id"].map(mapping)
+    fav = fav.dropna(subset=["party"]).drop_duplicates(["post_id", "party"])
+    onehot = pd.crosstab(fav["post_id"], fav["party"]).reindex(columns=parties, fill_value=0)
+    posts = posts.join(onehot, on="post_id")
+    posts[parties] = posts[parties].fillna(0).astype(np.int64)
+    posts = posts.sort_values(["local", "post_id"], kind="stable").reset_index(drop=True)
+    return posts, parties
+
+
+def classify(ev: pd.DataFrame, parties: list[str]) -> pd.DataFrame:
+    """Each event with its author's state after it (cumulative over the author's history)."""
+    out = ev[["post_id", "author_id", "local"]].copy()
+    by_author = ev.groupby("author_id", sort=False)
+    if parties:
+        cum = by_author[parties].cumsum().to_numpy()
+        favoured = ev[parties].to_numpy().sum(axis=1) > 0
+    else:
+        cum = np.zeros((len(ev), 1))
+        favoured = np.zeros(len(ev), dtype=bool)
+    total = cum.sum(axis=1)
+    top = cum.max(axis=1) if len(ev) else np.zeros(0)
+    share = np.divide(top, total, out=np.zeros_like(top, dtype=float), where=total > 0)
+    order = np.arange(len(ev), dtype=float)
+    last_hes = (
+        pd.Series(np.where(ev["hesitation"], order, -1.0))
+        .groupby(ev["author_id"].to_numpy())
+        .cummax()
+    )
+    last_fav = (
+        pd.Series(np.where(favoured, order, -1.0)).groupby(ev["author_id"].to_numpy()).cummax()
+    )
+    hesitant = (last_hes.to_numpy() >= 0) & (last_hes.to_numpy() >= last_fav.to_numpy())
+    undecided = hesitant | (total == 0) | (share < LEANING_SHARE)
+    committed = ~undecided & (share >= COMMITTED_SHARE) & (top >= COMMITTED_MIN)
+    out["state"] = np.where(undecided, "undecided", np.where(committed, "committed", "leaning"))
+    names = np.asarray(parties or [None], dtype=object)
+    out["leaning_target"] = np.where(total > 0, names[cum.argmax(axis=1)], None)
+    out["n_posts"] = by_author.cumcount().to_numpy() + 1
+    out["hesitant"] = hesitant
+    return out
+
+
+def author_states(
+    project: Any, *, since: str | None = None, until: str | None = None
+) -> pd.DataFrame:
+    """Per author: state (committed|leaning|undecided), leaning_target, n_posts, hesitant.
+
+    Individual rows for internal use (network, alerts, messages): not an aggregate, so no
+    suppression here; whoever publishes counts from it applies `privacy.min_group_size`.
+    """
+    s, u = P.window(since, until, None)
+    ev, parties = events(project, s, u)
+    cols = ["author_id", "state", "leaning_target", "n_posts", "hesitant"]
+    if ev.empty:
+        return pd.DataFrame(columns=cols)
+    states = classify(ev, parties).drop_duplicates("author_id", keep="last")
+    lt = states["leaning_target"].astype(object)
+    states["leaning_target"] = lt.where(lt.notna(), None)
+    return states[cols].sort_values("author_id").reset_index(drop=True)
+
+
+def undecided(
+    project: Any,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    by: str = "day",
+    themes: int | None = None,
+    seed: int = 0,
+) -> dict:
+    """Committed/leaning/undecided counts per period, and the themes of the undecided."""
+    P.check_by(by)
+    cfg = project.config
+    tz, k = cfg.project.timezone, cfg.privacy.min_group_size
+    s, u = P.window(since, until, by)
+    # Totals and themes are computed on whole shown days, whatever `by`: the hour and day
+    # views then publish the same totals, and cannot be subtracted from one another.
+    sd, ud = P.window(since, until, "day")
+    ev, parties = events(project, sd, ud)
+    days = shown_periods(ev["author_id"], ev["local"], "day", k) if len(ev) else set()
+    ev["period"] = P.floor(ev["local"], by) if len(ev) else ev["local"]
+    in_series = P.in_window(ev["local"], s, u)
+    all_periods = set(ev.loc[in_series, "period"])
+    ev = ev[P.floor(ev["local"], "day").isin(days)].reset_index(drop=True)  # hidden: nowhere
+    if by == "day":
+        shown = days
+    else:
+        shown = shown_periods(ev["author_id"], ev["local"], by, k) if len(ev) else set()
+    shown = shown & all_periods
+    result: dict[str, Any] = {
+        "by": by,
+        "timezone": tz,
+        "since": P.label(s, by) if s is not None else None,
+        "until": P.label(u, by) if u is not None else None,
+        "min_group_size": k,
+        "suppressed": len(all_periods - shown),
+        "authors": None,
+        "periods": [],
+        "themes": [],
+        "posts": 0,
+        "unassigned": 0,
+    }
+    if ev.empty:
+        return result
+    st = classify(ev, parties)
+    st["period"] = ev["period"]
+    last = st.drop_duplicates(["author_id"], keep="last")
+    totals = last["state"].value_counts().reindex(list(STATES), fill_value=0)
+    result["authors"] = {"total": int(totals.sum()), **{x: int(totals[x]) for x in STATES}}
+    st = st[st["period"].isin(shown)]
+    if not st.empty:
+        result["periods"] = _series(st, by)
+    und_authors = set(last.loc[last["state"] == "undecided", "author_id"])
+    docs = ev.loc[
+        ev["author_id"].isin(und_authors), ["post_id", "author_id", "local", "text", "lang"]
+    ]
+    start = sd if sd is not None else min(days)
+    end = ud if ud is not None else max(days) + P.step("day")
+    handles = sql.handles(project.store, sorted(set(docs["author_id"])))
+    th = extract_themes(
+        docs, n_themes=themes, seed=seed, min_authors=k, start=start, end=end, handles=handles
+    )
+    result.update(th)
+    return result
+
+
+def _series(st: pd.DataFrame, by: str) -> list[dict]:
+    """Per shown period: authors by state (their state after their last post in it)."""
+    per = (
+        st.drop_duplicates(["period", "author_id"], keep="last")
+        .groupby(["period", "state"])
+        .size()
+        .unstack(fill_value=0)
+        .reindex(columns=list(STATES), fill_value=0)
+        .sort_index()
+    )
+    n = per.sum(axis=1).to_numpy()
+    und = per["undecided"].to_numpy()
+    lo, hi = wilson(und, n)
+    trend = ewma_shares(
+        np.c_[und, n - und], P.steps(per.index, by).to_numpy(), halflife=3.0 if by == "day" else 6.0
+    )[:, 0]
+    return [
+        {
+            "period": P.label(p, by),
+            "authors": int(n[i]),
+            **{x: int(per[x].iloc[i]) for x in STATES},
+            "undecided_share": round(float(und[i] / n[i]), 4),
+            "undecided_lo": round(float(lo[i]), 4),
+            "undecided_hi": round(float(hi[i]), 4),
+            "trend_undecided": round(float(trend[i]), 4),
+        }
+        for i, p in enumerate(per.index)
+    ]
+
+
+def undecided_figure(result: dict, lang: str = "fr") -> Any:
+    """Plotly chart: undecided share over time (95 % band, trend) and the themes' volumes."""
+    from plotly.subplots import make_subplots
+
+    themes = result["themes"]
+    fig = make_subplots(
+        rows=2 if themes else 1,
+        cols=1,
+        row_heights=[0.55, 0.45] if themes else [1.0],
+        vertical_spacing=0.12,
+        subplot_titles=[
+            tr(lang, "Part d'indécis parmi les auteurs", "Share of undecided authors"),
+            *(
+                [tr(lang, "Pourquoi ils hésitent (thèmes)", "Why they hesitate (themes)")]
+                if themes
+                else []
+            ),
+        ],
+    )
+    rows = result["periods"]
+    x = [r["period"] for r in rows]
+    fig.add_scatter(
+        x=x + x[::-1],
+        y=[r["undecided_hi"] for r in rows] + [r["undecided_lo"] for r in rows][::-1],
+        fill="toself",
+        fillcolor="rgba(253,174,97,0.25)",
+        line={"width": 0},
+        hoverinfo="skip",
+        showlegend=False,
+        row=1,
+        col=1,
+    )
+    fig.add_scatter(
+        x=x,
+        y=[r["trend_undecided"] for r in rows],
+        mode="lines",
+        line={"color": "#e66101", "width": 3},
+        name=tr(lang, "tendance", "trend"),
+        row=1,
+        col=1,
+    )
+    fig.add_scatter(
+        x=x,
+        y=[r["undecided_share"] for r in rows],
+        mode="markers",
+        marker={"color": "#e66101", "size": 6},
+        customdata=[[r["undecided"], r["authors"]] for r in rows],
+        hovertemplate="%{x}: %{y:.0%} (%{customdata[0]}/%{customdata[1]})<extra></extra>",
+        name=state_label("undecided", lang),
+        row=1,
+        col=1,
+    )
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero", row=1, col=1)
+    if themes:
+        arrows = {"rising": "↗", "falling": "↘", "stable": "→"}
+        labels = [
+            f"{t['label']} {arrows.get((t['trend'] or {}).get('direction', ''), '')}"
+            for t in themes
+        ][::-1]
+        fig.add_bar(
+            y=labels,
+            x=[t["posts"] for t in themes][::-1],
+            orientation="h",
+            marker_color="#fdae61",
+            showlegend=False,
+            customdata=[[", ".join(t["words"]), t["authors"]] for t in themes][::-1],
+            hovertemplate="%{customdata[0]}<br>%{x} posts, %{customdata[1]} "
+            + tr(lang, "auteurs", "authors")
+            + "<extra></extra>",
+            row=2,
+            col=1,
+        )
+    fig.update_layout(
+        height=560 if themes else 340,
+        template="plotly_white",
+        margin={"l": 50, "r": 10, "t": 50, "b": 30},
+        showlegend=False,
+    )
+    return fig

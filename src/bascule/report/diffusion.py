@@ -1,0 +1,81 @@
+"""Report section: who to convince first (IMM seeds) and how many committed tip each community."""
+
+from __future__ import annotations
+
+from bascule.i18n import tr
+from bascule.report.html import Section, figure, paragraph, table
+
+
+def section(project, lang: str) -> Section | None:  # noqa: ANN001
+    """IMM seeds of the amplification network, their reach, and per-community tipping points."""
+    from bascule.graph.build import observed_graph
+    from bascule.store.diffusion import has_network
+
+    if not has_network(project.store):
+        return None
+    g = observed_graph(project)
+    if g.n < 3 or g.m == 0:
+        return None
+    from bascule.diffusion import imm, tipping
+    from bascule.store.diffusion import communities
+
+    k = min(10, g.n)
+    res = imm.seeds(g, k, model="ic", prob="wc", eps=0.2, seed=0, runs=500)
+    handles = g.attrs.get("handle")
+    name = (
+        {str(v): str(h) for v, h in zip(g.nodes, handles, strict=False)}
+        if handles is not None
+        else {}
+    )
+    rows = [{"#": i + 1, tr(lang, "compte", "account"): name.get(s, s)}
+            for i, s in enumerate(res["seeds"])]  # fmt: skip
+    s = res["spread"]
+    body = paragraph(
+        tr(
+            lang,
+            f"Convaincre ces {k} comptes atteint en moyenne {s['mean']:,.0f} des {g.n:,} comptes "
+            f"du réseau d'amplification (IC, cascade pondérée ; IC 95 % "
+            f"{s['ci95'][0]:,.0f}–{s['ci95'][1]:,.0f}).",
+            f"Convincing these {k} accounts reaches on average {s['mean']:,.0f} of the {g.n:,} "
+            f"accounts of the amplification network (IC, weighted cascade; 95% CI "
+            f"{s['ci95'][0]:,.0f}–{s['ci95'][1]:,.0f}).",
+        )
+    )
+    body += table(rows)
+    summary = [
+        tr(
+            lang,
+            f"{k} comptes à convaincre d'abord : portée {s['mean']:,.0f}",
+            f"{k} accounts to convince first: reach {s['mean']:,.0f}",
+        )  # fmt: skip
+    ]
+    membership = communities(project.store)
+    if membership:
+        min_size = project.config.privacy.min_group_size
+        per = tipping.community_tipping(g, membership, min_size=min_size, seed=0)
+        body += f"<h3>{tr(lang, 'Bascule par communauté', 'Tipping per community')}</h3>"
+        body += paragraph(
+            tr(
+                lang,
+                "Nombre minimal de membres engagés (les plus connectés d'abord) pour qu'une "
+                "majorité de la communauté adopte (modèle à seuil de Watts, φ = 0,18).",
+                "Fewest committed members (best connected first) for a majority of the "
+                "community to adopt (Watts threshold model, φ = 0.18).",
+            )
+        )
+        body += table(
+            [
+                {
+                    "community": r["community"],
+                    "size": r["size"],
+                    "committed": r["committed_needed"],
+                    "fraction": r["fraction"],
+                }
+                for r in per
+            ]
+        )
+    res_t = tipping.tipping("naming-game", "complete", n=300, runs=8, seed=0)
+    body += f"<h3>{tr(lang, 'Minorité engagée', 'Committed minority')}</h3>"
+    body += figure(tipping.tipping_figure(res_t, lang))
+    return Section("diffusion", tr(lang, "Planifier la bascule", "Plan the tipping point"), body,
+                   summary)  # fmt: skip

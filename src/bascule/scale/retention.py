@@ -1,0 +1,54 @@
+"""`bascule prune`: enforce `privacy.retention_days` on the store and on Parquet datasets."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from bascule.errors import BasculeError
+from bascule.store import retention
+
+_DAY_DIR = re.compile(r"^(?:day|created_day|date)=(\d{4}-\d{2}-\d{2})$")
+
+
+def cutoff_for(days: int, now: datetime | None = None) -> datetime:
+    """The instant before which raw posts must be gone (naive UTC)."""
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    if now.tzinfo is not None:
+        now = now.astimezone(UTC).replace(tzinfo=None)
+    return now - timedelta(days=days)
+
+
+def prune(project, *, days: int | None = None, now: datetime | None = None,  # noqa: ANN001
+          parquet: list[Path] | tuple[Path, ...] = (), dry_run: bool = False) -> dict:
+    """Delete raw data older than the retention period (config or `days`); aggregates stay."""
+    days = days or project.config.privacy.retention_days
+    if not days:
+        raise BasculeError(
+            "no retention period: set privacy.retention_days in bascule.toml or pass --days"
+        )
+    cut = cutoff_for(days, now)
+    result = retention.prune(project.store, cut, min_group_size=project.config.privacy.min_group_size,
+                             dry_run=dry_run)
+    result["cutoff"] = cut.isoformat(sep=" ")
+    result["retention_days"] = days
+    result["parquet_partitions"] = sum(
+        prune_parquet(Path(p), cut.date(), dry_run=dry_run) for p in parquet
+    )
+    return result
+
+
+def prune_parquet(root: Path, cutoff: date, *, dry_run: bool = False) -> int:
+    """Remove day partitions (`day=YYYY-MM-DD` folders) strictly before `cutoff`."""
+    if not root.exists():
+        raise BasculeError(f"no Parquet dataset at {root}")
+    removed = 0
+    for folder in sorted(p for p in root.rglob("*") if p.is_dir()):
+        m = _DAY_DIR.match(folder.name)
+        if m and date.fromisoformat(m.group(1)) < cutoff and folder.exists():
+            removed += 1
+            if not dry_run:
+                shutil.rmtree(folder)
+    return removed

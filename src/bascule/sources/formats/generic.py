@@ -1,0 +1,198 @@
+"""Generic tables (JSONL, CSV, Parquet) with a column mapping: `--map id=tweet_id,text=body`.
+
+Fields not given are detected from common column names (`id`, `tweet_id`, `user_id`,
+`created_at`, `text`, `in_reply_to_status_id`, `retweet_count`, ...). Dotted names reach
+into nested JSON objects (`user.id_str`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bascule.errors import InputError
+from bascule.sources.formats.common import parse_time, to_bool, to_id, to_int
+from bascule.sources.model import Account, Post, RecordError
+
+# field -> column names tried in order when the mapping does not name one
+CANDIDATES: dict[str, tuple[str, ...]] = {
+    "id": ("id", "post_id", "native_id", "tweet_id", "id_str", "status_id", "retweet_id", "uri"),
+    "author": (
+        "author_id",
+        "user_id",
+        "user.id_str",
+        "user.id",
+        "uid",
+        "account_id",
+        "author",
+        "username",
+        "screen_name",
+        "user_screen_name",
+        "handle",
+    ),
+    "handle": ("user_screen_name", "screen_name", "username", "handle", "author_handle", "author"),
+    "created_at": (
+        "created_at",
+        "createdAt",
+        "timestamp",
+        "date",
+        "datetime",
+        "time",
+        "published",
+        "unix_timestamp",
+    ),
+    "text": ("text", "full_text", "body", "content", "message", "tweet"),
+    "lang": ("lang", "language"),
+    "reply_to": (
+        "in_reply_to_status_id",
+        "in_reply_to_status_id_str",
+        "reply_to",
+        "in_reply_to_id",
+        "in_reply_to",
+        "parent_id",
+    ),
+    "reply_to_author": (
+        "in_reply_to_user_id",
+        "in_reply_to_user_id_str",
+        "reply_to_author",
+        "in_reply_to_account_id",
+    ),
+    "repost_of": ("retweeted_status_id", "repost_of", "retweet_of", "reblog_of", "retweeted_id"),
+    "repost_of_author": ("retweeted_user_id", "repost_of_author", "retweeted_status_user_id"),
+    "quote_of": ("quoted_status_id", "quote_of", "quoted_id"),
+    "quote_of_author": ("quoted_user_id", "quote_of_author"),
+    "conversation_id": ("conversation_id", "thread_id"),
+    "url": ("url", "link", "permalink"),
+    "likes": ("favorite_count", "like_count", "likes", "favourites_count", "likes_count"),
+    "reposts": ("retweet_count", "reposts", "repost_count", "reblogs_count", "shares"),
+    "replies": ("reply_count", "replies", "replies_count"),
+    "quotes": ("quote_count", "quotes"),
+    "followers": ("user_followers_count", "followers_count", "followers"),
+    "following": ("user_friends_count", "friends_count", "following_count", "following"),
+    "verified": ("user_verified", "verified"),
+    "platform": ("platform",),
+}
+FIELDS = tuple(CANDIDATES)
+
+
+def parse_mapping(spec: str | Mapping[str, str] | None) -> dict[str, str]:
+    """`"id=tweet_id,author=user"` (or a dict) → {field: column}; unknown fields are errors."""
+    if not spec:
+        return {}
+    if isinstance(spec, str):
+        pairs = {}
+        for part in spec.split(","):
+            if not part.strip():
+                continue
+            if "=" not in part:
+                raise InputError(f"--map: expected field=column, got {part.strip()!r}")
+            k, v = part.split("=", 1)
+            pairs[k.strip()] = v.strip()
+        spec = pairs
+    bad = sorted(set(spec) - set(FIELDS))
+    if bad:
+        raise InputError(f"--map: unknown field(s) {', '.join(bad)}; known: {', '.join(FIELDS)}")
+    return dict(spec)
+
+
+@dataclass
+class ColumnMap:
+    """Which column feeds which Post field, resolved once against a file's columns."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def resolve(cls, available: Iterable[str], mapping: Mapping[str, str] | None) -> ColumnMap:
+        """Explicit mapping first, then the first candidate column present."""
+        have = list(available)
+        cols = dict(mapping or {})
+        for name, col in cols.items():
+            if "." not in col and col not in have:
+                raise InputError(f"--map {name}={col}: no column {col!r} (have: {', '.join(have)})")
+        used = set(cols.values())
+        for name, cands in CANDIDATES.items():
+            if name in cols:
+                continue
+            for c in cands:
+                top = c.split(".", 1)[0]
+                if top in have and c not in used:
+                    cols[name] = c
+                    if name != "handle":
+                        used.add(c)
+                    break
+        for need in ("id", "author", "created_at"):
+            if need not in cols:
+                raise InputError(
+                    f"cannot tell which column is the post {need}; give it with "
+                    f"--map {need}=COLUMN (columns: {', '.join(have)})"
+                )
+        return cls(cols)
+
+    def get(self, row: Mapping[str, Any], name: str) -> Any:
+        col = self.columns.get(name)
+        if col is None:
+            return None
+        if col in row or "." not in col:
+            return row.get(col)
+        cur: Any = row
+        for part in col.split("."):
+            if not isinstance(cur, Mapping):
+                return None
+            cur = cur.get(part)
+        return cur
+
+
+def map_row(
+    row: Mapping[str, Any], cmap: ColumnMap, *, platform: str = "generic", raw: str | None = None
+) -> Post:
+    """One table row as a Post, through the resolved column map."""
+    g = cmap.get
+    pid = to_id(g(row, "id"))
+    if not pid:
+        raise RecordError("missing id")
+    plat = str(g(row, "platform") or platform)
+    aid = to_id(g(row, "author"))
+    handle = g(row, "handle")
+    handle = str(handle) if handle not in (None, "") else None
+    if not aid and not handle:
+        raise RecordError("missing author")
+    author = Account(
+        plat,
+        aid,
+        handle=handle if cmap.columns.get("handle") != cmap.columns.get("author") else aid,
+        followers=to_int(g(row, "followers")),
+        following=to_int(g(row, "following")),
+        verified=to_bool(g(row, "verified")),
+    )
+
+    def other(post_field: str) -> tuple[str | None, Account | None]:
+        target = to_id(g(row, post_field))
+        who = to_id(g(row, post_field + "_author"))
+        return target, (Account(plat, who) if who else None)
+
+    reply_to, reply_author = other("reply_to")
+    repost_of, repost_author = other("repost_of")
+    quote_of, quote_author = other("quote_of")
+    text = g(row, "text")
+    return Post(
+        platform=plat,
+        native_id=pid,
+        author=author,
+        created_at=parse_time(g(row, "created_at")),
+        text=None if text is None else str(text),
+        lang=g(row, "lang") or None,
+        reply_to=reply_to,
+        reply_to_author=reply_author,
+        repost_of=repost_of,
+        repost_of_author=repost_author,
+        quote_of=quote_of,
+        quote_of_author=quote_author,
+        conversation_id=to_id(g(row, "conversation_id")),
+        url=g(row, "url") or None,
+        likes=to_int(g(row, "likes")),
+        reposts=to_int(g(row, "reposts")),
+        replies=to_int(g(row, "replies")),
+        quotes=to_int(g(row, "quotes")),
+        raw=raw,
+    )

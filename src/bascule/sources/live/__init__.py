@@ -1,0 +1,1 @@
+"""Live connectors run by `bascule listen`: Mastodon, Bluesky, RSS/Atom feeds and replay."""

@@ -1,0 +1,347 @@
+"""`bascule listen`: run every configured live source at once, store and analyse as posts arrive.
+
+Each connector runs in its own thread and hands pages to the one writer (this thread), which
+stores every page in a single transaction with its cursors (`store.ingest.write_batch`). A
+restart, even after `kill -9`, resumes from the stored cursors: nothing lost, nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from bascule.config import Source
+from bascule.errors import ConfigError
+from bascule.sources.live.base import Connector, Page, parse_since
+
+log = logging.getLogger("bascule.listen")
+
+_DONE = object()
+MERGE_POSTS = 10_000  # pages waiting in the queue are stored together, up to this many posts
+
+
+@dataclass
+class _Tally:
+    kind: str
+    posts: int = 0
+    duplicates: int = 0
+    deleted: int = 0
+    deletions: int = 0
+    malformed: int = 0
+    pages: int = 0
+    run_id: int | None = None
+    error: str | None = None
+    finished: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def make_connector(project: Any, source: Source, index: int) -> Connector:
+    """Build the connector for one `[[sources]]` entry, with real clients and credentials."""
+    name = source.key(index)
+    since = parse_since(source.since)
+    if source.kind == "rss":
+        from bascule.sources.live.rss import RssConnector
+
+        if not source.feeds:
+            raise ConfigError(f"source {name!r}: an rss source needs `feeds = [...]`")
+        return RssConnector(name, source.feeds, since=since, poll_seconds=source.poll_seconds)
+    if source.kind == "mastodon":
+        from bascule.sources.live.mastodon import MastodonConnector
+
+        return MastodonConnector.from_source(project.root, source, name, since=since)
+    if source.kind == "bluesky":
+        from bascule.sources.live.bluesky import BlueskyConnector
+
+        return BlueskyConnector.from_source(project.root, source, name, since=since)
+    if source.kind == "replay":
+        from bascule.sources.live.replay import ReplayConnector
+
+        return ReplayConnector.from_source(project.root, source, name)
+    raise ConfigError(f"source {name!r}: unknown kind {source.kind!r}")
+
+
+def selected_sources(project: Any, names: list[str] | None) -> list[tuple[int, Source]]:
+    """The configured sources to run (all, or those named); a clear error for unknown names."""
+    sources = list(enumerate(project.config.sources))
+    if not sources:
+        raise ConfigError(
+            "no [[sources]] in bascule.toml: add a mastodon, bluesky, rss or replay source",
+            path=str(project.config_path),
+        )
+    if not names:
+        return sources
+    known = {s.key(i): (i, s) for i, s in sources}
+    missing = [n for n in names if n not in known]
+    if missing:
+        raise ConfigError(
+            f"unknown source {', '.join(missing)} (known: {', '.join(known)})",
+            path=str(project.config_path),
+        )
+    return [known[n] for n in names]
+
+
+def _run_connector(
+    conn: Connector,
+    cursors: dict[str, str],
+    out: queue.Queue,
+    *,
+    once: bool,
+    stop: threading.Event,
+) -> None:
+    try:
+        for page in conn.pages(cursors, once=once, stop=stop):
+            if not _put(out, (conn.name, page), stop):
+                return
+        _put(out, (conn.name, _DONE), stop)
+    except Exception as exc:  # noqa: BLE001 - one failing source must not stop the others
+        _put(out, (conn.name, exc), stop)
+
+
+def _put(out: queue.Queue, item: tuple, stop: threading.Event) -> bool:
+    while True:
+        try:
+            out.put(item, timeout=0.2)
+            return True
+        except queue.Full:
+            if stop.is_set():
+                return False
+
+
+def listen(
+    project: Any,
+    *,
+    once: bool = False,
+    sources: list[str] | None = None,
+    analyze: bool = True,
+    alerts: bool = True,
+    stop_event: threading.Event | None = None,
+    connectors: list[Connector] | None = None,
+    analyze_every: float = 5.0,
+) -> dict:
+    """Listen to the configured sources; with `once`, fetch everything new and return.
+
+    Returns a JSON-ready summary per source (posts stored, duplicates, deletions honoured,
+    malformed records skipped, retries) and the totals; `connectors` injects ready-made ones.
+    """
+    from bascule.store import ingest
+    from bascule.store.live import load_cursors
+
+    stop = stop_event or threading.Event()
+    store = project.store
+    if connectors is None:
+        connectors = [make_connector(project, s, i) for i, s in selected_sources(project, sources)]
+    kinds = {c.name: c.kind for c in connectors}
+    tallies = {c.name: _Tally(kinds[c.name]) for c in connectors}
+    out: queue.Queue = queue.Queue(maxsize=16)
+    threads = []
+    t0 = time.perf_counter()
+    for conn in connectors:
+        tally = tallies[conn.name]
+        tally.run_id = ingest.start_run(store, conn.name, f"live:{tally.kind}")
+        cursors = load_cursors(store, conn.name)
+        th = threading.Thread(
+            target=_run_connector,
+            args=(conn, cursors, out),
+            kwargs={"once": once, "stop": stop},
+            name=f"listen-{conn.name}",
+            daemon=True,
+        )
+        threads.append(th)
+        th.start()
+    active = {c.name for c in connectors}
+    pending_new = 0
+    last_analysis = time.monotonic()
+    cycles: list[dict] = []
+    try:
+        while active:
+            try:
+                first = out.get(timeout=0.2)
+            except queue.Empty:
+                if stop.is_set():
+                    break
+                if pending_new and time.monotonic() - last_analysis >= analyze_every:
+                    cycles.append(_after_cycle(project, analyze=analyze, alerts=alerts))
+                    pending_new, last_analysis = 0, time.monotonic()
+                continue
+            pages, controls = _gather(first, out)
+            for name, page in pages.items():
+                pending_new += _store_page(project, name, page, tallies[name])
+            for name, item in controls:
+                tally = tallies[name]
+                active.discard(name)
+                if item is _DONE:
+                    tally.finished = True
+                else:
+                    tally.error = f"{type(item).__name__}: {item}"
+                    log.warning("source %s stopped: %s", name, tally.error)
+            if (
+                pending_new
+                and not once
+                and out.empty()
+                and time.monotonic() - last_analysis >= analyze_every
+            ):
+                cycles.append(_after_cycle(project, analyze=analyze, alerts=alerts))
+                pending_new, last_analysis = 0, time.monotonic()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+    if pending_new:
+        cycles.append(_after_cycle(project, analyze=analyze, alerts=alerts))
+    elapsed = time.perf_counter() - t0
+    return _summary(project, connectors, tallies, cycles, elapsed, once=once)
+
+
+def _gather(first: tuple, out: queue.Queue) -> tuple[dict[str, Page], list[tuple]]:
+    """The pages waiting in the queue, merged per source (one transaction each), and the
+    end-of-source notices. Merging keeps each source's order, and its last cursors win."""
+    pages: dict[str, Page] = {}
+    controls: list[tuple] = []
+    item, posts = first, 0
+    while True:
+        name, got = item
+        if isinstance(got, Page):
+            page = pages.setdefault(name, Page())
+            page.posts.extend(got.posts)
+            page.deletions.extend(got.deletions)
+            page.rejects.extend(got.rejects)
+            page.cursors.update(got.cursors)
+            page.deletions_known_only = page.deletions_known_only or got.deletions_known_only
+            posts += len(got.posts)
+        else:
+            controls.append(item)
+        if posts >= MERGE_POSTS:
+            break
+        try:
+            item = out.get_nowait()
+        except queue.Empty:
+            break
+    return pages, controls
+
+
+def _store_page(project: Any, name: str, page: Page, tally: _Tally) -> int:
+    from bascule.sources.batch import BatchBuilder
+    from bascule.store.ingest import write_batch
+    from bascule.store.live import apply_deletions
+
+    store = project.store
+    if page.deletions:
+        # a post created then deleted within the page is dropped and tombstoned
+        gone = set(page.deletions)
+        in_page = {f"{p.platform}:{p.native_id}" for p in page.posts} & gone
+        if in_page:
+            page.posts = [p for p in page.posts if f"{p.platform}:{p.native_id}" not in in_page]
+            apply_deletions(store, sorted(in_page))
+            tally.deleted += len(in_page)
+        rest = [d for d in page.deletions if d not in in_page]
+        tally.deleted += apply_deletions(store, rest, known_only=page.deletions_known_only)
+        tally.deletions += len(page.deletions)
+    builder = BatchBuilder(project.pseudonymizer, source=name, run_id=tally.run_id)
+    for post in page.posts:
+        builder.add(post)
+    for i, (reason, record) in enumerate(page.rejects):
+        builder.reject(i + 1, reason, record)
+    posts, authors, inter = builder.tables()
+    result = write_batch(
+        store,
+        posts,
+        authors,
+        inter,
+        builder.rejects,
+        run_id=tally.run_id,
+        cursors={(name, k): v for k, v in page.cursors.items()},
+    )
+    tally.posts += result.imported
+    tally.duplicates += result.duplicates
+    tally.malformed += result.rejected
+    tally.pages += 1
+    return result.imported
+
+
+def _after_cycle(project: Any, *, analyze: bool, alerts: bool) -> dict:
+    """Analyse the new posts, then check and deliver alerts (when those modules exist).
+
+    A failure here is reported in the summary and logged; listening goes on.
+    """
+    cycle: dict[str, Any] = {}
+    if analyze:
+        try:
+            from bascule.text.analyze import analyze as run_analysis
+        except ImportError:
+            cycle["analysed_posts"] = None
+        else:
+            try:
+                res = run_analysis(project)
+                cycle["analysed_posts"] = (
+                    res.get("analysed_posts") if isinstance(res, dict) else res
+                )
+            except Exception as exc:  # noqa: BLE001 - keep listening; say why
+                cycle["analysis_error"] = f"{type(exc).__name__}: {exc}"
+                log.warning("analysis failed: %s", cycle["analysis_error"])
+    if alerts:
+        try:
+            from bascule.alerts.deliver import deliver
+            from bascule.alerts.watch import check
+        except ImportError:
+            cycle["alerts"] = None
+        else:
+            try:
+                found = check(project)
+                cycle["alerts"] = len(found) if hasattr(found, "__len__") else found
+                if found:
+                    deliver(project, found)
+            except Exception as exc:  # noqa: BLE001 - keep listening; say why
+                cycle["alerts_error"] = f"{type(exc).__name__}: {exc}"
+                log.warning("alerts failed: %s", cycle["alerts_error"])
+    return cycle
+
+
+def _summary(
+    project: Any,
+    connectors: list[Connector],
+    tallies: dict[str, _Tally],
+    cycles: list[dict],
+    elapsed: float,
+    *,
+    once: bool,
+) -> dict:
+    from bascule.store import ingest
+
+    out_sources = []
+    for conn in connectors:
+        t = tallies[conn.name]
+        st = conn.stats
+        result = ingest.BatchResult(t.posts, t.duplicates, t.malformed)
+        status = "failed" if t.error else ("done" if t.finished else "stopped")
+        ingest.finish_run(project.store, t.run_id, result, status=status)
+        out_sources.append(
+            {
+                "source": conn.name,
+                "kind": t.kind,
+                "status": status,
+                "posts": t.posts,
+                "duplicates": t.duplicates,
+                "deletions": t.deletions,
+                "deleted": t.deleted,
+                "malformed": t.malformed,
+                "pages": t.pages,
+                "requests": st.requests,
+                "retries": st.retries,
+                "rate_limited": st.rate_limited,
+                "error": t.error,
+                "warnings": list(st.errors),
+            }
+        )
+    total = sum(s["posts"] for s in out_sources)
+    return {
+        "once": once,
+        "seconds": round(elapsed, 3),
+        "posts": total,
+        "posts_per_second": round(total / elapsed, 1) if elapsed > 0 else None,
+        "sources": out_sources,
+        "cycles": cycles,
+    }

@@ -1,0 +1,406 @@
+"""Reading input files record by record with bounded memory: compressed or not, JSON lines,
+JSON arrays, CSV/TSV, Parquet. Broken records become `Reject`s with their line number.
+
+`iter_posts(path, fmt)` is the public entry (also used by the `replay` connector);
+`iter_items` adds deletions and the byte offset after each record, for resumable imports.
+"""
+
+from __future__ import annotations
+
+import bz2
+import csv
+import gzip
+import io
+import lzma
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from bascule.errors import InputError
+from bascule.sources.formats import (
+    FORMATS,
+    bluesky,
+    cascades,
+    fourcat,
+    generic,
+    mastodon,
+    twitter_v1,
+    twitter_v2,
+)
+from bascule.sources.model import Deletion, Post, RecordError, Reject
+
+MAX_RECORD_BYTES = 1 << 20  # a record (line) larger than 1 MiB is rejected, not loaded
+MAX_WHOLE_JSON = 256 << 20  # a JSON array / single-object file is parsed whole up to this
+EXCERPT = 300
+_COMPRESSED = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+JSON_FORMATS = ("jsonl", "mastodon", "bluesky", "twitter-v1", "twitter-v2")
+TABLE_FORMATS = ("csv", "4cat", "cascades")
+
+Item = Post | Reject | Deletion
+
+
+def _suffixes(path: Path) -> tuple[str, bool]:
+    """(format extension, compressed?) of a path like `x.jsonl.gz`."""
+    sfx = [s.lower() for s in path.suffixes]
+    compressed = bool(sfx) and sfx[-1] in _COMPRESSED
+    if compressed:
+        sfx = sfx[:-1]
+    return (sfx[-1] if sfx else ""), compressed
+
+
+def open_binary(path: Path) -> IO[bytes]:
+    """Open a file for reading bytes, decompressing .gz/.bz2/.xz on the fly."""
+    opener = _COMPRESSED.get(path.suffix.lower())
+    if opener is not None:
+        return opener(path, "rb")
+    return open(path, "rb")  # noqa: SIM115 - the caller closes it
+
+
+def is_seekable(path: Path) -> bool:
+    """Plain files resume by seeking to a byte offset; compressed ones by skipping records."""
+    return path.suffix.lower() not in _COMPRESSED
+
+
+def detect_format(path: str | Path) -> str:
+    """Guess a file's format from its extension and its first record."""
+    path = Path(path)
+    ext, _ = _suffixes(path)
+    if ext in (".parquet", ".pq"):
+        return "parquet"
+    with open_binary(path) as f:
+        head = f.read(64 * 1024)
+    if ext in (".csv", ".tsv", ".txt") or (head[:1] not in (b"{", b"[", b" ", b"\n")):
+        text = head.decode("utf-8", "replace").lstrip("\ufeff")
+        first = text.splitlines()[0] if text else ""
+        cols = [c.strip().strip('"') for c in first.replace("\t", ",").split(",")]
+        if cascades.looks_like(cols):
+            return "cascades"
+        if fourcat.looks_like(cols):
+            return "4cat"
+        if ext in (".csv", ".tsv", ".txt"):
+            return "csv"
+    stripped = head.lstrip()
+    try:
+        if stripped[:1] == b"[":
+            with open_binary(path) as f:
+                arr = orjson.loads(f.read(MAX_WHOLE_JSON))
+            obj = arr[0] if isinstance(arr, list) and arr else {}
+        else:
+            line = stripped.split(b"\n", 1)[0]
+            obj = orjson.loads(line)
+    except (orjson.JSONDecodeError, IndexError):
+        try:
+            with open_binary(path) as f:
+                obj = orjson.loads(f.read(MAX_WHOLE_JSON))
+        except orjson.JSONDecodeError:
+            raise InputError(
+                f"{path}: cannot tell its format (not JSON lines, CSV or Parquet); "
+                "give it with --format"
+            ) from None
+    return detect_json(obj)
+
+
+def detect_json(obj: Any) -> str:
+    """The platform format of one decoded JSON record."""
+    if not isinstance(obj, dict):
+        return "jsonl"
+    if ("kind" in obj and "did" in obj) or str(obj.get("uri", "")).startswith("at://"):
+        return "bluesky"
+    if isinstance(obj.get("post"), dict) and "uri" in obj["post"]:
+        return "bluesky"
+    if isinstance(obj.get("account"), dict) and ("content" in obj or "reblog" in obj):
+        return "mastodon"
+    if "id_str" in obj or (isinstance(obj.get("user"), dict) and "screen_name" in obj["user"]):
+        return "twitter-v1"
+    if ("delete" in obj and "status" in (obj.get("delete") or {})) or "limit" in obj:
+        return "twitter-v1"
+    if isinstance(obj.get("data"), dict | list) or "edit_history_tweet_ids" in obj:
+        return "twitter-v2"
+    if "author_id" in obj and ("public_metrics" in obj or "referenced_tweets" in obj):
+        return "twitter-v2"
+    return "jsonl"
+
+
+# -- line reading ---------------------------------------------------------------------------
+def _lines(
+    f: IO[bytes], max_bytes: int, line_no: int, offset: int
+) -> Iterator[tuple[int, bytes | None, bytes, int]]:
+    """(line number, line or None if too large, excerpt, offset after) for each line."""
+    readline = f.readline
+    while True:
+        line = readline(max_bytes + 1)
+        if not line:
+            return
+        line_no += 1
+        offset += len(line)
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            excerpt = line[:EXCERPT]
+            while True:
+                more = readline(1 << 20)
+                offset += len(more)
+                if not more or more.endswith(b"\n"):
+                    break
+            yield line_no, None, excerpt, offset
+            continue
+        yield line_no, line, line, offset
+
+
+def _json_mapper(fmt: str, options: dict[str, Any]) -> Callable[[Any, str], list[Item]]:
+    if fmt == "mastodon":
+        known = {"instance": options.get("instance")}
+
+        def mastodon_map(obj: Any, raw: str) -> list[Item]:
+            if known["instance"] is None and isinstance(obj, dict):
+                known["instance"] = mastodon.infer_local(obj)  # one server per file
+            return mastodon.map_all(obj, raw, instance=known["instance"])
+
+        return mastodon_map
+    if fmt == "bluesky":
+        return bluesky.map_any
+    if fmt == "twitter-v1":
+        return twitter_v1.map_all
+    if fmt == "twitter-v2":
+        return twitter_v2.map_all
+    mapping = generic.parse_mapping(options.get("mapping"))
+    platform = options.get("platform") or "generic"
+    state: dict[str, generic.ColumnMap] = {}
+
+    def generic_map(obj: Any, raw: str) -> list[Item]:
+        if not isinstance(obj, dict):
+            raise RecordError("not a JSON object")
+        cmap = state.get("m")
+        if cmap is None:
+            cmap = state["m"] = generic.ColumnMap.resolve(obj.keys(), mapping)
+        return [generic.map_row(obj, cmap, platform=platform, raw=raw)]
+
+    return generic_map
+
+
+def _reason(exc: Exception) -> str:
+    msg = str(exc)
+    if "utf-8" in msg.lower() or "surrogates" in msg.lower():
+        return "bad encoding: not valid UTF-8"
+    return f"broken JSON: {msg.split(': line')[0]}"
+
+
+def is_whole_document(path: Path) -> bool:
+    """True for a JSON array or a single pretty-printed object (read whole, not by line)."""
+    with open_binary(path) as f:
+        head = f.read(1)
+        while head in (b" ", b"\n", b"\r", b"\t"):
+            head = f.read(1)
+    return head == b"[" or (_suffixes(path)[0] == ".json" and not _first_line_parses(path))
+
+
+def _iter_json(
+    path: Path, fmt: str, options: dict[str, Any], start: tuple[int, int]
+) -> Iterator[tuple[int, Item, int]]:
+    src = str(path)
+    mapper = _json_mapper(fmt, options)
+    max_bytes = int(options.get("max_record_bytes") or MAX_RECORD_BYTES)
+    if is_whole_document(path):
+        with open_binary(path) as f:
+            yield from _iter_whole(path, f, b"", mapper)
+        return
+    offset, line_no = start
+    with open_binary(path) as f:
+        if offset:
+            if is_seekable(path):
+                f.seek(offset)
+            else:
+                _skip(f, offset)
+        for no, line, excerpt, after in _lines(f, max_bytes, line_no, offset):
+            if line is None:
+                rec = excerpt.decode("utf-8", "replace")
+                yield no, Reject(src, no, f"record too large (> {max_bytes:,} bytes)", rec), after
+                continue
+            if not line.strip():
+                continue
+            try:
+                obj = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                rec = line[:EXCERPT].decode("utf-8", "replace")
+                yield no, Reject(src, no, _reason(exc), rec), after
+                continue
+            raw = line.decode("utf-8").rstrip("\r\n")
+            try:
+                items = mapper(obj, raw)
+            except RecordError as exc:
+                yield no, Reject(src, no, str(exc), raw[:EXCERPT]), after
+                continue
+            except (TypeError, AttributeError, KeyError, ValueError) as exc:
+                reason = f"unexpected record shape: {type(exc).__name__}: {exc}"
+                yield no, Reject(src, no, reason[:200], raw[:EXCERPT]), after
+                continue
+            for item in items:
+                yield no, item, after
+
+
+def _first_line_parses(path: Path) -> bool:
+    with open_binary(path) as f:
+        line = f.readline(MAX_RECORD_BYTES)
+    try:
+        orjson.loads(line)
+        return True
+    except orjson.JSONDecodeError:
+        return False
+
+
+def _skip(f: IO[bytes], n: int) -> None:
+    while n > 0:
+        got = f.read(min(n, 1 << 20))
+        if not got:
+            return
+        n -= len(got)
+
+
+def _iter_whole(
+    path: Path, f: IO[bytes], head: bytes, mapper: Callable[[Any, str], list[Item]]
+) -> Iterator[tuple[int, Item, int]]:
+    """A JSON array (or one pretty-printed object): record number = position in the array."""
+    data = head + f.read(MAX_WHOLE_JSON)
+    if f.read(1):
+        raise InputError(f"{path}: JSON document larger than {MAX_WHOLE_JSON >> 20} MiB; use JSONL")
+    try:
+        doc = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        yield 1, Reject(str(path), 1, _reason(exc), data[:EXCERPT].decode("utf-8", "replace")), 0
+        return
+    records = doc if isinstance(doc, list) else [doc]
+    for i, obj in enumerate(records, 1):
+        raw = orjson.dumps(obj).decode()
+        try:
+            items = mapper(obj, raw)
+        except RecordError as exc:
+            yield i, Reject(str(path), i, str(exc), raw[:EXCERPT]), 0
+            continue
+        for item in items:
+            yield i, item, 0
+
+
+# -- tables ----------------------------------------------------------------------------------
+def _row_mapper(fmt: str, options: dict[str, Any], columns: list[str]) -> Callable:
+    if fmt == "cascades":
+        return lambda row, raw: cascades.map_edge(row, raw)
+    if fmt == "4cat":
+        plat = options.get("platform")
+        ids: dict[str, str] = {}  # handle -> account id, from the rows read so far
+        return lambda row, raw: fourcat.map_row(row, platform=plat, raw=raw, known=ids)
+    cmap = generic.ColumnMap.resolve(columns, generic.parse_mapping(options.get("mapping")))
+    plat = options.get("platform") or "generic"
+    return lambda row, raw: generic.map_row(row, cmap, platform=plat, raw=raw)
+
+
+def _iter_csv(
+    path: Path, fmt: str, options: dict[str, Any], start: tuple[int, int]
+) -> Iterator[tuple[int, Item, int]]:
+    src = str(path)
+    max_bytes = int(options.get("max_record_bytes") or MAX_RECORD_BYTES)
+    csv.field_size_limit(max_bytes)
+    skip_records = start[1]
+    with open_binary(path) as fb:
+        text = io.TextIOWrapper(fb, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        first = text.readline()
+        delim = "\t" if first.count("\t") > first.count(",") else ","
+        header = next(csv.reader([first], delimiter=delim))
+        mapper = _row_mapper(fmt, options, header)
+        keep_raw = fmt != "cascades"
+        reader = csv.reader(text, delimiter=delim)
+        n = 0
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                n += 1
+                line = reader.line_num + 1
+                yield line, Reject(src, line, f"bad CSV record: {exc}"[:200], None), n
+                continue
+            n += 1
+            if n <= skip_records:
+                continue
+            line = reader.line_num
+            if not values:
+                continue
+            row = dict(zip(header, values, strict=False))
+            raw_line = delim.join(values)
+            if any("\udc80" <= ch <= "\udcff" for v in values for ch in v if ch >= "\ud800"):
+                rec = (
+                    raw_line[:EXCERPT].encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                )
+                yield line, Reject(src, line, "bad encoding: not valid UTF-8", rec), n
+                continue
+            if len(values) != len(header):
+                reason = f"expected {len(header)} columns, got {len(values)}"
+                yield line, Reject(src, line, reason, raw_line[:EXCERPT]), n
+                continue
+            raw = orjson.dumps(row).decode() if keep_raw else raw_line
+            try:
+                yield line, mapper(row, raw), n
+            except RecordError as exc:
+                yield line, Reject(src, line, str(exc), raw_line[:EXCERPT]), n
+
+
+def _iter_parquet(
+    path: Path, options: dict[str, Any], start: tuple[int, int]
+) -> Iterator[tuple[int, Item, int]]:
+    import pyarrow.parquet as pq
+
+    src = str(path)
+    pf = pq.ParquetFile(path)
+    cols = pf.schema_arrow.names
+    mapper = _row_mapper("parquet", options, cols)
+    n = 0
+    for batch in pf.iter_batches(batch_size=20_000):
+        if n + batch.num_rows <= start[1]:
+            n += batch.num_rows
+            continue
+        for row in batch.to_pylist():
+            n += 1
+            if n <= start[1]:
+                continue
+            raw = orjson.dumps(row, default=str).decode()
+            try:
+                yield n, mapper(row, raw), n
+            except RecordError as exc:
+                yield n, Reject(src, n, str(exc), raw[:EXCERPT]), n
+
+
+def iter_items(
+    path: str | Path, fmt: str = "auto", *, start: tuple[int, int] = (0, 0), **options: Any
+) -> Iterator[tuple[int, Item, int]]:
+    """(record number, Post | Reject | Deletion, resume position) for every record of a file.
+
+    `start` = (byte offset, records done) from a previous run; the resume position is a byte
+    offset for JSON lines and a record count for tables.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if fmt == "auto":
+        fmt = detect_format(path)
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}; choose one of: auto, {', '.join(FORMATS)}")
+    if fmt in JSON_FORMATS:
+        yield from _iter_json(path, fmt, options, start)
+    elif fmt in TABLE_FORMATS:
+        yield from _iter_csv(path, fmt, options, start)
+    else:
+        yield from _iter_parquet(path, options, start)
+
+
+def iter_posts(
+    path: str | Path, fmt: str = "auto", *, deletions: bool = False, **options: Any
+) -> Iterator[tuple[int, Post | Reject]]:
+    """(line or record number, mapped Post or Reject) for every record of a file.
+
+    Options: `mapping` ("id=col,..." or dict) and `platform` for generic tables, `instance`
+    for Mastodon, `max_record_bytes`. With `deletions=True`, Deletion items are yielded too.
+    """
+    for no, item, _pos in iter_items(path, fmt, **options):
+        if isinstance(item, Deletion) and not deletions:
+            continue
+        yield no, item

@@ -1,0 +1,172 @@
+"""SQL of text analysis: pending posts, post_analyses and analyses rows, stance labels.
+
+`analyze` reads batches of posts not yet analysed (keyset pagination on post_id, so an
+interrupted run resumes where it stopped), writes each batch in one transaction, and lets
+reposts inherit the analyses of their original.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pyarrow as pa
+
+from bascule.store.db import Store
+
+POST_ANALYSES_SCHEMA = pa.schema(
+    [
+        ("post_id", pa.string()),
+        ("lang", pa.string()),
+        ("lang_score", pa.float64()),
+        ("sentiment", pa.float64()),
+        ("hesitation", pa.bool_()),
+        ("model", pa.string()),
+    ]
+)
+ANALYSES_SCHEMA = pa.schema(
+    [
+        ("post_id", pa.string()),
+        ("target_id", pa.string()),
+        ("stance", pa.string()),
+        ("stance_score", pa.float64()),
+        ("sentiment", pa.float64()),
+        ("model", pa.string()),
+    ]
+)
+
+# Posts to analyse from their own text: not reposts, or reposts whose original is absent.
+_OWN_TEXT = """
+    (p.repost_of IS NULL OR NOT EXISTS (SELECT 1 FROM posts o WHERE o.post_id = p.repost_of))
+"""
+
+
+def _one(store: Store, sql: str, params: list | None = None) -> int:
+    rows = store.rows(sql, params)  # fetch everything: DuckDB 2 wants results consumed
+    return int(rows[0][0]) if rows else 0
+
+
+def _count(store: Store, table: str) -> int:
+    return _one(store, f"SELECT count(*) FROM {table}")
+
+
+def _exec(con: object, sql: str) -> None:
+    con.execute(sql).fetchall()  # type: ignore[attr-defined]
+
+
+def count_pending(store: Store) -> int:
+    """Posts that `analyze` would read from their own text."""
+    return _one(
+        store,
+        f"""SELECT count(*) FROM posts p
+            WHERE NOT EXISTS (SELECT 1 FROM post_analyses a WHERE a.post_id = p.post_id)
+            AND {_OWN_TEXT}""",
+    )
+
+
+def pending_batch(store: Store, *, after: str | None, limit: int) -> pa.Table:
+    """Next `limit` unanalysed posts after post_id `after`: post_id, text, lang, author_handle."""
+    return store.arrow(
+        f"""SELECT p.post_id, p.text, p.lang, au.handle AS author_handle
+            FROM posts p LEFT JOIN authors au ON au.author_id = p.author_id
+            WHERE p.post_id > ?
+              AND NOT EXISTS (SELECT 1 FROM post_analyses a WHERE a.post_id = p.post_id)
+              AND {_OWN_TEXT}
+            ORDER BY p.post_id LIMIT ?""",
+        [after or "", int(limit)],
+    )
+
+
+def _stamp(table: pa.Table, at: datetime) -> pa.Table:
+    col = pa.array([at] * table.num_rows, type=pa.timestamp("us"))
+    return table.append_column("analyzed_at", col)
+
+
+def write_batch(store: Store, post_rows: pa.Table, analysis_rows: pa.Table) -> None:
+    """Write one batch of analyses atomically (replacing older rows of the same posts)."""
+    at = datetime.now(UTC).replace(tzinfo=None)
+    with store.transaction() as con:
+        if post_rows.num_rows:
+            con.register("_pa_ids", post_rows.select(["post_id"]))
+            _exec(con, "DELETE FROM analyses WHERE post_id IN (SELECT post_id FROM _pa_ids)")
+            con.unregister("_pa_ids")
+        store.insert("post_analyses", _stamp(post_rows, at), on_conflict="replace")
+        store.insert("analyses", _stamp(analysis_rows, at), on_conflict="replace")
+
+
+def inherit_reposts(store: Store) -> tuple[int, int]:
+    """Reposts take their original's analyses (a repost endorses what it repeats)."""
+    with store.transaction() as con:
+        before_p, before_a = _count(store, "post_analyses"), _count(store, "analyses")
+        _exec(
+            con,
+            """INSERT OR IGNORE INTO post_analyses
+               SELECT r.post_id, a.lang, a.lang_score, a.sentiment, a.hesitation,
+                      'repost-of:' || coalesce(a.model, ''), a.analyzed_at
+               FROM posts r JOIN post_analyses a ON a.post_id = r.repost_of
+               WHERE r.repost_of IS NOT NULL""",
+        )
+        _exec(
+            con,
+            """INSERT OR IGNORE INTO analyses
+               SELECT r.post_id, a.target_id, a.stance, a.stance_score, a.sentiment,
+                      'repost-of:' || coalesce(a.model, ''), a.analyzed_at
+               FROM posts r JOIN analyses a ON a.post_id = r.repost_of
+               WHERE r.repost_of IS NOT NULL""",
+        )
+        return _count(store, "post_analyses") - before_p, _count(store, "analyses") - before_a
+
+
+def clear(store: Store) -> None:
+    """Forget every analysis (for `analyze --redo`); labels are kept."""
+    with store.transaction() as con:
+        _exec(con, "DELETE FROM analyses")
+        _exec(con, "DELETE FROM post_analyses")
+
+
+def counts(store: Store) -> dict[str, int]:
+    """Analysed posts and (post, target) rows in the store."""
+    return {"post_analyses": _count(store, "post_analyses"), "analyses": _count(store, "analyses")}
+
+
+# -- stance labels (human and weak) -------------------------------------------------------
+def add_label(
+    store: Store, text_id: str, target_id: str, text: str | None, label: str, labeled_by: str
+) -> None:
+    """Record (or overwrite) one label given to a (text, target) pair."""
+    at = datetime.now(UTC).replace(tzinfo=None)
+    with store.transaction() as con:
+        con.execute(
+            "INSERT OR REPLACE INTO stance_labels VALUES (?, ?, ?, ?, ?, ?)",
+            [text_id, target_id, text, label, labeled_by, at],
+        ).fetchall()
+
+
+def labels(store: Store) -> pa.Table:
+    """Every stance label: text_id, target_id, text, label, labeled_by, labeled_at."""
+    return store.arrow("SELECT * FROM stance_labels ORDER BY labeled_at, text_id, target_id")
+
+
+def mentions(store: Store, *, limit: int | None = None) -> pa.Table:
+    """Analysed (post, target) pairs with text and author handle, for bootstrap and labelling."""
+    sql = """SELECT a.post_id, a.target_id, p.text, au.handle AS author_handle, a.stance,
+                    a.stance_score
+             FROM analyses a JOIN posts p USING (post_id)
+             LEFT JOIN authors au ON au.author_id = p.author_id
+             WHERE p.repost_of IS NULL
+               AND NOT EXISTS (SELECT 1 FROM stance_labels l
+                               WHERE l.text_id = a.post_id AND l.target_id = a.target_id)
+             ORDER BY a.post_id, a.target_id"""
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    return store.arrow(sql)
+
+
+def posts_for_bootstrap(store: Store, *, limit: int = 500_000) -> pa.Table:
+    """Original posts with author handle (the most recent `limit`), for weak labels."""
+    return store.arrow(
+        """SELECT p.post_id, p.text, p.lang, au.handle AS author_handle
+           FROM posts p LEFT JOIN authors au ON au.author_id = p.author_id
+           WHERE p.repost_of IS NULL AND p.text IS NOT NULL
+           ORDER BY p.created_at DESC, p.post_id LIMIT ?""",
+        [int(limit)],
+    )

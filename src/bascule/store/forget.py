@@ -1,0 +1,165 @@
+"""`bascule forget`: erase an author and every trace of them (GDPR art. 17, Law 25 s. 28.1).
+
+Deletes their posts, the reposts of their posts, every interaction they are on either side of,
+the analyses, labels and alerts about their posts, their community row, their author row, and
+the rejects that quote them; references to their posts in other people's posts are cut (the
+reference and the kept payload). Their author id goes into `forgotten`, so no later import or
+connector stores them again.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bascule.errors import InputError
+from bascule.privacy import Pseudonymizer, normalize
+from bascule.store.db import Store
+from bascule.store.ingest import now
+
+
+def resolve(
+    store: Store,
+    who: str,
+    *,
+    pseudonymizer: Pseudonymizer | None = None,
+    platform: str | None = None,
+) -> set[str]:
+    """Author ids matching an author id, a pseudonym, a kept handle, or `platform:native id`."""
+    who = who.strip()
+    found = {
+        r[0]
+        for r in store.rows(
+            "SELECT author_id FROM authors WHERE author_id = ? OR lower(handle) = ?"
+            + (" AND platform = ?" if platform else ""),
+            [who, normalize(who)] + ([platform] if platform else []),
+        )
+    }
+    if pseudonymizer is not None:
+        platforms = (
+            [platform]
+            if platform
+            else [
+                r[0]
+                for r in store.rows(
+                    "SELECT DISTINCT platform FROM authors UNION SELECT DISTINCT platform FROM posts"
+                )
+            ]
+        )
+        keys = []
+        if ":" in who and not who.startswith("@") and who.split(":", 1)[0] in platforms:
+            plat, native = who.split(":", 1)
+            keys.append((plat, native))
+            keys.append((plat, "@" + normalize(native)))
+        else:
+            for plat in platforms:
+                keys.append((plat, normalize(who) if not who.startswith("@") else who[1:]))
+                keys.append((plat, "@" + normalize(who)))
+        for plat, key in keys:
+            aid = pseudonymizer.author_id(plat, key)
+            if store.scalar("SELECT count(*) FROM authors WHERE author_id = ?", [aid]) or (
+                store.scalar("SELECT count(*) FROM posts WHERE author_id = ?", [aid])
+            ):
+                found.add(aid)
+    return found
+
+
+def forget(
+    store: Store,
+    *authors: str,
+    pseudonymizer: Pseudonymizer | None = None,
+    platform: str | None = None,
+) -> dict[str, Any]:
+    """Erase each author (id, pseudonym, kept handle or `platform:native id`) everywhere.
+
+    Returns {"forgotten": [author ids], "deleted": {table: rows}}; an unknown author is an
+    InputError, so a typo never looks like a successful erasure.
+    """
+    ids: set[str] = set()
+    for who in authors:
+        got = resolve(store, who, pseudonymizer=pseudonymizer, platform=platform)
+        if not got:
+            raise InputError(
+                f"no author matches {who!r}: give an author id, a pseudonym (anon-…), a kept "
+                "handle, or PLATFORM:ACCOUNT_ID (e.g. twitter:12345, mastodon:user@host)"
+            )
+        ids |= got
+    tokens = [
+        a.split(":", 1)[1] if ":" in a and not a.startswith("@") else a.lstrip("@") for a in authors
+    ]
+    deleted = _erase(store, sorted(ids), [t for t in tokens if len(t) >= 4])
+    return {"forgotten": sorted(ids), "deleted": deleted}
+
+
+def _erase(store: Store, ids: list[str], tokens: list[str]) -> dict[str, int]:
+    handles = [
+        r[0] for r in store.rows(f"SELECT handle FROM authors WHERE author_id IN ({_q(ids)})", ids)
+    ]
+    out: dict[str, int] = {}
+    with store.transaction() as con:
+        con.execute("CREATE TEMP TABLE _f_authors (author_id VARCHAR)")
+        con.executemany("INSERT INTO _f_authors VALUES (?)", [[a] for a in ids])
+        con.execute(
+            "CREATE TEMP TABLE _f_posts AS SELECT post_id FROM posts "
+            "WHERE author_id IN (SELECT author_id FROM _f_authors)"
+        )
+        con.execute(
+            "INSERT INTO _f_posts SELECT post_id FROM posts "
+            "WHERE repost_of IN (SELECT post_id FROM _f_posts)"
+        )
+        out["posts"] = _count(con, "SELECT count(*) FROM _f_posts")
+        out["interactions"] = _delete(
+            con,
+            "interactions",
+            "src_author IN (SELECT author_id FROM _f_authors) "
+            "OR dst_author IN (SELECT author_id FROM _f_authors) "
+            "OR post_id IN (SELECT post_id FROM _f_posts) "
+            "OR target_post_id IN (SELECT post_id FROM _f_posts)",
+        )
+        out["analyses"] = _delete(con, "analyses", "post_id IN (SELECT post_id FROM _f_posts)")
+        out["post_analyses"] = _delete(
+            con, "post_analyses", "post_id IN (SELECT post_id FROM _f_posts)"
+        )
+        out["stance_labels"] = _delete(
+            con, "stance_labels", "text_id IN (SELECT post_id FROM _f_posts)"
+        )
+        out["alerts"] = _delete(con, "alerts", "post_id IN (SELECT post_id FROM _f_posts)")
+        out["communities"] = _delete(
+            con, "communities", "author_id IN (SELECT author_id FROM _f_authors)"
+        )
+        for col in ("reply_to", "quote_of"):
+            con.execute(
+                f"UPDATE posts SET {col} = NULL, raw = NULL "
+                f"WHERE {col} IN (SELECT post_id FROM _f_posts)"
+            )
+        con.execute("DELETE FROM posts WHERE post_id IN (SELECT post_id FROM _f_posts)")
+        out["authors"] = _delete(con, "authors", "author_id IN (SELECT author_id FROM _f_authors)")
+        for h in handles:  # pseudonyms of theirs quoted in other people's text
+            con.execute(
+                "UPDATE posts SET text = replace(text, ?, '@[forgotten]') WHERE contains(text, ?)",
+                ["@" + h, "@" + h],
+            )
+        out["rejects"] = 0
+        for tok in tokens + handles:
+            pattern = r"(^|[^\w])" + re.escape(tok) + r"($|[^\w])"
+            out["rejects"] += _delete(con, "rejects", "regexp_matches(record, ?)", [pattern])
+        t = now()
+        con.executemany("INSERT OR IGNORE INTO forgotten VALUES (?, ?)", [[a, t] for a in ids])
+        con.execute("DROP TABLE _f_posts")
+        con.execute("DROP TABLE _f_authors")
+    return out
+
+
+def _q(items: list[Any]) -> str:
+    return ", ".join("?" * len(items)) or "NULL"
+
+
+def _count(con: Any, sql: str, params: list[Any] | None = None) -> int:
+    return int(con.execute(sql, params or []).fetchone()[0])
+
+
+def _delete(con: Any, table: str, where: str, params: list[Any] | None = None) -> int:
+    n = _count(con, f"SELECT count(*) FROM {table} WHERE {where}", params)
+    if n:
+        con.execute(f"DELETE FROM {table} WHERE {where}", params or [])
+    return n

@@ -1,0 +1,92 @@
+"""SQL of the opinion area: stances for the poll, political posts for the undecided."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from bascule.store.db import Store
+
+# Posts removed by the platform or by a "forget me" request never enter an aggregate.
+_ALIVE = """p.post_id NOT IN (SELECT post_id FROM tombstones)
+    AND p.author_id NOT IN (SELECT author_id FROM forgotten)"""
+
+
+def _df(store: Store, sql: str, params: list) -> pd.DataFrame:
+    """Query results as pandas (what the opinion computations work on)."""
+    return store.con.execute(sql, params).df()
+
+
+def _window(since: str | None, until: str | None) -> tuple[str, list]:
+    where, params = [], []
+    if since:
+        where.append("p.created_at >= CAST(? AS TIMESTAMP)")
+        params.append(since)
+    if until:
+        where.append("p.created_at < CAST(? AS TIMESTAMP)")
+        params.append(until)
+    return " AND ".join([*where, _ALIVE]), params
+
+
+def stances(store: Store, target_id: str, *, since: str | None, until: str | None) -> pd.DataFrame:
+    """(post_id, author_id, created_at, stance) of every analysed post about one target."""
+    where, params = _window(since, until)
+    return _df(
+        store,
+        f"""SELECT a.post_id, p.author_id, p.created_at, a.stance
+            FROM analyses a JOIN posts p USING (post_id)
+            WHERE a.target_id = ? AND {where}
+            ORDER BY p.created_at, a.post_id""",
+        [target_id, *params],
+    )
+
+
+def political_posts(store: Store, *, since: str | None, until: str | None) -> pd.DataFrame:
+    """Posts with a stance on some target or an explicit hesitation (or not analysed yet).
+
+    Columns: post_id, author_id, created_at, text, lang, hesitation (NULL when the post has
+    no `post_analyses` row: the caller detects hesitation itself), analysed (has stances).
+    Pure reposts are left out: their text is someone else's.
+    """
+    where, params = _window(since, until)
+    return _df(
+        store,
+        f"""SELECT p.post_id, p.author_id, p.created_at, p.text,
+                   coalesce(pa.lang, p.lang) AS lang, pa.hesitation,
+                   p.post_id IN (SELECT post_id FROM analyses) AS analysed
+            FROM posts p LEFT JOIN post_analyses pa USING (post_id)
+            WHERE {where} AND p.repost_of IS NULL
+              AND (pa.post_id IS NULL OR pa.hesitation
+                   OR p.post_id IN (SELECT post_id FROM analyses))
+            ORDER BY p.created_at, p.post_id""",
+        params,
+    )
+
+
+def favors(store: Store, *, since: str | None, until: str | None) -> pd.DataFrame:
+    """(post_id, target_id) for every stance in favour of a target."""
+    where, params = _window(since, until)
+    return _df(
+        store,
+        f"""SELECT a.post_id, a.target_id
+            FROM analyses a JOIN posts p USING (post_id)
+            WHERE a.stance = 'favor' AND {where}""",
+        params,
+    )
+
+
+def handles(store: Store, author_ids: Sequence[str]) -> dict[str, str]:
+    """author_id -> handle as stored (a pseudonym unless the person is kept in clear)."""
+    if not author_ids:
+        return {}
+    rows = store.rows(
+        "SELECT author_id, handle FROM authors WHERE list_contains(?, author_id)",
+        [list(author_ids)],
+    )
+    return dict(rows)
+
+
+def analysed_count(store: Store) -> int:
+    """Number of (post, target) analyses: zero before `bascule analyze`."""
+    return int(store.scalar("SELECT count(*) FROM analyses"))

@@ -1,0 +1,294 @@
+"""Stance and other text classifiers: TF-IDF n-grams, target-aware, linear, saved as files.
+
+The model is a linear classifier over word 1-2-grams and character 2-5-grams (the n-gram
+SVM baseline of Mohammad et al., *SemEval-2016 Task 6: Detecting Stance in Tweets*, 2016),
+made target-aware with feature augmentation (Daumé III, *Frustratingly Easy Domain
+Adaptation*, ACL 2007): every row has shared features plus a copy in its target's block, so
+targets share what is common and keep what is theirs. Any label set works (favor/against/
+none, parties, camps); `predict_proba` comes from a multinomial logistic regression.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from bascule.errors import InputError
+from bascule.text.features import CharTfidf
+from bascule.text.normalize import fold
+
+FORMAT = "bascule-text-classifier"
+FORMAT_VERSION = 1
+STANCES = ("favor", "against", "none")
+
+
+def _prep(texts: Sequence[str | None], max_chars: int = 5000) -> list[str]:
+    return [fold(t)[:max_chars] if t else "" for t in texts]
+
+
+class StanceModel:
+    """Target-aware n-gram classifier with scikit-learn manners (fit/predict/predict_proba).
+
+    `C` is the inverse regularisation, `per_target` switches feature augmentation on,
+    `char` adds character n-grams, `class_weight` is passed to the logistic regression.
+    """
+
+    def __init__(
+        self,
+        *,
+        C: float = 4.0,
+        per_target: bool = True,
+        char: bool = True,
+        word_ngrams: tuple[int, int] = (1, 2),
+        char_ngrams: tuple[int, int] = (2, 5),
+        min_df: int = 2,
+        max_features: int | None = 300_000,
+        class_weight: str | None = "balanced",
+        max_iter: int = 3000,
+        name: str = "ngram-lr",
+    ) -> None:
+        self.C = C
+        self.per_target = per_target
+        self.char = char
+        self.word_ngrams = word_ngrams
+        self.char_ngrams = char_ngrams
+        self.min_df = min_df
+        self.max_features = max_features
+        self.class_weight = class_weight
+        self.max_iter = max_iter
+        self.name = name
+
+    # -- features -----------------------------------------------------------------------
+    def _vectorizers(self) -> list[Any]:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        vecs = [
+            TfidfVectorizer(
+                analyzer="word",
+                ngram_range=self.word_ngrams,
+                token_pattern=r"(?u)[#@]?\b\w+\b|[^\w\s]{2,}",
+                min_df=self.min_df,
+                sublinear_tf=True,
+                max_features=self.max_features,
+                lowercase=False,
+                dtype=np.float32,
+            )
+        ]
+        if self.char:
+            vecs.append(
+                CharTfidf(self.char_ngrams, min_df=self.min_df, max_features=self.max_features)
+            )
+        return vecs
+
+    def _features(self, texts: list[str], targets: Sequence[str] | None) -> sp.csr_matrix:
+        uniq, inverse = np.unique(np.asarray(texts, dtype=object), return_inverse=True)
+        base = sp.hstack([v.transform(list(uniq)) for v in self.vectorizers_], format="csr")
+        base = base[inverse.ravel()]
+        if not self.per_target or not self.targets_:
+            return base
+        blocks = [base]
+        tgt = np.asarray([str(t) for t in targets]) if targets is not None else None
+        for t in self.targets_:
+            mask = (tgt == t).astype(np.float32) if tgt is not None else np.zeros(len(texts))
+            blocks.append(sp.diags(mask, format="csr") @ base)
+        return sp.hstack(blocks, format="csr")
+
+    # -- scikit-learn API ---------------------------------------------------------------
+    def fit(
+        self,
+        texts: Sequence[str | None],
+        labels: Sequence[str],
+        targets: Sequence[str] | None = None,
+    ) -> StanceModel:
+        """Learn vocabulary and weights from labelled texts (and their targets)."""
+        from sklearn.linear_model import LogisticRegression
+
+        labels = [str(label) for label in labels]
+        if len(texts) != len(labels) or (targets is not None and len(targets) != len(texts)):
+            raise InputError("texts, labels and targets must have the same length")
+        if len(set(labels)) < 2:
+            raise InputError(
+                f"at least two different labels are needed to train (got {sorted(set(labels))})"
+            )
+        prepared = _prep(texts)
+        self.min_df_used_ = self.min_df if len(prepared) >= 50 else 1
+        vecs = self._vectorizers()
+        for v in vecs:
+            v.min_df = self.min_df_used_
+            try:
+                v.fit(prepared)
+            except ValueError as exc:
+                raise InputError(f"no usable words in the training texts ({exc})") from None
+        self.vectorizers_ = vecs
+        self.targets_ = sorted({str(t) for t in targets}) if targets is not None else []
+        X = self._features(prepared, targets)
+        clf = LogisticRegression(C=self.C, max_iter=self.max_iter, class_weight=self.class_weight)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # convergence notes are not user errors
+            clf.fit(X, labels)
+        self.clf_ = clf
+        self.classes_ = clf.classes_
+        self.n_train_ = len(labels)
+        return self
+
+    def decision_function(
+        self, texts: Sequence[str | None], targets: Sequence[str] | None = None
+    ) -> np.ndarray:
+        """Raw linear scores per class."""
+        self._check_fitted()
+        return self.clf_.decision_function(self._features(_prep(texts), targets))
+
+    def predict_proba(
+        self, texts: Sequence[str | None], targets: Sequence[str] | None = None
+    ) -> np.ndarray:
+        """Class probabilities, columns in the order of `classes_`."""
+        self._check_fitted()
+        if len(texts) == 0:
+            return np.zeros((0, len(self.classes_)))
+        return self.clf_.predict_proba(self._features(_prep(texts), targets))
+
+    def predict(
+        self, texts: Sequence[str | None], targets: Sequence[str] | None = None
+    ) -> np.ndarray:
+        """Most probable label of each text."""
+        proba = self.predict_proba(texts, targets)
+        return np.asarray(self.classes_)[proba.argmax(axis=1)] if len(proba) else np.array([])
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "clf_"):
+            raise InputError("this model is not trained yet: call fit() or load a model file")
+
+    # -- files --------------------------------------------------------------------------
+    def save(self, path: str | Path) -> Path:
+        """Write the model to a file (joblib), with its format version and library versions."""
+        import joblib
+        import sklearn
+
+        self._check_fitted()
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "sklearn": sklearn.__version__,
+            "model": self,
+        }
+        joblib.dump(payload, path, compress=3)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> StanceModel:
+        """Read a model file written by `save`; a clear error for foreign or old files.
+
+        Model files are pickles: load only files you made or trust.
+        """
+        import joblib
+        import sklearn
+
+        path = Path(path)
+        if not path.is_file():
+            raise InputError(f"model file not found: {path}")
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                payload = joblib.load(path)
+        except Exception as exc:  # noqa: BLE001 - any unreadable file is a user error
+            raise InputError(f"{path} is not a Bascule model file ({type(exc).__name__})") from None
+        if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+            raise InputError(f"{path} is not a Bascule model file")
+        version = payload.get("format_version")
+        if version != FORMAT_VERSION or any("version" in str(w.message) for w in caught):
+            raise InputError(
+                f"{path} was written by another version of Bascule (model format {version}, "
+                f"scikit-learn {payload.get('sklearn')}; this is format {FORMAT_VERSION}, "
+                f"scikit-learn {sklearn.__version__}): train it again with `bascule stance train`"
+            )
+        model = payload["model"]
+        if not isinstance(model, cls):
+            raise InputError(f"{path} holds a {type(model).__name__}, not a {cls.__name__}")
+        return model
+
+
+def normalize_stance(label: str) -> str:
+    """`FAVOR`, `Favour`, `pour`… → `favor`; `AGAINST`, `contre` → `against`; else `none`."""
+    key = fold(str(label)).strip()
+    if key in ("favor", "favour", "for", "pour", "pro", "support", "agree", "1", "+1"):
+        return "favor"
+    if key in ("against", "contre", "anti", "deny", "disagree", "-1"):
+        return "against"
+    return "none"
+
+
+def _prf(gold: np.ndarray, pred: np.ndarray, label: str) -> dict[str, float | int]:
+    tp = int(np.sum((pred == label) & (gold == label)))
+    n_pred, n_gold = int(np.sum(pred == label)), int(np.sum(gold == label))
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": p, "recall": r, "f1": f, "support": n_gold}
+
+
+def scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
+    """f_avg, macro-F1, accuracy, per-class P/R/F1 and confusion matrix of two label lists.
+
+    `f_avg` is SemEval-2016 Task 6's official metric: the mean of the F1 of FAVOR and AGAINST
+    over all rows (None when the labels are not stances).
+    """
+    g = np.asarray([str(x) for x in gold], dtype=object)
+    p = np.asarray([str(x) for x in pred], dtype=object)
+    labels = sorted(set(g.tolist()) | set(p.tolist()))
+    per_class = {lab: _prf(g, p, lab) for lab in labels}
+    gold_labels = sorted(set(g.tolist()))
+    macro = float(np.mean([per_class[lab]["f1"] for lab in gold_labels])) if len(g) else 0.0
+    per_class = {
+        lab: {k: round(v, 4) if isinstance(v, float) else v for k, v in d.items()}
+        for lab, d in per_class.items()
+    }
+    norm = {lab: normalize_stance(lab) for lab in labels}
+    fav = [lab for lab in labels if norm[lab] == "favor"]
+    aga = [lab for lab in labels if norm[lab] == "against"]
+    f_avg = None
+    if fav and aga:
+        gn = np.asarray([norm[x] for x in g], dtype=object)
+        pn = np.asarray([norm[x] for x in p], dtype=object)
+        f_avg = round((_prf(gn, pn, "favor")["f1"] + _prf(gn, pn, "against")["f1"]) / 2, 4)
+    index = {lab: i for i, lab in enumerate(labels)}
+    matrix = np.zeros((len(labels), len(labels)), dtype=int)
+    for a, b in zip(g, p, strict=True):
+        matrix[index[a], index[b]] += 1
+    return {
+        "n": len(g),
+        "f_avg": f_avg,
+        "macro_f1": round(macro, 4),
+        "accuracy": round(float(np.mean(g == p)), 4) if len(g) else 0.0,
+        "per_class": per_class,
+        "confusion": {"labels": labels, "matrix": matrix.tolist()},
+    }
+
+
+def evaluate(
+    model: StanceModel,
+    texts: Sequence[str | None],
+    labels: Sequence[str],
+    targets: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """Scores of `model` on labelled texts, overall and per target (see `scores`)."""
+    if len(texts) == 0:
+        raise InputError("no labelled rows to evaluate on")
+    pred = model.predict(texts, targets)
+    out = scores(labels, pred)
+    out["per_target"] = {}
+    if targets is not None:
+        tg = np.asarray([str(t) for t in targets], dtype=object)
+        gold = np.asarray([str(x) for x in labels], dtype=object)
+        for t in sorted(set(tg.tolist())):
+            m = tg == t
+            s = scores(gold[m], pred[m])
+            out["per_target"][t] = {k: s[k] for k in ("n", "f_avg", "macro_f1", "accuracy")}
+    out["model"] = model.name
+    return out

@@ -1,0 +1,143 @@
+"""Sources & targets (config editor) and Users pages: changes are admin-only and validated."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from bascule.errors import BasculeError
+from bascule.store import web as sql
+from bascule.web import settings
+from bascule.web.auth import create_user, require, state_of
+from bascule.web.pages import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _settings(
+    request: Request,
+    user: dict,
+    *,
+    error: str | None = None,
+    text: str | None = None,
+    saved: bool = False,
+    status_code: int = 200,
+) -> Response:
+    st = state_of(request)
+    cfg = st.project.config
+    ctx = {
+        "toml": text if text is not None else st.project.config_path.read_text(encoding="utf-8"),
+        "targets": [t.model_dump() for t in cfg.targets],
+        "sources": [s.model_dump(exclude_defaults=True) for s in cfg.sources],
+        "error": error,
+        "saved": saved,
+        "can_edit": user["role"] == "admin",
+    }
+    return render(request, "settings.html.j2", ctx, user=user, status_code=status_code)
+
+
+@router.get("/settings", response_class=HTMLResponse)
+def settings_page(
+    request: Request, user: dict = Depends(require("analyst", page=True))
+) -> Response:
+    return _settings(request, user, saved=request.query_params.get("saved") == "1")
+
+
+@router.post("/settings/config")
+async def save_config(
+    request: Request, user: dict = Depends(require("admin", page=True))
+) -> Response:
+    text = str((await request.form()).get("toml") or "")
+    st = state_of(request)
+    try:
+        st.locked(settings.save_config, st.project, text)
+    except BasculeError as exc:
+        return _settings(request, user, error=str(exc), text=text, status_code=422)
+    st.invalidate_data()
+    return RedirectResponse("/settings?saved=1", status_code=303)
+
+
+@router.post("/settings/targets")
+async def save_target(
+    request: Request, user: dict = Depends(require("admin", page=True))
+) -> Response:
+    form = dict(await request.form())
+    st = state_of(request)
+    old_id = str(form.get("old_id") or "") or None
+    try:
+        target = settings.target_from_form(form)
+        text = settings.upsert_target(
+            st.project.config_path.read_text(encoding="utf-8"), target, old_id=old_id
+        )
+        st.locked(settings.save_config, st.project, text)
+    except BasculeError as exc:
+        return _settings(request, user, error=str(exc), status_code=422)
+    st.invalidate_data()
+    return RedirectResponse("/settings?saved=1", status_code=303)
+
+
+@router.post("/settings/targets/{target_id}/delete")
+async def delete_target(
+    target_id: str, request: Request, user: dict = Depends(require("admin", page=True))
+) -> Response:
+    st = state_of(request)
+    try:
+        text = settings.remove_target(st.project.config_path.read_text(encoding="utf-8"), target_id)
+        st.locked(settings.save_config, st.project, text)
+    except BasculeError as exc:
+        return _settings(request, user, error=str(exc), status_code=422)
+    st.invalidate_data()
+    return RedirectResponse("/settings?saved=1", status_code=303)
+
+
+def _users(
+    request: Request, user: dict, *, error: str | None = None, status_code: int = 200
+) -> Response:
+    st = state_of(request)
+    users = st.locked(sql.list_users, st.project.store)
+    ctx = {"users": users, "roles": sql.ROLES, "error": error}
+    return render(request, "users.html.j2", ctx, user=user, status_code=status_code)
+
+
+@router.get("/users", response_class=HTMLResponse)
+def users_page(request: Request, user: dict = Depends(require("admin", page=True))) -> Response:
+    return _users(request, user)
+
+
+@router.post("/users")
+async def add_user(request: Request, user: dict = Depends(require("admin", page=True))) -> Response:
+    form = await request.form()
+    st = state_of(request)
+    try:
+        st.locked(
+            create_user,
+            st.project,
+            str(form.get("username") or ""),
+            str(form.get("password") or ""),
+            str(form.get("role") or "viewer"),
+        )
+    except BasculeError as exc:
+        return _users(request, user, error=str(exc), status_code=422)
+    st.invalidate()
+    return RedirectResponse("/users", status_code=303)
+
+
+def remove_account(st, username: str, acting: str) -> None:  # noqa: ANN001 - WebState
+    """Remove an account, refusing to remove oneself or the last admin."""
+    if username == acting:
+        raise HTTPException(409, "you cannot remove your own account")
+    row = st.locked(sql.get_user, st.project.store, username)
+    if row is None:
+        raise HTTPException(404, f"no user {username!r}")
+    if row["role"] == "admin" and st.locked(sql.count_admins, st.project.store) <= 1:
+        raise HTTPException(409, "the last admin cannot be removed")
+    st.locked(sql.remove_user, st.project.store, username)
+    st.invalidate()
+
+
+@router.post("/users/{username}/delete")
+async def delete_user(
+    username: str, request: Request, user: dict = Depends(require("admin", page=True))
+) -> Response:
+    remove_account(state_of(request), username, user["username"])
+    return RedirectResponse("/users", status_code=303)

@@ -1,0 +1,314 @@
+"""The JSON API (described at /openapi.json): every page's data, from the same functions."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Literal
+
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response, StreamingResponse
+from pydantic import BaseModel, Field
+
+from bascule.errors import BasculeError
+from bascule.store import web as sql
+from bascule.web import data, settings
+from bascule.web.auth import create_user, lang_of, require, state_of
+
+router = APIRouter(prefix="/api")
+Viewer = Depends(require("viewer"))
+Analyst = Depends(require("analyst"))
+Admin = Depends(require("admin"))
+Lang = Query(None, pattern="^(fr|en)$", description="fr or en (default: the user's)")
+SSE_POLL_SECONDS = 2.0
+
+
+class JSON(Response):
+    """JSON rendered with orjson (numpy and dates handled)."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return content if isinstance(content, bytes) else data.dumps(content)
+
+
+def _call(fn: Any, *args: Any, **kwargs: Any) -> JSON:
+    """Call a data function; 404 when the capability is not available, 400 on user error."""
+    try:
+        return JSON(fn(*args, **kwargs))
+    except data.NotAvailable as exc:
+        return JSON({"available": False, "missing": str(exc)}, status_code=404)
+    except BasculeError as exc:
+        return JSON({"detail": str(exc)}, status_code=400)
+
+
+class SimulateIn(BaseModel):
+    seeds: list[str] = Field(..., max_length=500)
+    model: Literal["ic", "lt"] = "ic"
+    prob: str = Field("wc", max_length=20)
+    runs: int = Field(1000, ge=1, le=10000)
+    seed: int = Field(0, ge=0, le=2**31)
+
+
+class ScoreIn(BaseModel):
+    text: str = Field(..., max_length=5000)
+    lang: Literal["auto", "fr", "en"] = "auto"
+
+
+class ReachIn(BaseModel):
+    accounts: list[str] = Field(..., min_length=1, max_length=100)
+
+
+class ConfigIn(BaseModel):
+    toml: str = Field(..., max_length=1_000_000)
+
+
+class UserIn(BaseModel):
+    username: str = Field(..., min_length=1, max_length=64)
+    password: str = Field(..., min_length=8, max_length=1000)
+    role: Literal["admin", "analyst", "viewer"] = "viewer"
+
+
+# -- who and what -----------------------------------------------------------------------------
+@router.get("/me", tags=["session"])
+def me(user: dict = Viewer) -> JSON:
+    """The logged-in user (name, role, language)."""
+    return JSON({k: user[k] for k in ("username", "role", "language")})
+
+
+@router.get("/status", tags=["overview"])
+def status(request: Request, user: dict = Viewer) -> JSON:
+    """Store counts, as `bascule status --json`."""
+    st = state_of(request)
+    return JSON(st.cached(("status",), lambda: data.jsonable(st.project.status())))
+
+
+@router.get("/overview", tags=["overview"])
+def overview(request: Request, lang: str | None = Lang, user: dict = Viewer) -> JSON:
+    """Overview: summary, poll per target, share of voice (small groups suppressed), alerts."""
+    st = state_of(request)
+    return JSON(data.overview_bytes(st, lang or lang_of(request, user)))
+
+
+@router.get("/poll", tags=["opinion"])
+def poll(
+    request: Request,
+    target: str = Query(..., max_length=200),
+    by: Literal["day", "week", "month"] = "day",
+    since: str | None = Query(None, pattern=r"^\d{4}-\d{2}-\d{2}"),
+    until: str | None = Query(None, pattern=r"^\d{4}-\d{2}-\d{2}"),
+    user: dict = Viewer,
+) -> JSON:
+    """The continuous poll of one target, as `bascule poll --json`."""
+    return _call(data.poll, state_of(request), target, by, since, until)
+
+
+@router.get("/undecided", tags=["opinion"])
+def undecided(request: Request, lang: str | None = Lang, user: dict = Viewer) -> JSON:
+    """Why the undecided hesitate: reasons, quotes, trend."""
+    st = state_of(request)
+    return _call(lambda: data.undecided(st, lang or lang_of(request, user))["data"])
+
+
+# -- network ----------------------------------------------------------------------------------
+@router.get("/network/influencers", tags=["network"])
+def influencers(
+    request: Request, top: float = Query(0.01, gt=0, le=1), user: dict = Viewer
+) -> JSON:
+    """Influencers and the Pareto view of word of mouth."""
+    return _call(data.influencers, state_of(request), top)
+
+
+@router.get("/network/communities", tags=["network"])
+def communities(request: Request, user: dict = Viewer) -> JSON:
+    """Communities of the observed network."""
+    return _call(data.communities, state_of(request))
+
+
+@router.get("/network/bridges", tags=["network"])
+def bridges(request: Request, user: dict = Viewer) -> JSON:
+    """Accounts bridging communities."""
+    return _call(data.bridges, state_of(request))
+
+
+@router.get("/network/graph", tags=["network"])
+def graph_view(
+    request: Request, limit: int = Query(400, ge=1, le=2000), user: dict = Viewer
+) -> JSON:
+    """The most connected nodes and their edges (for the graph view)."""
+    return _call(data.graph_view, state_of(request), limit)
+
+
+@router.get("/network/ambassadors", tags=["network"])
+def ambassadors(
+    request: Request, target: str = Query(..., max_length=200), user: dict = Viewer
+) -> JSON:
+    """Ambassadors of a target."""
+    return _call(data.ambassadors, state_of(request), target)
+
+
+@router.get("/network/audience", tags=["network"])
+def audience(
+    request: Request, target: str = Query(..., max_length=200), user: dict = Viewer
+) -> JSON:
+    """Audience gaps of a target."""
+    return _call(data.audience, state_of(request), target)
+
+
+# -- alerts -----------------------------------------------------------------------------------
+@router.get("/alerts", tags=["alerts"])
+def alerts(
+    request: Request,
+    since: str | None = Query(None, pattern=r"^\d{4}-\d{2}-\d{2}"),
+    kind: str | None = Query(None, max_length=40),
+    limit: int = Query(100, ge=1, le=1000),
+    user: dict = Viewer,
+) -> JSON:
+    """Alerts, newest first."""
+    return _call(data.alerts, state_of(request), since, kind, limit)
+
+
+@router.get("/alerts/stream", include_in_schema=False)
+async def alerts_stream(request: Request, user: dict = Viewer) -> StreamingResponse:
+    """New alerts as Server-Sent Events (`event: alert`, data: the alert as JSON)."""
+    st = state_of(request)
+
+    async def events() -> Any:
+        seen: set[str] | None = None
+        yield b": connected\nretry: 3000\n\n"
+        while not await request.is_disconnected():
+            try:
+                items = await run_in_threadpool(data.alerts, st, None, None, 50)
+            except data.NotAvailable:
+                items = []
+            ids = {str(a.get("alert_id")) for a in items}
+            if seen is not None:
+                for a in reversed(items):
+                    if str(a.get("alert_id")) not in seen:
+                        yield b"event: alert\ndata: " + data.dumps(a) + b"\n\n"
+            seen = ids if seen is None else seen | ids
+            yield b": ping\n\n"
+            await asyncio.sleep(SSE_POLL_SECONDS)
+
+    return StreamingResponse(
+        events(), media_type="text/event-stream", headers={"x-accel-buffering": "no"}
+    )
+
+
+@router.get("/alerts/{alert_id}", tags=["alerts"])
+def alert(request: Request, alert_id: str, user: dict = Viewer) -> JSON:
+    """One alert and its post (post text is untrusted)."""
+    st = state_of(request)
+
+    def get() -> dict:
+        a = data.alert(st, alert_id)
+        if a is None:
+            raise HTTPException(404, "no such alert")
+        post = data.post(st, str(a["post_id"])) if a.get("post_id") else None
+        return {"alert": a, "post": post}
+
+    return _call(get)
+
+
+@router.post("/alerts/{alert_id}/ack", tags=["alerts"])
+def ack(request: Request, alert_id: str, user: dict = Analyst) -> JSON:
+    """Mark an alert as seen (analyst or admin)."""
+    st = state_of(request)
+    if not st.locked(sql.acknowledge_alert, st.project.store, alert_id, user["username"]):
+        raise HTTPException(404, "no such alert")
+    st.invalidate_data()
+    return JSON({"alert_id": alert_id, "acknowledged_by": user["username"]})
+
+
+# -- tipping point ----------------------------------------------------------------------------
+@router.post("/tipping/simulate", tags=["tipping point"])
+def simulate(request: Request, body: SimulateIn, user: dict = Viewer) -> JSON:
+    """Monte Carlo spread from chosen seeds (changes nothing)."""
+    st = state_of(request)
+    return _call(data.simulate, st, body.seeds, body.model, body.prob, body.runs, body.seed)
+
+
+@router.get("/tipping/seeds", tags=["tipping point"])
+def seeds(request: Request, k: int = Query(10, ge=1, le=500), user: dict = Viewer) -> JSON:
+    """The k best seed accounts (influence maximisation)."""
+    return _call(data.seeds, state_of(request), k)
+
+
+@router.get("/tipping", tags=["tipping point"])
+def tipping(
+    request: Request,
+    model: str = Query("naming-game", max_length=40),
+    graph_kind: str = Query("complete", max_length=40),
+    n: int = Query(200, ge=10, le=2000),
+    seed: int = Query(0, ge=0, le=2**31),
+    user: dict = Viewer,
+) -> JSON:
+    """The critical fraction of committed supporters for a model on a graph family."""
+    return _call(data.tipping, state_of(request), model, graph_kind, n, seed)
+
+
+# -- message lab ------------------------------------------------------------------------------
+@router.post("/messages/score", tags=["message lab"])
+def score(request: Request, body: ScoreIn, user: dict = Viewer) -> JSON:
+    """Score a draft message (changes nothing)."""
+    return _call(data.score, state_of(request), body.text, body.lang)
+
+
+@router.post("/messages/reach", tags=["message lab"])
+def reach(request: Request, body: ReachIn, user: dict = Viewer) -> JSON:
+    """Predicted reach of a message posted by these accounts."""
+    return _call(data.reach, state_of(request), body.accounts)
+
+
+# -- sources & targets ------------------------------------------------------------------------
+@router.get("/config", tags=["settings"])
+def get_config(request: Request, user: dict = Analyst) -> JSON:
+    """The project's `bascule.toml` text and its parsed form."""
+    st = state_of(request)
+    return JSON(
+        {
+            "toml": st.project.config_path.read_text(encoding="utf-8"),
+            "config": st.project.config.model_dump(),
+        }
+    )
+
+
+@router.put("/config", tags=["settings"])
+def put_config(request: Request, body: ConfigIn = Body(...), user: dict = Admin) -> JSON:
+    """Replace `bascule.toml` after validation (422 with file:line:key on a mistake)."""
+    st = state_of(request)
+    try:
+        cfg = st.locked(settings.save_config, st.project, body.toml)
+    except BasculeError as exc:
+        return JSON({"detail": str(exc)}, status_code=422)
+    st.invalidate_data()
+    return JSON({"saved": True, "targets": [t.id for t in cfg.targets]})
+
+
+# -- users ------------------------------------------------------------------------------------
+@router.get("/users", tags=["users"])
+def users(request: Request, user: dict = Admin) -> JSON:
+    """Accounts (no password hashes)."""
+    st = state_of(request)
+    return JSON(st.locked(sql.list_users, st.project.store))
+
+
+@router.post("/users", tags=["users"], status_code=201)
+def add_user(request: Request, body: UserIn, user: dict = Admin) -> JSON:
+    """Create or replace an account."""
+    st = state_of(request)
+    try:
+        st.locked(create_user, st.project, body.username, body.password, body.role)
+    except BasculeError as exc:
+        return JSON({"detail": str(exc)}, status_code=422)
+    st.invalidate()
+    return JSON({"username": body.username.strip(), "role": body.role}, status_code=201)
+
+
+@router.delete("/users/{username}", tags=["users"])
+def remove_user(request: Request, username: str, user: dict = Admin) -> JSON:
+    """Remove an account (not yourself, not the last admin)."""
+    from bascule.web.admin import remove_account
+
+    remove_account(state_of(request), username, user["username"])
+    return JSON({"removed": username})

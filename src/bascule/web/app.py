@@ -1,0 +1,93 @@
+"""The app factory: `create_app(project)` returns the FastAPI war room over one project."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from bascule.project import Project, open_project
+from bascule.web.security import SecurityHeaders
+from bascule.web.state import WebState
+
+STATIC = Path(__file__).parent / "static"
+
+
+@lru_cache(maxsize=1)
+def _plotly_js() -> bytes:
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs().encode()
+
+
+def create_app(project: Project | str | Path, **state_options: Any) -> FastAPI:
+    """The war room for `project` (a Project, or its folder: opened and held by the app)."""
+    from bascule import __version__
+    from bascule.web import admin, api, auth, pages
+
+    if not isinstance(project, Project):
+        project = open_project(project)
+    app = FastAPI(
+        title="Bascule war room API",
+        version=__version__,
+        description="The data of every page of the Bascule web dashboard. Log in at /login "
+        "(session cookie); changes need the X-CSRF-Token header of the session.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.web = WebState(project, **state_options)
+
+    @app.exception_handler(auth.LoginRequired)
+    async def _login(request: Request, exc: auth.LoginRequired) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        from urllib.parse import quote
+
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if request.url.path.startswith("/api/") or exc.status_code < 400:
+            return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
+        from bascule.web.pages import render
+
+        user = getattr(request.state, "user", None) or auth.current_user(request)
+        return render(
+            request,
+            "error.html.j2",
+            {"status": exc.status_code, "detail": exc.detail},
+            user=user,
+            status_code=exc.status_code,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))} for e in exc.errors()
+        ]
+        return JSONResponse({"detail": errors}, 422)
+
+    @app.get("/static/plotly.min.js", include_in_schema=False)
+    def plotly_js() -> Response:
+        return Response(
+            _plotly_js(),
+            media_type="text/javascript",
+            headers={"cache-control": "public, max-age=86400"},
+        )
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict:
+        return {"ok": True}
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(auth.router)
+    app.include_router(pages.router)
+    app.include_router(admin.router)
+    app.include_router(api.router)
+    app.add_middleware(SecurityHeaders)
+    return app

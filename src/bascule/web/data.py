@@ -1,0 +1,324 @@
+"""Each page's data: calls to the same library functions the CLI prints, cached per store state.
+
+Nothing is computed here that the library does not compute: this module picks the functions,
+caches their results and turns figures into JSON for the browser. A capability not written
+yet is reported as not available instead of being imitated.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import orjson
+
+from bascule.web.state import WebState
+
+GRAPH_VIEW_NODES = 400
+
+
+class NotAvailable(Exception):
+    """The capability's module is not installed in this version of Bascule."""
+
+
+def capability(module: str, name: str) -> Any:
+    """The function `name` of `module`, imported lazily; NotAvailable when it is missing."""
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            raise NotAvailable(f"{module}.{name}") from None
+        raise
+    fn = getattr(mod, name, None)
+    if fn is None:
+        raise NotAvailable(f"{module}.{name}")
+    return fn
+
+
+def _default(o: Any) -> Any:
+    from bascule.cli.common import _default as cli_default
+
+    return cli_default(o)
+
+
+def dumps(obj: Any) -> bytes:
+    """JSON bytes of a library result (numpy, dates and sets made serialisable)."""
+    return orjson.dumps(
+        obj,
+        default=_default,
+        option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS | orjson.OPT_NAIVE_UTC,
+    )
+
+
+def jsonable(obj: Any) -> Any:
+    """A plain-JSON copy of a library result."""
+    return orjson.loads(dumps(obj))
+
+
+def figure_json(fig: Any) -> str:
+    """A Plotly figure as JSON text safe to embed in a `<script type=application/json>`."""
+    text = fig.to_json() if hasattr(fig, "to_json") else dumps(fig).decode()
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def attempt(fn: Any, *args: Any, **kwargs: Any) -> dict:
+    """{"available": True, "result": ...} or {"available": False, "missing": ...}."""
+    try:
+        return {"available": True, "result": fn(*args, **kwargs)}
+    except NotAvailable as exc:
+        return {"available": False, "missing": str(exc)}
+
+
+# -- overview ---------------------------------------------------------------------------------
+def _share_of_voice(project: Any) -> list[dict]:
+    from bascule.store import queries
+
+    names = {t.id: t.name for t in project.config.targets}
+    k = project.config.privacy.min_group_size
+    rows = queries.target_mentions(project.store)
+    total = sum(n for _t, n, _a in rows) or 1
+    out = []
+    for t, n, a in rows:
+        small = a < k
+        out.append(
+            {
+                "target": t,
+                "name": names.get(t, t),
+                "posts": None if small else n,
+                "authors": None if small else a,
+                "share": None if small else round(n / total, 4),
+                "suppressed": small,
+            }
+        )
+    return out
+
+
+def _poll(project: Any, target: str, lang: str) -> dict:
+    poll = capability("bascule.opinion.poll", "poll")
+    result = poll(project, target)
+    try:
+        fig = figure_json(capability("bascule.opinion.poll", "poll_figure")(result, lang))
+    except NotAvailable:
+        fig = None
+    return {"data": jsonable(result), "figure": fig}
+
+
+def overview(st: WebState, lang: str) -> dict:
+    """Overview: store counts, poll trend per target, share of voice, latest alerts."""
+
+    def compute() -> dict:
+        p = st.project
+        summary = capability("bascule.report.overview", "summary")(p)
+        polls = {}
+        for t in p.config.targets:
+            polls[t.id] = {"name": t.name, **attempt(_poll, p, t.id, lang)}
+        alerts = attempt(capability_call, "bascule.alerts.watch", "list_alerts", p, limit=5)
+        return jsonable(
+            {
+                "summary": summary,
+                "share_of_voice": _share_of_voice(p),
+                "polls": polls,
+                "alerts": alerts,
+                "min_group_size": p.config.privacy.min_group_size,
+            }
+        )
+
+    return st.cached(("overview", lang), compute)
+
+
+def overview_bytes(st: WebState, lang: str) -> bytes:
+    """The overview as ready JSON bytes (the hot path of `make bench`)."""
+    return st.cached(("overview-bytes", lang), lambda: dumps(overview_nocache(st, lang)))
+
+
+def overview_nocache(st: WebState, lang: str) -> dict:
+    """Overview data without figures (the API form)."""
+    data = overview(st, lang)
+    polls = {
+        k: {kk: vv for kk, vv in v.items() if kk != "result"} for k, v in data["polls"].items()
+    }
+    for k, v in data["polls"].items():
+        if v.get("available"):
+            polls[k]["result"] = v["result"]["data"]
+    return {**data, "polls": polls}
+
+
+def capability_call(module: str, name: str, *args: Any, **kwargs: Any) -> Any:
+    """Call `module.name(*args, **kwargs)`, NotAvailable when it is missing."""
+    return capability(module, name)(*args, **kwargs)
+
+
+def poll(st: WebState, target: str, by: str, since: str | None, until: str | None) -> dict:
+    """The continuous poll of one target (cached)."""
+    p = st.project
+    fn = capability("bascule.opinion.poll", "poll")
+    return st.cached(
+        ("poll", target, by, since, until),
+        lambda: jsonable(fn(p, target, by=by, since=since, until=until)),
+    )
+
+
+# -- undecided --------------------------------------------------------------------------------
+def undecided(st: WebState, lang: str) -> dict:
+    """Why the undecided hesitate: reasons with quotes and trend, and its figure."""
+    fn = capability("bascule.opinion.undecided", "undecided")
+
+    def compute() -> dict:
+        result = fn(st.project)
+        try:
+            fig = figure_json(
+                capability("bascule.opinion.undecided", "undecided_figure")(result, lang)
+            )
+        except NotAvailable:
+            fig = None
+        return {"data": jsonable(result), "figure": fig}
+
+    return st.cached(("undecided", lang), compute)
+
+
+# -- network ----------------------------------------------------------------------------------
+def graph(st: WebState, kind: str = "amplify") -> Any:
+    """The observed network (cached: building it reads every interaction)."""
+    fn = capability("bascule.graph.build", "observed_graph")
+    return st.cached(("graph", kind), lambda: fn(st.project, kind=kind))
+
+
+def influencers(st: WebState, top: float = 0.01) -> dict:
+    """Who drives word of mouth, and how concentrated it is (Pareto view)."""
+    fn = capability("bascule.graph.influence", "influencers")
+    g = graph(st)
+    return st.cached(("influencers", top), lambda: jsonable(fn(g, project=st.project, top=top)))
+
+
+def communities(st: WebState) -> dict:
+    """Communities of the observed network."""
+    fn = capability("bascule.graph.communities", "communities")
+    g = graph(st)
+    return st.cached(("communities",), lambda: jsonable(fn(g, seed=0, project=st.project)))
+
+
+def bridges(st: WebState) -> dict:
+    """Accounts bridging communities."""
+    fn = capability("bascule.graph.bridges", "bridges")
+    g = graph(st)
+    return st.cached(("bridges",), lambda: jsonable(fn(g, project=st.project)))
+
+
+def ambassadors(st: WebState, target: str) -> dict:
+    """Ambassadors of a target."""
+    fn = capability("bascule.graph.ambassadors", "ambassadors")
+    return st.cached(("ambassadors", target), lambda: jsonable(fn(st.project, target)))
+
+
+def audience(st: WebState, target: str) -> dict:
+    """Audience gaps of a target."""
+    fn = capability("bascule.graph.audience", "audience")
+    return st.cached(("audience", target), lambda: jsonable(fn(st.project, target)))
+
+
+def graph_view(st: WebState, limit: int = GRAPH_VIEW_NODES) -> dict:
+    """The most connected nodes and their edges, for the sigma.js view (a display sample)."""
+    import numpy as np
+
+    g = graph(st)
+    try:
+        comm = communities(st)
+    except NotAvailable:
+        comm = {}
+    membership = comm.get("membership") or comm.get("communities_of") or {}
+
+    def compute() -> dict:
+        if g.n == 0:
+            return {"nodes": [], "edges": [], "total_nodes": 0, "total_edges": 0}
+        deg = g.in_degree() + g.out_degree()
+        keep = np.argsort(-deg, kind="stable")[:limit]
+        keep_set = np.zeros(g.n, dtype=bool)
+        keep_set[keep] = True
+        mask = keep_set[g.src] & keep_set[g.dst]
+        nodes = [
+            {
+                "id": str(g.nodes[i]),
+                "degree": int(deg[i]),
+                "community": membership.get(str(g.nodes[i]))
+                if isinstance(membership, dict)
+                else None,
+            }
+            for i in keep
+        ]
+        edges = [
+            {"source": str(g.nodes[s]), "target": str(g.nodes[d]), "weight": float(w)}
+            for s, d, w in zip(g.src[mask], g.dst[mask], g.weight[mask], strict=True)
+        ]
+        return {"nodes": nodes, "edges": edges, "total_nodes": g.n, "total_edges": g.m}
+
+    return st.cached(("graph-view", limit), compute)
+
+
+# -- alerts -----------------------------------------------------------------------------------
+def alerts(
+    st: WebState, since: str | None = None, kind: str | None = None, limit: int = 100
+) -> list[dict]:
+    """Alerts, newest first, as `bascule alerts list --json` prints them."""
+    fn = capability("bascule.alerts.watch", "list_alerts")
+    return st.cached(
+        ("alerts", since, kind, limit),
+        lambda: jsonable(fn(st.project, since=since, kind=kind, limit=limit)),
+        ttl=2.0,
+    )
+
+
+def alert(st: WebState, alert_id: str) -> dict | None:
+    """One alert with its post (text untrusted: the template escapes it)."""
+    for a in alerts(st, limit=1000):
+        if str(a.get("alert_id")) == alert_id:
+            return a
+    return None
+
+
+def post(st: WebState, post_id: str) -> dict | None:
+    """One stored post (text, time, link) for an alert's detail."""
+    from bascule.store.web import get_post
+
+    return st.cached(("post", post_id), lambda: jsonable(get_post(st.project.store, post_id)))
+
+
+# -- tipping point ----------------------------------------------------------------------------
+def simulate(st: WebState, seeds: list[str], model: str, prob: str, runs: int, seed: int) -> dict:
+    """Monte Carlo spread from chosen seed accounts."""
+    fn = capability("bascule.diffusion.simulate", "simulate")
+    g = graph(st)
+    key = ("simulate", tuple(seeds), model, prob, runs, seed)
+    return st.cached(
+        key, lambda: jsonable(fn(g, seeds, model=model, prob=prob, runs=runs, seed=seed))
+    )
+
+
+def seeds(st: WebState, k: int) -> dict:
+    """The k accounts whose word of mouth reaches furthest (influence maximisation)."""
+    fn = capability("bascule.diffusion.imm", "seeds")
+    g = graph(st)
+    return st.cached(("seeds", k), lambda: jsonable(fn(g, k)))
+
+
+def tipping(st: WebState, model: str, graph_kind: str, n: int, seed: int) -> dict:
+    """The critical fraction of a model on a graph family."""
+    fn = capability("bascule.diffusion.tipping", "tipping")
+    return st.cached(
+        ("tipping", model, graph_kind, n, seed),
+        lambda: jsonable(fn(model, graph_kind, n=n, seed=seed)),
+    )
+
+
+# -- message lab ------------------------------------------------------------------------------
+def score(st: WebState, text: str, lang: str) -> dict:
+    """Score a draft message (Made to Stick dimensions), against the project's recent posts."""
+    fn = capability("bascule.messages.score", "score")
+    make_corpus = capability("bascule.messages.corpus", "project_corpus")
+    corpus = st.cached(("corpus",), lambda: make_corpus(st.project), ttl=300)
+    return st.cached(("score", text, lang), lambda: jsonable(fn(text, lang, corpus=corpus)))
+
+
+def reach(st: WebState, accounts: list[str]) -> dict:
+    """Predicted reach of a message posted by these accounts."""
+    fn = capability("bascule.messages.reach", "reach")
+    return st.cached(("reach", tuple(accounts)), lambda: jsonable(fn(st.project, accounts)))

@@ -1,0 +1,266 @@
+"""The HTML pages: server-rendered Jinja2 with htmx fragments; data from `web.data` only."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from bascule.errors import BasculeError
+from bascule.i18n import tr
+from bascule.web import data
+from bascule.web.auth import lang_of, require, state_of
+from bascule.web.security import safe_url
+
+TEMPLATES = Path(__file__).parent / "templates"
+router = APIRouter(include_in_schema=False)
+
+NAV = [
+    ("overview", "/", "Vue d'ensemble", "Overview", "viewer"),
+    ("undecided", "/undecided", "Indécis", "Undecided", "viewer"),
+    ("network", "/network", "Réseau", "Network", "viewer"),
+    ("alerts", "/alerts", "Alertes", "Alerts", "viewer"),
+    ("tipping", "/tipping", "Point de bascule", "Tipping point", "viewer"),
+    ("messages", "/messages", "Labo des messages", "Message lab", "viewer"),
+    ("settings", "/settings", "Sources et cibles", "Sources & targets", "analyst"),
+    ("users", "/users", "Utilisateurs", "Users", "admin"),
+]
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2", "html"]))
+
+
+def linkify(text: str | None) -> Markup:
+    """Untrusted post text, escaped; only plain http(s) URLs become (nofollow) links."""
+    if not text:
+        return Markup("")
+    out, last = [], 0
+    for m in _URL.finditer(text):
+        out.append(escape(text[last : m.start()]))
+        url = safe_url(m.group(0))
+        if url:
+            out.append(
+                Markup(
+                    '<a href="{0}" rel="nofollow noopener noreferrer" target="_blank">{0}</a>'
+                ).format(url)
+            )
+        else:
+            out.append(escape(m.group(0)))
+        last = m.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+_env.filters["linkify"] = linkify
+_env.filters["safe_url"] = safe_url
+
+
+def render(
+    request: Request,
+    template: str,
+    ctx: dict[str, Any],
+    *,
+    user: dict | None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render a page with the shared context (user, language, CSRF token, navigation)."""
+    lang = lang_of(request, user)
+    st = state_of(request)
+    from bascule.web.auth import RANK
+
+    nav = [
+        {"key": k, "href": h, "label": tr(lang, fr, en)}
+        for k, h, fr, en, role in NAV
+        if user and RANK.get(user["role"], -1) >= RANK[role]
+    ]
+    ctx = dict(ctx)
+    csrf = user["csrf_token"] if user else ctx.pop("csrf_token", None)
+    ctx.pop("csrf_token", None)
+    html = _env.get_template(template).render(
+        request=request,
+        user=user,
+        lang=lang,
+        t=lambda fr, en: tr(lang, fr, en),
+        csrf_token=csrf,
+        nav=nav,
+        path=request.url.path,
+        project_name=st.project.config.project.name,
+        **ctx,
+    )
+    return HTMLResponse(html, status_code=status_code)
+
+
+def section(fn: Any, *args: Any, **kwargs: Any) -> dict:
+    """A page section: its data, or why it is missing (not available yet, or a user error)."""
+    try:
+        return {"ok": True, "data": fn(*args, **kwargs)}
+    except data.NotAvailable as exc:
+        return {"ok": False, "missing": str(exc)}
+    except BasculeError as exc:
+        return {"ok": False, "error": str(exc)}
+
+
+def _targets(request: Request) -> list[dict]:
+    return [{"id": t.id, "name": t.name} for t in state_of(request).project.config.targets]
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview_page(request: Request, user: dict = Depends(require("viewer", page=True))) -> Response:
+    st = state_of(request)
+    lang = lang_of(request, user)
+    return render(request, "overview.html.j2", {"ov": data.overview(st, lang)}, user=user)
+
+
+@router.get("/undecided", response_class=HTMLResponse)
+def undecided_page(
+    request: Request, user: dict = Depends(require("viewer", page=True))
+) -> Response:
+    st = state_of(request)
+    sec = section(data.undecided, st, lang_of(request, user))
+    return render(request, "undecided.html.j2", {"sec": sec}, user=user)
+
+
+@router.get("/network", response_class=HTMLResponse)
+def network_page(
+    request: Request,
+    target: str | None = None,
+    user: dict = Depends(require("viewer", page=True)),
+) -> Response:
+    st = state_of(request)
+    targets = _targets(request)
+    target = target or (targets[0]["id"] if targets else None)
+    ctx = {
+        "influencers": section(data.influencers, st),
+        "communities": section(data.communities, st),
+        "bridges": section(data.bridges, st),
+        "ambassadors": section(data.ambassadors, st, target) if target else None,
+        "audience": section(data.audience, st, target) if target else None,
+        "targets": targets,
+        "target": target,
+    }
+    return render(request, "network.html.j2", ctx, user=user)
+
+
+@router.get("/alerts", response_class=HTMLResponse)
+def alerts_page(request: Request, user: dict = Depends(require("viewer", page=True))) -> Response:
+    st = state_of(request)
+    return render(request, "alerts.html.j2", {"sec": section(data.alerts, st)}, user=user)
+
+
+@router.get("/alerts/{alert_id}", response_class=HTMLResponse)
+def alert_page(
+    alert_id: str, request: Request, user: dict = Depends(require("viewer", page=True))
+) -> Response:
+    st = state_of(request)
+    sec = section(data.alert, st, alert_id)
+    post = None
+    if sec["ok"] and sec["data"] and sec["data"].get("post_id"):
+        post = data.post(st, str(sec["data"]["post_id"]))
+    status = 404 if sec["ok"] and not sec["data"] else 200
+    return render(
+        request, "alert.html.j2", {"sec": sec, "post": post}, user=user, status_code=status
+    )
+
+
+@router.get("/tipping", response_class=HTMLResponse)
+def tipping_page(request: Request, user: dict = Depends(require("viewer", page=True))) -> Response:
+    return render(request, "tipping.html.j2", {}, user=user)
+
+
+@router.get("/messages", response_class=HTMLResponse)
+def messages_page(request: Request, user: dict = Depends(require("viewer", page=True))) -> Response:
+    return render(request, "messages.html.j2", {}, user=user)
+
+
+# -- htmx fragments: the same data functions, rendered as a result block ---------------------
+def _fragment(request: Request, user: dict, title: str, fn: Any, *args: Any) -> Response:
+    return render(
+        request, "partials/result.html.j2", {"title": title, "sec": section(fn, *args)}, user=user
+    )
+
+
+def _int(v: Any, default: int, lo: int, hi: int) -> int:
+    try:
+        return max(lo, min(hi, int(v)))
+    except (TypeError, ValueError):
+        return default
+
+
+def _list(v: Any) -> list[str]:
+    return [x.strip() for x in re.split(r"[\n,]", str(v or "")) if x.strip()]
+
+
+@router.post("/fragments/simulate", response_class=HTMLResponse)
+async def simulate_fragment(
+    request: Request, user: dict = Depends(require("viewer", page=True))
+) -> Response:
+    f = await request.form()
+    args = (
+        state_of(request),
+        _list(f.get("seeds")),
+        str(f.get("model") or "ic"),
+        str(f.get("prob") or "wc"),
+        _int(f.get("runs"), 1000, 1, 10000),
+        _int(f.get("seed"), 0, 0, 2**31),
+    )
+    return _fragment(request, user, "simulate", data.simulate, *args)
+
+
+@router.post("/fragments/seeds", response_class=HTMLResponse)
+async def seeds_fragment(
+    request: Request, user: dict = Depends(require("viewer", page=True))
+) -> Response:
+    f = await request.form()
+    k = _int(f.get("k"), 10, 1, 500)
+    return _fragment(request, user, "seeds", data.seeds, state_of(request), k)
+
+
+@router.post("/fragments/tipping", response_class=HTMLResponse)
+async def tipping_fragment(
+    request: Request, user: dict = Depends(require("viewer", page=True))
+) -> Response:
+    f = await request.form()
+    args = (
+        state_of(request),
+        str(f.get("model") or "naming-game"),
+        str(f.get("graph_kind") or "complete"),
+        _int(f.get("n"), 200, 10, 2000),
+        _int(f.get("seed"), 0, 0, 2**31),
+    )
+    return _fragment(request, user, "tipping", data.tipping, *args)
+
+
+@router.post("/fragments/score", response_class=HTMLResponse)
+async def score_fragment(
+    request: Request, user: dict = Depends(require("viewer", page=True))
+) -> Response:
+    f = await request.form()
+    text = str(f.get("text") or "")[:5000]
+    lang = str(f.get("lang") or "auto")
+    return _fragment(request, user, "score", data.score, state_of(request), text, lang)
+
+
+@router.post("/fragments/reach", response_class=HTMLResponse)
+async def reach_fragment(
+    request: Request, user: dict = Depends(require("viewer", page=True))
+) -> Response:
+    f = await request.form()
+    accounts = _list(f.get("accounts"))[:100]
+    return _fragment(request, user, "reach", data.reach, state_of(request), accounts)
+
+
+@router.post("/alerts/{alert_id}/ack")
+async def ack_alert(
+    alert_id: str, request: Request, user: dict = Depends(require("analyst", page=True))
+) -> Response:
+    from bascule.store.web import acknowledge_alert
+
+    st = state_of(request)
+    st.locked(acknowledge_alert, st.project.store, alert_id, user["username"])
+    st.invalidate_data()
+    return RedirectResponse(f"/alerts/{alert_id}", status_code=303)

@@ -1,0 +1,82 @@
+// Bascule war room: draws the charts, the network view and the live alert list.
+// No inline script anywhere: the Content-Security-Policy allows only files from this app.
+"use strict";
+
+function drawCharts(root) {
+  if (typeof Plotly === "undefined") return;
+  root.querySelectorAll("div.chart[data-figure]").forEach(function (el) {
+    if (el.dataset.drawn) return;
+    var src = document.getElementById(el.dataset.figure);
+    if (!src) return;
+    var fig = JSON.parse(src.textContent);
+    el.dataset.drawn = "1";
+    Plotly.newPlot(el, fig.data || [], fig.layout || {}, { responsive: true, displaylogo: false })
+      .then(function () { el.classList.add("drawn"); });
+  });
+}
+
+function drawGraph() {
+  var el = document.getElementById("graph-view");
+  if (!el || typeof Sigma === "undefined" || typeof graphology === "undefined") return;
+  fetch(el.dataset.src, { credentials: "same-origin" })
+    .then(function (r) { return r.ok ? r.json() : null; })
+    .then(function (data) {
+      var note = document.getElementById("graph-note");
+      if (!data || !data.nodes || !data.nodes.length) {
+        el.classList.add("empty");
+        if (note) note.textContent = "—";
+        return;
+      }
+      var palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+                     "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+      var g = new graphology.Graph({ multi: false, type: "directed" });
+      var n = data.nodes.length;
+      data.nodes.forEach(function (node, i) {
+        var angle = 2 * Math.PI * i / n;
+        var c = node.community;
+        g.addNode(node.id, {
+          x: Math.cos(angle) * (1 + (i % 7) / 7), y: Math.sin(angle) * (1 + (i % 7) / 7),
+          size: 2 + Math.sqrt(node.degree), label: node.id,
+          color: c === null || c === undefined ? "#999" : palette[Math.abs(c) % palette.length]
+        });
+      });
+      data.edges.forEach(function (e) {
+        if (!g.hasEdge(e.source, e.target) && e.source !== e.target) g.addEdge(e.source, e.target, { size: 1 });
+      });
+      new Sigma(g, el, { renderEdgeLabels: false });
+      el.classList.add("drawn");
+      if (note) note.textContent = n + " / " + data.total_nodes;
+    });
+}
+
+function liveAlerts() {
+  var list = document.getElementById("alert-list");
+  if (!list || typeof EventSource === "undefined") return;
+  var status = document.getElementById("live-status");
+  var es = new EventSource(list.dataset.stream);
+  es.onopen = function () { if (status) { status.textContent = status.dataset.on; status.classList.add("on"); } };
+  es.onerror = function () { if (status) { status.textContent = status.dataset.off; status.classList.remove("on"); } };
+  es.addEventListener("alert", function (ev) {
+    var a = JSON.parse(ev.data);
+    var li = document.createElement("li");
+    li.className = "new";
+    var link = document.createElement("a");
+    link.href = "/alerts/" + encodeURIComponent(a.alert_id);
+    link.textContent = a.title || a.alert_id;          // text, never HTML
+    var meta = document.createElement("span");
+    meta.className = "muted";
+    meta.textContent = " " + (a.kind || "") + " · " + (a.target_id || "") + " · " + (a.created_at || "");
+    li.appendChild(link);
+    li.appendChild(meta);
+    list.insertBefore(li, list.firstChild);
+    var none = document.getElementById("no-alerts");
+    if (none) none.remove();
+  });
+}
+
+document.addEventListener("DOMContentLoaded", function () {
+  drawCharts(document);
+  drawGraph();
+  liveAlerts();
+  document.body.addEventListener("htmx:afterSwap", function (ev) { drawCharts(ev.target); });
+});

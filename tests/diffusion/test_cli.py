@@ -1,0 +1,64 @@
+"""The diffusion commands as a user runs them, on a small network file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bascule.cli import main
+
+EDGES = "0 1 1.0\n0 2 1.0\n1 3 0.5\n4 5 1.0\n5 5 0.3\n"
+
+
+@pytest.fixture
+def net(tmp_path: Path) -> Path:
+    p = tmp_path / "net.txt"
+    p.write_text(EDGES)
+    return p
+
+
+def _json(capsys: pytest.CaptureFixture[str]) -> dict:
+    return json.loads(capsys.readouterr().out)
+
+
+def test_seeds_json(net: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["seeds", "--graph", str(net), "--k", "2", "--prob", "weight", "--json"]) == 0
+    res = _json(capsys)
+    assert sorted(res["seeds"]) == ["0", "4"]
+    assert res["spread"]["mean"] == pytest.approx(5.5, abs=0.15)
+    assert {"imm", "simulation", "total"} <= set(res["seconds"])
+
+
+def test_simulate_seed_file_and_top(net: Path, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    f = tmp_path / "seeds.txt"
+    f.write_text("0\n")
+    args = ["simulate", "--graph", str(net), "--seeds", str(f), "--prob", "weight"]
+    assert main([*args, "--runs", "2000", "--json"]) == 0
+    res = _json(capsys)
+    assert res["spread"]["mean"] == pytest.approx(3.5, abs=0.05)
+    assert res["self_loops_dropped"] == 1
+    assert main(["simulate", "--graph", str(net), "--top", "1", "--prob", "wc"]) == 0
+    assert "seeds reach" in capsys.readouterr().out
+
+
+def test_baseline_algorithms(net: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for algo in ("degree", "pagerank", "celf"):
+        assert main(["seeds", "--graph", str(net), "--k", "1", "--algorithm", algo, "--json"]) == 0
+        assert _json(capsys)["seeds"] == ["0"]
+
+
+def test_tipping_json_and_png(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    png = tmp_path / "tip.png"
+    args = ["tipping", "--model", "naming-game", "--graph", "complete", "--n", "200"]
+    assert main([*args, "--runs", "6", "--png", str(png), "--json"]) == 0
+    res = _json(capsys)
+    assert 0.07 < res["critical_fraction"] < 0.14 and png.exists()
+
+
+def test_errors_are_one_line(net: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["seeds", "--graph", str(net), "--k", "2", "--prob", "uniform:3"]) == 2
+    assert "[0, 1]" in capsys.readouterr().err
+    assert main(["simulate", "--graph", str(net)]) == 2
+    assert main(["tipping", "--graph", "lattice.txt"]) == 2

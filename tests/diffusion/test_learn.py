@@ -1,0 +1,73 @@
+"""Learned probabilities from the store (Goyal et al. 2010) and the report section."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from bascule.diffusion.learn import learned_table
+from bascule.diffusion.probabilities import edge_probabilities
+from bascule.graph.model import Graph
+from bascule.store.diffusion import amplification_trials, communities, supporters
+
+T0 = datetime(2026, 3, 1, 12)
+
+
+def _post(pid: str, author: str, hours: int, repost_of: str | None = None) -> dict:
+    return {"post_id": pid, "platform": "x", "native_id": pid, "author_id": author,
+            "created_at": T0 + timedelta(hours=hours), "repost_of": repost_of}  # fmt: skip
+
+
+def _amp(pid: str, who: str, whom: str, target: str, hours: int) -> dict:
+    return {"src_author": who, "dst_author": whom, "kind": "repost", "post_id": pid,
+            "target_post_id": target, "created_at": T0 + timedelta(hours=hours)}  # fmt: skip
+
+
+@pytest.fixture
+def store(project):  # noqa: ANN001, ANN201
+    # u posts 4 originals; v reposts 2 of them; w reposts 1
+    posts = [_post(f"u{i}", "u", i) for i in range(4)]
+    posts += [_post("v0", "v", 1, "u0"), _post("v2", "v", 3, "u2"), _post("w1", "w", 2, "u1")]
+    project.store.con.execute("SELECT 1").fetchall()  # DuckDB 2: settle pending results
+    project.store.insert("posts", pa.Table.from_pylist(posts))
+    inter = [_amp("v0", "v", "u", "u0", 1), _amp("v2", "v", "u", "u2", 3),
+             _amp("w1", "w", "u", "u1", 2)]  # fmt: skip
+    project.store.insert("interactions", pa.Table.from_pylist(inter))
+    return project
+
+
+def test_trials_and_learned_probabilities(store) -> None:  # noqa: ANN001
+    t = amplification_trials(store.store).to_pylist()
+    assert t == [
+        {"src": "u", "dst": "v", "trials": 4, "successes": 2},
+        {"src": "u", "dst": "w", "trials": 4, "successes": 1},
+    ]
+    table = learned_table(store)
+    assert table[("u", "v")] == pytest.approx(3 / 6)
+    assert table[("u", "w")] == pytest.approx(2 / 6)
+    g = Graph(np.array(["u", "v", "w"]), np.array([0, 0, 1]), np.array([1, 2, 2]), np.ones(3))
+    p = edge_probabilities(g, "learned", project=store)
+    assert p.tolist() == pytest.approx([0.5, 1 / 3, 0.0])
+
+
+def test_communities_and_supporters_empty(project) -> None:  # noqa: ANN001
+    assert communities(project.store) == {}
+    assert supporters(project.store, "anyone") == []
+
+
+def test_report_section_none_without_network(project) -> None:  # noqa: ANN001
+    from bascule.report.diffusion import section
+
+    assert section(project, "fr") is None
+
+
+@pytest.mark.filterwarnings("ignore:Arrow output on a DB-API result:UserWarning")
+def test_report_section_with_network(store) -> None:  # noqa: ANN001
+    from bascule.report.diffusion import section
+
+    s = section(store, "en")
+    assert s is not None and s.id == "diffusion"
+    assert "Convincing these 3 accounts" in s.body and "u" in s.body

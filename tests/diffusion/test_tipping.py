@@ -1,0 +1,74 @@
+"""Tipping points: naming game (Xie et al. 2011) and Watts (2002) cascade window."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bascule.diffusion.tipping import (
+    cascade_condition,
+    community_tipping,
+    naming_game_critical,
+    tipping,
+    tipping_figure,
+    tipping_png,
+    watts_window,
+)
+from bascule.errors import InputError
+from bascule.graph.model import Graph
+
+
+def test_naming_game_mean_field_critical_fraction() -> None:
+    assert naming_game_critical() == pytest.approx(0.0979, abs=0.0005)
+
+
+def test_naming_game_complete_graph_tips_near_ten_percent(tmp_path) -> None:  # noqa: ANN001
+    res = tipping("naming-game", "complete", n=300, runs=12, seed=1,
+                  fractions=np.linspace(0.04, 0.16, 7))  # fmt: skip
+    assert 0.09 <= res["critical_fraction"] <= 0.11
+    curve = {round(r["fraction"], 2): r for r in res["curve"]}
+    assert curve[0.04]["tipped_rate"] == 0.0 and curve[0.16]["tipped_rate"] == 1.0
+    assert tipping_figure(res, "en").data
+    tipping_png(res, tmp_path / "t.png", "fr")
+    assert (tmp_path / "t.png").stat().st_size > 1000
+
+
+def test_watts_cascade_window() -> None:
+    assert cascade_condition(0.18, 3.0) > 1 > cascade_condition(0.18, 7.0)
+    w = watts_window(0.18, n=3000, degrees=np.arange(0.5, 8.01, 0.5), graphs=3,
+                     seeds_per_graph=12, seed=0)  # fmt: skip
+    lo, hi = w["analytic_window"]
+    assert lo == pytest.approx(1.02, abs=0.02) and hi == pytest.approx(5.76, abs=0.05)
+    slo, shi = w["simulated_window"]
+    assert 0.7 <= slo <= 1.8 and 5.0 <= shi <= 6.8
+
+
+def test_threshold_tipping_on_er() -> None:
+    res = tipping("threshold", "er", n=1000, degree=10.0, runs=8, seed=0)
+    assert 0.0 < res["critical_fraction"] < 0.2
+    assert res["curve"][-1]["adoption"] == 1.0
+
+
+def test_community_tipping_exact_on_two_stars() -> None:
+    # community a: hub 0 with leaves 1-4; community b: path 5-6-7-8-9
+    src = np.array([0, 0, 0, 0, 5, 6, 7, 8])
+    dst = np.array([1, 2, 3, 4, 6, 7, 8, 9])
+    g = Graph(np.arange(10).astype(str), src, dst, np.ones(8), directed=False)
+    members = {str(i): ("a" if i < 5 else "b") for i in range(10)}
+    res = {r["community"]: r for r in community_tipping(g, members, phi=0.5)}
+    assert res["a"]["committed_needed"] == 1 and res["a"]["seeds"] == ["0"]
+    # a path tips with one interior node when phi = 0.5: each neighbour has half its links active
+    assert res["b"]["committed_needed"] == 1
+    only = community_tipping(g, members, supporters=["1", "2"], phi=0.5)
+    a = {r["community"]: r for r in only}["a"]
+    # one leaf gives the hub 1/4 < 0.5; two give 2/4 and the hub then tips the other leaves
+    assert a["committed_needed"] == 2 and a["seeds"] == ["1", "2"]
+
+
+def test_bad_tipping_input() -> None:
+    with pytest.raises(InputError):
+        tipping("voter", "complete")
+    with pytest.raises(InputError):
+        tipping("threshold", "lattice")
+    with pytest.raises(InputError, match="project"):
+        tipping("threshold", "observed")

@@ -1,0 +1,67 @@
+"""`bascule poll` and `bascule undecided` as a user runs them, and the report section."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bascule.cli import main
+from bascule.report import SECTIONS
+from bascule.report.opinion import section
+
+from .test_undecided import _campaign
+
+
+@pytest.fixture
+def campaign(project, writer):  # noqa: ANN001, ANN201
+    _campaign(writer)
+    project.close()  # the CLI opens the database read-only: release it
+    return project
+
+
+def test_poll_formats(campaign, capsys, tmp_path) -> None:  # noqa: ANN001
+    root = str(campaign.root)
+    assert main(["poll", "-p", root, "--target", "caq", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["target"] == "caq" and len(out["periods"]) == 4
+    assert out["periods"][0]["authors"] == 42
+    assert main(["poll", "-p", root, "-t", "caq", "--csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith("2026-09-01,42,0.7143,")
+    assert main(["poll", "-p", root, "-t", "caq", "--html", "-o", str(tmp_path / "p.html")]) == 0
+    assert "plotly" in (tmp_path / "p.html").read_text()
+    assert main(["poll", "-p", root, "-t", "caq", "--png", "-o", str(tmp_path / "p.png")]) == 0
+    assert (tmp_path / "p.png").read_bytes()[:4] == b"\x89PNG"
+    assert main(["poll", "-p", root, "-t", "caq"]) == 0
+    assert "71%" in capsys.readouterr().out
+
+
+def test_poll_user_errors(campaign, capsys) -> None:  # noqa: ANN001
+    root = str(campaign.root)
+    assert main(["poll", "-p", root, "-t", "nobody", "--json"]) == 2
+    assert "unknown target" in capsys.readouterr().err
+    assert main(["poll", "-p", root, "-t", "caq", "--by", "week"]) == 2
+    assert main(["poll", "-p", root, "-t", "caq", "--json", "--csv"]) == 2
+    assert "one output format" in capsys.readouterr().err
+
+
+def test_undecided_cli(campaign, capsys, tmp_path) -> None:  # noqa: ANN001
+    root = str(campaign.root)
+    assert main(["undecided", "-p", root, "--json", "--seed", "1"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["authors"]["undecided"] == 24 and len(out["themes"]) == 2
+    assert main(["undecided", "-p", root, "--html", "-o", str(tmp_path / "u.html")]) == 0
+    assert (tmp_path / "u.html").stat().st_size > 100_000
+    assert main(["undecided", "-p", root, "--lang", "en"]) == 0
+    assert "Why they hesitate" in capsys.readouterr().out
+
+
+def test_report_section(project, writer) -> None:  # noqa: ANN001
+    assert section(project, "fr") is None  # nothing analysed yet
+    _campaign(writer)
+    s = section(project, "en")
+    assert s is not None and s.id == "opinion"
+    assert s.summary[0].startswith("Coalition avenir Québec: 71% for")
+    assert "pseudo-u" in s.body and "<blockquote>" in s.body
+    assert "bascule.report.opinion:section" in SECTIONS
+    assert section(project, "fr").title == "Sondage continu et indécis"

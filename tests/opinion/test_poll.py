@@ -1,0 +1,145 @@
+"""The continuous poll: one author one voice, intervals, trend, time zone, suppression."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import numpy as np
+import pytest
+
+from bascule.errors import ConfigError, InputError
+from bascule.opinion.poll import poll, poll_csv, poll_figure, poll_png
+
+STANCES = ("favor", "against", "none")
+
+
+def _day(writer, day: str, stances: list[str], *, hour: int = 16, prefix: str = "") -> None:  # noqa: ANN001
+    """One post per author on `day` at `hour` UTC (noon in Toronto)."""
+    writer.posts(
+        (f"{prefix}{day}-{i}", f"{day}T{hour:02d}:00:00", "t", {"caq": s}, False, "fr")
+        for i, s in enumerate(stances)
+    )
+
+
+def test_one_author_one_voice_latest_stance(project, writer) -> None:  # noqa: ANN001
+    rows = []
+    for i in range(10):  # ten authors say "favor" in the morning...
+        rows.append((f"a{i}", "2026-09-01T13:00:00", "t", {"caq": "favor"}, False, "fr"))
+    for i in range(4):  # ...four of them turn against in the afternoon, twice
+        rows.append((f"a{i}", "2026-09-01T18:00:00", "t", {"caq": "against"}, False, "fr"))
+        rows.append((f"a{i}", "2026-09-01T19:00:00", "t", {"caq": "against"}, False, "fr"))
+    rows.append(("a9", "2026-09-01T20:00:00", "t", {"pq": "favor"}, False, "fr"))  # other target
+    writer.posts(rows)
+    r = poll(project, "caq")
+    assert [p["period"] for p in r["periods"]] == ["2026-09-01"]
+    p = r["periods"][0]
+    assert p["authors"] == 10
+    assert (p["favor"], p["against"], p["none"]) == (0.6, 0.4, 0.0)
+    assert (p["favor_lo"], p["favor_hi"]) == (0.3127, 0.8318)
+    assert p["none_lo"] == 0.0
+    assert r["suppressed"] == 0 and r["min_group_size"] == 10
+
+
+def test_periods_cut_in_project_timezone(project, writer) -> None:  # noqa: ANN001
+    # 02:00 UTC on Sept 2 is 22:00 on Sept 1 in Toronto (EDT, UTC-4)
+    _day(writer, "2026-09-02", ["favor"] * 10, hour=2)
+    r = poll(project, "caq")
+    assert [p["period"] for p in r["periods"]] == ["2026-09-01"]
+    r = poll(project, "caq", by="hour")
+    assert [p["period"] for p in r["periods"]] == ["2026-09-01T22:00"]
+
+
+def test_small_periods_suppressed_and_never_counted(project, writer) -> None:  # noqa: ANN001
+    _day(writer, "2026-09-01", ["favor"] * 6 + ["against"] * 6)
+    _day(writer, "2026-09-03", ["against"] * 12)
+    before = poll(project, "caq")
+    _day(writer, "2026-09-02", ["favor"] * 9)  # 9 authors < 10: hidden
+    after = poll(project, "caq")
+    assert [p["period"] for p in after["periods"]] == ["2026-09-01", "2026-09-03"]
+    assert after["suppressed"] == 1
+    # the hidden day changes nothing that is shown: not counts, shares, intervals nor trend
+    assert after["periods"] == before["periods"]
+
+
+def test_window_is_aligned_on_whole_periods(project, writer) -> None:  # noqa: ANN001
+    _day(writer, "2026-09-01", ["favor"] * 12, hour=13)
+    _day(writer, "2026-09-01", ["against"] * 5, hour=20, prefix="late")
+    a = poll(project, "caq", since="2026-09-01T12:00", until="2026-09-01T13:00")
+    b = poll(project, "caq", since="2026-09-01", until="2026-09-02")
+    assert a["periods"] == b["periods"] and a["since"] == "2026-09-01"
+    assert a["until"] == "2026-09-02"
+    assert b["periods"][0]["authors"] == 17
+    assert poll(project, "caq", since="2026-09-02")["periods"] == []
+
+
+def test_hours_cannot_be_subtracted_from_days(project, writer) -> None:  # noqa: ANN001
+    # Sept 1: 12 authors at 09:00 local and 3 more at 15:00 local. The day (15) is shown;
+    # showing the 09:00 hour (12) would let "day minus hour" expose the 3: it is hidden.
+    _day(writer, "2026-09-01", ["favor"] * 12, hour=13)
+    _day(writer, "2026-09-01", ["against"] * 3, hour=19, prefix="b")
+    # Sept 2: two hours of 12 authors each: both shown, no remainder.
+    _day(writer, "2026-09-02", ["favor"] * 12, hour=13)
+    _day(writer, "2026-09-02", ["none"] * 12, hour=19, prefix="b")
+    days = poll(project, "caq", by="day")
+    hours = poll(project, "caq", by="hour")
+    assert [(p["period"], p["authors"]) for p in days["periods"]] == [
+        ("2026-09-01", 15),
+        ("2026-09-02", 24),
+    ]
+    assert [(p["period"], p["authors"]) for p in hours["periods"]] == [
+        ("2026-09-02T09:00", 12),
+        ("2026-09-02T15:00", 12),
+    ]
+    assert hours["suppressed"] == 2
+
+
+def test_intervals_cover_at_nominal_rate_on_simulated_data(project, writer) -> None:  # noqa: ANN001
+    """120 simulated days, 12-60 authors a day whose final stance follows known shares."""
+    rng = np.random.default_rng(3)
+    start = datetime(2026, 6, 1, 14)
+    truth, rows = {}, []
+    for d in range(120):
+        day = start + timedelta(days=d)
+        f = 0.45 + 0.15 * np.sin(d / 19)
+        p = np.array([f, (1 - f) * 0.6, (1 - f) * 0.4])
+        truth[day.strftime("%Y-%m-%d")] = p
+        for a in range(int(rng.integers(12, 61))):
+            if rng.random() < 0.5:  # an earlier, different stance that must not count
+                rows.append((f"{d}-{a}", day, "t", {"caq": str(rng.choice(STANCES))}, False, "fr"))
+            last = str(rng.choice(STANCES, p=p))
+            rows.append((f"{d}-{a}", day + timedelta(hours=3), "t", {"caq": last}, False, "fr"))
+    writer.posts(rows)
+    r = poll(project, "caq")
+    assert len(r["periods"]) == 120 and r["suppressed"] == 0
+    hits, err = [], []
+    for row in r["periods"]:
+        p = truth[row["period"]]
+        for j, st in enumerate(STANCES):
+            hits.append(row[f"{st}_lo"] <= p[j] <= row[f"{st}_hi"])
+            err.append(abs(row[f"trend_{st}"] - p[j]))
+    assert 0.92 <= np.mean(hits) <= 0.98  # 360 intervals at 95 %: sd of the rate ~1.1 point
+    raw_err = np.mean([abs(row["favor"] - truth[row["period"]][0]) for row in r["periods"]])
+    assert np.mean(err) < raw_err  # the trend is closer to the truth than the raw shares
+
+
+def test_outputs(project, writer, tmp_path) -> None:  # noqa: ANN001
+    _day(writer, "2026-09-01", ["favor"] * 7 + ["none"] * 5)
+    _day(writer, "2026-09-02", ["against"] * 11)
+    r = poll(project, "caq")
+    csv = poll_csv(r).splitlines()
+    assert csv[0].startswith("period,authors,favor,favor_lo,favor_hi,against")
+    assert csv[2].startswith("2026-09-02,11,0.0,0.0,0.2588,1.0,")
+    fig = poll_figure(r, "en")
+    assert any(t.name == "for" for t in fig.data)
+    poll_png(r, tmp_path / "poll.png", "fr")
+    assert (tmp_path / "poll.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_errors(project) -> None:  # noqa: ANN001
+    with pytest.raises(ConfigError):
+        poll(project, "nope")
+    with pytest.raises(InputError):
+        poll(project, "caq", by="week")
+    with pytest.raises(InputError):
+        poll(project, "caq", since="yesterday-ish")
+    assert poll(project, "caq")["periods"] == []

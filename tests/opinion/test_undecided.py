@@ -1,0 +1,168 @@
+"""Committed / leaning / undecided states, counts over time, and the undecided's themes."""
+
+from __future__ import annotations
+
+import pytest
+
+from bascule.opinion.themes import trend_bins
+from bascule.opinion.undecided import author_states, undecided, undecided_figure
+
+HOUSING = [
+    "Je ne sais pas pour qui voter, le logement et les loyers me ruinent",
+    "Indécis : qui va régler la crise du logement et des loyers ?",
+    "J'hésite encore, les loyers explosent et personne ne parle du logement social",
+]
+TRANSIT = [
+    "Toujours indécise, je veux savoir qui financera le tramway et le métro",
+    "Je sais pas pour qui voter : transport en commun, tramway, métro",
+    "J'hésite, le troisième lien ou le tramway ? Le transport collectif d'abord",
+]
+HEALTH = ["I'm torn between them, hospital wait times and nurses matter most to me"]
+
+
+def test_states_from_history(project, writer) -> None:  # noqa: ANN001
+    rows = [
+        ("committed", "2026-09-01T12:00", "", {"caq": "favor"}, False),
+        ("committed", "2026-09-02T12:00", "", {"legault": "favor"}, False),  # leader -> caq
+        ("leaning", "2026-09-01T12:00", "", {"pq": "favor"}, False),
+        ("relapsed", "2026-09-01T12:00", "", {"qs": "favor"}, False),
+        ("relapsed", "2026-09-01T12:00", "", {"qs": "favor"}, False),
+        ("relapsed", "2026-09-02T12:00", "", {"qs": "none"}, True),  # hesitation after favours
+        ("settled", "2026-09-01T12:00", "", {"qs": "none"}, True),
+        ("settled", "2026-09-02T12:00", "", {"plq": "favor"}, False),  # favour after hesitation
+        ("split3", "2026-09-01T12:00", "", {"caq": "favor", "pq": "favor", "qs": "favor"}, False),
+        ("critic", "2026-09-01T12:00", "", {"caq": "against"}, False),
+        ("unanalysed", "2026-09-01T12:00", "Toujours indécis moi", {}, None),  # detected here
+        ("quiet", "2026-09-01T12:00", "Il pleut", {}, False),  # not political: not listed
+    ]
+    writer.posts((a, t, x, s, h, "fr") for a, t, x, s, h in rows)
+    st = author_states(project).set_index("author_id")
+    got = {
+        a.removeprefix("test:"): (r.state, r.leaning_target, r.n_posts) for a, r in st.iterrows()
+    }
+    assert got == {
+        "committed": ("committed", "caq", 2),
+        "leaning": ("leaning", "pq", 1),
+        "relapsed": ("undecided", "qs", 3),
+        "settled": ("leaning", "plq", 2),
+        "split3": ("undecided", "caq", 1),
+        "critic": ("undecided", None, 1),
+        "unanalysed": ("undecided", None, 1),
+    }
+    # the window cuts history: before its hesitation, "relapsed" was committed to QS
+    st = author_states(project, until="2026-09-02").set_index("author_id")
+    assert st.loc["test:relapsed", "state"] == "committed"
+
+
+def _campaign(writer, *, small_theme: bool = False) -> None:  # noqa: ANN001
+    rows = []
+    for a in range(24):  # 12 undecided on housing, 12 on transit, over 4 days
+        texts = HOUSING if a < 12 else TRANSIT
+        for j in range(2):
+            day = 1 + (a + j) % 4
+            rows.append(
+                (f"u{a}", f"2026-09-0{day}T16:00", texts[(a + j) % 3], {"caq": "none"}, True)
+            )
+    for a in range(30):  # 30 committed CAQ voters, every day
+        for day in range(1, 5):
+            rows.append((f"c{a}", f"2026-09-0{day}T17:00", "Je vote CAQ", {"caq": "favor"}, False))
+    if small_theme:  # 4 English-speaking undecided on health: too few to be shown
+        for a in range(4):
+            rows.append((f"h{a}", "2026-09-02T16:00", HEALTH[0], {"plq": "none"}, True))
+    writer.posts((a, t, x, s, h, "en" if a.startswith("h") else "fr") for a, t, x, s, h in rows)
+
+
+def test_undecided_counts_and_themes(project, writer) -> None:  # noqa: ANN001
+    _campaign(writer)
+    r = undecided(project, seed=1)
+    assert r["authors"] == {"total": 54, "committed": 30, "leaning": 0, "undecided": 24}
+    assert [p["period"] for p in r["periods"]] == [f"2026-09-0{d}" for d in range(1, 5)]
+    first = r["periods"][0]
+    assert (first["authors"], first["undecided"], first["leaning"]) == (42, 12, 30)
+    assert first["undecided_share"] == round(12 / 42, 4)
+    assert first["undecided_lo"] < first["undecided_share"] < first["undecided_hi"]
+    labels = sorted(t["words"][0] for t in r["themes"])
+    assert labels == ["logement", "tramway"] or labels == ["loyers", "tramway"]
+    for t in r["themes"]:
+        assert t["authors"] == 12 and t["posts"] == 24 and t["lang"] == "fr"
+        assert len(t["quotes"]) == 3
+        assert len({q["author"] for q in t["quotes"]}) == 3
+        assert all(q["author"].startswith("pseudo-u") for q in t["quotes"])  # stored handles
+        assert t["trend"] is None or t["trend"]["direction"] in ("rising", "falling", "stable")
+    housing = next(t for t in r["themes"] if "logement" in t["words"])
+    assert {"loyers", "logement"} <= set(housing["words"][:3])
+    assert "métro" in next(t for t in r["themes"] if t is not housing)["words"]  # accents kept
+    assert r["posts"] == 48 and r["unassigned"] == 0
+    assert undecided(project, seed=1) == r  # deterministic
+    fig = undecided_figure(r, "en")
+    assert len(fig.data) == 4
+
+
+def test_every_post_assigned_or_counted(project, writer) -> None:  # noqa: ANN001
+    _campaign(writer, small_theme=True)
+    r = undecided(project, seed=0)
+    assert r["authors"]["undecided"] == 28
+    assert r["posts"] == 52
+    assert sum(t["posts"] for t in r["themes"]) + r["unassigned"] == r["posts"]
+    assert r["unassigned"] == 4  # the health theme has 4 authors: hidden, counted unassigned
+    assert all(t["lang"] == "fr" for t in r["themes"])
+
+
+def test_hidden_periods_enter_nothing(project, writer) -> None:  # noqa: ANN001
+    _campaign(writer)
+    before = undecided(project, seed=0)
+    writer.posts(  # 5 undecided authors alone on Sept 6: a hidden day
+        (f"late{a}", "2026-09-06T16:00", HOUSING[a % 3], {"caq": "none"}, True, "fr")
+        for a in range(5)
+    )
+    after = undecided(project, seed=0)
+    assert after["suppressed"] == 1
+    assert {k: v for k, v in after.items() if k != "suppressed"} == {
+        k: v for k, v in before.items() if k != "suppressed"
+    }
+
+
+def test_nothing_to_show(project) -> None:  # noqa: ANN001
+    r = undecided(project)
+    assert r["authors"] is None and r["themes"] == [] and r["unassigned"] == 0
+    assert list(author_states(project).columns[:4]) == [
+        "author_id",
+        "state",
+        "leaning_target",
+        "n_posts",
+    ]
+
+
+def test_trend_bins_merge_until_enough_authors() -> None:
+    import pandas as pd
+
+    start = pd.Timestamp("2026-09-01")
+    end = pd.Timestamp("2026-09-09")
+    # 4 spans of 2 days: 12, 3, 0 and 20 authors; span 2 and 3 merge into span 4's group
+    times = (["2026-09-01"] * 12) + (["2026-09-03"] * 3) + (["2026-09-08"] * 20)
+    authors = [f"a{i}" for i in range(35)]
+    t = trend_bins(pd.Series(pd.to_datetime(times)), pd.Series(authors), start, end, 10)
+    assert [(s["start"][:10], s["end"][:10], s["authors"]) for s in t["spans"]] == [
+        ("2026-09-01", "2026-09-03", 12),
+        ("2026-09-03", "2026-09-09", 23),
+    ]
+    assert t["change"] == pytest.approx((23 / 6) / (12 / 2) - 1, abs=1e-3)
+    assert t["direction"] == "falling"
+    assert (
+        trend_bins(pd.Series(pd.to_datetime(times[:12])), pd.Series(authors[:12]), start, end, 10)
+        is None
+    )
+
+
+def test_hour_and_day_views_publish_the_same_totals(project, writer) -> None:  # noqa: ANN001
+    _campaign(writer)
+    writer.posts(  # 3 undecided authors alone in the evening of Sept 1: a hidden hour
+        (f"eve{a}", "2026-09-01T23:00", TRANSIT[a], {"caq": "none"}, True, "fr") for a in range(3)
+    )
+    day = undecided(project, seed=0, by="day")
+    hour = undecided(project, seed=0, by="hour")
+    assert day["authors"] == hour["authors"] and day["themes"] == hour["themes"]
+    assert day["authors"]["total"] == 57
+    assert [p["period"] for p in hour["periods"]][:2] == ["2026-09-01T12:00", "2026-09-01T13:00"]
+    assert "2026-09-01T19:00" not in {p["period"] for p in hour["periods"]}
+    assert hour["suppressed"] == 1

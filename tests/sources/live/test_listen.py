@@ -1,0 +1,96 @@
+"""`bascule listen`: kill -9 mid back-fill then rerun stores every post exactly once; CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+from live_servers import BASE_ID, make_statuses
+
+from bascule.errors import ConfigError
+from bascule.sources.live.listen import listen
+from conftest import add_sources
+
+CLI = [sys.executable, "-c", "import sys; from bascule.cli import main; sys.exit(main())"]
+
+
+def _source(fedi) -> str:
+    return (
+        f'[[sources]]\nkind = "mastodon"\nname = "masto"\ninstance = "{fedi.url}"\n'
+        'hashtags = ["polqc"]\npoll_seconds = 0.5\n'
+    )
+
+
+def test_kill_9_then_rerun_stores_each_post_exactly_once(project, fedi) -> None:
+    fedi.statuses["polqc"] = make_statuses(400)
+    fedi.delay = 0.2
+    add_sources(project, _source(fedi))
+    root = str(project.root)
+    project.close()
+    proc = subprocess.Popen(
+        [*CLI, "listen", "-p", root, "--no-analyze", "--no-alerts"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while len(fedi.requests("/api/v1/timelines/tag/")) < 5 and time.monotonic() < deadline:
+            time.sleep(0.05)
+            assert proc.poll() is None, proc.stderr.read().decode()
+        proc.kill()  # SIGKILL: no cleanup, no final commit
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    stored = project.store.count("posts")
+    assert 0 < stored < 400 and stored % 40 == 0  # whole pages only
+    backfill = project.store.scalar("SELECT value FROM cursors WHERE key = 'tag:polqc:backfill'")
+    assert backfill == str(BASE_ID + 400 - stored + 1)  # the oldest stored id
+    project.close()
+    before = len(fedi.requests("/api/v1/timelines/tag/"))
+    fedi.delay = 0.0
+    done = subprocess.run(
+        [*CLI, "listen", "-p", root, "--once", "--json", "--no-analyze", "--no-alerts"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["sources"][0]["posts"] == 400 - stored
+    assert out["sources"][0]["duplicates"] == 0
+    resumed = fedi.requests("/api/v1/timelines/tag/")[before]
+    assert f"max_id={backfill}" in resumed
+    assert project.store.count("posts") == 400
+    assert project.store.scalar("SELECT count(DISTINCT native_id) FROM posts") == 400
+
+
+def test_unknown_source_is_a_clear_error(project, fedi) -> None:
+    add_sources(project, _source(fedi))
+    with pytest.raises(ConfigError, match="unknown source nope"):
+        listen(project, once=True, sources=["nope"])
+
+
+def test_no_sources_is_a_clear_error(project) -> None:
+    with pytest.raises(ConfigError, match=r"no \[\[sources\]\]"):
+        listen(project, once=True)
+
+
+def test_cli_once_selects_a_source(project, fedi, capsys) -> None:
+    from bascule.cli import main
+
+    fedi.statuses["polqc"] = make_statuses(3)
+    add_sources(project, _source(fedi))
+    add_sources(
+        project, f'[[sources]]\nkind = "rss"\nname = "news"\nfeeds = ["{fedi.url}/feed.xml"]'
+    )
+    root = str(project.root)
+    project.close()
+    code = main(["listen", "-p", root, "--once", "--source", "news", "--json", "--no-analyze"])
+    assert code == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [(s["source"], s["posts"]) for s in out["sources"]] == [("news", 2)]
+    assert not fedi.requests("/api/v1/timelines")

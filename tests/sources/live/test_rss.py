@@ -1,0 +1,70 @@
+"""RSS connector against a local news site: items become posts, conditional GET, new items."""
+
+from __future__ import annotations
+
+import pytest
+
+from bascule.sources.live.listen import listen
+from bascule.sources.live.rss import strip_html
+from conftest import add_sources
+
+
+def test_strip_html_decodes_entities() -> None:
+    assert strip_html("<p>l&rsquo;économie <b>et</b> le&nbsp;reste</p>") == (
+        "l\u2019économie et le\xa0reste"
+    )
+
+
+def test_rss_items_become_posts_once(project, fedi) -> None:
+    add_sources(
+        project, f'[[sources]]\nkind = "rss"\nname = "news"\nfeeds = ["{fedi.url}/feed.xml"]'
+    )
+    first = listen(project, once=True, analyze=False, alerts=False)
+    assert first["posts"] == 2
+    rows = project.store.rows(
+        "SELECT native_id, text, url, lang, created_at, platform FROM posts ORDER BY created_at"
+    )
+    assert rows[1][0] == "news-example-2026-0915-debat"
+    assert rows[1][1] == (
+        "Le débat des chefs attire 1,2 million de téléspectateurs\n\n"
+        "Les chefs ont croisé le fer sur le transport collectif et l\u2019économie."
+    )
+    assert rows[1][2] == "https://news.example/politique/2026/09/15/debat"
+    assert rows[1][3] == "fr"
+    assert str(rows[1][4]) == "2026-09-16 02:30:00"  # 22:30 -04:00 in UTC
+    assert {r[5] for r in rows} == {"rss"}
+    # unchanged feed: the server answers 304 to the stored ETag
+    again = listen(project, once=True, analyze=False, alerts=False)
+    assert again["posts"] == 0
+    assert project.store.scalar("SELECT value FROM cursors WHERE key LIKE '%:etag'")
+    # a new item is published
+    fedi.feed = fedi.feed.replace(
+        b"<item>",
+        b"<item><title>Nouvel article</title><guid>news-new</guid>"
+        b"<pubDate>Wed, 16 Sep 2026 08:00:00 -0400</pubDate></item><item>",
+        1,
+    )
+    third = listen(project, once=True, analyze=False, alerts=False)
+    assert third["posts"] == 1
+    assert project.store.count("posts") == 3
+
+
+def test_rss_rate_limited_then_served(project, fedi) -> None:
+    fedi.rate_limit, fedi.retry_after = 1, "0"
+    add_sources(
+        project, f'[[sources]]\nkind = "rss"\nname = "news"\nfeeds = ["{fedi.url}/feed.xml"]'
+    )
+    out = listen(project, once=True, analyze=False, alerts=False)
+    src = out["sources"][0]
+    assert (src["posts"], src["rate_limited"], src["retries"]) == (2, 1, 1)
+
+
+# store.db.Store.arrow warns on DuckDB 2.0 (not this area's code; reported to the lead)
+@pytest.mark.filterwarnings("ignore:Arrow output on a DB-API result:UserWarning")
+def test_new_posts_are_analysed_as_they_arrive(project, fedi) -> None:
+    add_sources(
+        project, f'[[sources]]\nkind = "rss"\nname = "news"\nfeeds = ["{fedi.url}/feed.xml"]'
+    )
+    out = listen(project, once=True, analyze=True, alerts=False)
+    assert out["cycles"][-1]["analysed_posts"] == 2
+    assert project.store.count("post_analyses") == 2

@@ -1,0 +1,138 @@
+"""`import_files` on real samples: counts, idempotence, rejects with line numbers, resume."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import orjson
+import pytest
+
+from bascule.sources.importer import import_files
+
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+PHEME = Path(__file__).resolve().parents[2] / "data" / "pheme_charliehebdo"
+
+
+def _counts(project) -> tuple[int, int, int]:
+    s = project.store
+    return s.count("posts"), s.count("authors"), s.count("interactions")
+
+
+@pytest.mark.parametrize(
+    ("name", "posts", "kinds"),
+    [
+        ("twitter_v1.jsonl", 6, {"reply": 5, "mention": 3}),
+        ("twitter_v2.jsonl", 3, {"reply": 1, "repost": 1}),
+        ("mastodon_statuses.jsonl", 3, {"reply": 1, "repost": 1}),
+        ("bluesky.jsonl", 3, {"repost": 1, "quote": 1}),  # the reply was deleted
+        ("retweets.jsonl", 8, {"repost": 8}),
+        ("tweets.csv", 6, {"reply": 5}),
+        ("tweets.parquet", 6, {"reply": 5}),
+        ("fourcat_twitter.csv", 6, {"reply": 5, "mention": 3}),
+        ("cascades.tsv", 25, {"repost": 24}),
+    ],
+)
+def test_each_sample_imports_then_reimports_nothing(project, name, posts, kinds) -> None:
+    s = import_files(project, [SAMPLES / name], platform="twitter")
+    assert (s.imported - s.deleted, s.rejected, s.exit_code) == (posts, 0, 0)
+    assert project.store.count("posts") == posts
+    got = dict(project.store.rows("SELECT kind, count(*) FROM interactions GROUP BY kind"))
+    assert got == kinds
+    before = _counts(project)
+    again = import_files(project, [SAMPLES / name], platform="twitter")
+    assert again.files[0].status == "already imported" and again.imported == 0
+    forced = import_files(project, [SAMPLES / name], platform="twitter", force=True)
+    assert forced.imported == 0 and forced.duplicates >= posts
+    assert _counts(project) == before
+
+
+def test_bluesky_deletion_tombstones_the_post(project) -> None:
+    s = import_files(project, [SAMPLES / "bluesky.jsonl"])
+    assert (s.imported, s.deleted) == (4, 1)  # the reply is stored, then its deletion applied
+    ids = {r[0] for r in project.store.rows("SELECT post_id FROM posts")}
+    gone = "bluesky:at://did:plc:fixturebob00000000000000000/app.bsky.feed.post/3lfixpost0002"
+    assert gone not in ids
+    assert project.store.scalar("SELECT count(*) FROM tombstones WHERE post_id = ?", [gone]) == 1
+
+
+def test_broken_file_imports_good_lines_and_lists_bad_ones(project) -> None:
+    s = import_files(project, [SAMPLES / "twitter_v1_broken.jsonl"])
+    assert (s.imported, s.rejected, s.exit_code) == (3, 4, 1)
+    assert dict(s.reasons) == {"broken JSON": 1, "missing id": 1, "bad date": 1, "bad encoding": 1}
+    rows = project.store.rows("SELECT source, line, reason FROM rejects ORDER BY line")
+    assert [r[1] for r in rows] == [2, 4, 5, 7]
+    assert all(r[0].endswith("twitter_v1_broken.jsonl") for r in rows)
+    assert s.to_dict()["rejects"][0]["line"] == 2
+
+
+def test_pseudonyms_by_default_and_kept_handles(project) -> None:
+    import_files(project, [SAMPLES / "twitter_v1.jsonl"])
+    handles = {r[0] for r in project.store.rows("SELECT handle FROM authors")}
+    assert "JulienPain" not in handles and all(h.startswith("anon-") for h in handles)
+    text = project.store.scalar(
+        "SELECT text FROM posts WHERE post_id = 'twitter:553545574528864256'"
+    )
+    assert "@JulienPain" not in text and text.startswith("@anon-")
+    raw = project.store.scalar("SELECT raw FROM posts WHERE post_id = 'twitter:553544694765215745'")
+    assert "JulienPain" not in raw and "Julien Pain" not in raw
+
+
+def test_demo_slice_imports_exactly(project) -> None:
+    a = import_files(project, [PHEME / "tweets_v1.jsonl.gz"])
+    b = import_files(project, [PHEME / "retweets.jsonl.gz"], platform="twitter")
+    assert (a.imported, a.rejected) == (1203, 0)
+    assert (b.imported, b.duplicates, b.rejected) == (11724, 156, 0)
+    kinds = dict(project.store.rows("SELECT kind, count(*) FROM interactions GROUP BY kind"))
+    assert kinds["repost"] == 11724 and kinds["reply"] == 1128
+
+
+def _generate(path: Path, n: int) -> None:
+    with open(path, "wb") as f:
+        for i in range(n):
+            rec = {
+                "id": str(10**9 + i),
+                "author_id": str(i % 997),
+                "created_at": f"2015-01-0{1 + i % 9}T12:00:00Z",
+                "text": f"post {i}",
+            }
+            f.write(orjson.dumps(rec) + b"\n")
+
+
+@pytest.mark.slow
+def test_kill_9_then_rerun_leaves_every_post_once(project, tmp_path: Path) -> None:
+    n = 300_000
+    data = tmp_path / "big.jsonl"
+    _generate(data, n)
+    root = str(project.root)
+    project.close()
+    code = (
+        "import sys; from bascule.project import open_project;"
+        "from bascule.sources.importer import import_files;"
+        f"import_files(open_project({root!r}), [{str(data)!r}], batch_size=5000)"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    wal = Path(root) / "bascule.duckdb.wal"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if wal.exists() and wal.stat().st_size > 2_000_000:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the import finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    from bascule.project import open_project
+
+    with open_project(root) as p:
+        done = p.store.count("posts")
+        assert 0 < done < n
+        assert p.store.scalar("SELECT bool_or(done) FROM ingest_files") is False
+        s = import_files(p, [data])
+        assert s.files[0].status == "resumed"
+        assert s.imported == n - done
+        assert p.store.count("posts") == n
+        assert p.store.scalar("SELECT count(DISTINCT post_id) FROM posts") == n

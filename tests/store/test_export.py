@@ -1,0 +1,66 @@
+"""`export` writes posts, authors, interactions, analyses as CSV, JSONL, Parquet by day."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import duckdb
+import orjson
+import pytest
+
+from bascule.errors import InputError
+from bascule.sources.importer import import_files
+from bascule.store.export import export
+
+PHEME = Path(__file__).resolve().parents[2] / "data" / "pheme_charliehebdo"
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+
+
+@pytest.fixture
+def loaded(project):
+    import_files(project, [SAMPLES / "twitter_v1.jsonl"])
+    import_files(project, [SAMPLES / "retweets.jsonl"], platform="twitter")
+    return project
+
+
+def test_jsonl_and_csv_round_trip(loaded) -> None:
+    buf = io.BytesIO()
+    n = export(loaded.store, "posts", "jsonl", buf)
+    rows = [orjson.loads(x) for x in buf.getvalue().splitlines()]
+    assert n == len(rows) == 14
+    assert rows[0]["post_id"] == "twitter:553544694765215745" and "raw" not in rows[0]
+    buf = io.BytesIO()
+    export(loaded.store, "interactions", "csv", buf)
+    got = list(csv.DictReader(io.StringIO(buf.getvalue().decode())))
+    assert len(got) == 16 and {r["kind"] for r in got} == {"reply", "mention", "repost"}
+
+
+def test_date_and_target_filters(loaded) -> None:
+    buf = io.BytesIO()
+    n = export(loaded.store, "posts", "jsonl", buf, since="2015-01-09T13:32:21", until="2015-01-09T13:34:00")
+    assert n == 5  # retweets between 13:32:21 and 13:34:00
+    loaded.store.execute(
+        "INSERT INTO analyses VALUES ('twitter:553544694765215745', 'police', 'none', 0.9, 0, 'm', now())"
+    )
+    buf = io.BytesIO()
+    assert export(loaded.store, "posts", "csv", buf, target="police") == 1
+    buf = io.BytesIO()
+    assert export(loaded.store, "analyses", "jsonl", buf, target="police") == 1
+    buf = io.BytesIO()
+    assert export(loaded.store, "authors", "jsonl", buf, target="police") == 1
+
+
+def test_parquet_is_partitioned_by_day(project, tmp_path: Path) -> None:
+    import_files(project, [PHEME / "tweets_v1.jsonl.gz"])
+    out = tmp_path / "posts"
+    n = export(project.store, "posts", "parquet", out)
+    days = sorted(p.name for p in out.iterdir())
+    assert days[0] == "day=2015-01-07" and len(days) >= 3
+    back = duckdb.sql(f"SELECT count(*) FROM read_parquet('{out}/*/*.parquet')").fetchone()[0]
+    assert back == n == 1203
+    with pytest.raises(InputError, match="--out"):
+        export(project.store, "posts", "parquet", None)
+    with pytest.raises(InputError, match="cannot export"):
+        export(project.store, "tweets", "csv", io.BytesIO())

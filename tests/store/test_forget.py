@@ -1,0 +1,90 @@
+"""`forget` erases an author everywhere, and later imports never bring them back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bascule.errors import InputError
+from bascule.sources.importer import import_files
+from bascule.store.forget import forget
+
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+JULIEN = "9651232"  # @JulienPain, author of the source tweet of the sample thread
+SOURCE = "twitter:553544694765215745"
+
+
+def _traces(store, aid: str) -> dict[str, int]:
+    """Rows in any table that still hold the author id, their posts' ids or their account id."""
+    found = {}
+    tables = [r[0] for r in store.rows("SELECT table_name FROM information_schema.tables")]
+    for t in tables:
+        cols = [
+            r[0]
+            for r in store.rows(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                "AND data_type = 'VARCHAR'",
+                [t],
+            )
+        ]
+        if t == "forgotten":
+            continue
+        for c in cols:
+            n = store.scalar(
+                f'SELECT count(*) FROM "{t}" WHERE contains("{c}", ?) OR contains("{c}", ?) '
+                f'OR regexp_matches("{c}", ?)',
+                [aid, SOURCE, r"(^|\D)" + JULIEN + r"(\D|$)"],
+            )
+            if n:
+                found[f"{t}.{c}"] = n
+    return found
+
+
+def _load(project) -> str:
+    import_files(project, [SAMPLES / "twitter_v1.jsonl"])
+    import_files(project, [SAMPLES / "retweets.jsonl"], platform="twitter")
+    import_files(project, [SAMPLES / "twitter_v1_broken.jsonl"])
+    store = project.store
+    store.execute(
+        "INSERT INTO analyses VALUES (?, 'police', 'none', 0.9, 0.0, 'test', now())", [SOURCE]
+    )
+    store.execute("INSERT INTO post_analyses VALUES (?, 'en', 1.0, 0.0, false, 'test', now())",
+                  [SOURCE])
+    aid = project.pseudonymizer.author_id("twitter", JULIEN)
+    store.execute("INSERT INTO communities VALUES (?, 3, now())", [aid])
+    return aid
+
+
+def test_forget_leaves_no_trace(project) -> None:
+    aid = _load(project)
+    assert _traces(project.store, aid)  # the checker does find them before
+    before = project.store.count("posts")
+    result = forget(project.store, f"twitter:{JULIEN}", pseudonymizer=project.pseudonymizer)
+    assert result["forgotten"] == [aid]
+    # their source tweet and the 8 retweets of it
+    assert result["deleted"]["posts"] == 9
+    assert project.store.count("posts") == before - 9
+    assert _traces(project.store, aid) == {}
+    assert project.store.scalar("SELECT count(*) FROM forgotten WHERE author_id = ?", [aid]) == 1
+
+
+def test_forgotten_author_is_not_imported_again(project) -> None:
+    aid = _load(project)
+    forget(project.store, aid)
+    import_files(project, [SAMPLES / "twitter_v1.jsonl"], force=True)
+    import_files(project, [SAMPLES / "retweets.jsonl"], platform="twitter", force=True)
+    assert project.store.scalar("SELECT count(*) FROM posts WHERE author_id = ?", [aid]) == 0
+    assert project.store.scalar(
+        "SELECT count(*) FROM interactions WHERE src_author = ? OR dst_author = ?", [aid, aid]
+    ) == 0
+    assert project.store.scalar("SELECT count(*) FROM authors WHERE author_id = ?", [aid]) == 0
+
+
+def test_forget_by_pseudonym_and_unknown(project) -> None:
+    aid = _load(project)
+    pseudo = project.store.scalar("SELECT handle FROM authors WHERE author_id = ?", [aid])
+    assert pseudo.startswith("anon-")
+    assert forget(project.store, pseudo)["forgotten"] == [aid]
+    with pytest.raises(InputError, match="no author matches"):
+        forget(project.store, "@nobody-here")

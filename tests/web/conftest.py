@@ -1,0 +1,50 @@
+"""A small real project served by uvicorn on loopback, shared by every web test module."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from webutil import CONFIG, PASSWORDS, free_port, write_rows
+
+
+@pytest.fixture(scope="session")
+def web_project(tmp_path_factory: pytest.TempPathFactory):
+    """A project with posts, analyses, interactions, alerts and three accounts."""
+    from bascule.project import init_project
+    from bascule.web.auth import create_user
+
+    root = tmp_path_factory.mktemp("web") / "proj"
+    p = init_project(root)
+    (root / "bascule.toml").write_text(CONFIG, encoding="utf-8")
+    p.reload()
+    p.store.rows("SELECT 1")  # consume init's last result (DuckDB 2 wants it)
+    write_rows(p)
+    for name, role in (("ada", "admin"), ("ana", "analyst"), ("vic", "viewer")):
+        create_user(p, name, PASSWORDS[name], role)
+    yield p
+    p.close()
+
+
+@pytest.fixture(scope="session")
+def server(web_project):  # noqa: ANN001
+    """The app served by uvicorn in a thread; yields (base_url, app)."""
+    import uvicorn
+
+    from bascule.web.app import create_app
+
+    app = create_app(web_project, login_attempts=5, login_window=60)
+    port = free_port()
+    srv = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", access_log=False)
+    )
+    th = threading.Thread(target=srv.run, daemon=True)
+    th.start()
+    deadline = time.monotonic() + 10
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert srv.started, "server did not start"
+    yield f"http://127.0.0.1:{port}", app
+    srv.should_exit = True
+    th.join(timeout=5)

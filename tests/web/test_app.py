@@ -1,0 +1,152 @@
+"""The war room over HTTP, as a browser or script would use it: login, roles, CSRF, API."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from webutil import PASSWORDS, csrf, login
+
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Arrow output on a DB-API result:UserWarning"  # duckdb perf hint from store.db
+)
+
+
+def test_no_data_without_login(server) -> None:  # noqa: ANN001
+    base, app = server
+    c = httpx.Client(base_url=base, follow_redirects=False)
+    spec = c.get("/openapi.json").json()
+    gets = [p for p, ops in spec["paths"].items() if "get" in ops and "{" not in p]
+    assert "/api/overview" in gets and len(gets) >= 10
+    for path in gets:
+        assert c.get(path).status_code == 401, path
+    assert c.get("/api/alerts/stream").status_code == 401
+    for page in ("/", "/undecided", "/network", "/alerts", "/settings", "/users"):
+        r = c.get(page)
+        assert r.status_code == 303 and r.headers["location"].startswith("/login"), page
+
+
+def test_security_headers_and_cookie(server) -> None:  # noqa: ANN001
+    base, _ = server
+    r = httpx.get(base + "/login")
+    csp = r.headers["content-security-policy"]
+    script = csp.split("script-src")[1].split(";")[0]
+    assert script.strip() == "'self'" and "unsafe-eval" not in csp
+    assert r.headers["x-frame-options"] == "DENY"
+    c = login(base, "ada")
+    cookie = [h for h in c.cookies.jar if h.name == "bascule_session"][0]
+    assert cookie.has_nonstandard_attr("HttpOnly")
+    raw = [v for k, v in c.get("/login").headers.multi_items() if k == "set-cookie"]
+    assert all("httponly" in v.lower() and "samesite" in v.lower() for v in raw)
+
+
+def test_wrong_password_and_rate_limit(server) -> None:  # noqa: ANN001
+    base, _ = server
+    c = httpx.Client(base_url=base, follow_redirects=False)
+    statuses = []
+    for _ in range(6):
+        page = c.get("/login")
+        token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+        r = c.post("/login", data={"username": "ghost", "password": "nope", "csrf_token": token})
+        statuses.append(r.status_code)
+    assert statuses == [401] * 5 + [429]
+    # the name is locked, the address is not: another account still logs in
+    assert login(base, "ana").get("/api/me").json()["role"] == "analyst"
+    # a login without its CSRF token is refused
+    r = c.post("/login", data={"username": "ada", "password": PASSWORDS["ada"]})
+    assert r.status_code == 403
+
+
+def test_csrf_required_on_changes(server) -> None:  # noqa: ANN001
+    base, _ = server
+    c = login(base, "ada")
+    body = {"username": "zoe", "password": "zoe-pass-123", "role": "viewer"}
+    assert c.post("/api/users", json=body).status_code == 403
+    assert c.post("/api/users", json=body, headers={"x-csrf-token": "wrong"}).status_code == 403
+    r = c.post("/api/users", json=body, headers={"x-csrf-token": csrf(c)})
+    assert r.status_code == 201
+    names = [u["username"] for u in c.get("/api/users").json()]
+    assert "zoe" in names and all("password_hash" not in u for u in c.get("/api/users").json())
+    assert c.delete("/api/users/zoe", headers={"x-csrf-token": csrf(c)}).json() == {
+        "removed": "zoe"
+    }
+    # nobody removes themselves (nor the last admin)
+    assert c.delete("/api/users/ada", headers={"x-csrf-token": csrf(c)}).status_code == 409
+
+
+def test_viewer_changes_nothing(server) -> None:  # noqa: ANN001
+    base, _ = server
+    c = login(base, "vic")
+    token = csrf(c)
+    assert c.get("/settings").status_code == 403
+    assert c.get("/users").status_code == 403
+    assert c.get("/api/config").status_code == 403
+    assert (
+        c.put("/api/config", json={"toml": ""}, headers={"x-csrf-token": token}).status_code == 403
+    )
+    r = c.post("/settings/targets", data={"csrf_token": token, "id": "x", "name": "X"})
+    assert r.status_code == 403
+    r = c.post(
+        "/api/users",
+        json={"username": "e", "password": "12345678"},
+        headers={"x-csrf-token": token},
+    )
+    assert r.status_code == 403
+    assert c.post("/api/alerts/burst-caq-1/ack", headers={"x-csrf-token": token}).status_code == 403
+    assert "Sources" not in c.get("/").text  # the navigation hides what a viewer cannot open
+
+
+def test_overview_api(server) -> None:  # noqa: ANN001
+    base, _ = server
+    c = login(base, "ana")
+    ov = c.get("/api/overview", params={"lang": "en"}).json()
+    assert ov["summary"]["posts"] == 121
+    sov = {r["target"]: r for r in ov["share_of_voice"]}
+    assert sov["caq"]["posts"] == 84 and sov["caq"]["authors"] == 28
+    assert sov["pq"]["suppressed"] and sov["pq"]["posts"] is None  # 2 authors < 5
+    assert sov["caq"]["share"] == round(84 / 120, 4)
+    caq = ov["polls"]["caq"]
+    assert caq["available"] and len(caq["result"]["periods"]) == 3
+    assert caq["result"]["periods"][0]["authors"] == 28
+
+
+def test_language_switch(server) -> None:  # noqa: ANN001
+    base, _ = server
+    c = login(base, "vic")
+    assert "Sondage continu par cible" in c.get("/").text  # config default: French
+    r = c.post("/lang", data={"lang": "en", "next": "/alerts", "csrf_token": csrf(c)})
+    assert r.status_code == 303 and r.headers["location"] == "/alerts"
+    page = c.get("/").text
+    assert "Continuous poll per target" in page and "Sondage continu" not in page
+    assert c.post("/lang", data={"lang": "en", "csrf_token": "bad"}).status_code == 403
+
+
+def test_config_editor_validates_then_reloads(server, web_project) -> None:  # noqa: ANN001
+    base, _ = server
+    c = login(base, "ada")
+    token = csrf(c)
+    before = web_project.config_path.read_text()
+    r = c.put(
+        "/api/config",
+        json={"toml": before.replace("min_group_size = 5", "min_group_size = 0")},
+        headers={"x-csrf-token": token},
+    )
+    assert r.status_code == 422 and "min_group_size" in r.json()["detail"]
+    assert "bascule.toml:8:" in r.json()["detail"]
+    assert web_project.config_path.read_text() == before  # nothing written
+    r = c.post(
+        "/settings/targets",
+        data={
+            "csrf_token": token,
+            "old_id": "plq",
+            "id": "plq",
+            "kind": "party",
+            "name": "Parti libéral du Québec",
+            "aliases": "PLQ\nLibéraux",
+            "hashtags": "#plq",
+        },
+    )
+    assert r.status_code == 303
+    assert web_project.config.target("plq").aliases == ["PLQ", "Libéraux"]
+    assert "[privacy]\nmin_group_size = 5" in web_project.config_path.read_text()
+    r = c.post("/settings/targets", data={"csrf_token": token, "id": "Bad Id", "name": "x"})
+    assert r.status_code == 422 and "lower-case" in r.text

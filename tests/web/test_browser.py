@@ -1,0 +1,159 @@
+"""The war room in a real browser (Debian's chromium driven by Playwright), as a user works."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pyarrow as pa
+import pytest
+from webutil import ARTIFACTS, PASSWORDS
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.filterwarnings("ignore:Arrow output on a DB-API result:UserWarning"),
+]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One chromium for the whole module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def _page(browser, base: str, user: str):  # noqa: ANN001, ANN202
+    """A fresh context logged in through the login form; console errors are collected."""
+    ctx = browser.new_context(base_url=base, viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    page.errors = []  # type: ignore[attr-defined]
+    page.dialogs = []  # type: ignore[attr-defined]
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+
+    def on_dialog(d) -> None:  # noqa: ANN001
+        page.dialogs.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.goto("/")
+    assert "/login" in page.url
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", PASSWORDS[user])
+    page.click("#login-submit")
+    page.wait_for_url(base + "/")
+    return page
+
+
+def _shot(page, name: str) -> None:  # noqa: ANN001
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_login_and_poll_chart_drawn(browser, server) -> None:  # noqa: ANN001
+    base, _ = server
+    page = _page(browser, base, "ada")
+    page.wait_for_selector("#chart-fig-poll-caq.drawn", timeout=15000)
+    # Plotly drew real traces (SVG paths) under the strict CSP, with no console error
+    assert page.locator("#chart-fig-poll-caq .main-svg").count() >= 1
+    assert page.locator("#chart-fig-poll-caq .scatterlayer .trace").count() >= 3
+    assert page.text_content("#n-posts") == "121"
+    _shot(page, "overview")
+    assert page.errors == [], page.errors
+    page.context.close()
+
+
+def test_open_alert_and_live_stream(browser, server, web_project) -> None:  # noqa: ANN001
+    base, app = server
+    page = _page(browser, base, "ana")
+    page.click("#nav-alerts")
+    page.wait_for_selector("#live-status.on", timeout=10000)
+    new = {
+        "alert_id": "burst-plq-live",
+        "kind": "burst",
+        "target_id": "plq",
+        "post_id": "mastodon:5",
+        "title": "Nouveau pic : PLQ",
+        "detail": "{}",
+        "score": 2.0,
+        "created_at": datetime(2026, 9, 4),
+    }
+    app.state.web.locked(web_project.store.insert, "alerts", pa.Table.from_pylist([new]))
+    page.wait_for_selector("#alert-list li.new >> text=Nouveau pic : PLQ", timeout=15000)
+    _shot(page, "alerts-live")
+    page.click("text=Pic de mentions: CAQ")
+    page.wait_for_selector("#alert-title")
+    assert page.text_content("#alert-title") == "Pic de mentions: CAQ"
+    assert "post 4 #caq" in page.text_content("#post-text")
+    _shot(page, "alert")
+    assert page.errors == []
+    page.context.close()
+
+
+def test_untrusted_post_text_runs_nothing(browser, server) -> None:  # noqa: ANN001
+    base, _ = server
+    page = _page(browser, base, "vic")
+    page.goto("/alerts/critic-xss")
+    text = page.text_content("#post-text")
+    assert "<script>window.__pwned=1</script>" in text
+    assert '<img src=x onerror="window.__pwned=2">' in text
+    assert "javascript:window.__pwned=3" in text
+    assert page.text_content("#alert-title") == "<b>Critique</b> <script>x</script>"
+    assert page.locator("#post-text img, #post-text script, #post-text a").count() == 0
+    assert page.locator("#post-link").evaluate("e => e.tagName") == "SPAN"  # javascript: URL
+    assert page.locator("a[href^='javascript']").count() == 0
+    page.click("#post-text")
+    assert page.evaluate("window.__pwned") is None
+    assert page.dialogs == []
+    _shot(page, "xss-inert")
+    page.context.close()
+
+
+def test_switch_language(browser, server) -> None:  # noqa: ANN001
+    base, _ = server
+    page = _page(browser, base, "vic")
+    assert page.text_content("#nav-overview") == "Vue d'ensemble"
+    page.click("#lang-switch")
+    page.wait_for_selector("#nav-overview >> text=Overview")
+    assert page.locator("html").get_attribute("lang") == "en"
+    _shot(page, "english")
+    page.click("#lang-switch")
+    page.wait_for_selector("#nav-overview >> text=Vue d'ensemble")
+    page.context.close()
+
+
+def test_admin_edits_a_target(browser, server, web_project) -> None:  # noqa: ANN001
+    base, _ = server
+    page = _page(browser, base, "ada")
+    page.click("#nav-settings")
+    page.click("#target-caq summary")
+    page.fill("#target-caq textarea[name=aliases]", "CAQ\ncaquistes")
+    page.click("#target-caq button")
+    page.wait_for_selector("#config-saved")
+    assert web_project.config.target("caq").aliases == ["CAQ", "caquistes"]
+    assert 'aliases = ["CAQ", "caquistes"]' in web_project.config_path.read_text()
+    _shot(page, "settings-saved")
+    page.context.close()
+
+
+def test_viewer_cannot_reach_settings(browser, server) -> None:  # noqa: ANN001
+    base, _ = server
+    page = _page(browser, base, "vic")
+    assert page.locator("#nav-settings").count() == 0
+    resp = page.goto("/settings")
+    assert resp.status == 403
+    assert page.locator("textarea[name=toml]").count() == 0
+    _shot(page, "viewer-403")
+    page.context.close()
