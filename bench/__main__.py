@@ -20,8 +20,13 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 BENCHES: list[str] = [
     "bench.bench_diffusion",
+    "bench.bench_forecast",
+    "bench.bench_graph",
+    "bench.bench_import",
     "bench.bench_listen",
     "bench.bench_opinion",
+    "bench.bench_scale",
+    "bench.bench_web",
 ]
 
 

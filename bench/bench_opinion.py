@@ -63,7 +63,7 @@ def run(data: Path, quick: bool) -> str:
     from bascule.project import init_project
 
     lines = ["## opinion", ""]
-    days, per_day = (60, (10, 60)) if quick else (90, (10, 400))
+    days, per_day = (60, (10, 60)) if quick else (90, (10, 200))
     with tempfile.TemporaryDirectory() as tmp:
         project = init_project(Path(tmp) / "p")
         truth = _simulate(project, days, per_day, seed=11)

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import click
+from typing import Any
+
 import pytest
 import typer
 
 from bascule.cli import app, main
 
 
-def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+def _commands(group: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     out = []
     for name, cmd in sorted(group.commands.items()):
         out.append((*prefix, name))
-        if isinstance(cmd, click.Group):
+        if hasattr(cmd, "commands"):
             out += _commands(cmd, (*prefix, name))
     return out
 

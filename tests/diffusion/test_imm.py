@@ -59,3 +59,12 @@ def test_constraints_exclude_candidates_and_costs(dg) -> None:  # noqa: ANN001
 def test_lt_seeds_run(dg) -> None:  # noqa: ANN001
     res = imm.seeds(dg, 3, model="lt", seed=0, runs=200)
     assert len(res["seeds"]) == 3 and res["spread"]["mean"] >= 3
+
+
+def test_original_imm_reuses_sampling_sets(dg) -> None:  # noqa: ANN001
+    fresh = imm.seeds(dg, 10, seed=4, runs=500)
+    orig = imm.seeds(dg, 10, seed=4, runs=500, fresh=False)
+    assert orig["rr_sets_sampling"] == 0 and fresh["rr_sets_sampling"] > 0
+    assert _sigma(dg, seed_index(dg, orig["seeds"])) >= 0.95 * _sigma(
+        dg, seed_index(dg, fresh["seeds"])
+    )

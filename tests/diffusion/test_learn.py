@@ -71,3 +71,33 @@ def test_report_section_with_network(store) -> None:  # noqa: ANN001
     s = section(store, "en")
     assert s is not None and s.id == "diffusion"
     assert "Convincing these 3 accounts" in s.body and "u" in s.body
+
+
+@pytest.mark.filterwarnings("ignore:Arrow output on a DB-API result:UserWarning")
+def test_cli_on_the_observed_network(store, capsys) -> None:  # noqa: ANN001
+    import json
+
+    from bascule.cli import main
+
+    con = store.store.con
+    con.execute("SELECT 1").fetchall()
+    store.store.insert("communities", pa.Table.from_pylist(
+        [{"author_id": a, "community": c} for a, c in (("u", 1), ("v", 1), ("w", 2))]))  # fmt: skip
+    store.store.insert("analyses", pa.Table.from_pylist(
+        [{"post_id": "w1", "target_id": "t1", "stance": "favor"}]))  # fmt: skip
+    root = str(store.root)
+    store.close()  # the commands open the project themselves (read-only)
+    args = ["simulate", "-p", root, "--top", "1", "--prob", "uniform:1", "--by-community"]
+    assert main([*args, "--runs", "50", "--json"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert res["seeds"] == ["u"] and res["spread"]["mean"] == 3.0
+    assert {r["group"]: r["fraction"] for r in res["groups"]} == {1: 1.0, 2: 1.0}
+    assert main(["seeds", "-p", root, "--k", "1", "--supporters", "t1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["seeds"] == ["w"]
+    assert main(["seeds", "-p", root, "--k", "1", "--prob", "learned", "--json"]) == 0
+    learned = json.loads(capsys.readouterr().out)
+    assert learned["seeds"] == ["u"] and 1.0 < learned["spread"]["mean"] < 2.0
+    tip = ["tipping", "-p", root, "--graph", "observed", "--model", "threshold", "--by-community"]
+    assert main([*tip, "--runs", "2", "--json"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert res["n"] == 3 and res["communities"] == []  # communities under 5 members are skipped

@@ -72,3 +72,13 @@ def test_bad_tipping_input() -> None:
         tipping("threshold", "lattice")
     with pytest.raises(InputError, match="project"):
         tipping("threshold", "observed")
+
+
+def test_observed_graph_tipping() -> None:
+    # a ring of 60 nodes: with phi = 0.5 one committed node tips everyone
+    src = np.arange(60)
+    g = Graph(np.arange(60).astype(str), src, (src + 1) % 60, np.ones(60), directed=False)
+    res = tipping("threshold", "observed", graph=g, phi=0.5, runs=4, seed=0,
+                  fractions=[0.0, 0.1, 0.2])  # fmt: skip
+    assert res["n"] == 60 and res["curve"][1]["adoption"] == 1.0
+    assert res["critical_fraction"] is not None and res["critical_fraction"] <= 0.1

@@ -10,37 +10,87 @@ from bascule.messages.score import DIMENSIONS, compare, score
 # Minimal pairs written for these tests (not real posts): each pair differs in one cue.
 PAIRS = [
     # (dimension, lang, weaker, stronger)
-    ("credible", "en", "Rents went up a lot in Montreal.",
-     "Rents went up 8% in Montreal last year."),
-    ("credible", "fr", "Les loyers ont beaucoup augmenté à Montréal.",
-     "Les loyers ont augmenté de 8 % à Montréal l'an dernier."),
-    ("credible", "fr", "Les loyers ont augmenté de 8 % à Montréal.",
-     "Selon la SCHL, les loyers ont augmenté de 8 % à Montréal."),
-    ("concrete", "en", "Our policy improves the situation of affordability for everyone.",
-     "Our plan puts a fridge, a bed and a key in the hands of every family."),
-    ("concrete", "fr", "Notre politique améliore la situation de l'accessibilité pour tous.",
-     "Notre plan met une clé, une cuisine et un lit dans la maison de chaque famille."),
-    ("simple", "en",
-     "The comprehensive intergovernmental infrastructure reinvestment initiative fundamentally "
-     "reconceptualizes municipal transportation accessibility considerations.",
-     "We will fix the bus. It will come every ten minutes."),
-    ("simple", "fr",
-     "L'initiative intergouvernementale de réinvestissement infrastructurel reconceptualise "
-     "fondamentalement les considérations d'accessibilité du transport municipal.",
-     "On répare le bus. Il passera toutes les dix minutes."),
-    ("stories", "en", "Health care needs more funding.",
-     "Last winter my mother waited 14 hours in the ER, then she went home without a doctor."),
-    ("stories", "fr", "Le système de santé a besoin de financement.",
-     "L'hiver dernier, ma mère a attendu 14 heures aux urgences, puis elle est rentrée sans médecin."),
-    ("emotional", "en", "The rent schedule is published.",
-     "You deserve a home you can afford, not this terrible fear every month!"),
-    ("emotional", "fr", "Le calendrier des loyers est publié.",
-     "Vous méritez un logement abordable, pas cette peur horrible chaque mois !"),
-    ("unexpected", "en", "Housing is expensive.",
-     "Did you know? Housing is expensive, yet half the empty units are owned by investors."),
-    ("unexpected", "fr", "Le logement coûte cher.",
-     "Saviez-vous que le logement coûte cher, pourtant la moitié des logements vides appartient "
-     "à des investisseurs ?"),
+    (
+        "credible",
+        "en",
+        "Rents went up a lot in Montreal.",
+        "Rents went up 8% in Montreal last year.",
+    ),
+    (
+        "credible",
+        "fr",
+        "Les loyers ont beaucoup augmenté à Montréal.",
+        "Les loyers ont augmenté de 8 % à Montréal l'an dernier.",
+    ),
+    (
+        "credible",
+        "fr",
+        "Les loyers ont augmenté de 8 % à Montréal.",
+        "Selon la SCHL, les loyers ont augmenté de 8 % à Montréal.",
+    ),
+    (
+        "concrete",
+        "en",
+        "Our policy improves the situation of affordability for everyone.",
+        "Our plan puts a fridge, a bed and a key in the hands of every family.",
+    ),
+    (
+        "concrete",
+        "fr",
+        "Notre politique améliore la situation de l'accessibilité pour tous.",
+        "Notre plan met une clé, une cuisine et un lit dans la maison de chaque famille.",
+    ),
+    (
+        "simple",
+        "en",
+        "The comprehensive intergovernmental infrastructure reinvestment initiative fundamentally "
+        "reconceptualizes municipal transportation accessibility considerations.",
+        "We will fix the bus. It will come every ten minutes.",
+    ),
+    (
+        "simple",
+        "fr",
+        "L'initiative intergouvernementale de réinvestissement infrastructurel reconceptualise "
+        "fondamentalement les considérations d'accessibilité du transport municipal.",
+        "On répare le bus. Il passera toutes les dix minutes.",
+    ),
+    (
+        "stories",
+        "en",
+        "Health care needs more funding.",
+        "Last winter my mother waited 14 hours in the ER, then she went home without a doctor.",
+    ),
+    (
+        "stories",
+        "fr",
+        "Le système de santé a besoin de financement.",
+        "L'hiver dernier, ma mère a attendu 14 heures aux urgences, puis elle est rentrée sans médecin.",
+    ),
+    (
+        "emotional",
+        "en",
+        "The rent schedule is published.",
+        "You deserve a home you can afford, not this terrible fear every month!",
+    ),
+    (
+        "emotional",
+        "fr",
+        "Le calendrier des loyers est publié.",
+        "Vous méritez un logement abordable, pas cette peur horrible chaque mois !",
+    ),
+    (
+        "unexpected",
+        "en",
+        "Housing is expensive.",
+        "Did you know? Housing is expensive, yet half the empty units are owned by investors.",
+    ),
+    (
+        "unexpected",
+        "fr",
+        "Le logement coûte cher.",
+        "Saviez-vous que le logement coûte cher, pourtant la moitié des logements vides appartient "
+        "à des investisseurs ?",
+    ),
 ]
 
 
@@ -56,7 +106,9 @@ def test_same_text_same_score() -> None:
 
 
 def test_auto_language() -> None:
-    assert score("Les loyers ont augmenté de huit pour cent à Montréal cette année.")["lang"] == "fr"
+    assert (
+        score("Les loyers ont augmenté de huit pour cent à Montréal cette année.")["lang"] == "fr"
+    )
     assert score("Rents went up eight percent in Montreal this year.")["lang"] == "en"
 
 

@@ -143,3 +143,14 @@ def test_errors(project) -> None:  # noqa: ANN001
     with pytest.raises(InputError):
         poll(project, "caq", since="yesterday-ish")
     assert poll(project, "caq")["periods"] == []
+
+
+def test_forgotten_authors_and_deleted_posts_do_not_count(project, writer) -> None:  # noqa: ANN001
+    _day(writer, "2026-09-01", ["favor"] * 10 + ["against"] * 2)
+    store = project.store
+    store.execute("SELECT 1").fetchall()
+    store.execute("INSERT INTO forgotten VALUES ('test:2026-09-01-11', now())").fetchall()
+    post = store.scalar("SELECT post_id FROM posts WHERE author_id = 'test:2026-09-01-10'")
+    store.execute("INSERT INTO tombstones VALUES (?, now())", [post]).fetchall()
+    p = poll(project, "caq")["periods"][0]
+    assert (p["authors"], p["favor"], p["against"]) == (10, 1.0, 0.0)

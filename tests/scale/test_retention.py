@@ -21,14 +21,29 @@ def _load(project, n_authors: int = 12) -> None:  # noqa: ANN001
     for day in (40, 31, 29, 1):  # days before NOW
         for a in range(n_authors):
             ts = NOW - timedelta(days=day, minutes=a)
-            b.add(Post("mastodon", f"{day}-{a}", Account("mastodon", f"u{a}"), ts, text="x",
-                       repost_of=f"{day}-0" if a else None,
-                       repost_of_author=Account("mastodon", "u0") if a else None))
+            b.add(
+                Post(
+                    "mastodon",
+                    f"{day}-{a}",
+                    Account("mastodon", f"u{a}"),
+                    ts,
+                    text="x",
+                    repost_of=f"{day}-0" if a else None,
+                    repost_of_author=Account("mastodon", "u0") if a else None,
+                )
+            )
     write_batch(project.store, *b.tables())
     ids = [r[0] for r in project.store.rows("SELECT post_id FROM posts")]
-    project.store.insert("analyses", pa.table({
-        "post_id": ids, "target_id": ["caq"] * len(ids), "stance": ["favor"] * len(ids),
-    }))
+    project.store.insert(
+        "analyses",
+        pa.table(
+            {
+                "post_id": ids,
+                "target_id": ["caq"] * len(ids),
+                "stance": ["favor"] * len(ids),
+            }
+        ),
+    )
 
 
 def test_prune_removes_exactly_older_posts(project) -> None:  # noqa: ANN001

@@ -78,8 +78,30 @@ def test_pseudonyms_by_default_and_kept_handles(project) -> None:
         "SELECT text FROM posts WHERE post_id = 'twitter:553545574528864256'"
     )
     assert "@JulienPain" not in text and text.startswith("@anon-")
-    raw = project.store.scalar("SELECT raw FROM posts WHERE post_id = 'twitter:553544694765215745'")
-    assert "JulienPain" not in raw and "Julien Pain" not in raw
+    for (raw,) in project.store.rows("SELECT raw FROM posts"):
+        assert "JulienPain" not in raw and "Julien Pain" not in raw and "FRANCE24" not in raw
+        assert '"screen_name"' not in raw and '"name"' not in raw
+
+
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [
+        ("tweets.csv", {}),
+        ("tweets.parquet", {}),
+        ("fourcat_twitter.csv", {}),
+        ("mastodon_statuses.jsonl", {}),
+        ("twitter_v2.jsonl", {}),
+    ],
+)
+def test_no_handle_left_in_stored_rows(project, name, options) -> None:
+    import_files(project, [SAMPLES / name], platform="twitter", **options)
+    handles = {"JulienPain", "FRANCE24", "alice", "bob", "TwitterDev", "fixture_one"}
+    for row in project.store.rows("SELECT text, raw FROM posts"):
+        for value in row:
+            assert not any(f"@{h}" in (value or "") for h in handles), value
+            assert not any(f'"{h}"' in (value or "") for h in handles), value
+            assert not any(f"<span>{h}</span>" in (value or "") for h in handles), value
+    assert all(h.startswith("anon-") for (h,) in project.store.rows("SELECT handle FROM authors"))
 
 
 def test_demo_slice_imports_exactly(project) -> None:
@@ -105,7 +127,7 @@ def _generate(path: Path, n: int) -> None:
 
 @pytest.mark.slow
 def test_kill_9_then_rerun_leaves_every_post_once(project, tmp_path: Path) -> None:
-    n = 300_000
+    n = 150_000
     data = tmp_path / "big.jsonl"
     _generate(data, n)
     root = str(project.root)
@@ -113,13 +135,13 @@ def test_kill_9_then_rerun_leaves_every_post_once(project, tmp_path: Path) -> No
     code = (
         "import sys; from bascule.project import open_project;"
         "from bascule.sources.importer import import_files;"
-        f"import_files(open_project({root!r}), [{str(data)!r}], batch_size=5000)"
+        f"import_files(open_project({root!r}), [{str(data)!r}], batch_size=2000)"
     )
     proc = subprocess.Popen([sys.executable, "-c", code])
     wal = Path(root) / "bascule.duckdb.wal"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
-        if wal.exists() and wal.stat().st_size > 2_000_000:
+        if wal.exists() and wal.stat().st_size > 1_000_000:
             break
         time.sleep(0.05)
     assert proc.poll() is None, "the import finished before it could be killed"
@@ -136,3 +158,43 @@ def test_kill_9_then_rerun_leaves_every_post_once(project, tmp_path: Path) -> No
         assert s.imported == n - done
         assert p.store.count("posts") == n
         assert p.store.scalar("SELECT count(DISTINCT post_id) FROM posts") == n
+
+
+def test_generic_jsonl_fast_path_rejects_with_line_numbers(project, tmp_path: Path) -> None:
+    good = (SAMPLES / "retweets.jsonl").read_bytes().splitlines()
+    bad_date = orjson.loads(good[3])
+    bad_date["created_at"] = "yesterday"
+    no_id = orjson.loads(good[4])
+    del no_id["retweet_id"]
+    big = orjson.loads(good[5])
+    big["text"] = "x" * (2 << 20)
+    lines = [
+        good[0],
+        good[1][:40],  # broken JSON
+        b"",  # blank lines are skipped, not rejected
+        orjson.dumps(bad_date),
+        orjson.dumps(no_id),
+        good[2].replace(b'"event":"', b'"event":"\xff'),  # bad UTF-8
+        orjson.dumps(big),  # a 2 MB record
+        b"[1, 2]",
+        good[6] + b"\r",  # a CRLF line
+        good[7],
+    ]
+    f = tmp_path / "mixed.jsonl"
+    f.write_bytes(b"\n".join(lines) + b"\n")
+    s = import_files(project, [f], platform="twitter")
+    assert (s.imported, s.rejected, s.exit_code) == (3, 6, 1)
+    got = project.store.rows("SELECT line, reason FROM rejects ORDER BY line")
+    assert [(n, reason.split(":")[0].split(" '")[0].split(" (")[0]) for n, reason in got] == [
+        (2, "broken JSON"),
+        (4, "bad date"),
+        (5, "missing id"),
+        (6, "bad encoding"),
+        (7, "record too large"),
+        (8, "not a JSON object"),
+    ]
+    raws = [r[0] for r in project.store.rows("SELECT raw FROM posts")]
+    assert all(not r.endswith("\r") for r in raws)
+    # the same file again: nothing new, the rejects are listed again
+    again = import_files(project, [f], platform="twitter", force=True)
+    assert (again.imported, again.duplicates, again.rejected) == (0, 3, 6)

@@ -39,7 +39,14 @@ def test_jsonl_and_csv_round_trip(loaded) -> None:
 
 def test_date_and_target_filters(loaded) -> None:
     buf = io.BytesIO()
-    n = export(loaded.store, "posts", "jsonl", buf, since="2015-01-09T13:32:21", until="2015-01-09T13:34:00")
+    n = export(
+        loaded.store,
+        "posts",
+        "jsonl",
+        buf,
+        since="2015-01-09T13:32:21",
+        until="2015-01-09T13:34:00",
+    )
     assert n == 5  # retweets between 13:32:21 and 13:34:00
     loaded.store.execute(
         "INSERT INTO analyses VALUES ('twitter:553544694765215745', 'police', 'none', 0.9, 0, 'm', now())"
@@ -58,7 +65,7 @@ def test_parquet_is_partitioned_by_day(project, tmp_path: Path) -> None:
     n = export(project.store, "posts", "parquet", out)
     days = sorted(p.name for p in out.iterdir())
     assert days[0] == "day=2015-01-07" and len(days) >= 3
-    back = duckdb.sql(f"SELECT count(*) FROM read_parquet('{out}/*/*.parquet')").fetchone()[0]
+    back = duckdb.sql(f"SELECT count(*) FROM read_parquet('{out}/*/*.parquet')").fetchall()[0][0]
     assert back == n == 1203
     with pytest.raises(InputError, match="--out"):
         export(project.store, "posts", "parquet", None)

@@ -49,8 +49,9 @@ def _load(project) -> str:
     store.execute(
         "INSERT INTO analyses VALUES (?, 'police', 'none', 0.9, 0.0, 'test', now())", [SOURCE]
     )
-    store.execute("INSERT INTO post_analyses VALUES (?, 'en', 1.0, 0.0, false, 'test', now())",
-                  [SOURCE])
+    store.execute(
+        "INSERT INTO post_analyses VALUES (?, 'en', 1.0, 0.0, false, 'test', now())", [SOURCE]
+    )
     aid = project.pseudonymizer.author_id("twitter", JULIEN)
     store.execute("INSERT INTO communities VALUES (?, 3, now())", [aid])
     return aid
@@ -75,9 +76,12 @@ def test_forgotten_author_is_not_imported_again(project) -> None:
     import_files(project, [SAMPLES / "twitter_v1.jsonl"], force=True)
     import_files(project, [SAMPLES / "retweets.jsonl"], platform="twitter", force=True)
     assert project.store.scalar("SELECT count(*) FROM posts WHERE author_id = ?", [aid]) == 0
-    assert project.store.scalar(
-        "SELECT count(*) FROM interactions WHERE src_author = ? OR dst_author = ?", [aid, aid]
-    ) == 0
+    assert (
+        project.store.scalar(
+            "SELECT count(*) FROM interactions WHERE src_author = ? OR dst_author = ?", [aid, aid]
+        )
+        == 0
+    )
     assert project.store.scalar("SELECT count(*) FROM authors WHERE author_id = ?", [aid]) == 0
 
 

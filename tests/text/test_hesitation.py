@@ -30,6 +30,8 @@ HESITANT = [
     "not sure who to vote for this time",
     "Still on the fence about this election",
     "Who should I vote for?",
+    "idk who to vote for lol",
+    "jsp pour qui voter",
 ]
 NOT_HESITANT = [
     "",

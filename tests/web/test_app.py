@@ -150,3 +150,31 @@ def test_config_editor_validates_then_reloads(server, web_project) -> None:  # n
     assert "[privacy]\nmin_group_size = 5" in web_project.config_path.read_text()
     r = c.post("/settings/targets", data={"csrf_token": token, "id": "Bad Id", "name": "x"})
     assert r.status_code == 422 and "lower-case" in r.text
+
+
+def test_message_lab_and_tipping_fragments(server) -> None:  # noqa: ANN001
+    base, _ = server
+    c = login(base, "vic")  # computing changes nothing: a viewer may do it
+    token = csrf(c)
+    r = c.post("/fragments/score", data={"text": "<b>Vote</b> le 3 octobre !", "csrf_token": token})
+    assert r.status_code == 200 and 'data-kind="score"' in r.text
+    assert "<b>Vote</b>" not in r.text  # the draft is echoed escaped, if at all
+    assert c.post("/fragments/score", data={"text": "x"}).status_code == 403  # no CSRF token
+    api = c.post(
+        "/api/messages/score", json={"text": "Vote!", "lang": "en"}, headers={"x-csrf-token": token}
+    )
+    assert api.status_code == 200 and isinstance(api.json(), dict)
+
+
+def test_store_web_sessions(web_project) -> None:  # noqa: ANN001
+    from datetime import UTC, datetime, timedelta
+
+    from bascule.store import web as sql
+
+    store = web_project.store
+    past = datetime.now(UTC).replace(tzinfo=None) - timedelta(hours=1)
+    sql.add_session(store, "h-old", "vic", "c", past)
+    assert sql.get_session(store, "h-old") is None  # expired sessions log nobody in
+    assert sql.purge_sessions(store) >= 1
+    assert sql.get_user(store, "nobody") is None
+    assert [u["role"] for u in sql.list_users(store) if u["username"] == "ada"] == ["admin"]

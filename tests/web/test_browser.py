@@ -97,6 +97,7 @@ def test_open_alert_and_live_stream(browser, server, web_project) -> None:  # no
     page.wait_for_selector("#alert-title")
     assert page.text_content("#alert-title") == "Pic de mentions: CAQ"
     assert "post 4 #caq" in page.text_content("#post-text")
+    assert page.get_attribute("#post-link", "href") == "https://example.org/@p3/4"
     _shot(page, "alert")
     assert page.errors == []
     page.context.close()
@@ -156,4 +157,22 @@ def test_viewer_cannot_reach_settings(browser, server) -> None:  # noqa: ANN001
     assert resp.status == 403
     assert page.locator("textarea[name=toml]").count() == 0
     _shot(page, "viewer-403")
+    # computing changes nothing, so a viewer may score a draft (htmx sends the CSRF header)
+    page.goto("/messages")
+    page.fill("textarea[name=text]", "Votez le 3 octobre : 4 000 logements de plus à Laval.")
+    page.click("#score-form button")
+    page.wait_for_selector("#score-result .result", timeout=15000)
+    assert page.locator("#score-result .error").count() == 0
+    _shot(page, "message-lab")
+    page.context.close()
+
+
+def test_network_graph_view_drawn(browser, server) -> None:  # noqa: ANN001
+    base, _ = server
+    page = _page(browser, base, "ana")
+    page.click("#nav-network")
+    page.wait_for_selector("#graph-view.drawn canvas", timeout=15000)
+    assert page.text_content("#graph-note").endswith("/ 40") or page.text_content("#graph-note")
+    _shot(page, "network")
+    assert page.errors == [], page.errors
     page.context.close()

@@ -72,6 +72,7 @@ def write_rows(project) -> None:  # noqa: ANN001
                     "created_at": T0 + timedelta(days=day, minutes=a),
                     "text": f"post {n} #{tid}",
                     "lang": "fr",
+                    "url": f"https://example.org/@p{a}/{n}",
                 }
             )
             stance = "favor" if (a + day) % 3 else "against"

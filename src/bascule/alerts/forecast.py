@@ -98,6 +98,7 @@ class CascadeForecaster:
         """Fit kernel, prior and correction on complete cascades seen at each `observe` age."""
         from sklearn.ensemble import HistGradientBoostingRegressor
         from sklearn.model_selection import cross_val_predict
+        from threadpoolctl import threadpool_limits
 
         series = list(cascades.values()) if isinstance(cascades, Mapping) else list(cascades)
         windows = sorted({float(o) for o in observe})
@@ -123,16 +124,19 @@ class CascadeForecaster:
             min_samples_leaf=20,
             random_state=self.seed,
         )
-        oof = cross_val_predict(model, x, y, cv=5)
+        # One thread: OpenMP over small data is far slower on a shared machine.
+        with threadpool_limits(1):
+            oof = cross_val_predict(model, x, y, cv=5)
+            self.model_ = model.fit(x, y)
         lo = (1.0 - self.coverage) / 2
         self.residual_quantiles_ = tuple(np.quantile(y - oof, [lo, 1.0 - lo]).tolist())
-        self.model_ = model.fit(x, y)
         self.windows_ = windows
         self.n_fit_ = len(series)
         return self
 
     @property
     def fitted(self) -> bool:
+        """Whether `fit` has run (else `predict` uses the Hawkes layer alone)."""
         return hasattr(self, "model_")
 
     # -- prediction ---------------------------------------------------------------------
@@ -143,7 +147,11 @@ class CascadeForecaster:
         if n == 0:
             return {"observed": 0, "predicted": 0, "low": 0, "high": 0, "method": "none"}
         if self.fitted:
-            log_growth = float(self.model_.predict(self.features(times, observe)[None, :])[0])
+            from threadpoolctl import threadpool_limits
+
+            with threadpool_limits(1):
+                x = self.features(times, observe)[None, :]
+                log_growth = float(self.model_.predict(x)[0])
             lo_q, hi_q = self.residual_quantiles_
             pred = n * np.exp(max(log_growth, 0.0))
             low = max(n, n * np.exp(max(log_growth + lo_q, 0.0)))

@@ -113,11 +113,11 @@ def fit(
         h = float(t[-1]) if (full <= horizon).sum() > t.size else horizon
         groups.setdefault(h, []).append(t)
 
-    def neg(log_theta: float) -> float:
+    def _neg(log_theta: float) -> float:
         theta = float(np.exp(log_theta))
         return -sum(_loglik_theta(g, h, s0, theta)[0] for h, g in groups.items())
 
-    res = minimize_scalar(neg, bounds=(np.log(0.01), np.log(10.0)), method="bounded")
+    res = minimize_scalar(_neg, bounds=(np.log(0.01), np.log(10.0)), method="bounded")
     theta = float(np.exp(res.x))
     events = sum(max(t.size - 1, 0) for t in cut)
     exposure = sum(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 from rich.markup import escape
 
@@ -64,19 +63,23 @@ def main(argv: list[str] | None = None) -> int:
             f"[bold red]Error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
         )
         return exc.exit_code
-    except click.exceptions.Abort:
-        err_console.print("Aborted.")
-        return 130
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
     except KeyboardInterrupt:
         err_console.print("Interrupted.")
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:
+        # Usage errors come from click, or from the copy of click that Typer vendors.
+        name = type(exc).__name__
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):
+            exc.show()
+            return int(exc.exit_code)
+        if name == "Abort":
+            err_console.print("Aborted.")
+            return 130
+        if name == "Exit":
+            return int(getattr(exc, "exit_code", 0))
+        raise
     return rv if isinstance(rv, int) else 0
 
 

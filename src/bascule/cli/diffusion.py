@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -56,6 +58,23 @@ def _ids(path: Path | None, graph) -> list[str]:  # noqa: ANN001
         }
         out = [x if x in nodes else by_handle.get(x.lstrip("@").lower(), x) for x in out]
     return out
+
+
+@contextmanager
+def _progress(label: str) -> Iterator:
+    """A progress callback drawing a bar on stderr when it is a terminal (else a no-op)."""
+    import sys
+
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+
+    from bascule.cli.common import err_console
+
+    with Progress(console=err_console, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 def _costs(path: Path | None) -> dict[str, float] | None:
@@ -234,6 +253,10 @@ def register(app: typer.Typer) -> None:
         supporters: Annotated[
             str | None, typer.Option("--supporters", help="Committed among supporters of target.")
         ] = None,
+        window: Annotated[
+            bool,
+            typer.Option("--window", help="Also the threshold model's cascade window (Watts)."),
+        ] = False,
         png: Annotated[Path | None, typer.Option("--png", help="Write the curve as a PNG.")] = None,
         json: JsonOpt = False,
     ) -> None:
@@ -248,7 +271,9 @@ def register(app: typer.Typer) -> None:
             g, kind = read_graph(Path(graph)), "observed"
         elif graph == "observed":
             g, proj = _graph(project, None)
-        res = tp.tipping(model, kind, n=n, seed=seed, graph=g, degree=degree, phi=phi, runs=runs)
+        with _progress("sweeping the committed fraction") as bar:
+            res = tp.tipping(model, kind, n=n, seed=seed, graph=g, degree=degree, phi=phi,
+                             runs=runs, progress=bar)  # fmt: skip
         if by_community and g is not None:
             from bascule.store.diffusion import communities
             from bascule.store.diffusion import supporters as sup
@@ -263,6 +288,10 @@ def register(app: typer.Typer) -> None:
                 runs=runs,
                 seed=seed,
             )
+        if window:
+            with _progress("cascade window") as bar:
+                res["cascade_window"] = tp.watts_window(phi, n=max(n, 1000), seed=seed,
+                                                        progress=bar)  # fmt: skip
         if png is not None:
             tp.tipping_png(res, png, "en")
         if json:
@@ -278,3 +307,8 @@ def register(app: typer.Typer) -> None:
             )
         for row in res.get("communities", []):
             console.print(f"  community {row['community']}: {row['committed_needed']} committed")
+        if window:
+            w = res["cascade_window"]
+            fmt = lambda v: "none" if v is None else f"{v[0]:.2f}–{v[1]:.2f}"  # noqa: E731
+            console.print(f"Cascade window (phi={phi}, mean degree): analytic "
+                          f"{fmt(w['analytic_window'])}, simulated {fmt(w['simulated_window'])}")  # fmt: skip

@@ -10,8 +10,9 @@ import typer
 
 from bascule.cli.common import JsonOpt, ProjectOpt, console, print_json
 
-message_app = typer.Typer(help="Message lab: score drafts, predict reach, publish, measure.",
-                          no_args_is_help=True)
+message_app = typer.Typer(
+    help="Message lab: score drafts, predict reach, publish, measure.", no_args_is_help=True
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -21,6 +22,10 @@ def register(app: typer.Typer) -> None:
     message_app.command("reach")(reach)
     message_app.command("effect")(effect)
     message_app.command("publish")(publish)
+    from bascule.cli.network import ambassadors_app
+
+    ambassadors_app.command("notify")(notify)
+    ambassadors_app.command("shared")(shared)
 
 
 def _corpus(project: Path):  # noqa: ANN202
@@ -60,8 +65,9 @@ def score(
         text = sys.stdin.read()
     corpus, ui_lang = _corpus(project)
     ui = ui_lang or "en"
-    result = compare(text, vs, lang, corpus=corpus) if vs is not None else run(text, lang,
-                                                                                corpus=corpus)
+    result = (
+        compare(text, vs, lang, corpus=corpus) if vs is not None else run(text, lang, corpus=corpus)
+    )
     if json:
         print_json(result)
         return
@@ -86,7 +92,9 @@ def score(
         t.add_column("score", justify="right")
         t.add_column("suggestion")
         for d in DIMENSIONS:
-            t.add_row(label(d, ui), str(r["dimensions"][d]["score"]), r["dimensions"][d]["suggestion"])
+            t.add_row(
+                label(d, ui), str(r["dimensions"][d]["score"]), r["dimensions"][d]["suggestion"]
+            )
         console.print(t)
         for note in r["notes"]:
             console.print(f"note: {note}")
@@ -106,7 +114,9 @@ def reach(
     accounts: Annotated[
         list[str] | None, typer.Option("--from", help="Account carrying the post (repeatable).")
     ] = None,
-    seeds: Annotated[Path | None, typer.Option("--seeds", help="File of accounts, one a line.")] = None,
+    seeds: Annotated[
+        Path | None, typer.Option("--seeds", help="File of accounts, one a line.")
+    ] = None,
     model: Annotated[str, typer.Option(help="ic or lt.")] = "ic",
     prob: Annotated[str, typer.Option(help="wc, uniform:P, trivalency or learned.")] = "wc",
     runs: Annotated[int, typer.Option(help="Monte Carlo runs.")] = 1000,
@@ -125,8 +135,10 @@ def reach(
         print_json(result)
         return
     s = result["spread"]
-    console.print(f"Expected reach: {s['mean']:.1f} accounts (95% CI {s['ci95'][0]:.1f}-"
-                  f"{s['ci95'][1]:.1f}) from {len(result['accounts'])} accounts")
+    console.print(
+        f"Expected reach: {s['mean']:.1f} accounts (95% CI {s['ci95'][0]:.1f}-"
+        f"{s['ci95'][1]:.1f}) from {len(result['accounts'])} accounts"
+    )
     if result["undecided"]:
         u = result["undecided"]["reached"]
         console.print(f"Undecided reached: {u['mean']:.1f}")
@@ -153,11 +165,15 @@ def effect(
         print_json(result)
         return
     r = result["reach"]
-    console.print(f"{result['post_id']}: {r['authors']} authors reached in {hours} h "
-                  f"({r['events']} events); undecided reached: {result['undecided_reached']}")
+    console.print(
+        f"{result['post_id']}: {r['authors']} authors reached in {hours} h "
+        f"({r['events']} events); undecided reached: {result['undecided_reached']}"
+    )
     for s in result["stance"]:
-        console.print(f"  {s['target']}: {s['verdict']} (estimate {s['estimate']}, CI {s['ci95']}; "
-                      f"{s['exposed_authors']} exposed vs {s['control_authors']} control)")
+        console.print(
+            f"  {s['target']}: {s['verdict']} (estimate {s['estimate']}, CI {s['ci95']}; "
+            f"{s['exposed_authors']} exposed vs {s['control_authors']} control)"
+        )
 
 
 def publish(
@@ -180,3 +196,62 @@ def publish(
         console.print(f"Dry run: would post to {source}: {text!r}. Add --yes to publish.")
     else:
         console.print(f"Published {result['post_id']} {result.get('url') or ''}")
+
+
+def notify(
+    target: Annotated[str, typer.Option("--target", "-t", help="The target of the kit.")],
+    message: Annotated[
+        str, typer.Option("--message", "-m", help="The text, or an id from `message publish`.")
+    ],
+    yes: Annotated[bool, typer.Option("--yes", help="Really send (default: dry run).")] = False,
+    project: ProjectOpt = Path("."),
+    json: JsonOpt = False,
+) -> None:
+    """Send the message kit to opted-in ambassadors of a target (dry run unless --yes)."""
+    from bascule.cli.common import open_project
+    from bascule.messages.notify import notify as run
+
+    with open_project(project) as p:
+        result = run(p, target, message, yes=yes)
+    if json:
+        print_json(result)
+        return
+    for r in result["recipients"]:
+        console.print(f"  {r['handle']}: {r['status']} ({', '.join(r['channels'])})")
+        for e in r.get("errors", []):
+            console.print(f"    {e}")
+    for r in result["skipped"]:
+        console.print(f"  {r['handle']}: skipped, {r['reason']}")
+    if result["dry_run"]:
+        console.print(
+            f"Dry run: {len(result['recipients'])} ambassadors would get kit "
+            f"{result['message_id']}. Add --yes to send."
+        )
+    else:
+        console.print(
+            f"Kit {result['message_id']}: {result['sent']} sent, {result['failed']} failed, "
+            f"{result['already_sent']} already had it. "
+            f"Later: bascule ambassadors shared {result['message_id']}"
+        )
+
+
+def shared(
+    message_id: Annotated[str, typer.Argument(help="The kit id printed by `notify`.")],
+    project: ProjectOpt = Path("."),
+    json: JsonOpt = False,
+) -> None:
+    """Which notified ambassadors shared the kit since (reposts, quotes, or its text)."""
+    from bascule.cli.common import open_project
+    from bascule.messages.notify import shared as run
+
+    with open_project(project) as p:
+        result = run(p, message_id)
+    if json:
+        print_json(result)
+        return
+    console.print(
+        f"{result['shared']} of {result['notified']} notified ambassadors shared {message_id}."
+    )
+    for a in result["ambassadors"]:
+        mark = "shared" if a["shared"] else ("not seen in the data" if not a["in_data"] else "-")
+        console.print(f"  {a['handle']}: {a['status']}, {mark}")

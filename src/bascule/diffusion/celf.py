@@ -64,6 +64,7 @@ def celf(
     candidates=None,  # noqa: ANN001
     eval_runs: int = 1000,
     project=None,  # noqa: ANN001
+    max_nodes: int = 50_000,
 ) -> dict:
     """CELF seeds with their spread by an independent simulation (same shape as `imm.seeds`)."""
     t0 = time.perf_counter()
@@ -72,6 +73,11 @@ def celf(
     dg = graph if isinstance(graph, DiffusionGraph) else prepare(graph, prob, model=model,
                                                                    project=project, seed=seed)  # fmt: skip
     allowed, _ = constraints(dg, exclude=exclude, candidates=candidates)
+    if int(allowed.sum()) > max_nodes:
+        raise InputError(
+            f"CELF simulates every candidate: {int(allowed.sum()):,} is too many "
+            f"(limit {max_nodes:,}); use IMM (--algorithm imm)"
+        )
     picks, curve = celf_select(dg, int(k), model=model, runs=runs, seed=seed, allowed=allowed)
     out, _ = spreads(dg, picks, model=model, runs=eval_runs, seed=[int(seed), 7])
     return {

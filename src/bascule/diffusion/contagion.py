@@ -142,7 +142,7 @@ def naming_game_ode(p, t_max, dt):  # noqa: ANN001
     return na, nb_
 
 
-@nb.njit(inline="always", cache=True)
+@nb.njit(cache=True)
 def _rhs(na, nb_, p):  # noqa: ANN001
     nab = 1.0 - p - na - nb_
     da = -na * nb_ + nab * nab + na * nab + 1.5 * p * nab

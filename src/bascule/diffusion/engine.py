@@ -9,6 +9,8 @@ cached on disk and shared by every caller (simulation, CELF, tipping).
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numba as nb
 import numpy as np
 
@@ -22,21 +24,21 @@ _S11 = np.uint64(11)
 _INV53 = 1.0 / 9007199254740992.0
 
 
-@nb.njit(inline="always", cache=True)
+@nb.njit(cache=True)
 def _mix(z: np.uint64) -> np.uint64:
     z = (z ^ (z >> _S30)) * _M1
     z = (z ^ (z >> _S27)) * _M2
     return z ^ (z >> _S31)
 
 
-@nb.njit(inline="always", cache=True)
+@nb.njit(cache=True)
 def _uniform(state: np.ndarray) -> float:
     """Next uniform in [0, 1) from a one-element uint64 state (splitmix64)."""
     state[0] += GOLDEN
     return float(_mix(state[0]) >> _S11) * _INV53
 
 
-@nb.njit(inline="always", cache=True)
+@nb.njit(cache=True)
 def _stream(base: np.uint64, run: np.int64) -> np.uint64:
     return _mix(base ^ _mix(np.uint64(run) * GOLDEN + GOLDEN))
 
@@ -104,35 +106,72 @@ def _lt_run(indptr, indices, weights, seeds, state, stamp, mark, queue, groups, 
     return tail
 
 
-@nb.njit(cache=True, parallel=True)
-def monte_carlo(indptr, indices, probs, seeds, runs, base, lt, groups, n_groups, n_chunks):  # noqa: ANN001
-    """Spread of `runs` independent cascades from `seeds` (IC, or LT when `lt`).
-
-    Returns (spread per run, active count per run and group).
-    """
+@nb.njit(cache=True, nogil=True)
+def _mc_chunk(indptr, indices, probs, seeds, lo, hi, base, lt, groups, out, counts):  # noqa: ANN001
+    """Runs lo..hi-1 of a Monte Carlo batch, written into `out` and `counts` (releases the GIL)."""
     n = indptr.shape[0] - 1
+    stamp = np.zeros(n, dtype=np.int64)
+    queue = np.empty(n, dtype=np.int64)
+    acc = np.zeros(n if lt else 0, dtype=np.float64)
+    thr = np.zeros(n if lt else 0, dtype=np.float64)
+    state = np.zeros(1, dtype=np.uint64)
+    for r in range(lo, hi):
+        state[0] = _stream(base, r)
+        mark = r - lo + 1
+        if lt:
+            out[r] = _lt_run(
+                indptr, indices, probs, seeds, state, stamp, mark, queue, groups, counts[r],
+                acc, thr,
+            )  # fmt: skip
+        else:
+            out[r] = _ic_run(
+                indptr, indices, probs, seeds, state, stamp, mark, queue, groups, counts[r]
+            )
+
+
+_POOL: ThreadPoolExecutor | None = None
+
+
+def _pool() -> ThreadPoolExecutor:
+    """The long-lived worker pool shared by Monte Carlo and RR-set generation."""
+    global _POOL  # noqa: PLW0603 - one long-lived pool, created on first use
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(
+            max(nb.config.NUMBA_NUM_THREADS, 1), thread_name_prefix="bascule"
+        )
+    return _POOL
+
+
+def monte_carlo(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    probs: np.ndarray,
+    seeds: np.ndarray,
+    runs: int,
+    base: np.uint64,
+    lt: bool,
+    groups: np.ndarray,
+    n_groups: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Spread of `runs` independent cascades from `seeds` (IC, or LT when `lt`), all cores.
+
+    Returns (active nodes per run, active count per run and group). Run r always uses the
+    stream (base, r), so the result does not depend on how runs are split between threads.
+    """
     out = np.zeros(runs, dtype=np.int64)
     counts = np.zeros((runs, n_groups), dtype=np.int64)
-    for c in nb.prange(n_chunks):
-        stamp = np.zeros(n, dtype=np.int64)
-        queue = np.empty(n, dtype=np.int64)
-        acc = np.zeros(n if lt else 0, dtype=np.float64)
-        thr = np.zeros(n if lt else 0, dtype=np.float64)
-        state = np.zeros(1, dtype=np.uint64)
-        lo = runs * c // n_chunks
-        hi = runs * (c + 1) // n_chunks
-        for r in range(lo, hi):
-            state[0] = _stream(base, r)
-            mark = r - lo + 1
-            if lt:
-                out[r] = _lt_run(
-                    indptr, indices, probs, seeds, state, stamp, mark, queue, groups, counts[r],
-                    acc, thr,
-                )  # fmt: skip
-            else:
-                out[r] = _ic_run(
-                    indptr, indices, probs, seeds, state, stamp, mark, queue, groups, counts[r]
-                )
+    args = (indptr, indices, probs, seeds)
+    threads = n_threads()
+    if threads <= 1 or runs < 64:
+        _mc_chunk(*args, 0, runs, base, lt, groups, out, counts)
+        return out, counts
+    bounds = [runs * i // threads for i in range(threads + 1)]
+    futures = [
+        _pool().submit(_mc_chunk, *args, bounds[i], bounds[i + 1], base, lt, groups, out, counts)
+        for i in range(threads)
+    ]
+    for f in futures:
+        f.result()
     return out, counts
 
 
@@ -144,5 +183,5 @@ def base_seed(seed: int | list[int] | np.random.Generator | None) -> np.uint64:
 
 
 def n_threads() -> int:
-    """Threads numba will use (both cores by default)."""
+    """Threads to use: numba's setting (all cores by default, `NUMBA_NUM_THREADS`)."""
     return int(nb.get_num_threads())

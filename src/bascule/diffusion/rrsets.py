@@ -8,12 +8,10 @@ live-edge graph; the fraction of RR sets a seed set covers, times n, estimates i
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import numba as nb
 import numpy as np
 
-from bascule.diffusion.engine import _stream, _uniform, n_threads
+from bascule.diffusion.engine import _pool, _stream, _uniform, n_threads
 
 
 @nb.njit(cache=True, nogil=True)
@@ -161,8 +159,7 @@ class RRCollection:
                              bounds[i], bounds[i + 1], self.lt)  # fmt: skip
 
         if threads > 1 and hi - lo > 2000:
-            with ThreadPoolExecutor(threads) as ex:
-                parts = list(ex.map(work, range(threads)))
+            parts = list(_pool().map(work, range(threads)))
         else:
             parts = [_rr_chunk(self.rindptr, self.rindices, self.rprobs, self.base, lo, hi,
                                self.lt)]  # fmt: skip

@@ -41,7 +41,6 @@ def spreads(
         raise InputError("runs must be at least 1")
     if groups is None:
         groups = np.full(dg.n, -1, dtype=np.int64)
-    chunks = max(engine.n_threads() * 4, 1) if runs >= 64 else 1
     return engine.monte_carlo(
         dg.indptr,
         dg.indices,
@@ -52,7 +51,6 @@ def spreads(
         model == "lt",
         groups.astype(np.int64),
         int(n_groups),
-        int(chunks),
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 
@@ -114,8 +114,12 @@ def tipping(
     max_sweeps: int = 100,
     refine: bool = True,
     project=None,  # noqa: ANN001
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict:
-    """Sweep the committed fraction; critical fraction (half the runs tip), CI and curve."""
+    """Sweep the committed fraction; critical fraction (half the runs tip), CI and curve.
+
+    `progress(done, total)` is called after each point of the sweep (for a progress bar).
+    """
     t0 = time.perf_counter()
     if model not in MODELS:
         raise InputError(f"unknown tipping model {model!r}: use {' or '.join(MODELS)}")
@@ -158,12 +162,17 @@ def tipping(
             "tipped_rate": float(tipped.mean()),
         }
 
+    total = len(fr) + (5 if refine else 0)
     for f in fr:
         run_at(f)
+        if progress:
+            progress(len(rows), total)
     crit, lo, hi = _crossing(fr, np.array([rows[f]["tipped_rate"] for f in fr]))
     if refine and math.isfinite(crit) and hi > lo:
         for f in np.linspace(lo, hi, 7)[1:-1]:
             run_at(f)
+            if progress:
+                progress(len(rows), total)
         xs = np.array(sorted(rows))
         crit, lo, hi = _crossing(xs, np.array([rows[x]["tipped_rate"] for x in xs]))
     curve = [rows[x] for x in sorted(rows)]
@@ -203,6 +212,7 @@ def watts_window(
     seeds_per_graph: int = 10,
     global_size: float = 0.1,
     seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict:
     """Cascade window of the threshold model on Erdős–Rényi graphs (Watts, PNAS 2002).
 
@@ -239,6 +249,8 @@ def watts_window(
             sizes.extend((out[big] / n).tolist())
         freq.append(hits / (graphs * seeds_per_graph))
         size.append(float(np.mean(sizes)) if sizes else 0.0)
+        if progress:
+            progress(i + 1, len(degrees))
     freq_a = np.asarray(freq)
     on = np.flatnonzero(freq_a >= 0.05)
     simulated = None

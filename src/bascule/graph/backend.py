@@ -39,8 +39,10 @@ def to_networkit(graph: Graph, *, undirected: bool = False):  # noqa: ANN201 - n
     directed = g.directed and not undirected
     if g.m == 0:
         return nk.Graph(g.n, weighted=True, directed=directed)
+    G = nk.Graph(g.n, weighted=True, directed=directed)
     coo = (g.weight.astype(np.float64), (g.src.astype(np.uint64), g.dst.astype(np.uint64)))
-    return nk.graph.GraphFromCoo(coo, n=g.n, weighted=True, directed=directed)
+    G.addEdges(coo, addMissing=False, checkMultiEdge=False)
+    return G
 
 
 @contextlib.contextmanager
@@ -84,3 +86,14 @@ def largest_component(graph: Graph) -> Graph:
     _, comp = connected_components(adjacency(graph, symmetric=True), directed=False)
     sizes = np.bincount(comp)
     return subgraph(graph, comp == int(np.argmax(sizes)))
+
+
+def display_handles(graph: Graph) -> np.ndarray:
+    """What to show for each node: its handle (store), its label (files), else its id."""
+    ids = graph.nodes.astype(str)
+    for key in ("handle", "label"):
+        h = graph.attrs.get(key)
+        if h is not None:
+            h = np.asarray([("" if x is None else str(x)) for x in h], dtype=object)
+            return np.where(h == "", ids, h).astype(str)
+    return ids

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from bascule.config import normalize_handle
@@ -10,11 +12,15 @@ from bascule.graph.io import graph_from_ids
 from bascule.graph.model import Graph
 from bascule.store import graph as sql
 
+if TYPE_CHECKING:
+    from bascule.project import Project
+
+
 KIND_CHOICES = tuple(sql.KINDS)
 
 
 def observed_graph(
-    project,  # noqa: ANN001 - bascule.project.Project
+    project: Project,
     *,
     kind: str = "amplify",
     since: str | None = None,
@@ -40,7 +46,7 @@ def observed_graph(
     return g
 
 
-def author_attrs(project, ids: np.ndarray) -> dict[str, np.ndarray]:  # noqa: ANN001
+def author_attrs(project: Project, ids: np.ndarray) -> dict[str, np.ndarray]:
     """Per-node handle, pseudonymised, followers and official target for author ids."""
     a = sql.authors(project.store).to_pandas().set_index("author_id")
     a = a.reindex([str(x) for x in ids])
@@ -53,7 +59,7 @@ def author_attrs(project, ids: np.ndarray) -> dict[str, np.ndarray]:  # noqa: AN
     }
 
 
-def official_of(project, handles: list[str]) -> list[str]:  # noqa: ANN001
+def official_of(project: Project | None, handles: list[str]) -> list[str]:
     """The target id each handle is an official account of ("" if none)."""
     if project is None:
         return [""] * len(handles)

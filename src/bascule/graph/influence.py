@@ -6,15 +6,21 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 from bascule.errors import InputError
-from bascule.graph.backend import adjacency, to_networkit
+from bascule.graph.backend import adjacency, display_handles, to_networkit
 from bascule.graph.model import Graph
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+    from bascule.project import Project
+
 
 CASCADE_COLUMNS = ("post_id", "parent_post_id", "author_id", "parent_author")
 
@@ -94,7 +100,10 @@ def read_cascades(path: str | Path) -> pd.DataFrame:
             "parent_author": df["parent_uid"],
         }
     )
-    return out[df["parent_uid"] != "ROOT"].reset_index(drop=True)
+    is_root = (df["parent_uid"] == "ROOT").to_numpy()
+    # the source node sometimes reappears as a child of its own retweeters: drop those links
+    keep = ~is_root & ~child.isin(set(child[is_root])).to_numpy()
+    return out[keep].reset_index(drop=True)
 
 
 def is_cascade_file(path: str | Path) -> bool:
@@ -205,7 +214,7 @@ def parse_top(text: str) -> float:
 def influencers(
     graph: Graph,
     *,
-    project=None,  # noqa: ANN001 - bascule.project.Project
+    project: Project | None = None,
     top: float = 0.01,
     cascades: pd.DataFrame | None = None,
     since: str | None = None,
@@ -243,8 +252,7 @@ def influencers(
     total = direct + np.nan_to_num(downstream)
     pr = pagerank(g, reverse=True) if g.n else np.zeros(0)
     core = core_numbers(g)
-    handles = g.attrs.get("handle")
-    handles = ids if handles is None else np.where(handles == "", ids, handles)
+    handles = display_handles(g)
     official = g.attrs.get("official")
     if official is None:
         official = np.asarray(official_of(project, list(ids)), dtype=object)
@@ -253,7 +261,7 @@ def influencers(
     rows = [
         {
             "rank": r + 1,
-            "node": ids[i],
+            "node": str(ids[i]),
             "handle": str(handles[i]),
             "direct": float(direct[i]),
             "downstream": None if np.isnan(downstream[i]) else float(downstream[i]),
@@ -280,7 +288,7 @@ def influencers(
     }
 
 
-def lorenz_figure(result: dict[str, Any], lang: str = "fr"):  # noqa: ANN201 - plotly Figure
+def lorenz_figure(result: dict[str, Any], lang: str = "fr") -> go.Figure:
     """Lorenz curve of amplification with the equality line and the Pareto shares."""
     import plotly.graph_objects as go
 

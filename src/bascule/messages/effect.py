@@ -23,8 +23,15 @@ from bascule.store.messages import (
 )
 
 
-def effect(project, post_id: str, *, hours: int = 24, target: str | None = None,  # noqa: ANN001
-           seed: int = 0, boot: int = 2000) -> dict:
+def effect(
+    project,
+    post_id: str,
+    *,
+    hours: int = 24,
+    target: str | None = None,  # noqa: ANN001
+    seed: int = 0,
+    boot: int = 2000,
+) -> dict:
     """Observed reach of `post_id` within `hours`, and its effect on stance (DiD with 95% CI)."""
     row = post_row(project.store, post_id)
     if row is None:
@@ -51,40 +58,63 @@ def effect(project, post_id: str, *, hours: int = 24, target: str | None = None,
         "communities_reached": {str(c): n for c, n in sorted(comms.items()) if n >= min_group},
         "communities_reached_small": sum(1 for n in comms.values() if n < min_group),
         "undecided_reached": sum(1 for a in exposed if states.get(a) == "undecided"),
-        "stance": [_did(project, t, created, end, set(exposed) | {author}, exposed, seed, boot)
-                   for t in targets],
+        "stance": [
+            _did(project, t, created, end, set(exposed) | {author}, exposed, seed, boot, pid)
+            for t in targets
+        ],
     }
     if not targets:
         result["note"] = "the post mentions no configured target: no stance effect to measure"
     return result
 
 
-def _did(project, target: str, t0, t1, exclude: set, exposed: list, seed: int,  # noqa: ANN001
-         boot: int) -> dict:
+def _did(
+    project,
+    target: str,
+    t0,
+    t1,
+    exclude: set,
+    exposed: list,
+    seed: int,  # noqa: ANN001
+    boot: int,
+    post_id: str | None = None,
+) -> dict:
     window = t1 - t0
-    before = stance_by_author(project.store, target, t0 - window, t0)
-    after = stance_by_author(project.store, target, t0, t1 + window)
+    before = stance_by_author(project.store, target, t0 - window, t0, post_id)
+    after = stance_by_author(project.store, target, t0, t1 + window, post_id)
     both = set(before) & set(after)
     ex = [a for a in exposed if a in both]
     ctrl = [a for a in both if a not in exclude]
     min_group = project.config.privacy.min_group_size
     out = {"target": target, "exposed_authors": len(ex), "control_authors": len(ctrl)}
     if len(ex) < 2 or len(ctrl) < 2:
-        out.update(estimate=None, ci95=None,
-                   verdict="not enough authors seen both before and after to measure an effect")
+        out.update(
+            estimate=None,
+            ci95=None,
+            verdict="not enough authors seen both before and after to measure an effect",
+        )
         return out
     d_ex = np.array([after[a] - before[a] for a in ex])
     d_ctrl = np.array([after[a] - before[a] for a in ctrl])
     est = float(d_ex.mean() - d_ctrl.mean())
     rng = np.random.default_rng(seed)
-    draws = (rng.choice(d_ex, (boot, len(d_ex))).mean(1)
-             - rng.choice(d_ctrl, (boot, len(d_ctrl))).mean(1))
+    draws = rng.choice(d_ex, (boot, len(d_ex))).mean(1) - rng.choice(
+        d_ctrl, (boot, len(d_ctrl))
+    ).mean(1)
     lo, hi = (float(x) for x in np.quantile(draws, [0.025, 0.975]))
     small = len(ex) < min_group
-    verdict = ("too few exposed authors to report a reliable effect" if small else
-               "stance moved toward favor" if lo > 0 else
-               "stance moved toward against" if hi < 0 else
-               "no measurable change (the interval includes zero)")
-    out.update(estimate=None if small else round(est, 4),
-               ci95=None if small else [round(lo, 4), round(hi, 4)], verdict=verdict)
+    verdict = (
+        "too few exposed authors to report a reliable effect"
+        if small
+        else "stance moved toward favor"
+        if lo > 0
+        else "stance moved toward against"
+        if hi < 0
+        else "no measurable change (the interval includes zero)"
+    )
+    out.update(
+        estimate=None if small else round(est, 4),
+        ci95=None if small else [round(lo, 4), round(hi, 4)],
+        verdict=verdict,
+    )
     return out

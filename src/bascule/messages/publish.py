@@ -39,34 +39,61 @@ def _bluesky_client(source, root):  # noqa: ANN001, ANN202
     from atproto import Client
 
     client = Client(base_url=source.instance) if source.instance else Client()
-    client.login(credential(root, source.handle_env, required=True),
-                 credential(root, source.password_env, required=True))
+    client.login(
+        credential(root, source.handle_env, required=True),
+        credential(root, source.password_env, required=True),
+    )
     return client
 
 
-def publish(project, source_name: str, text: str, *, yes: bool = False,  # noqa: ANN001
-            client_factory: Callable[[Any, Any], Any] | None = None) -> dict:
+def publish(
+    project,
+    source_name: str,
+    text: str,
+    *,
+    yes: bool = False,  # noqa: ANN001
+    client_factory: Callable[[Any, Any], Any] | None = None,
+) -> dict:
     """Publish `text` through a configured source (dry run unless `yes`) and record it."""
     if not text or not text.strip():
         raise InputError("the message is empty")
     source = _source(project, source_name)
     now = datetime.now(UTC).replace(tzinfo=None)
-    message_id = hashlib.sha256(f"{source_name}\n{text}\n{now.isoformat()}".encode()).hexdigest()[:16]
+    message_id = hashlib.sha256(f"{source_name}\n{text}\n{now.isoformat()}".encode()).hexdigest()[
+        :16
+    ]
     if not yes:
         record_message(project.store, message_id, source_name, source.kind, None, text, True, now)
-        return {"message_id": message_id, "source": source_name, "platform": source.kind,
-                "dry_run": True, "post_id": None, "text": text,
-                "note": "dry run: nothing was posted; add --yes to publish"}
+        return {
+            "message_id": message_id,
+            "source": source_name,
+            "platform": source.kind,
+            "dry_run": True,
+            "post_id": None,
+            "text": text,
+            "note": "dry run: nothing was posted; add --yes to publish",
+        }
     factory = client_factory or (_mastodon_client if source.kind == "mastodon" else _bluesky_client)
     client = factory(source, project.root)
-    post = _post_mastodon(client, text, source) if source.kind == "mastodon" else _post_bluesky(client, text)
+    post = (
+        _post_mastodon(client, text, source)
+        if source.kind == "mastodon"
+        else _post_bluesky(client, text)
+    )
     b = BatchBuilder(project.pseudonymizer, source=f"publish:{source_name}", run_id=None)
     b.add(post)
     write_batch(project.store, *b.tables())
     post_id = f"{post.platform}:{post.native_id}"
     record_message(project.store, message_id, source_name, source.kind, post_id, text, False, now)
-    return {"message_id": message_id, "source": source_name, "platform": source.kind,
-            "dry_run": False, "post_id": post_id, "url": post.url, "text": text}
+    return {
+        "message_id": message_id,
+        "source": source_name,
+        "platform": source.kind,
+        "dry_run": False,
+        "post_id": post_id,
+        "url": post.url,
+        "text": text,
+    }
 
 
 def _post_mastodon(client, text: str, source):  # noqa: ANN001, ANN202
@@ -85,5 +112,6 @@ def _post_bluesky(client, text: str):  # noqa: ANN001, ANN202
     created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     ref = client.send_post(text)
     uri = ref.uri
-    return map_post_record(uri, did_of(uri), {"text": text, "createdAt": created,
-                                              "$type": "app.bsky.feed.post"})
+    return map_post_record(
+        uri, did_of(uri), {"text": text, "createdAt": created, "$type": "app.bsky.feed.post"}
+    )

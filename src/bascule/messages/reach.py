@@ -19,8 +19,16 @@ def _states(project) -> dict[str, str]:  # noqa: ANN001
     return dict(zip(df["author_id"].astype(str), df["state"].astype(str), strict=True))
 
 
-def reach(project, accounts: list[str], *, model: str = "ic", prob: str = "wc",  # noqa: ANN001
-          runs: int = 1000, seed: int = 0, graph=None) -> dict:  # noqa: ANN001
+def reach(
+    project,
+    accounts: list[str],
+    *,
+    model: str = "ic",
+    prob: str = "wc",  # noqa: ANN001
+    runs: int = 1000,
+    seed: int = 0,
+    graph=None,
+) -> dict:  # noqa: ANN001
     """Expected reach of a post carried by `accounts`, per community and among the undecided."""
     from bascule.diffusion.simulate import simulate
     from bascule.graph.build import observed_graph
@@ -42,14 +50,34 @@ def reach(project, accounts: list[str], *, model: str = "ic", prob: str = "wc", 
         )
     seeds = sorted(set(found.values()))
     membership = community_membership(project.store) if graph is None else {}
-    by_comm = simulate(g, seeds, model=model, prob=prob, runs=runs, seed=seed, project=project,
-                       groups={k: v for k, v in membership.items() if k in nodes} or None)
+    by_comm = simulate(
+        g,
+        seeds,
+        model=model,
+        prob=prob,
+        runs=runs,
+        seed=seed,
+        project=project,
+        groups={k: v for k, v in membership.items() if k in nodes} or None,
+    )
     states = _states(project) if graph is None else {}
-    by_state = (simulate(g, seeds, model=model, prob=prob, runs=runs, seed=seed, project=project,
-                         groups={k: v for k, v in states.items() if k in nodes})
-                if states else None)
-    undecided = next((s for s in (by_state or {}).get("groups", []) if s["group"] == "undecided"),
-                     None)
+    by_state = (
+        simulate(
+            g,
+            seeds,
+            model=model,
+            prob=prob,
+            runs=runs,
+            seed=seed,
+            project=project,
+            groups={k: v for k, v in states.items() if k in nodes},
+        )
+        if states
+        else None
+    )
+    undecided = next(
+        (s for s in (by_state or {}).get("groups", []) if s["group"] == "undecided"), None
+    )
     min_group = project.config.privacy.min_group_size
     communities = [c for c in by_comm.get("groups", []) if c["size"] >= min_group]
     return {

@@ -20,9 +20,14 @@ def syllables(word: str, lang: str) -> int:
     groups = re.findall(f"[{vowels}]+", w)
     n = len(groups)
     if lang == "fr":
-        if len(w) > 2 and (w.endswith("e") or w.endswith("es")) and n > 1:
-            n -= 1
-        elif w.endswith("ent") and n > 1 and len(w) > 4:
+        if (
+            len(w) > 2
+            and (w.endswith("e") or w.endswith("es"))
+            and n > 1
+            or w.endswith("ent")
+            and n > 1
+            and len(w) > 4
+        ):
             n -= 1
     else:
         if w.endswith("e") and not w.endswith(("le", "ee")) and n > 1:

@@ -30,10 +30,19 @@ def score_figure(results: dict[str, dict], lang: str = "fr"):  # noqa: ANN201
     theta = [label(d, lang) for d in DIMENSIONS]
     for name, res in results.items():
         r = [res["dimensions"][d]["score"] for d in DIMENSIONS]
-        fig.add_trace(go.Scatterpolar(r=[*r, r[0]], theta=[*theta, theta[0]], fill="toself",
-                                      name=f"{name} ({res['score']})"))
-    fig.update_layout(polar={"radialaxis": {"range": [0, 100]}}, height=380,
-                      margin={"l": 40, "r": 40, "t": 30, "b": 30})
+        fig.add_trace(
+            go.Scatterpolar(
+                r=[*r, r[0]],
+                theta=[*theta, theta[0]],
+                fill="toself",
+                name=f"{name} ({res['score']})",
+            )
+        )
+    fig.update_layout(
+        polar={"radialaxis": {"range": [0, 100]}},
+        height=380,
+        margin={"l": 40, "r": 40, "t": 30, "b": 30},
+    )
     return fig
 
 
@@ -45,11 +54,16 @@ def score_html(text: str, result: dict, lang: str = "fr") -> str:
         f"<td>{escape(result['dimensions'][d]['suggestion'])}</td></tr>"
         for d in DIMENSIONS
     )
-    head = tr(lang, "<tr><th>Dimension</th><th>Score</th><th>Indices</th><th>Suggestion</th></tr>",
-              "<tr><th>Dimension</th><th>Score</th><th>Evidence</th><th>Suggestion</th></tr>")
-    return (f"<blockquote>{escape(text)}</blockquote>"
-            f"<p><strong>{tr(lang, 'Score global', 'Overall score')}: {result['score']}/100</strong></p>"
-            f"<table><thead>{head}</thead><tbody>{rows}</tbody></table>")
+    head = tr(
+        lang,
+        "<tr><th>Dimension</th><th>Score</th><th>Indices</th><th>Suggestion</th></tr>",
+        "<tr><th>Dimension</th><th>Score</th><th>Evidence</th><th>Suggestion</th></tr>",
+    )
+    return (
+        f"<blockquote>{escape(text)}</blockquote>"
+        f"<p><strong>{tr(lang, 'Score global', 'Overall score')}: {result['score']}/100</strong></p>"
+        f"<table><thead>{head}</thead><tbody>{rows}</tbody></table>"
+    )
 
 
 def _evidence(ev: dict) -> str:

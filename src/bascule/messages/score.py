@@ -19,7 +19,9 @@ from bascule.messages.readability import reading_ease, sentences
 DIMENSIONS = ("simple", "unexpected", "concrete", "credible", "emotional", "stories")
 MAX_CHARS = 20_000
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
-_NUMBER = re.compile(r"(?<![\w])(?:\d[\d\s.,]*\d|\d)(?:\s?(?:%|\$|k|M|millions?|milliards?|billions?))?")
+_NUMBER = re.compile(
+    r"(?<![\w])(?:\d[\d\s.,]*\d|\d)(?:\s?(?:%|\$|k|M|millions?|milliards?|billions?))?"
+)
 _URL = re.compile(r"https?://\S+")
 _QUOTE = re.compile(r"«[^»]{3,}»|“[^”]{3,}”|\"[^\"]{3,}\"")
 _EN_PAST = re.compile(r"\b\w{3,}ed\b")
@@ -82,8 +84,13 @@ def score(text: str, lang: str = "auto", *, corpus: Corpus | None = None) -> dic
     words = tokenize(text)
     notes = []
     if original_len > MAX_CHARS:
-        notes.append(tr(lang, f"texte tronqué à {MAX_CHARS} caractères pour l'analyse",
-                        f"text truncated to {MAX_CHARS} characters for scoring"))
+        notes.append(
+            tr(
+                lang,
+                f"texte tronqué à {MAX_CHARS} caractères pour l'analyse",
+                f"text truncated to {MAX_CHARS} characters for scoring",
+            )
+        )
     if not words:
         notes.append(tr(lang, "aucun mot à analyser", "no words to score"))
         dims = {d: {"score": 0, "evidence": {}, "suggestion": _empty(lang)} for d in DIMENSIONS}
@@ -98,16 +105,20 @@ def score(text: str, lang: str = "auto", *, corpus: Corpus | None = None) -> dic
         "stories": _stories(text, low, words, lang),
     }
     overall = _clip(sum(d["score"] for d in dims.values()) / len(dims))
-    return {"lang": lang, "score": overall, "dimensions": dims, "words": len(words),
-            "notes": notes}
+    return {"lang": lang, "score": overall, "dimensions": dims, "words": len(words), "notes": notes}
 
 
 def compare(a: str, b: str, lang: str = "auto", *, corpus: Corpus | None = None) -> dict:
     """Two drafts side by side, with the difference per dimension (b - a)."""
     sa, sb = score(a, lang, corpus=corpus), score(b, lang, corpus=corpus)
     diff = {d: sb["dimensions"][d]["score"] - sa["dimensions"][d]["score"] for d in DIMENSIONS}
-    return {"a": sa, "b": sb, "difference": diff, "overall_difference": sb["score"] - sa["score"],
-            "better": "b" if sb["score"] > sa["score"] else "a" if sa["score"] > sb["score"] else "tie"}
+    return {
+        "a": sa,
+        "b": sb,
+        "difference": diff,
+        "overall_difference": sb["score"] - sa["score"],
+        "better": "b" if sb["score"] > sa["score"] else "a" if sa["score"] > sb["score"] else "tie",
+    }
 
 
 def _empty(lang: str) -> str:
@@ -122,18 +133,34 @@ def _simple(text: str, words: list[str], lang: str) -> dict:
     s = _clip(0.6 * max(0.0, min(100.0, ease)) + 0.4 * length_score - 5 * max(0, len(sents) - 3))
     longest = max(sents, key=lambda x: len(x.split()))
     if len(words) > 30:
-        tip = tr(lang, f"Dites l'essentiel en 30 mots au plus (ici {len(words)}).",
-                 f"Say the core in 30 words or fewer (now {len(words)}).")
+        tip = tr(
+            lang,
+            f"Dites l'essentiel en 30 mots au plus (ici {len(words)}).",
+            f"Say the core in 30 words or fewer (now {len(words)}).",
+        )
     elif long_words:
-        tip = tr(lang, f"Remplacez les mots longs ({', '.join(long_words[:3])}) par des mots courants.",
-                 f"Replace long words ({', '.join(long_words[:3])}) with everyday ones.")
+        tip = tr(
+            lang,
+            f"Remplacez les mots longs ({', '.join(long_words[:3])}) par des mots courants.",
+            f"Replace long words ({', '.join(long_words[:3])}) with everyday ones.",
+        )
     elif len(longest.split()) > 20:
-        tip = tr(lang, "Coupez la phrase la plus longue en deux.", "Split the longest sentence in two.")
+        tip = tr(
+            lang, "Coupez la phrase la plus longue en deux.", "Split the longest sentence in two."
+        )
     else:
-        tip = tr(lang, "Gardez une seule idée centrale, énoncée dès la première phrase.",
-                 "Keep one core idea, stated in the first sentence.")
-    ev = {"reading_ease": round(ease, 1), "formula": "Kandel-Moles" if lang == "fr" else "Flesch",
-          "words": len(words), "sentences": len(sents), "long_words": long_words[:5]}
+        tip = tr(
+            lang,
+            "Gardez une seule idée centrale, énoncée dès la première phrase.",
+            "Keep one core idea, stated in the first sentence.",
+        )
+    ev = {
+        "reading_ease": round(ease, 1),
+        "formula": "Kandel-Moles" if lang == "fr" else "Flesch",
+        "words": len(words),
+        "sentences": len(sents),
+        "long_words": long_words[:5],
+    }
     return {"score": s, "evidence": ev, "suggestion": tip}
 
 
@@ -150,15 +177,26 @@ def _unexpected(low: str, words: list[str], lang: str, corpus: Corpus | None) ->
         s = 55 * novelty + 15 * min(len(cues), 2) + 15 * question
     else:
         s = 25 + 25 * min(len(cues), 2) + 20 * question
-    tip = (tr(lang, "Ouvrez sur ce que votre public croit savoir, puis contredisez-le (« Pourtant… »).",
-              "Open with what your audience thinks it knows, then break it (\"Yet…\").")
-           if not cues else
-           tr(lang, "Posez une question qui crée un manque de savoir, et répondez-y à la fin.",
-              "Ask a question that opens a knowledge gap, and close it at the end."))
-    ev = {"surprise_cues": cues, "question": question,
-          "novelty_vs_corpus": None if novelty is None else round(novelty, 3),
-          "words_new_to_corpus": rare,
-          "corpus_posts": corpus.docs if corpus else 0}
+    tip = (
+        tr(
+            lang,
+            "Ouvrez sur ce que votre public croit savoir, puis contredisez-le (« Pourtant… »).",
+            'Open with what your audience thinks it knows, then break it ("Yet…").',
+        )
+        if not cues
+        else tr(
+            lang,
+            "Posez une question qui crée un manque de savoir, et répondez-y à la fin.",
+            "Ask a question that opens a knowledge gap, and close it at the end.",
+        )
+    )
+    ev = {
+        "surprise_cues": cues,
+        "question": question,
+        "novelty_vs_corpus": None if novelty is None else round(novelty, 3),
+        "words_new_to_corpus": rare,
+        "corpus_posts": corpus.docs if corpus else 0,
+    }
     return {"score": _clip(s), "evidence": ev, "suggestion": tip}
 
 
@@ -174,14 +212,27 @@ def _concrete(text: str, words: list[str], lang: str) -> dict:
     by_rating = sorted(set(rated), key=lambda x: x[1])
     abstract = [w for w, r in by_rating if r < 2.5][:4]
     tangible = [w for w, r in reversed(by_rating) if r >= 4.0][:4]
-    tip = (tr(lang, f"Remplacez « {abstract[0]} » par une image qu'on peut voir ou toucher.",
-              f"Replace \"{abstract[0]}\" with something people can see or touch.")
-           if abstract else
-           tr(lang, "Ajoutez un détail que l'on peut voir : un lieu, un objet, un montant.",
-              "Add a detail people can picture: a place, an object, an amount."))
-    ev = {"mean_concreteness": None if mean is None else round(mean, 2), "scale": "1-5",
-          "rated_words": len(rated), "most_concrete": tangible, "most_abstract": abstract,
-          "numbers": numbers[:5]}
+    tip = (
+        tr(
+            lang,
+            f"Remplacez « {abstract[0]} » par une image qu'on peut voir ou toucher.",
+            f'Replace "{abstract[0]}" with something people can see or touch.',
+        )
+        if abstract
+        else tr(
+            lang,
+            "Ajoutez un détail que l'on peut voir : un lieu, un objet, un montant.",
+            "Add a detail people can picture: a place, an object, an amount.",
+        )
+    )
+    ev = {
+        "mean_concreteness": None if mean is None else round(mean, 2),
+        "scale": "1-5",
+        "rated_words": len(rated),
+        "most_concrete": tangible,
+        "most_abstract": abstract,
+        "numbers": numbers[:5],
+    }
     return {"score": _clip(s), "evidence": ev, "suggestion": tip}
 
 
@@ -190,16 +241,30 @@ def _credible(text: str, low: str, lang: str) -> dict:
     sources = _has(low, lang, "source")
     testimony = _has(low, lang, "testimony") + (["quote"] if _QUOTE.search(text) else [])
     urls = _URL.findall(text)
-    s = 25 * min(len(numbers), 2) + 20 * min(len(sources), 2) + 15 * bool(testimony) + 15 * bool(urls)
+    s = (
+        25 * min(len(numbers), 2)
+        + 20 * min(len(sources), 2)
+        + 15 * bool(testimony)
+        + 15 * bool(urls)
+    )
     if not numbers:
-        tip = tr(lang, "Ajoutez un chiffre vérifiable à échelle humaine (« 1 famille sur 4 »).",
-                 "Add one checkable number on a human scale (\"1 family in 4\").")
+        tip = tr(
+            lang,
+            "Ajoutez un chiffre vérifiable à échelle humaine (« 1 famille sur 4 »).",
+            'Add one checkable number on a human scale ("1 family in 4").',
+        )
     elif not sources and not urls:
-        tip = tr(lang, "Citez la source du chiffre (« selon Statistique Canada, 2025 »).",
-                 "Name the number's source (\"according to Statistics Canada, 2025\").")
+        tip = tr(
+            lang,
+            "Citez la source du chiffre (« selon Statistique Canada, 2025 »).",
+            'Name the number\'s source ("according to Statistics Canada, 2025").',
+        )
     else:
-        tip = tr(lang, "Ajoutez un témoin crédible : une personne touchée qui parle en son nom.",
-                 "Add a credible witness: someone affected, speaking for themselves.")
+        tip = tr(
+            lang,
+            "Ajoutez un témoin crédible : une personne touchée qui parle en son nom.",
+            "Add a credible witness: someone affected, speaking for themselves.",
+        )
     ev = {"numbers": numbers[:5], "sources": sources, "testimony": testimony, "links": len(urls)}
     return {"score": _clip(s), "evidence": ev, "suggestion": tip}
 
@@ -210,13 +275,26 @@ def _emotional(text: str, low: str, words: list[str], lang: str) -> dict:
     people = _has(low, lang, "people")
     exclaim = text.count("!")
     s = 60 * abs(compound) + 20 * bool(you) + 15 * bool(people) + 5 * min(exclaim, 1)
-    tip = (tr(lang, "Parlez à une personne (« vous ») de ce que cela change pour elle.",
-              "Speak to one person (\"you\") about what it changes for them.")
-           if not you else
-           tr(lang, "Nommez ce que l'on ressent, à travers une personne, pas une statistique.",
-              "Name the feeling, through one person rather than a statistic."))
-    ev = {"sentiment": round(compound, 3), "intensity": round(abs(compound), 3),
-          "you_address": you, "people": people, "exclamations": exclaim}
+    tip = (
+        tr(
+            lang,
+            "Parlez à une personne (« vous ») de ce que cela change pour elle.",
+            'Speak to one person ("you") about what it changes for them.',
+        )
+        if not you
+        else tr(
+            lang,
+            "Nommez ce que l'on ressent, à travers une personne, pas une statistique.",
+            "Name the feeling, through one person rather than a statistic.",
+        )
+    )
+    ev = {
+        "sentiment": round(compound, 3),
+        "intensity": round(abs(compound), 3),
+        "you_address": you,
+        "people": people,
+        "exclamations": exclaim,
+    }
     return {"score": _clip(s), "evidence": ev, "suggestion": tip}
 
 
@@ -225,8 +303,9 @@ _NAME = re.compile(r"(?<=[^\s.!?…])\s+([A-ZÀ-Ý][a-zà-ÿ]+(?:[- ][A-ZÀ-Ý][
 
 def _names(text: str, lang: str) -> list[str]:
     """Capitalised words inside sentences: named people (or places), a story cue."""
-    return sorted({m.group(1) for m in _NAME.finditer(text)
-                   if m.group(1).lower() not in lx.STOPWORDS[lang]})[:5]
+    return sorted(
+        {m.group(1) for m in _NAME.finditer(text) if m.group(1).lower() not in lx.STOPWORDS[lang]}
+    )[:5]
 
 
 def _stories(text: str, low: str, words: list[str], lang: str) -> dict:
@@ -239,11 +318,23 @@ def _stories(text: str, low: str, words: list[str], lang: str) -> dict:
         past = _EN_PAST.findall(low)[:5] + _has(low, lang, "past")
     cues = [bool(people), bool(sequence), bool(first), bool(past)]
     s = 25 * sum(cues)
-    tip = (tr(lang, "Racontez ce qui est arrivé à une personne : qui, quand, puis quoi.",
-              "Tell what happened to one person: who, when, then what.")
-           if sum(cues) < 3 else
-           tr(lang, "Terminez l'histoire par le tournant que votre proposition change.",
-              "End the story on the turn your proposal changes."))
-    ev = {"people": people, "time_sequence": sequence, "first_person": first,
-          "past_tense": sorted(set(past))[:5]}
+    tip = (
+        tr(
+            lang,
+            "Racontez ce qui est arrivé à une personne : qui, quand, puis quoi.",
+            "Tell what happened to one person: who, when, then what.",
+        )
+        if sum(cues) < 3
+        else tr(
+            lang,
+            "Terminez l'histoire par le tournant que votre proposition change.",
+            "End the story on the turn your proposal changes.",
+        )
+    )
+    ev = {
+        "people": people,
+        "time_sequence": sequence,
+        "first_person": first,
+        "past_tense": sorted(set(past))[:5],
+    }
     return {"score": _clip(s), "evidence": ev, "suggestion": tip}

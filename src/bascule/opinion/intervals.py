@@ -7,8 +7,9 @@ extreme shares (a party at 3 %) of a daily poll (Brown, Cai & DasGupta 2001, Sta
 
 from __future__ import annotations
 
+from statistics import NormalDist
+
 import numpy as np
-from scipy.stats import norm
 
 
 def wilson(
@@ -19,7 +20,7 @@ def wilson(
     n = np.asarray(n, dtype=float)
     if np.any(n <= 0):
         raise ValueError("n must be positive")
-    z = float(norm.ppf(0.5 + level / 2))
+    z = NormalDist().inv_cdf(0.5 + level / 2)
     p = x / n
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom

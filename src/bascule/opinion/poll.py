@@ -124,7 +124,7 @@ def poll_figure(result: dict, lang: str = "fr") -> Any:
             x=x + x[::-1],
             y=[r[f"{st}_hi"] for r in rows] + [r[f"{st}_lo"] for r in rows][::-1],
             fill="toself",
-            fillcolor=_rgba(color, 0.15),
+            fillcolor=_rgba(color, 0.10),
             line={"width": 0},
             hoverinfo="skip",
             showlegend=False,
@@ -156,6 +156,19 @@ def poll_figure(result: dict, lang: str = "fr") -> Any:
             row=1,
             col=1,
         )
+    if rows:  # the latest trend value, written at the end of each line
+        for st in STANCES:
+            fig.add_annotation(
+                x=x[-1],
+                y=rows[-1][f"trend_{st}"],
+                text=f"<b>{rows[-1][f'trend_{st}']:.0%}</b> {stance_label(st, lang)}",
+                showarrow=False,
+                xanchor="left",
+                xshift=8,
+                font={"color": COLORS[st], "size": 12},
+                row=1,
+                col=1,
+            )
     fig.add_bar(
         x=x,
         y=[r["authors"] for r in rows],
@@ -176,7 +189,7 @@ def poll_figure(result: dict, lang: str = "fr") -> Any:
     fig.update_layout(
         title={"text": f"{title}<br><sup>{note}</sup>"},
         height=480,
-        margin={"l": 50, "r": 10, "t": 70, "b": 30},
+        margin={"l": 50, "r": 130, "t": 70, "b": 30},
         legend={"orientation": "h", "y": 1.02, "x": 1, "xanchor": "right", "yanchor": "bottom"},
         template="plotly_white",
         hovermode="closest",
@@ -193,16 +206,13 @@ def _rgba(hex_color: str, alpha: float) -> str:
 
 def poll_png(result: dict, path: Any, lang: str = "fr") -> None:
     """The poll chart as a PNG, drawn with matplotlib (no browser needed, unlike kaleido)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure  # no pyplot: no global state, safe in the web app
+    from matplotlib.ticker import PercentFormatter
 
     rows = result["periods"]
     x = pd.to_datetime([r["period"] for r in rows])
-    fig, (ax, axn) = plt.subplots(
-        2, 1, figsize=(10, 5.5), sharex=True, gridspec_kw={"height_ratios": [4, 1]}
-    )
+    fig = Figure(figsize=(11, 5.5))
+    ax, axn = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [4, 1]})
     for st in STANCES:
         color = COLORS[st]
         y = np.array([r[st] for r in rows])
@@ -211,15 +221,26 @@ def poll_png(result: dict, path: Any, lang: str = "fr") -> None:
             [r[f"{st}_lo"] for r in rows],
             [r[f"{st}_hi"] for r in rows],
             color=color,
-            alpha=0.15,
+            alpha=0.10,
             linewidth=0,
         )
         ax.plot(
             x, [r[f"trend_{st}"] for r in rows], color=color, lw=2.5, label=stance_label(st, lang)
         )
         ax.scatter(x, y, color=color, s=12, alpha=0.7)
+        if rows:
+            last = rows[-1][f"trend_{st}"]
+            ax.annotate(
+                f"{last:.0%} {stance_label(st, lang)}",
+                (x[-1], last),
+                xytext=(8, 0),
+                textcoords="offset points",
+                color=color,
+                va="center",
+                fontweight="bold",
+            )
     ax.set_ylim(0, 1)
-    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_title(tr(lang, "Sondage continu — ", "Continuous poll — ") + result["target_name"])
     ax.legend(loc="upper right", frameon=False, ncol=3)
     ax.grid(alpha=0.3)
@@ -228,5 +249,4 @@ def poll_png(result: dict, path: Any, lang: str = "fr") -> None:
     axn.set_ylabel(tr(lang, "auteurs", "authors"))
     fig.autofmt_xdate()
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    fig.savefig(path, dpi=120, format="png")

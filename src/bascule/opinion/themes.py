@@ -138,7 +138,7 @@ def _themes_one_language(
 ) -> tuple[list[dict], int]:
     from sklearn.decomposition import NMF
     from sklearn.exceptions import ConvergenceWarning
-    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
     n = len(part)
     if part["author_id"].nunique() < min_authors or n < 2:
@@ -150,13 +150,13 @@ def _themes_one_language(
         "token_pattern": _TOKEN,
         "stop_words": stops,
     }
-    vec = TfidfVectorizer(
-        min_df=2 if n >= 20 else 1, max_df=0.9 if n >= 20 else 1.0, sublinear_tf=True, **common
-    )
+    vec = CountVectorizer(min_df=2 if n >= 20 else 1, max_df=0.9 if n >= 20 else 1.0, **common)
+    texts = part["text"].fillna("")
     try:
-        X = vec.fit_transform(part["text"].fillna(""))
+        counts = vec.fit_transform(texts)
     except ValueError:  # empty vocabulary: nothing but stop words
         return [], n
+    X = TfidfTransformer(sublinear_tf=True).fit_transform(counts)
     k = min(n_themes or auto_k(n), X.shape[0], X.shape[1])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -164,11 +164,8 @@ def _themes_one_language(
         W = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=500).fit_transform(X)
     assign = np.where(W.max(axis=1) > 1e-9, W.argmax(axis=1), -1)
     assign[np.asarray(X.getnnz(axis=1)) == 0] = -1
-    counts = CountVectorizer(vocabulary=vec.vocabulary_, **common).transform(
-        part["text"].fillna("")
-    )
     vocab = vec.get_feature_names_out()
-    surface = surface_forms(part["text"].fillna(""))
+    surface = surface_forms(texts)
     words = [[surface.get(w, w) for w in ws] for ws in _ctfidf(counts, assign, k, vocab, n_words)]
     themes: list[dict] = []
     for c in range(k):
@@ -192,11 +189,15 @@ def _themes_one_language(
 
 def surface_forms(texts: pd.Series) -> dict[str, str]:
     """Folded word -> its most frequent written form (labels keep their accents)."""
-    seen: dict[str, Counter] = {}
+    seen: Counter = Counter()
     for text in texts:
-        for w in re.findall(_TOKEN, _CLEAN.sub(" ", text).lower()):
-            seen.setdefault(fold(w), Counter())[w] += 1
-    return {k: c.most_common(1)[0][0] for k, c in seen.items()}
+        seen.update(re.findall(_TOKEN, _CLEAN.sub(" ", text).lower()))
+    best: dict[str, tuple[int, str]] = {}
+    for word, n in seen.items():
+        key = fold(word)
+        if key not in best or n > best[key][0]:
+            best[key] = (n, word)
+    return {k: w for k, (_n, w) in best.items()}
 
 
 def _ctfidf(counts: Any, assign: np.ndarray, k: int, vocab: np.ndarray, n: int) -> list[list[str]]:

@@ -175,7 +175,11 @@ def undecided(
     st["period"] = ev["period"]
     last = st.drop_duplicates(["author_id"], keep="last")
     totals = last["state"].value_counts().reindex(list(STATES), fill_value=0)
-    result["authors"] = {"total": int(totals.sum()), **{x: int(totals[x]) for x in STATES}}
+    result["authors"] = {
+        "total": int(totals.sum()),
+        **{x: int(totals[x]) for x in STATES},
+        "explicit": int(last["hesitant"].sum()),  # undecided who said so, not just silent
+    }
     st = st[st["period"].isin(shown)]
     if not st.empty:
         result["periods"] = _series(st, by)
@@ -287,6 +291,8 @@ def undecided_figure(result: dict, lang: str = "fr") -> Any:
             x=[t["posts"] for t in themes][::-1],
             orientation="h",
             marker_color="#fdae61",
+            text=[f"{t['authors']} " + tr(lang, "auteurs", "authors") for t in themes][::-1],
+            textposition="auto",
             showlegend=False,
             customdata=[[", ".join(t["words"]), t["authors"]] for t in themes][::-1],
             hovertemplate="%{customdata[0]}<br>%{x} posts, %{customdata[1]} "
@@ -296,7 +302,8 @@ def undecided_figure(result: dict, lang: str = "fr") -> Any:
             col=1,
         )
     fig.update_layout(
-        height=560 if themes else 340,
+        height=(360 + 48 * len(themes)) if themes else 340,
+        bargap=0.35,
         template="plotly_white",
         margin={"l": 50, "r": 10, "t": 50, "b": 30},
         showlegend=False,

@@ -17,6 +17,8 @@ SECTIONS = [
     "bascule.report.overview:section",
     "bascule.report.opinion:section",
     "bascule.report.diffusion:section",
+    "bascule.report.network:section",
+    "bascule.report.alerts:section",
 ]
 
 TEMPLATES = Path(__file__).parent / "templates"

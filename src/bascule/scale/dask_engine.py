@@ -33,8 +33,13 @@ def _model(path: str | None):  # noqa: ANN202 - a StanceModel, loaded once per w
     return StanceModel.load(path)
 
 
-def analyze_partition(df: pd.DataFrame, config: Config, model_path: str | None, out: str,
-                      partition_info: dict | None = None) -> pd.DataFrame:
+def analyze_partition(
+    df: pd.DataFrame,
+    config: Config,
+    model_path: str | None,
+    out: str,
+    partition_info: dict | None = None,
+) -> pd.DataFrame:
     """Analyse one partition and write its two result tables as Parquet files in `out`."""
     from bascule.text.analyze import analyze_batch
 
@@ -48,8 +53,14 @@ def analyze_partition(df: pd.DataFrame, config: Config, model_path: str | None, 
     return pd.DataFrame({"part": [part], "posts": [posts.num_rows], "pairs": [pairs.num_rows]})
 
 
-def analyze_parquet(posts: str | Path, out: str | Path, config: Config, *,
-                    model_path: str | Path | None = None, client: Any = None) -> dict:
+def analyze_parquet(
+    posts: str | Path,
+    out: str | Path,
+    config: Config,
+    *,
+    model_path: str | Path | None = None,
+    client: Any = None,
+) -> dict:
     """Analyse a Parquet dataset of posts (post_id, text, lang, author_handle) into `out`."""
     import dask.dataframe as dd
 
@@ -59,28 +70,44 @@ def analyze_parquet(posts: str | Path, out: str | Path, config: Config, *,
         shutil.rmtree(out)
     frame = dd.read_parquet(str(posts), columns=["post_id", "text", "lang", "author_handle"])
     counts = frame.map_partitions(
-        analyze_partition, config, str(model_path) if model_path else None, str(out),
+        analyze_partition,
+        config,
+        str(model_path) if model_path else None,
+        str(out),
         meta=_OUT_COLUMNS,
     )
     done = counts.compute() if client is None else client.compute(counts).result()
-    return {"partitions": int(len(done)), "analysed_posts": int(done["posts"].sum()),
-            "analyses": int(done["pairs"].sum()), "seconds": round(time.perf_counter() - t0, 3)}
+    return {
+        "partitions": int(len(done)),
+        "analysed_posts": int(done["posts"].sum()),
+        "analyses": int(done["pairs"].sum()),
+        "seconds": round(time.perf_counter() - t0, 3),
+    }
 
 
 def _client(scheduler: str | None, workers: int):  # noqa: ANN202
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError as exc:  # pragma: no cover - dask[distributed] is a dependency
-        raise BasculeError("the Dask engine needs dask[distributed]: pip install 'dask[distributed]'") from exc
+        raise BasculeError(
+            "the Dask engine needs dask[distributed]: pip install 'dask[distributed]'"
+        ) from exc
     if scheduler:
         return Client(scheduler), None
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None)
+    cluster = LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+    )
     return Client(cluster), cluster
 
 
-def analyze_dask(project, *, scheduler: str | None = None, workers: int = 2,  # noqa: ANN001
-                 partition_rows: int = 50_000, redo: bool = False) -> dict:
+def analyze_dask(
+    project,
+    *,
+    scheduler: str | None = None,
+    workers: int = 2,  # noqa: ANN001
+    partition_rows: int = 50_000,
+    redo: bool = False,
+) -> dict:
     """Analyse the project's pending posts on a Dask cluster, then load the results."""
     from bascule.store import analyses as sql
     from bascule.text.analyze import load_project_model, project_model_path
@@ -107,8 +134,9 @@ def analyze_dask(project, *, scheduler: str | None = None, workers: int = 2,  # 
     if parts:
         client, cluster = _client(scheduler, workers)
         try:
-            result = analyze_parquet(work / "posts", work / "out", project.config,
-                                     model_path=model_path, client=client)
+            result = analyze_parquet(
+                work / "posts", work / "out", project.config, model_path=model_path, client=client
+            )
         finally:
             client.close()
             if cluster is not None:
@@ -119,7 +147,12 @@ def analyze_dask(project, *, scheduler: str | None = None, workers: int = 2,  # 
     inherited_posts, inherited_pairs = sql.inherit_reposts(store)
     shutil.rmtree(work, ignore_errors=True)
     seconds = time.perf_counter() - t0
-    return {**result, "engine": "dask", "workers": workers if not scheduler else None,
-            "inherited_reposts": inherited_posts, "inherited_analyses": inherited_pairs,
-            "seconds": round(seconds, 3),
-            "posts_per_s": round(result["analysed_posts"] / seconds, 1) if seconds else None}
+    return {
+        **result,
+        "engine": "dask",
+        "workers": workers if not scheduler else None,
+        "inherited_reposts": inherited_posts,
+        "inherited_analyses": inherited_pairs,
+        "seconds": round(seconds, 3),
+        "posts_per_s": round(result["analysed_posts"] / seconds, 1) if seconds else None,
+    }

@@ -21,8 +21,14 @@ def cutoff_for(days: int, now: datetime | None = None) -> datetime:
     return now - timedelta(days=days)
 
 
-def prune(project, *, days: int | None = None, now: datetime | None = None,  # noqa: ANN001
-          parquet: list[Path] | tuple[Path, ...] = (), dry_run: bool = False) -> dict:
+def prune(
+    project,
+    *,
+    days: int | None = None,
+    now: datetime | None = None,  # noqa: ANN001
+    parquet: list[Path] | tuple[Path, ...] = (),
+    dry_run: bool = False,
+) -> dict:
     """Delete raw data older than the retention period (config or `days`); aggregates stay."""
     days = days or project.config.privacy.retention_days
     if not days:
@@ -30,8 +36,9 @@ def prune(project, *, days: int | None = None, now: datetime | None = None,  # n
             "no retention period: set privacy.retention_days in bascule.toml or pass --days"
         )
     cut = cutoff_for(days, now)
-    result = retention.prune(project.store, cut, min_group_size=project.config.privacy.min_group_size,
-                             dry_run=dry_run)
+    result = retention.prune(
+        project.store, cut, min_group_size=project.config.privacy.min_group_size, dry_run=dry_run
+    )
     result["cutoff"] = cut.isoformat(sep=" ")
     result["retention_days"] = days
     result["parquet_partitions"] = sum(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pyarrow as pa
@@ -90,7 +92,11 @@ class BatchBuilder:
         row["quotes"].append(post.quotes)
         row["source"].append(self.source)
         row["run_id"].append(self.run_id)
-        row["raw"].append(post.raw if self.p.keep_all else _scrub_raw(post.raw))
+        row["raw"].append(
+            post.raw
+            if self.p.keep_all
+            else _scrub_raw(post.raw, lambda t, plat=plat: self.p.scrub_mentions(plat, t))
+        )
         for kind, other, other_post in (
             ("repost", post.repost_of_author, post.repost_of),
             ("reply", post.reply_to_author, post.reply_to),
@@ -160,12 +166,39 @@ _IDENTITY_KEYS = (
 )
 
 
-def _scrub_raw(raw: str | None) -> str | None:
+# handle-like keys dropped wherever they hold a string (generic tables, 4CAT, Twitter fields)
+HANDLE_KEYS = frozenset(
+    {
+        "screen_name",
+        "user_screen_name",
+        "username",
+        "user_name",
+        "acct",
+        "handle",
+        "author_handle",
+        "author_fullname",
+        "in_reply_to_screen_name",
+        "author",
+        "reply_to",
+        "mentions",
+        "display_name",
+        "user_description",
+        "user_location",
+    }
+)
+_HTML_MENTION = re.compile(r"@<span>([^<@\s]+)</span>")
+_TRIGGERS = ('"user"', '"account"', '"author"', '"includes"', "@") + tuple(
+    f'"{k}"' for k in HANDLE_KEYS
+)
+
+
+def _scrub_raw(raw: str | None, text_fn: Callable[[str], str | None] | None = None) -> str | None:
     """Drop account identity fields from a kept payload, so raw data stays pseudonymous.
 
-    Payloads are small; this reparses only when an identity key may be present.
+    Handles in string values (`@name`) are pseudonymised with `text_fn` (the same function as
+    for post text). Payloads are small; this reparses only when something may need it.
     """
-    if raw is None or not any(k in raw for k in ('"user"', '"account"', '"author"', '"includes"')):
+    if raw is None or not any(k in raw for k in _TRIGGERS):
         return raw
     import orjson
 
@@ -173,23 +206,32 @@ def _scrub_raw(raw: str | None) -> str | None:
         obj = orjson.loads(raw)
     except orjson.JSONDecodeError:
         return None
-    return orjson.dumps(_scrub(obj, inside_account=False)).decode()
+    return orjson.dumps(_scrub(obj, inside_account=False, text_fn=text_fn)).decode()
 
 
-def _scrub(obj: object, *, inside_account: bool) -> object:
+def _scrub(
+    obj: object, *, inside_account: bool, text_fn: Callable[[str], str | None] | None = None
+) -> object:
     if isinstance(obj, dict):
         out = {}
         for k, v in obj.items():
             if inside_account and k in _IDENTITY_KEYS:
                 continue
-            is_acc = k in ("user", "account", "author", "users") or (
+            if k in HANDLE_KEYS and isinstance(v, str):
+                continue
+            is_acc = k in ("user", "account", "author", "users", "user_mentions", "mentions") or (
                 inside_account and k == "profile"
             )
             out[k] = _scrub(
                 v,
                 inside_account=is_acc or (inside_account and isinstance(v, dict) and k != "status"),
+                text_fn=text_fn,
             )
         return out
     if isinstance(obj, list):
-        return [_scrub(v, inside_account=inside_account) for v in obj]
+        return [_scrub(v, inside_account=inside_account, text_fn=text_fn) for v in obj]
+    if text_fn is not None and isinstance(obj, str) and "@" in obj:
+        if "@<span>" in obj:  # Mastodon HTML mentions: `@<span>name</span>`
+            obj = _HTML_MENTION.sub(r"@\1", obj)
+        return text_fn(obj)
     return obj

@@ -15,15 +15,15 @@ from typing import IO, Any
 
 import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from bascule.privacy import Pseudonymizer
-from bascule.sources.batch import MAX_TEXT, _scrub_raw
+from bascule.sources.batch import HANDLE_KEYS, MAX_TEXT, _scrub_raw
 from bascule.sources.formats import generic
-from bascule.sources.formats.common import parse_time, to_bool, to_id, to_int
-from bascule.sources.model import RecordError, Reject
+from bascule.sources.model import Reject
 from bascule.store.ingest import AUTHORS_SCHEMA, INTERACTIONS_SCHEMA, POSTS_SCHEMA
 
-BLOCK_BYTES = 4 << 20
+BLOCK_BYTES = 16 << 20
 EXCERPT = 300
 
 
@@ -118,32 +118,195 @@ def iter_blocks(
                 Reject(source, no, f"record too large (> {max_bytes:,} bytes)", _txt(ex))
                 for no, ex in big
             ]
-            cols = _Columns()
-            for i, line in enumerate(lines):
-                no = first + i
-                if len(line) > max_bytes:
-                    rejects.append(
-                        Reject(source, no, f"record too large (> {max_bytes:,} bytes)", _txt(line))
-                    )
-                    continue
-                if not line.strip():
-                    continue
-                try:
-                    obj = orjson.loads(line)
-                except orjson.JSONDecodeError as exc:
-                    rejects.append(Reject(source, no, _reason(exc), _txt(line)))
-                    continue
-                if not isinstance(obj, dict):
-                    rejects.append(Reject(source, no, "not a JSON object", _txt(line)))
-                    continue
-                if cmap is None:
-                    cmap = generic.ColumnMap.resolve(obj.keys(), mapping)
-                try:
-                    cols.add(obj, cmap, platform, line)
-                except RecordError as exc:
-                    rejects.append(Reject(source, no, str(exc), _txt(line)))
+            if cmap is None:
+                cmap = _resolve(lines, mapping)
+            if cmap is None:  # no JSON object yet: every line of the block is a reject
+                rejects += _python_rejects(lines, first, source, max_bytes)
+                tables = _empty()
+            else:
+                tables, more = _vectorised(
+                    lines, first, cmap, platform, pseudo, source, run_id, max_bytes
+                )
+                rejects += more
             last = first + len(lines) - 1 if lines else first - 1
-            yield Block(*cols.tables(pseudo, source, run_id), rejects, offset, last)
+            yield Block(*tables, rejects, offset, last)
+
+
+def _resolve(lines: list[bytes], mapping: dict[str, str]) -> generic.ColumnMap | None:
+    """The column map from the first JSON object among these lines."""
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            obj = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue
+        if isinstance(obj, dict):
+            return generic.ColumnMap.resolve(obj.keys(), mapping)
+    return None
+
+
+def _python_rejects(lines: list[bytes], first: int, source: str, max_bytes: int) -> list[Reject]:
+    out = []
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        if len(line) > max_bytes:
+            reason = f"record too large (> {max_bytes:,} bytes)"
+        else:
+            try:
+                orjson.loads(line)
+                reason = "not a JSON object"
+            except orjson.JSONDecodeError as exc:
+                reason = _reason(exc)
+        out.append(Reject(source, first + i, reason, _txt(line)))
+    return out
+
+
+def _empty() -> tuple[pa.Table, pa.Table, pa.Table]:
+    return (
+        POSTS_SCHEMA.empty_table(),
+        AUTHORS_SCHEMA.empty_table(),
+        INTERACTIONS_SCHEMA.empty_table(),
+    )
+
+
+def _vectorised(
+    lines: list[bytes],
+    first: int,
+    cmap: generic.ColumnMap,
+    platform: str,
+    pseudo: Pseudonymizer,
+    source: str,
+    run_id: int | None,
+    max_bytes: int,
+) -> tuple[tuple[pa.Table, pa.Table, pa.Table], list[Reject]]:
+    """One block through DuckDB: decode and type every field at once, pseudonymise per key."""
+    from bascule.store.ingest import assemble_json_rows, extract_json_lines
+
+    rejects: list[Reject] = []
+    keep = [i for i, line in enumerate(lines) if len(line) <= max_bytes]
+    if len(keep) < len(lines):
+        rejects += _python_rejects(
+            [lines[i] if len(lines[i]) > max_bytes else b"" for i in range(len(lines))],
+            first,
+            source,
+            max_bytes,
+        )
+        lines = [lines[i] for i in keep]
+        nos = [first + i for i in keep]
+    else:
+        nos = list(range(first, first + len(lines)))
+    if any(line.endswith(b"\r") for line in lines):  # CRLF files
+        lines = [line.rstrip(b"\r") for line in lines]
+    binary = pa.array(lines, pa.binary())
+    try:
+        text = binary.cast(pa.string())
+    except pa.ArrowInvalid:  # some line is not UTF-8: find it, keep the others
+        good = []
+        for i, line in enumerate(lines):
+            try:
+                line.decode("utf-8")
+                good.append(i)
+            except UnicodeDecodeError:
+                rejects.append(Reject(source, nos[i], "bad encoding: not valid UTF-8", _txt(line)))
+        text = pa.array([lines[i].decode("utf-8") for i in good], pa.string())
+        nos = [nos[i] for i in good]
+    table = pa.table(
+        {
+            "no": pa.array(nos, pa.int64()),
+            "pos": pa.array(range(len(nos)), pa.int64()),
+            "line": text,
+        }
+    )
+    rows = extract_json_lines(table, cmap.columns, platform, MAX_TEXT)
+    bad = rows.filter(pc.is_valid(rows["reason"]))
+    if bad.num_rows:
+        for no, reason, raw in zip(
+            bad["no"].to_pylist(), bad["reason"].to_pylist(), bad["raw"].to_pylist(), strict=True
+        ):
+            if reason == "broken JSON":
+                try:
+                    orjson.loads(raw)
+                except orjson.JSONDecodeError as exc:
+                    reason = _reason(exc)
+            rejects.append(Reject(source, no, reason, (raw or "")[:EXCERPT]))
+        rows = rows.filter(pc.is_null(rows["reason"]))
+    rows = _scrub(rows, pseudo)
+    keys = _keys(rows, pseudo)
+    return assemble_json_rows(rows, keys, source=source, run_id=run_id), rejects
+
+
+_KNOWN: dict[tuple[str, str, str | None], tuple] = {}  # (pseudonymizer, id, handle, pseudo)
+
+
+def _keys(rows: pa.Table, p: Pseudonymizer) -> pa.Table:
+    """author_id, public handle and pseudonymised flag of every account key in the rows."""
+    out: dict[tuple[str, str], tuple[str, str, bool]] = {}
+    if len(_KNOWN) > 300_000:  # bounded memory
+        _KNOWN.clear()
+    combos = rows.group_by(["platform", "akey", "handle"], use_threads=False).aggregate([])
+    for plat, akey, handle in zip(
+        combos["platform"].to_pylist(),
+        combos["akey"].to_pylist(),
+        combos["handle"].to_pylist(),
+        strict=True,
+    ):
+        got = out.get((plat, akey))
+        if got is None or (got[2] and handle and p.keeps(handle)):
+            known = _KNOWN.get((plat, akey, handle))
+            if known is None or known[0] is not p:
+                public, pseudo = p.handle(plat, akey, handle)
+                known = (p, p.author_id(plat, akey), public, pseudo)
+                _KNOWN[(plat, akey, handle)] = known
+            out[(plat, akey)] = known[1:]
+    for col in ("reply_to_author", "repost_of_author", "quote_of_author"):
+        others = rows.select(["platform", col]).filter(pc.is_valid(rows[col]))
+        if not others.num_rows:
+            continue
+        others = others.group_by(["platform", col], use_threads=False).aggregate([])
+        for plat, other in zip(
+            others["platform"].to_pylist(), others[col].to_pylist(), strict=True
+        ):
+            if (plat, other) not in out:
+                public, pseudo = p.handle(plat, other, None)
+                out[(plat, other)] = (p.author_id(plat, other), public, pseudo)
+    return pa.table(
+        {
+            "platform": pa.array([k[0] for k in out], pa.string()),
+            "akey": pa.array([k[1] for k in out], pa.string()),
+            "author_id": pa.array([v[0] for v in out.values()], pa.string()),
+            "handle": pa.array([v[1] for v in out.values()], pa.string()),
+            "pseudonymised": pa.array([v[2] for v in out.values()], pa.bool_()),
+        }
+    )
+
+
+def _scrub(rows: pa.Table, p: Pseudonymizer) -> pa.Table:
+    """Pseudonymise @mentions in texts and identity fields in kept payloads (only rows that
+    contain them are touched in Python)."""
+    if p.keep_all or rows.num_rows == 0:
+        return rows
+    has_at = pc.fill_null(pc.match_substring(rows["text"], "@"), False)
+    if pc.any(has_at).as_py():
+        texts = rows["text"].to_pylist()
+        plats = rows["platform"].to_pylist()
+        for i in pc.indices_nonzero(has_at).to_pylist():
+            texts[i] = p.scrub_mentions(plats[i], texts[i])
+        rows = rows.set_column(
+            rows.schema.get_field_index("text"), "text", pa.array(texts, pa.string())
+        )
+    keys = "|".join(sorted(HANDLE_KEYS | {"user", "account", "author", "includes"}))
+    ident = pc.match_substring_regex(rows["raw"], f'"({keys})"|@')
+    if pc.any(ident).as_py():
+        raws = rows["raw"].to_pylist()
+        plats = rows["platform"].to_pylist()
+        for i in pc.indices_nonzero(ident).to_pylist():
+            raws[i] = _scrub_raw(raws[i], lambda t, pl=plats[i]: p.scrub_mentions(pl, t))
+        rows = rows.set_column(
+            rows.schema.get_field_index("raw"), "raw", pa.array(raws, pa.string())
+        )
+    return rows
 
 
 def _txt(b: bytes) -> str:
@@ -155,196 +318,3 @@ def _reason(exc: Exception) -> str:
     if "utf-8" in msg.lower() or "surrogates" in msg.lower():
         return "bad encoding: not valid UTF-8"
     return f"broken JSON: {msg.split(': line')[0]}"
-
-
-_FIELDS = (
-    "id",
-    "author",
-    "handle",
-    "created_at",
-    "text",
-    "lang",
-    "reply_to",
-    "reply_to_author",
-    "repost_of",
-    "repost_of_author",
-    "quote_of",
-    "quote_of_author",
-    "conversation_id",
-    "url",
-    "likes",
-    "reposts",
-    "replies",
-    "quotes",
-    "followers",
-    "following",
-    "verified",
-    "platform",
-)
-
-
-class _Columns:
-    """Column lists for one block."""
-
-    def __init__(self) -> None:
-        self.c: dict[str, list] = {k: [] for k in (*_FIELDS, "raw")}
-
-    def add(self, obj: dict[str, Any], cmap: generic.ColumnMap, platform: str, line: bytes) -> None:
-        g = cmap.get
-        pid = to_id(g(obj, "id"))
-        if not pid:
-            raise RecordError("missing id")
-        aid = to_id(g(obj, "author"))
-        handle = g(obj, "handle")
-        handle = str(handle) if handle not in (None, "") else None
-        if not aid and not handle:
-            raise RecordError("missing author")
-        ts = parse_time(g(obj, "created_at"))
-        c = self.c
-        c["id"].append(pid)
-        c["author"].append(aid)
-        same = cmap.columns.get("handle") == cmap.columns.get("author")
-        c["handle"].append(aid if same else handle)
-        c["created_at"].append(ts)
-        text = g(obj, "text")
-        c["text"].append(None if text is None else str(text)[:MAX_TEXT])
-        c["lang"].append(g(obj, "lang") or None)
-        for k in ("reply_to", "reply_to_author", "repost_of", "repost_of_author", "quote_of"):
-            c[k].append(to_id(g(obj, k)))
-        c["quote_of_author"].append(to_id(g(obj, "quote_of_author")))
-        c["conversation_id"].append(to_id(g(obj, "conversation_id")))
-        c["url"].append(g(obj, "url") or None)
-        for k in ("likes", "reposts", "replies", "quotes", "followers", "following"):
-            c[k].append(to_int(g(obj, k)))
-        c["verified"].append(to_bool(g(obj, "verified")))
-        c["platform"].append(str(g(obj, "platform") or platform))
-        c["raw"].append(line.decode("utf-8").rstrip("\r"))
-
-    def tables(
-        self, p: Pseudonymizer, source: str, run_id: int | None
-    ) -> tuple[pa.Table, pa.Table, pa.Table]:
-        c = self.c
-        n = len(c["id"])
-        plats = c["platform"]
-        ids: dict[tuple[str, str], tuple[str, str, bool]] = {}
-
-        def who(plat: str, native: str | None, handle: str | None) -> str:
-            key = native if native else "@" + (handle or "").lower()
-            got = ids.get((plat, key))
-            if got is None or (handle and got[2] and p.keeps(handle)):
-                public, pseudo = p.handle(plat, key, handle)
-                got = (p.author_id(plat, key), public, pseudo)
-                ids[(plat, key)] = got
-            return got[0]
-
-        authors = [who(plats[i], c["author"][i], c["handle"][i]) for i in range(n)]
-        texts = c["text"]
-        if not p.keep_all:
-            texts = [
-                p.scrub_mentions(plats[i], t) if t and "@" in t else t for i, t in enumerate(texts)
-            ]
-            raws = [_scrub_raw(r) for r in c["raw"]]
-        else:
-            raws = c["raw"]
-
-        def ref(k: str) -> list[str | None]:
-            return [f"{plats[i]}:{v}" if v else None for i, v in enumerate(c[k])]
-
-        post_ids = [f"{plats[i]}:{v}" for i, v in enumerate(c["id"])]
-        posts = pa.table(
-            {
-                "post_id": post_ids,
-                "platform": plats,
-                "native_id": c["id"],
-                "author_id": authors,
-                "created_at": pa.array(c["created_at"], pa.timestamp("us")),
-                "text": texts,
-                "lang": c["lang"],
-                "reply_to": ref("reply_to"),
-                "repost_of": ref("repost_of"),
-                "quote_of": ref("quote_of"),
-                "conversation_id": c["conversation_id"],
-                "url": c["url"],
-                "likes": pa.array(c["likes"], pa.int64()),
-                "reposts": pa.array(c["reposts"], pa.int64()),
-                "replies": pa.array(c["replies"], pa.int64()),
-                "quotes": pa.array(c["quotes"], pa.int64()),
-                "source": pa.array([source] * n, pa.string()),
-                "run_id": pa.array([run_id] * n, pa.int64()),
-                "raw": raws,
-            },
-            schema=POSTS_SCHEMA,
-        )
-        # interactions: reply / repost / quote towards a known author
-        src, dst, kind, pid, tgt, when = [], [], [], [], [], []
-        for k in ("repost", "reply", "quote"):
-            post_col = {"repost": "repost_of", "reply": "reply_to", "quote": "quote_of"}[k]
-            for i, other in enumerate(c[post_col + "_author"]):
-                if other:
-                    src.append(authors[i])
-                    dst.append(who(plats[i], other, None))
-                    kind.append(k)
-                    pid.append(post_ids[i])
-                    v = c[post_col][i]
-                    tgt.append(f"{plats[i]}:{v}" if v else None)
-                    when.append(c["created_at"][i])
-        inter = pa.table(
-            {
-                "src_author": src,
-                "dst_author": dst,
-                "kind": kind,
-                "post_id": pid,
-                "target_post_id": tgt,
-                "created_at": pa.array(when, pa.timestamp("us")),
-            },
-            schema=INTERACTIONS_SCHEMA,
-        )
-        return posts, self._authors(posts, inter, ids, c), inter
-
-    @staticmethod
-    def _authors(posts: pa.Table, inter: pa.Table, ids: dict, c: dict[str, list]) -> pa.Table:
-        seen = pa.table(
-            {
-                "author_id": pa.concat_arrays(
-                    [posts["author_id"].combine_chunks(), inter["dst_author"].combine_chunks()]
-                ),
-                "t": pa.concat_arrays(
-                    [posts["created_at"].combine_chunks(), inter["created_at"].combine_chunks()]
-                ),
-                "followers": pa.concat_arrays(
-                    [pa.array(c["followers"], pa.int64()), pa.nulls(inter.num_rows, pa.int64())]
-                ),
-                "following": pa.concat_arrays(
-                    [pa.array(c["following"], pa.int64()), pa.nulls(inter.num_rows, pa.int64())]
-                ),
-                "verified": pa.concat_arrays(
-                    [pa.array(c["verified"], pa.bool_()), pa.nulls(inter.num_rows, pa.bool_())]
-                ),
-            }
-        )
-        agg = seen.group_by("author_id").aggregate(
-            [
-                ("t", "min"),
-                ("t", "max"),
-                ("followers", "max"),
-                ("following", "max"),
-                ("verified", "max"),
-            ]
-        )
-        info = {aid: (plat, public, pseudo) for (plat, _k), (aid, public, pseudo) in ids.items()}
-        aids = agg["author_id"].to_pylist()
-        return pa.table(
-            {
-                "author_id": aids,
-                "platform": [info[a][0] for a in aids],
-                "handle": [info[a][1] for a in aids],
-                "display_name": pa.nulls(len(aids), pa.string()),
-                "pseudonymised": [info[a][2] for a in aids],
-                "followers": agg["followers_max"],
-                "following": agg["following_max"],
-                "verified": agg["verified_max"],
-                "first_seen": agg["t_min"],
-                "last_seen": agg["t_max"],
-            },
-            schema=AUTHORS_SCHEMA,
-        )

@@ -29,7 +29,7 @@ from bascule.store.ingest import (
     write_batch,
 )
 
-BATCH = 20_000
+BATCH = 50_000  # records per commit (generic JSONL: about 256 bytes each per block)
 MAX_SAMPLE = 50
 _CACHE_LIMIT = 200_000  # pseudonym cache entries kept between batches (bounded memory)
 
@@ -203,7 +203,9 @@ def _import_one(
         bar.update(task, last_pos, fs.imported + fs.duplicates)
 
     if fmt == "jsonl" and not is_whole_document(path):
-        _fast_jsonl(store, pseudo, path, fp, options, start, run_id, bar, task, fs, summary)
+        _fast_jsonl(
+            store, pseudo, path, fp, options, start, run_id, bar, task, fs, summary, batch_size
+        )
         return _done(fs, summary)
     for no, item, pos in iter_items(path, fmt, start=start, **options):
         if no != last_no:
@@ -259,6 +261,7 @@ def _fast_jsonl(
     task: Any,
     fs: FileSummary,
     summary: ImportSummary,
+    batch_size: int,
 ) -> None:
     """Generic JSON lines through the columnar fast path, one commit per block."""
     from bascule.sources.columnar import iter_blocks
@@ -276,6 +279,7 @@ def _fast_jsonl(
         source=str(path),
         run_id=run_id,
         max_bytes=MAX_RECORD_BYTES,
+        block_bytes=max(64 << 10, batch_size * 256),
     )
     pending = next(blocks, None)
     while pending is not None:

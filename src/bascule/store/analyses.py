@@ -49,6 +49,11 @@ def _count(store: Store, table: str) -> int:
     return _one(store, f"SELECT count(*) FROM {table}")
 
 
+def settle(store: Store) -> None:
+    """Finish any pending result (DuckDB 2 refuses `register` while a fetchone() is open)."""
+    store.rows("SELECT 1")
+
+
 def _exec(con: object, sql: str) -> None:
     con.execute(sql).fetchall()  # type: ignore[attr-defined]
 
@@ -65,6 +70,7 @@ def count_pending(store: Store) -> int:
 
 def pending_batch(store: Store, *, after: str | None, limit: int) -> pa.Table:
     """Next `limit` unanalysed posts after post_id `after`: post_id, text, lang, author_handle."""
+    settle(store)
     return store.arrow(
         f"""SELECT p.post_id, p.text, p.lang, au.handle AS author_handle
             FROM posts p LEFT JOIN authors au ON au.author_id = p.author_id
@@ -84,6 +90,7 @@ def _stamp(table: pa.Table, at: datetime) -> pa.Table:
 def write_batch(store: Store, post_rows: pa.Table, analysis_rows: pa.Table) -> None:
     """Write one batch of analyses atomically (replacing older rows of the same posts)."""
     at = datetime.now(UTC).replace(tzinfo=None)
+    settle(store)
     with store.transaction() as con:
         if post_rows.num_rows:
             con.register("_pa_ids", post_rows.select(["post_id"]))
@@ -143,6 +150,7 @@ def add_label(
 
 def labels(store: Store) -> pa.Table:
     """Every stance label: text_id, target_id, text, label, labeled_by, labeled_at."""
+    settle(store)
     return store.arrow("SELECT * FROM stance_labels ORDER BY labeled_at, text_id, target_id")
 
 
@@ -158,11 +166,13 @@ def mentions(store: Store, *, limit: int | None = None) -> pa.Table:
              ORDER BY a.post_id, a.target_id"""
     if limit:
         sql += f" LIMIT {int(limit)}"
+    settle(store)
     return store.arrow(sql)
 
 
 def posts_for_bootstrap(store: Store, *, limit: int = 500_000) -> pa.Table:
     """Original posts with author handle (the most recent `limit`), for weak labels."""
+    settle(store)
     return store.arrow(
         """SELECT p.post_id, p.text, p.lang, au.handle AS author_handle
            FROM posts p LEFT JOIN authors au ON au.author_id = p.author_id

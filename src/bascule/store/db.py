@@ -14,6 +14,23 @@ from bascule.errors import BasculeError
 from bascule.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 
+class Result:
+    """The fully fetched rows of a statement, read like a DB-API cursor."""
+
+    def __init__(self, rows: list[tuple]) -> None:
+        self._rows, self._i = rows, 0
+
+    def fetchone(self) -> tuple | None:
+        if self._i >= len(self._rows):
+            return None
+        self._i += 1
+        return self._rows[self._i - 1]
+
+    def fetchall(self) -> list[tuple]:
+        rest, self._i = self._rows[self._i :], len(self._rows)
+        return rest
+
+
 class Store:
     """One DuckDB file; every SQL statement of Bascule goes through the `store` package."""
 
@@ -34,13 +51,13 @@ class Store:
 
     # -- schema -----------------------------------------------------------------------
     def version(self) -> int:
-        exists = self.con.execute(
+        exists = self.scalar(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
-        ).fetchone()[0]
+        )
         if not exists:
             return 0
-        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return int(row[0]) if row else 0
+        value = self.scalar("SELECT value FROM meta WHERE key = 'schema_version'")
+        return int(value) if value is not None else 0
 
     def migrate(self) -> None:
         """Apply every migration newer than the database, each in its own transaction."""
@@ -72,24 +89,29 @@ class Store:
         else:
             self.con.execute("COMMIT")
 
-    def execute(self, sql: str, params: Sequence[Any] | None = None) -> duckdb.DuckDBPyConnection:
-        """Run a statement; fetch its result (DuckDB wants results consumed before the next)."""
-        return self.con.execute(sql, params or [])
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> Result:
+        """Run a statement and fetch its whole result at once.
+
+        DuckDB 2 refuses new work on a connection while a result is still open, so results
+        are always consumed here; read them with `fetchone()` / `fetchall()`.
+        """
+        return Result(self.con.execute(sql, params or []).fetchall())
 
     def run(self, sql: str, params: Sequence[Any] | None = None) -> int | None:
         """Run a write statement and return the number of rows it changed, if any."""
-        rows = self.con.execute(sql, params or []).fetchall()
+        rows = self.execute(sql, params).fetchall()
         return int(rows[0][0]) if rows and rows[0] and isinstance(rows[0][0], int) else None
 
     def arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
-        return self.con.execute(sql, params or []).to_arrow_table()
+        """Query result as an Arrow table (no intermediate copy)."""
+        return self.con.sql(sql, params=list(params) if params else None).to_arrow_table()
 
     def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
         return self.con.execute(sql, params or []).fetchall()
 
     def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
-        row = self.con.execute(sql, params or []).fetchone()
-        return row[0] if row else None
+        rows = self.con.execute(sql, params or []).fetchall()
+        return rows[0][0] if rows else None
 
     def insert(self, table: str, data: pa.Table, *, on_conflict: str = "ignore") -> int:
         """Insert an Arrow table by column name; returns the number of rows written.

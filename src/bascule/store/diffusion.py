@@ -15,12 +15,11 @@ def _arrow(store: Store, sql: str, params: list | None = None) -> pa.Table:
 
 def has_network(store: Store) -> bool:
     """Whether the store holds any amplification between two different authors."""
-    return bool(
-        store.scalar(
-            "SELECT count(*) > 0 FROM interactions WHERE kind IN ('repost', 'quote') "
-            "AND src_author <> dst_author"
-        )
+    rows = store.rows(  # fetchall: DuckDB 2 wants every result consumed before the next
+        "SELECT count(*) > 0 FROM interactions WHERE kind IN ('repost', 'quote') "
+        "AND src_author <> dst_author"
     )
+    return bool(rows[0][0])
 
 
 def amplification_trials(store: Store) -> pa.Table:

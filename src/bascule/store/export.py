@@ -101,7 +101,7 @@ def export(
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     sql, day = query(what, since=since, until=until, target=target)
-    n = int(store.scalar(f"SELECT count(*) FROM ({sql})"))
+    n = int(store.rows(f"SELECT count(*) FROM ({sql})")[0][0])
     if fmt == "parquet":
         if out is None or not isinstance(out, str | Path):
             raise InputError("Parquet export needs --out FOLDER (it writes one folder per day)")
@@ -124,20 +124,18 @@ def _stream(store: Store, sql: str, fmt: str, fh: IO[bytes]) -> None:
     import orjson
     import pyarrow.csv as pcsv
 
-    reader = store.execute(sql).fetch_record_batch(50_000)
-    first = True
+    cur = store.con.cursor()  # a separate cursor: the store's own may hold a pending result
+    reader = cur.sql(sql).to_arrow_reader(50_000)
+    if fmt == "csv":  # header unquoted, as spreadsheets and `csv` readers expect
+        fh.write((",".join(reader.schema.names) + "\n").encode())
+    opts = pcsv.WriteOptions(include_header=False, quoting_style="needed")
     for batch in reader:
         if fmt == "csv":
-            opts = pcsv.WriteOptions(include_header=first)
             pcsv.write_csv(batch, fh, write_options=opts)
         else:
             fh.write(b"".join(orjson.dumps(r, default=_default) + b"\n" for r in batch.to_pylist()))
-        first = False
-    if first and fmt == "csv":  # no rows: still write the header
-        import pyarrow as pa
-
-        pcsv.write_csv(pa.Table.from_batches([], schema=reader.schema), fh)
     fh.flush()
+    cur.close()
 
 
 def _default(o: Any) -> Any:

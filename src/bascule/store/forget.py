@@ -1,4 +1,4 @@
-"""`bascule forget`: erase an author and every trace of them (GDPR art. 17, Law 25 s. 28.1).
+"""`bascule forget`: erase an author and every trace of them (GDPR art. 17; Quebec private-sector act s. 28).
 
 Deletes their posts, the reposts of their posts, every interaction they are on either side of,
 the analyses, labels and alerts about their posts, their community row, their author row, and

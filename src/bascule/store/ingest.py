@@ -228,3 +228,201 @@ def rejects_of_run(store: Store, run_id: int, limit: int = 1000) -> list[tuple]:
         "ORDER BY source, line LIMIT ?",
         [run_id, limit],
     )
+
+
+# -- vectorised extraction for generic JSON lines (the fast import path) ------------------------
+_JSON_CON = None
+
+_MACROS = r"""
+CREATE MACRO b_id(x) AS CASE
+    WHEN x IS NULL OR x IN ('', 'nan', 'NaN', 'None', 'none', 'null') THEN NULL
+    WHEN ends_with(x, '.0') AND TRY_CAST(x AS DOUBLE) IS NOT NULL THEN split_part(x, '.', 1)
+    ELSE x END;
+CREATE MACRO b_int(x) AS TRY_CAST(TRY_CAST(x AS DOUBLE) AS BIGINT);
+CREATE MACRO b_bool(x) AS CASE WHEN x IS NULL OR x = '' THEN NULL
+    ELSE lower(trim(x)) IN ('1', 'true', 'yes', 'y', 't') END;
+CREATE MACRO b_epoch(v) AS CASE WHEN v > 1e17 THEN v / 1e9 WHEN v > 1e14 THEN v / 1e6
+    WHEN v > 1e11 THEN v / 1e3 ELSE v END;
+CREATE MACRO b_from_epoch(s) AS CASE WHEN s BETWEEN 1 AND 4e9
+    THEN make_timestamp(CAST(s * 1e6 AS BIGINT)) END;
+CREATE MACRO b_ts(x) AS CASE
+    WHEN x IS NULL OR x = '' THEN NULL
+    WHEN x[-1] = 'Z' THEN TRY_CAST(x AS TIMESTAMP)
+    WHEN x[1] BETWEEN '0' AND '9' AND TRY_CAST(x AS DOUBLE) IS NOT NULL
+        THEN b_from_epoch(b_epoch(TRY_CAST(x AS DOUBLE)))
+    WHEN x[1] BETWEEN 'A' AND 'z' THEN
+        CAST(try_strptime(x, '%a %b %d %H:%M:%S %z %Y') AS TIMESTAMP)
+    ELSE CAST(TRY_CAST(x AS TIMESTAMPTZ) AS TIMESTAMP) END;
+"""
+
+
+def _json_con():  # noqa: ANN202 - a private in-memory DuckDB connection
+    global _JSON_CON
+    if _JSON_CON is None:
+        import duckdb
+
+        con = duckdb.connect()
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute(_MACROS)
+        _JSON_CON = con
+    return _JSON_CON
+
+
+def _path(column: str) -> str:
+    if "." in column:
+        return "$." + ".".join('"' + p.replace('"', '\\"') + '"' for p in column.split("."))
+    return '$."' + column.replace('"', '\\"') + '"'
+
+
+def extract_json_lines(
+    lines: pa.Table, columns: dict[str, str], platform: str, max_text: int
+) -> pa.Table:
+    """Mapped fields of JSON lines (`no`, `pos`, `line`), parsed and typed by DuckDB at once.
+
+    `columns` maps Post fields to JSON keys (dotted for nested). Returns one row per non-empty
+    line: `no, reason` (NULL when fine) and the typed fields, with `akey` (the account key:
+    native id, else `@handle`) and the line itself as `raw`.
+    """
+    fields = list(columns)
+    paths = "[" + ", ".join("'" + _path(columns[f]).replace("'", "''") + "'" for f in fields) + "]"
+
+    def f(name: str) -> str:
+        return f"v[{fields.index(name) + 1}]" if name in columns else "NULL"
+
+    handle = "NULL" if columns.get("handle") == columns.get("author") else f("handle")
+    sql = f"""
+    WITH v AS (
+        SELECT no, pos, line,
+            CASE WHEN NOT json_valid(line) THEN 'broken JSON'
+                 WHEN NOT starts_with(ltrim(line), '{{') THEN 'not a JSON object' END AS bad
+        FROM _lines WHERE trim(line) <> ''
+    ), x AS (
+        SELECT no, pos, line, bad,
+            CASE WHEN bad IS NULL THEN json_extract_string(line, {paths}) END AS v
+        FROM v
+    ), y AS (
+        SELECT no, pos, line, bad, v,
+            b_id({f("id")}) AS id,
+            b_id({f("author")}) AS author,
+            nullif({handle}, '') AS handle,
+            {f("created_at")} AS created_raw,
+            b_ts({f("created_at")}) AS created_at
+        FROM x
+    )
+    SELECT no, pos,
+        CASE WHEN bad IS NOT NULL THEN bad
+             WHEN id IS NULL THEN 'missing id'
+             WHEN author IS NULL AND handle IS NULL THEN 'missing author'
+             WHEN created_raw IS NULL OR created_raw = '' THEN 'missing date'
+             WHEN created_at IS NULL OR year(created_at) NOT BETWEEN 1990 AND 2100
+                THEN 'bad date ''' || left(created_raw, 60) || ''''
+        END AS reason,
+        coalesce(nullif({f("platform")}, ''), ?) AS platform,
+        id,
+        author,
+        coalesce(handle, author) AS handle,
+        coalesce(author, '@' || lower(handle)) AS akey,
+        created_at,
+        left({f("text")}, {int(max_text)}) AS text,
+        nullif({f("lang")}, '') AS lang,
+        b_id({f("reply_to")}) AS reply_to,
+        b_id({f("reply_to_author")}) AS reply_to_author,
+        b_id({f("repost_of")}) AS repost_of,
+        b_id({f("repost_of_author")}) AS repost_of_author,
+        b_id({f("quote_of")}) AS quote_of,
+        b_id({f("quote_of_author")}) AS quote_of_author,
+        b_id({f("conversation_id")}) AS conversation_id,
+        nullif({f("url")}, '') AS url,
+        b_int({f("likes")}) AS likes,
+        b_int({f("reposts")}) AS reposts,
+        b_int({f("replies")}) AS replies,
+        b_int({f("quotes")}) AS quotes,
+        b_int({f("followers")}) AS followers,
+        b_int({f("following")}) AS following,
+        b_bool({f("verified")}) AS verified
+    FROM y
+    """
+    con = _json_con()
+    con.register("_lines", lines)
+    try:
+        out = con.sql(sql, params=[platform]).to_arrow_table()
+    finally:
+        con.unregister("_lines")
+    import pyarrow.compute as pc
+
+    raw = pc.take(lines["line"], out["pos"])
+    return out.drop_columns(["pos"]).append_column("raw", raw)
+
+
+def assemble_json_rows(
+    rows: pa.Table, keys: pa.Table, *, source: str, run_id: int | None
+) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """(posts, authors, interactions) Arrow tables from extracted rows and the account key map.
+
+    `keys` = (platform, akey, author_id, handle, pseudonymised), one row per account key.
+    """
+    con = _json_con()
+    con.register("_rows", rows)
+    con.register("_keys", keys)
+    try:
+        posts = con.sql(
+            """
+            SELECT r.platform || ':' || r.id AS post_id, r.platform, r.id AS native_id,
+                k.author_id, r.created_at, r.text, r.lang,
+                r.platform || ':' || r.reply_to AS reply_to,
+                r.platform || ':' || r.repost_of AS repost_of,
+                r.platform || ':' || r.quote_of AS quote_of,
+                r.conversation_id, r.url, r.likes, r.reposts, r.replies, r.quotes,
+                ? AS source, CAST(? AS BIGINT) AS run_id, r.raw
+            FROM _rows r JOIN _keys k ON k.platform = r.platform AND k.akey = r.akey
+            """,
+            params=[source, run_id],
+        ).to_arrow_table()
+        inter = con.sql(
+            """
+            WITH p AS (
+                SELECT r.*, k.author_id FROM _rows r
+                JOIN _keys k ON k.platform = r.platform AND k.akey = r.akey
+            ), i AS (
+                SELECT author_id, platform, 'repost' AS kind, id, repost_of AS tgt,
+                       repost_of_author AS other, created_at, no
+                FROM p WHERE repost_of_author IS NOT NULL
+                UNION ALL
+                SELECT author_id, platform, 'reply', id, reply_to, reply_to_author, created_at, no
+                FROM p WHERE reply_to_author IS NOT NULL
+                UNION ALL
+                SELECT author_id, platform, 'quote', id, quote_of, quote_of_author, created_at, no
+                FROM p WHERE quote_of_author IS NOT NULL
+            )
+            SELECT i.author_id AS src_author, k.author_id AS dst_author, i.kind,
+                i.platform || ':' || i.id AS post_id, i.platform || ':' || i.tgt AS target_post_id,
+                i.created_at
+            FROM i JOIN _keys k ON k.platform = i.platform AND k.akey = i.other
+            """
+        ).to_arrow_table()
+        con.register("_inter", inter)
+        authors = con.sql(
+            """
+            WITH seen AS (
+                SELECT k.author_id, r.created_at AS t, r.followers, r.following, r.verified
+                FROM _rows r JOIN _keys k ON k.platform = r.platform AND k.akey = r.akey
+                UNION ALL
+                SELECT dst_author, created_at, NULL, NULL, NULL FROM _inter
+            )
+            SELECT s.author_id, any_value(k.platform) AS platform, any_value(k.handle) AS handle,
+                CAST(NULL AS VARCHAR) AS display_name, any_value(k.pseudonymised) AS pseudonymised,
+                max(s.followers) AS followers, max(s.following) AS following,
+                bool_or(s.verified) AS verified, min(s.t) AS first_seen, max(s.t) AS last_seen
+            FROM seen s JOIN _keys k USING (author_id)
+            GROUP BY s.author_id
+            """
+        ).to_arrow_table()
+        con.unregister("_inter")
+    finally:
+        con.unregister("_rows")
+        con.unregister("_keys")
+    return (
+        posts.cast(POSTS_SCHEMA),
+        authors.cast(AUTHORS_SCHEMA),
+        inter.cast(INTERACTIONS_SCHEMA),
+    )

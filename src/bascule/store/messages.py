@@ -60,25 +60,52 @@ def cascade(store: Store, post_id: str, until) -> list[tuple]:  # noqa: ANN001
 
 
 def post_targets(store: Store, post_id: str) -> list[str]:
-    return [r[0] for r in store.rows(
-        "SELECT target_id FROM analyses WHERE post_id = ? ORDER BY target_id", [post_id])]
+    return [
+        r[0]
+        for r in store.rows(
+            "SELECT target_id FROM analyses WHERE post_id = ? ORDER BY target_id", [post_id]
+        )
+    ]
 
 
-def stance_by_author(store: Store, target: str, start, end) -> dict[str, float]:  # noqa: ANN001
-    """Mean stance (+1 favor, -1 against, 0 none) of each author toward `target` in [start, end)."""
-    return dict(store.rows(
-        """
+def stance_by_author(
+    store: Store,
+    target: str,
+    start,  # noqa: ANN001
+    end,  # noqa: ANN001
+    exclude_post: str | None = None,
+) -> dict[str, float]:
+    """Mean stance (+1 favor, -1 against, 0 none) of each author toward `target` in [start, end).
+
+    Posts that repost, quote or reply to `exclude_post` are left out: they are the exposure
+    itself (a repost inherits the stance of what it reposts), not an outcome of it.
+    """
+    return dict(
+        store.rows(
+            """
         SELECT p.author_id, avg(CASE a.stance WHEN 'favor' THEN 1 WHEN 'against' THEN -1 ELSE 0 END)
         FROM analyses a JOIN posts p USING (post_id)
         WHERE a.target_id = ? AND p.created_at >= ? AND p.created_at < ?
+          AND (CAST(? AS VARCHAR) IS NULL OR (p.post_id <> ?
+               AND coalesce(p.repost_of, '') <> ? AND coalesce(p.quote_of, '') <> ?
+               AND coalesce(p.reply_to, '') <> ?))
         GROUP BY p.author_id
         """,
-        [target, start, end],
-    ))
+            [target, start, end, *[exclude_post] * 5],
+        )
+    )
 
 
-def record_message(store: Store, message_id: str, source: str, platform: str,
-                   post_id: str | None, text: str, dry_run: bool, created_at) -> None:  # noqa: ANN001
+def record_message(
+    store: Store,
+    message_id: str,
+    source: str,
+    platform: str,
+    post_id: str | None,
+    text: str,
+    dry_run: bool,
+    created_at,
+) -> None:  # noqa: ANN001
     store.execute(
         "INSERT OR REPLACE INTO messages VALUES (?,?,?,?,?,?,?)",
         [message_id, source, platform, post_id, text, dry_run, created_at],
@@ -87,18 +114,52 @@ def record_message(store: Store, message_id: str, source: str, platform: str,
 
 def messages(store: Store) -> list[dict]:
     cols = ["message_id", "source", "platform", "post_id", "text", "dry_run", "created_at"]
-    return [dict(zip(cols, r, strict=True))
-            for r in store.rows(f"SELECT {', '.join(cols)} FROM messages ORDER BY created_at")]
+    return [
+        dict(zip(cols, r, strict=True))
+        for r in store.rows(f"SELECT {', '.join(cols)} FROM messages ORDER BY created_at")
+    ]
 
 
-def record_notice(store: Store, message_id: str, ambassador: str, channel: str, status: str,
-                  sent_at) -> bool:  # noqa: ANN001
-    """Record a notice once; False when this ambassador already got this message."""
+def record_notice(
+    store: Store, message_id: str, ambassador: str, channel: str, status: str, sent_at
+) -> bool:  # noqa: ANN001
+    """Record a notice once; False when this ambassador already got this message.
+
+    A failed notice is overwritten by the next try; a sent one is never touched again.
+    """
     n = store.execute(
-        "INSERT OR IGNORE INTO ambassador_notices VALUES (?,?,?,?,?)",
+        "INSERT INTO ambassador_notices VALUES (?,?,?,?,?) "
+        "ON CONFLICT (message_id, ambassador) DO UPDATE SET channel = excluded.channel, "
+        "status = excluded.status, sent_at = excluded.sent_at "
+        "WHERE ambassador_notices.status <> 'sent'",
         [message_id, ambassador, channel, status, sent_at],
     ).fetchall()[0][0]
     return bool(n)
+
+
+def sent_notices(store: Store, message_id: str) -> set[str]:
+    """Ambassadors who already received this message (status 'sent')."""
+    return {
+        r[0]
+        for r in store.rows(
+            "SELECT ambassador FROM ambassador_notices WHERE message_id = ? AND status = 'sent'",
+            [message_id],
+        )
+    }
+
+
+def message_row(store: Store, message_id: str) -> dict | None:
+    """A recorded message (published or dry run) by its id, or None."""
+    cols = ["message_id", "source", "platform", "post_id", "text", "dry_run", "created_at"]
+    row = store.execute(
+        f"SELECT {', '.join(cols)} FROM messages WHERE message_id = ?", [message_id]
+    ).fetchone()
+    return dict(zip(cols, row, strict=True)) if row else None
+
+
+def post_url(store: Store, post_id: str) -> str | None:
+    """The public URL of a stored post, when the platform gave one."""
+    return store.scalar("SELECT url FROM posts WHERE post_id = ?", [post_id])
 
 
 def notices(store: Store, message_id: str) -> list[tuple]:
@@ -109,8 +170,13 @@ def notices(store: Store, message_id: str) -> list[tuple]:
     )
 
 
-def shared_by(store: Store, author_ids: list[str], text: str, since, post_id: str | None  # noqa: ANN001
-              ) -> set[str]:
+def shared_by(
+    store: Store,
+    author_ids: list[str],
+    text: str,
+    since,
+    post_id: str | None,  # noqa: ANN001
+) -> set[str]:
     """Which of `author_ids` reposted `post_id` or posted text containing the kit since `since`."""
     if not author_ids:
         return set()
@@ -120,9 +186,10 @@ def shared_by(store: Store, author_ids: list[str], text: str, since, post_id: st
         f"""
         SELECT DISTINCT author_id FROM posts
         WHERE author_id IN ({marks}) AND created_at >= ?
-          AND ((? IS NOT NULL AND (repost_of = ? OR quote_of = ?)) OR contains(text, ?))
+          AND ((? IS NOT NULL AND (repost_of = ? OR quote_of = ?))
+               OR (? <> '' AND contains(text, ?)))
         """,
-        [*author_ids, since, post_id, post_id, post_id, probe],
+        [*author_ids, since, post_id, post_id, post_id, probe, probe],
     )
     return {r[0] for r in rows}
 

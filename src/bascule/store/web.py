@@ -52,7 +52,9 @@ def get_user(store: Store, username: str) -> dict[str, Any] | None:
 
 def list_users(store: Store) -> list[dict[str, Any]]:
     """Every account without its password hash, by name."""
-    rows = store.rows("SELECT username, role, language, created_at FROM users ORDER BY username")
+    rows = _run(
+        store, "SELECT username, role, language, created_at FROM users ORDER BY username", []
+    )
     return [
         {"username": u, "role": r, "language": lang, "created_at": str(c) if c else None}
         for u, r, lang, c in rows

@@ -20,7 +20,7 @@ _LIGATURES = str.maketrans(
 
 # French, written on folded text (no accents, lower case, straight apostrophes).
 _J = r"(?:je|j'|j )"  # je / j' / j (apostrophe dropped)
-_NSP = r"(?:(?:je )?(?:ne )?sais (?:pas|plus)|j'?sais pas|chais pas|aucune idee)"
+_NSP = r"(?:(?:je )?(?:ne )?sais (?:pas|plus)|j'?sais pas|chais pas|jsp|aucune idee)"
 _FR = [
     rf"{_NSP} (?:encore |trop |vraiment |du tout )?(?:pour qui|quoi|qui) (?:voter|choisir)",
     rf"{_NSP} (?:encore |trop |vraiment )?quel (?:parti|candidat|chef)",
@@ -51,6 +51,7 @@ _EN = [
     r"(?:don't|dont|do not|still don't|no) (?:idea|know|clue) "
     r"(?:who|which party|which candidate) (?:to vote|i'll vote|i should vote|to pick)",
     r"(?:who|which party) (?:should|do|would) i (?:vote for|pick|choose)",
+    r"(?:idk|dunno) (?:who|which party|which candidate) (?:to vote|i'll vote|to pick)",
     r"still deciding",
     r"(?:split|stuck|hesitating) between",
     r"swing voter",

@@ -127,7 +127,9 @@ class StanceModel:
         self.vectorizers_ = vecs
         self.targets_ = sorted({str(t) for t in targets}) if targets is not None else []
         X = self._features(prepared, targets)
-        clf = LogisticRegression(C=self.C, max_iter=self.max_iter, class_weight=self.class_weight)
+        clf = LogisticRegression(
+            C=self.C, solver="newton-cg", max_iter=self.max_iter, class_weight=self.class_weight
+        )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # convergence notes are not user errors
             clf.fit(X, labels)

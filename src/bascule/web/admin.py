@@ -40,6 +40,7 @@ def _settings(
 def settings_page(
     request: Request, user: dict = Depends(require("analyst", page=True))
 ) -> Response:
+    """Sources & targets: the config (editable by admins, read-only for analysts)."""
     return _settings(request, user, saved=request.query_params.get("saved") == "1")
 
 
@@ -47,6 +48,7 @@ def settings_page(
 async def save_config(
     request: Request, user: dict = Depends(require("admin", page=True))
 ) -> Response:
+    """Validate and save the whole bascule.toml (admin)."""
     text = str((await request.form()).get("toml") or "")
     st = state_of(request)
     try:
@@ -61,6 +63,7 @@ async def save_config(
 async def save_target(
     request: Request, user: dict = Depends(require("admin", page=True))
 ) -> Response:
+    """Add or edit one target, keeping the rest of the file as written (admin)."""
     form = dict(await request.form())
     st = state_of(request)
     old_id = str(form.get("old_id") or "") or None
@@ -80,6 +83,7 @@ async def save_target(
 async def delete_target(
     target_id: str, request: Request, user: dict = Depends(require("admin", page=True))
 ) -> Response:
+    """Remove one target (admin)."""
     st = state_of(request)
     try:
         text = settings.remove_target(st.project.config_path.read_text(encoding="utf-8"), target_id)
@@ -94,18 +98,20 @@ def _users(
     request: Request, user: dict, *, error: str | None = None, status_code: int = 200
 ) -> Response:
     st = state_of(request)
-    users = st.locked(sql.list_users, st.project.store)
+    users = st.web_sql(sql.list_users)
     ctx = {"users": users, "roles": sql.ROLES, "error": error}
     return render(request, "users.html.j2", ctx, user=user, status_code=status_code)
 
 
 @router.get("/users", response_class=HTMLResponse)
 def users_page(request: Request, user: dict = Depends(require("admin", page=True))) -> Response:
+    """Users: accounts and roles (admin)."""
     return _users(request, user)
 
 
 @router.post("/users")
 async def add_user(request: Request, user: dict = Depends(require("admin", page=True))) -> Response:
+    """Create or replace an account (admin)."""
     form = await request.form()
     st = state_of(request)
     try:
@@ -126,12 +132,12 @@ def remove_account(st, username: str, acting: str) -> None:  # noqa: ANN001 - We
     """Remove an account, refusing to remove oneself or the last admin."""
     if username == acting:
         raise HTTPException(409, "you cannot remove your own account")
-    row = st.locked(sql.get_user, st.project.store, username)
+    row = st.web_sql(sql.get_user, username)
     if row is None:
         raise HTTPException(404, f"no user {username!r}")
-    if row["role"] == "admin" and st.locked(sql.count_admins, st.project.store) <= 1:
+    if row["role"] == "admin" and st.web_sql(sql.count_admins) <= 1:
         raise HTTPException(409, "the last admin cannot be removed")
-    st.locked(sql.remove_user, st.project.store, username)
+    st.web_sql(sql.remove_user, username)
     st.invalidate()
 
 
@@ -139,5 +145,6 @@ def remove_account(st, username: str, acting: str) -> None:  # noqa: ANN001 - We
 async def delete_user(
     username: str, request: Request, user: dict = Depends(require("admin", page=True))
 ) -> Response:
+    """Remove an account (admin; not yourself, not the last admin)."""
     remove_account(state_of(request), username, user["username"])
     return RedirectResponse("/users", status_code=303)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from typing import Any, Literal
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
@@ -30,6 +31,10 @@ class JSON(Response):
 
     def render(self, content: Any) -> bytes:
         return content if isinstance(content, bytes) else data.dumps(content)
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
 
 
 def _call(fn: Any, *args: Any, **kwargs: Any) -> JSON:
@@ -84,10 +89,13 @@ def status(request: Request, user: dict = Viewer) -> JSON:
 
 
 @router.get("/overview", tags=["overview"])
-def overview(request: Request, lang: str | None = Lang, user: dict = Viewer) -> JSON:
+async def overview(request: Request, lang: str | None = Lang, user: dict = Viewer) -> JSON:
     """Overview: summary, poll per target, share of voice (small groups suppressed), alerts."""
     st = state_of(request)
-    return JSON(data.overview_bytes(st, lang or lang_of(request, user)))
+    lang = lang or lang_of(request, user)
+    if st.has(("overview-bytes", lang)):  # served from the cache without a thread hop
+        return JSON(data.overview_bytes(st, lang))
+    return JSON(await run_in_threadpool(data.overview_bytes, st, lang))
 
 
 @router.get("/poll", tags=["opinion"])
@@ -95,12 +103,12 @@ def poll(
     request: Request,
     target: str = Query(..., max_length=200),
     by: Literal["day", "week", "month"] = "day",
-    since: str | None = Query(None, pattern=r"^\d{4}-\d{2}-\d{2}"),
-    until: str | None = Query(None, pattern=r"^\d{4}-\d{2}-\d{2}"),
+    since: date | None = Query(None, description="first day (YYYY-MM-DD)"),
+    until: date | None = Query(None, description="day after the last (YYYY-MM-DD)"),
     user: dict = Viewer,
 ) -> JSON:
     """The continuous poll of one target, as `bascule poll --json`."""
-    return _call(data.poll, state_of(request), target, by, since, until)
+    return _call(data.poll, state_of(request), target, by, _iso(since), _iso(until))
 
 
 @router.get("/undecided", tags=["opinion"])
@@ -159,13 +167,13 @@ def audience(
 @router.get("/alerts", tags=["alerts"])
 def alerts(
     request: Request,
-    since: str | None = Query(None, pattern=r"^\d{4}-\d{2}-\d{2}"),
+    since: date | None = Query(None, description="first day (YYYY-MM-DD)"),
     kind: str | None = Query(None, max_length=40),
     limit: int = Query(100, ge=1, le=1000),
     user: dict = Viewer,
 ) -> JSON:
     """Alerts, newest first."""
-    return _call(data.alerts, state_of(request), since, kind, limit)
+    return _call(data.alerts, state_of(request), _iso(since), kind, limit)
 
 
 @router.get("/alerts/stream", include_in_schema=False)
@@ -214,7 +222,7 @@ def alert(request: Request, alert_id: str, user: dict = Viewer) -> JSON:
 def ack(request: Request, alert_id: str, user: dict = Analyst) -> JSON:
     """Mark an alert as seen (analyst or admin)."""
     st = state_of(request)
-    if not st.locked(sql.acknowledge_alert, st.project.store, alert_id, user["username"]):
+    if not st.web_sql(sql.acknowledge_alert, alert_id, user["username"]):
         raise HTTPException(404, "no such alert")
     st.invalidate_data()
     return JSON({"alert_id": alert_id, "acknowledged_by": user["username"]})
@@ -290,7 +298,7 @@ def put_config(request: Request, body: ConfigIn = Body(...), user: dict = Admin)
 def users(request: Request, user: dict = Admin) -> JSON:
     """Accounts (no password hashes)."""
     st = state_of(request)
-    return JSON(st.locked(sql.list_users, st.project.store))
+    return JSON(st.web_sql(sql.list_users))
 
 
 @router.post("/users", tags=["users"], status_code=201)

@@ -51,6 +51,7 @@ def create_user(
 
 
 def state_of(request: Request):  # noqa: ANN201 - WebState
+    """The app's WebState."""
     return request.app.state.web
 
 
@@ -72,14 +73,17 @@ def current_user(request: Request) -> dict | None:
     if hit and now - hit[0] < SESSION_CACHE_SECONDS:
         user = hit[1]
     else:
-        user = st.locked(sql.get_session, st.project.store, h)
-        st.sessions[h] = (now, user)
+        user = st.web_sql(sql.get_session, h)
+        if user is not None:  # only real sessions are cached: random tokens cost no memory
+            if len(st.sessions) > 10_000:
+                st.sessions.clear()
+            st.sessions[h] = (now, user)
     if user and user["expires_at"] <= datetime.now(UTC).replace(tzinfo=None):
         return None
     return user
 
 
-def api_user(request: Request) -> dict:
+async def api_user(request: Request) -> dict:
     """Dependency of the JSON API: 401 without a session (no data without login)."""
     user = current_user(request)
     if user is None:
@@ -88,7 +92,7 @@ def api_user(request: Request) -> dict:
     return user
 
 
-def page_user(request: Request) -> dict:
+async def page_user(request: Request) -> dict:
     """Dependency of the HTML pages: redirect to the login page without a session."""
     user = current_user(request)
     if user is None:
@@ -189,7 +193,7 @@ def login(
             headers={"retry-after": str(int(wait) + 1)},
             media_type="text/plain; charset=utf-8",
         )
-    row = st.locked(sql.get_user, st.project.store, username) if username else None
+    row = st.web_sql(sql.get_user, username) if username else None
     ok = verify_password(row["password_hash"], password) if row else _dummy_verify(password)
     if not ok:
         st.limiter.fail(*keys)
@@ -198,11 +202,11 @@ def login(
         )
     st.limiter.reset(*keys)
     if needs_rehash(row["password_hash"]):
-        st.locked(sql.set_password_hash, st.project.store, username, hash_password(password))
+        st.web_sql(sql.set_password_hash, username, hash_password(password))
     token = new_token()
     hours = st.project.config.web.session_hours
     expires = datetime.now(UTC).replace(tzinfo=None) + timedelta(hours=hours)
-    st.locked(sql.add_session, st.project.store, token_hash(token), username, new_token(), expires)
+    st.web_sql(sql.add_session, token_hash(token), username, new_token(), expires)
     resp = RedirectResponse(_safe_next(next), status_code=303)
     resp.set_cookie(
         SESSION_COOKIE,
@@ -231,7 +235,7 @@ async def logout(request: Request, user: dict = Depends(page_user)) -> Response:
     await check_csrf(request, user)
     st = state_of(request)
     h = token_hash(request.cookies.get(SESSION_COOKIE, ""))
-    st.locked(sql.delete_session, st.project.store, h)
+    st.web_sql(sql.delete_session, h)
     st.sessions.pop(h, None)
     resp = RedirectResponse("/login", status_code=303)
     resp.delete_cookie(SESSION_COOKIE)

@@ -103,7 +103,7 @@ def _poll(project: Any, target: str, lang: str) -> dict:
     return {"data": jsonable(result), "figure": fig}
 
 
-def overview(st: WebState, lang: str) -> dict:
+def overview(st: WebState, lang: str, *, stale: bool = True) -> dict:
     """Overview: store counts, poll trend per target, share of voice, latest alerts."""
 
     def compute() -> dict:
@@ -123,7 +123,7 @@ def overview(st: WebState, lang: str) -> dict:
             }
         )
 
-    return st.cached(("overview", lang), compute)
+    return st.cached(("overview", lang), compute, stale=stale)
 
 
 def overview_bytes(st: WebState, lang: str) -> bytes:
@@ -133,7 +133,7 @@ def overview_bytes(st: WebState, lang: str) -> bytes:
 
 def overview_nocache(st: WebState, lang: str) -> dict:
     """Overview data without figures (the API form)."""
-    data = overview(st, lang)
+    data = overview(st, lang, stale=False)
     polls = {
         k: {kk: vv for kk, vv in v.items() if kk != "result"} for k, v in data["polls"].items()
     }
@@ -190,6 +190,16 @@ def influencers(st: WebState, top: float = 0.01) -> dict:
     return st.cached(("influencers", top), lambda: jsonable(fn(g, project=st.project, top=top)))
 
 
+def pareto_figure(st: WebState, lang: str) -> str | None:
+    """The Lorenz curve of amplification (who drives word of mouth), as figure JSON."""
+    result = influencers(st)
+    try:
+        fig = capability("bascule.graph.influence", "lorenz_figure")
+    except NotAvailable:
+        return None
+    return st.cached(("pareto-figure", lang), lambda: figure_json(fig(result, lang)))
+
+
 def communities(st: WebState) -> dict:
     """Communities of the observed network."""
     fn = capability("bascule.graph.communities", "communities")
@@ -201,7 +211,10 @@ def bridges(st: WebState) -> dict:
     """Accounts bridging communities."""
     fn = capability("bascule.graph.bridges", "bridges")
     g = graph(st)
-    return st.cached(("bridges",), lambda: jsonable(fn(g, project=st.project)))
+    membership = communities(st).get("membership")
+    return st.cached(
+        ("bridges",), lambda: jsonable(fn(g, membership=membership, project=st.project))
+    )
 
 
 def ambassadors(st: WebState, target: str) -> dict:
@@ -307,6 +320,17 @@ def tipping(st: WebState, model: str, graph_kind: str, n: int, seed: int) -> dic
         ("tipping", model, graph_kind, n, seed),
         lambda: jsonable(fn(model, graph_kind, n=n, seed=seed)),
     )
+
+
+def tipping_view(st: WebState, model: str, graph_kind: str, n: int, seed: int, lang: str) -> dict:
+    """The tipping result and its figure (adoption against committed fraction)."""
+    result = tipping(st, model, graph_kind, n, seed)
+    try:
+        fig = capability("bascule.diffusion.tipping", "tipping_figure")
+    except NotAvailable:
+        return {"result": result, "figure": None}
+    key = ("tipping-figure", model, graph_kind, n, seed, lang)
+    return {"result": result, "figure": st.cached(key, lambda: figure_json(fig(result, lang)))}
 
 
 # -- message lab ------------------------------------------------------------------------------

@@ -111,6 +111,7 @@ def _targets(request: Request) -> list[dict]:
 
 @router.get("/", response_class=HTMLResponse)
 def overview_page(request: Request, user: dict = Depends(require("viewer", page=True))) -> Response:
+    """Overview: poll trend per target, share of voice, latest alerts."""
     st = state_of(request)
     lang = lang_of(request, user)
     return render(request, "overview.html.j2", {"ov": data.overview(st, lang)}, user=user)
@@ -120,6 +121,7 @@ def overview_page(request: Request, user: dict = Depends(require("viewer", page=
 def undecided_page(
     request: Request, user: dict = Depends(require("viewer", page=True))
 ) -> Response:
+    """Undecided: reasons with quotes and trend."""
     st = state_of(request)
     sec = section(data.undecided, st, lang_of(request, user))
     return render(request, "undecided.html.j2", {"sec": sec}, user=user)
@@ -131,11 +133,14 @@ def network_page(
     target: str | None = None,
     user: dict = Depends(require("viewer", page=True)),
 ) -> Response:
+    """Network: influencers (Pareto), communities (graph view), bridges, ambassadors, gaps."""
     st = state_of(request)
     targets = _targets(request)
     target = target or (targets[0]["id"] if targets else None)
+    lang = lang_of(request, user)
     ctx = {
         "influencers": section(data.influencers, st),
+        "pareto": section(data.pareto_figure, st, lang),
         "communities": section(data.communities, st),
         "bridges": section(data.bridges, st),
         "ambassadors": section(data.ambassadors, st, target) if target else None,
@@ -148,6 +153,7 @@ def network_page(
 
 @router.get("/alerts", response_class=HTMLResponse)
 def alerts_page(request: Request, user: dict = Depends(require("viewer", page=True))) -> Response:
+    """Alerts, updated live through Server-Sent Events."""
     st = state_of(request)
     return render(request, "alerts.html.j2", {"sec": section(data.alerts, st)}, user=user)
 
@@ -156,6 +162,7 @@ def alerts_page(request: Request, user: dict = Depends(require("viewer", page=Tr
 def alert_page(
     alert_id: str, request: Request, user: dict = Depends(require("viewer", page=True))
 ) -> Response:
+    """One alert and its post (untrusted text, escaped; only http(s) links)."""
     st = state_of(request)
     sec = section(data.alert, st, alert_id)
     post = None
@@ -169,11 +176,13 @@ def alert_page(
 
 @router.get("/tipping", response_class=HTMLResponse)
 def tipping_page(request: Request, user: dict = Depends(require("viewer", page=True))) -> Response:
+    """Tipping point: simulate a spread, find seeds, the critical fraction."""
     return render(request, "tipping.html.j2", {}, user=user)
 
 
 @router.get("/messages", response_class=HTMLResponse)
 def messages_page(request: Request, user: dict = Depends(require("viewer", page=True))) -> Response:
+    """Message lab: score a draft, predict its reach."""
     return render(request, "messages.html.j2", {}, user=user)
 
 
@@ -199,6 +208,7 @@ def _list(v: Any) -> list[str]:
 async def simulate_fragment(
     request: Request, user: dict = Depends(require("viewer", page=True))
 ) -> Response:
+    """htmx fragment: Monte Carlo spread from the seeds typed."""
     f = await request.form()
     args = (
         state_of(request),
@@ -215,6 +225,7 @@ async def simulate_fragment(
 async def seeds_fragment(
     request: Request, user: dict = Depends(require("viewer", page=True))
 ) -> Response:
+    """htmx fragment: the k best seed accounts."""
     f = await request.form()
     k = _int(f.get("k"), 10, 1, 500)
     return _fragment(request, user, "seeds", data.seeds, state_of(request), k)
@@ -224,6 +235,7 @@ async def seeds_fragment(
 async def tipping_fragment(
     request: Request, user: dict = Depends(require("viewer", page=True))
 ) -> Response:
+    """htmx fragment: the critical fraction and its figure."""
     f = await request.form()
     args = (
         state_of(request),
@@ -231,14 +243,21 @@ async def tipping_fragment(
         str(f.get("graph_kind") or "complete"),
         _int(f.get("n"), 200, 10, 2000),
         _int(f.get("seed"), 0, 0, 2**31),
+        lang_of(request, user),
     )
-    return _fragment(request, user, "tipping", data.tipping, *args)
+    sec = section(data.tipping_view, *args)
+    fig = sec["data"]["figure"] if sec["ok"] else None
+    if sec["ok"]:
+        sec = {"ok": True, "data": sec["data"]["result"]}
+    ctx = {"title": "tipping", "sec": sec, "figure": fig}
+    return render(request, "partials/result.html.j2", ctx, user=user)
 
 
 @router.post("/fragments/score", response_class=HTMLResponse)
 async def score_fragment(
     request: Request, user: dict = Depends(require("viewer", page=True))
 ) -> Response:
+    """htmx fragment: the draft's scores."""
     f = await request.form()
     text = str(f.get("text") or "")[:5000]
     lang = str(f.get("lang") or "auto")
@@ -249,6 +268,7 @@ async def score_fragment(
 async def reach_fragment(
     request: Request, user: dict = Depends(require("viewer", page=True))
 ) -> Response:
+    """htmx fragment: the predicted reach of the accounts typed."""
     f = await request.form()
     accounts = _list(f.get("accounts"))[:100]
     return _fragment(request, user, "reach", data.reach, state_of(request), accounts)
@@ -258,9 +278,10 @@ async def reach_fragment(
 async def ack_alert(
     alert_id: str, request: Request, user: dict = Depends(require("analyst", page=True))
 ) -> Response:
+    """Mark an alert as seen (analyst or admin)."""
     from bascule.store.web import acknowledge_alert
 
     st = state_of(request)
-    st.locked(acknowledge_alert, st.project.store, alert_id, user["username"])
+    st.web_sql(acknowledge_alert, alert_id, user["username"])
     st.invalidate_data()
     return RedirectResponse(f"/alerts/{alert_id}", status_code=303)

@@ -1,12 +1,16 @@
-"""What the running app holds: the project, one lock over its DuckDB store, and caches.
+"""What the running app holds: the project, locks over its DuckDB store, and caches.
 
-DuckDB connections are not safe for concurrent use from threads: every store access of the
-web app goes through `WebState.locked`, and heavy results (poll, communities) are cached with
-a short TTL keyed on the store's change marker, so many clients cost one computation.
+DuckDB connections are not safe for concurrent use from threads. The library functions use
+`project.store` under one lock (`WebState.locked`); the web's own small queries (sessions,
+users, the change marker) use a second connection from `store.con.cursor()` under its own
+lock, so a login never waits for a long computation. Heavy results (poll, communities) are
+cached, keyed on the store's change marker: a stale result is served while one background
+thread recomputes it (stale-while-revalidate), so 50 clients never queue behind a recompute.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -15,10 +19,18 @@ from typing import Any, TypeVar
 from bascule.project import Project
 
 T = TypeVar("T")
+log = logging.getLogger("bascule.web")
+
+
+class _Side:
+    """A second DuckDB connection to the same database, shaped like a Store for store.web."""
+
+    def __init__(self, con: Any) -> None:
+        self.con = con
 
 
 class WebState:
-    """The project served, its lock and the result caches."""
+    """The project served, its locks and the result caches."""
 
     def __init__(
         self,
@@ -34,12 +46,15 @@ class WebState:
 
         self.project = project
         self.lock = threading.RLock()
+        self.side = _Side(project.store.con.cursor())
+        self.side_lock = threading.Lock()
         self.ttl = ttl
         self.max_entries = max_entries
         self.marker_ttl = marker_ttl
         self.limiter = RateLimiter(login_attempts, login_window)
         self._cache: dict[Any, tuple[float, Any, Any]] = {}
         self._key_locks: dict[Any, threading.Lock] = {}
+        self._refreshing: set[Any] = set()
         self._marker: tuple[float, Any] = (0.0, None)
         self.sessions: dict[str, tuple[float, dict | None]] = {}
 
@@ -48,6 +63,11 @@ class WebState:
         with self.lock:
             return fn(*args, **kwargs)
 
+    def web_sql(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a `bascule.store.web` function on the side connection."""
+        with self.side_lock:
+            return fn(self.side, *args, **kwargs)
+
     def marker(self) -> Any:
         """The store's change marker (posts, alerts counts), re-read at most every second."""
         now = time.monotonic()
@@ -55,34 +75,62 @@ class WebState:
         if value is None or now - at > self.marker_ttl:
             from bascule.store.web import change_marker
 
-            value = self.locked(change_marker, self.project.store)
+            value = self.web_sql(change_marker)
             self._marker = (now, value)
         return value
 
-    def cached(self, key: Any, fn: Callable[[], T], *, ttl: float | None = None) -> T:
+    def _fresh(self, hit: tuple[float, Any, Any] | None, marker: Any, ttl: float) -> bool:
+        return bool(hit) and hit[1] == marker and time.monotonic() - hit[0] < ttl
+
+    def _compute(self, key: Any, fn: Callable[[], T], marker: Any) -> T:
+        value = self.locked(fn)
+        if len(self._cache) >= self.max_entries:  # drop the oldest quarter
+            for old in sorted(self._cache, key=lambda k: self._cache[k][0])[
+                : self.max_entries // 4 + 1
+            ]:
+                self._cache.pop(old, None)
+                self._key_locks.pop(old, None)
+        self._cache[key] = (time.monotonic(), marker, value)
+        return value
+
+    def _refresh(self, key: Any, fn: Callable[[], Any], marker: Any) -> None:
+        try:
+            self._compute(key, fn, marker)
+        except Exception:  # noqa: BLE001 - keep serving the stale value; the next call retries
+            log.exception("refreshing %r failed", key)
+        finally:
+            self._refreshing.discard(key)
+
+    def cached(
+        self, key: Any, fn: Callable[[], T], *, ttl: float | None = None, stale: bool = True
+    ) -> T:
         """`fn()` cached for `ttl` seconds and while the store is unchanged.
 
-        One computation per key at a time: concurrent callers wait for the first one.
+        With `stale`, an outdated value is returned at once while one background thread
+        recomputes it; without a value, callers wait for one computation per key.
         """
         ttl = self.ttl if ttl is None else ttl
         marker = self.marker()
         hit = self._cache.get(key)
-        if hit and hit[1] == marker and time.monotonic() - hit[0] < ttl:
+        if self._fresh(hit, marker, ttl):
+            return hit[2]
+        if hit and stale:
+            with self.side_lock:
+                start = key not in self._refreshing
+                self._refreshing.add(key)
+            if start:
+                threading.Thread(target=self._refresh, args=(key, fn, marker), daemon=True).start()
             return hit[2]
         klock = self._key_locks.setdefault(key, threading.Lock())
         with klock:
             hit = self._cache.get(key)
-            if hit and hit[1] == marker and time.monotonic() - hit[0] < ttl:
+            if self._fresh(hit, marker, ttl):
                 return hit[2]
-            value = self.locked(fn)
-            if len(self._cache) >= self.max_entries:  # drop the oldest quarter
-                for old in sorted(self._cache, key=lambda k: self._cache[k][0])[
-                    : self.max_entries // 4 + 1
-                ]:
-                    self._cache.pop(old, None)
-                    self._key_locks.pop(old, None)
-            self._cache[key] = (time.monotonic(), marker, value)
-            return value
+            return self._compute(key, fn, marker)
+
+    def has(self, key: Any) -> bool:
+        """True when a value (fresh or stale) is cached for `key`."""
+        return key in self._cache
 
     def invalidate_data(self) -> None:
         """Drop cached results (after the config or an alert changed)."""
@@ -90,7 +138,10 @@ class WebState:
         self._marker = (0.0, None)
 
     def invalidate(self) -> None:
-        """Drop every cached result and session (after a config or user change)."""
-        self._cache.clear()
+        """Drop every cached result and session (after a user change)."""
+        self.invalidate_data()
         self.sessions.clear()
-        self._marker = (0.0, None)
+
+    def close(self) -> None:
+        """Close the side connection."""
+        self.side.con.close()

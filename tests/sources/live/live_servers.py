@@ -9,6 +9,7 @@ Payloads are the protocol fixtures of data/samples/live, with ids and dates vari
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import copy
 import json
@@ -119,7 +120,10 @@ class FakeFediverse:
         self.log: list[str] = []
         self.sse: list[bytes] = []  # raw SSE blocks sent to each stream client
         self.sse_hold = 5.0  # keep the stream open this long after sending
+        self.block_after: int | None = None  # timeline requests answered before hanging
+        self.release = threading.Event()
         self.lock = threading.Lock()
+        self._sorted: dict[tuple[int, int], tuple[list[dict], list[int]]] = {}
         handler = type("Handler", (_Handler,), {"fake": self})
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.httpd.daemon_threads = True
@@ -131,8 +135,18 @@ class FakeFediverse:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.release.set()
         self.httpd.shutdown()
         self.httpd.server_close()
+
+    def sorted_ids(self, statuses: list[dict]) -> tuple[list[dict], list[int]]:
+        """Statuses oldest first and their ids, cached until the list changes."""
+        key = (id(statuses), len(statuses))
+        got = self._sorted.get(key)
+        if got is None:
+            items = sorted(statuses, key=lambda s: int(s["id"]))
+            got = self._sorted[key] = (items, [int(s["id"]) for s in items])
+        return got
 
     def requests(self, prefix: str) -> list[str]:
         """Logged request paths (with query) starting with `prefix`."""
@@ -171,6 +185,9 @@ class _Handler(BaseHTTPRequestHandler):
                 fake.rate_limit -= 1
         if fake.delay:
             time.sleep(fake.delay)
+        blocked = fake.block_after is not None and "/timelines/" in self.path
+        if blocked and len(fake.requests("/api/v1/timelines/")) > fake.block_after:
+            fake.release.wait(30)  # a server that stops answering
         if limited:
             self._json({"error": "Too many requests"}, 429, {"Retry-After": fake.retry_after})
             return
@@ -215,22 +232,23 @@ class _Handler(BaseHTTPRequestHandler):
     def _timeline(self, statuses: list[dict], q: dict) -> None:
         """Mastodon paging: max_id (older), since_id / min_id (newer), newest first, Link."""
         limit = min(int(q.get("limit", 20)), 40)
-        items = sorted(statuses, key=lambda s: int(s["id"]), reverse=True)
+        items, ids = self.fake.sorted_ids(statuses)  # oldest first
+        lo, hi = 0, len(items)
         if "max_id" in q:
-            items = [s for s in items if int(s["id"]) < int(q["max_id"])]
-        if "since_id" in q:
-            items = [s for s in items if int(s["id"]) > int(q["since_id"])]
-        if "min_id" in q:
-            items = [s for s in items if int(s["id"]) > int(q["min_id"])][-limit:]
-        items = items[:limit]
+            hi = bisect.bisect_left(ids, int(q["max_id"]))
+        if "since_id" in q or "min_id" in q:
+            lo = bisect.bisect_right(ids, int(q.get("min_id", q.get("since_id"))))
+        newer = "min_id" in q  # the oldest `limit` after min_id, else the newest before max_id
+        page = items[lo : min(hi, lo + limit)] if newer else items[max(lo, hi - limit) : hi]
+        page = page[::-1]
         headers = {}
-        if items:
+        if page:
             base = f"{self.fake.url}{urlparse(self.path).path}"
             headers["Link"] = (
-                f'<{base}?max_id={items[-1]["id"]}>; rel="next", '
-                f'<{base}?min_id={items[0]["id"]}>; rel="prev"'
+                f'<{base}?max_id={page[-1]["id"]}>; rel="next", '
+                f'<{base}?min_id={page[0]["id"]}>; rel="prev"'
             )
-        self._json(items, headers=headers)
+        self._json(page, headers=headers)
 
     def _search(self, q: dict) -> None:
         views = self.fake.posts.get(q.get("q", ""), [])
@@ -274,6 +292,7 @@ class FakeJetstream:
 
         self.events: list[str] = []  # raw messages (JSON text, or junk for malformed tests)
         self.connections: list[str] = []
+        self.hold = 30.0  # seconds the connection stays open after the replay
         self.server = serve(self._handler, "127.0.0.1", 0)
         self.url = f"ws://127.0.0.1:{self.server.socket.getsockname()[1]}/subscribe"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -305,4 +324,4 @@ class FakeJetstream:
                 continue
             ws.send(raw)
         with contextlib.suppress(Exception):  # the client went away
-            ws.recv(timeout=30)
+            ws.recv(timeout=self.hold)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 from live_servers import jetstream_create, jetstream_delete, make_post_views
 
@@ -12,14 +14,15 @@ from conftest import add_sources
 
 def test_search_posts_backfill_then_follow(project, fedi) -> None:
     fedi.posts["polqc"] = make_post_views(230)
+    fedi.rate_limit, fedi.retry_after = 1, "0"  # the first call is answered 429
     add_sources(
         project,
         f'[[sources]]\nkind = "bluesky"\nname = "bsky"\ninstance = "{fedi.url}"\n'
         'queries = ["polqc"]\npoll_seconds = 0.5\n',
     )
     out = listen(project, once=True, analyze=False, alerts=False)
-    assert out["posts"] == 230
-    calls = fedi.requests("/xrpc/app.bsky.feed.searchPosts")
+    assert (out["posts"], out["sources"][0]["rate_limited"]) == (230, 1)
+    calls = fedi.requests("/xrpc/app.bsky.feed.searchPosts")[1:]
     assert [("cursor=" in c) for c in calls[:3]] == [False, True, True]  # 100 + 100 + 30
     row = project.store.rows(
         "SELECT p.text, p.likes, p.lang, a.pseudonymised FROM posts p JOIN authors a "
@@ -62,3 +65,34 @@ def test_jetstream_cursor_deletions_and_malformed(project, jet) -> None:
     assert f"cursor={cursor}" in jet.connections[1]
     assert again["posts"] == 1
     assert project.store.count("posts") == 5
+
+
+def test_jetstream_reconnects_from_its_cursor(project, jet) -> None:
+    jet.events = [json.dumps(jetstream_create(i)) for i in range(1, 4)]
+    jet.hold = 0.2  # the server drops every connection
+    add_sources(
+        project,
+        f'[[sources]]\nkind = "bluesky"\nname = "jet"\njetstream = "{jet.url}"\n'
+        "poll_seconds = 0.5\n",
+    )
+    stop = threading.Event()
+    result: dict = {}
+    th = threading.Thread(
+        target=lambda: result.update(listen(project, analyze=False, alerts=False, stop_event=stop))
+    )
+    th.start()
+    deadline = time.monotonic() + 15
+    while len(jet.connections) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    jet.events.append(json.dumps(jetstream_create(4)))
+    while len(jet.connections) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    stop.set()
+    th.join(10)
+    src = result["sources"][0]
+    assert (src["posts"], project.store.count("posts")) == (4, 4)
+    # the cursor is inclusive (no gap on equal time_us): a reconnect replays one stored event
+    assert 1 <= src["duplicates"] <= len(jet.connections) - 1
+    assert f"cursor={jetstream_create(3)['time_us']}" in jet.connections[1]
+    assert src["retries"] >= 2

@@ -107,3 +107,15 @@ def test_streaming_updates_deletes_and_malformed(project, fedi, monkeypatch) -> 
     dump = " ".join(str(r) for r in project.store.rows("SELECT * FROM cursors"))
     dump += " ".join(str(r) for r in project.store.rows("SELECT * FROM ingest_runs"))
     assert "s3cret" not in dump
+
+
+def test_public_and_local_timelines(project, fedi) -> None:
+    fedi.public = make_statuses(45)
+    add_sources(
+        project,
+        f'[[sources]]\nkind = "mastodon"\nname = "pub"\ninstance = "{fedi.url}"\n'
+        'timelines = ["public", "local"]\n',
+    )
+    out = listen(project, once=True, analyze=False, alerts=False)
+    assert (out["posts"], out["sources"][0]["duplicates"]) == (45, 45)
+    assert any("local=1" in r for r in fedi.requests("/api/v1/timelines/public"))

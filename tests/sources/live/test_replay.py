@@ -6,6 +6,7 @@ import json
 import threading
 import time
 
+import pytest
 from live_servers import make_statuses
 
 from bascule.sources.live.listen import listen
@@ -41,3 +42,18 @@ def test_replay_paces_at_speed(tmp_path) -> None:
     elapsed = time.monotonic() - t0
     assert sum(len(p.posts) for p in pages) == 4
     assert 0.55 <= elapsed < 2.0  # three gaps of 0.2 s
+
+
+@pytest.mark.filterwarnings("ignore:Arrow output on a DB-API result:UserWarning")
+def test_replay_drill_runs_analysis_and_alerts(project, tmp_path) -> None:
+    data = tmp_path / "statuses.jsonl"
+    _write(data, make_statuses(20))
+    add_sources(
+        project,
+        f'[[sources]]\nkind = "replay"\nname = "drill"\npath = "{data}"\nformat = "mastodon"\n',
+    )
+    out = listen(project, once=True)
+    cycle = out["cycles"][0]
+    assert cycle["analysed_posts"] == 20
+    assert "alerts_error" not in cycle and "analysis_error" not in cycle
+    assert isinstance(cycle["alerts"], int)

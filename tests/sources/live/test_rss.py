@@ -68,3 +68,16 @@ def test_new_posts_are_analysed_as_they_arrive(project, fedi) -> None:
     out = listen(project, once=True, analyze=True, alerts=False)
     assert out["cycles"][-1]["analysed_posts"] == 2
     assert project.store.count("post_analyses") == 2
+
+
+@pytest.mark.filterwarnings("ignore:Arrow output on a DB-API result:UserWarning")
+def test_listen_enforces_retention(project, fedi) -> None:
+    text = project.config_path.read_text(encoding="utf-8")
+    project.config_path.write_text(text.replace("retention_days = 365", "retention_days = 30"))
+    add_sources(
+        project, f'[[sources]]\nkind = "rss"\nname = "news"\nfeeds = ["{fedi.url}/feed.xml"]'
+    )
+    out = listen(project, once=True, analyze=True, alerts=False)
+    assert out["posts"] == 2  # stored, then older than 30 days (Sept. 2026): pruned
+    assert "pruned" in out["cycles"][0]
+    assert project.store.count("posts") == 0

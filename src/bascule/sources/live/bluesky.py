@@ -106,7 +106,7 @@ class BlueskyConnector:
     ) -> Iterator[Page]:
         """Catch up every query, then read Jetstream (until idle with `once`), in turns."""
         backoff = Backoff(self.stats, stop, max_tries=6 if once else None)
-        ws = None
+        ws, drops = None, 0
         try:
             while not stop.is_set():
                 for q in self.queries:
@@ -116,13 +116,22 @@ class BlueskyConnector:
                         ws = backoff.call(lambda: self._connect(cursors))
                     window = None if once else self.poll_seconds
                     try:
-                        yield from self._read_jetstream(ws, cursors, stop, once=once, window=window)
+                        for page in self._read_jetstream(
+                            ws, cursors, stop, once=once, window=window
+                        ):
+                            drops = 0
+                            yield page
                     except Transient as exc:
+                        # the stream dropped: resume from the stored cursor, after a pause
                         self.stats.errors.append(str(exc))
                         ws.close()
                         ws = None
                         if once:
-                            raise
+                            return
+                        drops += 1
+                        self.stats.retries += 1
+                        if stop.wait(min(backoff.base * 2 ** min(drops - 1, 6), 60.0)):
+                            return
                         continue
                 if once:
                     return
@@ -155,7 +164,7 @@ class BlueskyConnector:
         newest = cursors.get(newest_k, "")
         cur = None
         best = newest
-        for _ in range(FOLLOW_MAX_PAGES):
+        for n in range(FOLLOW_MAX_PAGES):
             if stop.is_set():
                 return
             data = backoff.call(lambda cur=cur: self._fetch(q, cur))
@@ -167,8 +176,12 @@ class BlueskyConnector:
                     best = str(v["indexedAt"])
             cur = data.get("cursor")
             done = reached or not cur or not views
+            if not done and n == FOLLOW_MAX_PAGES - 1:
+                # more new posts than one round reads: move on, and say a gap may remain
+                self.stats.errors.append(f"searchPosts {q!r}: over {n + 1} pages new; gap")
+                done = True
             if done and best != newest:
-                page.cursors[newest_k] = best  # only once the gap is closed
+                page.cursors[newest_k] = best  # once the gap is closed (or given up)
             if page:
                 cursors.update(page.cursors)
                 yield page

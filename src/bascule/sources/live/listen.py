@@ -11,15 +11,18 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from bascule.config import Source
 from bascule.errors import ConfigError
+from bascule.sources.live.analyst import Analyst
 from bascule.sources.live.base import Connector, Page, parse_since
 
 log = logging.getLogger("bascule.listen")
 
+T = TypeVar("T")
 _DONE = object()
 MERGE_POSTS = 10_000  # pages waiting in the queue are stored together, up to this many posts
 
@@ -153,9 +156,10 @@ def listen(
         threads.append(th)
         th.start()
     active = {c.name for c in connectors}
-    pending_new = 0
-    last_analysis = time.monotonic()
-    cycles: list[dict] = []
+    analyst = None
+    if analyze or alerts:
+        analyst = Analyst(project.root, analyze=analyze, alerts=alerts, every=analyze_every)
+        analyst.start()
     try:
         while active:
             try:
@@ -163,13 +167,11 @@ def listen(
             except queue.Empty:
                 if stop.is_set():
                     break
-                if pending_new and time.monotonic() - last_analysis >= analyze_every:
-                    cycles.append(_after_cycle(project, analyze=analyze, alerts=alerts))
-                    pending_new, last_analysis = 0, time.monotonic()
                 continue
             pages, controls = _gather(first, out)
-            for name, page in pages.items():
-                pending_new += _store_page(project, name, page, tallies[name])
+            new = sum(_store_page(project, n, page, tallies[n]) for n, page in pages.items())
+            if new and analyst is not None:
+                analyst.wake.set()
             for name, item in controls:
                 tally = tallies[name]
                 active.discard(name)
@@ -178,21 +180,15 @@ def listen(
                 else:
                     tally.error = f"{type(item).__name__}: {item}"
                     log.warning("source %s stopped: %s", name, tally.error)
-            if (
-                pending_new
-                and not once
-                and out.empty()
-                and time.monotonic() - last_analysis >= analyze_every
-            ):
-                cycles.append(_after_cycle(project, analyze=analyze, alerts=alerts))
-                pending_new, last_analysis = 0, time.monotonic()
     except KeyboardInterrupt:
         pass
     finally:
         stop.set()
-    if pending_new:
-        cycles.append(_after_cycle(project, analyze=analyze, alerts=alerts))
+        if analyst is not None:
+            analyst.finish.set()
+            analyst.join()
     elapsed = time.perf_counter() - t0
+    cycles = analyst.cycles if analyst is not None else []
     return _summary(project, connectors, tallies, cycles, elapsed, once=once)
 
 
@@ -235,10 +231,11 @@ def _store_page(project: Any, name: str, page: Page, tally: _Tally) -> int:
         in_page = {f"{p.platform}:{p.native_id}" for p in page.posts} & gone
         if in_page:
             page.posts = [p for p in page.posts if f"{p.platform}:{p.native_id}" not in in_page]
-            apply_deletions(store, sorted(in_page))
+            _retry(lambda: apply_deletions(store, sorted(in_page)))
             tally.deleted += len(in_page)
         rest = [d for d in page.deletions if d not in in_page]
-        tally.deleted += apply_deletions(store, rest, known_only=page.deletions_known_only)
+        known = page.deletions_known_only
+        tally.deleted += _retry(lambda: apply_deletions(store, rest, known_only=known))
         tally.deletions += len(page.deletions)
     builder = BatchBuilder(project.pseudonymizer, source=name, run_id=tally.run_id)
     for post in page.posts:
@@ -246,14 +243,11 @@ def _store_page(project: Any, name: str, page: Page, tally: _Tally) -> int:
     for i, (reason, record) in enumerate(page.rejects):
         builder.reject(i + 1, reason, record)
     posts, authors, inter = builder.tables()
-    result = write_batch(
-        store,
-        posts,
-        authors,
-        inter,
-        builder.rejects,
-        run_id=tally.run_id,
-        cursors={(name, k): v for k, v in page.cursors.items()},
+    cursors = {(name, k): v for k, v in page.cursors.items()}
+    result = _retry(
+        lambda: write_batch(
+            store, posts, authors, inter, builder.rejects, run_id=tally.run_id, cursors=cursors
+        )
     )
     tally.posts += result.imported
     tally.duplicates += result.duplicates
@@ -262,42 +256,18 @@ def _store_page(project: Any, name: str, page: Page, tally: _Tally) -> int:
     return result.imported
 
 
-def _after_cycle(project: Any, *, analyze: bool, alerts: bool) -> dict:
-    """Analyse the new posts, then check and deliver alerts (when those modules exist).
+def _retry(fn: Callable[[], T], tries: int = 5) -> T:
+    """Run a store write again when it met the analyst's concurrent transaction."""
+    import duckdb
 
-    A failure here is reported in the summary and logged; listening goes on.
-    """
-    cycle: dict[str, Any] = {}
-    if analyze:
+    for attempt in range(tries):
         try:
-            from bascule.text.analyze import analyze as run_analysis
-        except ImportError:
-            cycle["analysed_posts"] = None
-        else:
-            try:
-                res = run_analysis(project)
-                cycle["analysed_posts"] = (
-                    res.get("analysed_posts") if isinstance(res, dict) else res
-                )
-            except Exception as exc:  # noqa: BLE001 - keep listening; say why
-                cycle["analysis_error"] = f"{type(exc).__name__}: {exc}"
-                log.warning("analysis failed: %s", cycle["analysis_error"])
-    if alerts:
-        try:
-            from bascule.alerts.deliver import deliver
-            from bascule.alerts.watch import check
-        except ImportError:
-            cycle["alerts"] = None
-        else:
-            try:
-                found = check(project)
-                cycle["alerts"] = len(found) if hasattr(found, "__len__") else found
-                if found:
-                    deliver(project, found)
-            except Exception as exc:  # noqa: BLE001 - keep listening; say why
-                cycle["alerts_error"] = f"{type(exc).__name__}: {exc}"
-                log.warning("alerts failed: %s", cycle["alerts_error"])
-    return cycle
+            return fn()
+        except duckdb.TransactionException:
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def _summary(

@@ -63,8 +63,10 @@ def raw_client(**kwargs: Any) -> Any:
     return RawMastodon(**kwargs)
 
 
-def _id(value: Any) -> int:
-    return int(str(value))
+def _id(value: Any) -> tuple[int, str]:
+    """Sort key of a status id: Mastodon's numeric snowflakes, or Pleroma's fixed-width flakes."""
+    text = str(value)
+    return len(text), text
 
 
 class MastodonConnector:
@@ -138,7 +140,7 @@ class MastodonConnector:
                 return
             if self.streaming:
                 yield from self._stream(cursors, stop)
-            elif stop.wait(self.poll_seconds):
+            if stop.wait(self.poll_seconds):  # after a dropped stream too: no tight loop
                 return
 
     def _catch_up(
@@ -154,9 +156,9 @@ class MastodonConnector:
                 page.cursors.setdefault(newest_k, cursors.get(newest_k, "0"))
             else:
                 if newest_k not in cursors:
-                    page.cursors[newest_k] = str(max(_id(s.get("id")) for s in statuses))
+                    page.cursors[newest_k] = str(max((s.get("id") for s in statuses), key=_id))
                 older = self._map(statuses, page)
-                low = min(_id(s.get("id")) for s in statuses)
+                low = min((s.get("id") for s in statuses), key=_id)
                 page.cursors[back_k] = "done" if older else str(low)
             cursors.update(page.cursors)
             yield page
@@ -167,7 +169,7 @@ class MastodonConnector:
                 return
             page = Page()
             self._map(statuses, page)
-            page.cursors[newest_k] = str(max(_id(s.get("id")) for s in statuses))
+            page.cursors[newest_k] = str(max((s.get("id") for s in statuses), key=_id))
             cursors.update(page.cursors)
             yield page
             if len(statuses) < PAGE_LIMIT:
@@ -222,8 +224,9 @@ class MastodonConnector:
         """Stream every hashtag/timeline until one stream drops (then the caller polls)."""
         events: queue.Queue = queue.Queue(maxsize=10_000)
         dropped = threading.Event()
+        ended = threading.Event()  # tells this round's stream threads to let go
         for stream in self.streams:
-            listener = SseListener(stream, events, stop)
+            listener = SseListener(stream, events, stop, ended)
             th = threading.Thread(
                 target=self._run_stream,
                 args=(stream, listener, dropped),
@@ -231,13 +234,16 @@ class MastodonConnector:
                 daemon=True,
             )
             th.start()
-        while not stop.is_set():
-            page = self._drain(events, cursors, stop)
-            if page:
-                cursors.update(page.cursors)
-                yield page
-            elif dropped.is_set():
-                return
+        try:
+            while not stop.is_set():
+                page = self._drain(events, cursors, stop)
+                if page:
+                    cursors.update(page.cursors)
+                    yield page
+                elif dropped.is_set():
+                    return
+        finally:
+            ended.set()
 
     def _run_stream(self, stream: str, listener: SseListener, dropped: threading.Event) -> None:
         try:
@@ -293,16 +299,19 @@ class SseListener:
     counted and skipped, and the raw JSON of each status is kept.
     """
 
-    def __init__(self, stream: str, out: queue.Queue, stop: threading.Event) -> None:
+    def __init__(
+        self, stream: str, out: queue.Queue, stop: threading.Event, ended: threading.Event
+    ) -> None:
         self.stream = stream
         self.out = out
         self.stop = stop
+        self.ended = ended
 
     def handle_stream(self, response: requests.Response) -> None:
         """Read `event:`/`data:` blocks until the server closes or we are stopped."""
         event: dict[str, str] = {}
         for raw in response.iter_lines(chunk_size=1024, decode_unicode=False):
-            if self.stop.is_set():
+            if self.stop.is_set() or self.ended.is_set():
                 return
             try:
                 line = raw.decode("utf-8")

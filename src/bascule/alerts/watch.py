@@ -1,0 +1,190 @@
+"""Early warning: run the detectors over the store, keep the new alerts, list them.
+
+Three detectors: the cascade forecast of critiques of a watched target (`forecast.py`), term
+bursts against their own baseline (`bursts.py`) and the lone critic (`lone_critic.py`). Each
+alert has a stable id (kind + what it is about), so running `check` again never repeats one.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bascule.i18n import tr
+
+FORECAST_HOURS = 48  # critiques younger than this are forecast
+BURST_DAYS = 7  # baseline window of the burst detector
+LONE_CRITIC_HOURS = 72
+MODEL_PATH = Path("models") / "forecast.pkl"
+
+
+def _now(project: Any, now: datetime | None) -> datetime:
+    """`now`, else the store's latest event time when older than the wall clock (replays)."""
+    from bascule.store import alerts as sql
+
+    if now is not None:
+        return now.replace(tzinfo=None) if now.tzinfo else now
+    wall = datetime.now(UTC).replace(tzinfo=None)
+    seen = sql.clock(project.store)
+    return min(wall, seen) if seen else wall
+
+
+def _targets(project: Any) -> list[str]:
+    cfg = project.config
+    return [cfg.target(t).id for t in cfg.alerts.watch] or [t.id for t in cfg.targets]
+
+
+def forecaster(project: Any) -> Any:
+    """The project's fitted model (`models/forecast.pkl`) or the plain Hawkes forecaster."""
+    from bascule.alerts.forecast import CascadeForecaster
+
+    path = project.root / MODEL_PATH
+    return CascadeForecaster.load(path) if path.exists() else CascadeForecaster()
+
+
+def forecast_alerts(project: Any, now: datetime) -> list[dict[str, Any]]:
+    """Critiques of a watched target whose forecast final reposts pass the threshold."""
+    from bascule.store import alerts as sql
+
+    lang = project.config.project.language
+    threshold = project.config.alerts.forecast_threshold
+    model = forecaster(project)
+    rows = sql.critiques_with_reposts(
+        project.store, _targets(project), now - timedelta(hours=FORECAST_HOURS), now
+    )
+    out = []
+    for post_id, target_id, created, reposts in rows:
+        age = max((now - created) / timedelta(minutes=1), 1.0)
+        times = np.array([0.0] + [(t - created) / timedelta(minutes=1) for t in reposts])
+        f = model.predict(times, age)
+        predicted = f["predicted"] - 1  # the original post is event 0
+        if predicted < threshold:
+            continue
+        out.append(
+            {
+                "alert_id": f"forecast:{post_id}:{target_id}",
+                "kind": "forecast",
+                "target_id": target_id,
+                "post_id": post_id,
+                "title": tr(
+                    lang,
+                    f"Critique de {target_id} : ~{predicted:.0f} partages prévus "
+                    f"({f['observed'] - 1} en {age:.0f} min)",
+                    f"Critique of {target_id}: ~{predicted:.0f} reposts forecast "
+                    f"({f['observed'] - 1} in {age:.0f} min)",
+                ),
+                "detail": {
+                    "observed_reposts": f["observed"] - 1,
+                    "predicted_reposts": predicted,
+                    "interval": [f["low"] - 1, f["high"] - 1],
+                    "age_minutes": round(age, 1),
+                    "threshold": threshold,
+                    "method": f["method"],
+                },
+                "score": float(predicted),
+                "created_at": now,
+            }
+        )
+    return out
+
+
+def burst_alerts(project: Any, now: datetime) -> list[dict[str, Any]]:
+    """Terms, hashtags and links bursting against their own baseline (Kleinberg 2002)."""
+    from bascule.alerts import bursts
+    from bascule.store import alerts as sql
+
+    lang = project.config.project.language
+    terms, totals = sql.term_hourly_counts(project.store, now - timedelta(days=BURST_DAYS), now)
+    found = bursts.detect(terms, totals, now=now, min_count=project.config.alerts.burst_min_count)
+    return [
+        {
+            "alert_id": f"burst:{b['term']}:{b['start']}",
+            "kind": "burst",
+            "target_id": None,
+            "post_id": None,
+            "title": tr(
+                lang,
+                f"Pic de « {b['term']} » : {b['posts']} publications pour "
+                f"{b['baseline_posts']:.1f} attendues",
+                f"Burst of '{b['term']}': {b['posts']} posts vs {b['baseline_posts']:.1f} expected",
+            ),
+            "detail": b,
+            "score": b["ratio"],
+            "created_at": now,
+        }
+        for b in found
+    ]
+
+
+def lone_critic_alerts(project: Any, now: datetime) -> list[dict[str, Any]]:
+    """Critiques by authors without partisan history that reach undecided communities."""
+    from bascule.alerts import lone_critic
+    from bascule.store import alerts as sql
+
+    lang = project.config.project.language
+    cands = sql.lone_critic_candidates(
+        project.store, _targets(project), now - timedelta(hours=LONE_CRITIC_HOURS), now
+    )
+    spread = sql.spreaders(project.store, [c[0] for c in cands if c[4] == 0], now)
+    out = []
+    for f in lone_critic.detect(project, cands, spread):
+        f["created_at"] = f["created_at"].isoformat()
+        out.append(
+            {
+                "alert_id": f"lone_critic:{f['post_id']}:{f['target_id']}",
+                "kind": "lone_critic",
+                "target_id": f["target_id"],
+                "post_id": f["post_id"],
+                "title": tr(
+                    lang,
+                    f"Critique de {f['target_id']} par un auteur sans passé partisan, "
+                    f"relayée par {f['spreaders']} comptes vers des indécis",
+                    f"Critique of {f['target_id']} by an author with no partisan history, "
+                    f"spread by {f['spreaders']} accounts towards the undecided",
+                ),
+                "detail": f,
+                "score": float(f["spreaders"]),
+                "created_at": now,
+            }
+        )
+    return out
+
+
+DETECTORS = {
+    "forecast": forecast_alerts,
+    "burst": burst_alerts,
+    "lone_critic": lone_critic_alerts,
+}
+
+
+def check(
+    project: Any, *, now: datetime | None = None, kinds: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """Run the detectors, store the alerts not seen before and return them."""
+    from bascule.store import alerts as sql
+
+    now = _now(project, now)
+    found: list[dict[str, Any]] = []
+    for kind, detector in DETECTORS.items():
+        if kinds is None or kind in kinds:
+            found += detector(project, now)
+    fresh = sql.insert_new(project.store, found)
+    for a in fresh:
+        a["created_at"] = a["created_at"].isoformat()
+    return fresh
+
+
+def list_alerts(
+    project: Any,
+    *,
+    since: datetime | str | None = None,
+    kind: str | None = None,
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    """Stored alerts, newest first (for `bascule alerts list` and the web UI)."""
+    from bascule.store import alerts as sql
+
+    return sql.list_alerts(project.store, since=since, kind=kind, limit=limit)

@@ -1,0 +1,83 @@
+"""The network commands, run as a user would, on a file and on a project."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bascule.cli import main
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+SLICE = DATA / "twitter15" / "edges_slice.tsv.gz"
+
+
+def _json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
+    assert main([*args, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_commands_on_a_graph_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "g.csv"
+    f.write_text("source,target\na,b\nb,c\nc,a\nd,e\ne,f\nf,d\nc,d\n")
+    info = _json(capsys, "graph", "build", "--graph", str(f))
+    assert (info["nodes"], info["edges"], info["self_loops"]) == (6, 7, 0)
+    res = _json(capsys, "communities", "--graph", str(f))
+    m = res["membership"]
+    assert set(m) == set("abcdef") and m["a"] == m["c"] != m["d"] == m["f"]
+    br = _json(capsys, "bridges", "--graph", str(f))
+    assert {r["node"] for r in br["bridges"]} == {"c", "d"}
+    out = tmp_path / "g.gexf"
+    assert main(["graph", "export", "--graph", str(f), "--format", "gexf", "-o", str(out)]) == 0
+    assert out.read_text().count("<edge ") == 7
+
+
+def test_influencers_on_retweet_trees(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    html = tmp_path / "infl.html"
+    res = _json(capsys, "influencers", "--graph", str(SLICE), "--top", "1%", "--html", str(html))
+    assert res["source"] == "cascades" and len(res["top"]) == 14  # 1% of 1,371 authors
+    assert res["top"][0]["node"] == "279390084"
+    assert "plotly" in html.read_text()
+    assert main(["influencers", "--graph", str(SLICE), "--top", "3"]) == 0
+    assert "Top 1% produce 87.2%" in capsys.readouterr().out
+
+
+def test_bad_input_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["communities", "--graph", str(tmp_path / "missing.csv")]) == 2
+    assert "graph file not found" in capsys.readouterr().err
+    f = tmp_path / "g.csv"
+    f.write_text("a,b\n")
+    assert main(["influencers", "--graph", str(f), "--top", "lots"]) == 2
+    assert "--top" in capsys.readouterr().err
+
+
+def test_commands_on_the_project(net_project, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+    p = str(net_project.root)
+    net_project.close()
+    infl = _json(capsys, "influencers", "-p", p, "--top", "2")
+    assert infl["top"][0]["handle"] == "coalitionavenir" and infl["top"][0]["official"] == "caq"
+    com = _json(capsys, "communities", "-p", p)
+    assert com["n_communities"] == 2
+    amb = _json(capsys, "ambassadors", "-p", p, "--target", "caq")
+    assert amb["ambassadors"][0]["handle"] == "anon-a1"
+    aud = _json(capsys, "audience", "-p", p, "--target", "caq")
+    assert aud["reached"][0]["reached"] == 4
+    assert _json(capsys, "graph", "build", "-p", p, "--kind", "reply")["edges"] == 4
+    assert main(["ambassadors", "-p", p]) == 2  # the target is required
+    assert "--target" in capsys.readouterr().err
+
+
+def test_report_section(net_project) -> None:  # noqa: ANN001
+    from bascule.report.network import section
+
+    s = section(net_project, "en")
+    assert s is not None and s.id == "network"
+    assert "coalitionavenir" in s.body and "Communities" in s.body
+    assert s.summary[0].startswith("The top 1% of accounts produce")
+
+
+def test_report_section_is_none_without_a_network(project) -> None:  # noqa: ANN001
+    from bascule.report.network import section
+
+    assert section(project, "fr") is None

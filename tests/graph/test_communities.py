@@ -1,0 +1,103 @@
+"""Communities: Leiden on real labelled blogs, reproducibility, stable ids, privacy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import normalized_mutual_info_score
+
+from bascule.graph.build import observed_graph
+from bascule.graph.communities import communities, communities_figure, leiden, stable_ids
+from bascule.graph.io import read_graph
+from bascule.graph.model import Graph
+
+POLBLOGS = Path(__file__).resolve().parents[2] / "data" / "polblogs"
+
+
+def _cliques() -> Graph:
+    """Two 4-cliques joined by one edge."""
+    src, dst = [], []
+    for base in (0, 4):
+        for i in range(4):
+            for j in range(i + 1, 4):
+                src.append(str(base + i))
+                dst.append(str(base + j))
+    src.append("3")
+    dst.append("4")
+    return Graph.from_edges(src, dst)
+
+
+def test_polblogs_lcc_communities_match_political_labels() -> None:
+    """Adamic & Glance (2005) blogs: NMI >= 0.6 against liberal/conservative labels."""
+    g = read_graph(POLBLOGS / "polblogs_lcc_edges.tsv.gz")
+    assert (g.n, g.m) == (1222, 19019)
+    labels = pd.read_csv(POLBLOGS / "polblogs_lcc_labels.tsv", sep="\t", dtype=str)
+    truth = labels.set_index("id")["value"].reindex(g.nodes).astype(int).to_numpy()
+    for seed in (0, 1):
+        res = communities(g, seed=seed)
+        found = [res["membership"][n] for n in g.nodes]
+        assert normalized_mutual_info_score(truth, found) >= 0.6
+        assert res["modularity"] > 0.42
+    # the two largest communities are the two camps
+    big = [c["size"] for c in res["communities"][:2]]
+    assert min(big) > 400
+
+
+def test_seeded_runs_are_identical() -> None:
+    g = read_graph(POLBLOGS / "polblogs_lcc_edges.tsv.gz")
+    assert np.array_equal(leiden(g, seed=7), leiden(g, seed=7))
+
+
+def test_two_cliques_and_bad_input() -> None:
+    res = communities(_cliques())
+    assert res["n_communities"] == 2
+    m = res["membership"]
+    assert len({m[str(i)] for i in range(4)}) == 1 and m["0"] != m["7"]
+    assert [c["size"] for c in res["communities"]] == [4, 4]
+    assert communities(Graph.from_edges([], []))["membership"] == {}
+    one = communities(Graph.from_edges(["solo"], ["solo"]))  # one node with a self-loop
+    assert one["membership"] == {"solo": 0} and one["communities"] == []
+    iso = Graph(np.array(["a", "b", "c"]), np.array([0]), np.array([1]), np.ones(1))
+    assert communities(iso)["n_communities"] == 2  # disconnected: c alone
+
+
+def test_stable_ids_follow_the_previous_membership() -> None:
+    nodes = np.array(list("abcdefgh"))
+    labels = np.array([0, 0, 0, 0, 1, 1, 1, 2])
+    previous = {"a": 5, "b": 5, "c": 5, "e": 9, "f": 9, "g": 3, "h": 3}
+    ids, matched = stable_ids(nodes, labels, previous)
+    # {abcd} ~ old 5 (J = 3/4); {efg} vs old 9 {ef}: J = 2/3; {h} vs old 3 {gh}: J = 1/2
+    assert ids.tolist() == [5, 5, 5, 5, 9, 9, 9, 3] and matched == 3
+    ids, matched = stable_ids(nodes, np.zeros(8, dtype=np.int64), previous)
+    assert matched == 0 and set(ids) == {10}  # nothing matches: a fresh id after the old ones
+
+
+def test_project_communities_are_described_saved_and_stable(net_project) -> None:  # noqa: ANN001
+    g = observed_graph(net_project, kind="all")
+    res = communities(g, project=net_project)
+    m = res["membership"]
+    assert m["m:off"] == m["m:a1"] == m["m:a4"] and m["m:b1"] == m["m:b2"] == m["m:pub"]
+    a, b = (next(c for c in res["communities"] if c["id"] == m[k]) for k in ("m:a1", "m:b1"))
+    assert a["stance"]["caq"] == {"favor": 1.0, "against": 0.0, "none": 0.0}
+    assert b["stance"]["caq"] == {"favor": 0.5, "against": 0.5, "none": 0.0}
+    assert "#caq" in a["hashtags"] and "#polqc" in b["hashtags"] and "hôpital" in b["words"]
+    assert b["undecided_share"] > a["undecided_share"]
+    assert a["top_accounts"][0] == "coalitionavenir"  # the official account stays in clear
+    # stored, and the next run (another seed) keeps the ids
+    rows = net_project.store.rows("SELECT count(*) FROM communities")
+    assert rows[0][0] == 10
+    again = communities(g, project=net_project, seed=3)
+    assert again["membership"] == m and again["kept_ids"] == 2
+    assert communities_figure(res, lang="fr").data[0].y == (5, 5)
+
+
+def test_small_communities_have_no_aggregates(net_project) -> None:  # noqa: ANN001
+    cfg = net_project.config_path
+    cfg.write_text(cfg.read_text().replace("min_group_size = 3", "min_group_size = 6"))
+    net_project.reload()
+    res = communities(observed_graph(net_project, kind="all"), project=net_project)
+    for c in res["communities"]:
+        assert c["suppressed"] and c["stance"] is None and c["undecided_share"] is None
+        assert "words" not in c

@@ -1,0 +1,103 @@
+"""`analyze` on a real project: incremental, resumable, reposts, weak-label bootstrap."""
+
+from __future__ import annotations
+
+import joblib
+import pyarrow as pa
+import pytest
+
+from bascule.errors import InputError
+from bascule.text.analyze import analyze, analyze_batch, project_model_path
+from bascule.text.weak_labels import WeakLabeler, train_project_model
+
+POSTS = [
+    {"post_id": "t:1", "text": "La CAQ a un excellent bilan, bravo !", "handle": "alice"},
+    {"post_id": "t:2", "text": "Honte à Québec solidaire et à la CAQ.", "handle": "bob"},
+    {"post_id": "t:3", "text": "I still do not know who to vote for.", "handle": "carol"},
+    {"post_id": "t:4", "text": "", "handle": "dan"},
+    {"post_id": "t:5", "text": "😀😀😀", "handle": "dan"},
+    {"post_id": "t:6", "text": "Le PLQ " + "bla " * 30_000, "handle": "eve"},
+    {"post_id": "t:7", "text": None, "handle": "eve", "repost_of": "t:1"},
+    {"post_id": "t:8", "text": "RT orphan about the CAQ", "handle": "eve", "repost_of": "t:99"},
+    {"post_id": "t:9", "text": "On continue avec la CAQ #jevotecaq", "handle": "fan"},
+    {"post_id": "t:10", "text": "La CAQ a menti #dehorslacaq", "handle": "critic"},
+]
+
+
+def test_analyze_is_incremental_and_resumable(project, add_posts) -> None:  # noqa: ANN001
+    add_posts(project, POSTS)
+    out = analyze(project)
+    assert out["analysed_posts"] == 9  # every post but the repost of a known post
+    assert out["inherited_reposts"] == 1
+    assert out["stance_model"] == "weak-rules+lexicon"
+    rows = dict(project.store.rows("SELECT post_id, lang FROM post_analyses"))
+    assert len(rows) == 10
+    assert rows["t:1"] == "fr" and rows["t:3"] == "en" and rows["t:4"] == "und"
+    pairs = {(p, t): s for p, t, s in project.store.rows(
+        "SELECT post_id, target_id, stance FROM analyses")}
+    assert pairs[("t:1", "caq")] == "favor"
+    assert pairs[("t:2", "caq")] == "against" and pairs[("t:2", "qs")] == "against"
+    assert pairs[("t:7", "caq")] == "favor"  # inherited from t:1
+    assert pairs[("t:9", "caq")] == "favor" and pairs[("t:10", "caq")] == "against"
+    assert ("t:6", "plq") in pairs and ("t:8", "caq") in pairs
+    assert not any(p == "t:3" for p, _ in pairs)
+    hes = dict(project.store.rows("SELECT post_id, hesitation FROM post_analyses"))
+    assert hes["t:3"] is True and hes["t:1"] is False
+    # second run: nothing new; new posts only are read
+    assert analyze(project)["analysed_posts"] == 0
+    add_posts(project, [{"post_id": "t:11", "text": "Vive QS", "handle": "zoe"}])
+    assert analyze(project, batch_size=1)["analysed_posts"] == 1
+    assert analyze(project, redo=True, batch_size=3)["analysed_posts"] == 10
+
+
+def test_analyze_batch_is_pure() -> None:
+    from bascule.config import parse_config
+    from bascule.project import TEMPLATE
+
+    config = parse_config(TEMPLATE.read_text(encoding="utf-8"))
+    table = pa.table({"post_id": ["a", "b"], "text": ["La CAQ, quelle honte", None]})
+    p1, a1 = analyze_batch(table, config, None)
+    p2, a2 = analyze_batch(table, config, None)
+    assert p1.equals(p2) and a1.equals(a2)
+    assert p1.num_rows == 2 and a1.column("target_id").to_pylist() == ["caq"]
+    assert a1.column("stance").to_pylist() == ["against"]
+
+
+def test_weak_labels_from_config(project) -> None:  # noqa: ANN001
+    weak = WeakLabeler(project.config)
+    assert weak.label("Allez #JeVoteCAQ", None, "caq") == "favor"
+    assert weak.label("#DehorsLaCAQ", None, "caq") == "against"
+    assert weak.label("La CAQ", "@FrancoisLegault", "caq") == "favor"  # own account
+    assert weak.label("La CAQ", "quebecsolidaire", "caq") == "against"  # rival party
+    assert weak.label("La CAQ", "someone", "caq") is None
+    assert "jevotecaq" not in weak.mask("Allez #JeVoteCAQ")
+
+
+def test_bootstrap_model_then_analyze(project, add_posts) -> None:  # noqa: ANN001
+    posts = [
+        {"post_id": f"f{i}", "text": f"Fier de la CAQ, bon bilan {i} #jevotecaq", "handle": "a"}
+        for i in range(12)
+    ] + [
+        {"post_id": f"a{i}", "text": f"La CAQ a menti encore {i} #dehorslacaq", "handle": "b"}
+        for i in range(12)
+    ] + [
+        {"post_id": f"n{i}", "text": f"Point de presse de la CAQ à {i} h", "handle": "c"}
+        for i in range(12)
+    ]
+    with pytest.raises(InputError, match="not enough labels"):
+        train_project_model(project)  # an empty project: no cue, no label
+    add_posts(project, posts)
+    res = train_project_model(project)
+    assert res["weak_favor"] == 12 and res["weak_against"] == 12 and res["weak_none"] == 12
+    out = analyze(project, redo=True)
+    assert out["stance_model"] == "bootstrap-ngram-lr"
+    stances = dict(project.store.rows(
+        "SELECT post_id, stance FROM analyses WHERE target_id = 'caq'"))
+    assert sum(stances[f"f{i}"] == "favor" for i in range(12)) >= 10
+    assert sum(stances[f"a{i}"] == "against" for i in range(12)) >= 10
+    # a model file from another version is a clear error, not a crash
+    payload = joblib.load(project_model_path(project.root))
+    payload["format_version"] = 0
+    joblib.dump(payload, project_model_path(project.root))
+    with pytest.raises(InputError, match="another version"):
+        analyze(project)

@@ -1,0 +1,58 @@
+"""The text commands as a user runs them: analyze, stance train / evaluate / label."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bascule.cli import main
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+PAIRS = DATA / "text_minimal_pairs" / "stance.tsv"
+
+
+def test_stance_train_and_evaluate(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    model = tmp_path / "m.joblib"
+    argv = ["stance", "train", "--data", str(PAIRS), "--out", str(model), "--json"]
+    assert main([*argv, "--split-col", "split", "--split", "train"]) == 0
+    trained = json.loads(capsys.readouterr().out)
+    assert trained["rows"] == 24 and trained["columns"]["target"] == "target"
+    argv = ["stance", "evaluate", "--model", str(model), "--data", str(PAIRS), "--json"]
+    assert main([*argv, "--split-col", "split", "--split", "test"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert res["n"] == 8 and res["f_avg"] >= 0.7 and res["macro_f1"] >= 0.7
+    assert set(res["per_class"]) == {"favor", "against", "none"}
+    assert set(res["per_target"]) == {"caq", "qs"}
+    assert len(res["confusion"]["matrix"]) == 3
+
+
+def test_polis_csv_many_classes(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    model = tmp_path / "topics.joblib"
+    data = DATA / "polis_topics" / "statements.csv"
+    argv = ["stance", "train", "--data", str(data), "--out", str(model), "--json"]
+    assert main([*argv, "--label-col", "conversation"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["classes"]) == 10
+
+
+def test_errors_are_clear(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    assert main(["stance", "train", "--data", str(tmp_path / "no.csv"), "--out", "m"]) == 2
+    assert "not found" in capsys.readouterr().err
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n")
+    assert main(["stance", "train", "--data", str(bad), "--out", str(tmp_path / "m")]) == 2
+    assert "text column" in capsys.readouterr().err
+    junk = tmp_path / "junk.joblib"
+    junk.write_text("x")
+    assert main(["stance", "evaluate", "--model", str(junk), "--data", str(PAIRS)]) == 2
+    assert "not a Bascule model" in capsys.readouterr().err
+
+
+def test_analyze_command(project, add_posts, capsys) -> None:  # noqa: ANN001
+    add_posts(project, [{"post_id": "x:1", "text": "Bravo la CAQ !"}, {"post_id": "x:2"}])
+    root = str(project.root)
+    project.close()
+    assert main(["analyze", "-p", root, "--json", "--no-progress"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["analysed_posts"] == 2 and out["analyses"] == 1
+    assert main(["stance", "train", "-p", root]) == 2  # no cue in two posts: a clear error
+    assert "not enough labels" in capsys.readouterr().err

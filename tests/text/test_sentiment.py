@@ -1,0 +1,39 @@
+"""Sentiment FR/EN: hand-written minimal pairs (negation, « mais », emoji) and bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bascule.text.sentiment import lexicons, score, sentiment
+
+
+def test_minimal_pairs_sign(minimal) -> None:  # noqa: ANN001
+    rows = minimal("sentiment.tsv")
+    got = sentiment([r["text"] for r in rows], [r["lang"] for r in rows])
+    want = np.array([{"pos": 1, "neg": -1, "neu": 0}[r["polarity"]] for r in rows])
+    polar = want != 0
+    # each pair differs by one cue; measured 30/30 (rules), margin for lexicon edits
+    assert (np.sign(got[polar]) == want[polar]).mean() >= 0.9
+    assert np.abs(got[~polar]).max() < 0.2
+    for lang in ("fr", "en"):
+        m = polar & np.array([r["lang"] == lang for r in rows])
+        assert (np.sign(got[m]) == want[m]).mean() >= 0.85
+
+
+def test_negation_flips_in_both_languages() -> None:
+    assert score("J'aime ce candidat", "fr") > 0.3 > -0.3 > score("Je n'aime pas ce candidat", "fr")
+    assert score("I like this candidate", "en") > 0.3 > -0.2 > score("I don't like him", "en")
+    assert score("Pas mal du tout", "fr") > 0
+
+
+def test_lexicons_ship_with_the_package() -> None:
+    lex = lexicons()
+    assert len(lex["fr"]) > 8000 and len(lex["en"]) > 7000 and len(lex["emoji"]) > 500
+    assert lex["fr"]["catastrophe"] < 0 < lex["fr"]["bravo"]
+
+
+def test_bad_input() -> None:
+    out = sentiment(["", None, "😀😀", "😡", "x" * 100_000, "Bravo " * 20_000], ["und"] * 6)
+    assert out[0] == 0 and out[1] == 0 and out[4] == 0
+    assert out[2] > 0 > out[3]
+    assert -1 <= out[5] <= 1 and out[5] > 0.9
