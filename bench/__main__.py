@@ -24,8 +24,10 @@ BENCHES: list[str] = [
     "bench.bench_graph",
     "bench.bench_import",
     "bench.bench_listen",
+    "bench.bench_messages",
     "bench.bench_opinion",
     "bench.bench_scale",
+    "bench.bench_text",
     "bench.bench_web",
 ]
 

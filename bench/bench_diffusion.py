@@ -122,6 +122,12 @@ def run(data: Path, quick: bool) -> str:
     spreads(dg, seeds, runs=100, seed=0)
     dt, (sizes, _) = _best(lambda: spreads(dg, seeds, runs=runs, seed=1), 3)
     ours, our_mean = runs / dt, float(sizes.mean())
+    numba.set_num_threads(1)
+    try:
+        dt1, _ = _best(lambda: spreads(dg, seeds, runs=runs // 2, seed=1), 2)
+    finally:
+        numba.set_num_threads(threads)
+    ours1 = runs // 2 / dt1
     cyn, cyn_mean = _cynetdiff(dg, seeds, 2000 if quick else 10000)
     try:
         nd, nd_mean = _ndlib(dg, seeds, 1 if quick else 3)
@@ -145,6 +151,7 @@ def run(data: Path, quick: bool) -> str:
         "| IC Monte Carlo | simulations/s | mean spread | Bascule is |",
         "|---|---:|---:|---:|",
         f"| Bascule (numba, {threads} threads) | {ours:,.0f} | {our_mean:,.1f} | — |",
+        f"| Bascule (numba, 1 thread) | {ours1:,.0f} | | {ours1 / cyn:.2f}× CyNetDiff |",
         f"| CyNetDiff `compute_marginal_gains` | {cyn:,.0f} | {cyn_mean:,.1f} | "
         f"{ours / cyn:.2f}× (goal ≥ 1.0×) |",
         f"| NDlib (few runs, extrapolated) | {nd_txt} | {nd_mean:,.1f} | "

@@ -94,10 +94,11 @@ def run(data: Path, quick: bool) -> str:
     speed: list[tuple[str, int, float]] = []
     pheme = _pheme(data)
     corpus = corpus_from_texts([t["text"] for t in pheme])
+    score("Warm-up: load the language and sentiment models once.", "auto")
     for kind in ("source", "reply"):
         rows = [t for t in pheme if t["kind"] == kind]
         x, rate = _scores([t["text"] for t in rows], corpus)
-        speed.append((f"PHEME {kind}s", len(rows), rate))
+        speed.append((f"PHEME {kind} tweets", len(rows), rate))
         y = {
             "log(1+retweets)": np.log1p([t["retweet_count"] for t in rows]),
             "log(1+favourites)": np.log1p([t["favorite_count"] for t in rows]),

@@ -43,3 +43,18 @@ def test_rr_sets_match_embedded(dask_client) -> None:  # noqa: ANN001
     )
     np.testing.assert_array_equal(np.asarray(offs), got_offs)
     np.testing.assert_array_equal(np.asarray(flat)[: offs[-1]], got_flat[: got_offs[-1]])
+
+
+def test_seeds_and_simulate_inside_the_dask_backend(dask_client) -> None:  # noqa: ANN001
+    from bascule.diffusion.imm import seeds
+    from bascule.diffusion.simulate import simulate
+
+    g = _graph(n=400, m=2400, seed=5)
+    local = seeds(g, 5, eps=0.3, seed=2, runs=300)
+    sim = simulate(g, ["1", "2"], runs=300, seed=4)
+    with engine.backend(**dask_diffusion.backend(dask_client)):
+        remote = seeds(g, 5, eps=0.3, seed=2, runs=300)
+        remote_sim = simulate(g, ["1", "2"], runs=300, seed=4)
+    assert remote["seeds"] == local["seeds"]
+    assert remote["spread"] == local["spread"]
+    assert remote_sim["spread"] == sim["spread"]

@@ -178,3 +178,12 @@ def test_store_web_sessions(web_project) -> None:  # noqa: ANN001
     assert sql.purge_sessions(store) >= 1
     assert sql.get_user(store, "nobody") is None
     assert [u["role"] for u in sql.list_users(store) if u["username"] == "ada"] == ["admin"]
+
+
+def test_overview_gzip_for_browsers(server) -> None:  # noqa: ANN001
+    base, _ = server
+    c = login(base, "vic")
+    plain = c.get("/api/overview", headers={"accept-encoding": "identity"})
+    zipped = c.get("/api/overview", headers={"accept-encoding": "gzip"})
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert zipped.json() == plain.json()  # httpx decodes it

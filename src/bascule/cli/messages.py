@@ -55,7 +55,7 @@ def score(
     a project (--project); elsewhere it uses surprise cues only.
     """
     from bascule.errors import InputError
-    from bascule.messages.render import label, score_figure, score_html
+    from bascule.messages.render import label, score_page
     from bascule.messages.score import DIMENSIONS, compare
     from bascule.messages.score import score as run
 
@@ -74,9 +74,7 @@ def score(
     if html or out:
         drafts = {"A": result["a"], "B": result["b"]} if vs is not None else {"draft": result}
         texts = {"A": text, "B": vs} if vs is not None else {"draft": text}
-        body = "".join(score_html(texts[k], r, ui) for k, r in drafts.items())
-        fig = score_figure(drafts, ui).to_html(full_html=False, include_plotlyjs=True)
-        page = f"<!doctype html><meta charset='utf-8'><title>Message</title>{fig}{body}"
+        page = score_page(texts, drafts, ui)
         if out:
             out.write_text(page, encoding="utf-8")
             console.print(f"Written to {out}")

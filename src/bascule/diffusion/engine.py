@@ -9,7 +9,10 @@ cached on disk and shared by every caller (simulation, CELF, tipping).
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 
 import numba as nb
 import numpy as np
@@ -22,6 +25,26 @@ _S27 = np.uint64(27)
 _S31 = np.uint64(31)
 _S11 = np.uint64(11)
 _INV53 = 1.0 / 9007199254740992.0
+
+# Another executor (e.g. a Dask cluster) may take over the batch work: same arguments, same
+# results, since every run and RR set draws from its own keyed stream.
+_BACKEND: ContextVar[dict[str, Callable] | None] = ContextVar("diffusion_backend", default=None)
+
+
+@contextlib.contextmanager
+def backend(*, monte_carlo: Callable | None = None, rr_sets: Callable | None = None) -> Iterator[None]:
+    """Run Monte Carlo batches and RR-set sampling with these functions inside the block."""
+    token = _BACKEND.set({"monte_carlo": monte_carlo, "rr_sets": rr_sets})
+    try:
+        yield
+    finally:
+        _BACKEND.reset(token)
+
+
+def override(name: str) -> Callable | None:
+    """The function standing in for `name` in the current block, if any."""
+    b = _BACKEND.get()
+    return b.get(name) if b else None
 
 
 @nb.njit(cache=True)
@@ -158,6 +181,9 @@ def monte_carlo(
     Returns (active nodes per run, active count per run and group). Run r always uses the
     stream (base, r), so the result does not depend on how runs are split between threads.
     """
+    other = override("monte_carlo")
+    if other is not None:
+        return other(indptr, indices, probs, seeds, runs, base, lt, groups, n_groups)
     out = np.zeros(runs, dtype=np.int64)
     counts = np.zeros((runs, n_groups), dtype=np.int64)
     args = (indptr, indices, probs, seeds)

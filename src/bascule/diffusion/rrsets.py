@@ -11,7 +11,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from bascule.diffusion.engine import _pool, _stream, _uniform, n_threads
+from bascule.diffusion.engine import _pool, _stream, _uniform, n_threads, override
 
 
 @nb.njit(cache=True, nogil=True)
@@ -150,8 +150,15 @@ class RRCollection:
         target = int(np.ceil(target))
         if target <= self.count:
             return
-        threads = n_threads()
         lo, hi = self.count, target
+        other = override("rr_sets")
+        if other is not None:
+            flat, offs = other(self.rindptr, self.rindices, self.rprobs, self.base, lo, hi, self.lt)
+            self.flats.append(flat)
+            self.offs.append(offs)
+            self.count, self._cache = target, None
+            return
+        threads = n_threads()
         bounds = [lo + (hi - lo) * i // threads for i in range(threads + 1)]
 
         def work(i: int) -> tuple[np.ndarray, np.ndarray]:

@@ -11,6 +11,7 @@ import bz2
 import gzip
 import io
 import lzma
+import re
 from pathlib import Path
 
 import numpy as np
@@ -120,40 +121,48 @@ def _is_number(tok: str) -> bool:
     return True
 
 
+_COMMENT = re.compile(r"^[ \t]*[#%]", re.M)
+_BLANK = re.compile(r"\n[ \t\r]*\n")
 _KNOWN_NAMES = set(_SRC_NAMES + _DST_NAMES + _WEIGHT_NAMES + _PROB_NAMES) | {"root_tweet_id"}
 
 
 def _read_edgelist(path: Path, fmt: str) -> Graph:
     with _open_binary(path) as fh:
         text = fh.read().decode("utf-8-sig")
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    if any(ln.lstrip().startswith(("#", "%")) for ln in lines):
-        lines = [ln for ln in lines if not ln.lstrip().startswith(("#", "%"))]
-    if not lines:
+    if _COMMENT.search(text) or _BLANK.search(text.strip()):
+        text = "\n".join(
+            ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith(("#", "%"))
+        )
+    text = text.strip("\r\n")
+    if not text.strip():
         return graph_from_ids([], [], weight_kind="count")
-    sep = _sniff(lines[:50], fmt)
-    first = _split(lines[0], sep)
-    second = _split(lines[1], sep) if len(lines) > 1 else []
+    head = text.split("\n", 60)[:60]
+    n_lines = text.count("\n") + 1
+    sep = _sniff(head[:50], fmt)
+    first = _split(head[0], sep)
+    second = _split(head[1], sep) if len(head) > 1 else []
     names: list[str] | None = None
     declared_n: int | None = None
+    skip = 0
     if {t.lower() for t in first} & _KNOWN_NAMES or (
         len(first) >= 3 and second[2:3] and not _is_number(first[2]) and _is_number(second[2])
     ):
         names = [t.lower() for t in first]
-        lines = lines[1:]
+        skip = 1
     elif len(first) == 2 and all(t.isdigit() for t in first) and second:
         n, m = int(first[0]), int(first[1])
         # NetHEPT's `n m` line; with two-column rows it could be an edge: trust it only
         # when m counts the lines below and every id fits in 0..n-1 (or 1..n)
-        if len(second) >= 3 or m == len(lines) - 1:
+        if len(second) >= 3 or m == n_lines - 1:
             declared_n = n
-    body = lines[1:] if declared_n is not None else lines
-    if not body:
+            skip = 1
+    if n_lines <= skip:
         return graph_from_ids([], [], weight_kind="count")
     df = pd.read_csv(
-        io.StringIO("\n".join(body)),
+        io.StringIO(text),
         sep=sep if sep else r"\s+",
         header=None,
+        skiprows=skip,
         dtype=str,
         engine="c",
         keep_default_na=False,
@@ -196,7 +205,7 @@ def _read_edgelist(path: Path, fmt: str) -> Graph:
                 raise InputError(
                     f"{path}: the first line declares {declared_n} nodes but ids go beyond"
                 )
-            return _read_edgelist_lines(lines, sep)  # the first line was an edge
+            return _read_edgelist_lines(text.split("\n"), sep)  # the first line was an edge
     return graph_from_ids(src, dst, w, nodes=nodes, weight_kind=kind)
 
 

@@ -66,6 +66,45 @@ def score_html(text: str, result: dict, lang: str = "fr") -> str:
     )
 
 
+_CSS = (
+    "body{font-family:system-ui,sans-serif;max-width:960px;margin:1.5rem auto;padding:0 1rem;"
+    "color:#222}blockquote{border-left:4px solid #888;margin:1rem 0;padding:.5rem 1rem;"
+    "background:#f6f6f6;white-space:pre-wrap;overflow-wrap:anywhere}table{border-collapse:"
+    "collapse;width:100%;margin-bottom:2rem}th,td{border:1px solid #ddd;padding:.4rem;"
+    "text-align:left;vertical-align:top}td:nth-child(2){text-align:right;font-weight:bold}"
+    ".note{color:#a33}"
+)
+SHOWN_CHARS = 5_000
+
+
+def score_page(texts: dict[str, str], results: dict[str, dict], lang: str = "fr") -> str:
+    """A self-contained HTML page (styles and plotly.js inlined, nothing fetched) for drafts."""
+    fig = score_figure(results, lang).to_html(full_html=False, include_plotlyjs=True)
+    cards = []
+    for name, res in results.items():
+        text = texts[name]
+        shown = text[:SHOWN_CHARS]
+        notes = list(res.get("notes", []))
+        if len(text) > SHOWN_CHARS:
+            notes.append(
+                tr(
+                    lang,
+                    f"affichage limité aux {SHOWN_CHARS} premiers caractères sur {len(text)}",
+                    f"showing the first {SHOWN_CHARS} of {len(text)} characters",
+                )
+            )
+        title = f"<h2>{escape(name)}</h2>" if len(results) > 1 else ""
+        note_html = "".join(f"<p class='note'>{escape(n)}</p>" for n in notes)
+        cards.append(title + score_html(shown, res, lang) + note_html)
+    heading = tr(lang, "Message : score « Made to Stick »", "Message: Made to Stick score")
+    return (
+        f"<!doctype html><html lang='{'en' if lang == 'en' else 'fr'}'><head>"
+        "<meta charset='utf-8'><meta name='viewport' content='width=device-width,initial-scale=1'>"
+        f"<title>{escape(heading)}</title><style>{_CSS}</style></head><body>"
+        f"<h1>{escape(heading)}</h1>{fig}{''.join(cards)}</body></html>"
+    )
+
+
 def _evidence(ev: dict) -> str:
     parts = []
     for k, v in ev.items():

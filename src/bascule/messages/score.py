@@ -20,13 +20,17 @@ DIMENSIONS = ("simple", "unexpected", "concrete", "credible", "emotional", "stor
 MAX_CHARS = 20_000
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
 _NUMBER = re.compile(
-    r"(?<![\w])(?:\d[\d\s.,]*\d|\d)(?:\s?(?:%|\$|k|M|millions?|milliards?|billions?))?"
+    r"(?<![\w.,])(?:\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![\d])"
+    r"(?:\s?(?:%|\$|€|(?:k|M|millions?|milliards?|billions?)(?!\w)))?"
 )
 _URL = re.compile(r"https?://\S+")
 _QUOTE = re.compile(r"«[^»]{3,}»|“[^”]{3,}”|\"[^\"]{3,}\"")
 _EN_PAST = re.compile(r"\b\w{3,}ed\b")
 _FR_PAST = re.compile(
-    r"\b(?:ai|as|a|avons|avez|ont|suis|es|est|sommes|êtes|sont)\s+\w+(?:é|ée|és|ées|i|is|it|u|ue|us)\b"
+    r"\b(?:ai|as|a|avons|avez|ont|suis|es|est|sommes|êtes|sont)\s+"
+    r"(?:(?:pas|jamais|déjà|toujours|bien|aussi|encore|plus|tous|tout|enfin|souvent)\s+)?"
+    r"(?!(?:jamais|aussi|ici|ainsi|parmi|voici|merci|lundi|mardi|jeudi|vendredi|samedi)\b)"
+    r"\w+(?:é|ée|és|ées|i|is|it|u|ue|us)\b"
     r"|\b\w{3,}(?:ais|ait|aient)\b",
     re.IGNORECASE,
 )
@@ -45,7 +49,13 @@ class Corpus:
 
 
 def tokenize(text: str) -> list[str]:
-    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+    """Lower-cased words of `text`; links are not words (their random ids would look novel)."""
+    return [w.lower().replace("’", "'") for w in _WORD.findall(_URL.sub(" ", text))]
+
+
+def _numbers(text: str) -> list[str]:
+    """Numbers written in the text, not the digits inside its links."""
+    return _NUMBER.findall(_URL.sub(" ", text))
 
 
 def _has(text_l: str, words: list[str], cue: str) -> list[str]:
@@ -97,7 +107,7 @@ def score(text: str, lang: str = "auto", *, corpus: Corpus | None = None) -> dic
         return {"lang": lang, "score": 0, "dimensions": dims, "words": 0, "notes": notes}
     low = text.lower().replace("’", "'")
     dims = {
-        "simple": _simple(text, words, lang),
+        "simple": _simple(_URL.sub(" ", text), words, lang),
         "unexpected": _unexpected(low, words, lang, corpus),
         "concrete": _concrete(text, words, lang),
         "credible": _credible(text, low, lang),
@@ -203,7 +213,7 @@ def _unexpected(low: str, words: list[str], lang: str, corpus: Corpus | None) ->
 def _concrete(text: str, words: list[str], lang: str) -> dict:
     norms = lx.concreteness(lang)
     rated = [(w, norms[w]) for w in words if w in norms and w not in lx.STOPWORDS[lang]]
-    numbers = _NUMBER.findall(text)
+    numbers = _numbers(text)
     if rated:
         mean = sum(r for _, r in rated) / len(rated)
         s = (mean - 1.8) / (4.3 - 1.8) * 85 + 5 * min(len(numbers), 3)
@@ -237,7 +247,7 @@ def _concrete(text: str, words: list[str], lang: str) -> dict:
 
 
 def _credible(text: str, low: str, lang: str) -> dict:
-    numbers = [n.strip() for n in _NUMBER.findall(text)]
+    numbers = [n.strip() for n in _numbers(text)]
     sources = _has(low, lang, "source")
     testimony = _has(low, lang, "testimony") + (["quote"] if _QUOTE.search(text) else [])
     urls = _URL.findall(text)
@@ -272,7 +282,7 @@ def _credible(text: str, low: str, lang: str) -> dict:
 def _emotional(text: str, low: str, words: list[str], lang: str) -> dict:
     compound = _sentiment(text, lang)
     you = _has(low, lang, "you")
-    people = _has(low, lang, "people")
+    people = _people(low, lang)
     exclaim = text.count("!")
     s = 60 * abs(compound) + 20 * bool(you) + 15 * bool(people) + 5 * min(exclaim, 1)
     tip = (
@@ -298,7 +308,27 @@ def _emotional(text: str, low: str, words: list[str], lang: str) -> dict:
     return {"score": _clip(s), "evidence": ev, "suggestion": tip}
 
 
-_NAME = re.compile(r"(?<=[^\s.!?…])\s+([A-ZÀ-Ý][a-zà-ÿ]+(?:[- ][A-ZÀ-Ý][a-zà-ÿ]+)?)")
+_NAME = re.compile(r"(?<=[^\s.!?…])\s+([A-ZÀ-Ý][a-zà-ÿ]+(?:[- ][A-ZÀ-Ý][a-zà-ÿ]+)?)(?![^\W_])")
+# French words ending like the imperfect tense that are not verbs.
+_NOT_PAST_FR = {"français", "française", "anglais", "jamais", "désormais", "mais", "mauvais",
+                "palais", "frais", "marais", "relais", "biais", "délais", "délai", "lait",
+                "souhait", "portrait", "retrait", "attrait", "bienfait", "fait", "sujet",
+                "japonais", "irlandais", "écossais", "polonais", "libanais", "sénégalais",
+                "marocains", "portugais", "néerlandais", "taïwanais", "congolais", "balais"}  # fmt: skip
+# "il" is a person in "il a perdu son emploi", not in "il faut", "il y a", "il est temps".
+_IMPERSONAL_IL = re.compile(
+    r"(?<!\w)il\s+(?:faut|fallait|faudra|faudrait|y\s|s'agit|est\s+temps|reste|suffit|semble"
+    r"|paraît|pleut|vaut|importe|était\s+une\s+fois)"
+)
+
+
+def _people(low: str, lang: str) -> list[str]:
+    """People cues; a French "il" counts only when some "il" is not impersonal."""
+    found = _has(low, lang, "people")
+    n_il = len(re.findall(r"(?<!\w)il(?!\w)", low)) if lang == "fr" else 0
+    if "il" in found and n_il == len(_IMPERSONAL_IL.findall(low)):
+        found.remove("il")
+    return found
 
 
 def _names(text: str, lang: str) -> list[str]:
@@ -309,11 +339,13 @@ def _names(text: str, lang: str) -> list[str]:
 
 
 def _stories(text: str, low: str, words: list[str], lang: str) -> dict:
-    people = _has(low, lang, "people") + _names(text, lang)
+    people = _people(low, lang) + _names(text, lang)
     sequence = _has(low, lang, "sequence")
     first = sorted({w for w in words if w in lx.CUES["first_person"][lang]})
     if lang == "fr":
-        past = [m.group(0) for m in _FR_PAST.finditer(text)][:5] + _has(low, lang, "past")
+        past = [
+            m.group(0) for m in _FR_PAST.finditer(text) if m.group(0).lower() not in _NOT_PAST_FR
+        ][:5] + _has(low, lang, "past")
     else:
         past = _EN_PAST.findall(low)[:5] + _has(low, lang, "past")
     cues = [bool(people), bool(sequence), bool(first), bool(past)]

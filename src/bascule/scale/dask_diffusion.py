@@ -96,3 +96,10 @@ def rr_sets(
         offsets.append(offs[1:] + shift)
         shift += len(flat)
     return np.concatenate(flats), np.concatenate(offsets)
+
+
+def backend(client: Any) -> dict:
+    """Keyword arguments for `diffusion.engine.backend(...)` that run batches on `client`."""
+    from functools import partial
+
+    return {"monte_carlo": partial(monte_carlo, client), "rr_sets": partial(rr_sets, client)}

@@ -29,6 +29,7 @@ from bascule.store.ingest import (
     write_batch,
 )
 
+IMPORT_MEMORY = "512MB"  # DuckDB buffer cap during imports (it spills to disk beyond)
 BATCH = 50_000  # records per commit (generic JSONL: about 256 bytes each per block)
 MAX_SAMPLE = 50
 _CACHE_LIMIT = 200_000  # pseudonym cache entries kept between batches (bounded memory)
@@ -116,6 +117,7 @@ def import_files(
             raise InputError(f"{p}: no such file")
     store = project.store
     pseudo = project.pseudonymizer
+    _bound_memory(store)
     options = {"mapping": mapping, "platform": platform, "instance": instance}
     formats = {p: fmt if fmt != "auto" else detect_format(p) for p in paths}
     label = ", ".join(str(p) for p in paths)
@@ -230,6 +232,13 @@ def _import_one(
             deletions.append(item.post_id)
     flush(True)
     return _done(fs, summary)
+
+
+def _bound_memory(store: Any) -> None:
+    """Cap DuckDB's buffer memory so a multi-GB import stays well under 1 GiB of RSS."""
+    from bascule.store.ingest import limit_memory
+
+    limit_memory(store, IMPORT_MEMORY)
 
 
 def _done(fs: FileSummary, summary: ImportSummary) -> FileSummary:

@@ -71,6 +71,8 @@ def detect_format(path: str | Path) -> str:
         return "parquet"
     with open_binary(path) as f:
         head = f.read(64 * 1024)
+    if not head.strip():
+        return "csv" if ext in (".csv", ".tsv") else "jsonl"  # empty: nothing to import
     if ext in (".csv", ".tsv", ".txt") or (head[:1] not in (b"{", b"[", b" ", b"\n")):
         text = head.decode("utf-8", "replace").lstrip("\ufeff")
         first = text.splitlines()[0] if text else ""

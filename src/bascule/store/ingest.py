@@ -230,6 +230,31 @@ def rejects_of_run(store: Store, run_id: int, limit: int = 1000) -> list[tuple]:
     )
 
 
+def limit_memory(store: Store, limit: str) -> None:
+    """Lower DuckDB's memory limit (never raise it) for a long-running bulk job."""
+    import re
+
+    current = str(store.rows("SELECT current_setting('memory_limit')")[0][0])
+    units = {
+        "kib": 2**10,
+        "mib": 2**20,
+        "gib": 2**30,
+        "tib": 2**40,
+        "kb": 10**3,
+        "mb": 10**6,
+        "gb": 10**9,
+        "tb": 10**12,
+    }
+
+    def size(text: str) -> float:
+        m = re.match(r"\s*([\d.]+)\s*([a-zA-Z]+)", text)
+        return float(m.group(1)) * units.get(m.group(2).lower(), 1) if m else float("inf")
+
+    if size(limit) < size(current):
+        store.execute(f"SET memory_limit = '{limit}'")
+    _json_con().execute("SET memory_limit = '256MB'")
+
+
 # -- vectorised extraction for generic JSON lines (the fast import path) ------------------------
 _JSON_CON = None
 

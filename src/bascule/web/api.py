@@ -93,9 +93,16 @@ async def overview(request: Request, lang: str | None = Lang, user: dict = Viewe
     """Overview: summary, poll per target, share of voice (small groups suppressed), alerts."""
     st = state_of(request)
     lang = lang or lang_of(request, user)
-    if st.has(("overview-bytes", lang)):  # served from the cache without a thread hop
-        return JSON(data.overview_bytes(st, lang))
-    return JSON(await run_in_threadpool(data.overview_bytes, st, lang))
+    gz = "gzip" in request.headers.get("accept-encoding", "")
+    fn, key = (
+        (data.overview_gzip, "overview-gzip") if gz else (data.overview_bytes, "overview-bytes")
+    )
+    if st.has((key, lang)):  # served from the cache without a thread hop
+        body = fn(st, lang)
+    else:
+        body = await run_in_threadpool(fn, st, lang)
+    headers = {"content-encoding": "gzip", "vary": "Accept-Encoding"} if gz else None
+    return JSON(body, headers=headers)
 
 
 @router.get("/poll", tags=["opinion"])

@@ -131,6 +131,13 @@ def overview_bytes(st: WebState, lang: str) -> bytes:
     return st.cached(("overview-bytes", lang), lambda: dumps(overview_nocache(st, lang)))
 
 
+def overview_gzip(st: WebState, lang: str) -> bytes:
+    """The overview JSON gzip-compressed once per change (browsers ask for gzip)."""
+    import gzip
+
+    return st.cached(("overview-gzip", lang), lambda: gzip.compress(overview_bytes(st, lang), 6))
+
+
 def overview_nocache(st: WebState, lang: str) -> dict:
     """Overview data without figures (the API form)."""
     data = overview(st, lang, stale=False)
