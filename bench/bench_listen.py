@@ -48,7 +48,7 @@ def _project(tmp: Path, sources: str):
 
 
 def _run(project, *, analyze: bool) -> tuple[int, float, float]:
-    from bascule.sources.live.listen import listen
+    from bascule.live.listen import listen
 
     t0, c0 = time.perf_counter(), time.process_time()
     out = listen(project, once=True, analyze=analyze, alerts=False)

@@ -194,7 +194,7 @@ def run(data: Path, quick: bool) -> str:
         "## web\n\n"
         f"`/api/overview`, {n_posts:,} posts in the store, {clients} concurrent clients for "
         f"{seconds} s on loopback (wrk, `bascule serve` in its own process). Store filled in "
-        f"{fill_s:.1f} s; first (cold) overview {cold_s:.2f} s.\n\n"
+        f"{fill_s:.1f} s; first overview after start {cold_s:.2f} s (`bascule serve` warms it in the background).\n\n"
         "| requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | goal |\n"
         "|---|---|---|---|---|---|---|---|\n"
         f"| {int(m['requests']):,} | {rps:.0f} | {m['p50']} | {m['p95']} | {m['p99']} | "

@@ -110,8 +110,6 @@ def build_store(project) -> None:  # noqa: ANN001
         ("analyses", analyses, None),
         ("post_analyses", hes, None),
     ):
-        # finish the open fetchone() of the last statement: DuckDB 2 refuses register() then
-        store.con.execute("SELECT 1").fetchall()
         store.insert(table, pa.Table.from_pylist(rows, schema=schema))
 
 

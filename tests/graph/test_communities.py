@@ -90,7 +90,9 @@ def test_project_communities_are_described_saved_and_stable(net_project) -> None
     assert rows[0][0] == 10
     again = communities(g, project=net_project, seed=3)
     assert again["membership"] == m and again["kept_ids"] == 2
-    assert communities_figure(res, lang="fr").data[0].y == (5, 5)
+    assert res["links"] == [{"a": 0, "b": 1, "weight": 1.0}]  # off -> pub, the only crossing
+    fig = communities_figure(res, lang="fr")
+    assert fig.layout.title.text == "Graphe des communautés" and len(fig.data) == 2
 
 
 def test_small_communities_have_no_aggregates(net_project) -> None:  # noqa: ANN001
@@ -101,3 +103,16 @@ def test_small_communities_have_no_aggregates(net_project) -> None:  # noqa: ANN
     for c in res["communities"]:
         assert c["suppressed"] and c["stance"] is None and c["undecided_share"] is None
         assert "words" not in c
+
+
+def test_undirected_graphml_input(tmp_path: Path) -> None:
+    import networkx as nx
+
+    from bascule.graph.io import read_graph as read
+
+    G = nx.barbell_graph(5, 0)  # two 5-cliques joined by one edge
+    nx.write_graphml(G, tmp_path / "b.graphml")
+    g = read(tmp_path / "b.graphml")
+    assert not g.directed and g.m == 21
+    m = communities(g)["membership"]
+    assert len({m[str(i)] for i in range(5)}) == 1 and m["0"] != m["9"]

@@ -8,6 +8,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bascule.graph.influence import (
     cascade_influence,
@@ -117,3 +119,29 @@ def test_graph_only_influence_uses_out_strength_and_handles_tiny_graphs() -> Non
     assert empty["nodes"] == 0 and empty["top"] == [] and empty["pareto"]["gini"] == 0.0
     one = influencers(Graph.from_edges(["x"], ["x"]))  # one node, a self-loop only
     assert one["nodes"] == 1 and one["amplifications"] == 0.0
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(0, 40), min_size=1, max_size=40))
+def test_every_amplification_is_credited_once(parents: list[int]) -> None:
+    """On any forest of posts, direct credits sum to the links and downstream to the
+    links below the first level; PageRank is a distribution.
+    """
+    # post i+1 amplifies an earlier post (parent index < i+1): always a forest
+    par = [p % (i + 1) for i, p in enumerate(parents)]
+    c = pd.DataFrame(
+        {
+            "post_id": [f"p{i + 1}" for i in range(len(par))],
+            "parent_post_id": [f"p{p}" for p in par],
+            "author_id": [f"u{(i + 1) % 5}" for i in range(len(par))],
+            "parent_author": [f"u{p % 5}" for p in par],
+        }
+    )
+    per = cascade_influence(c)
+    assert per["direct"].sum() == len(par)
+    depth = [0]
+    for p in par:
+        depth.append(depth[p] + 1)
+    assert per["downstream"].sum() == sum(d - 1 for d in depth[1:])  # each link, its ancestors - 1
+    g = Graph.from_edges(c["parent_author"], c["author_id"])
+    assert pagerank(g).sum() == pytest.approx(1.0)

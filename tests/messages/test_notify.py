@@ -88,7 +88,12 @@ def _configure(project, port: int, hook: str) -> None:  # noqa: ANN001
         ),  # fmt: skip
         Ambassador(handle="@bob", webhook=hook, consent="signed 2026-09-02"),
         Ambassador(handle="@carol", email="carol@example.test", consent="  "),
-        Ambassador(handle="@dan", email="dan@example.test", consent="yes", targets=["plq"]),
+        Ambassador(
+            handle="@dan",
+            email="dan@example.test",
+            consent="yes",
+            targets=["Parti libéral du Québec"],
+        ),
         Ambassador(handle="@eve", consent="yes"),
     ]
 
@@ -99,11 +104,20 @@ TEXT = "Hier, 3 familles sur 4 ont payé plus pour se loger."
 def test_dry_run_sends_nothing(project, smtp, hook: str) -> None:  # noqa: ANN001
     inbox, port = smtp
     _configure(project, port, hook)
+    project.config.ambassadors.append(
+        Ambassador(
+            handle="@fay",
+            email="f@example.test",
+            consent="yes",
+            targets=["Coalition avenir Québec"],
+        )
+    )
     r = notify(project, "caq", TEXT)
     assert r["dry_run"] and r["sent"] == 0
     assert [(x["handle"], x["status"]) for x in r["recipients"]] == [
         ("@alice", "would send"),
         ("@bob", "would send"),
+        ("@fay", "would send"),  # signed up for the target by its name
     ]
     assert {x["handle"]: x["reason"] for x in r["skipped"]} == {
         "@carol": "no consent recorded",

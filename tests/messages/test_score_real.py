@@ -81,3 +81,24 @@ def test_real_tweets_no_link_fragment_counts(tweets: list[dict]) -> None:
         new = r["dimensions"]["unexpected"]["evidence"]["words_new_to_corpus"]
         assert not {"http", "https", "co"} & set(new)
         assert r == score(text, "auto", corpus=corpus)  # same text, same score
+
+
+def test_mixed_feelings_still_count_as_emotion() -> None:
+    # a real source tweet (PHEME demo): the heart and "dead" cancel in the compound sentiment
+    text = "Eleven dead in shooting at Paris offices of satirical magazine Charlie Hebdo ❤ live"
+    ev = _ev(text, "emotional", "en")
+    assert abs(ev["sentiment"]) < 0.1 < 0.8 < ev["intensity"]
+    assert ev["affect_words"] == ["dead", "❤"]
+    flat = score("The committee met on Tuesday to review the budget.", "en")
+    assert flat["dimensions"]["emotional"]["score"] == 0
+    assert score(text, "en")["dimensions"]["emotional"]["score"] >= 45
+
+
+def test_mixed_language_draft_says_so() -> None:
+    mixed = score(
+        "Le loyer a augmenté de 8 % à Montréal, and my rent went up 200 dollars last month."
+    )
+    assert mixed["lang"] == "en"
+    assert any(n.startswith("mixed French (") and "scored as English" in n for n in mixed["notes"])
+    fr = score("Les loyers ont augmenté de 8 % à Montréal. Les familles paient plus chaque mois.")
+    assert fr["lang"] == "fr" and fr["notes"] == []

@@ -58,3 +58,18 @@ def test_seeds_and_simulate_inside_the_dask_backend(dask_client) -> None:  # noq
     assert remote["seeds"] == local["seeds"]
     assert remote["spread"] == local["spread"]
     assert remote_sim["spread"] == sim["spread"]
+
+
+def test_cli_seeds_engine_dask_matches_embedded(dask_client, capsys) -> None:  # noqa: ANN001
+    import json
+    from pathlib import Path
+
+    from bascule.cli import main
+
+    graph = Path(__file__).resolve().parents[2] / "data" / "nethept" / "NetHEPT_wc.txt.gz"
+    args = ["seeds", "--graph", str(graph), "--k", "3", "--eps", "0.5", "--runs", "200", "--json"]
+    assert main(args) == 0
+    local = json.loads(capsys.readouterr().out)
+    assert main([*args, "--engine", "dask", "--scheduler", dask_client.scheduler.address]) == 0
+    remote = json.loads(capsys.readouterr().out)
+    assert remote["seeds"] == local["seeds"] and remote["spread"] == local["spread"]

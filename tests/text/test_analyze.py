@@ -33,8 +33,10 @@ def test_analyze_is_incremental_and_resumable(project, add_posts) -> None:  # no
     rows = dict(project.store.rows("SELECT post_id, lang FROM post_analyses"))
     assert len(rows) == 10
     assert rows["t:1"] == "fr" and rows["t:3"] == "en" and rows["t:4"] == "und"
-    pairs = {(p, t): s for p, t, s in project.store.rows(
-        "SELECT post_id, target_id, stance FROM analyses")}
+    pairs = {
+        (p, t): s
+        for p, t, s in project.store.rows("SELECT post_id, target_id, stance FROM analyses")
+    }
     assert pairs[("t:1", "caq")] == "favor"
     assert pairs[("t:2", "caq")] == "against" and pairs[("t:2", "qs")] == "against"
     assert pairs[("t:7", "caq")] == "favor"  # inherited from t:1
@@ -74,16 +76,20 @@ def test_weak_labels_from_config(project) -> None:  # noqa: ANN001
 
 
 def test_bootstrap_model_then_analyze(project, add_posts) -> None:  # noqa: ANN001
-    posts = [
-        {"post_id": f"f{i}", "text": f"Fier de la CAQ, bon bilan {i} #jevotecaq", "handle": "a"}
-        for i in range(12)
-    ] + [
-        {"post_id": f"a{i}", "text": f"La CAQ a menti encore {i} #dehorslacaq", "handle": "b"}
-        for i in range(12)
-    ] + [
-        {"post_id": f"n{i}", "text": f"Point de presse de la CAQ à {i} h", "handle": "c"}
-        for i in range(12)
-    ]
+    posts = (
+        [
+            {"post_id": f"f{i}", "text": f"Fier de la CAQ, bon bilan {i} #jevotecaq", "handle": "a"}
+            for i in range(12)
+        ]
+        + [
+            {"post_id": f"a{i}", "text": f"La CAQ a menti encore {i} #dehorslacaq", "handle": "b"}
+            for i in range(12)
+        ]
+        + [
+            {"post_id": f"n{i}", "text": f"Point de presse de la CAQ à {i} h", "handle": "c"}
+            for i in range(12)
+        ]
+    )
     with pytest.raises(InputError, match="not enough labels"):
         train_project_model(project)  # an empty project: no cue, no label
     add_posts(project, posts)
@@ -91,8 +97,9 @@ def test_bootstrap_model_then_analyze(project, add_posts) -> None:  # noqa: ANN0
     assert res["weak_favor"] == 12 and res["weak_against"] == 12 and res["weak_none"] == 12
     out = analyze(project, redo=True)
     assert out["stance_model"] == "bootstrap-ngram-lr"
-    stances = dict(project.store.rows(
-        "SELECT post_id, stance FROM analyses WHERE target_id = 'caq'"))
+    stances = dict(
+        project.store.rows("SELECT post_id, stance FROM analyses WHERE target_id = 'caq'")
+    )
     assert sum(stances[f"f{i}"] == "favor" for i in range(12)) >= 10
     assert sum(stances[f"a{i}"] == "against" for i in range(12)) >= 10
     # a model file from another version is a clear error, not a crash

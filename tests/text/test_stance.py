@@ -103,5 +103,7 @@ def test_bad_training_input() -> None:
         StanceModel().fit(["a b"], ["x", "y"])
     with pytest.raises(InputError, match="not trained"):
         StanceModel().predict(["a"])
-    model = StanceModel(char=False).fit(["bon plan", "mauvais plan", "", "😀"], ["f", "a", "n", "f"])
+    model = StanceModel(char=False).fit(
+        ["bon plan", "mauvais plan", "", "😀"], ["f", "a", "n", "f"]
+    )
     assert len(model.predict(["", "😀", "x" * 100_000])) == 3

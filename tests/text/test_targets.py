@@ -14,11 +14,22 @@ TARGETS = [
         hashtags=["#polqc"],
         accounts=["@coalitionavenir", "@francoislegault"],
     ),
-    Target(id="legault", kind="leader", party="caq", name="François Legault",
-           aliases=["Legault"], accounts=["@francoislegault"]),
+    Target(
+        id="legault",
+        kind="leader",
+        party="caq",
+        name="François Legault",
+        aliases=["Legault"],
+        accounts=["@francoislegault"],
+    ),
     Target(id="qs", name="Québec solidaire", aliases=["QS"], hashtags=["#quebecsolidaire"]),
-    Target(id="sante", kind="issue", name="Santé", name_en="Health",
-           aliases=["système de santé", "health care"]),
+    Target(
+        id="sante",
+        kind="issue",
+        name="Santé",
+        name_en="Health",
+        aliases=["système de santé", "health care"],
+    ),
 ]
 
 
@@ -38,7 +49,10 @@ def test_word_boundaries() -> None:
     m = TargetMatcher(TARGETS)
     assert m.find(["CAQS", "Legaultiste", "qsx", "caquistes"]) == [[], [], [], []]
     assert m.find(["anti-CAQ", "(QS)", "Legault's plan", "le caquiste"]) == [
-        ["caq"], ["qs"], ["legault"], ["caq"],
+        ["caq"],
+        ["qs"],
+        ["legault"],
+        ["caq"],
     ]
 
 

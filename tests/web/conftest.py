@@ -6,7 +6,7 @@ import threading
 import time
 
 import pytest
-from webutil import CONFIG, PASSWORDS, free_port, write_rows
+from tests.web.webutil import CONFIG, PASSWORDS, free_port, write_rows
 
 
 @pytest.fixture(scope="session")

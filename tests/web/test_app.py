@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from webutil import PASSWORDS, csrf, login
+from tests.web.webutil import PASSWORDS, csrf, login
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:Arrow output on a DB-API result:UserWarning"  # duckdb perf hint from store.db
@@ -37,6 +37,9 @@ def test_security_headers_and_cookie(server) -> None:  # noqa: ANN001
     assert cookie.has_nonstandard_attr("HttpOnly")
     raw = [v for k, v in c.get("/login").headers.multi_items() if k == "set-cookie"]
     assert all("httponly" in v.lower() and "samesite" in v.lower() for v in raw)
+    assert not any("secure" in v.lower() for v in raw)  # plain http on loopback
+    https = httpx.get(base + "/login", headers={"x-forwarded-proto": "https"})  # behind a proxy
+    assert "; secure" in https.headers["set-cookie"].lower()
 
 
 def test_wrong_password_and_rate_limit(server) -> None:  # noqa: ANN001
@@ -118,6 +121,10 @@ def test_language_switch(server) -> None:  # noqa: ANN001
     page = c.get("/").text
     assert "Continuous poll per target" in page and "Sondage continu" not in page
     assert c.post("/lang", data={"lang": "en", "csrf_token": "bad"}).status_code == 403
+    anon = httpx.Client(base_url=base)
+    assert "Mot de passe" in anon.get("/login").text
+    assert "Password" in anon.get("/login", params={"lang": "en"}).text
+    assert "Password" in anon.get("/login").text  # remembered in a cookie
 
 
 def test_config_editor_validates_then_reloads(server, web_project) -> None:  # noqa: ANN001
@@ -187,3 +194,26 @@ def test_overview_gzip_for_browsers(server) -> None:  # noqa: ANN001
     zipped = c.get("/api/overview", headers={"accept-encoding": "gzip"})
     assert zipped.headers["content-encoding"] == "gzip"
     assert zipped.json() == plain.json()  # httpx decodes it
+
+
+def test_every_page_renders_for_a_viewer(server) -> None:  # noqa: ANN001
+    base, _ = server
+    c = login(base, "vic")
+    for page in ("/", "/undecided", "/network", "/alerts", "/tipping", "/messages"):
+        r = c.get(page)
+        assert r.status_code == 200, page
+        assert "Traceback" not in r.text and 'class="error"' not in r.text, page
+    assert c.get("/alerts/no-such-alert").status_code == 404
+
+
+def test_api_is_the_cli_result(server, web_project) -> None:  # noqa: ANN001
+    """One code path: the API returns exactly what `bascule poll --json` computes."""
+    from bascule.opinion.poll import poll
+    from bascule.web.data import jsonable
+
+    base, app = server
+    c = login(base, "ana")
+    api = c.get("/api/poll", params={"target": "caq"}).json()
+    direct = jsonable(app.state.web.locked(poll, web_project, "caq"))
+    assert api == direct
+    assert c.get("/api/poll", params={"target": "nope"}).status_code == 400

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pyarrow as pa
 import pytest
-from webutil import ARTIFACTS, PASSWORDS
+from tests.web.webutil import ARTIFACTS, PASSWORDS
 
 pytestmark = [
     pytest.mark.browser,

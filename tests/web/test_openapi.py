@@ -8,7 +8,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
-from webutil import csrf, login
+from tests.web.webutil import csrf, login
 
 # a few requests per operation in `make test`; BASCULE_FUZZ_EXAMPLES=50 for a deeper run
 EXAMPLES = int(os.environ.get("BASCULE_FUZZ_EXAMPLES", "3"))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -58,3 +60,47 @@ def _default(o: Any) -> Any:
     if isinstance(o, set | frozenset | tuple):
         return list(o)
     return str(o)
+
+
+EngineOpt = Annotated[
+    str, typer.Option("--engine", help="embedded (this machine) or dask (a Dask cluster).")
+]
+WorkersOpt = Annotated[int, typer.Option("--workers", help="Local Dask workers (--engine dask).")]
+SchedulerOpt = Annotated[
+    str | None, typer.Option("--scheduler", help="Address of a running Dask scheduler.")
+]
+
+
+def dask_client(scheduler: str | None, workers: int):  # noqa: ANN201 - (Client, LocalCluster|None)
+    """A client to a running scheduler, or to a new LocalCluster of `workers` processes."""
+    from dask.distributed import Client, LocalCluster
+
+    if scheduler:
+        return Client(scheduler), None
+    cluster = LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    return Client(cluster), cluster
+
+
+@contextlib.contextmanager
+def diffusion_engine(engine: str, workers: int, scheduler: str | None) -> Iterator[None]:
+    """Run Monte Carlo and RR-set batches on Dask inside the block when asked."""
+    from bascule.errors import InputError
+
+    if engine == "embedded":
+        yield
+        return
+    if engine != "dask":
+        raise InputError(f"unknown engine {engine!r}: use embedded or dask")
+    from bascule.diffusion.engine import backend
+    from bascule.scale.dask_diffusion import backend as dask_backend
+
+    client, cluster = dask_client(scheduler, workers)
+    try:
+        with backend(**dask_backend(client)):
+            yield
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

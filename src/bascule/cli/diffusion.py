@@ -9,7 +9,18 @@ from typing import Annotated
 
 import typer
 
-from bascule.cli.common import GraphOpt, JsonOpt, ProjectOpt, console, open_project, print_json
+from bascule.cli.common import (
+    EngineOpt,
+    GraphOpt,
+    JsonOpt,
+    ProjectOpt,
+    SchedulerOpt,
+    WorkersOpt,
+    console,
+    diffusion_engine,
+    open_project,
+    print_json,
+)
 
 ModelOpt = Annotated[str, typer.Option("--model", help="Diffusion model: ic or lt.")]
 ProbOpt = Annotated[
@@ -95,6 +106,56 @@ def _costs(path: Path | None) -> dict[str, float] | None:
     return out
 
 
+def _select(
+    dg,
+    algorithm: str,
+    k: int,
+    model: str,
+    eps: float,
+    seed: int,
+    ex,
+    cand,  # noqa: ANN001
+    costs: Path | None,
+    budget: float | None,
+    runs: int,
+) -> dict:
+    """Seeds by the chosen algorithm, with reach from an independent simulation."""
+    import numpy as np
+
+    from bascule.diffusion import baselines, celf, imm
+    from bascule.diffusion.simulate import spreads, summarize
+    from bascule.errors import InputError
+
+    if algorithm == "imm":
+        return imm.seeds(
+            dg,
+            k,
+            model=model,
+            eps=eps,
+            seed=seed,
+            exclude=ex,
+            candidates=cand,
+            costs=_costs(costs),
+            budget=budget,
+            runs=runs,
+        )
+    if algorithm == "celf":
+        return celf.celf(dg, k, model=model, seed=seed, exclude=ex, candidates=cand, eval_runs=runs)
+    if algorithm in ("degree", "pagerank"):
+        allowed, _ = imm.constraints(dg, exclude=ex, candidates=cand)
+        pick = baselines.degree_seeds if algorithm == "degree" else baselines.pagerank_seeds
+        chosen = pick(dg, k, allowed=allowed)
+        out, _ = spreads(dg, chosen, model=model, runs=runs, seed=[seed, 7])
+        return {
+            "algorithm": algorithm,
+            "model": model,
+            "k": k,
+            "seeds": [str(dg.nodes[i]) for i in chosen],
+            "spread": summarize(out) if len(chosen) else summarize(np.zeros(2)),
+        }
+    raise InputError(f"unknown algorithm {algorithm!r}: use imm, celf, degree or pagerank")
+
+
 def register(app: typer.Typer) -> None:
     """Add `simulate`, `seeds` and `tipping` to `app`."""
 
@@ -115,6 +176,9 @@ def register(app: typer.Typer) -> None:
         by_community: Annotated[
             bool, typer.Option("--by-community", help="Break reach down per stored community.")
         ] = False,
+        engine: EngineOpt = "embedded",
+        workers: WorkersOpt = 2,
+        scheduler: SchedulerOpt = None,
         json: JsonOpt = False,
     ) -> None:
         """Expected reach of a set of seed accounts (Monte Carlo, 95% interval)."""
@@ -137,7 +201,8 @@ def register(app: typer.Typer) -> None:
 
             proj = proj or open_project(project, read_only=True)
             groups = communities(proj.store) or None
-        res = run(dg, ids, model=model, runs=runs, seed=seed, groups=groups)
+        with diffusion_engine(engine, workers, scheduler):
+            res = run(dg, ids, model=model, runs=runs, seed=seed, groups=groups)
         res["prob"] = prob
         if json:
             print_json(res)
@@ -180,17 +245,15 @@ def register(app: typer.Typer) -> None:
             float | None, typer.Option("--budget", help="Total cost allowed.")
         ] = None,
         runs: RunsOpt = 1000,
+        engine: EngineOpt = "embedded",
+        workers: WorkersOpt = 2,
+        scheduler: SchedulerOpt = None,
         json: JsonOpt = False,
     ) -> None:
         """Who to convince first: k seeds maximising expected reach (IMM, Tang et al. 2015)."""
         import time
 
-        import numpy as np
-
-        from bascule.diffusion import baselines, celf, imm
         from bascule.diffusion.probabilities import prepare
-        from bascule.diffusion.simulate import spreads, summarize
-        from bascule.errors import InputError
 
         t0 = time.perf_counter()
         g, proj = _graph(project, graph)
@@ -203,22 +266,8 @@ def register(app: typer.Typer) -> None:
             cand = found if cand is None else sorted(set(cand) & set(found))
         ex = _ids(exclude, g)
         dg = prepare(g, prob, model=model, project=proj, seed=seed)
-        if algorithm == "imm":
-            res = imm.seeds(dg, k, model=model, eps=eps, seed=seed, exclude=ex, candidates=cand,
-                            costs=_costs(costs), budget=budget, runs=runs)  # fmt: skip
-        elif algorithm == "celf":
-            res = celf.celf(dg, k, model=model, seed=seed, exclude=ex, candidates=cand,
-                            eval_runs=runs)  # fmt: skip
-        elif algorithm in ("degree", "pagerank"):
-            allowed, _ = imm.constraints(dg, exclude=ex, candidates=cand)
-            pick = baselines.degree_seeds if algorithm == "degree" else baselines.pagerank_seeds
-            chosen = pick(dg, k, allowed=allowed)
-            out, _ = spreads(dg, chosen, model=model, runs=runs, seed=[seed, 7])
-            res = {"algorithm": algorithm, "model": model, "k": k,
-                   "seeds": [str(dg.nodes[i]) for i in chosen],
-                   "spread": summarize(out) if len(chosen) else summarize(np.zeros(2))}  # fmt: skip
-        else:
-            raise InputError(f"unknown algorithm {algorithm!r}: use imm, celf, degree or pagerank")
+        with diffusion_engine(engine, workers, scheduler):
+            res = _select(dg, algorithm, k, model, eps, seed, ex, cand, costs, budget, runs)
         res["prob"] = prob
         res["seconds_command"] = time.perf_counter() - t0
         if json:

@@ -38,7 +38,7 @@ def listen_cmd(
     Back-fills each source on its first run, then follows what is new until stopped (Ctrl-C);
     new posts are analysed as they arrive. A restart resumes where it stopped.
     """
-    from bascule.sources.live.listen import listen
+    from bascule.live.listen import listen
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     proj = open_project(project)

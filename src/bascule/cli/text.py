@@ -196,7 +196,7 @@ def label(
     from bascule.text.weak_labels import train_project_model
 
     with open_project(project) as p:
-        cands = sql.mentions(p.store)
+        cands = sql.mentions(p.store, limit=50_000)
         if target:
             tid = p.config.target(target).id
             mask = [t == tid for t in cands.column("target_id").to_pylist()]

@@ -30,7 +30,7 @@ def serve(
 
     from bascule.errors import BasculeError
     from bascule.store import web as sql
-    from bascule.web.app import create_app
+    from bascule.web.app import create_app, warm
 
     proj = open_project(project)
     if sql.list_users(proj.store) == []:
@@ -39,6 +39,7 @@ def serve(
             f"no web account yet: create one with `bascule user add NAME --role admin -p {project}`"
         )
     app = create_app(proj)
+    warm(app)
     console.print(f"Bascule war room on http://{host}:{port}/ (Ctrl-C to stop)", highlight=False)
     try:
         uvicorn.run(

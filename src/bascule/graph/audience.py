@@ -28,7 +28,7 @@ def _membership(project: Project) -> pd.Series:
 
 def audience(project: Project, target: str) -> dict[str, Any]:
     """Per community: members reached by the target's official accounts, share, interactions."""
-    from bascule.graph.communities import author_undecided
+    from bascule.graph.describe import author_undecided
 
     t = project.config.target(target)
     authors = sql.authors(project.store).to_pandas()

@@ -42,7 +42,8 @@ def bridges(
     `membership` (node id -> community) defaults to a fresh `communities` run. Without
     undecided data (an external graph), every community counts the same.
     """
-    from bascule.graph.communities import author_undecided, communities
+    from bascule.graph.communities import communities
+    from bascule.graph.describe import author_undecided
 
     ids = graph.nodes.astype(str)
     if membership is None:
@@ -76,9 +77,9 @@ def bridges(
         und_share[sizes < min_size] = np.nan  # no aggregate of small groups
     weight = np.where(np.isnan(und_share), 0.0 if project is not None else 1.0, und_share)
     external = strength - own
-    Kx = K.tolil()
-    Kx[np.arange(u.n), labels] = 0
-    Kx = Kx.tocsr()
+    Kc = K.tocoo()
+    out = Kc.col != labels[Kc.row]  # links into other communities only
+    Kx = sp.csr_matrix((Kc.data[out], (Kc.row[out], Kc.col[out])), shape=K.shape)
     reach = Kx @ weight
     reached = np.diff((Kx > 0).tocsr().indptr)
     cbet = _community_betweenness(graph, labels, sizes)

@@ -4,14 +4,13 @@ ParallelLeiden), seeded and single-threaded for reproducibility, ids kept stable
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from bascule.graph.backend import display_handles, networkit_seeded, simple_undirected, to_networkit
+from bascule.graph.describe import describe
 from bascule.graph.model import Graph
 
 if TYPE_CHECKING:
@@ -22,148 +21,6 @@ if TYPE_CHECKING:
 
 STABLE_JACCARD = 0.5  # a new community keeps an old id when they share most members
 MAX_LISTED = 50
-_TOKEN = re.compile(r"#?\w[\w'’-]*\w|#?\w", re.UNICODE)
-_STOP = set(
-    [
-        "a",
-        "à",
-        "au",
-        "aux",
-        "avec",
-        "ce",
-        "ces",
-        "cette",
-        "c",
-        "d",
-        "dans",
-        "de",
-        "des",
-        "du",
-        "elle",
-        "en",
-        "et",
-        "est",
-        "il",
-        "ils",
-        "je",
-        "la",
-        "le",
-        "les",
-        "leur",
-        "lui",
-        "ma",
-        "mais",
-        "me",
-        "mes",
-        "moi",
-        "mon",
-        "ne",
-        "nos",
-        "notre",
-        "nous",
-        "on",
-        "ou",
-        "où",
-        "par",
-        "pas",
-        "pour",
-        "qu",
-        "que",
-        "qui",
-        "sa",
-        "se",
-        "ses",
-        "son",
-        "sur",
-        "ta",
-        "te",
-        "tes",
-        "toi",
-        "ton",
-        "tu",
-        "un",
-        "une",
-        "vos",
-        "votre",
-        "vous",
-        "y",
-        "l",
-        "s",
-        "n",
-        "j",
-        "m",
-        "t",
-        "qu'",
-        "c'",
-        "d'",
-        "l'",
-        "plus",
-        "tout",
-        "être",
-        "the",
-        "a",
-        "an",
-        "and",
-        "or",
-        "of",
-        "to",
-        "in",
-        "on",
-        "for",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "it",
-        "its",
-        "this",
-        "that",
-        "with",
-        "as",
-        "at",
-        "by",
-        "from",
-        "i",
-        "you",
-        "he",
-        "she",
-        "we",
-        "they",
-        "me",
-        "my",
-        "our",
-        "your",
-        "his",
-        "her",
-        "their",
-        "not",
-        "no",
-        "but",
-        "so",
-        "if",
-        "do",
-        "does",
-        "did",
-        "have",
-        "has",
-        "had",
-        "will",
-        "would",
-        "can",
-        "could",
-        "just",
-        "rt",
-        "via",
-        "http",
-        "https",
-        "www",
-        "co",
-        "com",
-        "amp",
-    ]
-)
 
 
 def leiden(
@@ -256,27 +113,6 @@ def stable_ids(
     return out[labels], len(mapping)
 
 
-def author_undecided(project: Project) -> pd.Series:
-    """Whether each author is undecided: the opinion model's states when available, else a
-    majority of hesitant analysed posts.
-    """
-    try:
-        from bascule.opinion.undecided import author_states
-
-        states = author_states(project)
-        return pd.Series(
-            (states["state"] == "undecided").to_numpy(), index=states["author_id"].astype(str)
-        )
-    except (ImportError, AttributeError):
-        from bascule.store import graph as sql
-
-        h = sql.hesitation_by_author(project.store).to_pandas()
-        return pd.Series(
-            (h["hesitant"] * 2 >= h["analysed"]).to_numpy() & (h["analysed"] > 0).to_numpy(),
-            index=h["author_id"].astype(str),
-        )
-
-
 def communities(
     graph: Graph,
     *,
@@ -319,7 +155,7 @@ def communities(
         top = members[np.lexsort((ids[members], -strength[members]))[:5]]
         rows[c] = {"id": c, "size": int(sizes[c]), "top_accounts": [str(handles[i]) for i in top]}
     if project is not None and rows:
-        _describe(project, ids, labels, rows)
+        describe(project, ids, labels, rows)
     return {
         "algorithm": "leiden (networkit ParallelLeiden, 1 thread)",
         "seed": seed,
@@ -330,126 +166,83 @@ def communities(
         "modularity": modularity(graph, _by_size(labels)) if graph.n else 0.0,
         "kept_ids": matched,
         "communities": [rows[c] for c in listed],
+        "links": _links(u, labels, listed),
         "membership": dict(zip(ids.tolist(), labels.astype(int).tolist(), strict=True)),
     }
 
 
-def _describe(project: Project, ids: np.ndarray, labels: np.ndarray, rows: dict[int, dict]) -> None:
-    """Add words, hashtags, stance mix and undecided share to the listed communities."""
-    import pyarrow as pa
-
-    from bascule.store import graph as sql
-
-    min_size = project.config.privacy.min_group_size
-    member = pd.Series(labels, index=ids)
-    listed = list(rows)
-    # stance mix toward each target, by analysed posts of the members
-    st = sql.stance_counts(project.store).to_pandas()
-    st["community"] = member.reindex(st["author_id"].astype(str)).to_numpy()
-    st = st[st["community"].isin(listed)]
-    agg = st.groupby(["community", "target_id"])[["favor", "against", "none"]].sum()
-    undecided = author_undecided(project)
-    und = pd.DataFrame({"c": member.reindex(undecided.index).to_numpy(), "u": undecided.to_numpy()})
-    und = und[und["c"].isin(listed)].groupby("c")["u"].agg(["sum", "count"])
-    for c, row in rows.items():
-        if row["size"] < min_size:
-            row.update(stance=None, undecided_share=None, suppressed=True)
-            continue
-        mix = {}
-        if c in agg.index.get_level_values(0):
-            for t, r in agg.loc[c].iterrows():
-                total = r.sum()
-                if total:
-                    mix[str(t)] = {
-                        k: round(float(r[k] / total), 4) for k in ("favor", "against", "none")
-                    }
-        row["stance"] = mix
-        row["undecided_share"] = (
-            round(float(und.loc[c, "sum"] / und.loc[c, "count"]), 4)
-            if c in und.index and und.loc[c, "count"]
-            else None
-        )
-        row["suppressed"] = False
-    # distinctive words and hashtags (log-odds with an informative prior, Monroe et al. 2008)
-    big = [c for c in listed if rows[c]["size"] >= min_size]
-    if not big:
-        return
-    texts = sql.community_texts(
-        project.store,
-        pa.table({"author_id": ids, "community": labels.astype(np.int64)}).filter(
-            pa.compute.is_in(pa.array(labels.astype(np.int64)), pa.array(big))
-        ),
-    ).to_pandas()
-    counts = {c: Counter() for c in big}
-    for c, text in zip(texts["community"], texts["text"], strict=True):
-        counts[int(c)].update(t for t in _tokens(text))
-    for c, words, tags in _distinctive(counts):
-        rows[c]["words"], rows[c]["hashtags"] = words, tags
-
-
-def _tokens(text: str) -> list[str]:
-    toks = [t.lower() for t in _TOKEN.findall(text or "")]
-    return [t for t in toks if t not in _STOP and len(t.lstrip("#")) > 1 and not t.isdigit()]
-
-
-def _distinctive(counts: dict[int, Counter], k: int = 8) -> list[tuple[int, list[str], list[str]]]:
-    """Top words and hashtags of each community by z-scored log-odds vs the others."""
-    total = Counter()
-    for cnt in counts.values():
-        total.update(cnt)
-    vocab = [w for w, n in total.items() if n >= 2]
-    if not vocab:
-        return [(c, [], []) for c in counts]
-    idx = {w: i for i, w in enumerate(vocab)}
-    prior = np.asarray([total[w] for w in vocab], dtype=np.float64)
-    a0 = prior.sum()
-    out = []
-    for c, cnt in counts.items():
-        y = np.zeros(len(vocab))
-        for w, n in cnt.items():
-            if w in idx:
-                y[idx[w]] = n
-        rest = prior - y
-        n1, n2 = y.sum(), rest.sum()
-        a = prior / a0 * 100.0 + 0.01
-        d = np.log((y + a) / (n1 + a.sum() - y - a)) - np.log(
-            (rest + a) / (n2 + a.sum() - rest - a)
-        )
-        z = d / np.sqrt(1.0 / (y + a) + 1.0 / (rest + a))
-        order = np.argsort(-z, kind="stable")
-        words = [vocab[i] for i in order if y[i] > 0 and not vocab[i].startswith("#")][:k]
-        tags = [vocab[i] for i in order if y[i] > 0 and vocab[i].startswith("#")][:k]
-        out.append((c, words, tags))
-    return out
+def _links(u: Graph, labels: np.ndarray, listed: list[int], k: int = 100) -> list[dict]:
+    """The heaviest edges between listed communities (the community graph)."""
+    if u.m == 0 or len(listed) < 2:
+        return []
+    a, b = labels[u.src], labels[u.dst]
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    keep = (lo != hi) & np.isin(lo, listed) & np.isin(hi, listed)
+    if not keep.any():
+        return []
+    df = pd.DataFrame({"a": lo[keep], "b": hi[keep], "w": u.weight[keep]})
+    df = df.groupby(["a", "b"], as_index=False)["w"].sum()
+    df = df.sort_values(["w", "a", "b"], ascending=[False, True, True]).head(k)
+    return [
+        {"a": int(r.a), "b": int(r.b), "weight": float(r.w)} for r in df.itertuples(index=False)
+    ]
 
 
 def communities_figure(result: dict[str, Any], lang: str = "fr") -> go.Figure:
-    """Bar chart of community sizes, coloured by share of undecided when known."""
+    """The community graph: one disc per community (area ~ size, colour = share of
+    undecided when known), lines weighted by the links between them.
+    """
+    import networkx as nx
     import plotly.graph_objects as go
 
     from bascule.i18n import tr
 
-    rows = result["communities"][:20]
-    und = [r.get("undecided_share") for r in rows]
-    fig = go.Figure(
-        go.Bar(
-            x=[f"#{r['id']}" for r in rows],
-            y=[r["size"] for r in rows],
-            text=[", ".join(r["top_accounts"][:2]) for r in rows],
-            marker={
-                "color": [u if u is not None else 0 for u in und],
-                "colorscale": "Oranges",
-                "colorbar": {"title": tr(lang, "indécis", "undecided")},
-            }
-            if any(u is not None for u in und)
-            else None,
+    rows = result["communities"][:30]
+    ids = [r["id"] for r in rows]
+    G = nx.Graph()
+    G.add_nodes_from(ids)
+    for link in result.get("links", []):
+        if link["a"] in G and link["b"] in G:
+            G.add_edge(link["a"], link["b"], weight=link["weight"])
+    pos = nx.circular_layout(ids) if len(ids) > 1 else {i: (0, 0) for i in ids}
+    fig = go.Figure()
+    top = max((d["weight"] for *_, d in G.edges(data=True)), default=1.0)
+    for a, b, d in G.edges(data=True):
+        fig.add_scatter(
+            x=[pos[a][0], pos[b][0]],
+            y=[pos[a][1], pos[b][1]],
+            mode="lines",
+            line={"width": 0.5 + 6 * d["weight"] / top, "color": "rgba(120,120,120,0.5)"},
+            hoverinfo="skip",
+            showlegend=False,
         )
+    und = [r.get("undecided_share") for r in rows]
+    biggest = max((r["size"] for r in rows), default=1)
+    fig.add_scatter(
+        x=[pos[i][0] for i in ids],
+        y=[pos[i][1] for i in ids],
+        mode="markers+text",
+        text=[f"#{i}" for i in ids],
+        textposition="top center",
+        hovertext=[f"#{r['id']}: {r['size']:,} — {', '.join(r['top_accounts'][:3])}" for r in rows],
+        hoverinfo="text",
+        marker={
+            "size": [12 + 48 * (r["size"] / biggest) ** 0.5 for r in rows],
+            "color": [u if u is not None else 0 for u in und],
+            "colorscale": "Oranges",
+            "cmin": 0,
+            "cmax": 1,
+            "showscale": any(u is not None for u in und),
+            "colorbar": {"title": tr(lang, "indécis", "undecided")},
+            "line": {"width": 1, "color": "#444"},
+        },
+        showlegend=False,
     )
     fig.update_layout(
-        title=tr(lang, "Communautés (taille)", "Communities (size)"),
-        xaxis_title=tr(lang, "communauté", "community"),
-        yaxis_title=tr(lang, "comptes", "accounts"),
-        height=360,
-        margin={"l": 50, "r": 10, "t": 50, "b": 40},
+        title=tr(lang, "Graphe des communautés", "Community graph"),
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        height=420,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
     )
     return fig

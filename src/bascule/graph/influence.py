@@ -165,14 +165,17 @@ def cascade_influence(cascades: pd.DataFrame) -> pd.DataFrame:
 
 
 def lorenz(values: np.ndarray, *, points: int = 201) -> dict[str, list[float]]:
-    """Lorenz curve (share of authors vs share of amplification), downsampled to `points`."""
+    """Lorenz curve (share of authors vs share of amplification), about `points` points."""
     v = np.sort(np.asarray(values, dtype=np.float64))
     total = v.sum()
     if v.size == 0 or total <= 0:
         return {"x": [0.0, 1.0], "y": [0.0, 1.0]}
     y = np.concatenate([[0.0], np.cumsum(v) / total])
     x = np.linspace(0.0, 1.0, v.size + 1)
-    idx = np.unique(np.linspace(0, v.size, min(points, v.size + 1)).round().astype(int))
+    k = min(points, v.size + 1)
+    # even steps, plus steps thinning out from the top: the curve turns up at the very end
+    tail = v.size - np.geomspace(1, v.size, k // 2) if v.size > 1 else np.zeros(0)
+    idx = np.unique(np.concatenate([np.linspace(0, v.size, k), tail]).round().astype(int))
     return {"x": x[idx].round(6).tolist(), "y": y[idx].round(6).tolist()}
 
 

@@ -39,7 +39,7 @@ def eligible(config: Any, target_id: str) -> tuple[list[Any], list[dict[str, str
     """Ambassadors who consented and signed up for `target_id`, and the others with why not."""
     ok, skipped = [], []
     for a in config.ambassadors:
-        wanted = {slug(t) for t in a.targets} | set(a.targets)
+        wanted = {_target_id(config, t) for t in a.targets}
         if not a.consent.strip():
             skipped.append({"handle": a.handle, "reason": "no consent recorded"})
         elif a.targets and target_id not in wanted:
@@ -49,6 +49,14 @@ def eligible(config: Any, target_id: str) -> tuple[list[Any], list[dict[str, str
         else:
             ok.append(a)
     return ok, skipped
+
+
+def _target_id(config: Any, name: str) -> str:
+    """A target named in an ambassador's list, by id or name (its slug when unknown)."""
+    try:
+        return config.target(name).id
+    except ConfigError:
+        return slug(name)
 
 
 def kit_body(lang: str | None, handle: str, target_name: str, text: str, url: str | None) -> str:

@@ -77,6 +77,25 @@ def _detect_lang(text: str) -> str:
     return "fr" if lang == "fr" else "en"
 
 
+_SEGMENT = re.compile(r"[^.!?;,:\n…]+")
+
+
+def language_shares(text: str, *, max_segments: int = 60) -> dict[str, float]:
+    """Share of the words in French and in English, clause by clause (mixed-language drafts)."""
+    from bascule.text.language import detect
+
+    segs = [g for g in _SEGMENT.findall(_URL.sub(" ", text)) if len(_WORD.findall(g)) >= 3]
+    segs = segs[:max_segments]
+    if len(segs) < 2:
+        return {}
+    weights = {"fr": 0, "en": 0}
+    for seg, lang in zip(segs, detect(segs)[0], strict=True):
+        if lang in weights:
+            weights[lang] += len(_WORD.findall(seg))
+    total = sum(weights.values())
+    return {k: round(v / total, 3) for k, v in weights.items()} if total else {}
+
+
 def _sentiment(text: str, lang: str) -> float:
     from bascule.text.sentiment import sentiment
 
@@ -87,12 +106,27 @@ def score(text: str, lang: str = "auto", *, corpus: Corpus | None = None) -> dic
     """The six Made-to-Stick dimensions of `text`, its overall score and how to improve it."""
     original_len = len(text or "")
     text = (text or "")[:MAX_CHARS]
+    shares: dict[str, float] = {}
     if lang == "auto":
         lang = _detect_lang(text) if text.strip() else "en"
+        shares = language_shares(text) if text.strip() else {}
+        if shares and min(shares.values()) >= 0.2:
+            lang = max(shares, key=lambda k: (shares[k], k == lang))
     if lang not in ("fr", "en"):
         lang = "en"
     words = tokenize(text)
     notes = []
+    if shares and min(shares.values()) >= 0.2:
+        fr_pct, en_pct = round(100 * shares["fr"]), round(100 * shares["en"])
+        notes.append(
+            tr(
+                lang,
+                f"texte mêlant français ({fr_pct} %) et anglais ({en_pct} %) : analysé en "
+                f"{'français' if lang == 'fr' else 'anglais'}, scores moins fiables",
+                f"mixed French ({fr_pct}%) and English ({en_pct}%) text: scored as "
+                f"{'French' if lang == 'fr' else 'English'}, scores less reliable",
+            )
+        )
     if original_len > MAX_CHARS:
         notes.append(
             tr(
@@ -279,12 +313,41 @@ def _credible(text: str, low: str, lang: str) -> dict:
     return {"score": _clip(s), "evidence": ev, "suggestion": tip}
 
 
+def _affect(text: str, words: list[str], lang: str) -> tuple[float, list[str]]:
+    """How much feeling the words carry, whatever its sign, and the strongest affect words.
+
+    The VADER valences (Hutto & Gilbert, 2014) summed in absolute value and normalised like
+    VADER's compound: "❤" next to "dead" cancels out in the compound, not in the intensity.
+    """
+    from bascule.text.normalize import fold
+    from bascule.text.sentiment import lexicons
+
+    lex = lexicons()[lang]
+    emoji = lexicons()["emoji"]
+    found: dict[str, float] = {}
+    total = 0.0
+    for w in words:
+        v = lex.get(fold(w), 0.0)
+        if v:
+            total += abs(v)
+            found[w] = max(found.get(w, 0.0), abs(v))
+    for ch in text:
+        v = emoji.get(ch, 0.0)
+        if v:
+            total += abs(v)
+            found[ch] = max(found.get(ch, 0.0), abs(v))
+    top = sorted(found, key=lambda w: (-found[w], w))[:5]
+    return total / math.sqrt(total * total + 15.0), top
+
+
 def _emotional(text: str, low: str, words: list[str], lang: str) -> dict:
     compound = _sentiment(text, lang)
+    arousal, affect_words = _affect(text, words, lang)
+    intensity = max(abs(compound), arousal)
     you = _has(low, lang, "you")
     people = _people(low, lang)
     exclaim = text.count("!")
-    s = 60 * abs(compound) + 20 * bool(you) + 15 * bool(people) + 5 * min(exclaim, 1)
+    s = 60 * intensity + 20 * bool(you) + 15 * bool(people) + 5 * min(exclaim, 1)
     tip = (
         tr(
             lang,
@@ -300,7 +363,8 @@ def _emotional(text: str, low: str, words: list[str], lang: str) -> dict:
     )
     ev = {
         "sentiment": round(compound, 3),
-        "intensity": round(abs(compound), 3),
+        "intensity": round(intensity, 3),
+        "affect_words": affect_words,
         "you_address": you,
         "people": people,
         "exclamations": exclaim,

@@ -16,9 +16,10 @@ from bascule.report.html import Section
 SECTIONS = [
     "bascule.report.overview:section",
     "bascule.report.opinion:section",
-    "bascule.report.diffusion:section",
     "bascule.report.network:section",
     "bascule.report.alerts:section",
+    "bascule.report.diffusion:section",
+    "bascule.report.messages:section",
 ]
 
 TEMPLATES = Path(__file__).parent / "templates"

@@ -243,7 +243,7 @@ _KNOWN: dict[tuple[str, str, str | None], tuple] = {}  # (pseudonymizer, id, han
 def _keys(rows: pa.Table, p: Pseudonymizer) -> pa.Table:
     """author_id, public handle and pseudonymised flag of every account key in the rows."""
     out: dict[tuple[str, str], tuple[str, str, bool]] = {}
-    if len(_KNOWN) > 300_000:  # bounded memory
+    if len(_KNOWN) > 200_000:  # bounded memory
         _KNOWN.clear()
     combos = rows.group_by(["platform", "akey", "handle"], use_threads=False).aggregate([])
     for plat, akey, handle in zip(
@@ -297,12 +297,18 @@ def _scrub(rows: pa.Table, p: Pseudonymizer) -> pa.Table:
             rows.schema.get_field_index("text"), "text", pa.array(texts, pa.string())
         )
     keys = "|".join(sorted(HANDLE_KEYS | {"user", "account", "author", "includes"}))
-    ident = pc.match_substring_regex(rows["raw"], f'"({keys})"|@')
-    if pc.any(ident).as_py():
+    ident = pc.match_substring_regex(rows["raw"], f'"({keys})"')
+    at = pc.match_substring(rows["raw"], "@")
+    if pc.any(at).as_py() or pc.any(ident).as_py():
         raws = rows["raw"].to_pylist()
         plats = rows["platform"].to_pylist()
-        for i in pc.indices_nonzero(ident).to_pylist():
+        for i in pc.indices_nonzero(ident).to_pylist():  # identity fields: rewrite the JSON
             raws[i] = _scrub_raw(raws[i], lambda t, pl=plats[i]: p.scrub_mentions(pl, t))
+        only_at = pc.and_(at, pc.invert(ident))
+        for i in pc.indices_nonzero(only_at).to_pylist():
+            # `@handle` only inside string values: the same substitution on the JSON text
+            # keeps it valid JSON (handles are letters, digits, `_ . -`), without reparsing
+            raws[i] = p.scrub_mentions(plats[i], raws[i])
         rows = rows.set_column(
             rows.schema.get_field_index("raw"), "raw", pa.array(raws, pa.string())
         )

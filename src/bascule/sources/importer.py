@@ -29,10 +29,10 @@ from bascule.store.ingest import (
     write_batch,
 )
 
-IMPORT_MEMORY = "512MB"  # DuckDB buffer cap during imports (it spills to disk beyond)
+IMPORT_MEMORY = "384MB"  # DuckDB buffer cap during imports (it spills to disk beyond)
 BATCH = 50_000  # records per commit (generic JSONL: about 256 bytes each per block)
 MAX_SAMPLE = 50
-_CACHE_LIMIT = 200_000  # pseudonym cache entries kept between batches (bounded memory)
+_CACHE_LIMIT = 100_000  # pseudonym cache entries kept between batches (bounded memory)
 
 
 @dataclass
@@ -179,7 +179,7 @@ def _import_one(
     builder = BatchBuilder(pseudo, source=str(path), run_id=run_id)
     deletions: list[str] = []
     seen: set[str] = set()
-    task = bar.start(path, start[0])
+    task = bar.start(path, start[0], fmt)
     last_no, last_pos, primary_no = start[1], start[0], -1
 
     def flush(done: bool) -> None:
@@ -290,27 +290,64 @@ def _fast_jsonl(
         max_bytes=MAX_RECORD_BYTES,
         block_bytes=max(64 << 10, batch_size * 256),
     )
-    pending = next(blocks, None)
-    while pending is not None:
-        nxt = next(blocks, None)
-        b = pending
-        res = write_batch(
+    # the next block is read and mapped in a worker thread while this one is written (DuckDB
+    # and orjson release the GIL): reading and writing overlap on two cores
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="bascule-read") as pool:
+        fut = pool.submit(_next_block, blocks, pseudo)
+        last = None
+        while True:
+            b = fut.result()
+            if b is None:
+                break
+            fut = pool.submit(_next_block, blocks, pseudo)
+            res = write_batch(
+                store,
+                b.posts,
+                b.authors,
+                b.interactions,
+                b.rejects,
+                run_id=run_id,
+                progress=(fp, str(path), "jsonl", b.offset, b.line, False),
+            )
+            _note_rejects(summary, b.rejects)
+            fs.imported += res.imported
+            fs.duplicates += res.duplicates
+            fs.rejected += res.rejected
+            bar.update(task, b.offset, fs.imported + fs.duplicates)
+            last = b
+    if last is not None:  # mark the file done (an empty batch carrying the final progress)
+        empty = _empty_tables()
+        write_batch(
             store,
-            b.posts,
-            b.authors,
-            b.interactions,
-            b.rejects,
+            *empty,
             run_id=run_id,
-            progress=(fp, str(path), "jsonl", b.offset, b.line, nxt is None),
+            progress=(fp, str(path), "jsonl", last.offset, last.line, True),
         )
-        _note_rejects(summary, b.rejects)
-        fs.imported += res.imported
-        fs.duplicates += res.duplicates
-        fs.rejected += res.rejected
-        if len(pseudo._cache) > _CACHE_LIMIT:
-            pseudo._cache.clear()
-        bar.update(task, b.offset, fs.imported + fs.duplicates)
-        pending = nxt
+    else:
+        write_batch(
+            store, *_empty_tables(), run_id=run_id, progress=(fp, str(path), "jsonl", *start, True)
+        )
+
+
+def _next_block(blocks: Any, pseudo: Any) -> Any:
+    import pyarrow as pa
+
+    if len(pseudo._cache) > _CACHE_LIMIT:  # bounded memory; only this thread uses it here
+        pseudo._cache.clear()
+    pa.default_memory_pool().release_unused()  # give freed Arrow buffers back to the OS
+    return next(blocks, None)
+
+
+def _empty_tables() -> tuple:
+    from bascule.store.ingest import AUTHORS_SCHEMA, INTERACTIONS_SCHEMA, POSTS_SCHEMA
+
+    return (
+        POSTS_SCHEMA.empty_table(),
+        AUTHORS_SCHEMA.empty_table(),
+        INTERACTIONS_SCHEMA.empty_table(),
+    )
 
 
 class _Bar:
@@ -338,15 +375,19 @@ class _Bar:
             )
             self.p.start()
 
-    def start(self, path: Path, done: int) -> Any:
+    def start(self, path: Path, done: int, fmt: str = "jsonl") -> Any:
         if self.p is None:
             return None
-        size = path.stat().st_size if path.suffix.lower() not in (".gz", ".xz", ".bz2") else None
-        return self.p.add_task(path.name, total=size, completed=done, posts=0)
+        by_bytes = fmt in ("jsonl", "mastodon", "bluesky", "twitter-v1", "twitter-v2")
+        plain = path.suffix.lower() not in (".gz", ".xz", ".bz2")
+        size = path.stat().st_size if by_bytes and plain else None  # else: a record count
+        task = self.p.add_task(path.name, total=size, completed=done if by_bytes else 0, posts=0)
+        return (task, by_bytes)
 
     def update(self, task: Any, done: int, posts: int) -> None:
         if self.p is not None and task is not None:
-            self.p.update(task, completed=done, posts=posts)
+            tid, by_bytes = task
+            self.p.update(tid, completed=done if by_bytes else 0, posts=posts)
 
     def close(self) -> None:
         if self.p is not None:

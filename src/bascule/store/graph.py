@@ -9,12 +9,6 @@ import pyarrow as pa
 from bascule.store.db import Store
 from bascule.store.queries import _window
 
-
-def _arrow(store: Store, sql: str, params: list[Any] | None = None) -> pa.Table:
-    _settle(store)
-    return store.arrow(sql, params)
-
-
 KINDS = {
     "amplify": ("repost", "quote"),
     "reply": ("reply",),
@@ -49,8 +43,7 @@ def influence_edges(
 ) -> pa.Table:
     """(src, dst, weight): influence from the acted-on author to the actor, counted."""
     where, params = _filters(kind, since, until, target)
-    return _arrow(
-        store,
+    return store.arrow(
         f"""SELECT i.dst_author AS src, i.src_author AS dst, count(*)::DOUBLE AS weight
             FROM interactions i WHERE {where} AND i.src_author <> i.dst_author
             GROUP BY ALL ORDER BY src, dst""",
@@ -67,8 +60,7 @@ def cascade_links(
 ) -> pa.Table:
     """(post_id, parent_post_id, author_id, parent_author): amplifications post by post."""
     where, params = _filters("amplify", since, until, target)
-    return _arrow(
-        store,
+    return store.arrow(
         f"""SELECT i.post_id, i.target_post_id AS parent_post_id, i.src_author AS author_id,
                    i.dst_author AS parent_author
             FROM interactions i WHERE {where} AND i.target_post_id IS NOT NULL
@@ -79,15 +71,14 @@ def cascade_links(
 
 def authors(store: Store) -> pa.Table:
     """Author id, public handle, pseudonymised flag and followers."""
-    return _arrow(
-        store, "SELECT author_id, handle, pseudonymised, followers FROM authors ORDER BY author_id"
+    return store.arrow(
+        "SELECT author_id, handle, pseudonymised, followers FROM authors ORDER BY author_id"
     )
 
 
 def stance_counts(store: Store) -> pa.Table:
     """(author_id, target_id, favor, against, none) counts of analysed posts."""
-    return _arrow(
-        store,
+    return store.arrow(
         """SELECT p.author_id, a.target_id,
                   count(*) FILTER (WHERE a.stance = 'favor') AS favor,
                   count(*) FILTER (WHERE a.stance = 'against') AS against,
@@ -98,26 +89,18 @@ def stance_counts(store: Store) -> pa.Table:
 
 def hesitation_by_author(store: Store) -> pa.Table:
     """(author_id, hesitant posts, analysed posts) from post_analyses."""
-    return _arrow(
-        store,
+    return store.arrow(
         """SELECT p.author_id, count(*) FILTER (WHERE pa.hesitation) AS hesitant,
                   count(*) AS analysed
            FROM post_analyses pa JOIN posts p USING (post_id) GROUP BY ALL ORDER BY ALL""",
     )
 
 
-def _settle(store: Store) -> None:
-    """Finish any pending result (DuckDB refuses `register` while a fetchone() is open)."""
-    store.con.execute("SELECT 1").fetchall()
-
-
 def community_texts(store: Store, membership: pa.Table, *, per_community: int = 2000) -> pa.Table:
     """(community, text) of the latest posts of each community's members (capped)."""
-    _settle(store)
     store.con.register("_membership", membership)
     try:
-        return _arrow(
-            store,
+        return store.arrow(
             """SELECT community, text FROM (
                    SELECT m.community, p.text, row_number() OVER (
                        PARTITION BY m.community ORDER BY p.created_at DESC, p.post_id) AS r
@@ -132,12 +115,11 @@ def community_texts(store: Store, membership: pa.Table, *, per_community: int = 
 
 def previous_communities(store: Store) -> pa.Table:
     """The membership saved by the last `communities` run."""
-    return _arrow(store, "SELECT author_id, community FROM communities ORDER BY author_id")
+    return store.arrow("SELECT author_id, community FROM communities ORDER BY author_id")
 
 
 def save_communities(store: Store, membership: pa.Table) -> None:
     """Replace the stored membership (author_id, community) in one transaction."""
-    _settle(store)
     with store.transaction() as con:
         con.execute("DELETE FROM communities").fetchall()
         con.register("_new_membership", membership)
@@ -162,8 +144,7 @@ def reach_of(store: Store, author_ids: list[str]) -> pa.Table:
         )
     where = f"i.dst_author IN ({', '.join('?' * len(author_ids))}) AND i.src_author <> i.dst_author"
     params: list[Any] = list(author_ids)
-    return _arrow(
-        store,
+    return store.arrow(
         f"""SELECT i.src_author AS author_id, i.kind, count(*) AS n FROM interactions i
             WHERE {where} GROUP BY ALL ORDER BY ALL""",
         params,

@@ -252,7 +252,7 @@ def limit_memory(store: Store, limit: str) -> None:
 
     if size(limit) < size(current):
         store.execute(f"SET memory_limit = '{limit}'")
-    _json_con().execute("SET memory_limit = '256MB'")
+    _json_con().execute("SET memory_limit = '192MB'")
 
 
 # -- vectorised extraction for generic JSON lines (the fast import path) ------------------------

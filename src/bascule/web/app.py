@@ -91,3 +91,23 @@ def create_app(project: Project | str | Path, **state_options: Any) -> FastAPI:
     app.include_router(api.router)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def warm(app: FastAPI) -> None:
+    """Compute the overview once in the background, so the first visitor does not wait."""
+    import logging
+    import threading
+
+    from bascule.web import data
+
+    st: WebState = app.state.web
+    cfg = st.project.config
+    lang = cfg.web.language or cfg.project.language
+
+    def run() -> None:
+        try:
+            data.overview_bytes(st, lang)
+        except Exception:  # noqa: BLE001 - a page will show the error when asked
+            logging.getLogger("bascule.web").exception("warming the overview failed")
+
+    threading.Thread(target=run, name="bascule-warm", daemon=True).start()

@@ -145,10 +145,14 @@ def _safe_next(nxt: str | None) -> str:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, next: str = "/", error: str | None = None) -> Response:
-    """The login form, with a fresh double-submit CSRF token."""
+def login_page(
+    request: Request, next: str = "/", error: str | None = None, lang: str | None = None
+) -> Response:
+    """The login form, with a fresh double-submit CSRF token (`?lang=en` switches language)."""
     from bascule.web.pages import render
 
+    if lang in LANGUAGES:
+        request.cookies[LANG_COOKIE] = lang
     token = new_token()
     resp = render(
         request,
@@ -157,6 +161,8 @@ def login_page(request: Request, next: str = "/", error: str | None = None) -> R
         user=None,
         status_code=401 if error else 200,
     )
+    if lang in LANGUAGES:
+        resp.set_cookie(LANG_COOKIE, lang, httponly=True, samesite="lax", secure=is_secure(request))
     resp.set_cookie(
         LOGIN_CSRF_COOKIE,
         token,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from live_servers import FakeFediverse, FakeJetstream
+from tests.sources.live.live_servers import FakeFediverse, FakeJetstream
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ import json
 import threading
 import time
 
-from live_servers import jetstream_create, jetstream_delete, make_post_views
+from tests.sources.live.live_servers import jetstream_create, jetstream_delete, make_post_views
 
-from bascule.sources.live.listen import listen
-from conftest import add_sources
+from bascule.live.listen import listen
+from tests.sources.live.conftest import add_sources
 
 
 def test_search_posts_backfill_then_follow(project, fedi) -> None:

@@ -7,10 +7,10 @@ import json
 import threading
 import time
 
-from live_servers import BASE_ID, make_statuses
+from tests.sources.live.live_servers import BASE_ID, make_statuses
 
-from bascule.sources.live.listen import listen
-from conftest import add_sources
+from bascule.live.listen import listen
+from tests.sources.live.conftest import add_sources
 
 
 def _source(fedi, extra: str = "") -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bascule.sources.live.listen import listen
+from bascule.live.listen import listen
 from bascule.sources.live.rss import strip_html
-from conftest import add_sources
+from tests.sources.live.conftest import add_sources
 
 
 def test_strip_html_decodes_entities() -> None:

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from bascule.config import Source
 from bascule.errors import ConfigError
-from bascule.sources.live.analyst import Analyst
+from bascule.live.analyst import Analyst
 from bascule.sources.live.base import Connector, Page, parse_since
 
 log = logging.getLogger("bascule.listen")

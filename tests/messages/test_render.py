@@ -1,0 +1,54 @@
+"""`message score --html`: one self-contained page that opens offline, for any draft."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from bascule.cli import main
+
+
+def _page(tmp_path: Path, *args: str) -> str:
+    out = tmp_path / "score.html"
+    assert (
+        main(["message", "score", "-p", str(tmp_path), "--lang", "en", "--out", str(out), *args])
+        == 0
+    )
+    return out.read_text(encoding="utf-8")
+
+
+def test_page_is_self_contained_and_escaped(tmp_path: Path) -> None:
+    page = _page(tmp_path, "Rents went up 8% <b>last year</b> in Montreal.")
+    assert page.startswith("<!doctype html><html lang='en'>")  # no project: English UI
+    assert not re.search(r"<script[^>]+src=|<link[^>]+href=|@import", page)
+    assert "Plotly.newPlot" in page and len(page) > 1_000_000  # plotly.js is inlined
+    assert "&lt;b&gt;last year&lt;/b&gt;" in page and "<b>last year" not in page
+    assert page.count("<table>") == 1
+
+
+def test_page_compares_two_drafts(tmp_path: Path) -> None:
+    page = _page(tmp_path, "Rents went up a lot.", "--vs", "Rents went up 8% last year.")
+    assert page.count("<table>") == 2
+    assert "<h2>A</h2>" in page and "<h2>B</h2>" in page
+
+
+def test_huge_draft_is_shown_truncated_with_a_note(tmp_path: Path) -> None:
+    page = _page(tmp_path, "The rent went up again. " * 4200)  # 100,800 characters
+    assert "showing the first 5000 of 100800 characters" in page
+    assert "text truncated to 20000 characters for scoring" in page
+    assert len(page) < 5_000_000
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "note"),
+    [("", 0, "no words to score"), ("🔥🔥🎉", 0, "no words to score")],
+)
+def test_empty_and_emoji_only_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, words: int, note: str
+) -> None:
+    assert main(["message", "score", "-p", str(tmp_path), "--lang", "en", "--json", text]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["score"], out["words"]) == (0, words) and note in out["notes"]

@@ -1,0 +1,80 @@
+"""The web's data layer: missing capabilities are reported, results cached per store state."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pyarrow as pa
+import pytest
+
+from bascule.web import data
+from bascule.web.state import WebState
+
+
+def test_missing_capability_is_not_available() -> None:
+    with pytest.raises(data.NotAvailable):
+        data.capability("bascule.no_such_module", "f")
+    with pytest.raises(data.NotAvailable):
+        data.capability("bascule.i18n", "no_such_function")
+    assert data.capability("bascule.i18n", "tr")("fr", "oui", "yes") == "oui"
+    assert data.attempt(data.capability, "bascule.nope", "f")["available"] is False
+
+
+def test_figure_json_cannot_close_its_script_tag() -> None:
+    text = data.figure_json({"layout": {"title": "</script><script>alert(1)</script>&"}})
+    assert "</script>" not in text and "<" not in text and "&" not in text
+
+
+def _post(i: int) -> pa.Table:
+    from datetime import datetime
+
+    return pa.Table.from_pylist(
+        [
+            {
+                "post_id": f"x:{i}",
+                "platform": "x",
+                "native_id": str(i),
+                "author_id": "x:a",
+                "created_at": datetime(2026, 1, 1),
+            }
+        ]
+    )
+
+
+def test_cache_follows_the_store_and_serves_stale_while_refreshing(project) -> None:  # noqa: ANN001
+    project.store.rows("SELECT 1")
+    st = WebState(project, ttl=60, marker_ttl=0)
+    calls = []
+    gate = threading.Event()
+
+    def compute() -> int:
+        calls.append(1)
+        if len(calls) == 2:
+            gate.wait(5)
+        return len(calls)
+
+    assert st.cached("k", compute) == 1
+    assert st.cached("k", compute) == 1  # unchanged store: cached
+    project.store.insert("posts", _post(1))
+    assert st.cached("k", compute) == 1  # changed: the stale value at once...
+    gate.set()
+    for _ in range(100):  # ...while one background thread recomputes
+        if st.cached("k", compute) == 2:
+            break
+        time.sleep(0.02)
+    assert st.cached("k", compute) == 2 and len(calls) == 2
+    assert st.cached("k", compute, stale=False) == 2
+    project.store.insert("posts", _post(2))
+    assert st.cached("k", compute, stale=False) == 3  # without stale: waits for the new one
+    st.invalidate_data()
+    assert st.cached("k", compute) == 4
+    st.close()
+
+
+def test_cache_is_bounded(project) -> None:  # noqa: ANN001
+    st = WebState(project, max_entries=8)
+    for i in range(50):
+        st.cached(("k", i), lambda i=i: i)
+    assert len(st._cache) <= 8
+    st.close()
