@@ -11,9 +11,14 @@ if [ ! -f "$DEMO/bascule.toml" ]; then
   $B init "$DEMO" --config "$DATA/bascule.toml"
 fi
 echo "== Importing the PHEME Charlie Hebdo threads (real posts, CC BY 4.0)"
-source scripts/demo_import.sh
+$B import --project "$DEMO" "$DATA/tweets_v1.jsonl.gz" || true
+$B import --project "$DEMO" --platform twitter "$DATA/retweets.jsonl.gz" || true
 echo "== Analysing (language, targets, sentiment, stance)"
 $B analyze --project "$DEMO"
+echo "== Finding communities (the network sections of the report use them)"
+$B communities --project "$DEMO" > /dev/null
+echo "== Early warning, replayed as of 7 January 2015, 14:00 UTC (2.5 hours after the attack)"
+$B alerts watch --once --no-deliver --now 2015-01-07T14:00:00 --project "$DEMO" > /dev/null
 echo "== Writing the report"
 $B report --project "$DEMO" --out "$DEMO/report.html"
 echo

@@ -37,3 +37,26 @@ def test_bad_input() -> None:
     assert out[0] == 0 and out[1] == 0 and out[4] == 0
     assert out[2] > 0 > out[3]
     assert -1 <= out[5] <= 1 and out[5] > 0.9
+
+
+def test_real_tweets_labelled_by_us(pheme: list[dict]) -> None:
+    """26 PHEME tweets (a seeded random draw) whose polarity the developers labelled."""
+    import csv
+    from pathlib import Path
+
+    from bascule.text.language import detect
+
+    path = Path(__file__).resolve().parents[2] / "data" / "pheme_stance" / "sentiment_labels.tsv"
+    with open(path, encoding="utf-8") as f:
+        labels = list(csv.DictReader(f, delimiter="\t"))
+    text = {str(r["tweet_id"]): r["text"] for r in pheme}
+    texts = [text[r["tweet_id"]] for r in labels]
+    got = sentiment(texts, detect(texts)[0])
+    pol = np.array([r["polarity"] for r in labels])
+    polar = pol != "neu"
+    sign = np.where(pol[polar] == "pos", 1, -1)
+    # measured: 13/20 polar tweets get the right sign (9/9 positive, 4/11 negative: insults
+    # and sarcasm escape the lexicon); 6/6 neutral tweets stay within ±0.3
+    assert (np.sign(got[polar]) == sign).mean() >= 0.55
+    assert (np.sign(got[polar][sign > 0]) == 1).mean() >= 0.85
+    assert (np.abs(got[~polar]) < 0.3).all()

@@ -13,16 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from bascule.errors import InputError
-
-COLUMNS = (
-    "root_tweet_id",
-    "parent_uid",
-    "parent_tweet_id",
-    "parent_delay_min",
-    "child_uid",
-    "child_tweet_id",
-    "child_delay_min",
-)
+from bascule.sources.formats.cascades import COLUMNS
 
 
 def read_cascades(path: str | Path) -> dict[str, np.ndarray]:

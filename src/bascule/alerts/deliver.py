@@ -50,19 +50,19 @@ def payload(alert: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def send_webhook(
+def post_json(
     url: str,
-    alert: dict[str, Any],
+    body: dict[str, Any],
     *,
     client: httpx.Client,
     retries: int = 3,
     backoff: float = 0.5,
 ) -> None:
-    """POST the alert; retry on network errors and 429/5xx, waiting backoff * 2^attempt."""
+    """POST JSON to a webhook; retry on network errors and 429/5xx, waiting backoff * 2^attempt."""
     last: Exception | None = None
     for attempt in range(retries):
         try:
-            r = client.post(url, json=payload(alert))
+            r = client.post(url, json=body)
             if r.status_code < 400:
                 return
             last = RuntimeError(f"HTTP {r.status_code}")
@@ -75,17 +75,20 @@ def send_webhook(
     raise RuntimeError(f"webhook {url}: {last}")
 
 
-def send_email(config: Any, to: str, alert: dict[str, Any]) -> None:
-    """Send one alert to one address through the configured SMTP server."""
+def send_mail(config: Any, to: str, subject: str, body: str, headers: dict[str, str]) -> None:
+    """Send one plain-text e-mail through the SMTP server configured in `[alerts]`."""
     a = config.alerts
     if not a.smtp_host:
-        raise ConfigError("alerts.email_to is set but alerts.smtp_host is not", key="alerts")
+        raise ConfigError(
+            "an e-mail address is configured but alerts.smtp_host is not", key="alerts"
+        )
     msg = EmailMessage()
-    msg["Subject"] = f"[Bascule] {alert['title']}"
+    msg["Subject"] = subject
     msg["From"] = a.email_from
     msg["To"] = to
-    msg["X-Bascule-Alert"] = alert["alert_id"]
-    msg.set_content(message(alert))
+    for k, v in headers.items():
+        msg[k] = v
+    msg.set_content(body)
     with smtplib.SMTP(a.smtp_host, a.smtp_port, timeout=20) as smtp:
         if a.smtp_starttls:
             smtp.starttls()
@@ -95,6 +98,29 @@ def send_email(config: Any, to: str, alert: dict[str, Any]) -> None:
                 os.environ.get(a.smtp_password_env or "", ""),
             )
         smtp.send_message(msg)
+
+
+def send_webhook(
+    url: str,
+    alert: dict[str, Any],
+    *,
+    client: httpx.Client,
+    retries: int = 3,
+    backoff: float = 0.5,
+) -> None:
+    """POST one alert as Slack/Mattermost/Discord-compatible JSON."""
+    post_json(url, payload(alert), client=client, retries=retries, backoff=backoff)
+
+
+def send_email(config: Any, to: str, alert: dict[str, Any]) -> None:
+    """Send one alert to one address through the configured SMTP server."""
+    send_mail(
+        config,
+        to,
+        f"[Bascule] {alert['title']}",
+        message(alert),
+        {"X-Bascule-Alert": alert["alert_id"]},
+    )
 
 
 def deliver(

@@ -48,6 +48,15 @@ def _graph(project_dir: Path, graph: Path | None):  # noqa: ANN202 - (Graph, pro
     return observed_graph(project), project
 
 
+def _with_handles(res: dict, graph) -> dict:  # noqa: ANN001
+    """Add `seed_handles`: what a person reads for each seed (kept handle or pseudonym)."""
+    from bascule.graph.backend import display_handles
+
+    shown = dict(zip(graph.nodes.astype(str), display_handles(graph), strict=True))
+    res["seed_handles"] = [shown.get(str(x), str(x)) for x in res.get("seeds", [])]
+    return res
+
+
 def _ids(path: Path | None, graph) -> list[str]:  # noqa: ANN001
     """Ids from a file (one per line, or the first CSV column); handles resolved to ids."""
     if path is None:
@@ -204,6 +213,7 @@ def register(app: typer.Typer) -> None:
         with diffusion_engine(engine, workers, scheduler):
             res = run(dg, ids, model=model, runs=runs, seed=seed, groups=groups)
         res["prob"] = prob
+        _with_handles(res, g)
         if json:
             print_json(res)
             return
@@ -270,6 +280,7 @@ def register(app: typer.Typer) -> None:
             res = _select(dg, algorithm, k, model, eps, seed, ex, cand, costs, budget, runs)
         res["prob"] = prob
         res["seconds_command"] = time.perf_counter() - t0
+        _with_handles(res, g)
         if json:
             print_json(res)
             return
@@ -278,7 +289,7 @@ def register(app: typer.Typer) -> None:
             f"{len(res['seeds'])} seeds ({res['algorithm']}) reach {s['mean']:,.1f} accounts "
             f"(95% CI {s['ci95'][0]:,.1f}–{s['ci95'][1]:,.1f}), in {res['seconds_command']:.2f} s"
         )
-        console.print(", ".join(res["seeds"][:50]), highlight=False)
+        console.print(", ".join(res["seed_handles"][:50]), highlight=False)
 
     @app.command()
     def tipping(

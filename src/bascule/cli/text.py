@@ -104,7 +104,7 @@ def train(
             split_col=split_col,
             split=split,
         )
-        model = StanceModel(C=c, name=out.stem).fit(d.texts, d.labels, d.targets)
+        model = StanceModel(C=c, name=f"ngram-lr:{out.stem}").fit(d.texts, d.labels, d.targets)
         path = model.save(out)
         res = {
             "model": str(path),

@@ -11,15 +11,13 @@ it) and e-mail through the SMTP server of `[alerts]`.
 from __future__ import annotations
 
 import hashlib
-import os
 import smtplib
-import time
 from datetime import UTC, datetime
-from email.message import EmailMessage
 from typing import Any
 
 import httpx
 
+from bascule.alerts.deliver import post_json, send_mail
 from bascule.config import slug
 from bascule.errors import ConfigError, InputError
 from bascule.i18n import tr
@@ -74,52 +72,15 @@ def kit_body(lang: str | None, handle: str, target_name: str, text: str, url: st
 
 
 def send_webhook(
-    url: str,
-    body: dict[str, Any],
-    *,
-    client: httpx.Client,
-    retries: int = 3,
-    backoff: float = 0.5,
+    url: str, body: dict[str, Any], *, client: httpx.Client, retries: int = 3, backoff: float = 0.5
 ) -> None:
-    """POST the kit as JSON; retry on network errors and 429/5xx, waiting backoff * 2^attempt."""
-    last: Exception | None = None
-    for attempt in range(retries):
-        try:
-            r = client.post(url, json=body)
-            if r.status_code < 400:
-                return
-            last = RuntimeError(f"HTTP {r.status_code}")
-            if r.status_code != 429 and r.status_code < 500:
-                break
-        except httpx.HTTPError as exc:
-            last = exc
-        if attempt < retries - 1:
-            time.sleep(backoff * 2**attempt)
-    raise RuntimeError(f"webhook: {last}")
+    """POST the kit as JSON (the alerts' webhook sender, with its retries)."""
+    post_json(url, body, client=client, retries=retries, backoff=backoff)
 
 
 def send_email(config: Any, to: str, subject: str, body: str, message_id: str) -> None:
     """Send the kit to one address through the SMTP server configured in `[alerts]`."""
-    a = config.alerts
-    if not a.smtp_host:
-        raise ConfigError(
-            "an ambassador has an e-mail but alerts.smtp_host is not set", key="alerts"
-        )
-    msg = EmailMessage()
-    msg["Subject"] = subject
-    msg["From"] = a.email_from
-    msg["To"] = to
-    msg["X-Bascule-Kit"] = message_id
-    msg.set_content(body)
-    with smtplib.SMTP(a.smtp_host, a.smtp_port, timeout=20) as smtp:
-        if a.smtp_starttls:
-            smtp.starttls()
-        if a.smtp_user_env:
-            smtp.login(
-                os.environ.get(a.smtp_user_env, ""),
-                os.environ.get(a.smtp_password_env or "", ""),
-            )
-        smtp.send_message(msg)
+    send_mail(config, to, subject, body, {"X-Bascule-Kit": message_id})
 
 
 def _kit(project: Any, message: str, target_id: str) -> dict[str, Any]:

@@ -54,7 +54,7 @@ def monte_carlo(
 ) -> tuple[np.ndarray, np.ndarray]:
     """`engine.monte_carlo` on a Dask cluster: same arguments, same result."""
     workers = max(1, len(client.scheduler_info().get("workers", {})))
-    graph = client.scatter([indptr, indices, probs, seeds, groups], broadcast=True)
+    graph = client.scatter([indptr, indices, probs, seeds, groups], broadcast=True, hash=False)
     futures = [
         client.submit(_mc_task, *graph[:4], lo, hi, base, lt, graph[4], n_groups, pure=False)
         for lo, hi in _bounds(runs, chunks or 4 * workers)
@@ -84,7 +84,7 @@ def rr_sets(
 ) -> tuple[np.ndarray, np.ndarray]:
     """RR sets lo..hi-1 sampled on Dask workers: (flat node array, per-set offsets)."""
     workers = max(1, len(client.scheduler_info().get("workers", {})))
-    graph = client.scatter([rindptr, rindices, rprobs], broadcast=True)
+    graph = client.scatter([rindptr, rindices, rprobs], broadcast=True, hash=False)
     futures = [
         client.submit(_rr_task, *graph, base, a + lo, b + lo, lt, pure=False)
         for a, b in _bounds(hi - lo, chunks or 4 * workers)

@@ -8,10 +8,11 @@ Used by `bascule analyze` to fill `post_analyses.hesitation`, and by the undecid
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
+
+from bascule.text import normalize
 
 _SPACES = re.compile(r"\s+")
 _LIGATURES = str.maketrans(
@@ -95,9 +96,7 @@ _KEYS = (
 
 def fold(text: str) -> str:
     """Lower-case ASCII: accents stripped, apostrophes straight, spaces squeezed (matching)."""
-    t = unicodedata.normalize("NFKD", text.translate(_LIGATURES)).lower()
-    t = t.encode("ascii", "ignore").decode("ascii")
-    return _SPACES.sub(" ", t)
+    return _SPACES.sub(" ", normalize.fold(text.translate(_LIGATURES)))
 
 
 def is_hesitant(text: str | None) -> bool:
