@@ -40,3 +40,28 @@ def test_dask_matches_embedded(tmp_path: Path, dask_client) -> None:  # noqa: AN
     finally:
         a.close()
         b.close()
+
+
+def test_cli_analyze_engine_dask(tmp_path: Path, dask_client, capsys) -> None:  # noqa: ANN001
+    import json
+
+    from bascule.cli import main
+
+    p = _project(tmp_path / "c")
+    p.close()
+    args = [
+        "analyze",
+        "-p",
+        str(tmp_path / "c"),
+        "--engine",
+        "dask",
+        "--scheduler",
+        dask_client.scheduler.address,
+        "--batch-size",
+        "500",
+        "--json",
+    ]
+    assert main(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["engine"] == "dask" and out["analysed_posts"] > 1000 and out["partitions"] == 3
+    assert main(["analyze", "-p", str(tmp_path / "c"), "--engine", "spark"]) == 2

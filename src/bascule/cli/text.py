@@ -8,7 +8,17 @@ from typing import Annotated
 
 import typer
 
-from bascule.cli.common import JsonOpt, ProjectOpt, console, err_console, open_project, print_json
+from bascule.cli.common import (
+    EngineOpt,
+    JsonOpt,
+    ProjectOpt,
+    SchedulerOpt,
+    WorkersOpt,
+    console,
+    err_console,
+    open_project,
+    print_json,
+)
 
 stance_app = typer.Typer(
     help="Stance models: train, evaluate, label posts (active learning).", no_args_is_help=True
@@ -39,20 +49,37 @@ def analyze(
     progress: Annotated[
         bool | None, typer.Option("--progress/--no-progress", help="Progress bar on stderr.")
     ] = None,
+    engine: EngineOpt = "embedded",
+    workers: WorkersOpt = 2,
+    scheduler: SchedulerOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """Language, sentiment, hesitation, target mentions and stance of posts not analysed yet."""
+    """Language, sentiment, hesitation, target mentions and stance of posts not analysed yet.
+
+    `--engine dask` runs the same analysis on a Dask cluster (results identical row for row).
+    """
+    from bascule.errors import InputError
     from bascule.text.analyze import analyze as run
 
     show = sys.stderr.isatty() if progress is None else progress
     with open_project(project) as p:
-        out = run(p, redo=redo, batch_size=batch_size, progress=show)
+        if engine == "dask":
+            from bascule.scale.dask_engine import analyze_dask
+
+            out = analyze_dask(
+                p, scheduler=scheduler, workers=workers, partition_rows=batch_size, redo=redo
+            )
+        elif engine == "embedded":
+            out = run(p, redo=redo, batch_size=batch_size, progress=show)
+        else:
+            raise InputError(f"unknown engine {engine!r}: use embedded or dask")
     if json:
         print_json(out)
         return
     console.print(
         f"Analysed {out['analysed_posts']:,} posts ({out['analyses']:,} post-target rows, "
         f"{out['inherited_reposts']:,} reposts inherited) in {out['seconds']:.1f} s "
+        f"({engine}) "
         f"with stance model [bold]{out['stance_model']}[/]."
     )
 

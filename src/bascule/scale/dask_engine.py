@@ -110,7 +110,7 @@ def analyze_dask(
 ) -> dict:
     """Analyse the project's pending posts on a Dask cluster, then load the results."""
     from bascule.store import analyses as sql
-    from bascule.text.analyze import load_project_model, project_model_path
+    from bascule.text.analyze import FALLBACK_MODEL, load_project_model, project_model_path
 
     t0 = time.perf_counter()
     store = project.store
@@ -150,6 +150,7 @@ def analyze_dask(
     return {
         **result,
         "engine": "dask",
+        "stance_model": model.name if model is not None else FALLBACK_MODEL,
         "workers": workers if not scheduler else None,
         "inherited_reposts": inherited_posts,
         "inherited_analyses": inherited_pairs,
