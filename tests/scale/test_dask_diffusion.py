@@ -73,3 +73,13 @@ def test_cli_seeds_engine_dask_matches_embedded(dask_client, capsys) -> None:  #
     assert main([*args, "--engine", "dask", "--scheduler", dask_client.scheduler.address]) == 0
     remote = json.loads(capsys.readouterr().out)
     assert remote["seeds"] == local["seeds"] and remote["spread"] == local["spread"]
+
+
+def test_tipping_sweep_on_dask_matches_embedded(dask_client) -> None:  # noqa: ANN001
+    from bascule.diffusion.tipping import tipping
+
+    local = tipping("threshold", "er", n=300, degree=3.0, runs=6, seed=1)
+    with engine.backend(**dask_diffusion.backend(dask_client)):
+        remote = tipping("threshold", "er", n=300, degree=3.0, runs=6, seed=1)
+    assert remote["curve"] == local["curve"]
+    assert remote["critical_fraction"] == local["critical_fraction"]

@@ -318,6 +318,9 @@ def register(app: typer.Typer) -> None:
             typer.Option("--window", help="Also the threshold model's cascade window (Watts)."),
         ] = False,
         png: Annotated[Path | None, typer.Option("--png", help="Write the curve as a PNG.")] = None,
+        engine: EngineOpt = "embedded",
+        workers: WorkersOpt = 2,
+        scheduler: SchedulerOpt = None,
         json: JsonOpt = False,
     ) -> None:
         """Smallest committed minority that tips the network (critical fraction and curve)."""
@@ -331,7 +334,10 @@ def register(app: typer.Typer) -> None:
             g, kind = read_graph(Path(graph)), "observed"
         elif graph == "observed":
             g, proj = _graph(project, None)
-        with _progress("sweeping the committed fraction") as bar:
+        with (
+            _progress("sweeping the committed fraction") as bar,
+            diffusion_engine(engine, workers, scheduler),
+        ):
             res = tp.tipping(model, kind, n=n, seed=seed, graph=g, degree=degree, phi=phi,
                              runs=runs, progress=bar)  # fmt: skip
         if by_community and g is not None:

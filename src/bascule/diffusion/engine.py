@@ -32,9 +32,14 @@ _BACKEND: ContextVar[dict[str, Callable] | None] = ContextVar("diffusion_backend
 
 
 @contextlib.contextmanager
-def backend(*, monte_carlo: Callable | None = None, rr_sets: Callable | None = None) -> Iterator[None]:
-    """Run Monte Carlo batches and RR-set sampling with these functions inside the block."""
-    token = _BACKEND.set({"monte_carlo": monte_carlo, "rr_sets": rr_sets})
+def backend(
+    *,
+    monte_carlo: Callable | None = None,
+    rr_sets: Callable | None = None,
+    map: Callable | None = None,
+) -> Iterator[None]:  # noqa: A002 - the builtin's role
+    """Run Monte Carlo batches, RR-set sampling and sweeps (`map(fn, items)`) with these."""
+    token = _BACKEND.set({"monte_carlo": monte_carlo, "rr_sets": rr_sets, "map": map})
     try:
         yield
     finally:

@@ -12,11 +12,12 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 
 import numpy as np
 
 from bascule.diffusion import contagion
-from bascule.diffusion.engine import base_seed
+from bascule.diffusion.engine import base_seed, override
 from bascule.errors import InputError
 from bascule.graph.model import Graph
 from bascule.i18n import tr
@@ -75,6 +76,23 @@ def _adoption(model: str, csr: tuple, complete: bool, ncom: int, *, runs: int, s
         share = out / n
         return share, share > 0.5
     raise InputError(f"unknown tipping model {model!r}: use naming-game or threshold")
+
+
+def _point(
+    ncom: int,
+    *,
+    model: str,
+    csr: tuple,
+    complete: bool,
+    runs: int,
+    seed: int,
+    n: int,
+    phi: float,
+    max_sweeps: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One point of a sweep: `runs` runs with `ncom` committed nodes (a picklable task)."""
+    return _adoption(model, csr, complete, ncom, runs=runs, seed=[seed, ncom], n=n, phi=phi,
+                     max_sweeps=max_sweeps)  # fmt: skip
 
 
 def _crossing(fr: np.ndarray, rate: np.ndarray, level: float = 0.5) -> tuple[float, float, float]:
@@ -149,30 +167,32 @@ def tipping(
         raise InputError("give at least two committed fractions to sweep")
     rows: dict[float, dict] = {}
 
-    def run_at(f: float) -> None:
-        ncom = int(round(f * n))
-        share, tipped = _adoption(model, csr, complete, ncom, runs=runs, seed=[seed, ncom],
-                                  n=n, phi=phi, max_sweeps=max_sweeps)  # fmt: skip
-        se = share.std(ddof=1) / math.sqrt(len(share)) if len(share) > 1 else 0.0
-        rows[float(f)] = {
-            "fraction": float(f),
-            "committed": ncom,
-            "adoption": float(share.mean()),
-            "adoption_ci95": [float(share.mean() - 1.96 * se), float(share.mean() + 1.96 * se)],
-            "tipped_rate": float(tipped.mean()),
-        }
-
+    point = partial(_point, model=model, csr=csr, complete=complete, runs=runs, seed=seed, n=n,
+                    phi=phi, max_sweeps=max_sweeps)  # fmt: skip
+    mapper = override("map") or map
     total = len(fr) + (5 if refine else 0)
-    for f in fr:
-        run_at(f)
-        if progress:
-            progress(len(rows), total)
-    crit, lo, hi = _crossing(fr, np.array([rows[f]["tipped_rate"] for f in fr]))
-    if refine and math.isfinite(crit) and hi > lo:
-        for f in np.linspace(lo, hi, 7)[1:-1]:
-            run_at(f)
+
+    def run_all(points: np.ndarray) -> None:
+        ncoms = [int(round(f * n)) for f in points]
+        for f, ncom, (share, tipped) in zip(points, ncoms, mapper(point, ncoms), strict=True):
+            se = share.std(ddof=1) / math.sqrt(len(share)) if len(share) > 1 else 0.0
+            rows[float(f)] = {
+                "fraction": float(f),
+                "committed": ncom,
+                "adoption": float(share.mean()),
+                "adoption_ci95": [
+                    float(share.mean() - 1.96 * se),
+                    float(share.mean() + 1.96 * se),
+                ],  # fmt: skip
+                "tipped_rate": float(tipped.mean()),
+            }
             if progress:
                 progress(len(rows), total)
+
+    run_all(fr)
+    crit, lo, hi = _crossing(fr, np.array([rows[f]["tipped_rate"] for f in fr]))
+    if refine and math.isfinite(crit) and hi > lo:
+        run_all(np.linspace(lo, hi, 7)[1:-1])
         xs = np.array(sorted(rows))
         crit, lo, hi = _crossing(xs, np.array([rows[x]["tipped_rate"] for x in xs]))
     curve = [rows[x] for x in sorted(rows)]

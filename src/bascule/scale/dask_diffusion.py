@@ -102,4 +102,13 @@ def backend(client: Any) -> dict:
     """Keyword arguments for `diffusion.engine.backend(...)` that run batches on `client`."""
     from functools import partial
 
-    return {"monte_carlo": partial(monte_carlo, client), "rr_sets": partial(rr_sets, client)}
+    return {
+        "monte_carlo": partial(monte_carlo, client),
+        "rr_sets": partial(rr_sets, client),
+        "map": partial(sweep, client),
+    }
+
+
+def sweep(client: Any, fn: Any, items: Any) -> list:
+    """`map(fn, items)` with one Dask task per item (points of a tipping sweep), in order."""
+    return client.gather(client.map(fn, list(items), pure=False))
