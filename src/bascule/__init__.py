@@ -56,10 +56,45 @@ _API = {
     "analyze_dask": "bascule.scale.dask_engine:analyze_dask",
 }
 
-__all__ = sorted(
-    ["BasculeError", "ConfigError", "InputError", "Project", "init_project", "open_project",
-     "__version__", *_API]
-)
+__all__ = [
+    "BasculeError",
+    "ConfigError",
+    "Graph",
+    "InputError",
+    "Project",
+    "StanceModel",
+    "__version__",
+    "ambassadors",
+    "analyze",
+    "analyze_dask",
+    "audience",
+    "author_states",
+    "bridges",
+    "build_report",
+    "check_alerts",
+    "communities",
+    "compare_messages",
+    "effect",
+    "export",
+    "forget",
+    "import_files",
+    "influencers",
+    "init_project",
+    "list_alerts",
+    "listen",
+    "observed_graph",
+    "open_project",
+    "poll",
+    "prune",
+    "publish",
+    "reach",
+    "read_graph",
+    "score_message",
+    "seeds",
+    "simulate",
+    "tipping",
+    "undecided",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -63,6 +63,10 @@ def section(project, lang: str) -> Section | None:  # noqa: ANN001
                 "community to adopt (Watts threshold model, φ = 0.18).",
             )
         )
+        from bascule.graph.backend import display_handles
+
+        shown = dict(zip(g.nodes.astype(str), display_handles(g), strict=True))
+        per = sorted(per, key=lambda r: (-r["size"], str(r["community"])))
         body += table(
             [
                 {
@@ -70,10 +74,27 @@ def section(project, lang: str) -> Section | None:  # noqa: ANN001
                     "size": r["size"],
                     "committed": r["committed_needed"],
                     "fraction": r["fraction"],
+                    "who": ", ".join(shown.get(str(x), str(x)) for x in r["seeds"][:5])
+                    + (" …" if len(r["seeds"]) > 5 else ""),
                 }
-                for r in per
-            ]
+                for r in per[:20]
+            ],
+            headers=[
+                tr(lang, "communauté", "community"),
+                tr(lang, "taille", "size"),
+                tr(lang, "engagés nécessaires", "committed needed"),
+                tr(lang, "part", "fraction"),
+                tr(lang, "qui (d'abord)", "who (first)"),
+            ],
         )
+        if len(per) > 20:
+            body += paragraph(
+                tr(
+                    lang,
+                    f"… et {len(per) - 20} autres communautés.",
+                    f"… and {len(per) - 20} more communities.",
+                )
+            )
     res_t = tipping.tipping("naming-game", "complete", n=300, runs=8, seed=0)
     body += f"<h3>{tr(lang, 'Minorité engagée', 'Committed minority')}</h3>"
     body += figure(tipping.tipping_figure(res_t, lang))

@@ -236,8 +236,53 @@ def audience(st: WebState, target: str) -> dict:
     return st.cached(("audience", target), lambda: jsonable(fn(st.project, target)))
 
 
+def communities_figure(st: WebState, lang: str) -> str | None:
+    """The community graph (one disc per community, links between them), as figure JSON."""
+    result = communities(st)
+    try:
+        fig = capability("bascule.graph.communities", "communities_figure")
+    except NotAvailable:
+        return None
+    if len(result.get("communities") or []) < 2:
+        return None
+    return st.cached(("communities-figure", lang), lambda: figure_json(fig(result, lang)))
+
+
+def _layout(nodes: list[str], edges: list[tuple[str, str, float]], membership: dict) -> dict:
+    """Deterministic positions: communities placed by a spring layout of the community graph
+    (Fruchterman & Reingold 1991, networkx, seed 0), then each account by a spring layout of
+    the shown accounts started from its community's place.
+    """
+    import networkx as nx
+    import numpy as np
+
+    if not nodes:
+        return {}
+    comm = {n: membership.get(n) for n in nodes}
+    cg = nx.Graph()
+    cg.add_nodes_from(sorted({c for c in comm.values() if c is not None}))
+    for a, b, w in edges:
+        ca, cb = comm[a], comm[b]
+        if ca is not None and cb is not None and ca != cb:
+            cg.add_edge(ca, cb, weight=cg.get_edge_data(ca, cb, {"weight": 0.0})["weight"] + w)
+    centre = nx.spring_layout(cg, seed=0, weight="weight") if cg.number_of_nodes() > 1 else {}
+    rng = np.random.default_rng(0)
+    start = {}
+    for n in nodes:
+        cx, cy = centre.get(comm[n], (0.0, 0.0))
+        start[n] = (cx + rng.normal(0, 0.05), cy + rng.normal(0, 0.05))
+    g = nx.Graph()
+    g.add_nodes_from(nodes)
+    g.add_weighted_edges_from((a, b, 1.0) for a, b, _w in edges if a != b)
+    k = 1.5 / max(len(nodes), 1) ** 0.5
+    pos = nx.spring_layout(g, pos=start, seed=0, k=k, iterations=60)
+    return {n: (round(float(x), 4), round(float(y), 4)) for n, (x, y) in pos.items()}
+
+
 def graph_view(st: WebState, limit: int = GRAPH_VIEW_NODES) -> dict:
-    """The most connected nodes and their edges, for the sigma.js view (a display sample)."""
+    """The most connected nodes and their edges, for the sigma.js view (a display sample),
+    with a deterministic layout that groups each community together.
+    """
     import numpy as np
 
     g = graph(st)
@@ -246,29 +291,38 @@ def graph_view(st: WebState, limit: int = GRAPH_VIEW_NODES) -> dict:
     except NotAvailable:
         comm = {}
     membership = comm.get("membership") or comm.get("communities_of") or {}
+    if not isinstance(membership, dict):
+        membership = {}
 
     def compute() -> dict:
         if g.n == 0:
             return {"nodes": [], "edges": [], "total_nodes": 0, "total_edges": 0}
+        from bascule.graph.backend import display_handles
+
+        handles = display_handles(g)
         deg = g.in_degree() + g.out_degree()
         keep = np.argsort(-deg, kind="stable")[:limit]
         keep_set = np.zeros(g.n, dtype=bool)
         keep_set[keep] = True
         mask = keep_set[g.src] & keep_set[g.dst]
-        nodes = [
-            {
-                "id": str(g.nodes[i]),
-                "degree": int(deg[i]),
-                "community": membership.get(str(g.nodes[i]))
-                if isinstance(membership, dict)
-                else None,
-            }
-            for i in keep
-        ]
-        edges = [
-            {"source": str(g.nodes[s]), "target": str(g.nodes[d]), "weight": float(w)}
+        ids = [str(g.nodes[i]) for i in keep]
+        raw = [
+            (str(g.nodes[s]), str(g.nodes[d]), float(w))
             for s, d, w in zip(g.src[mask], g.dst[mask], g.weight[mask], strict=True)
         ]
+        pos = _layout(ids, raw, membership)
+        nodes = [
+            {
+                "id": nid,
+                "label": str(handles[i]),
+                "degree": int(deg[i]),
+                "community": membership.get(nid),
+                "x": pos[nid][0],
+                "y": pos[nid][1],
+            }
+            for nid, i in zip(ids, keep, strict=True)
+        ]
+        edges = [{"source": a, "target": b, "weight": w} for a, b, w in raw]
         return {"nodes": nodes, "edges": edges, "total_nodes": g.n, "total_edges": g.m}
 
     return st.cached(("graph-view", limit), compute)
@@ -347,6 +401,24 @@ def score(st: WebState, text: str, lang: str) -> dict:
     make_corpus = capability("bascule.messages.corpus", "project_corpus")
     corpus = st.cached(("corpus",), lambda: make_corpus(st.project), ttl=300)
     return st.cached(("score", text, lang), lambda: jsonable(fn(text, lang, corpus=corpus)))
+
+
+def score_view(st: WebState, text: str, lang: str, ui_lang: str) -> dict:
+    """A draft's scores with the radar chart and the escaped score card of `messages.render`."""
+    result = score(st, text, lang)
+    out: dict[str, Any] = {"result": result, "figure": None, "html": None}
+    try:
+        figure = capability("bascule.messages.render", "score_figure")
+        card = capability("bascule.messages.render", "score_html")
+    except NotAvailable:
+        return out
+    name = "brouillon" if ui_lang == "fr" else "draft"
+    key = ("score-view", text, lang, ui_lang)
+
+    def compute() -> dict:
+        return {"figure": figure_json(figure({name: result}, ui_lang)), "html": card(text, result, ui_lang)}
+
+    return {"result": result, **st.cached(key, compute)}
 
 
 def reach(st: WebState, accounts: list[str]) -> dict:

@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from bascule.errors import BasculeError
 from bascule.i18n import tr
-from bascule.web import data
+from bascule.web import data, fmt
 from bascule.web.auth import lang_of, require, state_of
 from bascule.web.security import safe_url
 
@@ -86,6 +86,17 @@ def render(
         user=user,
         lang=lang,
         t=lambda fr, en: tr(lang, fr, en),
+        num=lambda v, d=0: fmt.number(v, lang, d),
+        pct=lambda v, d=0: fmt.percent(v, lang, d),
+        when=fmt.when,
+        kind_label=lambda k: fmt.label(fmt.ALERT_KINDS, k, lang),
+        detail_label=lambda k: fmt.label(fmt.DETAIL_LABELS, k, lang),
+        mix=lambda m: fmt.stance_mix(m, lang),
+        target_names={
+            t.id: (getattr(t, "name_en", None) if lang == "en" else None) or t.name
+            for t in st.project.config.targets
+        },
+        min_group_size=st.project.config.privacy.min_group_size,
         csrf_token=csrf,
         nav=nav,
         path=request.url.path,
@@ -142,6 +153,7 @@ def network_page(
         "influencers": section(data.influencers, st),
         "pareto": section(data.pareto_figure, st, lang),
         "communities": section(data.communities, st),
+        "communities_fig": section(data.communities_figure, st, lang),
         "bridges": section(data.bridges, st),
         "ambassadors": section(data.ambassadors, st, target) if target else None,
         "audience": section(data.audience, st, target) if target else None,
@@ -261,7 +273,10 @@ async def score_fragment(
     f = await request.form()
     text = str(f.get("text") or "")[:5000]
     lang = str(f.get("lang") or "auto")
-    return _fragment(request, user, "score", data.score, state_of(request), text, lang)
+    ui = lang_of(request, user)
+    sec = section(data.score_view, state_of(request), text, lang, ui)
+    ctx = {"title": "score", "sec": sec, "draft": text}
+    return render(request, "partials/result.html.j2", ctx, user=user)
 
 
 @router.post("/fragments/reach", response_class=HTMLResponse)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tests.sources.live.live_servers import FakeFediverse, FakeJetstream
 
 

@@ -6,10 +6,9 @@ import json
 import threading
 import time
 
-from tests.sources.live.live_servers import jetstream_create, jetstream_delete, make_post_views
-
 from bascule.live.listen import listen
 from tests.sources.live.conftest import add_sources
+from tests.sources.live.live_servers import jetstream_create, jetstream_delete, make_post_views
 
 
 def test_search_posts_backfill_then_follow(project, fedi) -> None:

@@ -9,11 +9,11 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.sources.live.live_servers import BASE_ID, make_statuses
 
 from bascule.errors import ConfigError
 from bascule.live.listen import listen
 from tests.sources.live.conftest import add_sources
+from tests.sources.live.live_servers import BASE_ID, make_statuses
 
 CLI = [sys.executable, "-c", "import sys; from bascule.cli import main; sys.exit(main())"]
 

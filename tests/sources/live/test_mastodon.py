@@ -7,10 +7,9 @@ import json
 import threading
 import time
 
-from tests.sources.live.live_servers import BASE_ID, make_statuses
-
 from bascule.live.listen import listen
 from tests.sources.live.conftest import add_sources
+from tests.sources.live.live_servers import BASE_ID, make_statuses
 
 
 def _source(fedi, extra: str = "") -> str:

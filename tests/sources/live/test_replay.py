@@ -7,11 +7,11 @@ import threading
 import time
 
 import pytest
-from tests.sources.live.live_servers import make_statuses
 
 from bascule.live.listen import listen
 from bascule.sources.live.replay import ReplayConnector
 from tests.sources.live.conftest import add_sources
+from tests.sources.live.live_servers import make_statuses
 
 
 def _write(path, statuses) -> None:

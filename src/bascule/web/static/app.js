@@ -24,28 +24,35 @@ function drawGraph() {
       var note = document.getElementById("graph-note");
       if (!data || !data.nodes || !data.nodes.length) {
         el.classList.add("empty");
-        if (note) note.textContent = "—";
+        el.textContent = el.dataset.empty || "";
         return;
       }
       var palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
                      "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
       var g = new graphology.Graph({ multi: false, type: "directed" });
       var n = data.nodes.length;
+      var maxDeg = 1;
+      data.nodes.forEach(function (node) { maxDeg = Math.max(maxDeg, node.degree); });
       data.nodes.forEach(function (node, i) {
-        var angle = 2 * Math.PI * i / n;
         var c = node.community;
+        var hasPos = typeof node.x === "number" && typeof node.y === "number";
+        var angle = 2 * Math.PI * i / n;
         g.addNode(node.id, {
-          x: Math.cos(angle) * (1 + (i % 7) / 7), y: Math.sin(angle) * (1 + (i % 7) / 7),
-          size: 2 + Math.sqrt(node.degree), label: node.id,
+          x: hasPos ? node.x : Math.cos(angle), y: hasPos ? node.y : Math.sin(angle),
+          size: 2 + 14 * Math.sqrt(node.degree / maxDeg),
+          label: (node.label || node.id) + (c === null || c === undefined ? "" : " · #" + c),
           color: c === null || c === undefined ? "#999" : palette[Math.abs(c) % palette.length]
         });
       });
       data.edges.forEach(function (e) {
-        if (!g.hasEdge(e.source, e.target) && e.source !== e.target) g.addEdge(e.source, e.target, { size: 1 });
+        if (!g.hasEdge(e.source, e.target) && e.source !== e.target) {
+          g.addEdge(e.source, e.target, { size: 0.5, color: "#d5d8dc" });
+        }
       });
-      new Sigma(g, el, { renderEdgeLabels: false });
+      new Sigma(g, el, { renderEdgeLabels: false, labelRenderedSizeThreshold: 9,
+                         labelDensity: 0.5, labelFont: "system-ui, sans-serif" });
       el.classList.add("drawn");
-      if (note) note.textContent = n + " / " + data.total_nodes;
+      if (note) note.textContent = n + " " + (el.dataset.of || "/") + " " + data.total_nodes;
     });
 }
 

@@ -1,0 +1,104 @@
+"""Numbers, percentages and labels as campaign staff read them, in French or English.
+
+French uses a narrow no-break space between thousands and a decimal comma ("12 345,6",
+"67 %"); English uses "12,345.6" and "67%". Missing values print as an em dash.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from bascule.i18n import tr
+
+DASH = "—"
+NNBSP = "\u202f"
+
+ALERT_KINDS = {
+    "burst": ("Pic de mentions", "Mention burst"),
+    "lone_critic": ("Critique isolée qui se propage", "Lone critic spreading"),
+    "forecast": ("Cascade qui s'emballe", "Cascade taking off"),
+    "cascade": ("Cascade", "Cascade"),
+}
+STANCES = {
+    "favor": ("pour", "for"),
+    "against": ("contre", "against"),
+    "none": ("ni l'un ni l'autre", "neither"),
+}
+# the detail of an alert: known keys with a human label; others are shown under their key
+DETAIL_LABELS = {
+    "term": ("Terme", "Term"),
+    "kind": ("Nature", "Kind"),
+    "start": ("Début", "Start"),
+    "end": ("Fin", "End"),
+    "ongoing": ("En cours", "Ongoing"),
+    "posts": ("Publications", "Posts"),
+    "baseline_posts": ("Publications attendues", "Expected posts"),
+    "baseline_per_hour": ("Attendu par heure", "Expected per hour"),
+    "baseline_share": ("Part habituelle", "Usual share"),
+    "ratio": ("Fois plus que d'habitude", "Times the usual"),
+    "hours": ("Durée (heures)", "Duration (hours)"),
+    "target_id": ("Cible", "Target"),
+    "post_id": ("Publication", "Post"),
+    "author_id": ("Auteur", "Author"),
+    "spreaders": ("Comptes qui relaient", "Accounts spreading it"),
+    "undecided_reached": ("Indécis atteints", "Undecided reached"),
+    "observed": ("Partages observés", "Shares observed"),
+    "forecast": ("Partages prévus", "Shares forecast"),
+    "predicted": ("Partages prévus", "Shares forecast"),
+    "threshold": ("Seuil", "Threshold"),
+    "created_at": ("Détectée le", "Detected at"),
+    "stance": ("Position", "Stance"),
+    "score": ("Score", "Score"),
+}
+
+
+def number(v: Any, lang: str, digits: int = 0) -> str:
+    """`v` with thousands separators and `digits` decimals in the reader's language."""
+    if v is None or isinstance(v, bool):
+        return DASH if v is None else tr(lang, "oui" if v else "non", "yes" if v else "no")
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    if math.isnan(x):
+        return DASH
+    text = f"{x:,.{digits}f}"
+    if lang == "en":
+        return text
+    return text.replace(",", NNBSP).replace(".", ",")
+
+
+def percent(v: Any, lang: str, digits: int = 0) -> str:
+    """A share in [0, 1] as a percentage ("67 %" / "67%")."""
+    if v is None:
+        return DASH
+    try:
+        x = 100 * float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    if math.isnan(x):
+        return DASH
+    return number(x, lang, digits) + ("%" if lang == "en" else f"{NNBSP}%")
+
+
+def when(v: Any) -> str:
+    """An ISO time as "2026-09-03 16:00" (no seconds, no T)."""
+    if not v:
+        return DASH
+    s = str(v).replace("T", " ")
+    return s[:16] if len(s) >= 16 else s
+
+
+def label(table: dict[str, tuple[str, str]], key: Any, lang: str) -> str:
+    """The human label of `key` in `table`, else the key itself."""
+    pair = table.get(str(key))
+    return tr(lang, *pair) if pair else str(key)
+
+
+def stance_mix(mix: dict | None, lang: str) -> str:
+    """A stance mix {"favor": .67, "against": .33, "none": 0} as "67 / 33 / 0 %"."""
+    if not mix:
+        return DASH
+    parts = [number(100 * float(mix.get(k) or 0), lang) for k in ("favor", "against", "none")]
+    return " / ".join(parts) + ("%" if lang == "en" else f"{NNBSP}%")
