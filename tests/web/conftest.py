@@ -6,6 +6,7 @@ import threading
 import time
 
 import pytest
+
 from tests.web.webutil import CONFIG, PASSWORDS, free_port, write_rows
 
 

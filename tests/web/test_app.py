@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+
 from tests.web.webutil import PASSWORDS, csrf, login
 
 pytestmark = pytest.mark.filterwarnings(

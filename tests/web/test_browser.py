@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pyarrow as pa
 import pytest
+
 from tests.web.webutil import ARTIFACTS, PASSWORDS
 
 pytestmark = [
@@ -70,6 +72,9 @@ def test_login_and_poll_chart_drawn(browser, server) -> None:  # noqa: ANN001
     assert page.locator("#chart-fig-poll-caq .main-svg").count() >= 1
     assert page.locator("#chart-fig-poll-caq .scatterlayer .trace").count() >= 3
     assert page.text_content("#n-posts") == "121"
+    # pq has 2 authors: every period is hidden, so a sentence replaces an empty chart
+    assert "moins de 5 auteurs" in page.text_content("#poll-empty-pq")
+    assert page.locator("#chart-fig-poll-pq").count() == 0
     _shot(page, "overview")
     assert page.errors == [], page.errors
     page.context.close()
@@ -163,6 +168,9 @@ def test_viewer_cannot_reach_settings(browser, server) -> None:  # noqa: ANN001
     page.click("#score-form button")
     page.wait_for_selector("#score-result .result", timeout=15000)
     assert page.locator("#score-result .error").count() == 0
+    page.wait_for_selector("#chart-fig-score.drawn", timeout=15000)  # the radar of messages.render
+    assert "Score global" in page.text_content("#score-card")
+    assert page.locator("#score-card tbody tr").count() == 6  # one row per dimension
     _shot(page, "message-lab")
     page.context.close()
 
@@ -172,7 +180,52 @@ def test_network_graph_view_drawn(browser, server) -> None:  # noqa: ANN001
     page = _page(browser, base, "ana")
     page.click("#nav-network")
     page.wait_for_selector("#graph-view.drawn canvas", timeout=15000)
-    assert page.text_content("#graph-note").endswith("/ 40") or page.text_content("#graph-note")
+    assert page.text_content("#graph-note") == "40 comptes affichés sur 40"
+    # the Lorenz curve and the community graph are the capabilities' own Plotly figures
+    page.wait_for_selector("#chart-fig-pareto.drawn", timeout=15000)
+    assert page.locator("#chart-fig-pareto .scatterlayer .trace").count() == 2
+    page.wait_for_selector("#chart-fig-communities.drawn", timeout=15000)
+    assert page.locator("#influencer-table tbody tr").count() >= 1
+    rows = page.locator("#community-table tbody tr")
+    assert rows.count() == 5
+    stance = rows.first.locator("td.stance").text_content()
+    assert "Coalition avenir Québec" in stance and re.search(r"\d+ / \d+ / \d+\u202f%", stance)
+    body = page.text_content("main")
+    for raw in ("top_1pct_share", "lorenz", "membership", "undecided_share", "{'favor'"):
+        assert raw not in body, raw
     _shot(page, "network")
     assert page.errors == [], page.errors
+    page.context.close()
+
+
+def test_tipping_page_shows_the_critical_fraction(browser, server) -> None:  # noqa: ANN001
+    base, _ = server
+    page = _page(browser, base, "vic")
+    page.click("#nav-tipping")
+    page.fill("textarea[name=seeds]", "p0\np1")  # handles, as staff know them
+    page.click("#simulate-result >> xpath=.. >> button")
+    page.wait_for_selector("#simulate-reach", timeout=30000)
+    assert "comptes" in page.text_content("#simulate-reach")
+    page.click("#tipping-result >> xpath=.. >> button")
+    page.wait_for_selector("#critical-fraction", timeout=60000)
+    assert re.fullmatch(r"\d+,\d\u202f%", page.text_content("#critical-fraction"))
+    page.wait_for_selector("#chart-fig-tipping.drawn", timeout=15000)  # tipping_figure
+    _shot(page, "tipping")
+    assert page.errors == [], page.errors
+    page.context.close()
+
+
+def test_undecided_and_alerts_read_like_a_report(browser, server) -> None:  # noqa: ANN001
+    base, _ = server
+    page = _page(browser, base, "vic")
+    page.click("#nav-undecided")
+    page.wait_for_selector("main h1")
+    assert page.locator("main .error").count() == 0
+    _shot(page, "undecided")
+    page.click("#nav-alerts")
+    assert page.locator("#alert-list .badge").first.text_content() in (
+        "Pic de mentions",
+        "Critique isolée qui se propage",
+    )
+    _shot(page, "alerts")
     page.context.close()

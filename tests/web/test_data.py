@@ -78,3 +78,27 @@ def test_cache_is_bounded(project) -> None:  # noqa: ANN001
         st.cached(("k", i), lambda i=i: i)
     assert len(st._cache) <= 8
     st.close()
+
+
+def test_layout_keeps_communities_apart_and_is_deterministic() -> None:
+    """Two 6-cliques joined by one edge: each community's accounts sit together."""
+    import math
+    from itertools import combinations
+
+    groups = {0: [f"a{i}" for i in range(6)], 1: [f"b{i}" for i in range(6)]}
+    membership = {n: c for c, ns in groups.items() for n in ns}
+    edges = [(x, y, 1.0) for ns in groups.values() for x, y in combinations(ns, 2)]
+    edges.append(("a0", "b0", 1.0))
+    nodes = sorted(membership)
+    pos = data._layout(nodes, edges, membership)
+    assert pos == data._layout(nodes, edges, membership)  # seed 0: same picture every time
+    assert set(pos) == set(nodes)
+
+    def centre(ns: list[str]) -> tuple[float, float]:
+        return (sum(pos[n][0] for n in ns) / len(ns), sum(pos[n][1] for n in ns) / len(ns))
+
+    ca, cb = centre(groups[0]), centre(groups[1])
+    spread = max(math.dist(pos[n], centre(ns)) for ns in groups.values() for n in ns)
+    assert math.dist(ca, cb) > 2 * spread  # the two discs do not overlap
+    assert data._layout([], [], {}) == {}
+    assert data._layout(["x"], [], {}) == {"x": (0.0, 0.0)}

@@ -8,6 +8,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
+
 from tests.web.webutil import csrf, login
 
 # a few requests per operation in `make test`; BASCULE_FUZZ_EXAMPLES=50 for a deeper run

@@ -249,34 +249,59 @@ def communities_figure(st: WebState, lang: str) -> str | None:
 
 
 def _layout(nodes: list[str], edges: list[tuple[str, str, float]], membership: dict) -> dict:
-    """Deterministic positions: communities placed by a spring layout of the community graph
-    (Fruchterman & Reingold 1991, networkx, seed 0), then each account by a spring layout of
-    the shown accounts started from its community's place.
+    """Deterministic positions that keep each community together: communities placed by a
+    spring layout of the community graph (Fruchterman & Reingold 1991, networkx, seed 0),
+    then each community's accounts by a spring layout of their own links, in a disc whose
+    area grows with the number of accounts shown.
     """
     import networkx as nx
     import numpy as np
 
     if not nodes:
         return {}
-    comm = {n: membership.get(n) for n in nodes}
-    cg = nx.Graph()
-    cg.add_nodes_from(sorted({c for c in comm.values() if c is not None}))
+    comm = {n: "-" if membership.get(n) is None else membership[n] for n in nodes}
+    groups: dict[Any, list[str]] = {}
+    for n in nodes:
+        groups.setdefault(comm[n], []).append(n)
+    links: dict[tuple, float] = {}
     for a, b, w in edges:
         ca, cb = comm[a], comm[b]
-        if ca is not None and cb is not None and ca != cb:
-            cg.add_edge(ca, cb, weight=cg.get_edge_data(ca, cb, {"weight": 0.0})["weight"] + w)
-    centre = nx.spring_layout(cg, seed=0, weight="weight") if cg.number_of_nodes() > 1 else {}
-    rng = np.random.default_rng(0)
-    start = {}
-    for n in nodes:
-        cx, cy = centre.get(comm[n], (0.0, 0.0))
-        start[n] = (cx + rng.normal(0, 0.05), cy + rng.normal(0, 0.05))
-    g = nx.Graph()
-    g.add_nodes_from(nodes)
-    g.add_weighted_edges_from((a, b, 1.0) for a, b, _w in edges if a != b)
-    k = 1.5 / max(len(nodes), 1) ** 0.5
-    pos = nx.spring_layout(g, pos=start, seed=0, k=k, iterations=60)
-    return {n: (round(float(x), 4), round(float(y), 4)) for n, (x, y) in pos.items()}
+        if ca != cb:
+            key = tuple(sorted((ca, cb), key=str))
+            links[key] = links.get(key, 0.0) + w
+    # every pair attracts a little, so communities without a shown link stay in view
+    cg = nx.Graph()
+    order = sorted(groups, key=str)
+    cg.add_nodes_from(order)
+    for i, a in enumerate(order):
+        for b in order[i + 1 :]:
+            cg.add_edge(a, b, weight=0.05 + np.log1p(links.get((a, b), 0.0)))
+    if cg.number_of_nodes() > 1:
+        centre = nx.spring_layout(cg, seed=0, weight="weight", iterations=200)
+    else:
+        centre = {c: (0.0, 0.0) for c in groups}
+    # each community gets a disc that cannot overlap its nearest neighbour's
+    pts = np.array([centre[c] for c in cg.nodes()], dtype=float)
+    gap = {}
+    for i, c in enumerate(cg.nodes()):
+        d = np.hypot(*(pts - pts[i]).T)
+        d[i] = np.inf
+        gap[c] = float(d.min()) if len(pts) > 1 else 1.0
+    biggest = max(len(m) for m in groups.values())
+    inner = nx.Graph()
+    inner.add_edges_from((a, b) for a, b, _w in edges if a != b and comm[a] == comm[b])
+    pos: dict[str, tuple[float, float]] = {}
+    for c, members in groups.items():
+        radius = min(0.45 * gap[c], 0.02 + 0.3 * (len(members) / biggest) ** 0.5)
+        sub = nx.Graph()
+        sub.add_nodes_from(members)
+        sub.add_edges_from(inner.subgraph(members).edges())
+        local = nx.spring_layout(sub, seed=0, iterations=60) if len(members) > 1 else {}
+        cx, cy = centre[c]
+        for m in members:
+            x, y = local.get(m, (0.0, 0.0))
+            pos[m] = (round(float(cx + radius * x), 4), round(float(cy + radius * y), 4))
+    return pos
 
 
 def graph_view(st: WebState, limit: int = GRAPH_VIEW_NODES) -> dict:
@@ -357,13 +382,36 @@ def post(st: WebState, post_id: str) -> dict | None:
 
 
 # -- tipping point ----------------------------------------------------------------------------
+def handles(st: WebState) -> dict[str, str]:
+    """Node id -> the name shown for it (handle, or pseudonym), for the observed network."""
+    from bascule.graph.backend import display_handles
+
+    g = graph(st)
+
+    def compute() -> dict[str, str]:
+        return dict(zip(g.nodes.astype(str).tolist(), display_handles(g).tolist(), strict=True))
+
+    return st.cached(("handles",), compute)
+
+
+def _node_ids(st: WebState, names: list[str]) -> list[str]:
+    """Typed handles (or ids) as node ids of the observed network; unknown names unchanged."""
+    from bascule.store.messages import resolve_authors
+
+    nodes = handles(st)
+    todo = [n for n in names if n not in nodes]
+    found = st.locked(resolve_authors, st.project.store, todo) if todo else {}
+    return [n if n in nodes else (found.get(n) or n) for n in names]
+
+
 def simulate(st: WebState, seeds: list[str], model: str, prob: str, runs: int, seed: int) -> dict:
-    """Monte Carlo spread from chosen seed accounts."""
+    """Monte Carlo spread from chosen seed accounts (handles or ids), with their names."""
     fn = capability("bascule.diffusion.simulate", "simulate")
     g = graph(st)
-    key = ("simulate", tuple(seeds), model, prob, runs, seed)
+    ids = _node_ids(st, seeds)
+    key = ("simulate", tuple(ids), model, prob, runs, seed)
     return st.cached(
-        key, lambda: jsonable(fn(g, seeds, model=model, prob=prob, runs=runs, seed=seed))
+        key, lambda: jsonable(fn(g, ids, model=model, prob=prob, runs=runs, seed=seed))
     )
 
 
@@ -372,6 +420,13 @@ def seeds(st: WebState, k: int) -> dict:
     fn = capability("bascule.diffusion.imm", "seeds")
     g = graph(st)
     return st.cached(("seeds", k), lambda: jsonable(fn(g, k)))
+
+
+def with_names(st: WebState, fn: Any, *args: Any) -> dict:
+    """`fn(st, *args)` (simulate or seeds) with the shown name of each seed, for the pages."""
+    res = fn(st, *args)
+    names = handles(st)
+    return {**res, "seed_names": [names.get(s, s) for s in res.get("seeds", [])]}
 
 
 def tipping(st: WebState, model: str, graph_kind: str, n: int, seed: int) -> dict:
@@ -416,7 +471,10 @@ def score_view(st: WebState, text: str, lang: str, ui_lang: str) -> dict:
     key = ("score-view", text, lang, ui_lang)
 
     def compute() -> dict:
-        return {"figure": figure_json(figure({name: result}, ui_lang)), "html": card(text, result, ui_lang)}
+        return {
+            "figure": figure_json(figure({name: result}, ui_lang)),
+            "html": card(text, result, ui_lang),
+        }
 
     return {"result": result, **st.cached(key, compute)}
 

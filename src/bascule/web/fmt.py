@@ -25,6 +25,19 @@ STANCES = {
     "against": ("contre", "against"),
     "none": ("ni l'un ni l'autre", "neither"),
 }
+MODELS = {
+    "naming-game": ("jeu de dénomination (naming game)", "naming game"),
+    "threshold": ("seuil (Watts)", "threshold (Watts)"),
+    "ic": ("cascade indépendante (IC)", "independent cascade (IC)"),
+    "lt": ("seuil linéaire (LT)", "linear threshold (LT)"),
+}
+GRAPHS = {
+    "complete": ("tout le monde se parle", "everyone talks to everyone"),
+    "er": ("réseau aléatoire (Erdős–Rényi)", "random network (Erdős–Rényi)"),
+    "ba": ("réseau à pivots (Barabási–Albert)", "hub network (Barabási–Albert)"),
+    "observed": ("réseau observé", "observed network"),
+}
+TABLES = {"kind": ALERT_KINDS, "stance": STANCES, "model": MODELS, "graph": GRAPHS}
 # the detail of an alert: known keys with a human label; others are shown under their key
 DETAIL_LABELS = {
     "term": ("Terme", "Term"),
@@ -50,6 +63,21 @@ DETAIL_LABELS = {
     "created_at": ("Détectée le", "Detected at"),
     "stance": ("Position", "Stance"),
     "score": ("Score", "Score"),
+    "observed_reposts": ("Partages déjà observés", "Reposts observed so far"),
+    "predicted_reposts": ("Partages prévus au total", "Total reposts forecast"),
+    "interval": ("Fourchette", "Range"),
+    "age_minutes": ("Âge de la publication (minutes)", "Age of the post (minutes)"),
+    "method": ("Méthode", "Method"),
+    "communities_reached": ("Communautés atteintes", "Communities reached"),
+    "undecided_communities": ("Communautés d'indécis atteintes", "Undecided communities reached"),
+    "spreaders_in_undecided_communities": (
+        "Relais dans ces communautés",
+        "Spreaders in those communities",
+    ),
+    "undecided_spreaders_share": ("Part d'indécis parmi les relais", "Undecided among spreaders"),
+    "undecided_source": ("Indécision mesurée par", "Undecided measured by"),
+    "basis": ("Base", "Basis"),
+    "qualifies": ("Critère rempli", "Criterion met"),
 }
 
 

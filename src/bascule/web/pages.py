@@ -60,6 +60,27 @@ _env.filters["linkify"] = linkify
 _env.filters["safe_url"] = safe_url
 
 
+def helpers(lang: str, config: Any) -> dict[str, Any]:
+    """What every template may use: the language, translations and number formats."""
+    return {
+        "lang": lang,
+        "t": lambda fr, en: tr(lang, fr, en),
+        "num": lambda v, d=0: fmt.number(v, lang, d),
+        "pct": lambda v, d=0: fmt.percent(v, lang, d),
+        "when": fmt.when,
+        "kind_label": lambda k: fmt.label(fmt.ALERT_KINDS, k, lang),
+        "kind_labels": {k: tr(lang, *v) for k, v in fmt.ALERT_KINDS.items()},
+        "label_of": lambda table, k: fmt.label(fmt.TABLES[table], k, lang),
+        "detail_label": lambda k: fmt.label(fmt.DETAIL_LABELS, k, lang),
+        "mix": lambda m: fmt.stance_mix(m, lang),
+        "target_names": {
+            t.id: (getattr(t, "name_en", None) if lang == "en" else None) or t.name
+            for t in config.targets
+        },
+        "min_group_size": config.privacy.min_group_size,
+    }
+
+
 def render(
     request: Request,
     template: str,
@@ -79,24 +100,13 @@ def render(
         if user and RANK.get(user["role"], -1) >= RANK[role]
     ]
     ctx = dict(ctx)
+    ctx.setdefault("fragment", template.startswith("partials/"))
     csrf = user["csrf_token"] if user else ctx.pop("csrf_token", None)
     ctx.pop("csrf_token", None)
     html = _env.get_template(template).render(
         request=request,
         user=user,
-        lang=lang,
-        t=lambda fr, en: tr(lang, fr, en),
-        num=lambda v, d=0: fmt.number(v, lang, d),
-        pct=lambda v, d=0: fmt.percent(v, lang, d),
-        when=fmt.when,
-        kind_label=lambda k: fmt.label(fmt.ALERT_KINDS, k, lang),
-        detail_label=lambda k: fmt.label(fmt.DETAIL_LABELS, k, lang),
-        mix=lambda m: fmt.stance_mix(m, lang),
-        target_names={
-            t.id: (getattr(t, "name_en", None) if lang == "en" else None) or t.name
-            for t in st.project.config.targets
-        },
-        min_group_size=st.project.config.privacy.min_group_size,
+        **helpers(lang, st.project.config),
         csrf_token=csrf,
         nav=nav,
         path=request.url.path,
@@ -200,9 +210,8 @@ def messages_page(request: Request, user: dict = Depends(require("viewer", page=
 
 # -- htmx fragments: the same data functions, rendered as a result block ---------------------
 def _fragment(request: Request, user: dict, title: str, fn: Any, *args: Any) -> Response:
-    return render(
-        request, "partials/result.html.j2", {"title": title, "sec": section(fn, *args)}, user=user
-    )
+    ctx = {"title": title, "sec": section(fn, *args)}
+    return render(request, "partials/result.html.j2", ctx, user=user)
 
 
 def _int(v: Any, default: int, lo: int, hi: int) -> int:
@@ -230,7 +239,7 @@ async def simulate_fragment(
         _int(f.get("runs"), 1000, 1, 10000),
         _int(f.get("seed"), 0, 0, 2**31),
     )
-    return _fragment(request, user, "simulate", data.simulate, *args)
+    return _fragment(request, user, "simulate", data.with_names, args[0], data.simulate, *args[1:])
 
 
 @router.post("/fragments/seeds", response_class=HTMLResponse)
@@ -240,7 +249,7 @@ async def seeds_fragment(
     """htmx fragment: the k best seed accounts."""
     f = await request.form()
     k = _int(f.get("k"), 10, 1, 500)
-    return _fragment(request, user, "seeds", data.seeds, state_of(request), k)
+    return _fragment(request, user, "seeds", data.with_names, state_of(request), data.seeds, k)
 
 
 @router.post("/fragments/tipping", response_class=HTMLResponse)

@@ -63,18 +63,31 @@ function liveAlerts() {
   var es = new EventSource(list.dataset.stream);
   es.onopen = function () { if (status) { status.textContent = status.dataset.on; status.classList.add("on"); } };
   es.onerror = function () { if (status) { status.textContent = status.dataset.off; status.classList.remove("on"); } };
+  var kinds = {}, names = {};
+  try { kinds = JSON.parse(list.dataset.kinds || "{}"); names = JSON.parse(list.dataset.names || "{}"); } catch (e) { /* labels only */ }
   es.addEventListener("alert", function (ev) {
     var a = JSON.parse(ev.data);
     var li = document.createElement("li");
     li.className = "new";
+    var when = document.createElement("span");
+    when.className = "muted when";
+    when.textContent = String(a.created_at || "").replace("T", " ").slice(0, 16) + " ";
+    var badge = document.createElement("span");
+    badge.className = "badge " + String(a.kind || "").replace(/[^a-z_]/g, "");
+    badge.textContent = kinds[a.kind] || a.kind || "";
     var link = document.createElement("a");
     link.href = "/alerts/" + encodeURIComponent(a.alert_id);
     link.textContent = a.title || a.alert_id;          // text, never HTML
-    var meta = document.createElement("span");
-    meta.className = "muted";
-    meta.textContent = " " + (a.kind || "") + " · " + (a.target_id || "") + " · " + (a.created_at || "");
+    li.appendChild(when);
+    li.appendChild(badge);
+    li.appendChild(document.createTextNode(" "));
     li.appendChild(link);
-    li.appendChild(meta);
+    if (a.target_id) {
+      var meta = document.createElement("span");
+      meta.className = "muted";
+      meta.textContent = " · " + (names[a.target_id] || a.target_id);
+      li.appendChild(meta);
+    }
     list.insertBefore(li, list.firstChild);
     var none = document.getElementById("no-alerts");
     if (none) none.remove();

@@ -1,0 +1,183 @@
+"""The purpose-built sections, rendered from hand-made capability results (no server)."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from types import SimpleNamespace
+
+from bascule.web.pages import _env, helpers
+
+NN = "\u202f"
+CONFIG = SimpleNamespace(
+    targets=[
+        SimpleNamespace(id="caq", name="Coalition avenir Québec", name_en=None),
+        SimpleNamespace(id="plq", name="Parti libéral", name_en="Liberal Party"),
+    ],
+    privacy=SimpleNamespace(min_group_size=5),
+)
+USER = {"username": "vic", "role": "viewer", "csrf_token": "tok"}
+
+
+def _render(template: str, lang: str = "fr", **ctx: object) -> str:
+    base = {"user": USER, "nav": [], "path": "/x", "project_name": "P", "csrf_token": "tok"}
+    return _env.get_template(template).render(**helpers(lang, CONFIG), **base, **ctx)
+
+
+def _text(html: str) -> str:
+    return re.sub(r"[ \t\r\n]+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+INFLUENCERS = {
+    "nodes": 12345,
+    "edges": 20,
+    "source": "graph",
+    "amplifications": 1500.0,
+    "pareto": {"top_1pct_share": 0.5, "top_10pct_share": 0.9, "gini": 0.8123},
+    "lorenz": {"x": [0.0, 0.5, 1.0], "y": [0.0, 0.1, 1.0]},
+    "max_core": 2,
+    "top": [
+        {
+            "rank": 1,
+            "node": "x:1",
+            "handle": "<b>evil</b>",
+            "direct": 1234.0,
+            "downstream": None,
+            "total": 1234.0,
+            "pagerank": 0.0312,
+            "core": 2,
+            "official": "caq",
+        }
+    ],
+}
+COMMUNITIES = {
+    "n_communities": 2,
+    "nodes": 12,
+    "modularity": 0.4567,
+    "communities": [
+        {
+            "id": 0,
+            "size": 9,
+            "top_accounts": ["a", "b"],
+            "stance": {"caq": {"favor": 0.6667, "against": 0.3333, "none": 0.0}},
+            "undecided_share": 0.25,
+            "suppressed": False,
+            "words": ["loyer", "école"],
+            "hashtags": ["#polqc"],
+        },
+        {
+            "id": 1,
+            "size": 3,
+            "top_accounts": ["c"],
+            "stance": None,
+            "undecided_share": None,
+            "suppressed": True,
+        },
+    ],
+    "links": [{"a": 0, "b": 1, "weight": 2.0}],
+    "membership": {"x:1": 0},
+}
+
+
+def _network(**over: object) -> dict:
+    ok = lambda d: {"ok": True, "data": d}  # noqa: E731
+    ctx = {
+        "influencers": ok(INFLUENCERS),
+        "pareto": ok('{"data": []}'),
+        "communities": ok(COMMUNITIES),
+        "communities_fig": ok(None),
+        "bridges": ok({"nodes": 12, "communities": 2, "undecided_known": False, "bridges": []}),
+        "ambassadors": ok({"target": "caq", "supporters": 0, "ambassadors": []}),
+        "audience": ok(
+            {"target": "caq", "accounts": [], "posts": 0, "reached": [], "never_reached": []}
+        ),
+        "targets": [{"id": "caq", "name": "CAQ"}],
+        "target": "caq",
+        "fragment": False,
+    }
+    ctx.update(over)
+    return ctx
+
+
+def test_network_sections_read_like_a_report() -> None:
+    html = _render("network.html.j2", **_network())
+    text = _text(html)
+    assert f"12{NN}345 comptes dans le réseau" in text
+    assert f"50{NN}% de l'amplification" in text
+    assert 'id="chart-fig-pareto"' in html  # the Lorenz curve, drawn by app.js
+    assert f"1{NN}234" in text and f"3,1{NN}%" in text and "Coalition avenir Québec" in text
+    assert "&lt;b&gt;evil&lt;/b&gt;" in html and "<b>evil</b>" not in html  # handles escaped
+    assert f"Coalition avenir Québec 67 / 33 / 0{NN}%" in text  # stance mix per target
+    assert f"25{NN}%" in text  # undecided share
+    assert "masqué (moins de 5 auteurs)" in text  # the community of 3
+    for raw in ("top_1pct_share", "lorenz", "membership", "undecided_share", "{'favor'"):
+        assert raw not in text, raw
+    assert "Aucun compte officiel de cette cible" in text
+
+
+def test_network_in_english_and_empty() -> None:
+    text = _text(_render("network.html.j2", lang="en", **_network()))
+    assert "hidden (fewer than 5 authors)" in text and "67 / 33 / 0%" in text
+    assert "12,345 accounts in the network" in text
+    empty = dict(INFLUENCERS, nodes=0, edges=0, top=[])
+    html = _render("network.html.j2", **_network(influencers={"ok": True, "data": empty}))
+    assert 'id="no-network"' in html and 'id="graph-view"' not in html
+
+
+def test_tipping_fragment_shows_the_critical_fraction() -> None:
+    result = {
+        "model": "naming-game",
+        "graph": "complete",
+        "n": 200,
+        "edges": 19900,
+        "params": {"runs": 16},
+        "critical_fraction": 0.0978,
+        "uncertainty": 0.002,
+        "curve": [],
+        "mean_field_critical_fraction": 0.0979,
+    }
+    ctx = {"title": "tipping", "sec": {"ok": True, "data": result}, "figure": '{"data": []}'}
+    html = _render("partials/result.html.j2", fragment=True, **ctx)
+    assert re.search(r'id="critical-fraction">9,8\u202f%<', html)
+    assert 'id="chart-fig-tipping"' in html
+    assert '<div hidden class="figure-json" id="fig-tipping">' in html  # htmx drops <script>
+    assert "jeu de dénomination" in html
+
+
+def test_alert_detail_has_human_labels() -> None:
+    alert = {
+        "alert_id": "burst:x",
+        "kind": "burst",
+        "target_id": "plq",
+        "title": "Pic",
+        "created_at": "2026-09-03T16:00:00",
+        "score": 2.5,
+        "detail": {"term": "loyer", "posts": 13, "baseline_posts": 4.9, "baseline_share": 0.071},
+        "acknowledged_by": None,
+    }
+    text = _text(_render("alert.html.j2", lang="en", sec={"ok": True, "data": alert}, post=None))
+    assert "Mention burst" in text and "Liberal Party" in text and "2026-09-03 16:00" in text
+    assert "Expected posts 4.90" in text and "Usual share 7.1%" in text
+    assert "baseline_posts" not in text
+
+
+def test_empty_poll_says_why() -> None:
+    ov = {
+        "summary": {"posts": 2, "authors": 2, "interactions": 0, "date_range": [None, None]},
+        "polls": {
+            "pq": {
+                "name": "PQ",
+                "available": True,
+                "result": {
+                    "data": {"periods": [], "suppressed": 3, "min_group_size": 5},
+                    "figure": '{"data": []}',
+                },
+            }
+        },
+        "share_of_voice": [],
+        "alerts": {"available": True, "result": []},
+        "min_group_size": 5,
+    }
+    html = _render("overview.html.j2", ov=ov)
+    assert 'id="poll-empty-pq"' in html and "chart-fig-poll-pq" not in html
+    assert "moins de 5 auteurs" in _text(html)
