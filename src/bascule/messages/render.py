@@ -50,7 +50,7 @@ def score_html(text: str, result: dict, lang: str = "fr") -> str:
     """An escaped HTML card: the draft, the overall score, each dimension's evidence and tip."""
     rows = "".join(
         f"<tr><th>{escape(label(d, lang))}</th><td>{result['dimensions'][d]['score']}</td>"
-        f"<td>{escape(_evidence(result['dimensions'][d]['evidence']))}</td>"
+        f"<td>{escape(_evidence(result['dimensions'][d]['evidence'], lang))}</td>"
         f"<td>{escape(result['dimensions'][d]['suggestion'])}</td></tr>"
         for d in DIMENSIONS
     )
@@ -105,12 +105,48 @@ def score_page(texts: dict[str, str], results: dict[str, dict], lang: str = "fr"
     )
 
 
-def _evidence(ev: dict) -> str:
+EVIDENCE = {
+    "reading_ease": ("lisibilité", "reading ease"),
+    "formula": ("formule", "formula"),
+    "words": ("mots", "words"),
+    "sentences": ("phrases", "sentences"),
+    "long_words": ("mots longs", "long words"),
+    "surprise_cues": ("indices de surprise", "surprise cues"),
+    "question": ("question", "question"),
+    "novelty_vs_corpus": ("nouveauté / corpus", "novelty vs corpus"),
+    "words_new_to_corpus": ("mots absents du corpus", "words new to the corpus"),
+    "corpus_posts": ("publications du corpus", "corpus posts"),
+    "mean_concreteness": ("concrétude moyenne (1-5)", "mean concreteness (1-5)"),
+    "scale": ("échelle", "scale"),
+    "rated_words": ("mots notés", "rated words"),
+    "most_concrete": ("les plus concrets", "most concrete"),
+    "most_abstract": ("les plus abstraits", "most abstract"),
+    "numbers": ("nombres", "numbers"),
+    "sources": ("sources", "sources"),
+    "testimony": ("témoignage", "testimony"),
+    "links": ("liens", "links"),
+    "sentiment": ("sentiment", "sentiment"),
+    "intensity": ("intensité", "intensity"),
+    "affect_words": ("mots d'émotion", "emotion words"),
+    "you_address": ("adresse directe", "you-address"),
+    "people": ("personnes", "people"),
+    "exclamations": ("exclamations", "exclamations"),
+    "time_sequence": ("suite dans le temps", "time sequence"),
+    "first_person": ("première personne", "first person"),
+    "past_tense": ("passé", "past tense"),
+}
+
+
+def _evidence(ev: dict, lang: str = "fr") -> str:
+    """Evidence as readable text: labelled, lists joined, empty items left out."""
     parts = []
     for k, v in ev.items():
-        if v in (None, [], 0, False, ""):
+        if v in (None, [], 0, False, "") or k == "scale":
             continue
         if isinstance(v, list):
             v = ", ".join(str(x) for x in v)
-        parts.append(f"{k}: {v}")
-    return "; ".join(parts)
+        if v is True:
+            v = tr(lang, "oui", "yes")
+        fr, en = EVIDENCE.get(k, (k, k))
+        parts.append(f"{tr(lang, fr, en)} : {v}" if lang == "fr" else f"{en}: {v}")
+    return " ; ".join(parts) if lang == "fr" else "; ".join(parts)
