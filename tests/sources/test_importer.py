@@ -198,3 +198,139 @@ def test_generic_jsonl_fast_path_rejects_with_line_numbers(project, tmp_path: Pa
     # the same file again: nothing new, the rejects are listed again
     again = import_files(project, [f], platform="twitter", force=True)
     assert (again.imported, again.duplicates, again.rejected) == (0, 3, 6)
+
+
+# -- the vectorised generic-JSONL path must pseudonymise exactly as `privacy.Pseudonymizer` ------
+ODD_HANDLES = [
+    "alice",
+    "Alice",
+    " @ALICE ",
+    "@@alice",
+    "\u212aate",  # Kelvin sign: lowercases to "k" in Python
+    "kate",
+    "\u0130stanbul",
+    "istanbul",
+    "d\u00e9sir\u00e9",
+    "\x1calice\x1f",
+    "\u2003alice",
+    "",
+    "@",
+    "bob_official@x.social",
+    "12345",
+    "user.name-x",
+]
+
+
+def _pseudo(secret: bytes = b"s" * 64, *, keep_all: bool = False):
+    from bascule.privacy import Pseudonymizer
+
+    kept = {"alice", "kate", "istanbul", "bob_official@x.social"}
+    return Pseudonymizer(secret, kept=kept, keep_all=keep_all)
+
+
+@pytest.mark.parametrize("secret", [b"short", b"k" * 64, b"long" * 40])
+def test_block_digests_match_the_pseudonymizer(secret: bytes) -> None:
+    import pyarrow as pa
+
+    from bascule.sources.batch import Digests
+
+    p = _pseudo(secret)
+    d = Digests(p)
+    accounts = ODD_HANDLES + ["@" + h for h in ODD_HANDLES]
+    for plat in ("twitter", "mastodon"):
+        for acc in accounts:
+            assert d.author_id(plat, acc) == p.author_id(plat, acc)
+            assert d.pseudonym(plat, acc) == p.pseudonym(plat, acc)
+    ascii_only = [a for a in accounts if a.isascii()]
+    for batch in (accounts, ascii_only):  # Python and Arrow lowercasing
+        got = d.many(pa.array(["bluesky"] * len(batch)), pa.array(batch))
+        assert ["anon-" + h[:10] for h in got] == [p.pseudonym("bluesky", a) for a in batch]
+
+
+def test_block_mention_scrubbing_matches_the_pseudonymizer() -> None:
+    import random
+
+    from bascule.privacy import _MENTION
+    from bascule.sources.batch import MENTION, Mentions
+
+    rng = random.Random(3)
+    parts = ["@", "@", "a", "Z", "9", "_", ".", "-", " ", "\u00e9", "\u212a", "\n", ".com"]
+    parts += ["\x00", "alice", "@alice", "@Kate", "x@y.org"]
+    texts = ["".join(rng.choice(parts) for _ in range(rng.randrange(30))) for _ in range(3000)]
+    for t in texts:
+        assert [m.span(1) for m in MENTION.finditer(t)] == [m.span(1) for m in _MENTION.finditer(t)]
+    p = _pseudo()
+    clean = [t.replace("\x00", "") for t in texts]
+    for batch in (texts, clean):  # with NUL: one by one; without: one pass over the block
+        assert Mentions(p).many("twitter", batch) == [p.scrub_mentions("twitter", t) for t in batch]
+    assert sum(t != p.scrub_mentions("twitter", t) for t in clean) > 900
+
+
+@pytest.mark.parametrize("keep_all", [False, True])
+def test_kept_handles_match_the_pseudonymizer(keep_all: bool) -> None:
+    import pyarrow as pa
+
+    from bascule.sources.columnar import _kept
+
+    p = _pseudo(keep_all=keep_all)
+    handles = [*ODD_HANDLES, None]
+    got = _kept(pa.chunked_array([pa.array(handles, pa.string())]), p).to_pylist()
+    assert got == [bool(h) and p.keeps(h) for h in handles]
+    assert sum(got) == (15 if keep_all else 10)
+
+
+def test_split_lines_drops_newlines_only() -> None:
+    from bascule.sources.columnar import split_lines
+
+    for buf in (
+        b"",
+        b"a\n",
+        b"a",
+        b"a\nb",
+        b"\n\n",
+        b"a\r\nbb\n\nccc",
+        b'{"x": 1}\n{"y": "\xc3\xa9"}\n',
+    ):
+        want = buf.split(b"\n")
+        if buf.endswith(b"\n") or not buf:
+            want = want[:-1]
+        assert split_lines(buf).to_pylist() == want
+
+
+def test_fast_path_keeps_handles_and_scrubs_mentions(project, tmp_path: Path) -> None:
+    from bascule.privacy import Pseudonymizer
+
+    p = project.pseudonymizer
+    project.__dict__["pseudonymizer"] = Pseudonymizer(p.secret, kept={"alice"})
+    recs = [
+        {"id": "1", "user_id": "10", "screen_name": "Alice", "created_at": "2026-09-01T10:00:00Z",
+         "text": "hi @bob and @alice", "user": {"name": "Alice A.", "location": "@home"},
+         "in_reply_to_status_id": None, "in_reply_to_user_id": None,  # the first record
+         "retweeted_status_id": None, "retweeted_user_id": None},  # names the columns
+        {"id": "2", "user_id": "11", "screen_name": "bob", "created_at": "2026-09-01T11:00:00Z",
+         "text": "@Alice yes", "in_reply_to_status_id": "1", "in_reply_to_user_id": "10"},
+        {"id": "3", "user_id": "12", "screen_name": "carol", "created_at": "2026-09-01T12:00:00Z",
+         "text": "no mention", "retweeted_status_id": "2", "retweeted_user_id": "11"},
+    ]  # fmt: skip
+    f = tmp_path / "posts.jsonl"
+    f.write_bytes(b"\n".join(orjson.dumps(r) for r in recs) + b"\n")
+    s = import_files(project, [f], platform="twitter")
+    assert (s.imported, s.rejected) == (3, 0)
+    ps = project.pseudonymizer
+    bob = ps.pseudonym("twitter", "@bob")
+    rows = dict(project.store.rows("SELECT native_id, text FROM posts"))
+    assert rows == {"1": f"hi @{bob} and @alice", "2": "@Alice yes", "3": "no mention"}
+    raw = orjson.loads(project.store.scalar("SELECT raw FROM posts WHERE native_id = '1'"))
+    assert raw["text"] == rows["1"] and "user" in raw and "name" not in raw["user"]
+    assert "screen_name" not in raw
+    handles = dict(project.store.rows("SELECT author_id, handle FROM authors"))
+    assert handles == {
+        ps.author_id("twitter", "10"): "Alice",
+        ps.author_id("twitter", "11"): ps.pseudonym("twitter", "11"),
+        ps.author_id("twitter", "12"): ps.pseudonym("twitter", "12"),
+    }
+    kinds = project.store.rows("SELECT kind, src_author, dst_author FROM interactions ORDER BY 1")
+    assert kinds == [
+        ("reply", ps.author_id("twitter", "11"), ps.author_id("twitter", "10")),
+        ("repost", ps.author_id("twitter", "12"), ps.author_id("twitter", "11")),
+    ]

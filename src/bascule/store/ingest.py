@@ -120,13 +120,12 @@ def write_batch(
         con.register("_b_authors", authors)
         con.register("_b_inter", interactions)
         try:
-            before = store.count("posts")
-            con.execute(
+            # INSERT OR IGNORE returns the rows it inserted (duplicates: the first one wins)
+            imported = con.execute(
                 "INSERT OR IGNORE INTO posts SELECT p.* FROM _b_posts p "
                 "WHERE NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.post_id = p.post_id) "
                 "AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = p.author_id)"
-            )
-            imported = store.count("posts") - before
+            ).fetchall()[0][0]
             con.execute(
                 """
                 INSERT INTO authors SELECT a.* FROM _b_authors a
@@ -306,7 +305,8 @@ def extract_json_lines(
 
     `columns` maps Post fields to JSON keys (dotted for nested). Returns one row per non-empty
     line: `no, reason` (NULL when fine) and the typed fields, with `akey` (the account key:
-    native id, else `@handle`) and the line itself as `raw`.
+    native id, else `@handle`), the line itself as `raw`, and whether the text and the line
+    hold an `@` (`text_at`, `raw_at`: the rows mention scrubbing must look at).
     """
     fields = list(columns)
     paths = "[" + ", ".join("'" + _path(columns[f]).replace("'", "''") + "'" for f in fields) + "]"
@@ -319,8 +319,9 @@ def extract_json_lines(
     WITH v AS (
         SELECT no, pos, line,
             CASE WHEN NOT json_valid(line) THEN 'broken JSON'
-                 WHEN NOT starts_with(ltrim(line), '{{') THEN 'not a JSON object' END AS bad
-        FROM _lines WHERE trim(line) <> ''
+                 WHEN NOT starts_with(line, '{{') AND NOT starts_with(ltrim(line), '{{')
+                    THEN 'not a JSON object' END AS bad
+        FROM _lines WHERE starts_with(line, '{{') OR trim(line) <> ''
     ), x AS (
         SELECT no, pos, line, bad,
             CASE WHEN bad IS NULL THEN json_extract_string(line, {paths}) END AS v
@@ -348,7 +349,10 @@ def extract_json_lines(
         coalesce(handle, author) AS handle,
         coalesce(author, '@' || lower(handle)) AS akey,
         created_at,
-        left({f("text")}, {int(max_text)}) AS text,
+        CASE WHEN strlen({f("text")}) <= {int(max_text)} THEN {f("text")}
+            ELSE left({f("text")}, {int(max_text)}) END AS text,
+        contains({f("text")}, '@') AS text_at,
+        contains(line, '@') AS raw_at,
         nullif({f("lang")}, '') AS lang,
         b_id({f("reply_to")}) AS reply_to,
         b_id({f("reply_to_author")}) AS reply_to_author,
@@ -377,77 +381,3 @@ def extract_json_lines(
 
     raw = pc.take(lines["line"], out["pos"])
     return out.drop_columns(["pos"]).append_column("raw", raw)
-
-
-def assemble_json_rows(
-    rows: pa.Table, keys: pa.Table, *, source: str, run_id: int | None
-) -> tuple[pa.Table, pa.Table, pa.Table]:
-    """(posts, authors, interactions) Arrow tables from extracted rows and the account key map.
-
-    `keys` = (platform, akey, author_id, handle, pseudonymised), one row per account key.
-    """
-    con = _json_con()
-    con.register("_rows", rows)
-    con.register("_keys", keys)
-    try:
-        posts = con.sql(
-            """
-            SELECT r.platform || ':' || r.id AS post_id, r.platform, r.id AS native_id,
-                k.author_id, r.created_at, r.text, r.lang,
-                r.platform || ':' || r.reply_to AS reply_to,
-                r.platform || ':' || r.repost_of AS repost_of,
-                r.platform || ':' || r.quote_of AS quote_of,
-                r.conversation_id, r.url, r.likes, r.reposts, r.replies, r.quotes,
-                ? AS source, CAST(? AS BIGINT) AS run_id, r.raw
-            FROM _rows r JOIN _keys k ON k.platform = r.platform AND k.akey = r.akey
-            """,
-            params=[source, run_id],
-        ).to_arrow_table()
-        inter = con.sql(
-            """
-            WITH p AS (
-                SELECT r.*, k.author_id FROM _rows r
-                JOIN _keys k ON k.platform = r.platform AND k.akey = r.akey
-            ), i AS (
-                SELECT author_id, platform, 'repost' AS kind, id, repost_of AS tgt,
-                       repost_of_author AS other, created_at, no
-                FROM p WHERE repost_of_author IS NOT NULL
-                UNION ALL
-                SELECT author_id, platform, 'reply', id, reply_to, reply_to_author, created_at, no
-                FROM p WHERE reply_to_author IS NOT NULL
-                UNION ALL
-                SELECT author_id, platform, 'quote', id, quote_of, quote_of_author, created_at, no
-                FROM p WHERE quote_of_author IS NOT NULL
-            )
-            SELECT i.author_id AS src_author, k.author_id AS dst_author, i.kind,
-                i.platform || ':' || i.id AS post_id, i.platform || ':' || i.tgt AS target_post_id,
-                i.created_at
-            FROM i JOIN _keys k ON k.platform = i.platform AND k.akey = i.other
-            """
-        ).to_arrow_table()
-        con.register("_inter", inter)
-        authors = con.sql(
-            """
-            WITH seen AS (
-                SELECT k.author_id, r.created_at AS t, r.followers, r.following, r.verified
-                FROM _rows r JOIN _keys k ON k.platform = r.platform AND k.akey = r.akey
-                UNION ALL
-                SELECT dst_author, created_at, NULL, NULL, NULL FROM _inter
-            )
-            SELECT s.author_id, any_value(k.platform) AS platform, any_value(k.handle) AS handle,
-                CAST(NULL AS VARCHAR) AS display_name, any_value(k.pseudonymised) AS pseudonymised,
-                max(s.followers) AS followers, max(s.following) AS following,
-                bool_or(s.verified) AS verified, min(s.t) AS first_seen, max(s.t) AS last_seen
-            FROM seen s JOIN _keys k USING (author_id)
-            GROUP BY s.author_id
-            """
-        ).to_arrow_table()
-        con.unregister("_inter")
-    finally:
-        con.unregister("_rows")
-        con.unregister("_keys")
-    return (
-        posts.cast(POSTS_SCHEMA),
-        authors.cast(AUTHORS_SCHEMA),
-        inter.cast(INTERACTIONS_SCHEMA),
-    )

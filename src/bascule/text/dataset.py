@@ -27,6 +27,7 @@ class Labelled:
     labels: list[str]
     targets: list[str] | None
     columns: dict[str, str | None]
+    times: list[str] | None = None
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -65,6 +66,7 @@ def read_labelled(
     split_col: str | None = None,
     split: str | None = None,
     require_label: bool = True,
+    time_col: str | None = None,
 ) -> Labelled:
     """Read a labelled file; rows with an empty label are dropped, empty texts are kept."""
     path = Path(path)
@@ -96,6 +98,7 @@ def read_labelled(
         raise InputError(
             f"no label column in {path}: pass --label-col (columns: {list(df.columns)})"
         )
+    mcol = _pick(df, time_col, (), "time") if time_col else None
     if split_col:
         scol = _pick(df, split_col, (), "split")
         df = df[df[scol].astype(str) == str(split)]
@@ -108,5 +111,6 @@ def read_labelled(
         texts=df[tcol].astype(str).tolist(),
         labels=df[lcol].astype(str).str.strip().tolist() if lcol else [],
         targets=df[gcol].astype(str).tolist() if gcol else None,
-        columns={"text": tcol, "target": gcol, "label": lcol},
+        columns={"text": tcol, "target": gcol, "label": lcol, "time": mcol},
+        times=df[mcol].astype(str).tolist() if mcol else None,
     )
