@@ -100,7 +100,8 @@ def run(data: Path, quick: bool) -> str:
             f"| DuckDB read_json | {raw['seconds']:.2f} | {ref:,.0f} | {raw['rss_mib']:.0f} |",
             f"| bascule import | {ours['seconds']:.2f} | {rate:,.0f} | {ours['rss_mib']:.0f} |",
             "",
-            f"Ratio: **{ratio:.1f}x** the raw read (goal <= 3x); **{rate:,.0f} posts/s** "
-            f"(goal >= 50,000): {'met' if rate >= 50_000 and ratio <= 3 else 'not met'}.",
+            f"Ratio: **{ratio:.1f}x** the raw read (goal <= 3x: "
+            f"{'met' if ratio <= 3 else 'not met'}); **{rate:,.0f} posts/s** (goal >= 50,000: "
+            f"{'met' if rate >= 50_000 else 'not met'}).",
         ]
     )
