@@ -148,7 +148,7 @@ def _cluster_note(per_worker: float, worker_bytes: float) -> str:
         "with workers until the scheduler or the shared storage saturates: re-analysing 10 million "
         f"posts would take about {hours[2] * 60:.0f} min on 2 workers, {hours[16] * 60:.1f} min on "
         f"16 and {hours[64] * 60:.1f} min on 64 (plus loading results into DuckDB, about 10 s per million "
-        "rows). On this 2-core machine the 2-worker cluster competes with the embedded engine's "
-        "own DuckDB threads, so the two are close here; on a real cluster the embedded run stays "
-        "on one machine while Dask adds machines."
+        "rows). On this 2-core machine the 2 workers analyse on both cores while the embedded "
+        "engine analyses in one Python process, hence the difference; the embedded process's "
+        "memory also grows with the store, the workers' does not."
     )
