@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -11,7 +10,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bascule.privacy import Pseudonymizer
+from bascule.privacy import MENTION, Pseudonymizer
 from bascule.sources.model import Account, Post, Reject
 from bascule.store.ingest import AUTHORS_SCHEMA, INTERACTIONS_SCHEMA, POSTS_SCHEMA
 
@@ -25,17 +24,13 @@ def _utc(ts: datetime) -> datetime:
 
 
 class Digests:
-    """`Pseudonymizer.digest` for many accounts: HMAC-SHA256 with the keyed inner and outer
-    states prepared once (RFC 2104), and a bounded cache shared by the blocks of an import."""
+    """`Pseudonymizer.digest` for many accounts at once, with a bounded cache shared by the
+    blocks of an import."""
 
     LIMIT = 250_000  # cached accounts (about 200 bytes each)
 
     def __init__(self, p: Pseudonymizer) -> None:
         self.p = p
-        key = p.secret if len(p.secret) <= 64 else hashlib.sha256(p.secret).digest()
-        key = key.ljust(64, b"\0")
-        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
-        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
         self.cache: dict[str, str] = {}
         self.mentions: dict[str, dict[str, str]] = {}
 
@@ -64,11 +59,7 @@ class Digests:
         return [get(m) or one(m) for m in msgs]
 
     def _one(self, msg: str) -> str:
-        inner = self._inner.copy()
-        inner.update(msg.encode())
-        outer = self._outer.copy()
-        outer.update(inner.digest())
-        got = outer.hexdigest()
+        got = self.p.hexdigest(msg)
         if len(self.cache) >= self.LIMIT:
             self.cache.clear()
         self.cache[msg] = got
@@ -86,11 +77,6 @@ class Digests:
 _DIGESTS: dict[int, Digests] = {}
 
 
-# `privacy._MENTION` with its look-behind moved after the `@`: the same matches, but the regex
-# engine can jump from one `@` to the next instead of trying every position (40x faster)
-MENTION = re.compile(
-    r"@(?<![\w@]@)([A-Za-z0-9_][A-Za-z0-9_.\-]*(?:@[A-Za-z0-9.\-]+\.[A-Za-z]{2,})?)"
-)
 _SEP = "\x00"  # neither a word character nor `@`: a mention never spans or touches it
 
 
