@@ -274,6 +274,20 @@ def test_block_mention_scrubbing_matches_the_pseudonymizer() -> None:
     assert sum(t != p.scrub_mentions("twitter", t) for t in clean) > 900
 
 
+def test_bulk_hashing_matches_the_pseudonymizer() -> None:
+    """Hundreds of new accounts or handles at once are hashed by DuckDB: same digests."""
+    import pyarrow as pa
+
+    from bascule.sources.batch import BULK_HASH, Digests, Mentions
+
+    p = _pseudo(b"long" * 40)
+    accounts = [f"{h}{i}" for i in range(BULK_HASH) for h in ODD_HANDLES[:3]] + ODD_HANDLES
+    got = Digests(p).many(pa.array(["mastodon"] * len(accounts)), pa.array(accounts))
+    assert ["anon-" + h[:10] for h in got] == [p.pseudonym("mastodon", a) for a in accounts]
+    texts = [f"@user{i} et @Alice, @kate@x.social; \u212aate@{i}" for i in range(2 * BULK_HASH)]
+    assert Mentions(p).many("mastodon", texts) == [p.scrub_mentions("mastodon", t) for t in texts]
+
+
 @pytest.mark.parametrize("keep_all", [False, True])
 def test_kept_handles_match_the_pseudonymizer(keep_all: bool) -> None:
     import pyarrow as pa
@@ -328,9 +342,10 @@ def test_fast_path_keeps_handles_and_scrubs_mentions(project, tmp_path: Path) ->
     bob = ps.pseudonym("twitter", "@bob")
     rows = dict(project.store.rows("SELECT native_id, text FROM posts"))
     assert rows == {"1": f"hi @{bob} and @alice", "2": "@Alice yes", "3": "no mention"}
+    # raw keeps what the columns did not take, pseudonymised too
     raw = orjson.loads(project.store.scalar("SELECT raw FROM posts WHERE native_id = '1'"))
-    assert raw["text"] == rows["1"] and "user" in raw and "name" not in raw["user"]
-    assert "screen_name" not in raw
+    assert raw == {"user": {}}  # name and location are identity fields: dropped
+    assert project.store.rows("SELECT raw FROM posts WHERE native_id <> '1'") == [(None,)] * 2
     handles = dict(project.store.rows("SELECT author_id, handle FROM authors"))
     assert handles == {
         ps.author_id("twitter", "10"): "Alice",
@@ -342,3 +357,27 @@ def test_fast_path_keeps_handles_and_scrubs_mentions(project, tmp_path: Path) ->
         ("reply", ps.author_id("twitter", "11"), ps.author_id("twitter", "10")),
         ("repost", ps.author_id("twitter", "12"), ps.author_id("twitter", "11")),
     ]
+
+
+def test_fast_path_first_copy_wins_and_raw_keeps_the_rest(project, tmp_path: Path) -> None:
+    recs = [
+        {"id": "1", "author_id": "7", "created_at": "2026-09-01T10:00:00Z", "text": "first"},
+        {"id": "1", "author_id": "7", "created_at": "2026-09-01T10:00:00Z", "text": "second"},
+        {"id": "2", "author_id": "7", "created_at": "2026-09-02T10:00:00Z", "text": "b",
+         "source_tool": "export-v3", "meta": {"score": 0.5}},
+    ]  # fmt: skip
+    f = tmp_path / "dups.jsonl"
+    f.write_bytes(b"\n".join(orjson.dumps(r) for r in recs) + b"\n")
+    s = import_files(project, [f])
+    assert (s.imported, s.duplicates, s.rejected) == (2, 1, 0)
+    rows = project.store.rows("SELECT native_id, text, raw FROM posts ORDER BY native_id")
+    assert rows[0] == ("1", "first", None)
+    assert orjson.loads(rows[1][2]) == {"source_tool": "export-v3", "meta": {"score": 0.5}}
+    seen = project.store.rows("SELECT first_seen, last_seen FROM authors")
+    assert [(a.day, b.day) for a, b in seen] == [(1, 2)]
+    # the same records in CSV (record by record): same posts, same remainder
+    c = tmp_path / "dups.csv"
+    c.write_text("id,author_id,created_at,text,source_tool\n3,7,2026-09-03T10:00:00Z,c,v3\n")
+    assert import_files(project, [c]).imported == 1
+    raw = project.store.scalar("SELECT raw FROM posts WHERE native_id = '3'")
+    assert orjson.loads(raw) == {"source_tool": "v3"}

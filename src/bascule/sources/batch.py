@@ -15,6 +15,7 @@ from bascule.sources.model import Account, Post, Reject
 from bascule.store.ingest import AUTHORS_SCHEMA, INTERACTIONS_SCHEMA, POSTS_SCHEMA
 
 MAX_TEXT = 100_000
+BULK_HASH = 256  # new accounts in one call from which hashing goes to DuckDB
 
 
 def _utc(ts: datetime) -> datetime:
@@ -55,8 +56,23 @@ class Digests:
         else:
             low = pa.array([a.lower() for a in accounts.to_pylist()], pa.string())
         msgs = pc.binary_join_element_wise(platforms, low, ":").to_pylist()
-        get, one = self.cache.get, self._one
+        cache = self.cache
+        new = list({m: None for m in msgs if m not in cache})
+        if len(new) >= BULK_HASH:  # many at once: DuckDB's SHA-256 on every core
+            from bascule.store.hashing import hmac_sha256_hex
+
+            hexes = hmac_sha256_hex(pa.array(new, pa.string()), self.p.pads).to_pylist()
+            if len(cache) + len(new) > self.LIMIT:
+                cache.clear()
+            cache.update(zip(new, hexes, strict=True))
+            return [cache[m] for m in msgs] if len(new) <= self.LIMIT else self._direct(msgs)
+        get, one = cache.get, self._one
         return [get(m) or one(m) for m in msgs]
+
+    def _direct(self, msgs: list[str]) -> list[str]:
+        from bascule.store.hashing import hmac_sha256_hex
+
+        return hmac_sha256_hex(pa.array(msgs, pa.string()), self.p.pads).to_pylist()
 
     def _one(self, msg: str) -> str:
         got = self.p.hexdigest(msg)
@@ -119,11 +135,27 @@ class Mentions:
         parts = MENTION.split(joined)
         memo = self.memo.setdefault(platform, {})
         handles = parts[1::2]
-        for h in set(handles).difference(memo):
-            self._replacement(platform, h)
+        self._learn(platform, list(set(handles).difference(memo)))
         get, new = memo.get, self._replacement
         parts[1::2] = [get(h) or new(platform, h) for h in handles]
         return "".join(parts).split(_SEP)
+
+    def _learn(self, platform: str, handles: list[str]) -> None:
+        """Replacements of many new handles at once (one batch of keyed hashes)."""
+        if len(handles) < BULK_HASH:
+            for h in handles:
+                self._replacement(platform, h)
+            return
+        memo = self.memo.setdefault(platform, {})
+        if len(memo) + len(handles) >= Digests.LIMIT:
+            memo.clear()
+        hidden = [h for h in handles if not self.p.keeps(h)]
+        hexes = Digests.of(self.p).many(
+            pa.array([platform] * len(hidden), pa.string()),
+            pa.array(["@" + h for h in hidden], pa.string()),
+        )
+        memo.update({h: "@" + h for h in handles})
+        memo.update({h: "@anon-" + x[:10] for h, x in zip(hidden, hexes, strict=True)})
 
     def column(
         self, values: pa.ChunkedArray, platforms: pa.ChunkedArray, mask: pa.ChunkedArray

@@ -21,10 +21,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bascule.privacy import Pseudonymizer
-from bascule.sources.batch import HANDLE_KEYS, MAX_TEXT, Digests, Mentions, _scrub_raw
+from bascule.sources.batch import MAX_TEXT, Digests, Mentions, _scrub_raw
 from bascule.sources.formats import generic
 from bascule.sources.model import Reject
-from bascule.store.ingest import AUTHORS_SCHEMA, INTERACTIONS_SCHEMA, POSTS_SCHEMA
+from bascule.store.bulk import LineSpec
 
 BLOCK_BYTES = 16 << 20
 EXCERPT = 300
@@ -32,14 +32,14 @@ EXCERPT = 300
 
 @dataclass
 class Block:
-    """Arrow tables for one block of lines, its rejects, and where the next block starts."""
+    """One block of lines (`no, pos, line`), the rejects found before parsing, where the next
+    block starts, and the column map."""
 
-    posts: pa.Table
-    authors: pa.Table
-    interactions: pa.Table
+    lines: pa.Table
     rejects: list[Reject]
     offset: int
     line: int
+    columns: dict[str, str] | None
 
 
 def _line_blocks(
@@ -110,10 +110,7 @@ def iter_blocks(
     start: tuple[int, int],
     seekable: bool,
     mapping: dict[str, str],
-    platform: str,
-    pseudo: Pseudonymizer,
     source: str,
-    run_id: int | None,
     max_bytes: int,
     block_bytes: int = BLOCK_BYTES,
 ) -> Iterator[Block]:
@@ -141,14 +138,12 @@ def iter_blocks(
                 cmap = _resolve(lines, mapping)
             if cmap is None:  # no JSON object yet: every line of the block is a reject
                 rejects += _python_rejects(lines, first, source, max_bytes)
-                tables = _empty()
+                table = _lines_table(pa.array([], pa.string()), pa.array([], pa.int64()))
             else:
-                tables, more = _vectorised(
-                    lines, first, cmap, platform, pseudo, source, run_id, max_bytes
-                )
+                table, more = _prepare(lines, first, source, max_bytes)
                 rejects += more
             last = first + len(lines) - 1
-            yield Block(*tables, rejects, offset, last)
+            yield Block(table, rejects, offset, last, cmap.columns if cmap else None)
 
 
 def _resolve(lines: pa.Array, mapping: dict[str, str]) -> generic.ColumnMap | None:
@@ -187,27 +182,16 @@ def _python_rejects(
     return out
 
 
-def _empty() -> tuple[pa.Table, pa.Table, pa.Table]:
-    return (
-        POSTS_SCHEMA.empty_table(),
-        AUTHORS_SCHEMA.empty_table(),
-        INTERACTIONS_SCHEMA.empty_table(),
+def _lines_table(text: pa.Array, nos: pa.Array) -> pa.Table:
+    return pa.table(
+        {"no": nos, "pos": pa.array(np.arange(len(text), dtype=np.int64)), "line": text}
     )
 
 
-def _vectorised(
-    lines: pa.BinaryArray,
-    first: int,
-    cmap: generic.ColumnMap,
-    platform: str,
-    pseudo: Pseudonymizer,
-    source: str,
-    run_id: int | None,
-    max_bytes: int,
-) -> tuple[tuple[pa.Table, pa.Table, pa.Table], list[Reject]]:
-    """One block through DuckDB: decode and type every field at once, pseudonymise per key."""
-    from bascule.store.ingest import extract_json_lines
-
+def _prepare(
+    lines: pa.BinaryArray, first: int, source: str, max_bytes: int
+) -> tuple[pa.Table, list[Reject]]:
+    """The block as (`no`, `pos`, `line`) text rows, without oversized or non-UTF-8 lines."""
     rejects: list[Reject] = []
     nos = pa.array(np.arange(first, first + len(lines), dtype=np.int64))
     over = pc.greater(pc.binary_length(lines), max_bytes)
@@ -233,170 +217,61 @@ def _vectorised(
         nos = nos.take(keep)
     if pc.any(pc.ends_with(text, "\r")).as_py():  # CRLF files
         text = pc.utf8_rtrim(text, "\r")
-    table = pa.table(
-        {"no": nos, "pos": pa.array(np.arange(len(text), dtype=np.int64)), "line": text}
-    )
-    rows = extract_json_lines(table, cmap.columns, platform, MAX_TEXT)
-    bad = rows.filter(pc.is_valid(rows["reason"]))
-    if bad.num_rows:
-        for no, reason, raw in zip(
-            bad["no"].to_pylist(), bad["reason"].to_pylist(), bad["raw"].to_pylist(), strict=True
-        ):
-            if reason == "broken JSON":
-                try:
-                    orjson.loads(raw)
-                except orjson.JSONDecodeError as exc:
-                    reason = _reason(exc)
-            rejects.append(Reject(source, no, reason, (raw or "")[:EXCERPT]))
-        rows = rows.filter(pc.is_null(rows["reason"]))
-    rows = _scrub(rows, pseudo)
-    keys = _keys(rows, pseudo)
-    return assemble(rows, keys, source=source, run_id=run_id), rejects
+    return _lines_table(text, nos), rejects
 
 
-def assemble(
-    rows: pa.Table, keys: pa.Table, *, source: str, run_id: int | None
-) -> tuple[pa.Table, pa.Table, pa.Table]:
-    """(posts, authors, interactions) Arrow tables from extracted rows and the account key map.
+def line_spec(
+    columns: dict[str, str], platform: str, pseudo: Pseudonymizer, source: str
+) -> LineSpec:
+    """What `store.bulk` needs to write a generic file's blocks: the map and the callbacks
+    that pseudonymise accounts and rewrite @mentions (nothing to rewrite with keep_handles)."""
+    subs = Mentions(pseudo)
 
-    `keys` = (platform, akey, author_id, handle, pseudonymised), one row per account key. The
-    text and payload columns are passed on, not copied.
-    """
-    n = rows.num_rows
-    plat = rows["platform"]
-    one = pc.count_distinct(plat).as_py() <= 1
-
-    def key(platforms: Any, akeys: Any) -> Any:
-        return akeys if one else pc.binary_join_element_wise(platforms, akeys, "\x1f")
-
-    known = key(keys["platform"], keys["akey"])
-
-    def lookup(platforms: Any, akeys: Any) -> Any:
-        return pc.index_in(key(platforms, akeys), value_set=known)
-
-    def prefixed(col: str) -> Any:
-        return pc.binary_join_element_wise(plat, rows[col], ":")
-
-    author_id = keys["author_id"].take(lookup(plat, rows["akey"]))
-    post_id = prefixed("id")
-    posts = pa.table(
-        {
-            "post_id": post_id,
-            "platform": plat,
-            "native_id": rows["id"],
-            "author_id": author_id,
-            "created_at": rows["created_at"],
-            "text": rows["text"],
-            "lang": rows["lang"],
-            "reply_to": prefixed("reply_to"),
-            "repost_of": prefixed("repost_of"),
-            "quote_of": prefixed("quote_of"),
-            "conversation_id": rows["conversation_id"],
-            "url": rows["url"],
-            "likes": rows["likes"],
-            "reposts": rows["reposts"],
-            "replies": rows["replies"],
-            "quotes": rows["quotes"],
-            "source": pa.array(np.full(n, source, dtype=object), pa.string())
-            if n
-            else pa.array([], pa.string()),
-            "run_id": pa.nulls(n, pa.int64()) if run_id is None else pa.array(np.full(n, run_id)),
-            "raw": rows["raw"],
-        }
-    ).cast(POSTS_SCHEMA)
-    inter = []
-    for kind, target, other in (
-        ("repost", "repost_of", "repost_of_author"),
-        ("reply", "reply_to", "reply_to_author"),
-        ("quote", "quote_of", "quote_of_author"),
-    ):
-        mask = pc.is_valid(rows[other])
-        if not pc.any(mask).as_py():
-            continue
-        sub = posts.filter(mask)
-        dst = keys["author_id"].take(lookup(sub["platform"], rows[other].filter(mask)))
-        inter.append(
-            pa.table(
-                {
-                    "src_author": sub["author_id"],
-                    "dst_author": dst,
-                    "kind": pa.array([kind] * sub.num_rows, pa.string()),
-                    "post_id": sub["post_id"],
-                    "target_post_id": sub[target],
-                    "created_at": sub["created_at"],
-                }
-            ).cast(INTERACTIONS_SCHEMA)
+    def scrub_text(rows: pa.Table) -> pa.Table:
+        mask = pa.array(np.ones(rows.num_rows, dtype=bool))
+        return pa.table(
+            {"pos": rows["pos"], "value": subs.column(rows["value"], rows["platform"], mask)}
         )
-    inter = pa.concat_tables(inter) if inter else INTERACTIONS_SCHEMA.empty_table()
-    seen = pa.concat_tables(
-        [
-            pa.table(
-                {
-                    "author_id": author_id,
-                    "t": rows["created_at"],
-                    "followers": rows["followers"],
-                    "following": rows["following"],
-                    "verified": rows["verified"],
-                }
-            ).cast(_SEEN),
-            pa.table(
-                {
-                    "author_id": inter["dst_author"],
-                    "t": inter["created_at"],
-                    "followers": pa.nulls(inter.num_rows, pa.int64()),
-                    "following": pa.nulls(inter.num_rows, pa.int64()),
-                    "verified": pa.nulls(inter.num_rows, pa.bool_()),
-                }
-            ).cast(_SEEN),
+
+    def scrub_raw(rows: pa.Table) -> pa.Table:
+        out = [
+            _scrub_raw(raw, subs.function(plat))
+            for raw, plat in zip(
+                rows["value"].to_pylist(), rows["platform"].to_pylist(), strict=True
+            )
         ]
+        return pa.table({"pos": rows["pos"], "value": pa.array(out, pa.string())})
+
+    def reject(no: int, reason: str, line: str) -> Reject:
+        if reason == "broken JSON":
+            try:
+                orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                reason = _reason(exc)
+        return Reject(source, no, reason, (line or "")[:EXCERPT])
+
+    return LineSpec(
+        columns=columns,
+        platform=platform,
+        max_text=MAX_TEXT,
+        source=source,
+        accounts=lambda combos, others: _keys(combos, others, pseudo),
+        scrub_text=None if pseudo.keep_all else scrub_text,
+        scrub_raw=None if pseudo.keep_all else scrub_raw,
+        reject=reject,
     )
-    agg = seen.group_by("author_id", use_threads=False).aggregate(
-        [
-            ("followers", "max"),
-            ("following", "max"),
-            ("verified", "any"),
-            ("t", "min"),
-            ("t", "max"),
-        ]
-    )
-    at = pc.index_in(agg["author_id"], value_set=keys["author_id"])
-    authors = pa.table(
-        {
-            "author_id": agg["author_id"],
-            "platform": keys["platform"].take(at),
-            "handle": keys["handle"].take(at),
-            "display_name": pa.nulls(agg.num_rows, pa.string()),
-            "pseudonymised": keys["pseudonymised"].take(at),
-            "followers": agg["followers_max"],
-            "following": agg["following_max"],
-            "verified": agg["verified_any"],
-            "first_seen": agg["t_min"],
-            "last_seen": agg["t_max"],
-        }
-    ).cast(AUTHORS_SCHEMA)
-    return posts, authors, inter
 
 
-_SEEN = pa.schema(
-    [
-        ("author_id", pa.string()),
-        ("t", pa.timestamp("us")),
-        ("followers", pa.int64()),
-        ("following", pa.int64()),
-        ("verified", pa.bool_()),
-    ]
-)
+def _keys(combos: pa.Table, others: pa.Table, p: Pseudonymizer) -> pa.Table:
+    """author_id, public handle and pseudonymised flag of every account key.
 
-
-def _keys(rows: pa.Table, p: Pseudonymizer) -> pa.Table:
-    """author_id, public handle and pseudonymised flag of every account key in the rows.
-
-    One digest per distinct key; a key keeps the first of its handles that is kept (official
-    accounts, opted-in people), other keys (and accounts only replied to) get their pseudonym.
+    `combos` = distinct (platform, akey, handle) of posting accounts, `others` = (platform,
+    akey) of accounts acted on. One digest per distinct key; a key keeps the first of its
+    handles that is kept (official accounts, opted-in people), other keys (and accounts only
+    replied to) get their pseudonym.
     """
     public: dict[tuple[str, str], str] = {}
-    if p.keep_all or p.kept:
-        combos = rows.group_by(["platform", "akey", "handle"], use_threads=False).aggregate([])
+    if (p.keep_all or p.kept) and combos.num_rows:
         kept = _kept(combos["handle"], p)
         if pc.any(kept).as_py():
             sub = combos.filter(kept)
@@ -407,12 +282,11 @@ def _keys(rows: pa.Table, p: Pseudonymizer) -> pa.Table:
                 strict=True,
             ):
                 public.setdefault((plat, akey), handle.lstrip("@"))
-    parts = [rows.select(["platform", "akey"])]
-    for col in ("reply_to_author", "repost_of_author", "quote_of_author"):
-        others = rows.select(["platform", col]).filter(pc.is_valid(rows[col]))
-        if others.num_rows:
-            parts.append(others.rename_columns(["platform", "akey"]))
-    keys = pa.concat_tables(parts).group_by(["platform", "akey"], use_threads=False).aggregate([])
+    keys = (
+        pa.concat_tables([combos.select(["platform", "akey"]), others.cast(_KEY)])
+        .group_by(["platform", "akey"], use_threads=False)
+        .aggregate([])
+    )
     plats, akeys = keys["platform"].combine_chunks(), keys["akey"].combine_chunks()
     hexes = pa.array(Digests.of(p).many(plats, akeys), pa.string())
     author_id = pc.binary_join_element_wise(plats, pc.utf8_slice_codeunits(hexes, 0, 20), ":")
@@ -434,30 +308,7 @@ def _keys(rows: pa.Table, p: Pseudonymizer) -> pa.Table:
     )
 
 
-def _scrub(rows: pa.Table, p: Pseudonymizer) -> pa.Table:
-    """Pseudonymise @mentions in texts and identity fields in kept payloads (only rows that
-    contain them are touched, and mentions of a whole block in one regex pass)."""
-    if p.keep_all or rows.num_rows == 0:
-        return rows
-    subs = Mentions(p)
-    has_at = _flag(rows, "text_at", "text")
-    if pc.any(has_at).as_py():
-        rows = _set(rows, "text", subs.column(rows["text"], rows["platform"], has_at))
-    keys = "|".join(sorted(HANDLE_KEYS | {"user", "account", "author", "includes"}))
-    ident = pc.fill_null(pc.match_substring_regex(rows["raw"], f'"({keys})"'), False)
-    at = _flag(rows, "raw_at", "raw")
-    if pc.any(ident).as_py():  # identity fields: rewrite the JSON, row by row
-        raws = rows["raw"].to_pylist()
-        plats = rows["platform"].to_pylist()
-        for i in pc.indices_nonzero(ident).to_pylist():
-            raws[i] = _scrub_raw(raws[i], subs.function(plats[i]))
-        rows = _set(rows, "raw", pa.array(raws, pa.string()))
-        at = pc.and_(at, pc.invert(ident))
-    if pc.any(at).as_py():
-        # `@handle` only inside string values: the same substitution on the JSON text keeps
-        # it valid JSON (handles are letters, digits, `_ . -`), without reparsing
-        rows = _set(rows, "raw", subs.column(rows["raw"], rows["platform"], at))
-    return rows
+_KEY = pa.schema([("platform", pa.string()), ("akey", pa.string())])
 
 
 _PY_SPACE = " \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"  # what str.strip() removes, in ASCII
@@ -479,16 +330,6 @@ def _kept(handles: pa.ChunkedArray, p: Pseudonymizer) -> pa.Array:
         got = [p.keeps(h) for h in handles.take(idx).to_pylist()]
         kept = pc.replace_with_mask(kept, other, pa.array(got, pa.bool_()))
     return kept
-
-
-def _flag(rows: pa.Table, flag: str, column: str) -> pa.ChunkedArray:
-    """Rows whose `column` holds an `@` (from the extraction's flag when it has one)."""
-    got = rows[flag] if flag in rows.column_names else pc.match_substring(rows[column], "@")
-    return pc.fill_null(got, False)
-
-
-def _set(rows: pa.Table, name: str, column: pa.Array | pa.ChunkedArray) -> pa.Table:
-    return rows.set_column(rows.schema.get_field_index(name), name, column)
 
 
 def _txt(b: bytes) -> str:

@@ -31,8 +31,8 @@ from bascule.store.ingest import (
 
 IMPORT_MEMORY = "256MB"  # DuckDB buffer cap during imports (it spills to disk beyond): a 2 GB
 # JSONL (11.7M posts) peaked at 935 MiB of RSS with it, 1082 MiB with 384MB
-BATCH = 70_000  # records per commit (generic JSONL: blocks of 70,000 x 256 bytes, ~18 MB:
-# measured faster than 50,000 or 100,000 at 1M posts, as commits are fewer but stay small)
+JSONL_BYTES_PER_RECORD = 640  # generic JSON lines go in blocks of 70,000 x 640 bytes, ~45 MB
+BATCH = 70_000  # records per commit of the record-by-record formats
 MAX_SAMPLE = 50
 _CACHE_LIMIT = 100_000  # pseudonym cache entries kept between batches (bounded memory)
 
@@ -279,41 +279,49 @@ def _fast_jsonl(
     from bascule.sources.formats.generic import parse_mapping
     from bascule.sources.readers import MAX_RECORD_BYTES, is_seekable, open_binary
 
+    platform = options.get("platform") or "generic"
     blocks = iter_blocks(
         path,
         open_binary,
         start=start,
         seekable=is_seekable(path),
         mapping=parse_mapping(options.get("mapping")),
-        platform=options.get("platform") or "generic",
-        pseudo=pseudo,
         source=str(path),
-        run_id=run_id,
         max_bytes=MAX_RECORD_BYTES,
-        block_bytes=max(64 << 10, batch_size * 256),
+        block_bytes=max(64 << 10, batch_size * JSONL_BYTES_PER_RECORD),
     )
-    # the next block is read and mapped in a worker thread while this one is written (DuckDB
-    # and orjson release the GIL): reading and writing overlap on two cores
+    # the next block is read, parsed and pseudonymised in a worker thread while DuckDB
+    # writes this one (DuckDB, Arrow and hashlib release the GIL): two cores at work
     from concurrent.futures import ThreadPoolExecutor
 
+    from bascule.store.bulk import write_json_lines
+
+    specs: dict[str, Any] = {}
     with ThreadPoolExecutor(1, thread_name_prefix="bascule-read") as pool:
-        fut = pool.submit(_next_block, blocks, pseudo)
+
+        def submit() -> Any:
+            return pool.submit(_next_block, blocks, pseudo, specs, platform, str(path))
+
+        fut = submit()
         last = None
         while True:
-            b = fut.result()
-            if b is None:
+            got = fut.result()
+            if got is None:
                 break
-            fut = pool.submit(_next_block, blocks, pseudo)
-            res = write_batch(
-                store,
-                b.posts,
-                b.authors,
-                b.interactions,
-                b.rejects,
-                run_id=run_id,
-                progress=(fp, str(path), "jsonl", b.offset, b.line, False),
-            )
-            _note_rejects(summary, b.rejects)
+            b, prepared = got
+            fut = submit()
+            progress = (fp, str(path), "jsonl", b.offset, b.line, False)
+            if prepared is None:  # no JSON object met yet: only rejects
+                res = write_batch(
+                    store, *_empty_tables(), b.rejects, run_id=run_id, progress=progress
+                )
+                rejects = b.rejects
+            else:
+                res = write_json_lines(
+                    store, prepared, specs["spec"], run_id=run_id, progress=progress
+                )
+                rejects = prepared.rejects
+            _note_rejects(summary, rejects)
             fs.imported += res.imported
             fs.duplicates += res.duplicates
             fs.rejected += res.rejected
@@ -333,13 +341,26 @@ def _fast_jsonl(
         )
 
 
-def _next_block(blocks: Any, pseudo: Any) -> Any:
+def _next_block(
+    blocks: Any, pseudo: Any, specs: dict[str, Any], platform: str, source: str
+) -> tuple[Any, Any] | None:
+    """The next block and its prepared rows (None before the first JSON object)."""
     import pyarrow as pa
+
+    from bascule.sources.columnar import line_spec
+    from bascule.store.bulk import prepare_json_lines
 
     if len(pseudo._cache) > _CACHE_LIMIT:  # bounded memory; only this thread uses it here
         pseudo._cache.clear()
     pa.default_memory_pool().release_unused()  # give freed Arrow buffers back to the OS
-    return next(blocks, None)
+    b = next(blocks, None)
+    if b is None:
+        return None
+    if b.columns is None:
+        return b, None
+    if "spec" not in specs:
+        specs["spec"] = line_spec(b.columns, platform, pseudo, source)
+    return b, prepare_json_lines(b.lines, specs["spec"], b.rejects)
 
 
 def _empty_tables() -> tuple:

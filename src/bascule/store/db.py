@@ -13,6 +13,8 @@ import pyarrow as pa
 from bascule.errors import BasculeError
 from bascule.store.schema import MIGRATIONS, SCHEMA_VERSION
 
+UNIQUE_WITHOUT_INDEX = {"posts": "post_id"}  # tables kept unique by their writers
+
 
 class Result:
     """The fully fetched rows of a statement, read like a DB-API cursor."""
@@ -125,9 +127,18 @@ class Store:
         ]
         cols = ", ".join(f'"{c}"' for c in data.column_names)
         name = f"_arrow_{table}"
+        sql = f"{verb} INTO {table} ({cols}) SELECT {cols} FROM {name}"
+        key = UNIQUE_WITHOUT_INDEX.get(table)
+        if key is not None:  # unique by anti-join, not by an index (see schema v3)
+            sql = (
+                f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name} n "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{key} = n.{key})"
+            )
         self.con.register(name, data)
         try:
-            rows = self.con.execute(f"{verb} INTO {table} ({cols}) SELECT {cols} FROM {name}")
+            if key is not None and on_conflict == "replace":
+                self.con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {name})")
+            rows = self.con.execute(sql)
             return int(rows.fetchall()[0][0])
         finally:
             self.con.unregister(name)

@@ -1,7 +1,7 @@
 """Writing imported batches: posts, authors, interactions, rejects, progress — atomically.
 
 One transaction per batch, with the file's progress or the connector's cursor, so a crash at
-any point loses nothing and a rerun duplicates nothing (keys + INSERT OR IGNORE).
+any point loses nothing and a rerun duplicates nothing (keys, new ones only).
 """
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from bascule.store.db import Store
@@ -61,6 +63,21 @@ INTERACTIONS_SCHEMA = pa.schema(
         ("created_at", pa.timestamp("us")),
     ]
 )
+
+
+# an author seen again: a kept handle wins over a pseudonym, counts are refreshed, the first and
+# last time seen widen
+AUTHOR_UPSERT = """
+    ON CONFLICT (author_id) DO UPDATE SET
+        handle = CASE WHEN excluded.pseudonymised THEN authors.handle ELSE excluded.handle END,
+        display_name = coalesce(excluded.display_name, authors.display_name),
+        pseudonymised = authors.pseudonymised AND excluded.pseudonymised,
+        followers = coalesce(excluded.followers, authors.followers),
+        following = coalesce(excluded.following, authors.following),
+        verified = coalesce(excluded.verified, authors.verified),
+        first_seen = least(authors.first_seen, excluded.first_seen),
+        last_seen = greatest(authors.last_seen, excluded.last_seen)
+"""
 
 
 def now() -> datetime:
@@ -115,32 +132,26 @@ def write_batch(
     deleted posts (tombstones) are never stored again.
     """
     rejects = list(rejects)
+    received = posts.num_rows
+    posts = first_of_each(posts, "post_id")
     with store.transaction() as con:
         con.register("_b_posts", posts)
         con.register("_b_authors", authors)
         con.register("_b_inter", interactions)
         try:
-            # INSERT OR IGNORE returns the rows it inserted (duplicates: the first one wins)
+            # a post goes in only if its post_id is new (posts has no index: see schema v3)
             imported = con.execute(
-                "INSERT OR IGNORE INTO posts SELECT p.* FROM _b_posts p "
-                "WHERE NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.post_id = p.post_id) "
+                "INSERT INTO posts SELECT p.* FROM _b_posts p "
+                "WHERE NOT EXISTS (SELECT 1 FROM posts q WHERE q.post_id = p.post_id) "
+                "AND NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.post_id = p.post_id) "
                 "AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = p.author_id)"
             ).fetchall()[0][0]
             con.execute(
                 """
                 INSERT INTO authors SELECT a.* FROM _b_authors a
                 WHERE NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = a.author_id)
-                ON CONFLICT (author_id) DO UPDATE SET
-                    handle = CASE WHEN excluded.pseudonymised THEN authors.handle
-                                  ELSE excluded.handle END,
-                    display_name = coalesce(excluded.display_name, authors.display_name),
-                    pseudonymised = authors.pseudonymised AND excluded.pseudonymised,
-                    followers = coalesce(excluded.followers, authors.followers),
-                    following = coalesce(excluded.following, authors.following),
-                    verified = coalesce(excluded.verified, authors.verified),
-                    first_seen = least(authors.first_seen, excluded.first_seen),
-                    last_seen = greatest(authors.last_seen, excluded.last_seen)
                 """
+                + AUTHOR_UPSERT
             )
             con.execute(
                 "INSERT OR IGNORE INTO interactions SELECT i.* FROM _b_inter i "
@@ -150,23 +161,7 @@ def write_batch(
         finally:
             for name in ("_b_posts", "_b_authors", "_b_inter"):
                 con.unregister(name)
-        if rejects:
-            t = now()
-            rej = pa.table(
-                {
-                    "run_id": pa.array([run_id] * len(rejects), pa.int64()),
-                    "source": pa.array([r.source for r in rejects], pa.string()),
-                    "line": pa.array([r.line for r in rejects], pa.int64()),
-                    "reason": pa.array([r.reason for r in rejects], pa.string()),
-                    "record": pa.array([r.record for r in rejects], pa.string()),
-                    "created_at": pa.array([t] * len(rejects), pa.timestamp("us")),
-                }
-            )
-            con.register("_b_rejects", rej)
-            try:
-                con.execute("INSERT INTO rejects SELECT * FROM _b_rejects")
-            finally:
-                con.unregister("_b_rejects")
+        write_rejects(con, rejects, run_id)
         if progress is not None:
             con.execute(
                 "INSERT OR REPLACE INTO ingest_files VALUES (?,?,?,?,?,?,?)", [*progress, now()]
@@ -175,7 +170,44 @@ def write_batch(
             con.execute(
                 "INSERT OR REPLACE INTO cursors VALUES (?,?,?,?)", [source, key, value, now()]
             )
-    return BatchResult(imported, posts.num_rows - imported, len(rejects))
+    return BatchResult(imported, received - imported, len(rejects))
+
+
+def write_rejects(con: Any, rejects: list[Any], run_id: int | None) -> None:
+    """Insert rejects (objects with source, line, reason, record) inside a transaction."""
+    if not rejects:
+        return
+    t = now()
+    rej = pa.table(
+        {
+            "run_id": pa.array([run_id] * len(rejects), pa.int64()),
+            "source": pa.array([r.source for r in rejects], pa.string()),
+            "line": pa.array([r.line for r in rejects], pa.int64()),
+            "reason": pa.array([r.reason for r in rejects], pa.string()),
+            "record": pa.array([r.record for r in rejects], pa.string()),
+            "created_at": pa.array([t] * len(rejects), pa.timestamp("us")),
+        }
+    )
+    con.register("_b_rejects", rej)
+    try:
+        con.execute("INSERT INTO rejects SELECT * FROM _b_rejects")
+    finally:
+        con.unregister("_b_rejects")
+
+
+def first_of_each(table: pa.Table, key: str) -> pa.Table:
+    """The rows of `table` whose `key` was not seen in an earlier row (the first one wins)."""
+    import pyarrow.compute as pc
+
+    if table.num_rows < 2 or pc.count_distinct(table[key]).as_py() == table.num_rows:
+        return table
+    idx = pa.array(range(table.num_rows), pa.int64())
+    first = (
+        pa.table({"k": table[key], "i": idx})
+        .group_by("k", use_threads=False)
+        .aggregate([("i", "min")])["i_min"]
+    )
+    return table.take(pa.array(np.sort(first.to_numpy())))
 
 
 def file_progress(store: Store, fingerprint: str) -> tuple[int, int, bool] | None:
@@ -251,133 +283,3 @@ def limit_memory(store: Store, limit: str) -> None:
 
     if size(limit) < size(current):
         store.execute(f"SET memory_limit = '{limit}'")
-    _json_con().execute("SET memory_limit = '192MB'")
-
-
-# -- vectorised extraction for generic JSON lines (the fast import path) ------------------------
-_JSON_CON = None
-
-_MACROS = r"""
-CREATE MACRO b_id(x) AS CASE
-    WHEN x IS NULL OR x IN ('', 'nan', 'NaN', 'None', 'none', 'null') THEN NULL
-    WHEN ends_with(x, '.0') AND TRY_CAST(x AS DOUBLE) IS NOT NULL THEN split_part(x, '.', 1)
-    ELSE x END;
-CREATE MACRO b_int(x) AS TRY_CAST(TRY_CAST(x AS DOUBLE) AS BIGINT);
-CREATE MACRO b_bool(x) AS CASE WHEN x IS NULL OR x = '' THEN NULL
-    ELSE lower(trim(x)) IN ('1', 'true', 'yes', 'y', 't') END;
-CREATE MACRO b_epoch(v) AS CASE WHEN v > 1e17 THEN v / 1e9 WHEN v > 1e14 THEN v / 1e6
-    WHEN v > 1e11 THEN v / 1e3 ELSE v END;
-CREATE MACRO b_from_epoch(s) AS CASE WHEN s BETWEEN 1 AND 4e9
-    THEN make_timestamp(CAST(s * 1e6 AS BIGINT)) END;
-CREATE MACRO b_ts(x) AS CASE
-    WHEN x IS NULL OR x = '' THEN NULL
-    WHEN x[-1] = 'Z' THEN TRY_CAST(x AS TIMESTAMP)
-    WHEN x[1] BETWEEN '0' AND '9' AND TRY_CAST(x AS DOUBLE) IS NOT NULL
-        THEN b_from_epoch(b_epoch(TRY_CAST(x AS DOUBLE)))
-    WHEN x[1] BETWEEN 'A' AND 'z' THEN
-        CAST(try_strptime(x, '%a %b %d %H:%M:%S %z %Y') AS TIMESTAMP)
-    ELSE CAST(TRY_CAST(x AS TIMESTAMPTZ) AS TIMESTAMP) END;
-"""
-
-
-def _json_con():  # noqa: ANN202 - a private in-memory DuckDB connection
-    global _JSON_CON
-    if _JSON_CON is None:
-        import duckdb
-
-        con = duckdb.connect()
-        con.execute("SET TimeZone = 'UTC'")
-        con.execute(_MACROS)
-        _JSON_CON = con
-    return _JSON_CON
-
-
-def _path(column: str) -> str:
-    if "." in column:
-        return "$." + ".".join('"' + p.replace('"', '\\"') + '"' for p in column.split("."))
-    return '$."' + column.replace('"', '\\"') + '"'
-
-
-def extract_json_lines(
-    lines: pa.Table, columns: dict[str, str], platform: str, max_text: int
-) -> pa.Table:
-    """Mapped fields of JSON lines (`no`, `pos`, `line`), parsed and typed by DuckDB at once.
-
-    `columns` maps Post fields to JSON keys (dotted for nested). Returns one row per non-empty
-    line: `no, reason` (NULL when fine) and the typed fields, with `akey` (the account key:
-    native id, else `@handle`), the line itself as `raw`, and whether the text and the line
-    hold an `@` (`text_at`, `raw_at`: the rows mention scrubbing must look at).
-    """
-    fields = list(columns)
-    paths = "[" + ", ".join("'" + _path(columns[f]).replace("'", "''") + "'" for f in fields) + "]"
-
-    def f(name: str) -> str:
-        return f"v[{fields.index(name) + 1}]" if name in columns else "NULL"
-
-    handle = "NULL" if columns.get("handle") == columns.get("author") else f("handle")
-    sql = f"""
-    WITH v AS (
-        SELECT no, pos, line,
-            CASE WHEN NOT json_valid(line) THEN 'broken JSON'
-                 WHEN NOT starts_with(line, '{{') AND NOT starts_with(ltrim(line), '{{')
-                    THEN 'not a JSON object' END AS bad
-        FROM _lines WHERE starts_with(line, '{{') OR trim(line) <> ''
-    ), x AS (
-        SELECT no, pos, line, bad,
-            CASE WHEN bad IS NULL THEN json_extract_string(line, {paths}) END AS v
-        FROM v
-    ), y AS (
-        SELECT no, pos, line, bad, v,
-            b_id({f("id")}) AS id,
-            b_id({f("author")}) AS author,
-            nullif({handle}, '') AS handle,
-            {f("created_at")} AS created_raw,
-            b_ts({f("created_at")}) AS created_at
-        FROM x
-    )
-    SELECT no, pos,
-        CASE WHEN bad IS NOT NULL THEN bad
-             WHEN id IS NULL THEN 'missing id'
-             WHEN author IS NULL AND handle IS NULL THEN 'missing author'
-             WHEN created_raw IS NULL OR created_raw = '' THEN 'missing date'
-             WHEN created_at IS NULL OR year(created_at) NOT BETWEEN 1990 AND 2100
-                THEN 'bad date ''' || left(created_raw, 60) || ''''
-        END AS reason,
-        coalesce(nullif({f("platform")}, ''), ?) AS platform,
-        id,
-        author,
-        coalesce(handle, author) AS handle,
-        coalesce(author, '@' || lower(handle)) AS akey,
-        created_at,
-        CASE WHEN strlen({f("text")}) <= {int(max_text)} THEN {f("text")}
-            ELSE left({f("text")}, {int(max_text)}) END AS text,
-        contains({f("text")}, '@') AS text_at,
-        contains(line, '@') AS raw_at,
-        nullif({f("lang")}, '') AS lang,
-        b_id({f("reply_to")}) AS reply_to,
-        b_id({f("reply_to_author")}) AS reply_to_author,
-        b_id({f("repost_of")}) AS repost_of,
-        b_id({f("repost_of_author")}) AS repost_of_author,
-        b_id({f("quote_of")}) AS quote_of,
-        b_id({f("quote_of_author")}) AS quote_of_author,
-        b_id({f("conversation_id")}) AS conversation_id,
-        nullif({f("url")}, '') AS url,
-        b_int({f("likes")}) AS likes,
-        b_int({f("reposts")}) AS reposts,
-        b_int({f("replies")}) AS replies,
-        b_int({f("quotes")}) AS quotes,
-        b_int({f("followers")}) AS followers,
-        b_int({f("following")}) AS following,
-        b_bool({f("verified")}) AS verified
-    FROM y
-    """
-    con = _json_con()
-    con.register("_lines", lines)
-    try:
-        out = con.sql(sql, params=[platform]).to_arrow_table()
-    finally:
-        con.unregister("_lines")
-    import pyarrow.compute as pc
-
-    raw = pc.take(lines["line"], out["pos"])
-    return out.drop_columns(["pos"]).append_column("raw", raw)

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from bascule.errors import InputError
 from bascule.sources.formats.common import parse_time, to_bool, to_id, to_int
 from bascule.sources.model import Account, Post, RecordError
@@ -143,10 +145,41 @@ class ColumnMap:
         return cur
 
 
+def remainder(row: Mapping[str, Any], cmap: ColumnMap) -> str | None:
+    """The row's fields the column map did not take, as JSON (None when it took them all).
+
+    A generic file's mapped columns are its payload: storing the whole row again would keep
+    everything twice, so `raw` keeps only the rest (as `store.bulk` does for JSON lines).
+    """
+    rest: dict[str, Any] = dict(row)
+    for col in set(cmap.columns.values()):
+        if col in rest:
+            del rest[col]
+            continue
+        *parents, leaf = col.split(".")
+        node: Any = rest
+        for part in parents:
+            node = node.get(part) if isinstance(node, Mapping) else None
+        if isinstance(node, dict) and leaf in node:
+            node = _copy_path(rest, parents)
+            del node[leaf]
+    return orjson.dumps(rest, default=str).decode() if rest else None
+
+
+def _copy_path(row: dict[str, Any], parents: list[str]) -> dict[str, Any]:
+    """The nested dict at `parents`, copied on the way so the caller's row stays intact."""
+    node = row
+    for part in parents:
+        node[part] = dict(node[part])
+        node = node[part]
+    return node
+
+
 def map_row(
     row: Mapping[str, Any], cmap: ColumnMap, *, platform: str = "generic", raw: str | None = None
 ) -> Post:
-    """One table row as a Post, through the resolved column map."""
+    """One table row as a Post, through the resolved column map; `raw` is replaced by the
+    fields the map did not take (see `remainder`)."""
     g = cmap.get
     pid = to_id(g(row, "id"))
     if not pid:
@@ -194,5 +227,5 @@ def map_row(
         reposts=to_int(g(row, "reposts")),
         replies=to_int(g(row, "replies")),
         quotes=to_int(g(row, "quotes")),
-        raw=raw,
+        raw=remainder(row, cmap),
     )

@@ -1,0 +1,370 @@
+"""Bulk import of generic JSON lines, set-based inside DuckDB: one transaction per block.
+
+A block of lines (an Arrow table `no, pos, line`) is parsed, typed and checked by DuckDB in
+one statement, then written with set operations: the posts whose `post_id` is new, their
+interactions, and one upsert per author. Python only sees what needs a keyed hash or a
+mention rewrite (one row per distinct account, and the texts holding an `@`), through the
+callbacks of a `LineSpec`, so pseudonymisation stays in one place (`bascule.privacy`).
+
+For a generic file the mapped columns are the payload, so `raw` keeps only the fields the
+column map did not take (NULL when it took them all): nothing is lost, nothing stored twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bascule.store.db import Store
+from bascule.store.ingest import AUTHOR_UPSERT, BatchResult, now, write_rejects
+
+_MACROS = r"""
+CREATE OR REPLACE TEMP MACRO b_id(x) AS CASE
+    WHEN x IS NULL OR x IN ('', 'nan', 'NaN', 'None', 'none', 'null') THEN NULL
+    WHEN ends_with(x, '.0') AND TRY_CAST(x AS DOUBLE) IS NOT NULL THEN split_part(x, '.', 1)
+    ELSE x END;
+CREATE OR REPLACE TEMP MACRO b_int(x) AS TRY_CAST(TRY_CAST(x AS DOUBLE) AS BIGINT);
+CREATE OR REPLACE TEMP MACRO b_bool(x) AS CASE WHEN x IS NULL OR x = '' THEN NULL
+    ELSE lower(trim(x)) IN ('1', 'true', 'yes', 'y', 't') END;
+CREATE OR REPLACE TEMP MACRO b_epoch(v) AS CASE WHEN v > 1e17 THEN v / 1e9
+    WHEN v > 1e14 THEN v / 1e6 WHEN v > 1e11 THEN v / 1e3 ELSE v END;
+CREATE OR REPLACE TEMP MACRO b_from_epoch(s) AS CASE WHEN s BETWEEN 1 AND 4e9
+    THEN make_timestamp(CAST(s * 1e6 AS BIGINT)) END;
+CREATE OR REPLACE TEMP MACRO b_ts(x) AS CASE
+    WHEN x IS NULL OR x = '' THEN NULL
+    WHEN x[-1] = 'Z' THEN TRY_CAST(x AS TIMESTAMP)
+    WHEN x[1] BETWEEN '0' AND '9' AND TRY_CAST(x AS DOUBLE) IS NOT NULL
+        THEN b_from_epoch(b_epoch(TRY_CAST(x AS DOUBLE)))
+    WHEN x[1] BETWEEN 'A' AND 'z' THEN
+        CAST(try_strptime(x, '%a %b %d %H:%M:%S %z %Y') AS TIMESTAMP)
+    ELSE CAST(TRY_CAST(x AS TIMESTAMPTZ) AS TIMESTAMP) END;
+"""
+
+# interactions a generic record can carry: kind -> the field naming the post acted on
+_TARGET = {"reply": "reply_to", "repost": "repost_of", "quote": "quote_of"}
+
+
+@dataclass
+class LineSpec:
+    """How to read a generic JSON-lines file and what Python must do for it.
+
+    `columns` maps Post fields to JSON keys (dotted for nested). `accounts(combos, others)`
+    gets the distinct (platform, akey, handle) of posting accounts and (platform, akey) of
+    accounts replied to / reposted / quoted, and returns (platform, akey, author_id, handle,
+    pseudonymised) for every key. `scrub` gets (pos, platform, value) rows holding an `@` (or
+    kept payloads) and returns (pos, value) rewritten; None keeps everything as is.
+    `reject(no, reason, line)` makes the reject record of a bad line.
+    """
+
+    columns: dict[str, str]
+    platform: str
+    max_text: int
+    source: str
+    accounts: Callable[[pa.Table, pa.Table], pa.Table]
+    scrub_text: Callable[[pa.Table], pa.Table] | None
+    scrub_raw: Callable[[pa.Table], pa.Table] | None
+    reject: Callable[[int, str, str], Any]
+
+
+@dataclass
+class Prepared:
+    """A block ready to write: its valid rows, account keys, rewritten texts and payloads
+    (`pos`, `value`), and its rejects in line order."""
+
+    rows: pa.Table
+    keys: pa.Table
+    texts: pa.Table
+    raws: pa.Table
+    rejects: list[Any]
+
+
+def prepare_json_lines(lines: pa.Table, spec: LineSpec, rejects: list[Any]) -> Prepared:
+    """Parse, type and check a block of lines (`no, pos, line`), pseudonymise its accounts and
+    rewrite its mentions, without touching the store (so it can run while the store writes
+    the previous block)."""
+    con = _local()
+    con.register("_lines", lines)
+    try:
+        x = con.sql(_extract_sql(spec), params=[spec.platform]).to_arrow_table()
+    finally:
+        con.unregister("_lines")
+    bad = pc.is_valid(x["reason"])
+    rejects = list(rejects)
+    if pc.any(bad).as_py():
+        b = x.filter(bad)
+        text = pc.take(lines["line"], b["pos"]).to_pylist()
+        rejects += [
+            spec.reject(no, reason, line)
+            for no, reason, line in zip(
+                b["no"].to_pylist(), b["reason"].to_pylist(), text, strict=True
+            )
+        ]
+        rejects.sort(key=lambda r: r.line)
+        x = x.filter(pc.invert(bad))
+    return Prepared(x, _keys(con, x, spec), *_scrubbed(x, spec), rejects)
+
+
+def write_json_lines(
+    store: Store,
+    block: Prepared,
+    spec: LineSpec,
+    *,
+    run_id: int | None,
+    progress: tuple[str, str, str, int, int, bool],
+) -> BatchResult:
+    """Store a prepared block atomically with the file's progress."""
+    with store.transaction() as con:
+        con.register("_x", block.rows)
+        con.register("_k_arrow", block.keys)
+        con.register("_mt", block.texts)
+        con.register("_mr", block.raws)
+        try:
+            # a table, not a view of Arrow: with statistics DuckDB joins it as a lookup
+            con.execute("CREATE OR REPLACE TEMP TABLE _k AS SELECT * FROM _k_arrow")
+            result = _write(con, spec, run_id)
+        finally:
+            for name in ("_x", "_k_arrow", "_mt", "_mr"):
+                with contextlib.suppress(Exception):
+                    con.unregister(name)
+        con.execute("DROP TABLE _k")
+        write_rejects(con, block.rejects, run_id)
+        con.execute(
+            "INSERT OR REPLACE INTO ingest_files VALUES (?,?,?,?,?,?,?)", [*progress, now()]
+        )
+    result.rejected = len(block.rejects)
+    return result
+
+
+_LOCAL = threading.local()
+
+
+def _local() -> Any:
+    """This thread's private in-memory DuckDB connection (parsing needs no store)."""
+    con = getattr(_LOCAL, "con", None)
+    if con is None:
+        import duckdb
+
+        con = _LOCAL.con = duckdb.connect()
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute(_MACROS)
+    return con
+
+
+_NO_KEYS = pa.table({"platform": pa.array([], pa.string()), "akey": pa.array([], pa.string())})
+
+
+def _keys(con: Any, x: pa.Table, spec: LineSpec) -> pa.Table:
+    """(kk, author_id, platform, handle, pseudonymised) of every account key of the rows;
+    `kk` is platform and key in one column, so that joining the table twice (author, account
+    acted on) never makes platform alone look like a join condition between the two."""
+    con.register("_x", x)
+    try:
+        combos = con.sql("SELECT DISTINCT platform, akey, handle FROM _x").to_arrow_table()
+        others = [
+            f"SELECT platform, {t}_author AS akey FROM _x WHERE {t}_author IS NOT NULL"
+            for t in _TARGET.values()
+            if f"{t}_author" in spec.columns
+        ]
+        other = (
+            con.sql(f"SELECT DISTINCT * FROM ({' UNION ALL '.join(others)})").to_arrow_table()
+            if others
+            else _NO_KEYS
+        )
+    finally:
+        con.unregister("_x")
+    keys = spec.accounts(combos, other)
+    kk = pc.binary_join_element_wise(keys["platform"], keys["akey"], "\x1f")
+    return pa.table(
+        {
+            "kk": kk,
+            "author_id": keys["author_id"],
+            "platform": keys["platform"],
+            "handle": keys["handle"],
+            "pseudonymised": keys["pseudonymised"],
+        }
+    )
+
+
+_NO_VALUES = pa.table({"pos": pa.array([], pa.int64()), "value": pa.array([], pa.string())})
+
+
+def _scrubbed(x: pa.Table, spec: LineSpec) -> tuple[pa.Table, pa.Table]:
+    """(texts, payloads) rewritten by the spec's callbacks, for the rows that need it."""
+    out = []
+    for column, fn in (("text", spec.scrub_text), ("raw", spec.scrub_raw)):
+        got = _NO_VALUES
+        if fn is not None and x.num_rows:
+            values = x[column]
+            need = pc.is_valid(values)
+            if column == "text":
+                need = pc.and_(need, pc.fill_null(pc.match_substring(values, "@"), False))
+            if pc.any(need).as_py():
+                sub = x.filter(need)
+                got = fn(
+                    pa.table({"pos": sub["pos"], "platform": sub["platform"], "value": sub[column]})
+                )
+        out.append(got)
+    return out[0], out[1]
+
+
+def _write(con: Any, spec: LineSpec, run_id: int | None) -> BatchResult:
+    valid, distinct = con.execute("SELECT count(*), count(DISTINCT post_id) FROM _x").fetchone()
+    once = "QUALIFY row_number() OVER (PARTITION BY x.post_id ORDER BY x.pos) = 1"
+    imported = con.execute(
+        f"""
+        INSERT INTO posts
+        SELECT x.post_id, x.platform, x.id, k.author_id, x.created_at,
+            coalesce(mt.value, x.text), x.lang,
+            x.platform || ':' || x.reply_to, x.platform || ':' || x.repost_of,
+            x.platform || ':' || x.quote_of, x.conversation_id, x.url,
+            x.likes, x.reposts, x.replies, x.quotes, ?, ?, coalesce(mr.value, x.raw)
+        FROM _x x JOIN _k k ON k.kk = x.platform || chr(31) || x.akey
+        LEFT JOIN _mt mt ON mt.pos = x.pos
+        LEFT JOIN _mr mr ON mr.pos = x.pos
+        WHERE NOT EXISTS (SELECT 1 FROM posts q WHERE q.post_id = x.post_id)
+          AND NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.post_id = x.post_id)
+          AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = k.author_id)
+        {once if distinct < valid else ""}
+        """,
+        [spec.source, run_id],
+    ).fetchall()[0][0]
+    kinds = [k for k, t in _TARGET.items() if f"{t}_author" in spec.columns]
+    inter = " UNION ALL ".join(
+        f"""SELECT k.author_id AS src_author, d.author_id AS dst_author, '{k}' AS kind,
+            x.post_id, x.platform || ':' || x.{_TARGET[k]} AS target_post_id, x.created_at
+        FROM _x x JOIN _k k ON k.kk = x.platform || chr(31) || x.akey
+        JOIN _k d ON d.kk = x.platform || chr(31) || x.{_TARGET[k]}_author"""
+        for k in kinds
+    )
+    if inter:
+        con.execute(
+            f"INSERT OR IGNORE INTO interactions SELECT i.* FROM ({inter}) i "
+            "WHERE NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = i.src_author) "
+            "AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = i.dst_author)"
+        )
+    seen = """SELECT k.author_id, x.created_at AS t, x.followers, x.following, x.verified
+        FROM _x x JOIN _k k ON k.kk = x.platform || chr(31) || x.akey"""
+    if inter:
+        seen += f" UNION ALL SELECT dst_author, created_at, NULL, NULL, NULL FROM ({inter}) i"
+    con.execute(
+        f"""
+        INSERT INTO authors
+        SELECT s.author_id, any_value(k.platform), any_value(k.handle), NULL,
+            any_value(k.pseudonymised), max(s.followers), max(s.following), bool_or(s.verified),
+            min(s.t), max(s.t)
+        FROM ({seen}) s JOIN _k k ON k.author_id = s.author_id
+        WHERE NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = s.author_id)
+        GROUP BY s.author_id
+        """
+        + AUTHOR_UPSERT
+    )
+    return BatchResult(int(imported), int(valid) - int(imported), 0)
+
+
+def _path(column: str) -> str:
+    if "." in column:
+        return "$." + ".".join('"' + p.replace('"', '\\"') + '"' for p in column.split("."))
+    return '$."' + column.replace('"', '\\"') + '"'
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _remainder(columns: dict[str, str]) -> tuple[str, str]:
+    """(top-level keys the map takes whole, a JSON merge patch deleting every mapped key)."""
+    import json
+
+    patch: dict[str, Any] = {}
+    flat = set()
+    for col in set(columns.values()):
+        parts = col.split(".")
+        if len(parts) == 1:
+            flat.add(col)
+        node = patch
+        for p in parts[:-1]:
+            nxt = node.setdefault(p, {})
+            if not isinstance(nxt, dict):
+                break
+            node = nxt
+        else:
+            node[parts[-1]] = None
+    keys = "[" + ", ".join(_sql_text(k) for k in sorted(flat)) + "]::VARCHAR[]"
+    return keys, _sql_text(json.dumps(patch))
+
+
+def _extract_sql(spec: LineSpec) -> str:
+    """One row per non-empty line: its reason when bad, else the typed fields."""
+    columns = spec.columns
+    fields = list(columns)
+    paths = "[" + ", ".join(_sql_text(_path(columns[f])) for f in fields) + "]"
+
+    def f(name: str) -> str:
+        return f"v[{fields.index(name) + 1}]" if name in columns else "NULL"
+
+    handle = "NULL" if columns.get("handle") == columns.get("author") else f("handle")
+    flat, patch = _remainder(columns)
+    n = int(spec.max_text)
+    return f"""
+    WITH v AS (
+        SELECT no, pos, line,
+            CASE WHEN NOT json_valid(line) THEN 'broken JSON'
+                 WHEN NOT starts_with(line, '{{') AND NOT starts_with(ltrim(line), '{{')
+                    THEN 'not a JSON object' END AS bad
+        FROM _lines WHERE starts_with(line, '{{') OR trim(line) <> ''
+    ), x AS (
+        SELECT no, pos, line, bad,
+            CASE WHEN bad IS NULL THEN json_extract_string(line, {paths}) END AS v
+        FROM v
+    ), y AS (
+        SELECT no, pos, line, bad, v,
+            b_id({f("id")}) AS id,
+            b_id({f("author")}) AS author,
+            nullif({handle}, '') AS handle,
+            {f("created_at")} AS created_raw,
+            b_ts({f("created_at")}) AS created_at
+        FROM x
+    )
+    SELECT no, pos,
+        CASE WHEN bad IS NOT NULL THEN bad
+             WHEN id IS NULL THEN 'missing id'
+             WHEN author IS NULL AND handle IS NULL THEN 'missing author'
+             WHEN created_raw IS NULL OR created_raw = '' THEN 'missing date'
+             WHEN created_at IS NULL OR year(created_at) NOT BETWEEN 1990 AND 2100
+                THEN 'bad date ''' || left(created_raw, 60) || ''''
+        END AS reason,
+        coalesce(nullif({f("platform")}, ''), ?) AS platform,
+        platform || ':' || id AS post_id,
+        id,
+        coalesce(handle, author) AS handle,
+        coalesce(author, '@' || lower(handle)) AS akey,
+        created_at,
+        CASE WHEN strlen({f("text")}) <= {n} THEN {f("text")}
+            ELSE left({f("text")}, {n}) END AS text,
+        nullif({f("lang")}, '') AS lang,
+        b_id({f("reply_to")}) AS reply_to,
+        b_id({f("reply_to_author")}) AS reply_to_author,
+        b_id({f("repost_of")}) AS repost_of,
+        b_id({f("repost_of_author")}) AS repost_of_author,
+        b_id({f("quote_of")}) AS quote_of,
+        b_id({f("quote_of_author")}) AS quote_of_author,
+        b_id({f("conversation_id")}) AS conversation_id,
+        nullif({f("url")}, '') AS url,
+        b_int({f("likes")}) AS likes,
+        b_int({f("reposts")}) AS reposts,
+        b_int({f("replies")}) AS replies,
+        b_int({f("quotes")}) AS quotes,
+        b_int({f("followers")}) AS followers,
+        b_int({f("following")}) AS following,
+        b_bool({f("verified")}) AS verified,
+        CASE WHEN bad IS NULL AND len(list_filter(json_keys(line),
+                lambda k: NOT list_contains({flat}, k))) > 0
+            THEN nullif(CAST(json_merge_patch(line, {patch}) AS VARCHAR), '{{}}') END AS raw
+    FROM y
+    """
