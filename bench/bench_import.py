@@ -25,8 +25,9 @@ con.execute("CREATE TABLE posts AS SELECT * FROM read_json(?, format='newline_de
             [sys.argv[1]])
 n = con.execute("SELECT count(*) FROM posts").fetchall()[0][0]
 con.close()
-print(json.dumps({"seconds": time.perf_counter() - t, "rows": n,
-                  "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+r = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"seconds": time.perf_counter() - t, "rows": n, "rss_mib": r.ru_maxrss / 1024,
+                  "cpu": r.ru_utime + r.ru_stime}))
 """
 OURS = """
 import json, resource, sys, time
@@ -36,8 +37,9 @@ p = init_project(sys.argv[2])
 t = time.perf_counter()
 s = import_files(p, [sys.argv[1]], platform="bench")
 p.close()
+r = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"seconds": time.perf_counter() - t, "rows": s.imported,
-                  "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "rss_mib": r.ru_maxrss / 1024, "cpu": r.ru_utime + r.ru_stime}))
 """
 
 
@@ -70,6 +72,19 @@ def _run(code: str, *args: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _best(code: str, src: Path, out: Path, times: int) -> dict:
+    """The fastest of `times` runs, each into a fresh database."""
+    import shutil
+
+    runs = []
+    for i in range(times):
+        target = out.with_name(f"{out.name}{i}")
+        runs.append(_run(code, str(src), str(target)))
+        shutil.rmtree(target, ignore_errors=True)
+        target.unlink(missing_ok=True)
+    return min(runs, key=lambda r: r["seconds"])
+
+
 def run(data: Path, quick: bool) -> str:
     """Benchmark section (Markdown) for bench/RESULTS.md."""
     n = 100_000 if quick else 1_000_000
@@ -79,29 +94,56 @@ def run(data: Path, quick: bool) -> str:
         generate(src, n)
         size = src.stat().st_size
         print(f"generated {n:,} posts ({size / 2**20:.0f} MiB) in {time.perf_counter() - t:.1f} s")
-        raw = _run(RAW, str(src), str(Path(tmp) / "raw.duckdb"))
+        raw = _best(RAW, src, Path(tmp) / "raw.duckdb", 3)
         print(f"duckdb read_json: {raw['seconds']:.2f} s, {raw['rss_mib']:.0f} MiB")
-        ours = _run(OURS, str(src), str(Path(tmp) / "proj"))
+        ours = _best(OURS, src, Path(tmp) / "proj", 2)
         print(f"bascule import:   {ours['seconds']:.2f} s, {ours['rss_mib']:.0f} MiB")
+        big = None if quick else _big(Path(tmp))
     assert ours["rows"] == n, ours
     rate, ref = n / ours["seconds"], n / raw["seconds"]
     ratio = ours["seconds"] / raw["seconds"]
     print(f"ratio {ratio:.1f}x (goal <= 3x), {rate:,.0f} posts/s (goal >= 50,000)")
-    return "\n".join(
-        [
-            "## import",
+    lines = [
+        "## import",
+        "",
+        f"{n:,} generated JSON-lines posts ({size / 2**20:.0f} MiB), generic format, "
+        "pseudonymised (authors and @mentions), checked, deduplicated, with replies linked "
+        "and authors aggregated; every field is mapped, so no `raw` remainder is stored. "
+        "Reference: DuckDB `read_json` into a table (no validation, no keys, no pseudonyms). "
+        "Best of 3 runs (reference) and 2 runs (Bascule), each into a fresh database; CPU "
+        "seconds are user + system of the process.",
+        "",
+        "| | seconds | posts/s | CPU s | peak RSS (MiB) |",
+        "|---|---:|---:|---:|---:|",
+        f"| DuckDB read_json | {raw['seconds']:.2f} | {ref:,.0f} | {raw['cpu']:.1f} | "
+        f"{raw['rss_mib']:.0f} |",
+        f"| bascule import | {ours['seconds']:.2f} | {rate:,.0f} | {ours['cpu']:.1f} | "
+        f"{ours['rss_mib']:.0f} |",
+        "",
+        f"Ratio: **{ratio:.1f}x** the raw read (goal <= 3x: "
+        f"{'met' if ratio <= 3 else 'not met'}); **{rate:,.0f} posts/s** (goal >= 50,000: "
+        f"{'met' if rate >= 50_000 else 'not met'}).",
+    ]
+    if big is not None:
+        lines += [
             "",
-            f"{n:,} generated JSON-lines posts ({size / 2**20:.0f} MiB), generic format, "
-            "pseudonymised, with raw payloads kept. Reference: DuckDB `read_json` into a table "
-            "(no validation, no keys, no pseudonyms).",
-            "",
-            "| | seconds | posts/s | peak RSS (MiB) |",
-            "|---|---:|---:|---:|",
-            f"| DuckDB read_json | {raw['seconds']:.2f} | {ref:,.0f} | {raw['rss_mib']:.0f} |",
-            f"| bascule import | {ours['seconds']:.2f} | {rate:,.0f} | {ours['rss_mib']:.0f} |",
-            "",
-            f"Ratio: **{ratio:.1f}x** the raw read (goal <= 3x: "
-            f"{'met' if ratio <= 3 else 'not met'}); **{rate:,.0f} posts/s** (goal >= 50,000: "
-            f"{'met' if rate >= 50_000 else 'not met'}).",
+            f"A {big['bytes'] / 2**30:.2f} GiB file ({big['rows']:,} posts, same generator) "
+            f"imported in {big['seconds']:.0f} s with a peak RSS of **{big['rss_mib']:.0f} MiB** "
+            f"(goal: under 1 GiB: {'met' if big['rss_mib'] < 1024 else 'not met'}).",
         ]
-    )
+    return "\n".join(lines)
+
+
+def _big(tmp: Path) -> dict:
+    """Import a 2 GB JSON-lines file: peak RSS must stay under 1 GiB (bounded memory)."""
+    src = tmp / "big.jsonl"
+    n = 11_700_000
+    t = time.perf_counter()
+    generate(src, n, seed=1)
+    size = src.stat().st_size
+    print(f"generated {n:,} posts ({size / 2**30:.2f} GiB) in {time.perf_counter() - t:.0f} s")
+    got = _run(OURS, str(src), str(tmp / "bigproj"))
+    src.unlink()
+    print(f"bascule import of the 2 GB file: {got['seconds']:.0f} s, {got['rss_mib']:.0f} MiB")
+    assert got["rows"] == n, got
+    return {**got, "bytes": size}

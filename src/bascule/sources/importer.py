@@ -119,7 +119,26 @@ def import_files(
             raise InputError(f"{p}: no such file")
     store = project.store
     pseudo = project.pseudonymizer
-    _bound_memory(store)
+    from bascule.store.ingest import bulk_load
+
+    with bulk_load(store, IMPORT_MEMORY):
+        return _import_all(
+            store, pseudo, paths, fmt, mapping, platform, instance, force, batch_size, progress
+        )
+
+
+def _import_all(
+    store: Any,
+    pseudo: Any,
+    paths: list[Path],
+    fmt: str,
+    mapping: str | Mapping[str, str] | None,
+    platform: str | None,
+    instance: str | None,
+    force: bool,
+    batch_size: int,
+    progress: bool,
+) -> ImportSummary:
     options = {"mapping": mapping, "platform": platform, "instance": instance}
     formats = {p: fmt if fmt != "auto" else detect_format(p) for p in paths}
     label = ", ".join(str(p) for p in paths)
@@ -234,13 +253,6 @@ def _import_one(
             deletions.append(item.post_id)
     flush(True)
     return _done(fs, summary)
-
-
-def _bound_memory(store: Any) -> None:
-    """Cap DuckDB's buffer memory so a multi-GB import stays well under 1 GiB of RSS."""
-    from bascule.store.ingest import limit_memory
-
-    limit_memory(store, IMPORT_MEMORY)
 
 
 def _done(fs: FileSummary, summary: ImportSummary) -> FileSummary:

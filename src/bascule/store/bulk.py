@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bascule.store.db import Store
-from bascule.store.ingest import AUTHOR_UPSERT, BatchResult, now, write_rejects
+from bascule.store.ingest import BatchResult, now, write_rejects
 
 _MACROS = r"""
 CREATE OR REPLACE TEMP MACRO b_id(x) AS CASE
@@ -82,6 +82,7 @@ class Prepared:
     texts: pa.Table
     raws: pa.Table
     rejects: list[Any]
+    unique: bool = True  # no post_id twice in the block
 
 
 def prepare_json_lines(lines: pa.Table, spec: LineSpec, rejects: list[Any]) -> Prepared:
@@ -107,7 +108,10 @@ def prepare_json_lines(lines: pa.Table, spec: LineSpec, rejects: list[Any]) -> P
         ]
         rejects.sort(key=lambda r: r.line)
         x = x.filter(pc.invert(bad))
-    return Prepared(x, _keys(con, x, spec), *_scrubbed(x, spec), rejects)
+    keys = _keys(con, x, spec)
+    x = _with_author_ids(x, keys, spec)
+    unique = pc.count_distinct(x["post_id"]).as_py() == x.num_rows
+    return Prepared(x, keys, *_scrubbed(x, spec), rejects, unique)
 
 
 def write_json_lines(
@@ -127,7 +131,7 @@ def write_json_lines(
         try:
             # a table, not a view of Arrow: with statistics DuckDB joins it as a lookup
             con.execute("CREATE OR REPLACE TEMP TABLE _k AS SELECT * FROM _k_arrow")
-            result = _write(con, spec, run_id)
+            result = _write(con, block, spec, run_id)
         finally:
             for name in ("_x", "_k_arrow", "_mt", "_mr"):
                 with contextlib.suppress(Exception):
@@ -151,7 +155,7 @@ def _local() -> Any:
         import duckdb
 
         con = _LOCAL.con = duckdb.connect()
-        con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET TimeZone = 'UTC'; SET memory_limit = '256MB'")
         con.execute(_MACROS)
     return con
 
@@ -213,34 +217,47 @@ def _scrubbed(x: pa.Table, spec: LineSpec) -> tuple[pa.Table, pa.Table]:
     return out[0], out[1]
 
 
-def _write(con: Any, spec: LineSpec, run_id: int | None) -> BatchResult:
-    valid, distinct = con.execute("SELECT count(*), count(DISTINCT post_id) FROM _x").fetchone()
+def _with_author_ids(x: pa.Table, keys: pa.Table, spec: LineSpec) -> pa.Table:
+    """The rows with `author_id` (and `<field>_author_id` of the accounts acted on) looked up
+    among the keys, by Arrow: the store then needs no join to know who wrote what."""
+    out = x.append_column("author_id", _lookup(x, "akey", keys))
+    for t in _TARGET.values():
+        if f"{t}_author" in spec.columns:
+            out = out.append_column(f"{t}_author_id", _lookup(x, f"{t}_author", keys))
+    return out
+
+
+def _lookup(x: pa.Table, column: str, keys: pa.Table) -> pa.ChunkedArray:
+    kk = pc.binary_join_element_wise(x["platform"], x[column], "\x1f")
+    return pc.take(keys["author_id"], pc.index_in(kk, value_set=keys["kk"]))
+
+
+def _write(con: Any, block: Prepared, spec: LineSpec, run_id: int | None) -> BatchResult:
     once = "QUALIFY row_number() OVER (PARTITION BY x.post_id ORDER BY x.pos) = 1"
     imported = con.execute(
         f"""
         INSERT INTO posts
-        SELECT x.post_id, x.platform, x.id, k.author_id, x.created_at,
+        SELECT x.post_id, x.platform, x.id, x.author_id, x.created_at,
             coalesce(mt.value, x.text), x.lang,
             x.platform || ':' || x.reply_to, x.platform || ':' || x.repost_of,
             x.platform || ':' || x.quote_of, x.conversation_id, x.url,
             x.likes, x.reposts, x.replies, x.quotes, ?, ?, coalesce(mr.value, x.raw)
-        FROM _x x JOIN _k k ON k.kk = x.platform || chr(31) || x.akey
+        FROM _x x
         LEFT JOIN _mt mt ON mt.pos = x.pos
         LEFT JOIN _mr mr ON mr.pos = x.pos
         WHERE NOT EXISTS (SELECT 1 FROM posts q WHERE q.post_id = x.post_id)
           AND NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.post_id = x.post_id)
-          AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = k.author_id)
-        {once if distinct < valid else ""}
+          AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = x.author_id)
+        {"" if block.unique else once}
         """,
         [spec.source, run_id],
     ).fetchall()[0][0]
-    kinds = [k for k, t in _TARGET.items() if f"{t}_author" in spec.columns]
     inter = " UNION ALL ".join(
-        f"""SELECT k.author_id AS src_author, d.author_id AS dst_author, '{k}' AS kind,
-            x.post_id, x.platform || ':' || x.{_TARGET[k]} AS target_post_id, x.created_at
-        FROM _x x JOIN _k k ON k.kk = x.platform || chr(31) || x.akey
-        JOIN _k d ON d.kk = x.platform || chr(31) || x.{_TARGET[k]}_author"""
-        for k in kinds
+        f"""SELECT author_id AS src_author, {t}_author_id AS dst_author, '{k}' AS kind,
+            post_id, platform || ':' || {t} AS target_post_id, created_at
+        FROM _x WHERE {t}_author_id IS NOT NULL"""
+        for k, t in _TARGET.items()
+        if f"{t}_author" in spec.columns
     )
     if inter:
         con.execute(
@@ -248,23 +265,47 @@ def _write(con: Any, spec: LineSpec, run_id: int | None) -> BatchResult:
             "WHERE NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = i.src_author) "
             "AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = i.dst_author)"
         )
-    seen = """SELECT k.author_id, x.created_at AS t, x.followers, x.following, x.verified
-        FROM _x x JOIN _k k ON k.kk = x.platform || chr(31) || x.akey"""
+    seen = "SELECT author_id, created_at AS t, followers, following, verified FROM _x"
     if inter:
         seen += f" UNION ALL SELECT dst_author, created_at, NULL, NULL, NULL FROM ({inter}) i"
     con.execute(
         f"""
-        INSERT INTO authors
-        SELECT s.author_id, any_value(k.platform), any_value(k.handle), NULL,
-            any_value(k.pseudonymised), max(s.followers), max(s.following), bool_or(s.verified),
-            min(s.t), max(s.t)
+        CREATE OR REPLACE TEMP TABLE _a AS
+        SELECT s.author_id, any_value(k.platform) AS platform, any_value(k.handle) AS handle,
+            NULL::VARCHAR AS display_name, bool_and(k.pseudonymised) AS pseudonymised,
+            max(s.followers) AS followers, max(s.following) AS following,
+            bool_or(s.verified) AS verified, min(s.t) AS first_seen, max(s.t) AS last_seen
         FROM ({seen}) s JOIN _k k ON k.author_id = s.author_id
-        WHERE NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = s.author_id)
         GROUP BY s.author_id
         """
-        + AUTHOR_UPSERT
     )
-    return BatchResult(int(imported), int(valid) - int(imported), 0)
+    # authors seen before: updated only where something changed; new ones: inserted
+    con.execute(
+        """
+        UPDATE authors a SET
+            handle = CASE WHEN n.pseudonymised THEN a.handle ELSE n.handle END,
+            pseudonymised = a.pseudonymised AND n.pseudonymised,
+            followers = coalesce(n.followers, a.followers),
+            following = coalesce(n.following, a.following),
+            verified = coalesce(n.verified, a.verified),
+            first_seen = least(a.first_seen, n.first_seen),
+            last_seen = greatest(a.last_seen, n.last_seen)
+        FROM _a n
+        WHERE n.author_id = a.author_id AND (
+            n.first_seen < a.first_seen OR n.last_seen > a.last_seen
+            OR (a.pseudonymised AND NOT n.pseudonymised)
+            OR (n.followers IS NOT NULL AND n.followers IS DISTINCT FROM a.followers)
+            OR (n.following IS NOT NULL AND n.following IS DISTINCT FROM a.following)
+            OR (n.verified IS NOT NULL AND n.verified IS DISTINCT FROM a.verified))
+        """
+    )
+    con.execute(
+        "INSERT INTO authors SELECT n.* FROM _a n "
+        "WHERE NOT EXISTS (SELECT 1 FROM authors a WHERE a.author_id = n.author_id) "
+        "AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = n.author_id)"
+    )
+    con.execute("DROP TABLE _a")
+    return BatchResult(int(imported), block.rows.num_rows - int(imported), 0)
 
 
 def _path(column: str) -> str:

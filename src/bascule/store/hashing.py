@@ -20,6 +20,7 @@ def hmac_sha256_hex(messages: pa.Array, pads: tuple[bytes, bytes]) -> pa.Array:
         import duckdb
 
         _CON = duckdb.connect()
+        _CON.execute("SET memory_limit = '128MB'")
     _CON.register("_msgs", pa.table({"m": messages}))
     try:
         return (

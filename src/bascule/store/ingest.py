@@ -6,7 +6,9 @@ any point loses nothing and a rerun duplicates nothing (keys, new ones only).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -261,25 +263,43 @@ def rejects_of_run(store: Store, run_id: int, limit: int = 1000) -> list[tuple]:
     )
 
 
-def limit_memory(store: Store, limit: str) -> None:
-    """Lower DuckDB's memory limit (never raise it) for a long-running bulk job."""
-    import re
+@contextlib.contextmanager
+def bulk_load(store: Store, memory_limit: str) -> Iterator[None]:
+    """Settings for a long bulk import, restored afterwards: DuckDB's memory capped (never
+    raised: a multi-GB file stays well under 1 GiB of RSS) and checkpoints deferred to one at
+    the end (the write-ahead log keeps every committed block durable meanwhile)."""
+    before = dict(
+        store.rows(
+            "SELECT name, value FROM duckdb_settings() "
+            "WHERE name IN ('memory_limit', 'checkpoint_threshold')"
+        )
+    )
+    if _size(memory_limit) < _size(str(before["memory_limit"])):
+        store.execute(f"SET memory_limit = '{memory_limit}'")
+    store.execute("SET checkpoint_threshold = '4GB'")
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            store.execute(f"SET {name} = '{value}'")
+        import duckdb
 
-    current = str(store.rows("SELECT current_setting('memory_limit')")[0][0])
-    units = {
-        "kib": 2**10,
-        "mib": 2**20,
-        "gib": 2**30,
-        "tib": 2**40,
-        "kb": 10**3,
-        "mb": 10**6,
-        "gb": 10**9,
-        "tb": 10**12,
-    }
+        with contextlib.suppress(duckdb.Error):  # another transaction open: DuckDB will later
+            store.execute("CHECKPOINT")
 
-    def size(text: str) -> float:
-        m = re.match(r"\s*([\d.]+)\s*([a-zA-Z]+)", text)
-        return float(m.group(1)) * units.get(m.group(2).lower(), 1) if m else float("inf")
 
-    if size(limit) < size(current):
-        store.execute(f"SET memory_limit = '{limit}'")
+_UNITS = {
+    "kib": 2**10,
+    "mib": 2**20,
+    "gib": 2**30,
+    "tib": 2**40,
+    "kb": 10**3,
+    "mb": 10**6,
+    "gb": 10**9,
+    "tb": 10**12,
+}
+
+
+def _size(text: str) -> float:
+    m = re.match(r"\s*([\d.]+)\s*([a-zA-Z]+)", text)
+    return float(m.group(1)) * _UNITS.get(m.group(2).lower(), 1) if m else float("inf")
