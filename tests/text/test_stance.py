@@ -95,6 +95,14 @@ def test_save_load_and_foreign_files(tmp_path: Path, minimal) -> None:  # noqa: 
     joblib.dump(payload, tmp_path / "old.joblib")
     with pytest.raises(InputError, match="another version"):
         StanceModel.load(tmp_path / "old.joblib")
+    # a version-2 file (before hashtag_split and embedding_prompt) still loads
+    v2 = StanceModel(char=False).fit(texts, labels)
+    for attr in ("hashtag_split", "embedding_prompt", "splitter_"):
+        delattr(v2, attr)
+    payload["format_version"], payload["model"] = 2, v2
+    joblib.dump(payload, tmp_path / "v2.joblib")
+    assert np.allclose(StanceModel.load(tmp_path / "v2.joblib").predict_proba(texts),
+                       model.predict_proba(texts))  # fmt: skip
     (tmp_path / "junk.joblib").write_text("not a model")
     with pytest.raises(InputError, match="not a Bascule model"):
         StanceModel.load(tmp_path / "junk.joblib")
@@ -189,3 +197,24 @@ def test_cli_train_svm_recency(tmp_path: Path, capsys: pytest.CaptureFixture[str
     model = StanceModel.load(out)
     assert model.classifier == "svm" and model.raw_char == (1, 5)
     assert model.predict(["la gauche bravo"])[0] == "g"
+
+
+def test_hashtag_split_words_and_markers() -> None:
+    import pickle
+
+    from bascule.text.stance import HashtagSplitter
+
+    texts = [f"we vote for the youth and the choice #SemST {i}" for i in range(30)]
+    texts += ["why not voting for hillary", "pro life is a choice"]
+    split = pickle.loads(pickle.dumps(HashtagSplitter(texts)))
+    assert split.markers == ["SemST"]
+    got = split("Yes #WhyImNotVotingForHillary and #prolifeyouth #SemST")
+    assert got.split() == [
+        "Yes", "#WhyImNotVotingForHillary", "why", "im", "not", "voting", "for", "hillary",
+        "and", "#prolifeyouth", "pro", "life", "youth",
+    ]  # fmt: skip
+    # the option changes what the n-grams see: a tag's words match the same words in text
+    rows = [("I support #ProLife", "favor"), ("pro life all the way", "favor")] * 10
+    rows += [("stop the #WarOnWomen", "against"), ("this war on women", "against")] * 10
+    m = StanceModel(char=False, hashtag_split=True).fit([t for t, _ in rows], [y for _, y in rows])
+    assert m.predict(["#lifeispro", "#womenwar"]).tolist() == ["favor", "against"]

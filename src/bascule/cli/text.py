@@ -125,6 +125,13 @@ def train(
             "~10-100 texts/s, also when the model is used by analyze).",
         ),
     ] = False,
+    hashtag_split: Annotated[
+        bool,
+        typer.Option(
+            "--hashtag-split",
+            help="Add the words of each hashtag (#VoteLeave -> vote leave) to the n-grams.",
+        ),
+    ] = False,
     time_col: Annotated[
         str | None,
         typer.Option("--time-col", help="Column of the date/time (with --half-life)."),
@@ -181,6 +188,7 @@ def train(
             classifier=classifier,
             raw_char=(1, 5) if raw_chars else None,
             embeddings=embeddings,
+            hashtag_split=hashtag_split,
             name=f"ngram-{classifier}:{out.stem}",
         ).fit(d.texts, d.labels, d.targets, sample_weight=weights)
         path = model.save(out)

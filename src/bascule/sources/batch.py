@@ -59,13 +59,16 @@ class Digests:
         cache = self.cache
         new = list({m: None for m in msgs if m not in cache})
         if len(new) >= BULK_HASH:  # many at once: DuckDB's SHA-256 on every core
+            if len(cache) + len(new) > self.LIMIT:  # bounded memory: start afresh
+                cache.clear()
+                new = list(dict.fromkeys(msgs))
+                if len(new) > self.LIMIT:
+                    return self._direct(msgs)
             from bascule.store.hashing import hmac_sha256_hex
 
             hexes = hmac_sha256_hex(pa.array(new, pa.string()), self.p.pads).to_pylist()
-            if len(cache) + len(new) > self.LIMIT:
-                cache.clear()
             cache.update(zip(new, hexes, strict=True))
-            return [cache[m] for m in msgs] if len(new) <= self.LIMIT else self._direct(msgs)
+            return [cache[m] for m in msgs]
         get, one = cache.get, self._one
         return [get(m) or one(m) for m in msgs]
 

@@ -31,7 +31,7 @@ from bascule.store.ingest import (
 
 IMPORT_MEMORY = "256MB"  # DuckDB buffer cap during imports (it spills to disk beyond): a 2 GB
 # JSONL (11.7M posts) peaked at 935 MiB of RSS with it, 1082 MiB with 384MB
-JSONL_BYTES_PER_RECORD = 640  # generic JSON lines go in blocks of 70,000 x 640 bytes, ~45 MB
+JSONL_BYTES_PER_RECORD = 256  # generic JSON lines go in blocks of 70,000 x 256 bytes, ~18 MB
 BATCH = 70_000  # records per commit of the record-by-record formats
 MAX_SAMPLE = 50
 _CACHE_LIMIT = 100_000  # pseudonym cache entries kept between batches (bounded memory)

@@ -12,6 +12,7 @@ column map did not take (NULL when it took them all): nothing is lost, nothing s
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import threading
 from collections.abc import Callable
@@ -155,7 +156,8 @@ def _local() -> Any:
         import duckdb
 
         con = _LOCAL.con = duckdb.connect()
-        con.execute("SET TimeZone = 'UTC'; SET memory_limit = '256MB'")
+        con.execute("SET TimeZone = 'UTC'; SET memory_limit = '96MB'")
+        atexit.register(con.close)
         con.execute(_MACROS)
     return con
 
@@ -234,6 +236,13 @@ def _lookup(x: pa.Table, column: str, keys: pa.Table) -> pa.ChunkedArray:
 
 def _write(con: Any, block: Prepared, spec: LineSpec, run_id: int | None) -> BatchResult:
     once = "QUALIFY row_number() OVER (PARTITION BY x.post_id ORDER BY x.pos) = 1"
+    # posts already stored: a semi-join that hashes the block's ids and scans only the post_id
+    # column of posts (a NOT EXISTS may hash all of posts instead: memory grows with the store)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _seen AS "
+        "SELECT post_id FROM posts WHERE post_id IN (SELECT post_id FROM _x) "
+        "UNION ALL SELECT post_id FROM tombstones WHERE post_id IN (SELECT post_id FROM _x)"
+    )
     imported = con.execute(
         f"""
         INSERT INTO posts
@@ -245,8 +254,7 @@ def _write(con: Any, block: Prepared, spec: LineSpec, run_id: int | None) -> Bat
         FROM _x x
         LEFT JOIN _mt mt ON mt.pos = x.pos
         LEFT JOIN _mr mr ON mr.pos = x.pos
-        WHERE NOT EXISTS (SELECT 1 FROM posts q WHERE q.post_id = x.post_id)
-          AND NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.post_id = x.post_id)
+        WHERE NOT EXISTS (SELECT 1 FROM _seen q WHERE q.post_id = x.post_id)
           AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = x.author_id)
         {"" if block.unique else once}
         """,
@@ -304,7 +312,7 @@ def _write(con: Any, block: Prepared, spec: LineSpec, run_id: int | None) -> Bat
         "WHERE NOT EXISTS (SELECT 1 FROM authors a WHERE a.author_id = n.author_id) "
         "AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = n.author_id)"
     )
-    con.execute("DROP TABLE _a")
+    con.execute("DROP TABLE _a; DROP TABLE _seen")
     return BatchResult(int(imported), block.rows.num_rows - int(imported), 0)
 
 

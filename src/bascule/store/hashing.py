@@ -8,6 +8,8 @@ digest as `hmac.new(key, message, sha256).hexdigest()` (a test checks it).
 
 from __future__ import annotations
 
+import atexit
+
 import pyarrow as pa
 
 _CON = None
@@ -20,7 +22,8 @@ def hmac_sha256_hex(messages: pa.Array, pads: tuple[bytes, bytes]) -> pa.Array:
         import duckdb
 
         _CON = duckdb.connect()
-        _CON.execute("SET memory_limit = '128MB'")
+        _CON.execute("SET memory_limit = '32MB'")
+        atexit.register(_CON.close)
     _CON.register("_msgs", pa.table({"m": messages}))
     try:
         return (

