@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bascule.store.db import Store
-from bascule.store.ingest import BatchResult, now, write_rejects
+from bascule.store.ingest import BatchResult, known_posts, now, write_rejects
 
 _MACROS = r"""
 CREATE OR REPLACE TEMP MACRO b_id(x) AS CASE
@@ -236,13 +236,7 @@ def _lookup(x: pa.Table, column: str, keys: pa.Table) -> pa.ChunkedArray:
 
 def _write(con: Any, block: Prepared, spec: LineSpec, run_id: int | None) -> BatchResult:
     once = "QUALIFY row_number() OVER (PARTITION BY x.post_id ORDER BY x.pos) = 1"
-    # posts already stored: a semi-join that hashes the block's ids and scans only the post_id
-    # column of posts (a NOT EXISTS may hash all of posts instead: memory grows with the store)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _seen AS "
-        "SELECT post_id FROM posts WHERE post_id IN (SELECT post_id FROM _x) "
-        "UNION ALL SELECT post_id FROM tombstones WHERE post_id IN (SELECT post_id FROM _x)"
-    )
+    known_posts(con, "_x")
     imported = con.execute(
         f"""
         INSERT INTO posts

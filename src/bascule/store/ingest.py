@@ -142,12 +142,13 @@ def write_batch(
         con.register("_b_inter", interactions)
         try:
             # a post goes in only if its post_id is new (posts has no index: see schema v3)
+            known_posts(con, "_b_posts")
             imported = con.execute(
                 "INSERT INTO posts SELECT p.* FROM _b_posts p "
-                "WHERE NOT EXISTS (SELECT 1 FROM posts q WHERE q.post_id = p.post_id) "
-                "AND NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.post_id = p.post_id) "
+                "WHERE NOT EXISTS (SELECT 1 FROM _seen q WHERE q.post_id = p.post_id) "
                 "AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = p.author_id)"
             ).fetchall()[0][0]
+            con.execute("DROP TABLE _seen")
             con.execute(
                 """
                 INSERT INTO authors SELECT a.* FROM _b_authors a
@@ -173,6 +174,20 @@ def write_batch(
                 "INSERT OR REPLACE INTO cursors VALUES (?,?,?,?)", [source, key, value, now()]
             )
     return BatchResult(imported, received - imported, len(rejects))
+
+
+def known_posts(con: Any, batch: str) -> None:
+    """Temp table `_seen`: the batch's post_ids already stored or deleted (tombstoned).
+
+    A semi-join that hashes the batch's ids and scans only the post_id column of posts: a
+    NOT EXISTS against posts may hash all of posts instead, and memory then grows with the
+    store (DuckDB has no statistics on an Arrow batch to choose the smaller side).
+    """
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _seen AS "
+        f"SELECT post_id FROM posts WHERE post_id IN (SELECT post_id FROM {batch}) "
+        f"UNION ALL SELECT post_id FROM tombstones WHERE post_id IN (SELECT post_id FROM {batch})"
+    )
 
 
 def write_rejects(con: Any, rejects: list[Any], run_id: int | None) -> None:
