@@ -286,12 +286,13 @@ def bulk_load(store: Store, memory_limit: str) -> Iterator[None]:
     before = dict(
         store.rows(
             "SELECT name, value FROM duckdb_settings() "
-            "WHERE name IN ('memory_limit', 'checkpoint_threshold')"
+            "WHERE name IN ('memory_limit', 'checkpoint_threshold', 'preserve_insertion_order')"
         )
     )
     if _size(memory_limit) < _size(str(before["memory_limit"])):
         store.execute(f"SET memory_limit = '{memory_limit}'")
     store.execute("SET checkpoint_threshold = '64MB'")
+    store.execute("SET preserve_insertion_order = false")
     try:
         yield
     finally:
