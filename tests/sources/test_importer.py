@@ -388,3 +388,34 @@ def test_fast_path_first_copy_wins_and_raw_keeps_the_rest(project, tmp_path: Pat
     assert import_files(project, [c]).imported == 1
     raw = project.store.scalar("SELECT raw FROM posts WHERE native_id = '3'")
     assert orjson.loads(raw) == {"source_tool": "v3"}
+
+
+def test_fast_path_never_brings_back_deleted_posts_or_forgotten_authors(
+    project, tmp_path: Path
+) -> None:
+    from bascule.store.forget import forget
+    from bascule.store.ingest import apply_deletions
+
+    recs = [
+        {"id": str(i), "author_id": str(7 + i % 2), "created_at": "2026-09-01T10:00:00Z",
+         "text": f"post {i}", "in_reply_to_status_id": "0" if i else None,
+         "in_reply_to_user_id": "7" if i else None}
+        for i in range(6)
+    ]  # fmt: skip
+    f = tmp_path / "p.jsonl"
+    f.write_bytes(b"\n".join(orjson.dumps(r) for r in recs) + b"\n")
+    assert import_files(project, [f], platform="x").imported == 6
+    assert apply_deletions(project.store, ["x:2"]) == 1
+    forget(project.store, "x:8", pseudonymizer=project.pseudonymizer)  # posts 1, 3, 5
+    again = import_files(project, [f], platform="x", force=True)
+    assert (again.imported, again.duplicates) == (0, 6)
+    assert project.store.rows("SELECT native_id FROM posts ORDER BY 1") == [("0",), ("4",)]
+    eight = project.pseudonymizer.author_id("x", "8")
+    assert (
+        project.store.scalar(
+            "SELECT count(*) FROM interactions WHERE src_author = ? OR dst_author = ?",
+            [eight, eight],
+        )
+        == 0
+    )
+    assert project.store.scalar("SELECT count(*) FROM authors WHERE author_id = ?", [eight]) == 0
