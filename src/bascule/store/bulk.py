@@ -1,10 +1,11 @@
 """Bulk import of generic JSON lines, set-based inside DuckDB: one transaction per block.
 
-A block of lines (an Arrow table `no, pos, line`) is parsed, typed and checked by DuckDB in
-one statement, then written with set operations: the posts whose `post_id` is new, their
-interactions, and one upsert per author. Python only sees what needs a keyed hash or a
-mention rewrite (one row per distinct account, and the texts holding an `@`), through the
-callbacks of a `LineSpec`, so pseudonymisation stays in one place (`bascule.privacy`).
+`prepare_json_lines` parses, types and checks a block of lines (an Arrow table `no, pos,
+line`) in one DuckDB statement, without the store, so it can run while the store writes the
+previous block; Python only sees what needs a keyed hash or a mention rewrite (one row per
+distinct account, and the texts holding an `@`), through the callbacks of a `LineSpec`, so
+pseudonymisation stays in one place (`bascule.privacy`). `write_json_lines` then writes the
+block with the set operations every import shares (`store.ingest`).
 
 For a generic file the mapped columns are the payload, so `raw` keeps only the fields the
 column map did not take (NULL when it took them all): nothing is lost, nothing stored twice.
@@ -12,9 +13,7 @@ column map did not take (NULL when it took them all): nothing is lost, nothing s
 
 from __future__ import annotations
 
-import atexit
 import contextlib
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,8 +21,15 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bascule.store.db import Store
-from bascule.store.ingest import BatchResult, known_posts, now, write_rejects
+from bascule.store.db import Store, scratch
+from bascule.store.ingest import (
+    BatchResult,
+    finish_batch,
+    first_of_each,
+    insert_interactions,
+    insert_new_posts,
+    merge_authors,
+)
 
 _MACROS = r"""
 CREATE OR REPLACE TEMP MACRO b_id(x) AS CASE
@@ -58,8 +64,8 @@ class LineSpec:
     `columns` maps Post fields to JSON keys (dotted for nested). `accounts(combos, others)`
     gets the distinct (platform, akey, handle) of posting accounts and (platform, akey) of
     accounts replied to / reposted / quoted, and returns (platform, akey, author_id, handle,
-    pseudonymised) for every key. `scrub` gets (pos, platform, value) rows holding an `@` (or
-    kept payloads) and returns (pos, value) rewritten; None keeps everything as is.
+    pseudonymised) for every key. `scrub_text` and `scrub_raw` get (pos, platform, value) rows
+    (texts holding an `@`, kept payloads) and return (pos, value) rewritten; None keeps all.
     `reject(no, reason, line)` makes the reject record of a bad line.
     """
 
@@ -75,22 +81,23 @@ class LineSpec:
 
 @dataclass
 class Prepared:
-    """A block ready to write: its valid rows, account keys, rewritten texts and payloads
-    (`pos`, `value`), and its rejects in line order."""
+    """A block ready to write: its valid rows (each post_id once, the first copy), account
+    keys, rewritten texts and payloads (`pos`, `value`), rejects in line order, and how many
+    valid rows it had with the copies."""
 
     rows: pa.Table
     keys: pa.Table
     texts: pa.Table
     raws: pa.Table
     rejects: list[Any]
-    unique: bool = True  # no post_id twice in the block
+    received: int
 
 
 def prepare_json_lines(lines: pa.Table, spec: LineSpec, rejects: list[Any]) -> Prepared:
     """Parse, type and check a block of lines (`no, pos, line`), pseudonymise its accounts and
-    rewrite its mentions, without touching the store (so it can run while the store writes
-    the previous block)."""
-    con = _local()
+    rewrite its mentions, without touching the store."""
+    con = scratch()
+    con.execute(_MACROS)
     con.register("_lines", lines)
     try:
         x = con.sql(_extract_sql(spec), params=[spec.platform]).to_arrow_table()
@@ -109,10 +116,11 @@ def prepare_json_lines(lines: pa.Table, spec: LineSpec, rejects: list[Any]) -> P
         ]
         rejects.sort(key=lambda r: r.line)
         x = x.filter(pc.invert(bad))
+    received = x.num_rows
+    x = first_of_each(x, "post_id")
     keys = _keys(con, x, spec)
     x = _with_author_ids(x, keys, spec)
-    unique = pc.count_distinct(x["post_id"]).as_py() == x.num_rows
-    return Prepared(x, keys, *_scrubbed(x, spec), rejects, unique)
+    return Prepared(x, keys, *_scrubbed(x, spec), rejects, received)
 
 
 def write_json_lines(
@@ -124,51 +132,25 @@ def write_json_lines(
     progress: tuple[str, str, str, int, int, bool],
 ) -> BatchResult:
     """Store a prepared block atomically with the file's progress."""
+    views = {"_x": block.rows, "_k": block.keys, "_mt": block.texts, "_mr": block.raws}
     with store.transaction() as con:
-        con.register("_x", block.rows)
-        con.register("_k_arrow", block.keys)
-        con.register("_mt", block.texts)
-        con.register("_mr", block.raws)
+        for name, table in views.items():
+            con.register(name, table)
         try:
-            # a table, not a view of Arrow: with statistics DuckDB joins it as a lookup
-            con.execute("CREATE OR REPLACE TEMP TABLE _k AS SELECT * FROM _k_arrow")
-            result = _write(con, block, spec, run_id)
+            imported = _write(con, spec, run_id)
         finally:
-            for name in ("_x", "_k_arrow", "_mt", "_mr"):
-                with contextlib.suppress(Exception):
+            for name in views:
+                with contextlib.suppress(Exception):  # the transaction may be aborted
                     con.unregister(name)
-        con.execute("DROP TABLE _k")
-        write_rejects(con, block.rejects, run_id)
-        con.execute(
-            "INSERT OR REPLACE INTO ingest_files VALUES (?,?,?,?,?,?,?)", [*progress, now()]
-        )
-    result.rejected = len(block.rejects)
-    return result
-
-
-_LOCAL = threading.local()
-
-
-def _local() -> Any:
-    """This thread's private in-memory DuckDB connection (parsing needs no store)."""
-    con = getattr(_LOCAL, "con", None)
-    if con is None:
-        import duckdb
-
-        con = _LOCAL.con = duckdb.connect()
-        con.execute("SET TimeZone = 'UTC'; SET memory_limit = '96MB'")
-        atexit.register(con.close)
-        con.execute(_MACROS)
-    return con
+        finish_batch(con, block.rejects, run_id, progress)
+    return BatchResult(imported, block.received - imported, len(block.rejects))
 
 
 _NO_KEYS = pa.table({"platform": pa.array([], pa.string()), "akey": pa.array([], pa.string())})
 
 
 def _keys(con: Any, x: pa.Table, spec: LineSpec) -> pa.Table:
-    """(kk, author_id, platform, handle, pseudonymised) of every account key of the rows;
-    `kk` is platform and key in one column, so that joining the table twice (author, account
-    acted on) never makes platform alone look like a join condition between the two."""
+    """(platform, akey, author_id, handle, pseudonymised) of every account key of the rows."""
     con.register("_x", x)
     try:
         combos = con.sql("SELECT DISTINCT platform, akey, handle FROM _x").to_arrow_table()
@@ -184,17 +166,7 @@ def _keys(con: Any, x: pa.Table, spec: LineSpec) -> pa.Table:
         )
     finally:
         con.unregister("_x")
-    keys = spec.accounts(combos, other)
-    kk = pc.binary_join_element_wise(keys["platform"], keys["akey"], "\x1f")
-    return pa.table(
-        {
-            "kk": kk,
-            "author_id": keys["author_id"],
-            "platform": keys["platform"],
-            "handle": keys["handle"],
-            "pseudonymised": keys["pseudonymised"],
-        }
-    )
+    return spec.accounts(combos, other)
 
 
 _NO_VALUES = pa.table({"pos": pa.array([], pa.int64()), "value": pa.array([], pa.string())})
@@ -222,54 +194,52 @@ def _scrubbed(x: pa.Table, spec: LineSpec) -> tuple[pa.Table, pa.Table]:
 def _with_author_ids(x: pa.Table, keys: pa.Table, spec: LineSpec) -> pa.Table:
     """The rows with `author_id` (and `<field>_author_id` of the accounts acted on) looked up
     among the keys, by Arrow: the store then needs no join to know who wrote what."""
-    out = x.append_column("author_id", _lookup(x, "akey", keys))
+    known = pc.binary_join_element_wise(keys["platform"], keys["akey"], "\x1f")
+
+    def lookup(column: str) -> pa.ChunkedArray:
+        kk = pc.binary_join_element_wise(x["platform"], x[column], "\x1f")
+        return pc.take(keys["author_id"], pc.index_in(kk, value_set=known))
+
+    out = x.append_column("author_id", lookup("akey"))
     for t in _TARGET.values():
         if f"{t}_author" in spec.columns:
-            out = out.append_column(f"{t}_author_id", _lookup(x, f"{t}_author", keys))
+            out = out.append_column(f"{t}_author_id", lookup(f"{t}_author"))
     return out
 
 
-def _lookup(x: pa.Table, column: str, keys: pa.Table) -> pa.ChunkedArray:
-    kk = pc.binary_join_element_wise(x["platform"], x[column], "\x1f")
-    return pc.take(keys["author_id"], pc.index_in(kk, value_set=keys["kk"]))
-
-
-def _write(con: Any, block: Prepared, spec: LineSpec, run_id: int | None) -> BatchResult:
-    once = "QUALIFY row_number() OVER (PARTITION BY x.post_id ORDER BY x.pos) = 1"
-    known_posts(con, "_x")
-    imported = con.execute(
-        f"""
-        INSERT INTO posts
-        SELECT x.post_id, x.platform, x.id, x.author_id, x.created_at,
-            coalesce(mt.value, x.text), x.lang,
-            x.platform || ':' || x.reply_to, x.platform || ':' || x.repost_of,
-            x.platform || ':' || x.quote_of, x.conversation_id, x.url,
-            x.likes, x.reposts, x.replies, x.quotes, ?, ?, coalesce(mr.value, x.raw)
-        FROM _x x
-        LEFT JOIN _mt mt ON mt.pos = x.pos
-        LEFT JOIN _mr mr ON mr.pos = x.pos
-        WHERE NOT EXISTS (SELECT 1 FROM _seen q WHERE q.post_id = x.post_id)
-          AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = x.author_id)
-        {"" if block.unique else once}
-        """,
-        [spec.source, run_id],
-    ).fetchall()[0][0]
-    inter = " UNION ALL ".join(
-        f"""SELECT author_id AS src_author, {t}_author_id AS dst_author, '{k}' AS kind,
-            post_id, platform || ':' || {t} AS target_post_id, created_at
-        FROM _x WHERE {t}_author_id IS NOT NULL"""
-        for k, t in _TARGET.items()
-        if f"{t}_author" in spec.columns
+def _write(con: Any, spec: LineSpec, run_id: int | None) -> int:
+    """Posts, interactions and authors of the registered block; returns the posts stored."""
+    imported = insert_new_posts(
+        con,
+        "_x",
+        select="""b.post_id, b.platform, b.id, b.author_id, b.created_at,
+            coalesce(mt.value, b.text), b.lang,
+            b.platform || ':' || b.reply_to, b.platform || ':' || b.repost_of,
+            b.platform || ':' || b.quote_of, b.conversation_id, b.url,
+            b.likes, b.reposts, b.replies, b.quotes, ?, ?, coalesce(mr.value, b.raw)""",
+        joins="LEFT JOIN _mt mt ON mt.pos = b.pos LEFT JOIN _mr mr ON mr.pos = b.pos",
+        params=[spec.source, run_id],
     )
-    if inter:
-        con.execute(
-            f"INSERT OR IGNORE INTO interactions SELECT i.* FROM ({inter}) i "
-            "WHERE NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = i.src_author) "
-            "AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = i.dst_author)"
+    acted_on = {k: t for k, t in _TARGET.items() if f"{t}_author" in spec.columns}
+    if acted_on:
+        insert_interactions(
+            con,
+            " UNION ALL ".join(
+                f"""SELECT author_id AS src_author, {t}_author_id AS dst_author, '{k}' AS kind,
+                    post_id, platform || ':' || {t} AS target_post_id, created_at
+                FROM _x WHERE {t}_author_id IS NOT NULL"""
+                for k, t in acted_on.items()
+            ),
         )
-    seen = "SELECT author_id, created_at AS t, followers, following, verified FROM _x"
-    if inter:
-        seen += f" UNION ALL SELECT dst_author, created_at, NULL, NULL, NULL FROM ({inter}) i"
+    # every account seen in the block: authors when they posted, the others when acted on
+    seen = " UNION ALL ".join(
+        ["SELECT author_id, created_at AS t, followers, following, verified FROM _x"]
+        + [
+            f"SELECT {t}_author_id, created_at, NULL, NULL, NULL FROM _x "
+            f"WHERE {t}_author_id IS NOT NULL"
+            for t in acted_on.values()
+        ]
+    )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _a AS
@@ -281,33 +251,9 @@ def _write(con: Any, block: Prepared, spec: LineSpec, run_id: int | None) -> Bat
         GROUP BY s.author_id
         """
     )
-    # authors seen before: updated only where something changed; new ones: inserted
-    con.execute(
-        """
-        UPDATE authors a SET
-            handle = CASE WHEN n.pseudonymised THEN a.handle ELSE n.handle END,
-            pseudonymised = a.pseudonymised AND n.pseudonymised,
-            followers = coalesce(n.followers, a.followers),
-            following = coalesce(n.following, a.following),
-            verified = coalesce(n.verified, a.verified),
-            first_seen = least(a.first_seen, n.first_seen),
-            last_seen = greatest(a.last_seen, n.last_seen)
-        FROM _a n
-        WHERE n.author_id = a.author_id AND (
-            n.first_seen < a.first_seen OR n.last_seen > a.last_seen
-            OR (a.pseudonymised AND NOT n.pseudonymised)
-            OR (n.followers IS NOT NULL AND n.followers IS DISTINCT FROM a.followers)
-            OR (n.following IS NOT NULL AND n.following IS DISTINCT FROM a.following)
-            OR (n.verified IS NOT NULL AND n.verified IS DISTINCT FROM a.verified))
-        """
-    )
-    con.execute(
-        "INSERT INTO authors SELECT n.* FROM _a n "
-        "WHERE NOT EXISTS (SELECT 1 FROM authors a WHERE a.author_id = n.author_id) "
-        "AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = n.author_id)"
-    )
-    con.execute("DROP TABLE _a; DROP TABLE _seen")
-    return BatchResult(int(imported), block.rows.num_rows - int(imported), 0)
+    merge_authors(con, "_a")
+    con.execute("DROP TABLE _a")
+    return imported
 
 
 def _path(column: str) -> str:

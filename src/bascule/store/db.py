@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -122,24 +124,21 @@ class Store:
         """
         if data.num_rows == 0:
             return 0
-        verb = {"ignore": "INSERT OR IGNORE", "replace": "INSERT OR REPLACE", "error": "INSERT"}[
-            on_conflict
-        ]
         cols = ", ".join(f'"{c}"' for c in data.column_names)
         name = f"_arrow_{table}"
-        sql = f"{verb} INTO {table} ({cols}) SELECT {cols} FROM {name}"
         key = UNIQUE_WITHOUT_INDEX.get(table)
-        if key is not None:  # unique by anti-join, not by an index (see schema v3)
-            sql = (
-                f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name} n "
-                f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{key} = n.{key})"
-            )
+        if key is None:
+            verb = {"ignore": "INSERT OR IGNORE", "replace": "INSERT OR REPLACE", "error": "INSERT"}
+            sql = f"{verb[on_conflict]} INTO {table} ({cols}) SELECT {cols} FROM {name}"
+        else:  # no index to conflict on (schema v3): "replace" deletes first, "ignore" skips
+            sql = f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name} n"
+            if on_conflict == "ignore":
+                sql += f" WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{key} = n.{key})"
         self.con.register(name, data)
         try:
             if key is not None and on_conflict == "replace":
                 self.con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {name})")
-            rows = self.con.execute(sql)
-            return int(rows.fetchall()[0][0])
+            return int(self.con.execute(sql).fetchall()[0][0])
         finally:
             self.con.unregister(name)
 
@@ -154,3 +153,17 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+_SCRATCH = threading.local()
+
+
+def scratch() -> duckdb.DuckDBPyConnection:
+    """This thread's private in-memory DuckDB, for work that needs no store (parsing a block
+    of lines, hashing many strings): small memory cap, UTC, closed at exit."""
+    con = getattr(_SCRATCH, "con", None)
+    if con is None:
+        con = _SCRATCH.con = duckdb.connect()
+        con.execute("SET TimeZone = 'UTC'; SET memory_limit = '96MB'")
+        atexit.register(con.close)
+    return con

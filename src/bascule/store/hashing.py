@@ -8,26 +8,18 @@ digest as `hmac.new(key, message, sha256).hexdigest()` (a test checks it).
 
 from __future__ import annotations
 
-import atexit
-
 import pyarrow as pa
 
-_CON = None
+from bascule.store.db import scratch
 
 
 def hmac_sha256_hex(messages: pa.Array, pads: tuple[bytes, bytes]) -> pa.Array:
     """Hex HMAC-SHA256 of each UTF-8 message, given the key's (inner, outer) pads."""
-    global _CON
-    if _CON is None:
-        import duckdb
-
-        _CON = duckdb.connect()
-        _CON.execute("SET memory_limit = '32MB'")
-        atexit.register(_CON.close)
-    _CON.register("_msgs", pa.table({"m": messages}))
+    con = scratch()
+    con.register("_msgs", pa.table({"m": messages}))
     try:
         return (
-            _CON.sql(
+            con.sql(
                 "SELECT sha256(?::BLOB || unhex(sha256(?::BLOB || encode(m)))) FROM _msgs",
                 params=[pads[1], pads[0]],
             )
@@ -35,4 +27,4 @@ def hmac_sha256_hex(messages: pa.Array, pads: tuple[bytes, bytes]) -> pa.Array:
             .combine_chunks()
         )
     finally:
-        _CON.unregister("_msgs")
+        con.unregister("_msgs")

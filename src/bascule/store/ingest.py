@@ -67,21 +67,6 @@ INTERACTIONS_SCHEMA = pa.schema(
 )
 
 
-# an author seen again: a kept handle wins over a pseudonym, counts are refreshed, the first and
-# last time seen widen
-AUTHOR_UPSERT = """
-    ON CONFLICT (author_id) DO UPDATE SET
-        handle = CASE WHEN excluded.pseudonymised THEN authors.handle ELSE excluded.handle END,
-        display_name = coalesce(excluded.display_name, authors.display_name),
-        pseudonymised = authors.pseudonymised AND excluded.pseudonymised,
-        followers = coalesce(excluded.followers, authors.followers),
-        following = coalesce(excluded.following, authors.following),
-        verified = coalesce(excluded.verified, authors.verified),
-        first_seen = least(authors.first_seen, excluded.first_seen),
-        last_seen = greatest(authors.last_seen, excluded.last_seen)
-"""
-
-
 def now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
@@ -141,53 +126,102 @@ def write_batch(
         con.register("_b_authors", authors)
         con.register("_b_inter", interactions)
         try:
-            # a post goes in only if its post_id is new (posts has no index: see schema v3)
-            known_posts(con, "_b_posts")
-            imported = con.execute(
-                "INSERT INTO posts SELECT p.* FROM _b_posts p "
-                "WHERE NOT EXISTS (SELECT 1 FROM _seen q WHERE q.post_id = p.post_id) "
-                "AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = p.author_id)"
-            ).fetchall()[0][0]
-            con.execute("DROP TABLE _seen")
-            con.execute(
-                """
-                INSERT INTO authors SELECT a.* FROM _b_authors a
-                WHERE NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = a.author_id)
-                """
-                + AUTHOR_UPSERT
-            )
-            con.execute(
-                "INSERT OR IGNORE INTO interactions SELECT i.* FROM _b_inter i "
-                "WHERE NOT EXISTS (SELECT 1 FROM forgotten f "
-                "WHERE f.author_id = i.src_author OR f.author_id = i.dst_author)"
-            )
+            imported = insert_new_posts(con, "_b_posts")
+            merge_authors(con, "_b_authors")
+            insert_interactions(con, "SELECT * FROM _b_inter")
         finally:
             for name in ("_b_posts", "_b_authors", "_b_inter"):
                 con.unregister(name)
-        write_rejects(con, rejects, run_id)
-        if progress is not None:
-            con.execute(
-                "INSERT OR REPLACE INTO ingest_files VALUES (?,?,?,?,?,?,?)", [*progress, now()]
-            )
-        for (source, key), value in (cursors or {}).items():
-            con.execute(
-                "INSERT OR REPLACE INTO cursors VALUES (?,?,?,?)", [source, key, value, now()]
-            )
+        finish_batch(con, rejects, run_id, progress, cursors)
     return BatchResult(imported, received - imported, len(rejects))
 
 
-def known_posts(con: Any, batch: str) -> None:
-    """Temp table `_seen`: the batch's post_ids already stored or deleted (tombstoned).
+def insert_new_posts(
+    con: Any, batch: str, select: str = "b.*", joins: str = "", params: list | None = None
+) -> int:
+    """Insert `SELECT {select} FROM {batch} b {joins}` for the batch rows whose post_id is new
+    (neither stored nor deleted) and whose author was not forgotten; returns how many.
 
-    A semi-join that hashes the batch's ids and scans only the post_id column of posts: a
-    NOT EXISTS against posts may hash all of posts instead, and memory then grows with the
-    store (DuckDB has no statistics on an Arrow batch to choose the smaller side).
+    Posts have no index (schema v3): the stored ones are found by a semi-join that hashes the
+    batch's ids and scans only the post_id column of posts. A NOT EXISTS against posts may hash
+    all of posts instead, and memory then grows with the store (DuckDB has no statistics on an
+    Arrow batch to choose the smaller side). The batch holds each post_id once.
     """
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _seen AS "
         f"SELECT post_id FROM posts WHERE post_id IN (SELECT post_id FROM {batch}) "
         f"UNION ALL SELECT post_id FROM tombstones WHERE post_id IN (SELECT post_id FROM {batch})"
     )
+    imported = con.execute(
+        f"INSERT INTO posts SELECT {select} FROM {batch} b {joins} "
+        "WHERE NOT EXISTS (SELECT 1 FROM _seen q WHERE q.post_id = b.post_id) "
+        "AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = b.author_id)",
+        params or [],
+    ).fetchall()[0][0]
+    con.execute("DROP TABLE _seen")
+    return int(imported)
+
+
+def merge_authors(con: Any, batch: str) -> None:
+    """Authors of a batch (one row per author_id, the authors table's columns) into the store.
+
+    An author seen again: a kept handle wins over a pseudonym, known counts are refreshed, the
+    first and last time seen widen; rows change only where something does. A new author is
+    inserted unless forgotten.
+    """
+    con.execute(
+        f"""
+        UPDATE authors a SET
+            handle = CASE WHEN n.pseudonymised THEN a.handle ELSE n.handle END,
+            display_name = coalesce(n.display_name, a.display_name),
+            pseudonymised = a.pseudonymised AND n.pseudonymised,
+            followers = coalesce(n.followers, a.followers),
+            following = coalesce(n.following, a.following),
+            verified = coalesce(n.verified, a.verified),
+            first_seen = least(a.first_seen, n.first_seen),
+            last_seen = greatest(a.last_seen, n.last_seen)
+        FROM {batch} n
+        WHERE n.author_id = a.author_id AND (
+            n.first_seen < a.first_seen OR n.last_seen > a.last_seen
+            OR (a.pseudonymised AND NOT n.pseudonymised)
+            OR (n.display_name IS NOT NULL AND n.display_name IS DISTINCT FROM a.display_name)
+            OR (n.followers IS NOT NULL AND n.followers IS DISTINCT FROM a.followers)
+            OR (n.following IS NOT NULL AND n.following IS DISTINCT FROM a.following)
+            OR (n.verified IS NOT NULL AND n.verified IS DISTINCT FROM a.verified))
+        """
+    )
+    con.execute(
+        f"INSERT INTO authors SELECT n.* FROM {batch} n "
+        "WHERE NOT EXISTS (SELECT 1 FROM authors a WHERE a.author_id = n.author_id) "
+        "AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = n.author_id)"
+    )
+
+
+def insert_interactions(con: Any, select: str) -> None:
+    """Insert the interactions a query yields (the table's columns), new ones only, none
+    touching a forgotten author."""
+    con.execute(
+        f"INSERT OR IGNORE INTO interactions SELECT i.* FROM ({select}) i "
+        "WHERE NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = i.src_author) "
+        "AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = i.dst_author)"
+    )
+
+
+def finish_batch(
+    con: Any,
+    rejects: list[Any],
+    run_id: int | None,
+    progress: tuple[str, str, str, int, int, bool] | None,
+    cursors: dict[tuple[str, str], str] | None = None,
+) -> None:
+    """The rest of a batch's transaction: its rejects, the file's progress, connector cursors."""
+    write_rejects(con, rejects, run_id)
+    if progress is not None:
+        con.execute(
+            "INSERT OR REPLACE INTO ingest_files VALUES (?,?,?,?,?,?,?)", [*progress, now()]
+        )
+    for (source, key), value in (cursors or {}).items():
+        con.execute("INSERT OR REPLACE INTO cursors VALUES (?,?,?,?)", [source, key, value, now()])
 
 
 def write_rejects(con: Any, rejects: list[Any], run_id: int | None) -> None:
