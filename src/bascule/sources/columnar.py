@@ -1,11 +1,11 @@
 """The fast path for generic JSON lines: blocks of lines straight into Arrow columns.
 
 Platform formats map record by record (`formats/`); generic JSONL, the format of bulk
-archives, skips the intermediate `Post` objects: lines are read in blocks of ~18 MB, split into
-an Arrow array in one copy, decoded and typed by DuckDB at once (`store.ingest`), authors
-pseudonymised once per distinct account (`batch.Digests`), @mentions of a whole block in one
-regex pass (`batch.Mentions`), and the tables assembled with Arrow kernels, the text and
-payload columns passed on without copies. Same rows, same rejects, several times faster.
+archives, skips the intermediate `Post` objects: lines are read in blocks of ~18 MB and split
+into an Arrow array in one copy (oversized and non-UTF-8 lines rejected here); `store.bulk`
+parses, checks and writes them, calling back `line_spec`'s functions to pseudonymise each
+distinct account once (`batch.Digests`) and the @mentions of a whole block in one regex pass
+(`batch.Mentions`). Same rows, same rejects, several times faster.
 """
 
 from __future__ import annotations

@@ -308,11 +308,10 @@ def _fast_jsonl(
 
     from bascule.store.bulk import write_json_lines
 
-    specs: dict[str, Any] = {}
     with ThreadPoolExecutor(1, thread_name_prefix="bascule-read") as pool:
 
         def submit() -> Any:
-            return pool.submit(_next_block, blocks, pseudo, specs, platform, str(path))
+            return pool.submit(_next_block, blocks, pseudo, platform, str(path))
 
         fut = submit()
         last = None
@@ -320,7 +319,7 @@ def _fast_jsonl(
             got = fut.result()
             if got is None:
                 break
-            b, prepared = got
+            b, spec, prepared = got
             fut = submit()
             progress = (fp, str(path), "jsonl", b.offset, b.line, False)
             if prepared is None:  # no JSON object met yet: only rejects
@@ -329,9 +328,7 @@ def _fast_jsonl(
                 )
                 rejects = b.rejects
             else:
-                res = write_json_lines(
-                    store, prepared, specs["spec"], run_id=run_id, progress=progress
-                )
+                res = write_json_lines(store, prepared, spec, run_id=run_id, progress=progress)
                 rejects = prepared.rejects
             _note_rejects(summary, rejects)
             fs.imported += res.imported
@@ -353,10 +350,9 @@ def _fast_jsonl(
         )
 
 
-def _next_block(
-    blocks: Any, pseudo: Any, specs: dict[str, Any], platform: str, source: str
-) -> tuple[Any, Any] | None:
-    """The next block and its prepared rows (None before the first JSON object)."""
+def _next_block(blocks: Any, pseudo: Any, platform: str, source: str) -> tuple | None:
+    """The next block, how to write it and its prepared rows (no spec nor rows before the
+    first JSON object: the column map comes from it)."""
     import pyarrow as pa
 
     from bascule.sources.columnar import line_spec
@@ -369,10 +365,9 @@ def _next_block(
     if b is None:
         return None
     if b.columns is None:
-        return b, None
-    if "spec" not in specs:
-        specs["spec"] = line_spec(b.columns, platform, pseudo, source)
-    return b, prepare_json_lines(b.lines, specs["spec"], b.rejects)
+        return b, None, None
+    spec = line_spec(b.columns, platform, pseudo, source)
+    return b, spec, prepare_json_lines(b.lines, spec, b.rejects)
 
 
 def _empty_tables() -> tuple:
