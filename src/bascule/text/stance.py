@@ -40,9 +40,7 @@ from bascule.text.features import CharTfidf
 from bascule.text.normalize import fold
 
 FORMAT = "bascule-text-classifier"
-FORMAT_VERSION = (
-    3  # 2: raw_char, classifier, embeddings options; 3: hashtag_split, embedding_prompt
-)
+FORMAT_VERSION = 3  # 2: raw_char, classifier, embeddings; 3: hashtag_split, embedding_prompt
 READABLE_VERSIONS = (2, 3)  # a version-2 file is a version-3 model with both new options off
 EMBED_CACHE_MAX = 200_000
 _EMBED_CACHE: dict[str, np.ndarray] = {}
@@ -110,6 +108,7 @@ class HashtagSplitter:
         return -lp if lp is not None else 10.0 + 3.0 * len(w)
 
     def segment(self, s: str) -> list[str]:
+        """The most probable split of a lowercase string into known words (Viterbi)."""
         n = len(s)
         best = [0.0] + [math.inf] * n
         back = [0] * (n + 1)
@@ -125,6 +124,7 @@ class HashtagSplitter:
         return out[::-1]
 
     def words(self, tag: str) -> list[str]:
+        """The words of a hashtag's text (without `#`)."""
         out: list[str] = []
         for part in _CAMEL.findall(tag):
             p = fold(part)
@@ -137,7 +137,7 @@ class HashtagSplitter:
     def __call__(self, text: str | None) -> str:
         """`text` with collection markers dropped and each `#tag` followed by its words."""
         t = text or ""
-        for m in getattr(self, "markers", ()):
+        for m in self.markers:
             t = t.replace("#" + m, " ")
         return _HASHTAG.sub(lambda m: m.group(0) + " " + " ".join(self.words(m.group(1))), t)
 
@@ -211,13 +211,19 @@ class StanceModel:
         self.hashtag_split = hashtag_split
         self.name = name
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # format-2 models predate both options: no hashtag words, `passage:` vectors
+        state.setdefault("hashtag_split", False)
+        state.setdefault("embedding_prompt", "passage")
+        state.setdefault("splitter_", None)
+        self.__dict__.update(state)
+
     # -- features -----------------------------------------------------------------------
     def _prep_texts(self, texts: Sequence[str | None]) -> list[str]:
         """Folded texts for the n-gram vectorizers (hashtags split into words if asked)."""
-        splitter = getattr(self, "splitter_", None)
-        if splitter is None:
+        if self.splitter_ is None:
             return _prep(texts)
-        return _prep([splitter(t) for t in texts])
+        return _prep([self.splitter_(t) for t in texts])
 
     def _vectorizers(self) -> list[Any]:
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -265,7 +271,7 @@ class StanceModel:
         if getattr(self, "raw_vectorizer_", None) is not None:
             extra.append(self.raw_vectorizer_.transform(raw_texts))
         if self.embeddings:
-            vecs = _embed(raw_texts, getattr(self, "embedding_prompt", "passage"))
+            vecs = _embed(raw_texts, self.embedding_prompt)
             extra.append(sp.csr_matrix(vecs * np.float32(self.embedding_weight)))
         if extra:
             base = sp.hstack([base, *extra], format="csr")
@@ -297,7 +303,7 @@ class StanceModel:
             raise InputError(
                 f"at least two different labels are needed to train (got {sorted(set(labels))})"
             )
-        self.splitter_ = HashtagSplitter(texts) if getattr(self, "hashtag_split", False) else None
+        self.splitter_ = HashtagSplitter(texts) if self.hashtag_split else None
         prepared = self._prep_texts(texts)
         self.min_df_used_ = self.min_df if len(prepared) >= 50 else 1
         vecs = self._vectorizers()
