@@ -166,16 +166,6 @@ def _french(df: pd.DataFrame, quick: bool) -> tuple[list[str], dict]:
         "keeps in-word chars too). The bench's text column is `text` (as posted): `own_text` "
         "and the TF-IDF+SVM reference give the same scores within 0.003, so the column does "
         "not explain the gap to the issue's ≈ 0.67, whose split is not known.",
-        "",
-        "Tried without a gain on the test weeks (2026-11-24, chosen on a validation month "
-        "carved from the training period, 2021-12-15 → 2022-01-15): half-lives 45-180 d, C "
-        "0.25-1, class weights scaled by recency (+0.02-0.03 on validation, none on test), word "
-        "1-3-grams, hashtag splitting and collapsed links, post type / hour / weekday features, "
-        "ComplementNB and ensembles, per-class score offsets, boosted trees over SVM scores, LR. "
-        "The text of the replied-to or quoted tweet adds ≈ +0.005 but is, in 92 % of replies, "
-        "more text by the same account, so it is not used. Taubira (DVG) is the weak class "
-        "(F1 ≈ 0.37): her training tweets are mostly from before her campaign, declared on "
-        "2022-01-15, the first day of the test period.",
     ]
     return lines, {"model": s, "baseline": base, "plain": p0}
 
