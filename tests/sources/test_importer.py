@@ -141,7 +141,7 @@ def test_kill_9_then_rerun_leaves_every_post_once(project, tmp_path: Path) -> No
     wal = Path(root) / "bascule.duckdb.wal"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
-        # a few blocks committed (the log holds ~1.3 MB per block): one at least is complete
+        # a few groups of blocks committed (~1.3 MB of log per block): one at least is complete
         if wal.exists() and wal.stat().st_size > 4_000_000:
             break
         time.sleep(0.05)
@@ -243,8 +243,10 @@ def test_block_digests_match_the_pseudonymizer(secret: bytes) -> None:
             assert d.author_id(plat, acc) == p.author_id(plat, acc)
             assert d.pseudonym(plat, acc) == p.pseudonym(plat, acc)
     ascii_only = [a for a in accounts if a.isascii()]
-    for batch in (accounts, ascii_only):  # Python and Arrow lowercasing
-        got = d.many(pa.array(["bluesky"] * len(batch)), pa.array(batch))
+    many = accounts * 20 + [f"user{i}" for i in range(300)]  # hashed by DuckDB, then cached
+    for batch in (accounts, ascii_only, many, many[::-1]):  # Python and Arrow lowercasing
+        got = d.many(pa.array(["bluesky"] * len(batch)), pa.array(batch)).to_pylist()
+        assert [f"bluesky:{h}" for h in got] == [p.author_id("bluesky", a) for a in batch]
         assert ["anon-" + h[:10] for h in got] == [p.pseudonym("bluesky", a) for a in batch]
 
 
@@ -275,22 +277,29 @@ def test_block_mention_scrubbing_matches_the_pseudonymizer() -> None:
     assert sum(t != p.scrub_mentions("twitter", t) for t in clean) > 900
 
 
-def test_bulk_hashing_matches_the_pseudonymizer() -> None:
+def test_bulk_hashing_matches_the_pseudonymizer(monkeypatch) -> None:
     """Hundreds of new accounts or handles at once are hashed by DuckDB: same digests."""
+    import hashlib
+
     import pyarrow as pa
 
     from bascule.sources.batch import BULK_HASH, Digests, Mentions
+    from bascule.store import hashing
 
     p = _pseudo(b"long" * 40)
     accounts = [f"{h}{i}" for i in range(BULK_HASH) for h in ODD_HANDLES[:3]] + ODD_HANDLES
     got = Digests(p).many(pa.array(["mastodon"] * len(accounts)), pa.array(accounts))
-    assert ["anon-" + h[:10] for h in got] == [p.pseudonym("mastodon", a) for a in accounts]
-    small = Digests(p)  # a cache that fills up: emptied, then every digest still right
-    small.LIMIT = 3 * BULK_HASH
-    for part in (accounts[: 2 * BULK_HASH], accounts[BULK_HASH:], accounts):
-        got = small.many(pa.array(["x"] * len(part)), pa.array(part))
-        assert got == [p.hexdigest("x:" + a.lower()) for a in part]
-        assert len(small.cache) <= small.LIMIT
+    assert ["anon-" + h[:10] for h in got.to_pylist()] == [
+        p.pseudonym("mastodon", a) for a in accounts
+    ]
+    # a cache that fills up: emptied, then every digest still right
+    monkeypatch.setattr(hashing, "CACHE_LIMIT", 3 * BULK_HASH)
+    for part in (accounts[: 2 * BULK_HASH], accounts[BULK_HASH:], accounts, accounts[::-1]):
+        got = Digests(p).many(pa.array(["x"] * len(part)), pa.array(part))
+        assert got.to_pylist() == [p.hexdigest("x:" + a.lower())[:20] for a in part]
+        table = f"_hmac_{hashlib.sha256(p.pads[0]).hexdigest()[:16]}_20"
+        cached = hashing.scratch().sql(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+        assert cached <= 3 * BULK_HASH + len(part)
     texts = [f"@user{i} et @Alice, @kate@x.social; \u212aate@{i}" for i in range(2 * BULK_HASH)]
     assert Mentions(p).many("mastodon", texts) == [p.scrub_mentions("mastodon", t) for t in texts]
 

@@ -15,7 +15,7 @@ from bascule.sources.model import Account, Post, Reject
 from bascule.store.ingest import AUTHORS_SCHEMA, INTERACTIONS_SCHEMA, POSTS_SCHEMA
 
 MAX_TEXT = 100_000
-BULK_HASH = 256  # new accounts in one call from which hashing goes to DuckDB
+BULK_HASH = 256  # accounts in one call from which hashing goes to DuckDB
 
 
 def _utc(ts: datetime) -> datetime:
@@ -49,33 +49,20 @@ class Digests:
         msg = f"{platform}:{str(account).lower()}"
         return self.cache.get(msg) or self._one(msg)
 
-    def many(self, platforms: pa.Array, accounts: pa.Array) -> list[str]:
-        """`hex` of each (platform, account) pair (lowercased by Arrow when ASCII)."""
+    def many(self, platforms: pa.Array, accounts: pa.Array) -> pa.Array:
+        """The first 20 hex digits of `hex` of each (platform, account) pair (lowercased by
+        Arrow when ASCII): all an author id or a pseudonym takes."""
         if pc.all(pc.string_is_ascii(accounts)).as_py() is not False:
             low = pc.ascii_lower(accounts)
         else:
             low = pa.array([a.lower() for a in accounts.to_pylist()], pa.string())
-        msgs = pc.binary_join_element_wise(platforms, low, ":").to_pylist()
-        cache = self.cache
-        new = list({m: None for m in msgs if m not in cache})
-        if len(new) >= BULK_HASH:  # many at once: DuckDB's SHA-256 on every core
-            if len(cache) + len(new) > self.LIMIT:  # bounded memory: start afresh
-                cache.clear()
-                new = list(dict.fromkeys(msgs))
-                if len(new) > self.LIMIT:
-                    return self._direct(msgs)
-            from bascule.store.hashing import hmac_sha256_hex
+        msgs = pc.binary_join_element_wise(platforms, low, ":")
+        if len(msgs) >= BULK_HASH:  # many at once: a join on a cache in DuckDB, no Python loop
+            from bascule.store.hashing import cached_hmac_prefix
 
-            hexes = hmac_sha256_hex(pa.array(new, pa.string()), self.p.pads).to_pylist()
-            cache.update(zip(new, hexes, strict=True))
-            return [cache[m] for m in msgs]
-        get, one = cache.get, self._one
-        return [get(m) or one(m) for m in msgs]
-
-    def _direct(self, msgs: list[str]) -> list[str]:
-        from bascule.store.hashing import hmac_sha256_hex
-
-        return hmac_sha256_hex(pa.array(msgs, pa.string()), self.p.pads).to_pylist()
+            return cached_hmac_prefix(msgs, self.p.pads, 20)
+        get, one = self.cache.get, self._one
+        return pa.array([(get(m) or one(m))[:20] for m in msgs.to_pylist()], pa.string())
 
     def _one(self, msg: str) -> str:
         got = self.p.hexdigest(msg)
@@ -153,9 +140,13 @@ class Mentions:
         if len(memo) + len(handles) >= Digests.LIMIT:
             memo.clear()
         hidden = [h for h in handles if not self.p.keeps(h)]
-        hexes = Digests.of(self.p).many(
-            pa.array([platform] * len(hidden), pa.string()),
-            pa.array(["@" + h for h in hidden], pa.string()),
+        hexes = (
+            Digests.of(self.p)
+            .many(
+                pa.array([platform] * len(hidden), pa.string()),
+                pa.array(["@" + h for h in hidden], pa.string()),
+            )
+            .to_pylist()
         )
         memo.update({h: "@" + h for h in handles})
         memo.update({h: "@anon-" + x[:10] for h, x in zip(hidden, hexes, strict=True)})

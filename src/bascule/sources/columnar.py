@@ -35,7 +35,7 @@ class Block:
     """One block of lines (`no, pos, line`), the rejects found before parsing, where the next
     block starts, and the column map."""
 
-    lines: pa.Table
+    lines: pa.Table | None
     rejects: list[Reject]
     offset: int
     line: int
@@ -288,8 +288,8 @@ def _keys(combos: pa.Table, others: pa.Table, p: Pseudonymizer) -> pa.Table:
         .aggregate([])
     )
     plats, akeys = keys["platform"].combine_chunks(), keys["akey"].combine_chunks()
-    hexes = pa.array(Digests.of(p).many(plats, akeys), pa.string())
-    author_id = pc.binary_join_element_wise(plats, pc.utf8_slice_codeunits(hexes, 0, 20), ":")
+    hexes = Digests.of(p).many(plats, akeys)
+    author_id = pc.binary_join_element_wise(plats, hexes, ":")
     handle = pc.binary_join_element_wise("anon-", pc.utf8_slice_codeunits(hexes, 0, 10), "")
     pseudo = pa.array(np.ones(len(keys), dtype=bool))
     if public:

@@ -35,6 +35,7 @@ JSONL_BYTES_PER_RECORD = 256  # generic JSON lines go in blocks of 70,000 x 256 
 BATCH = 70_000  # records per commit of the record-by-record formats
 MAX_SAMPLE = 50
 _CACHE_LIMIT = 100_000  # pseudonym cache entries kept between batches (bounded memory)
+READ_AHEAD = 2  # generic JSON-lines blocks read ahead of the one being written
 
 
 @dataclass
@@ -286,7 +287,7 @@ def _fast_jsonl(
     summary: ImportSummary,
     batch_size: int,
 ) -> None:
-    """Generic JSON lines through the columnar fast path, one commit per block."""
+    """Generic JSON lines through the columnar fast path, committed in groups of blocks."""
     from bascule.sources.columnar import iter_blocks
     from bascule.sources.formats.generic import parse_mapping
     from bascule.sources.readers import MAX_RECORD_BYTES, is_seekable, open_binary
@@ -302,40 +303,58 @@ def _fast_jsonl(
         max_bytes=MAX_RECORD_BYTES,
         block_bytes=max(64 << 10, batch_size * JSONL_BYTES_PER_RECORD),
     )
-    # the next block is read, parsed and pseudonymised in a worker thread while DuckDB
-    # writes this one (DuckDB, Arrow and hashlib release the GIL): two cores at work
+    # blocks are read here, ahead, then parsed and pseudonymised in a worker thread while
+    # DuckDB writes the previous one (DuckDB, Arrow and hashing release the GIL): the two
+    # cores share the work about evenly; a second worker would only fight for them
+    from collections import deque
     from concurrent.futures import ThreadPoolExecutor
 
-    from bascule.store.bulk import write_json_lines
+    from bascule.store.bulk import COMMIT_ROWS, BlockWriter
 
-    with ThreadPoolExecutor(1, thread_name_prefix="bascule-read") as pool:
-
-        def submit() -> Any:
-            return pool.submit(_next_block, blocks, pseudo, platform, str(path))
-
-        fut = submit()
-        last = None
-        while True:
-            got = fut.result()
-            if got is None:
-                break
-            b, spec, prepared = got
-            fut = submit()
-            progress = (fp, str(path), "jsonl", b.offset, b.line, False)
-            if prepared is None:  # no JSON object met yet: only rejects
-                res = write_batch(
-                    store, *_empty_tables(), b.rejects, run_id=run_id, progress=progress
-                )
-                rejects = b.rejects
-            else:
-                res = write_json_lines(store, prepared, spec, run_id=run_id, progress=progress)
-                rejects = prepared.rejects
-            _note_rejects(summary, rejects)
+    def count(results: list) -> None:  # committed results only
+        for res in results:
             fs.imported += res.imported
             fs.duplicates += res.duplicates
             fs.rejected += res.rejected
+
+    last = None
+    with (
+        ThreadPoolExecutor(1, thread_name_prefix="bascule-prepare") as pool,
+        BlockWriter(store, run_id=run_id, commit_rows=COMMIT_ROWS * batch_size // BATCH) as writer,
+    ):
+        pending: deque = deque()
+
+        def read_ahead() -> None:
+            while len(pending) < READ_AHEAD:
+                if len(pseudo._cache) > _CACHE_LIMIT:  # bounded memory
+                    pseudo._cache.clear()
+                b = next(blocks, None)
+                if b is None:
+                    return
+                pending.append((b, pool.submit(_prepare_block, b, pseudo, platform, str(path))))
+
+        read_ahead()
+        while pending:
+            b, fut = pending.popleft()
+            spec, prepared = fut.result()
+            read_ahead()
+            progress = (fp, str(path), "jsonl", b.offset, b.line, False)
+            if prepared is None:  # no JSON object met yet: only rejects
+                count(writer.commit())
+                done = [
+                    write_batch(
+                        store, *_empty_tables(), b.rejects, run_id=run_id, progress=progress
+                    )
+                ]
+                rejects = b.rejects
+            else:
+                done = writer.write(prepared, spec, progress)
+                rejects = prepared.rejects
+            _note_rejects(summary, rejects)
+            count(done)
             bar.update(task, b.offset, fs.imported + fs.duplicates)
             last = b
+        count(writer.commit())
     if last is not None:  # mark the file done (an empty batch carrying the final progress)
         empty = _empty_tables()
         write_batch(
@@ -350,24 +369,20 @@ def _fast_jsonl(
         )
 
 
-def _next_block(blocks: Any, pseudo: Any, platform: str, source: str) -> tuple | None:
-    """The next block, how to write it and its prepared rows (no spec nor rows before the
-    first JSON object: the column map comes from it)."""
+def _prepare_block(b: Any, pseudo: Any, platform: str, source: str) -> tuple:
+    """How to write a block and its prepared rows (neither before the first JSON object: the
+    column map comes from it)."""
     import pyarrow as pa
 
     from bascule.sources.columnar import line_spec
     from bascule.store.bulk import prepare_json_lines
 
-    if len(pseudo._cache) > _CACHE_LIMIT:  # bounded memory; only this thread uses it here
-        pseudo._cache.clear()
     pa.default_memory_pool().release_unused()  # give freed Arrow buffers back to the OS
-    b = next(blocks, None)
-    if b is None:
-        return None
     if b.columns is None:
-        return b, None, None
+        return None, None
     spec = line_spec(b.columns, platform, pseudo, source)
-    return b, spec, prepare_json_lines(b.lines, spec, b.rejects)
+    lines, b.lines = b.lines, None  # the block's text is not needed once parsed
+    return spec, prepare_json_lines(lines, spec, b.rejects)
 
 
 def _empty_tables() -> tuple:

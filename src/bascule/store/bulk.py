@@ -1,11 +1,11 @@
-"""Bulk import of generic JSON lines, set-based inside DuckDB: one transaction per block.
+"""Bulk import of generic JSON lines, set-based inside DuckDB, committed in groups of blocks.
 
 `prepare_json_lines` parses, types and checks a block of lines (an Arrow table `no, pos,
 line`) in one DuckDB statement, without the store, so it can run while the store writes the
 previous block; Python only sees what needs a keyed hash or a mention rewrite (one row per
 distinct account, and the texts holding an `@`), through the callbacks of a `LineSpec`, so
-pseudonymisation stays in one place (`bascule.privacy`). `write_json_lines` then writes the
-block with the set operations every import shares (`store.ingest`).
+pseudonymisation stays in one place (`bascule.privacy`). A `BlockWriter` then writes the
+blocks with the set operations every import shares (`store.ingest`).
 
 For a generic file the mapped columns are the payload, so `raw` keeps only the fields the
 column map did not take (NULL when it took them all): nothing is lost, nothing stored twice.
@@ -65,7 +65,8 @@ class LineSpec:
     gets the distinct (platform, akey, handle) of posting accounts and (platform, akey) of
     accounts replied to / reposted / quoted, and returns (platform, akey, author_id, handle,
     pseudonymised) for every key. `scrub_text` and `scrub_raw` get (pos, platform, value) rows
-    (texts holding an `@`, kept payloads) and return (pos, value) rewritten; None keeps all.
+    (texts holding an `@`, kept payloads) and return (pos, value) rewritten, in the same
+    order; None keeps all.
     `reject(no, reason, line)` makes the reject record of a bad line.
     """
 
@@ -81,14 +82,12 @@ class LineSpec:
 
 @dataclass
 class Prepared:
-    """A block ready to write: its valid rows (each post_id once, the first copy), account
-    keys, rewritten texts and payloads (`pos`, `value`), rejects in line order, and how many
-    valid rows it had with the copies."""
+    """A block ready to write: its valid rows (each post_id once, the first copy, texts and
+    payloads already rewritten), account keys, rejects in line order, and how many valid rows
+    it had with the copies."""
 
     rows: pa.Table
     keys: pa.Table
-    texts: pa.Table
-    raws: pa.Table
     rejects: list[Any]
     received: int
 
@@ -120,30 +119,82 @@ def prepare_json_lines(lines: pa.Table, spec: LineSpec, rejects: list[Any]) -> P
     x = first_of_each(x, "post_id")
     keys = _keys(con, x, spec)
     x = _with_author_ids(x, keys, spec)
-    return Prepared(x, keys, *_scrubbed(x, spec), rejects, received)
+    return Prepared(_scrubbed(x, spec), keys, rejects, received)
 
 
-def write_json_lines(
-    store: Store,
-    block: Prepared,
-    spec: LineSpec,
-    *,
-    run_id: int | None,
-    progress: tuple[str, str, str, int, int, bool],
-) -> BatchResult:
-    """Store a prepared block atomically with the file's progress."""
-    views = {"_x": block.rows, "_k": block.keys, "_mt": block.texts, "_mr": block.raws}
-    with store.transaction() as con:
-        for name, table in views.items():
-            con.register(name, table)
+COMMIT_ROWS = 122_880  # a DuckDB row group: fewer rows go through the write-ahead log
+
+
+class BlockWriter:
+    """Writes prepared blocks, each with its file progress, committing once at least
+    `commit_rows` posts are pending (and on `commit`).
+
+    A transaction that fills whole row groups has DuckDB write them compressed once, where
+    block-sized commits go through the write-ahead log and are rewritten at checkpoints; the
+    progress is committed with the rows it covers, so a crash loses at most one group and a
+    rerun never duplicates. `write` and `commit` return the results they committed.
+    """
+
+    def __init__(self, store: Store, *, run_id: int | None, commit_rows: int = COMMIT_ROWS):
+        self.store, self.run_id, self.commit_rows = store, run_id, commit_rows
+        self._pending: list[BatchResult] = []
+        self._authors: list[pa.Table] = []
+        self._rows = 0
+        self._open = False
+
+    def write(
+        self, block: Prepared, spec: LineSpec, progress: tuple[str, str, str, int, int, bool]
+    ) -> list[BatchResult]:
+        con = self.store.con
+        if not self._open:
+            con.execute("BEGIN TRANSACTION")
+            self._open = True
+        views = {"_x": block.rows, "_k": block.keys}
         try:
-            imported = _write(con, spec, run_id)
-        finally:
-            for name in views:
-                with contextlib.suppress(Exception):  # the transaction may be aborted
-                    con.unregister(name)
-        finish_batch(con, block.rejects, run_id, progress)
-    return BatchResult(imported, block.received - imported, len(block.rejects))
+            for name, table in views.items():
+                con.register(name, table)
+            try:
+                imported, authors = _write(con, spec, self.run_id)
+            finally:
+                for name in views:
+                    with contextlib.suppress(Exception):  # the transaction may be aborted
+                        con.unregister(name)
+            finish_batch(con, block.rejects, self.run_id, progress)
+        except BaseException:
+            self.rollback()
+            raise
+        self._pending.append(BatchResult(imported, block.received - imported, len(block.rejects)))
+        self._authors.append(authors)
+        self._rows += block.rows.num_rows
+        return self.commit() if self._rows >= self.commit_rows else []
+
+    def commit(self) -> list[BatchResult]:
+        """Merge the group's authors and commit what is pending; returns its results."""
+        if self._open:
+            try:
+                _merge_group_authors(self.store.con, self._authors)
+            except BaseException:
+                self.rollback()
+                raise
+            self.store.con.execute("COMMIT")
+            self._open = False
+        done, self._pending, self._authors, self._rows = self._pending, [], [], 0
+        return done
+
+    def rollback(self) -> None:
+        if self._open:
+            self._open = False
+            self._pending, self._authors, self._rows = [], [], 0
+            self.store.con.execute("ROLLBACK")
+
+    def __enter__(self) -> BlockWriter:
+        return self
+
+    def __exit__(self, kind: Any, *_: Any) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.rollback()
 
 
 _NO_KEYS = pa.table({"platform": pa.array([], pa.string()), "akey": pa.array([], pa.string())})
@@ -169,26 +220,23 @@ def _keys(con: Any, x: pa.Table, spec: LineSpec) -> pa.Table:
     return spec.accounts(combos, other)
 
 
-_NO_VALUES = pa.table({"pos": pa.array([], pa.int64()), "value": pa.array([], pa.string())})
-
-
-def _scrubbed(x: pa.Table, spec: LineSpec) -> tuple[pa.Table, pa.Table]:
-    """(texts, payloads) rewritten by the spec's callbacks, for the rows that need it."""
-    out = []
+def _scrubbed(x: pa.Table, spec: LineSpec) -> pa.Table:
+    """The rows with texts and payloads rewritten by the spec's callbacks where they need it
+    (here, off the writer's path, so the insert needs no join)."""
     for column, fn in (("text", spec.scrub_text), ("raw", spec.scrub_raw)):
-        got = _NO_VALUES
-        if fn is not None and x.num_rows:
-            values = x[column]
-            need = pc.is_valid(values)
-            if column == "text":
-                need = pc.and_(need, pc.fill_null(pc.match_substring(values, "@"), False))
-            if pc.any(need).as_py():
-                sub = x.filter(need)
-                got = fn(
-                    pa.table({"pos": sub["pos"], "platform": sub["platform"], "value": sub[column]})
-                )
-        out.append(got)
-    return out[0], out[1]
+        if fn is None or not x.num_rows:
+            continue
+        values = x[column].combine_chunks()
+        need = pc.is_valid(values)
+        if column == "text":
+            need = pc.and_(need, pc.fill_null(pc.match_substring(values, "@"), False))
+        if not pc.any(need).as_py():
+            continue
+        sub = x.filter(need)
+        got = fn(pa.table({"pos": sub["pos"], "platform": sub["platform"], "value": sub[column]}))
+        new = pc.replace_with_mask(values, need, got["value"].combine_chunks().cast(values.type))
+        x = x.set_column(x.schema.get_field_index(column), column, new)
+    return x
 
 
 def _with_author_ids(x: pa.Table, keys: pa.Table, spec: LineSpec) -> pa.Table:
@@ -207,17 +255,17 @@ def _with_author_ids(x: pa.Table, keys: pa.Table, spec: LineSpec) -> pa.Table:
     return out
 
 
-def _write(con: Any, spec: LineSpec, run_id: int | None) -> int:
-    """Posts, interactions and authors of the registered block; returns the posts stored."""
+def _write(con: Any, spec: LineSpec, run_id: int | None) -> tuple[int, pa.Table]:
+    """Posts and interactions of the registered block; returns the posts stored and the
+    block's authors (the authors table's columns), merged later with the group's."""
     imported = insert_new_posts(
         con,
         "_x",
         select="""b.post_id, b.platform, b.id, b.author_id, b.created_at,
-            coalesce(mt.value, b.text), b.lang,
+            b.text, b.lang,
             b.platform || ':' || b.reply_to, b.platform || ':' || b.repost_of,
             b.platform || ':' || b.quote_of, b.conversation_id, b.url,
-            b.likes, b.reposts, b.replies, b.quotes, ?, ?, coalesce(mr.value, b.raw)""",
-        joins="LEFT JOIN _mt mt ON mt.pos = b.pos LEFT JOIN _mr mr ON mr.pos = b.pos",
+            b.likes, b.reposts, b.replies, b.quotes, ?, ?, b.raw""",
         params=[spec.source, run_id],
     )
     acted_on = {k: t for k, t in _TARGET.items() if f"{t}_author" in spec.columns}
@@ -240,9 +288,8 @@ def _write(con: Any, spec: LineSpec, run_id: int | None) -> int:
             for t in acted_on.values()
         ]
     )
-    con.execute(
+    authors = con.sql(
         f"""
-        CREATE OR REPLACE TEMP TABLE _a AS
         SELECT s.author_id, any_value(k.platform) AS platform, any_value(k.handle) AS handle,
             NULL::VARCHAR AS display_name, bool_and(k.pseudonymised) AS pseudonymised,
             max(s.followers) AS followers, max(s.following) AS following,
@@ -250,10 +297,41 @@ def _write(con: Any, spec: LineSpec, run_id: int | None) -> int:
         FROM ({seen}) s JOIN _k k ON k.author_id = s.author_id
         GROUP BY s.author_id
         """
-    )
-    merge_authors(con, "_a")
-    con.execute("DROP TABLE _a")
-    return imported
+    ).to_arrow_table()
+    return imported, authors
+
+
+def _merge_group_authors(con: Any, blocks: list[pa.Table]) -> None:
+    """Merge the authors of a group of blocks in one pass: an account seen in several blocks
+    is updated once (DuckDB updates are costly), with what the latest block knew."""
+    if not blocks:
+        return
+    con.register("_ga", pa.concat_tables(blocks))
+    try:
+        if len(blocks) == 1:
+            merge_authors(con, "_ga")
+            return
+        con.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE _a AS
+            SELECT author_id, any_value(platform) AS platform,
+                coalesce(arg_max(handle, last_seen) FILTER (WHERE NOT pseudonymised),
+                    any_value(handle)) AS handle,
+                arg_max(display_name, last_seen) FILTER (WHERE display_name IS NOT NULL)
+                    AS display_name,
+                bool_and(pseudonymised) AS pseudonymised,
+                arg_max(followers, last_seen) FILTER (WHERE followers IS NOT NULL) AS followers,
+                arg_max(following, last_seen) FILTER (WHERE following IS NOT NULL) AS following,
+                arg_max(verified, last_seen) FILTER (WHERE verified IS NOT NULL) AS verified,
+                min(first_seen) AS first_seen, max(last_seen) AS last_seen
+            FROM _ga GROUP BY author_id
+            """
+        )
+        merge_authors(con, "_a")
+        con.execute("DROP TABLE _a")
+    finally:
+        with contextlib.suppress(Exception):  # the transaction may be aborted
+            con.unregister("_ga")
 
 
 def _path(column: str) -> str:

@@ -250,7 +250,11 @@ def first_of_each(table: pa.Table, key: str) -> pa.Table:
     """The rows of `table` whose `key` was not seen in an earlier row (the first one wins)."""
     import pyarrow.compute as pc
 
-    if table.num_rows < 2 or pc.count_distinct(table[key]).as_py() == table.num_rows:
+    if (
+        table.num_rows < 2
+        or _monotonic(table[key])
+        or pc.count_distinct(table[key]).as_py() == table.num_rows
+    ):
         return table
     idx = pa.array(range(table.num_rows), pa.int64())
     first = (
@@ -259,6 +263,18 @@ def first_of_each(table: pa.Table, key: str) -> pa.Table:
         .aggregate([("i", "min")])["i_min"]
     )
     return table.take(pa.array(np.sort(first.to_numpy())))
+
+
+def _monotonic(values: pa.ChunkedArray) -> bool:
+    """Strictly increasing or decreasing (so all distinct): a cheap check that exports, sorted
+    by id or date, usually pass."""
+    import pyarrow.compute as pc
+
+    a = values.combine_chunks()
+    if a.null_count:
+        return False
+    head, tail = a.slice(0, len(a) - 1), a.slice(1)
+    return bool(pc.all(pc.less(head, tail)).as_py() or pc.all(pc.greater(head, tail)).as_py())
 
 
 def file_progress(store: Store, fingerprint: str) -> tuple[int, int, bool] | None:
