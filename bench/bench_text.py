@@ -16,11 +16,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from bascule.text.stance import StanceModel, recency_weights, scores
+from bascule.text.stance import StanceModel, recency_weights, scores, self_train
 
 FR_CUT = "2022-01-15"  # train before, test on the last month of the file (to 2022-02-14)
 FR_PARAMS = {"per_target": False, "char": False, "raw_char": (1, 5), "classifier": "svm", "C": 0.5}
 FR_HALF_LIFE = 90.0  # days; weights 0.5 ** (age / 90) + 0.02
+# self-training on the unlabelled test-period tweets, chosen on the validation month
+FR_SELF_TRAIN = {"keep": 0.6, "weight": 1.0, "rounds": 2}
 
 
 SEMEVAL_EMB = {"classifier": "svm", "C": 0.1, "embeddings": True, "hashtag_split": True}
@@ -137,6 +139,17 @@ def _french(df: pd.DataFrame, quick: bool) -> tuple[list[str], dict]:
     fit_s = time.perf_counter() - t0
     s = scores(te.party.tolist(), model.predict(te.text.tolist()).tolist())
     t0 = time.perf_counter()
+    adapted = self_train(
+        StanceModel(**FR_PARAMS),
+        tr.text.tolist(),
+        tr.party.tolist(),
+        te.text.tolist(),
+        sample_weight=recency_weights(ages, FR_HALF_LIFE),
+        **FR_SELF_TRAIN,
+    )
+    self_s = time.perf_counter() - t0
+    st = scores(te.party.tolist(), adapted.predict(te.text.tolist()).tolist())
+    t0 = time.perf_counter()
     plain = StanceModel(per_target=False, C=10).fit(tr.text.tolist(), tr.party.tolist())
     plain_fit_s = time.perf_counter() - t0
     p0 = scores(te.party.tolist(), plain.predict(te.text.tolist()).tolist())
@@ -154,20 +167,33 @@ def _french(df: pd.DataFrame, quick: bool) -> tuple[list[str], dict]:
         "|---|---|---|---|",
         f"| words + raw char 1-5-grams, linear SVM, recency weights (half-life "
         f"{FR_HALF_LIFE:.0f} d) | **{s['macro_f1']:.4f}** | {s['accuracy']:.4f} | goal ≥ 0.75 |",
+        f"| the same, self-trained on the test-period tweets without their labels (keep the "
+        f"{FR_SELF_TRAIN['keep']:.0%} surest, weight {FR_SELF_TRAIN['weight']:g}, "
+        f"{FR_SELF_TRAIN['rounds']} rounds) | **{st['macro_f1']:.4f}** | {st['accuracy']:.4f} | "
+        "goal ≥ 0.75 |",
         f"| `StanceModel(per_target=False, C=10)` (words + in-word chars, LR, no weights) | "
         f"{p0['macro_f1']:.4f} | {p0['accuracy']:.4f} | |",
         f"| TF-IDF words + LinearSVC (same split) | {base['macro_f1']:.4f} | "
         f"{base['accuracy']:.4f} | issue's reference ≈ 0.67 on later weeks |",
         "",
-        f"Training time: {fit_s:.1f} s (best), {plain_fit_s:.1f} s (LR). Best model: "
+        f"Training time: {fit_s:.1f} s (n-grams), {self_s:.1f} s (self-trained: "
+        f"{1 + FR_SELF_TRAIN['rounds']} fits), {plain_fit_s:.1f} s (LR). Model: "
         f"`StanceModel({', '.join(f'{k}={v!r}' for k, v in FR_PARAMS.items())})` with "
         f"`recency_weights(age_days, {FR_HALF_LIFE:.0f})`; CLI: `bascule stance train "
         "--classifier svm --c 0.5 --raw-chars --time-col datetime --half-life 90` (the CLI "
         "keeps in-word chars too). The bench's text column is `text` (as posted): `own_text` "
         "and the TF-IDF+SVM reference give the same scores within 0.003, so the column does "
         "not explain the gap to the issue's ≈ 0.67, whose split is not known.",
+        "",
+        "Self-training is how a campaign would use the model: the posts it wants classified "
+        "are at hand, unlabelled; the model labels those it is surest of, then refits on them "
+        "(`bascule stance train ... --unlabeled RECENT.csv`). Labels of the test tweets are "
+        "used only to score. Its settings were chosen on a validation month (train before "
+        "2021-12-15, adapt to and score 2021-12-15 → 2022-01-15: macro-F1 0.6601 without, "
+        "0.7167 with them; keeping 70 % gave 0.7138, 80 % with weight 2 gave 0.7018, weight "
+        "0.6 did not help, a third round added at most 0.003).",
     ]
-    return lines, {"model": s, "baseline": base, "plain": p0}
+    return lines, {"model": s, "self_trained": st, "baseline": base, "plain": p0}
 
 
 FR_CONFIG = """
@@ -292,7 +318,8 @@ def run(data: Path, quick: bool) -> str:
     df = _fr_tweets(data)
     fr_lines, fr = _french(df, quick)
     print(
-        f"French party macro-F1 {fr['model']['macro_f1']:.4f} "
+        f"French party macro-F1 {fr['model']['macro_f1']:.4f}, self-trained "
+        f"{fr['self_trained']['macro_f1']:.4f} "
         f"(goal 0.75; TF-IDF+SVM here {fr['baseline']['macro_f1']:.4f})",
         flush=True,
     )

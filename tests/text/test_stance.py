@@ -15,6 +15,7 @@ from bascule.text.stance import (
     normalize_stance,
     recency_weights,
     scores,
+    self_train,
 )
 
 
@@ -218,3 +219,39 @@ def test_hashtag_split_words_and_markers() -> None:
     rows += [("stop the #WarOnWomen", "against"), ("this war on women", "against")] * 10
     m = StanceModel(char=False, hashtag_split=True).fit([t for t, _ in rows], [y for _, y in rows])
     assert m.predict(["#lifeispro", "#womenwar"]).tolist() == ["favor", "against"]
+
+
+def test_self_training_learns_the_new_words_of_unlabelled_posts(tmp_path: Path) -> None:
+    """Two camps; later posts carry new slogans beside known words: once adapted to those
+    unlabelled posts, the model reads the slogans alone."""
+    known = {
+        "g": ["bravo la gauche", "vive la gauche unie"],
+        "d": ["vive la droite", "bravo la droite"],
+    }
+    texts = [t for lab in known for t in known[lab]] * 5
+    labels = [lab for lab in known for _ in known[lab]] * 5
+    later = [f"{t} avecnous" for t in known["g"]] * 4 + [f"{t} enavant" for t in known["d"]] * 4
+    alone = ["avecnous avecnous", "enavant enavant"]
+    plain = StanceModel(char=False, classifier="svm", C=1).fit(texts, labels)
+    assert np.allclose(plain.decision_function(alone), plain.decision_function([""] * 2))
+    model = self_train(
+        StanceModel(char=False, classifier="svm", C=1), texts, labels, later, keep=1.0, rounds=1
+    )
+    assert list(model.predict(alone)) == ["g", "d"]
+    assert model.self_trained_["unlabeled"] == len(later)
+    with pytest.raises(InputError, match="keep"):
+        self_train(StanceModel(), texts, labels, later, keep=0)
+    with pytest.raises(InputError, match="targets"):
+        self_train(StanceModel(), texts, labels, later, targets=["x"] * len(texts))
+
+    from bascule.cli import main
+
+    data, extra = tmp_path / "d.csv", tmp_path / "u.csv"
+    data.write_text(
+        "text,label\n" + "".join(f"{t},{lab}\n" for t, lab in zip(texts, labels, strict=True))
+    )
+    extra.write_text("text\n" + "".join(f"{t}\n" for t in later))
+    out = tmp_path / "m.joblib"
+    argv = ["stance", "train", "--data", str(data), "--out", str(out), "--classifier", "svm"]
+    assert main([*argv, "--unlabeled", str(extra), "--keep", "1", "--rounds", "1"]) == 0
+    assert list(StanceModel.load(out).predict(alone)) == ["g", "d"]

@@ -143,6 +143,24 @@ def train(
             help="Weight rows by recency: half weight every N days before the newest row.",
         ),
     ] = None,
+    unlabeled: Annotated[
+        Path | None,
+        typer.Option(
+            "--unlabeled",
+            help="Unlabelled texts to adapt to (CSV/TSV/JSONL, same text and target columns), "
+            "e.g. the recent posts to classify: self-training labels the ones the model is "
+            "surest of and refits (with --data).",
+        ),
+    ] = None,
+    keep: Annotated[
+        float,
+        typer.Option(
+            "--keep", help="With --unlabeled: share of those texts kept at each round (surest)."
+        ),
+    ] = 0.6,
+    rounds: Annotated[
+        int, typer.Option("--rounds", help="With --unlabeled: self-training rounds.")
+    ] = 2,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     json: JsonOpt = False,
 ) -> None:
@@ -190,7 +208,29 @@ def train(
             embeddings=embeddings,
             hashtag_split=hashtag_split,
             name=f"ngram-{classifier}:{out.stem}",
-        ).fit(d.texts, d.labels, d.targets, sample_weight=weights)
+        )
+        if unlabeled is None:
+            model.fit(d.texts, d.labels, d.targets, sample_weight=weights)
+        else:
+            from bascule.text.stance import self_train
+
+            u = read_labelled(
+                unlabeled,
+                text_col=text_col or d.columns.get("text"),
+                target_col=target_col or d.columns.get("target"),
+                require_label=False,
+            )
+            self_train(
+                model,
+                d.texts,
+                d.labels,
+                u.texts,
+                targets=d.targets,
+                unlabeled_targets=u.targets if d.targets is not None else None,
+                sample_weight=weights,
+                keep=keep,
+                rounds=rounds,
+            )
         path = model.save(out)
         res = {
             "model": str(path),
