@@ -140,7 +140,7 @@ def _french(df: pd.DataFrame, quick: bool) -> tuple[list[str], dict]:
     s = scores(te.party.tolist(), model.predict(te.text.tolist()).tolist())
     t0 = time.perf_counter()
     adapted = self_train(
-        StanceModel(**FR_PARAMS),
+        model,
         tr.text.tolist(),
         tr.party.tolist(),
         te.text.tolist(),
@@ -176,8 +176,8 @@ def _french(df: pd.DataFrame, quick: bool) -> tuple[list[str], dict]:
         f"| TF-IDF words + LinearSVC (same split) | {base['macro_f1']:.4f} | "
         f"{base['accuracy']:.4f} | issue's reference ≈ 0.67 on later weeks |",
         "",
-        f"Training time: {fit_s:.1f} s (n-grams), {self_s:.1f} s (self-trained: "
-        f"{1 + FR_SELF_TRAIN['rounds']} fits), {plain_fit_s:.1f} s (LR). Model: "
+        f"Training time: {fit_s:.1f} s (n-grams), then {self_s:.1f} s more for self-training "
+        f"({FR_SELF_TRAIN['rounds']} refits), {plain_fit_s:.1f} s (LR). Model: "
         f"`StanceModel({', '.join(f'{k}={v!r}' for k, v in FR_PARAMS.items())})` with "
         f"`recency_weights(age_days, {FR_HALF_LIFE:.0f})`; CLI: `bascule stance train "
         "--classifier svm --c 0.5 --raw-chars --time-col datetime --half-life 90` (the CLI "

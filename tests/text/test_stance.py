@@ -234,9 +234,8 @@ def test_self_training_learns_the_new_words_of_unlabelled_posts(tmp_path: Path) 
     alone = ["avecnous avecnous", "enavant enavant"]
     plain = StanceModel(char=False, classifier="svm", C=1).fit(texts, labels)
     assert np.allclose(plain.decision_function(alone), plain.decision_function([""] * 2))
-    model = self_train(
-        StanceModel(char=False, classifier="svm", C=1), texts, labels, later, keep=1.0, rounds=1
-    )
+    fitted = StanceModel(char=False, classifier="svm", C=1).fit(texts, labels)
+    model = self_train(fitted, texts, labels, later, keep=1.0, rounds=1)
     assert list(model.predict(alone)) == ["g", "d"]
     assert model.self_trained_["unlabeled"] == len(later)
     with pytest.raises(InputError, match="keep"):

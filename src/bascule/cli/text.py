@@ -208,10 +208,8 @@ def train(
             embeddings=embeddings,
             hashtag_split=hashtag_split,
             name=f"ngram-{classifier}:{out.stem}",
-        )
-        if unlabeled is None:
-            model.fit(d.texts, d.labels, d.targets, sample_weight=weights)
-        else:
+        ).fit(d.texts, d.labels, d.targets, sample_weight=weights)
+        if unlabeled is not None:
             from bascule.text.stance import self_train
 
             u = read_labelled(

@@ -2,8 +2,8 @@
 
 HMAC-SHA256 (RFC 2104) is `H(outer pad || H(inner pad || message))`; DuckDB has SHA-256 but
 no HMAC, so the two passes are written out. Used by bulk imports, where hundreds of thousands
-of accounts and mentioned handles are pseudonymised per block; the result is the same hex
-digest as `hmac.new(key, message, sha256).hexdigest()` (a test checks it).
+of accounts and mentioned handles are pseudonymised per block; the result is the start of the
+hex digest `hmac.new(key, message, sha256).hexdigest()` (tests check it).
 """
 
 from __future__ import annotations
@@ -13,29 +13,11 @@ import pyarrow.compute as pc
 
 from bascule.store.db import scratch
 
-
-def hmac_sha256_hex(messages: pa.Array, pads: tuple[bytes, bytes]) -> pa.Array:
-    """Hex HMAC-SHA256 of each UTF-8 message, given the key's (inner, outer) pads."""
-    con = scratch()
-    con.register("_msgs", pa.table({"m": messages}))
-    try:
-        return (
-            con.sql(
-                "SELECT sha256(?::BLOB || unhex(sha256(?::BLOB || encode(m)))) FROM _msgs",
-                params=[pads[1], pads[0]],
-            )
-            .to_arrow_table()[0]
-            .combine_chunks()
-        )
-    finally:
-        con.unregister("_msgs")
-
-
 CACHE_LIMIT = 500_000  # cached digests per thread and key (about 60 bytes each in DuckDB)
 
 
 def cached_hmac_prefix(messages: pa.Array, pads: tuple[bytes, bytes], width: int) -> pa.Array:
-    """The first `width` hex digits of `hmac_sha256_hex` of each message, remembering the
+    """The first `width` hex digits of the HMAC-SHA256 of each message, remembering the
     digests of earlier calls in this thread's scratch DuckDB (bounded): a bulk import meets the
     same accounts block after block, and a join finds them without a Python loop."""
     import hashlib

@@ -136,10 +136,8 @@ def write_batch(
     return BatchResult(imported, received - imported, len(rejects))
 
 
-def insert_new_posts(
-    con: Any, batch: str, select: str = "b.*", joins: str = "", params: list | None = None
-) -> int:
-    """Insert `SELECT {select} FROM {batch} b {joins}` for the batch rows whose post_id is new
+def insert_new_posts(con: Any, batch: str, select: str = "b.*", params: list | None = None) -> int:
+    """Insert `SELECT {select} FROM {batch} b` for the batch rows whose post_id is new
     (neither stored nor deleted) and whose author was not forgotten; returns how many.
 
     Posts have no index (schema v3): the stored ones are found by a semi-join that hashes the
@@ -153,7 +151,7 @@ def insert_new_posts(
         f"UNION ALL SELECT post_id FROM tombstones WHERE post_id IN (SELECT post_id FROM {batch})"
     )
     imported = con.execute(
-        f"INSERT INTO posts SELECT {select} FROM {batch} b {joins} "
+        f"INSERT INTO posts SELECT {select} FROM {batch} b "
         "WHERE NOT EXISTS (SELECT 1 FROM _seen q WHERE q.post_id = b.post_id) "
         "AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = b.author_id)",
         params or [],

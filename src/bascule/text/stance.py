@@ -168,22 +168,22 @@ def self_train(
     weight: float = 1.0,
     rounds: int = 2,
 ) -> StanceModel:
-    """Fit `model` on the labelled texts, then adapt it to unlabelled ones (self-training).
+    """Adapt `model`, fitted on the labelled texts, to unlabelled ones (self-training).
 
     Each round labels the unlabelled texts with the current model, keeps the `keep` share it
     is surest of (largest gap between its two best classes), and refits on the labelled rows
     plus these, each weighing `weight`. Campaign language drifts (new slogans, events): the
     recent posts a team wants classified, though unlabelled, show the model that new
     vocabulary. Chosen on a validation month of the French presidential tweets (see
-    bench/RESULTS.md); `rounds=0` is a plain fit.
+    bench/RESULTS.md); `rounds=0` leaves the model as it is.
     """
     if not 0 < keep <= 1:
         raise InputError("keep must be a share between 0 (excluded) and 1")
     if (targets is None) != (unlabeled_targets is None):
         raise InputError("give targets for both the labelled and the unlabelled texts, or neither")
     texts, labels = list(texts), [str(x) for x in labels]
+    model._check_fitted()
     base = np.ones(len(texts)) if sample_weight is None else np.asarray(sample_weight, float)
-    model.fit(texts, labels, targets, sample_weight=base)
     pool = list(unlabeled)
     if not pool:
         return model
