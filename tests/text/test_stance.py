@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import joblib
@@ -12,10 +13,13 @@ from bascule.errors import InputError
 from bascule.text.stance import (
     StanceModel,
     evaluate,
+    neighbour_graph,
     normalize_stance,
+    predict_together,
     recency_weights,
     scores,
     self_train,
+    smooth_scores,
 )
 
 
@@ -235,7 +239,7 @@ def test_self_training_learns_the_new_words_of_unlabelled_posts(tmp_path: Path) 
     plain = StanceModel(char=False, classifier="svm", C=1).fit(texts, labels)
     assert np.allclose(plain.decision_function(alone), plain.decision_function([""] * 2))
     fitted = StanceModel(char=False, classifier="svm", C=1).fit(texts, labels)
-    model = self_train(fitted, texts, labels, later, keep=1.0, rounds=1)
+    model = self_train(fitted, texts, labels, later, keep=1.0, rounds=1, neighbours=0)
     assert list(model.predict(alone)) == ["g", "d"]
     assert model.self_trained_["unlabeled"] == len(later)
     with pytest.raises(InputError, match="keep"):
@@ -254,3 +258,47 @@ def test_self_training_learns_the_new_words_of_unlabelled_posts(tmp_path: Path) 
     argv = ["stance", "train", "--data", str(data), "--out", str(out), "--classifier", "svm"]
     assert main([*argv, "--unlabeled", str(extra), "--keep", "1", "--rounds", "1"]) == 0
     assert list(StanceModel.load(out).predict(alone)) == ["g", "d"]
+
+
+def test_posts_labelled_together_agree_with_their_nearest_posts(tmp_path: Path, capsys) -> None:
+    """A post with no camp word, in a thread of near-identical posts of one camp, takes the
+    thread's camp when labelled together; alone, it gets the model's default."""
+    texts = ["bravo la gauche", "vive la gauche unie"] * 5
+    texts += ["vive la droite", "bravo la droite", "la droite gagne"] * 5
+    labels = ["g"] * 10 + ["d"] * 15
+    pool = [
+        "le bus orange de la gauche passe à Lyon ce soir",
+        "le bus orange de la gauche passe à Nice ce soir",
+        "le bus orange passe à Lille ce soir",
+        "la droite gagne encore à Paris",
+        "bravo la droite à Marseille",
+    ]
+    m = StanceModel(char=False, classifier="svm", C=1, class_weight=None).fit(texts, labels)
+    assert m.predict(pool).tolist() == ["g", "g", "d", "d", "d"]
+    assert predict_together(m, pool, neighbours=2).tolist() == ["g", "g", "g", "d", "d"]
+    assert predict_together(m, pool, neighbours=0).tolist() == m.predict(pool).tolist()
+
+    graph = neighbour_graph(pool, k=2)
+    assert np.allclose(graph.sum(axis=1), 1.0)
+    assert set(graph[2].indices) >= {0, 1}  # the thread's other posts
+    split = neighbour_graph(pool, k=2, targets=["t1", "t1", "t1", "t2", "t2"])
+    assert split[:3, 3:].nnz == 0 and split[3:, :3].nnz == 0  # never across targets
+    scores_ = m.decision_function(pool)
+    assert np.allclose(smooth_scores(scores_, graph, 0.0)[:, 1], scores_)
+    with pytest.raises(InputError, match="smoothing"):
+        predict_together(m, pool, smoothing=1.0)
+
+    from bascule.cli import main
+
+    test = tmp_path / "t.csv"
+    test.write_text(
+        "text,label\n" + "".join(f"{t},{y}\n" for t, y in zip(pool, "gggdd", strict=True))
+    )
+    out = tmp_path / "m.joblib"
+    m.save(out)
+    argv = ["stance", "evaluate", "--model", str(out), "--data", str(test), "--json"]
+    got = []
+    for extra in ([], ["--neighbours", "2"]):
+        assert main([*argv, *extra]) == 0
+        got.append(json.loads(capsys.readouterr().out)["accuracy"])
+    assert got == [pytest.approx(0.8), 1.0]

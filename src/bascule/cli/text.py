@@ -30,6 +30,10 @@ TargetCol = Annotated[
     str | None, typer.Option("--target-col", help="Column of the target (optional).")
 ]
 LabelCol = Annotated[str | None, typer.Option("--label-col", help="Column of the label.")]
+SmoothingOpt = Annotated[
+    float,
+    typer.Option("--smoothing", help="With --neighbours: weight of the neighbours' scores (0-1)."),
+]
 SplitCol = Annotated[
     str | None, typer.Option("--split-col", help="Keep only rows where this column...")
 ]
@@ -161,6 +165,16 @@ def train(
     rounds: Annotated[
         int, typer.Option("--rounds", help="With --unlabeled: self-training rounds.")
     ] = 2,
+    neighbours: Annotated[
+        int,
+        typer.Option(
+            "--neighbours",
+            help="With --unlabeled: smooth the scores of each unlabelled text over its N most "
+            "similar ones before picking the surest. 10 for labels an author keeps (party, "
+            "camp); 0 (off) for stance.",
+        ),
+    ] = 0,
+    smoothing: SmoothingOpt = 0.5,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     json: JsonOpt = False,
 ) -> None:
@@ -228,6 +242,8 @@ def train(
                 sample_weight=weights,
                 keep=keep,
                 rounds=rounds,
+                neighbours=neighbours,
+                smoothing=smoothing,
             )
         path = model.save(out)
         res = {
@@ -258,6 +274,16 @@ def evaluate(
     label_col: LabelCol = None,
     split_col: SplitCol = None,
     split: SplitVal = None,
+    neighbours: Annotated[
+        int,
+        typer.Option(
+            "--neighbours",
+            help="Label the file's texts together: smooth each one's scores over its N most "
+            "similar texts of the file. 10 for labels an author keeps (party, camp); 0 (each "
+            "alone) for stance.",
+        ),
+    ] = 0,
+    smoothing: SmoothingOpt = 0.5,
     json: JsonOpt = False,
 ) -> None:
     """Scores of a model on a labelled file: f_avg (SemEval), macro-F1, per class and target."""
@@ -276,7 +302,7 @@ def evaluate(
         split_col=split_col,
         split=split,
     )
-    res = run(m, d.texts, d.labels, d.targets)
+    res = run(m, d.texts, d.labels, d.targets, neighbours=neighbours, smoothing=smoothing)
     if json:
         print_json(res)
         return

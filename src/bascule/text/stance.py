@@ -155,6 +155,111 @@ def recency_weights(
     return 0.5 ** (age / half_life) + floor
 
 
+def neighbour_graph(
+    texts: Sequence[str | None],
+    *,
+    k: int = 10,
+    targets: Sequence[str] | None = None,
+    vocabulary: Sequence[str | None] = (),
+) -> sp.csr_matrix:
+    """Each text linked to its `k` most similar texts of the collection, rows summing to 1.
+
+    Similarity is the cosine of raw character 1-5-gram TF-IDF (case, accents and emoji kept:
+    style and wording), the vocabulary learnt from `texts` plus `vocabulary`; links are made
+    symmetric, and texts of different targets are never linked.
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.neighbors import kneighbors_graph
+
+    n = len(texts)
+    groups = np.zeros(n, dtype=np.int64)
+    if targets is not None:
+        groups = np.unique(
+            np.asarray([str(t) for t in targets], dtype=object), return_inverse=True
+        )[1]
+    fit = _raw(list(texts) + list(vocabulary))
+    vec = TfidfVectorizer(
+        analyzer="char",
+        ngram_range=(1, 5),
+        min_df=2 if len(fit) >= 50 else 1,
+        sublinear_tf=True,
+        max_features=300_000,
+        lowercase=False,
+        dtype=np.float32,
+    ).fit(fit)
+    X = vec.transform(_raw(texts))
+    rows, cols, vals = [], [], []
+    for g in np.unique(groups):
+        idx = np.flatnonzero(groups == g)
+        if len(idx) < 2:
+            continue
+        d = kneighbors_graph(
+            X[idx], min(k, len(idx) - 1), mode="distance", metric="cosine", include_self=False
+        ).tocoo()
+        rows.append(idx[d.row])
+        cols.append(idx[d.col])
+        vals.append(np.clip(1.0 - d.data, 1e-6, None))  # similarity, never an absent link
+    if not rows:
+        return sp.csr_matrix((n, n))
+    w = sp.csr_matrix(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)
+    )
+    w = w.maximum(w.T)
+    degree = np.asarray(w.sum(axis=1)).ravel()
+    degree[degree == 0] = 1.0
+    return (sp.diags(1.0 / degree) @ w).tocsr()
+
+
+def smooth_scores(
+    scores: np.ndarray, graph: sp.csr_matrix, smoothing: float = 0.5, iterations: int = 20
+) -> np.ndarray:
+    """Per-class scores spread over a neighbour graph: F = (1 - a) scores + a graph F.
+
+    Label spreading (Zhou et al., *Learning with Local and Global Consistency*, NIPS 2003)
+    applied to a classifier's scores: similar posts lend each other evidence. Written here
+    because scikit-learn's `LabelSpreading` spreads known labels, not a model's scores.
+    """
+    d = np.asarray(scores, dtype=np.float64)
+    if d.ndim == 1:
+        d = np.column_stack([-d, d])
+    f = d.copy()
+    for _ in range(iterations):
+        f = (1.0 - smoothing) * d + smoothing * (graph @ f)
+    return f
+
+
+def _check_smoothing(neighbours: int, smoothing: float) -> None:
+    if neighbours < 0:
+        raise InputError("neighbours must be 0 (off) or a positive number")
+    if not 0 <= smoothing < 1:
+        raise InputError("smoothing must be at least 0 and below 1")
+
+
+def predict_together(
+    model: StanceModel,
+    texts: Sequence[str | None],
+    targets: Sequence[str] | None = None,
+    *,
+    neighbours: int = 10,
+    smoothing: float = 0.5,
+    vocabulary: Sequence[str | None] = (),
+) -> np.ndarray:
+    """Labels of a collection of texts classified at once, each text's scores smoothed over its
+    `neighbours` most similar texts of the collection (see `neighbour_graph`, `smooth_scores`).
+
+    For a batch such as a month of posts: near-duplicates, threads and one author's style then
+    agree. Measured: right for labels an author keeps (party of French candidates' tweets:
+    macro-F1 +0.02 on validation), wrong for stance, where similar tweets often disagree
+    (SemEval-2016 f_avg 0.74 → 0.70). `neighbours=0` or `smoothing=0` is `model.predict`.
+    """
+    _check_smoothing(neighbours, smoothing)
+    if not neighbours or not smoothing or len(texts) < 2:
+        return model.predict(texts, targets)
+    graph = neighbour_graph(texts, k=neighbours, targets=targets, vocabulary=vocabulary)
+    f = smooth_scores(model.decision_function(texts, targets), graph, smoothing)
+    return np.asarray(model.classes_)[f.argmax(axis=1)]
+
+
 def self_train(
     model: StanceModel,
     texts: Sequence[str | None],
@@ -167,18 +272,24 @@ def self_train(
     keep: float = 0.6,
     weight: float = 1.0,
     rounds: int = 2,
+    neighbours: int = 0,
+    smoothing: float = 0.5,
 ) -> StanceModel:
     """Adapt `model`, fitted on the labelled texts, to unlabelled ones (self-training).
 
-    Each round labels the unlabelled texts with the current model, keeps the `keep` share it
-    is surest of (largest gap between its two best classes), and refits on the labelled rows
-    plus these, each weighing `weight`. Campaign language drifts (new slogans, events): the
-    recent posts a team wants classified, though unlabelled, show the model that new
-    vocabulary. Chosen on a validation month of the French presidential tweets (see
-    bench/RESULTS.md); `rounds=0` leaves the model as it is.
+    Each round scores the unlabelled texts with the current model, smooths the scores over
+    each text's `neighbours` most similar unlabelled texts (`smooth_scores`; `smoothing=0`
+    turns it off; 10 suits labels an author keeps, such as party or camp, not stance: see
+    `predict_together`), keeps the `keep` share it is surest of (largest gap between its two best
+    classes), and refits on the labelled rows plus these, each weighing `weight`. Campaign
+    language drifts (new slogans, events): the recent posts a team wants classified, though
+    unlabelled, show the model that new vocabulary. Chosen on a validation month of the French
+    presidential tweets (see bench/RESULTS.md); `rounds=0` leaves the model as it is. Label the
+    same texts afterwards with `predict_together` and the same settings.
     """
     if not 0 < keep <= 1:
         raise InputError("keep must be a share between 0 (excluded) and 1")
+    _check_smoothing(neighbours, smoothing)
     if (targets is None) != (unlabeled_targets is None):
         raise InputError("give targets for both the labelled and the unlabelled texts, or neither")
     texts, labels = list(texts), [str(x) for x in labels]
@@ -187,10 +298,17 @@ def self_train(
     pool = list(unlabeled)
     if not pool:
         return model
+    graph = (
+        neighbour_graph(pool, k=neighbours, targets=unlabeled_targets, vocabulary=texts)
+        if neighbours and smoothing and rounds
+        else None
+    )
     for _ in range(rounds):
         d = np.asarray(model.decision_function(pool, unlabeled_targets), dtype=np.float64)
         if d.ndim == 1:
             d = np.column_stack([-d, d])
+        if graph is not None:
+            d = smooth_scores(d, graph, smoothing)
         top = np.sort(d, axis=1)
         gap = top[:, -1] - top[:, -2]
         sure = gap >= np.quantile(gap, 1 - keep)
@@ -201,7 +319,14 @@ def self_train(
             None if targets is None else list(targets) + list(np.asarray(unlabeled_targets)[sure]),
             sample_weight=np.concatenate([base, np.full(int(sure.sum()), float(weight))]),
         )
-    model.self_trained_ = {"unlabeled": len(pool), "keep": keep, "weight": weight, "rounds": rounds}
+    model.self_trained_ = {
+        "unlabeled": len(pool),
+        "keep": keep,
+        "weight": weight,
+        "rounds": rounds,
+        "neighbours": neighbours,
+        "smoothing": smoothing,
+    }
     return model
 
 
@@ -544,11 +669,15 @@ def evaluate(
     texts: Sequence[str | None],
     labels: Sequence[str],
     targets: Sequence[str] | None = None,
+    *,
+    neighbours: int = 0,
+    smoothing: float = 0.5,
 ) -> dict[str, Any]:
-    """Scores of `model` on labelled texts, overall and per target (see `scores`)."""
+    """Scores of `model` on labelled texts, overall and per target (see `scores`); with
+    `neighbours`, the texts are labelled together (`predict_together`)."""
     if len(texts) == 0:
         raise InputError("no labelled rows to evaluate on")
-    pred = model.predict(texts, targets)
+    pred = predict_together(model, texts, targets, neighbours=neighbours, smoothing=smoothing)
     out = scores(labels, pred)
     out["per_target"] = {}
     if targets is not None:
