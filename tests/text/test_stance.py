@@ -302,3 +302,19 @@ def test_posts_labelled_together_agree_with_their_nearest_posts(tmp_path: Path, 
         assert main([*argv, *extra]) == 0
         got.append(json.loads(capsys.readouterr().out)["accuracy"])
     assert got == [pytest.approx(0.8), 1.0]
+
+    # the same file labelled by `stance predict`: every column kept, the label added
+    rows = tmp_path / "posts.csv"
+    rows.write_text("id,text\n" + "".join(f"{i},{t}\n" for i, t in enumerate(pool)))
+    argv = ["stance", "predict", "--model", str(out), "--data", str(rows)]
+    assert main(argv) == 0
+    alone = capsys.readouterr().out.splitlines()
+    assert alone[0] == "id,text,predicted,score" and [r.split(",")[2] for r in alone[1:]] == list(
+        "ggddd"
+    )
+    labelled = tmp_path / "labelled.jsonl"
+    assert main([*argv, "--neighbours", "2", "--out", str(labelled)]) == 0
+    got = [json.loads(line) for line in labelled.read_text().splitlines()]
+    assert [(r["id"], r["predicted"]) for r in got] == list(zip("01234", "gggdd", strict=True))
+    assert main([*argv, "--text-col", "nope"]) == 2  # a clear error, no traceback
+    assert "no column 'nope'" in capsys.readouterr().err

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -21,7 +21,8 @@ from bascule.cli.common import (
 )
 
 stance_app = typer.Typer(
-    help="Stance models: train, evaluate, label posts (active learning).", no_args_is_help=True
+    help="Stance models: train, evaluate, label a file, label posts (active learning).",
+    no_args_is_help=True,
 )
 
 DataOpt = Annotated[Path, typer.Option("--data", help="Labelled file: CSV, TSV or JSONL.")]
@@ -30,6 +31,17 @@ TargetCol = Annotated[
     str | None, typer.Option("--target-col", help="Column of the target (optional).")
 ]
 LabelCol = Annotated[str | None, typer.Option("--label-col", help="Column of the label.")]
+ModelOpt = Annotated[
+    Path | None, typer.Option("--model", help="Model file (default: the project's stance model).")
+]
+NeighboursOpt = Annotated[
+    int,
+    typer.Option(
+        "--neighbours",
+        help="Label the texts together: smooth each one's scores over its N most similar texts "
+        "of the file. 10 for labels an author keeps (party, camp); 0 (each alone) for stance.",
+    ),
+]
 SmoothingOpt = Annotated[
     float,
     typer.Option("--smoothing", help="With --neighbours: weight of the neighbours' scores (0-1)."),
@@ -264,25 +276,14 @@ def train(
 @stance_app.command("evaluate")
 def evaluate(
     data: DataOpt,
-    model: Annotated[
-        Path | None,
-        typer.Option("--model", help="Model file (default: the project's stance model)."),
-    ] = None,
+    model: ModelOpt = None,
     project: ProjectOpt = Path("."),
     text_col: TextCol = None,
     target_col: TargetCol = None,
     label_col: LabelCol = None,
     split_col: SplitCol = None,
     split: SplitVal = None,
-    neighbours: Annotated[
-        int,
-        typer.Option(
-            "--neighbours",
-            help="Label the file's texts together: smooth each one's scores over its N most "
-            "similar texts of the file. 10 for labels an author keeps (party, camp); 0 (each "
-            "alone) for stance.",
-        ),
-    ] = 0,
+    neighbours: NeighboursOpt = 0,
     smoothing: SmoothingOpt = 0.5,
     json: JsonOpt = False,
 ) -> None:
@@ -325,6 +326,60 @@ def evaluate(
             fa = "—" if s["f_avg"] is None else f"{s['f_avg']:.3f}"
             t.add_row(tg, str(s["n"]), fa, f"{s['macro_f1']:.3f}")
         console.print(t)
+
+
+@stance_app.command("predict")
+def predict(
+    data: Annotated[
+        Path, typer.Option("--data", help="Texts to label: CSV, TSV or JSONL (any columns).")
+    ],
+    model: ModelOpt = None,
+    project: ProjectOpt = Path("."),
+    text_col: TextCol = None,
+    target_col: TargetCol = None,
+    neighbours: NeighboursOpt = 0,
+    smoothing: SmoothingOpt = 0.5,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="File to write (.csv, .tsv or .jsonl; default: CSV on standard output)."
+        ),
+    ] = None,
+) -> None:
+    """Label every row of a file with a model: its columns plus `predicted` and `score`."""
+    import numpy as np
+
+    from bascule.text.analyze import project_model_path
+    from bascule.text.dataset import read_table, target_column, text_column
+    from bascule.text.stance import StanceModel, scores_together
+
+    m = StanceModel.load(model or project_model_path(project))
+    df = read_table(data)
+    texts = df[text_column(df, text_col, data)].fillna("").astype(str).tolist()
+    gcol = target_column(df, target_col)
+    targets = df[gcol].fillna("").astype(str).tolist() if gcol else None
+    scores = scores_together(m, texts, targets, neighbours=neighbours, smoothing=smoothing)
+    df["predicted"] = np.asarray(m.classes_)[scores.argmax(axis=1)]
+    df["score"] = scores.max(axis=1).round(4)
+    _write_table(df, out)
+    if out is not None:
+        counts = df["predicted"].value_counts()
+        err_console.print(
+            f"{len(df):,} rows labelled into [bold]{out}[/]: "
+            + ", ".join(f"{k} {v:,}" for k, v in counts.items())
+        )
+
+
+def _write_table(df: Any, out: Path | None) -> None:
+    """CSV to standard output, or the file `out` in the format its suffix names."""
+    if out is None:
+        df.to_csv(sys.stdout, index=False)
+        return
+    suffix = out.suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        df.to_json(out, orient="records", lines=True, force_ascii=False)
+    else:
+        df.to_csv(out, index=False, sep="\t" if suffix in (".tsv", ".tab") else ",")
 
 
 @stance_app.command("label")

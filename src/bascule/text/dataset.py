@@ -57,18 +57,8 @@ def _pick(df: pd.DataFrame, wanted: str | None, names: tuple[str, ...], what: st
     return None
 
 
-def read_labelled(
-    path: str | Path,
-    *,
-    text_col: str | None = None,
-    target_col: str | None = None,
-    label_col: str | None = None,
-    split_col: str | None = None,
-    split: str | None = None,
-    require_label: bool = True,
-    time_col: str | None = None,
-) -> Labelled:
-    """Read a labelled file; rows with an empty label are dropped, empty texts are kept."""
+def read_table(path: str | Path) -> pd.DataFrame:
+    """A CSV, TSV or JSON-lines file as a DataFrame of strings (JSON values as read)."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"data file not found: {path}")
@@ -89,9 +79,37 @@ def read_labelled(
         raise InputError(f"cannot read {path} as {kind.upper()}: {exc}") from None
     if df.empty:
         raise InputError(f"{path} has no rows")
-    tcol = _pick(df, text_col, TEXT_NAMES, "text")
+    return df
+
+
+def text_column(df: pd.DataFrame, wanted: str | None, path: str | Path) -> str:
+    """The column holding the text (`wanted`, or a usual name such as text or tweet)."""
+    tcol = _pick(df, wanted, TEXT_NAMES, "text")
     if tcol is None:
         raise InputError(f"no text column in {path}: pass --text-col (columns: {list(df.columns)})")
+    return tcol
+
+
+def target_column(df: pd.DataFrame, wanted: str | None) -> str | None:
+    """The column naming each row's target, if any (`wanted`, or target / topic...)."""
+    return _pick(df, wanted, TARGET_NAMES, "target")
+
+
+def read_labelled(
+    path: str | Path,
+    *,
+    text_col: str | None = None,
+    target_col: str | None = None,
+    label_col: str | None = None,
+    split_col: str | None = None,
+    split: str | None = None,
+    require_label: bool = True,
+    time_col: str | None = None,
+) -> Labelled:
+    """Read a labelled file; rows with an empty label are dropped, empty texts are kept."""
+    path = Path(path)
+    df = read_table(path)
+    tcol = text_column(df, text_col, path)
     gcol = _pick(df, target_col, TARGET_NAMES, "target")
     lcol = _pick(df, label_col, LABEL_NAMES, "label")
     if lcol is None and require_label:
