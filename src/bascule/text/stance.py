@@ -166,7 +166,9 @@ def neighbour_graph(
 
     Similarity is the cosine of raw character 1-5-gram TF-IDF (case, accents and emoji kept:
     style and wording), the vocabulary learnt from `texts` plus `vocabulary`; links are made
-    symmetric, and texts of different targets are never linked.
+    symmetric, and texts of different targets are never linked. Exact search: the cost grows
+    with the square of the collection (here 5,000 tweets take 9 s, 40,000 take 4 minutes and
+    2.6 GiB), so label large collections in batches of a few thousand (a week, a month).
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.neighbors import kneighbors_graph
