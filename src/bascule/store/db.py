@@ -160,10 +160,16 @@ _SCRATCH = threading.local()
 
 def scratch() -> duckdb.DuckDBPyConnection:
     """This thread's private in-memory DuckDB, for work that needs no store (parsing a block
-    of lines, hashing many strings): small memory cap, UTC, closed at exit."""
+    of lines, hashing many strings): small memory cap, UTC, closed at exit.
+
+    One DuckDB thread: this work runs beside the store's writes (a bulk import prepares the
+    next block while the store writes the last), and both pipelines splitting into threads
+    only makes them fight over the cores (measured on 1M and 3M posts: a little less CPU,
+    0-4 % less time, within this machine's noise).
+    """
     con = getattr(_SCRATCH, "con", None)
     if con is None:
         con = _SCRATCH.con = duckdb.connect()
-        con.execute("SET TimeZone = 'UTC'; SET memory_limit = '96MB'")
+        con.execute("SET TimeZone = 'UTC'; SET memory_limit = '96MB'; SET threads = 1")
         atexit.register(con.close)
     return con
