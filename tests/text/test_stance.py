@@ -258,6 +258,12 @@ def test_self_training_learns_the_new_words_of_unlabelled_posts(tmp_path: Path) 
     argv = ["stance", "train", "--data", str(data), "--out", str(out), "--classifier", "svm"]
     assert main([*argv, "--unlabeled", str(extra), "--keep", "1", "--rounds", "1"]) == 0
     assert list(StanceModel.load(out).predict(alone)) == ["g", "d"]
+    together = [*argv, "--unlabeled", str(extra), "--neighbours", "3", "--smoothing", "0.5"]
+    assert main(together) == 0
+    adapted = StanceModel.load(out)
+    assert list(adapted.predict(alone)) == ["g", "d"]
+    assert adapted.self_trained_["neighbours"] == 3
+    assert main([*argv, "--unlabeled", str(extra), "--smoothing", "1"]) == 2  # a clear error
 
 
 def test_posts_labelled_together_agree_with_their_nearest_posts(tmp_path: Path, capsys) -> None:

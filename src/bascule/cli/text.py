@@ -228,6 +228,10 @@ def train(
             weights = recency_weights(ages, half_life)
         if c is None:
             c = 0.5 if classifier == "svm" else 4.0
+        if unlabeled is not None:
+            from bascule.text.stance import check_self_training
+
+            check_self_training(keep, neighbours, smoothing)
         model = StanceModel(
             C=c,
             classifier=classifier,

@@ -234,6 +234,13 @@ def smooth_scores(
     return f
 
 
+def check_self_training(keep: float, neighbours: int, smoothing: float) -> None:
+    """An InputError for settings `self_train` cannot use (checked before a long fit)."""
+    if not 0 < keep <= 1:
+        raise InputError("keep must be a share between 0 (excluded) and 1")
+    _check_smoothing(neighbours, smoothing)
+
+
 def _check_smoothing(neighbours: int, smoothing: float) -> None:
     if neighbours < 0:
         raise InputError("neighbours must be 0 (off) or a positive number")
@@ -307,9 +314,7 @@ def self_train(
     presidential tweets (see bench/RESULTS.md); `rounds=0` leaves the model as it is. Label the
     same texts afterwards with `predict_together` and the same settings.
     """
-    if not 0 < keep <= 1:
-        raise InputError("keep must be a share between 0 (excluded) and 1")
-    _check_smoothing(neighbours, smoothing)
+    check_self_training(keep, neighbours, smoothing)
     if (targets is None) != (unlabeled_targets is None):
         raise InputError("give targets for both the labelled and the unlabelled texts, or neither")
     texts, labels = list(texts), [str(x) for x in labels]
