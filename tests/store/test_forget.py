@@ -92,3 +92,24 @@ def test_forget_by_pseudonym_and_unknown(project) -> None:
     assert forget(project.store, pseudo)["forgotten"] == [aid]
     with pytest.raises(InputError, match="no author matches"):
         forget(project.store, "@nobody-here")
+
+
+def test_a_pseudonym_two_authors_share_erases_no_one(project) -> None:
+    """Pseudonyms are 40-bit: in a large project two people may show the same one. Forgetting
+    by it must not erase both: it asks for the author id, and that erases only that author."""
+    aid = _load(project)
+    pseudo, platform = project.store.rows(
+        "SELECT handle, platform FROM authors WHERE author_id = ?", [aid]
+    )[0]
+    twin = f"{platform}:{'0' * 20}"
+    project.store.execute(
+        "INSERT INTO authors (author_id, platform, handle, pseudonymised) VALUES (?, ?, ?, true)",
+        [twin, platform, pseudo],
+    )
+    before = project.store.count("authors")
+    with pytest.raises(InputError, match="shared by 2 authors") as err:
+        forget(project.store, pseudo)
+    assert aid in str(err.value) and twin in str(err.value)
+    assert project.store.count("authors") == before
+    assert forget(project.store, twin)["forgotten"] == [twin]
+    assert project.store.scalar("SELECT count(*) FROM authors WHERE author_id = ?", [aid]) == 1

@@ -27,14 +27,18 @@ def resolve(
 ) -> set[str]:
     """Author ids matching an author id, a pseudonym, a kept handle, or `platform:native id`."""
     who = who.strip()
-    found = {
-        r[0]
-        for r in store.rows(
-            "SELECT author_id FROM authors WHERE author_id = ? OR lower(handle) = ?"
-            + (" AND platform = ?" if platform else ""),
-            [who, normalize(who)] + ([platform] if platform else []),
+    rows = store.rows(
+        "SELECT author_id, pseudonymised FROM authors WHERE author_id = ? OR lower(handle) = ?"
+        + (" AND platform = ?" if platform else ""),
+        [who, normalize(who)] + ([platform] if platform else []),
+    )
+    shared = sorted(aid for aid, pseudonymised in rows if pseudonymised and aid != who)
+    if len(shared) > 1:  # pseudonyms are 40 bits: a million authors may hold a pair
+        raise InputError(
+            f"the pseudonym {who!r} is shared by {len(shared)} authors: pass the author id of "
+            f"the one to erase ({', '.join(shared)}), e.g. from `bascule export authors`"
         )
-    }
+    found = {aid for aid, _ in rows}
     if pseudonymizer is not None:
         platforms = (
             [platform]
