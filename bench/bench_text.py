@@ -29,7 +29,7 @@ FR_CUT = "2022-01-15"  # train before, test on the last month of the file (to 20
 FR_PARAMS = {"per_target": False, "char": False, "raw_char": (1, 5), "classifier": "svm", "C": 0.5}
 FR_HALF_LIFE = 90.0  # days; weights 0.5 ** (age / 90) + 0.02
 # self-training on the unlabelled test-period tweets, chosen on the validation month
-FR_SELF_TRAIN = {"keep": 0.6, "weight": 1.0, "rounds": 2, "neighbours": 0, "smoothing": 0.0}
+FR_SELF_TRAIN = {"keep": 0.6, "weight": 1.0, "rounds": 2}
 # the same with each tweet's scores smoothed over its 10 most similar test-period tweets
 FR_TOGETHER = {"neighbours": 10, "smoothing": 0.5}
 

@@ -110,7 +110,7 @@ def read_labelled(
     path = Path(path)
     df = read_table(path)
     tcol = text_column(df, text_col, path)
-    gcol = _pick(df, target_col, TARGET_NAMES, "target")
+    gcol = target_column(df, target_col)
     lcol = _pick(df, label_col, LABEL_NAMES, "label")
     if lcol is None and require_label:
         raise InputError(

@@ -155,6 +155,13 @@ def recency_weights(
     return 0.5 ** (age / half_life) + floor
 
 
+def per_class(scores: np.ndarray) -> np.ndarray:
+    """Linear scores as one column per class: scikit-learn gives two classes a single score
+    (for the second), which becomes (-score, score)."""
+    d = np.asarray(scores, dtype=np.float64)
+    return np.column_stack([-d, d]) if d.ndim == 1 else d
+
+
 def neighbour_graph(
     texts: Sequence[str | None],
     *,
@@ -225,9 +232,7 @@ def smooth_scores(
     applied to a classifier's scores: similar posts lend each other evidence. Written here
     because scikit-learn's `LabelSpreading` spreads known labels, not a model's scores.
     """
-    d = np.asarray(scores, dtype=np.float64)
-    if d.ndim == 1:
-        d = np.column_stack([-d, d])
+    d = per_class(scores)
     f = d.copy()
     for _ in range(iterations):
         f = (1.0 - smoothing) * d + smoothing * (graph @ f)
@@ -261,9 +266,7 @@ def scores_together(
     text's scores smoothed over its `neighbours` most similar texts of the collection (see
     `neighbour_graph`, `smooth_scores`); `neighbours=0` gives the model's own scores."""
     _check_smoothing(neighbours, smoothing)
-    d = np.asarray(model.decision_function(texts, targets), dtype=np.float64)
-    if d.ndim == 1:
-        d = np.column_stack([-d, d])
+    d = per_class(model.decision_function(texts, targets))
     if not neighbours or not smoothing or len(texts) < 2:
         return d
     graph = neighbour_graph(texts, k=neighbours, targets=targets, vocabulary=vocabulary)
@@ -329,9 +332,7 @@ def self_train(
         else None
     )
     for _ in range(rounds):
-        d = np.asarray(model.decision_function(pool, unlabeled_targets), dtype=np.float64)
-        if d.ndim == 1:
-            d = np.column_stack([-d, d])
+        d = per_class(model.decision_function(pool, unlabeled_targets))
         if graph is not None:
             d = smooth_scores(d, graph, smoothing)
         top = np.sort(d, axis=1)
@@ -564,9 +565,7 @@ class StanceModel:
         X = self._features(self._prep_texts(texts), targets, texts)
         if self.classifier == "lr":
             return self.clf_.predict_proba(X)
-        d = np.asarray(self.clf_.decision_function(X), dtype=np.float64)
-        if d.ndim == 1:  # two classes: one score for the second
-            d = np.column_stack([-d, d])
+        d = per_class(self.clf_.decision_function(X))
         e = np.exp(d - d.max(axis=1, keepdims=True))
         return e / e.sum(axis=1, keepdims=True)
 
