@@ -32,6 +32,13 @@ BENCHES: list[str] = [
 ]
 
 
+def _write_section(name: str, body: str) -> None:
+    """Replace one section of RESULTS.md, read again now: a long run must not undo what was
+    written to the file meanwhile (hand-measured sections, another run)."""
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    RESULTS.write_text(_replace(text, name, body))
+
+
 def _replace(text: str, name: str, body: str) -> str:
     block = f"<!-- bench:{name} -->\n{body.strip()}\n<!-- /bench:{name} -->"
     pattern = re.compile(
@@ -56,12 +63,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.data.exists():
         print(f"datasets not found at {args.data}: pass --data PATH", file=sys.stderr)
         return 2
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
     header = (
         f"Machine: {platform.machine()}, Python {platform.python_version()}, "
         f"last run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. Command: `make bench`."
     )
-    text = _replace(text, "machine", header)
+    _write_section("machine", header)
     failed = 0
     for name in BENCHES:
         short = name.removeprefix("bench.bench_")
@@ -76,8 +82,7 @@ def main(argv: list[str] | None = None) -> int:
             body = f"## {short}\n\nFAILED: {type(exc).__name__}: {exc}"
             print(body, file=sys.stderr)
         print(f"({short}: {time.perf_counter() - t0:.1f} s)")
-        text = _replace(text, short, body)
-        RESULTS.write_text(text)
+        _write_section(short, body)
     print(f"\nResults written to {RESULTS.relative_to(ROOT)}")
     return 1 if failed else 0
 
