@@ -27,6 +27,7 @@ BENCHES: list[str] = [
     "bench.bench_messages",
     "bench.bench_opinion",
     "bench.bench_scale",
+    "bench.bench_stance_default",
     "bench.bench_text",
     "bench.bench_web",
 ]

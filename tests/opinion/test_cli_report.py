@@ -65,3 +65,22 @@ def test_report_section(project, writer) -> None:  # noqa: ANN001
     assert "pseudo-u" in s.body and "<blockquote>" in s.body
     assert "bascule.report.opinion:section" in SECTIONS
     assert section(project, "fr").title == "Sondage continu et indécis"
+
+
+def test_a_poll_without_a_trained_model_says_so(project, writer, capsys) -> None:  # noqa: ANN001
+    from bascule.opinion.poll import poll
+    from bascule.text.analyze import FALLBACK_MODEL
+
+    _campaign(writer)
+    assert not poll(project, "caq")["cues_only"]
+    assert "No stance model" not in section(project, "en").body
+    # the same stances as `bascule analyze` gives them with no model (cues only)
+    project.store.execute("UPDATE analyses SET model = ?", [FALLBACK_MODEL])
+    result = poll(project, "caq")
+    assert result["cues_only"] and result["stance_models"] == [FALLBACK_MODEL]
+    assert "No stance model is trained yet" in section(project, "en").body
+    assert "Aucun modèle de position" in section(project, "fr").body
+    root = str(project.root)
+    project.close()
+    assert main(["poll", "-p", root, "-t", "caq", "--lang", "en"]) == 0
+    assert "No stance model is trained yet" in capsys.readouterr().out.replace("\n", " ")

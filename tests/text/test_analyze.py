@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import joblib
 import pyarrow as pa
 import pytest
 
 from bascule.errors import InputError
-from bascule.text.analyze import analyze, analyze_batch, project_model_path
+from bascule.text.analyze import FALLBACK_MODEL, analyze, analyze_batch, project_model_path
 from bascule.text.weak_labels import WeakLabeler, train_project_model
 
+PHEME = Path(__file__).resolve().parents[2] / "data" / "pheme_charliehebdo"
 POSTS = [
     {"post_id": "t:1", "text": "La CAQ a un excellent bilan, bravo !", "handle": "alice"},
     {"post_id": "t:2", "text": "Honte à Québec solidaire et à la CAQ.", "handle": "bob"},
@@ -29,7 +32,7 @@ def test_analyze_is_incremental_and_resumable(project, add_posts) -> None:  # no
     out = analyze(project)
     assert out["analysed_posts"] == 9  # every post but the repost of a known post
     assert out["inherited_reposts"] == 1
-    assert out["stance_model"] == "weak-rules+lexicon"
+    assert out["stance_model"] == FALLBACK_MODEL
     rows = dict(project.store.rows("SELECT post_id, lang FROM post_analyses"))
     assert len(rows) == 10
     assert rows["t:1"] == "fr" and rows["t:3"] == "en" and rows["t:4"] == "und"
@@ -37,9 +40,10 @@ def test_analyze_is_incremental_and_resumable(project, add_posts) -> None:  # no
         (p, t): s
         for p, t, s in project.store.rows("SELECT post_id, target_id, stance FROM analyses")
     }
-    assert pairs[("t:1", "caq")] == "favor"
-    assert pairs[("t:2", "caq")] == "against" and pairs[("t:2", "qs")] == "against"
-    assert pairs[("t:7", "caq")] == "favor"  # inherited from t:1
+    # no model: only cues decide, praise and blame without one are none
+    assert pairs[("t:1", "caq")] == "none"
+    assert pairs[("t:2", "caq")] == "none" and pairs[("t:2", "qs")] == "none"
+    assert pairs[("t:7", "caq")] == "none"  # inherited from t:1
     assert pairs[("t:9", "caq")] == "favor" and pairs[("t:10", "caq")] == "against"
     assert ("t:6", "plq") in pairs and ("t:8", "caq") in pairs
     assert not any(p == "t:3" for p, _ in pairs)
@@ -62,7 +66,37 @@ def test_analyze_batch_is_pure() -> None:
     p2, a2 = analyze_batch(table, config, None)
     assert p1.equals(p2) and a1.equals(a2)
     assert p1.num_rows == 2 and a1.column("target_id").to_pylist() == ["caq"]
-    assert a1.column("stance").to_pylist() == ["against"]
+    assert a1.column("stance").to_pylist() == ["none"]
+
+
+def test_without_a_model_news_of_an_attack_is_not_hostility() -> None:
+    """Real PHEME tweets with the demo's targets: the sentiment of a post is not its stance
+    (the former default read the first one as against Charlie Hebdo and the government)."""
+    from bascule.config import load_config
+
+    config = load_config(PHEME / "bascule.toml")
+    texts = [
+        "BREAKING: At least 10 killed in shooting at French satirical newspaper Charlie Hebdo, "
+        "Paris prosecutor's office says.",
+        "Tonight we are all Charlie. #JeSuisCharlie",
+        "@BBCWorld #JeSuisAhmed #JeNeSuisPasCharlie",
+    ]
+    table = pa.table({"post_id": ["a", "b", "c"], "text": texts})
+    posts, pairs = analyze_batch(table, config, None)
+    assert posts.column("sentiment").to_pylist()[0] < -0.35  # a sad post...
+    got = {
+        (p, t): s
+        for p, t, s in zip(
+            pairs["post_id"].to_pylist(),
+            pairs["target_id"].to_pylist(),
+            pairs["stance"].to_pylist(),
+            strict=True,
+        )
+    }
+    assert got[("a", "charlie-hebdo")] == "none" and got[("a", "gouvernement")] == "none"
+    assert got[("b", "charlie-hebdo")] == "favor"  # ...a cue decides
+    assert got[("c", "charlie-hebdo")] == "against"
+    assert set(pairs["model"].to_pylist()) == {FALLBACK_MODEL}
 
 
 def test_weak_labels_from_config(project) -> None:  # noqa: ANN001

@@ -111,6 +111,7 @@ def test_overview_api(server) -> None:  # noqa: ANN001
     caq = ov["polls"]["caq"]
     assert caq["available"] and len(caq["result"]["periods"]) == 3
     assert caq["result"]["periods"][0]["authors"] == 28
+    assert not caq["result"]["cues_only"] and ov["stance_note"] is None  # a model read them
 
 
 def test_language_switch(server) -> None:  # noqa: ANN001

@@ -181,3 +181,8 @@ def test_empty_poll_says_why() -> None:
     html = _render("overview.html.j2", ov=ov)
     assert 'id="poll-empty-pq"' in html and "chart-fig-poll-pq" not in html
     assert "moins de 5 auteurs" in _text(html)
+    assert 'id="stance-note"' not in html
+    from bascule.opinion.poll import cues_only_text
+
+    html = _render("overview.html.j2", ov={**ov, "stance_note": cues_only_text("fr")})
+    assert 'id="stance-note"' in html and "Aucun modèle de position" in _text(html)

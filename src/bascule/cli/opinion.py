@@ -110,7 +110,7 @@ def _poll_table(result: dict, lang: str) -> None:
     from rich.table import Table
 
     from bascule.i18n import tr
-    from bascule.opinion.poll import STANCES, stance_label
+    from bascule.opinion.poll import STANCES, cues_only_text, stance_label
 
     t = Table(title=f"{result['target_name']} — {result['by']}")
     t.add_column(tr(lang, "période", "period"))
@@ -132,6 +132,8 @@ def _poll_table(result: dict, lang: str) -> None:
             f"{result['suppressed']} period(s) under {result['min_group_size']} authors hidden.",
         )
     )
+    if result["cues_only"]:
+        console.print(cues_only_text(lang))
 
 
 def undecided(

@@ -99,6 +99,14 @@ def analyze(
         f"({engine}) "
         f"with stance model [bold]{out['stance_model']}[/]."
     )
+    from bascule.text.analyze import FALLBACK_MODEL
+
+    if out["stance_model"] == FALLBACK_MODEL:
+        console.print(
+            "No stance model yet: only posts with a partisan hashtag or from an official "
+            "account are for or against; the others count as none. Label posts with "
+            "[bold]bascule stance label[/], then [bold]bascule stance train[/]."
+        )
 
 
 @stance_app.command("train")

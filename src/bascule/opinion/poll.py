@@ -50,7 +50,13 @@ def poll(
     halflife: float | None = None,
     level: float = 0.95,
 ) -> dict:
-    """Shares of authors for/against/none per period, with intervals, trend and suppression."""
+    """Shares of authors for/against/none per period, with intervals, trend and suppression.
+
+    `cues_only` says no trained model read the stances (only partisan hashtags and official
+    accounts did): the other posts count as none.
+    """
+    from bascule.text.analyze import FALLBACK_MODEL
+
     P.check_by(by)
     cfg = project.config
     tgt = cfg.target(target)
@@ -98,7 +104,23 @@ def poll(
         "trend": f"exponentially weighted by authors, half-life {halflife:g} {by}s",
         "periods": rows,
         "suppressed": len(all_periods - shown),
+        "stance_models": (models := sql.stance_models(project.store, tgt.id)),
+        "cues_only": models == [FALLBACK_MODEL],
     }
+
+
+def cues_only_text(lang: str) -> str:
+    """What a poll means when no trained model read the stances (`cues_only`)."""
+    return tr(
+        lang,
+        "Aucun modèle de position n'est encore entraîné : seules les publications portant un "
+        "mot-clic partisan ou venant d'un compte officiel sont pour ou contre, les autres "
+        "comptent comme « aucune ». Annotez des publications (bascule stance label) puis "
+        "entraînez un modèle (bascule stance train).",
+        "No stance model is trained yet: only posts with a partisan hashtag or from an "
+        "official account are for or against; the others count as none. Label posts "
+        "(bascule stance label), then train a model (bascule stance train).",
+    )
 
 
 def poll_csv(result: dict) -> str:

@@ -15,13 +15,14 @@ MAX_TARGETS = 4
 
 def section(project: Any, lang: str) -> Section | None:
     """Poll charts for the most discussed targets and the undecided's reasons (None before analyze)."""
-    from bascule.opinion.poll import poll, poll_figure
+    from bascule.opinion.poll import cues_only_text, poll, poll_figure
     from bascule.opinion.undecided import STATES, state_label, undecided, undecided_figure
 
     if sql.analysed_count(project.store) == 0:
         return None
     known = {t.id for t in project.config.targets}
     body, summary = "", []
+    cues_only = False
     shown = 0
     for target_id, _n, _a in queries.target_mentions(project.store):
         if target_id not in known or shown >= MAX_TARGETS:
@@ -30,6 +31,7 @@ def section(project: Any, lang: str) -> Section | None:
         if not r["periods"]:
             continue
         shown += 1
+        cues_only = cues_only or r["cues_only"]
         last = r["periods"][-1]
         summary.append(
             tr(
@@ -41,6 +43,8 @@ def section(project: Any, lang: str) -> Section | None:
             )
         )
         body += figure(poll_figure(r, lang))
+    if cues_only:
+        body = paragraph(cues_only_text(lang)) + body
     if not shown:
         body += paragraph(
             tr(

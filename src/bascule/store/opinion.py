@@ -90,3 +90,14 @@ def handles(store: Store, author_ids: Sequence[str]) -> dict[str, str]:
 def analysed_count(store: Store) -> int:
     """Number of (post, target) analyses: zero before `bascule analyze`."""
     return int(store.scalar("SELECT count(*) FROM analyses"))
+
+
+def stance_models(store: Store, target_id: str | None = None) -> list[str]:
+    """The models that labelled the stored stances (of one target, or of all): a repost's
+    inherited label counts as its source's model."""
+    rows = store.con.execute(
+        "SELECT DISTINCT regexp_replace(model, '^repost-of:', '') FROM analyses "
+        "WHERE ? IS NULL OR target_id = ? ORDER BY 1",
+        [target_id, target_id],
+    ).fetchall()
+    return [r[0] for r in rows]

@@ -26,9 +26,8 @@ from bascule.text.weak_labels import WeakLabeler
 
 MODEL_PATH = Path("models") / "stance.joblib"
 POST_MODEL = "lid176+vader-fr-en"
-FALLBACK_MODEL = "weak-rules+lexicon"
+FALLBACK_MODEL = "weak-rules"
 NONE_WORDS = {"none", "neutral", "neither", "neutre", "aucun", "0"}
-FALLBACK_THRESHOLD = 0.35  # |sentiment| above which the fallback reads favor / against
 
 
 def project_model_path(root: Path) -> Path:
@@ -145,18 +144,13 @@ def _stances(
         classes = [normalize_stance(c) for c in model.classes_]
         best = proba.argmax(axis=1)
         return [classes[j] for j in best], proba.max(axis=1), model.name
+    # No model: a stance only where a cue decides (partisan hashtags, official accounts). The
+    # sign of the sentiment, the default before, reads stance worse than random guesses on
+    # SemEval-2016 (bench/RESULTS.md, stance_default) and news of an attack on a target as
+    # hostility to it. A post without a cue is `none`, surer the calmer it reads.
     weak = WeakLabeler(config).labels(texts, handles, targets)
-    stances, scores = [], np.zeros(len(texts))
-    for i, (w, s) in enumerate(zip(weak, sent, strict=True)):
-        if w is not None:
-            stances.append(w)
-            scores[i] = 0.9
-        elif abs(s) >= FALLBACK_THRESHOLD:
-            stances.append("favor" if s > 0 else "against")
-            scores[i] = abs(s)
-        else:
-            stances.append("none")
-            scores[i] = 1.0 - abs(s)
+    stances = [w or "none" for w in weak]
+    scores = np.where([w is not None for w in weak], 0.9, 1.0 - np.abs(sent))
     return stances, scores, FALLBACK_MODEL
 
 

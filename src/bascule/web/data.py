@@ -113,9 +113,13 @@ def overview(st: WebState, lang: str, *, stale: bool = True) -> dict:
         for t in p.config.targets:
             polls[t.id] = {"name": t.name, **attempt(_poll, p, t.id, lang)}
         alerts = attempt(capability_call, "bascule.alerts.watch", "list_alerts", p, limit=5)
+        cues_only = any(
+            v.get("available") and v["result"]["data"].get("cues_only") for v in polls.values()
+        )
         return jsonable(
             {
                 "summary": summary,
+                "stance_note": _cues_only_text(lang) if cues_only else None,
                 "share_of_voice": _share_of_voice(p),
                 "polls": polls,
                 "alerts": alerts,
@@ -124,6 +128,10 @@ def overview(st: WebState, lang: str, *, stale: bool = True) -> dict:
         )
 
     return st.cached(("overview", lang), compute, stale=stale)
+
+
+def _cues_only_text(lang: str) -> str:
+    return capability("bascule.opinion.poll", "cues_only_text")(lang)
 
 
 def overview_bytes(st: WebState, lang: str) -> bytes:
