@@ -335,7 +335,7 @@ def _throughput(df: pd.DataFrame, n: int) -> tuple[list[str], dict]:
         "",
         "| stance model | posts/s | post-target rows | goal |",
         "|---|---|---|---|",
-        f"| weak rules + lexicon (no model yet) | **{fallback['posts_per_s']:,.0f}** | "
+        f"| cue rules only (no model yet) | **{fallback['posts_per_s']:,.0f}** | "
         f"{fallback['analyses']:,} | ≥ 2,000 posts/s |",
         f"| bootstrap n-gram model ({boot['rows']:,} weak labels) | "
         f"**{with_model['posts_per_s']:,.0f}** | {with_model['analyses']:,} | ≥ 2,000 posts/s |",

@@ -278,30 +278,34 @@ def test_block_mention_scrubbing_matches_the_pseudonymizer() -> None:
 
 
 def test_bulk_hashing_matches_the_pseudonymizer(monkeypatch) -> None:
-    """Hundreds of new accounts or handles at once are hashed by DuckDB: same digests."""
-    import hashlib
-
+    """Hundreds of accounts or handles at once, through a cache that fills up: same digests
+    and pseudonyms as one by one, and the mentions of a column as of a list."""
     import pyarrow as pa
 
-    from bascule.sources.batch import BULK_HASH, Digests, Mentions
-    from bascule.store import hashing
+    from bascule.sources.batch import Digests, Mentions
 
     p = _pseudo(b"long" * 40)
-    accounts = [f"{h}{i}" for i in range(BULK_HASH) for h in ODD_HANDLES[:3]] + ODD_HANDLES
+    accounts = [f"{h}{i}" for i in range(256) for h in ODD_HANDLES[:3]] + ODD_HANDLES
     got = Digests(p).many(pa.array(["mastodon"] * len(accounts)), pa.array(accounts))
     assert ["anon-" + h[:10] for h in got.to_pylist()] == [
         p.pseudonym("mastodon", a) for a in accounts
     ]
-    # a cache that fills up: emptied, then every digest still right
-    monkeypatch.setattr(hashing, "CACHE_LIMIT", 3 * BULK_HASH)
-    for part in (accounts[: 2 * BULK_HASH], accounts[BULK_HASH:], accounts, accounts[::-1]):
-        got = Digests(p).many(pa.array(["x"] * len(part)), pa.array(part))
+    monkeypatch.setattr(Digests, "LIMIT", 300)
+    digests = Digests(p)
+    for part in (accounts[:512], accounts[256:], accounts, accounts[::-1]):
+        got = digests.many(pa.array(["x"] * len(part)), pa.array(part))
         assert got.to_pylist() == [p.hexdigest("x:" + a.lower())[:20] for a in part]
-        table = f"_hmac_{hashlib.sha256(p.pads[0]).hexdigest()[:16]}_20"
-        cached = hashing.scratch().sql(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-        assert cached <= 3 * BULK_HASH + len(part)
-    texts = [f"@user{i} et @Alice, @kate@x.social; \u212aate@{i}" for i in range(2 * BULK_HASH)]
-    assert Mentions(p).many("mastodon", texts) == [p.scrub_mentions("mastodon", t) for t in texts]
+        assert len(digests.cache) <= 300
+    texts = [f"@user{i} et @Alice, @kate@x.social; \u212aate@{i}" for i in range(512)]
+    texts += ["", "déjà vu @Ça_va 😀", ""]
+    want = [p.scrub_mentions("mastodon", t) for t in texts]
+    assert Mentions(p).many("mastodon", texts) == want
+    column = Mentions(p).column(
+        pa.chunked_array([pa.array(["keep @me", *texts])]),
+        pa.chunked_array([pa.array(["mastodon"] * (len(texts) + 1))]),
+        pa.chunked_array([pa.array([False] + [True] * len(texts))]),
+    )
+    assert column.to_pylist() == ["keep @me", *want]
 
 
 @pytest.mark.parametrize("keep_all", [False, True])

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -15,7 +16,6 @@ from bascule.sources.model import Account, Post, Reject
 from bascule.store.ingest import AUTHORS_SCHEMA, INTERACTIONS_SCHEMA, POSTS_SCHEMA
 
 MAX_TEXT = 100_000
-BULK_HASH = 256  # accounts in one call from which hashing goes to DuckDB
 
 
 def _utc(ts: datetime) -> datetime:
@@ -51,16 +51,17 @@ class Digests:
 
     def many(self, platforms: pa.Array, accounts: pa.Array) -> pa.Array:
         """The first 20 hex digits of `hex` of each (platform, account) pair (lowercased by
-        Arrow when ASCII): all an author id or a pseudonym takes."""
+        Arrow when ASCII): all an author id or a pseudonym takes.
+
+        A dict and `hashlib`: an import meets the same accounts block after block. Hashing
+        the accounts of the 1M-post benchmark this way took 0.8 s, against 1.5 s through a
+        cache table in DuckDB (the way before), and 1.8 s against 2.0 s when most are new.
+        """
         if pc.all(pc.string_is_ascii(accounts)).as_py() is not False:
             low = pc.ascii_lower(accounts)
         else:
             low = pa.array([a.lower() for a in accounts.to_pylist()], pa.string())
         msgs = pc.binary_join_element_wise(platforms, low, ":")
-        if len(msgs) >= BULK_HASH:  # many at once: a join on a cache in DuckDB, no Python loop
-            from bascule.store.hashing import cached_hmac_prefix
-
-            return cached_hmac_prefix(msgs, self.p.pads, 20)
         get, one = self.cache.get, self._one
         return pa.array([(get(m) or one(m))[:20] for m in msgs.to_pylist()], pa.string())
 
@@ -117,39 +118,23 @@ class Mentions:
 
     def many(self, platform: str, texts: list[str]) -> list[str]:
         """Scrub a list of strings of one platform."""
-        joined = _SEP.join(texts)
-        if joined.count(_SEP) != len(texts) - 1:  # a string holds NUL itself: one by one
+        joined = self._joined(platform, texts)
+        if joined is None:
             fn = self.function(platform)
             return [fn(t) for t in texts]
+        return joined.split(_SEP)
+
+    def _joined(self, platform: str, texts: list[str]) -> str | None:
+        """The scrubbed strings joined by NUL (None when a string holds NUL itself)."""
+        joined = _SEP.join(texts)
+        if joined.count(_SEP) != len(texts) - 1:
+            return None
         # split keeps the handles at odd positions: replace them, no Python call per match
         parts = MENTION.split(joined)
         memo = self.memo.setdefault(platform, {})
-        handles = parts[1::2]
-        self._learn(platform, list(set(handles).difference(memo)))
         get, new = memo.get, self._replacement
-        parts[1::2] = [get(h) or new(platform, h) for h in handles]
-        return "".join(parts).split(_SEP)
-
-    def _learn(self, platform: str, handles: list[str]) -> None:
-        """Replacements of many new handles at once (one batch of keyed hashes)."""
-        if len(handles) < BULK_HASH:
-            for h in handles:
-                self._replacement(platform, h)
-            return
-        memo = self.memo.setdefault(platform, {})
-        if len(memo) + len(handles) >= Digests.LIMIT:
-            memo.clear()
-        hidden = [h for h in handles if not self.p.keeps(h)]
-        hexes = (
-            Digests.of(self.p)
-            .many(
-                pa.array([platform] * len(hidden), pa.string()),
-                pa.array(["@" + h for h in hidden], pa.string()),
-            )
-            .to_pylist()
-        )
-        memo.update({h: "@" + h for h in handles})
-        memo.update({h: "@anon-" + x[:10] for h, x in zip(hidden, hexes, strict=True)})
+        parts[1::2] = [get(h) or new(platform, h) for h in parts[1::2]]
+        return "".join(parts)
 
     def column(
         self, values: pa.ChunkedArray, platforms: pa.ChunkedArray, mask: pa.ChunkedArray
@@ -159,7 +144,12 @@ class Mentions:
         sub = pc.take(values, idx)
         plats = pc.take(platforms, idx)
         distinct = pc.unique(plats).to_pylist()
+        flat = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+        m = mask.combine_chunks() if isinstance(mask, pa.ChunkedArray) else mask
         if len(distinct) == 1:
+            joined = self._joined(distinct[0], sub.to_pylist())
+            if joined is not None:  # one array from one buffer: no Python string per row
+                return pc.replace_with_mask(flat, m, _nul_split(joined).cast(flat.type))
             new = self.many(distinct[0], sub.to_pylist())
         else:
             new = [None] * len(idx)
@@ -168,9 +158,25 @@ class Mentions:
                 got = self.many(plat, pc.filter(sub, sel).to_pylist())
                 for i, v in zip(pc.indices_nonzero(sel).to_pylist(), got, strict=True):
                     new[i] = v
-        flat = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-        m = mask.combine_chunks() if isinstance(mask, pa.ChunkedArray) else mask
         return pc.replace_with_mask(flat, m, pa.array(new, flat.type))
+
+
+def _nul_split(joined: str) -> pa.Array:
+    """The NUL-separated parts of a string as an Arrow string array, in one copy."""
+    buf = joined.encode("utf-8")
+    a = np.frombuffer(buf, np.uint8)
+    cuts = np.flatnonzero(a == 0)  # NUL is never part of another UTF-8 character
+    n = len(cuts) + 1
+    offsets = np.empty(n + 1, np.int64)
+    offsets[0] = 0
+    offsets[1:-1] = cuts - np.arange(len(cuts))
+    offsets[-1] = len(buf) - len(cuts)
+    if offsets[-1] >= 2**31:
+        return pa.array(joined.split(_SEP), pa.large_string())
+    data = a[a != 0] if len(cuts) else a
+    return pa.StringArray.from_buffers(
+        n, pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(data)
+    )
 
 
 class BatchBuilder:

@@ -160,7 +160,7 @@ _SCRATCH = threading.local()
 
 def scratch() -> duckdb.DuckDBPyConnection:
     """This thread's private in-memory DuckDB, for work that needs no store (parsing a block
-    of lines, hashing many strings): small memory cap, UTC, closed at exit.
+    of lines): small memory cap, UTC, closed at exit.
 
     One DuckDB thread: this work runs beside the store's writes (a bulk import prepares the
     next block while the store writes the last), and both pipelines splitting into threads
