@@ -13,6 +13,21 @@ import pyarrow as pa
 import pytest
 
 DATA = Path(__file__).resolve().parents[2] / "data"
+# posts about the CAQ: 12 with a favor cue, 12 with an against cue, 12 neutral
+CUE_POSTS = (
+    [
+        {"post_id": f"f{i}", "text": f"Fier de la CAQ, bon bilan {i} #jevotecaq", "handle": "a"}
+        for i in range(12)
+    ]
+    + [
+        {"post_id": f"a{i}", "text": f"La CAQ a menti encore {i} #dehorslacaq", "handle": "b"}
+        for i in range(12)
+    ]
+    + [
+        {"post_id": f"n{i}", "text": f"Point de presse de la CAQ à {i} h", "handle": "c"}
+        for i in range(12)
+    ]
+)
 
 
 def _read_tsv(name: str) -> list[dict[str, str]]:

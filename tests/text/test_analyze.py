@@ -11,6 +11,7 @@ import pytest
 from bascule.errors import InputError
 from bascule.text.analyze import FALLBACK_MODEL, analyze, analyze_batch, project_model_path
 from bascule.text.weak_labels import WeakLabeler, train_project_model
+from tests.text.conftest import CUE_POSTS
 
 PHEME = Path(__file__).resolve().parents[2] / "data" / "pheme_charliehebdo"
 POSTS = [
@@ -110,20 +111,7 @@ def test_weak_labels_from_config(project) -> None:  # noqa: ANN001
 
 
 def test_bootstrap_model_then_analyze(project, add_posts) -> None:  # noqa: ANN001
-    posts = (
-        [
-            {"post_id": f"f{i}", "text": f"Fier de la CAQ, bon bilan {i} #jevotecaq", "handle": "a"}
-            for i in range(12)
-        ]
-        + [
-            {"post_id": f"a{i}", "text": f"La CAQ a menti encore {i} #dehorslacaq", "handle": "b"}
-            for i in range(12)
-        ]
-        + [
-            {"post_id": f"n{i}", "text": f"Point de presse de la CAQ à {i} h", "handle": "c"}
-            for i in range(12)
-        ]
-    )
+    posts = CUE_POSTS
     with pytest.raises(InputError, match="not enough labels"):
         train_project_model(project)  # an empty project: no cue, no label
     add_posts(project, posts)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-import time
-
 import pytest
 
-from tests.web.webutil import CONFIG, PASSWORDS, free_port, write_rows
+from tests.web.webutil import CONFIG, PASSWORDS, serving, write_rows
 
 
 @pytest.fixture(scope="session")
@@ -31,21 +28,8 @@ def web_project(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="session")
 def server(web_project):  # noqa: ANN001
     """The app served by uvicorn in a thread; yields (base_url, app)."""
-    import uvicorn
-
     from bascule.web.app import create_app
 
     app = create_app(web_project, login_attempts=5, login_window=60)
-    port = free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", access_log=False)
-    )
-    th = threading.Thread(target=srv.run, daemon=True)
-    th.start()
-    deadline = time.monotonic() + 10
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert srv.started, "server did not start"
-    yield f"http://127.0.0.1:{port}", app
-    srv.should_exit = True
-    th.join(timeout=5)
+    with serving(app) as base:
+        yield base, app

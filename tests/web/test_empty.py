@@ -2,39 +2,23 @@
 
 from __future__ import annotations
 
-import threading
-import time
-
 import pytest
 
-from tests.web.webutil import PASSWORDS, free_port, login
+from tests.web.webutil import PASSWORDS, login, serving
 
 
 @pytest.fixture
 def client(project):  # noqa: ANN001
     """A logged-in viewer on an empty project served by uvicorn on loopback."""
-    import uvicorn
-
     from bascule.web.app import create_app
     from bascule.web.auth import create_user
 
     project.store.rows("SELECT 1")
     create_user(project, "vic", PASSWORDS["vic"], "viewer")
-    port = free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(create_app(project), host="127.0.0.1", port=port, log_level="error")
-    )
-    th = threading.Thread(target=srv.run, daemon=True)
-    th.start()
-    deadline = time.monotonic() + 10
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert srv.started
-    c = login(f"http://127.0.0.1:{port}", "vic")
-    yield c
-    c.close()
-    srv.should_exit = True
-    th.join(timeout=5)
+    with serving(create_app(project)) as base:
+        c = login(base, "vic")
+        yield c
+        c.close()
 
 
 def test_empty_project_pages_explain_themselves(client) -> None:  # noqa: ANN001

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -142,6 +146,27 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def serving(app) -> Iterator[str]:  # noqa: ANN001
+    """The app served by uvicorn on a free loopback port, in a thread: yields its base URL."""
+    import uvicorn
+
+    srv = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="error", access_log=False)
+    )
+    th = threading.Thread(target=srv.run, daemon=True)
+    th.start()
+    deadline = time.monotonic() + 10
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert srv.started, "server did not start"
+    try:
+        yield f"http://127.0.0.1:{srv.config.port}"
+    finally:
+        srv.should_exit = True
+        th.join(timeout=5)
 
 
 def login(base: str, user: str, password: str | None = None) -> httpx.Client:

@@ -154,20 +154,21 @@ def labels(store: Store) -> pa.Table:
     return store.arrow("SELECT * FROM stance_labels ORDER BY labeled_at, text_id, target_id")
 
 
-def mentions(store: Store, *, limit: int | None = None) -> pa.Table:
-    """Analysed (post, target) pairs with text and author handle, for bootstrap and labelling."""
+def mentions(store: Store, *, limit: int | None = None, target_id: str | None = None) -> pa.Table:
+    """Analysed (post, target) pairs not labelled yet, with text and author handle, for
+    bootstrap and labelling (of one target, or of all)."""
     sql = """SELECT a.post_id, a.target_id, p.text, au.handle AS author_handle, a.stance,
                     a.stance_score
              FROM analyses a JOIN posts p USING (post_id)
              LEFT JOIN authors au ON au.author_id = p.author_id
-             WHERE p.repost_of IS NULL
+             WHERE p.repost_of IS NULL AND (CAST(? AS VARCHAR) IS NULL OR a.target_id = ?)
                AND NOT EXISTS (SELECT 1 FROM stance_labels l
                                WHERE l.text_id = a.post_id AND l.target_id = a.target_id)
              ORDER BY a.post_id, a.target_id"""
     if limit:
         sql += f" LIMIT {int(limit)}"
     settle(store)
-    return store.arrow(sql)
+    return store.arrow(sql, [target_id, target_id])
 
 
 def posts_for_bootstrap(store: Store, *, limit: int = 500_000) -> pa.Table:

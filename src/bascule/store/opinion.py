@@ -97,7 +97,7 @@ def stance_models(store: Store, target_id: str | None = None) -> list[str]:
     inherited label counts as its source's model."""
     rows = store.con.execute(
         "SELECT DISTINCT regexp_replace(model, '^repost-of:', '') FROM analyses "
-        "WHERE ? IS NULL OR target_id = ? ORDER BY 1",
+        "WHERE CAST(? AS VARCHAR) IS NULL OR target_id = ? ORDER BY 1",
         [target_id, target_id],
     ).fetchall()
     return [r[0] for r in rows]

@@ -491,3 +491,73 @@ def reach(st: WebState, accounts: list[str]) -> dict:
     """Predicted reach of a message posted by these accounts."""
     fn = capability("bascule.messages.reach", "reach")
     return st.cached(("reach", tuple(accounts)), lambda: jsonable(fn(st.project, accounts)))
+
+
+# -- stance labels ----------------------------------------------------------------------------
+STANCE_LABELS = ("favor", "against", "none")
+LABEL_POOL = 5000  # candidates ranked per page (the model scores them all)
+
+
+def to_label(st: WebState, target: str | None, k: int = 5) -> dict:
+    """The `k` posts the stance model is least sure of (in a fixed random order before any
+    model), the labels given so far, and the model's name; `bascule stance label` in a page."""
+    from bascule.store import analyses as sql
+    from bascule.text.active import rank
+    from bascule.text.analyze import load_project_model
+
+    p = st.project
+    tid = p.config.target(target).id if target else None
+
+    def compute() -> dict:
+        cands = sql.mentions(p.store, limit=LABEL_POOL, target_id=tid)
+        model = load_project_model(p.root)
+        texts = [t or "" for t in cands["text"].to_pylist()]
+        targets = cands["target_id"].to_pylist()
+        order, guesses = rank(model, texts, targets, list(range(len(texts))), k, seed=0)
+        ids = cands["post_id"].to_pylist()
+        given = sql.labels(p.store)["label"].to_pylist()
+        return {
+            "posts": [
+                {"post_id": ids[i], "target_id": targets[i], "text": texts[i], "guess": g}
+                for i, g in zip(order, guesses, strict=True)
+            ],
+            "labels": {lab: given.count(lab) for lab in STANCE_LABELS},
+            "model": getattr(model, "name", None),
+        }
+
+    return st.locked(compute)
+
+
+def save_label(st: WebState, post_id: str, target: str, label: str, username: str) -> None:
+    """Record one person's stance label of a stored post toward a target."""
+    from bascule.errors import InputError
+    from bascule.store import analyses as sql
+    from bascule.store.web import get_post
+
+    if label not in STANCE_LABELS:
+        raise InputError(f"unknown label {label!r}: use {', '.join(STANCE_LABELS)}")
+    p = st.project
+    tid = p.config.target(target).id
+
+    def write() -> None:
+        post = get_post(p.store, post_id)
+        if post is None:
+            raise InputError(f"no stored post {post_id!r}")
+        sql.add_label(p.store, post_id, tid, post["text"], label, username)
+
+    st.locked(write)
+
+
+def train_stance(st: WebState) -> dict:
+    """Train the project's stance model from the labels and cues, then analyse every post
+    again with it (`bascule stance train` then `bascule analyze --redo`)."""
+    from bascule.text.analyze import analyze
+    from bascule.text.weak_labels import train_project_model
+
+    def run() -> dict:
+        trained = train_project_model(st.project)
+        return {**trained, **analyze(st.project, redo=True)}
+
+    out = st.locked(run)
+    st.invalidate_data()
+    return jsonable(out)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -27,6 +28,7 @@ NAV = [
     ("alerts", "/alerts", "Alertes", "Alerts", "viewer"),
     ("tipping", "/tipping", "Point de bascule", "Tipping point", "viewer"),
     ("messages", "/messages", "Labo des messages", "Message lab", "viewer"),
+    ("label", "/label", "Annoter", "Label posts", "analyst"),
     ("settings", "/settings", "Sources et cibles", "Sources & targets", "analyst"),
     ("users", "/users", "Utilisateurs", "Users", "admin"),
 ]
@@ -206,6 +208,56 @@ def tipping_page(request: Request, user: dict = Depends(require("viewer", page=T
 def messages_page(request: Request, user: dict = Depends(require("viewer", page=True))) -> Response:
     """Message lab: score a draft, predict its reach."""
     return render(request, "messages.html.j2", {}, user=user)
+
+
+@router.get("/label", response_class=HTMLResponse)
+def label_page(
+    request: Request,
+    target: str | None = None,
+    user: dict = Depends(require("analyst", page=True)),
+) -> Response:
+    """Label posts for the stance model: the ones it is least sure of first."""
+    return _label(request, user, target or None)
+
+
+@router.post("/label", response_class=HTMLResponse)
+async def label_post(
+    request: Request, user: dict = Depends(require("analyst", page=True))
+) -> Response:
+    """Save one label, then show the next posts (the page again, or why the label was refused)."""
+    f = await request.form()
+    target = str(f.get("filter") or "") or None
+    saved = section(
+        data.save_label,
+        state_of(request),
+        str(f.get("post_id") or ""),
+        str(f.get("target_id") or ""),
+        str(f.get("label") or ""),
+        user["username"],
+    )
+    if saved["ok"]:
+        where = f"/label?target={quote(target)}" if target else "/label"
+        return RedirectResponse(where, status_code=303)
+    return _label(request, user, target, saved=saved, status_code=400)
+
+
+@router.post("/label/train", response_class=HTMLResponse)
+async def label_train(
+    request: Request, user: dict = Depends(require("analyst", page=True))
+) -> Response:
+    """Train the stance model from the labels and analyse every post again."""
+    f = await request.form()
+    trained = section(data.train_stance, state_of(request))
+    target = str(f.get("filter") or "") or None
+    return _label(request, user, target, trained=trained, status_code=200 if trained["ok"] else 400)
+
+
+def _label(
+    request: Request, user: dict, target: str | None, *, status_code: int = 200, **ctx: Any
+) -> Response:
+    sec = section(data.to_label, state_of(request), target)
+    ctx = {"sec": sec, "targets": _targets(request), "target": target, **ctx}
+    return render(request, "label.html.j2", ctx, user=user, status_code=status_code)
 
 
 # -- htmx fragments: the same data functions, rendered as a result block ---------------------

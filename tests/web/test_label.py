@@ -1,0 +1,102 @@
+"""Labelling posts in the web war room: the ones the model is least sure of, then training."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.text.conftest import CUE_POSTS, add_posts  # noqa: F401 - the fixture, shared
+from tests.web.test_browser import _page, browser  # noqa: F401 - one chromium, shared
+from tests.web.webutil import ARTIFACTS, PASSWORDS, login, serving
+
+
+@pytest.fixture
+def labelling(project, add_posts):  # noqa: ANN001, ANN201, F811
+    """A fresh analysed project (no model yet) served on loopback: (base url, project)."""
+    from bascule.text.analyze import analyze
+    from bascule.web.app import create_app
+    from bascule.web.auth import create_user
+
+    add_posts(project, CUE_POSTS)
+    analyze(project)
+    for name, role in (("ana", "analyst"), ("vic", "viewer")):
+        create_user(project, name, PASSWORDS[name], role)
+    with serving(create_app(project)) as base:
+        yield base, project
+
+
+def _forms(html: str) -> list[tuple[str, str]]:
+    return re.findall(
+        r'name="post_id" value="([^"]+)">\s*<input type="hidden" name="target_id" '
+        r'value="([^"]+)"',
+        html,
+    )
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def test_label_posts_then_train_the_model(labelling) -> None:  # noqa: ANN001
+    base, project = labelling
+    assert login(base, "vic").get("/label").status_code == 403  # viewers read, not label
+    c = login(base, "ana")
+    page = c.get("/label")
+    assert page.status_code == 200 and 'id="to-label-1"' in page.text
+    shown = _forms(page.text)
+    assert len(shown) == 5 and all(t == "caq" for _, t in shown)
+    post_id, target = shown[0]
+    token = _token(page.text)
+    r = c.post(
+        "/label",
+        data={"csrf_token": token, "post_id": post_id, "target_id": target, "label": "favor"},
+    )
+    assert r.status_code == 303
+    rows = project.store.rows("SELECT text_id, target_id, label, labeled_by FROM stance_labels")
+    assert rows == [(post_id, "caq", "favor", "ana")]
+    assert post_id not in dict(_forms(c.get("/label?target=caq").text))  # labelled: gone
+    # refused: a label that is not a stance, a post that does not exist, no CSRF token
+    bad = {"csrf_token": token, "post_id": shown[1][0], "target_id": "caq", "label": "maybe"}
+    r = c.post("/label", data=bad)
+    assert r.status_code == 400 and "unknown label" in r.text
+    r = c.post("/label", data={**bad, "label": "none", "post_id": "t:nope"})
+    assert r.status_code == 400 and "no stored post" in r.text
+    assert c.post("/label", data={**bad, "label": "none", "csrf_token": ""}).status_code == 403
+    assert len(project.store.rows("SELECT * FROM stance_labels")) == 1
+    # train from the label and the cues (#jevotecaq, #dehorslacaq), then analyse again
+    r = c.post("/label/train", data={"csrf_token": token})
+    assert r.status_code == 200 and 'id="train-result"' in r.text, r.text
+    assert "bootstrap-ngram-lr" in r.text
+    models = {m for (m,) in project.store.rows("SELECT DISTINCT model FROM analyses")}
+    assert "bootstrap-ngram-lr" in models and "weak-rules" not in models
+    assert "le modèle pense" in r.text or "the model guesses" in r.text
+
+
+def test_training_without_labels_says_why(labelling) -> None:  # noqa: ANN001
+    base, project = labelling
+    project.store.execute("DELETE FROM analyses")
+    c = login(base, "ana")
+    page = c.get("/label")
+    assert 'id="label-empty"' in page.text
+    project.store.execute("DELETE FROM posts")
+    r = c.post("/label/train", data={"csrf_token": _token(page.text)})
+    assert r.status_code == 400 and "not enough labels" in r.text
+
+
+@pytest.mark.browser
+def test_label_a_post_in_the_browser(browser, labelling) -> None:  # noqa: ANN001, F811
+    base, project = labelling
+    page = _page(browser, base, "ana")
+    page.click("nav >> text=Annoter")
+    page.wait_for_url(base + "/label")
+    first = page.locator("#to-label-1 blockquote").inner_text()
+    page.click("#to-label-1 button[value=against]")
+    page.wait_for_url(base + "/label")
+    assert page.locator(".stat").nth(1).inner_text().startswith("1")  # one "against"
+    assert page.locator("#to-label-1 blockquote").inner_text() != first
+    (label,) = project.store.rows("SELECT label FROM stance_labels")
+    assert label == ("against",)
+    page.screenshot(path=str(ARTIFACTS / "label.png"), full_page=True)
+    assert not page.errors
+    page.context.close()
