@@ -117,6 +117,7 @@ def test_bootstrap_model_then_analyze(project, add_posts) -> None:  # noqa: ANN0
     add_posts(project, posts)
     res = train_project_model(project)
     assert res["weak_favor"] == 12 and res["weak_against"] == 12 and res["weak_none"] == 12
+    assert res["check"] is None  # no one labelled a post yet: nothing to measure it on
     out = analyze(project, redo=True)
     assert out["stance_model"] == "bootstrap-ngram-lr"
     stances = dict(
@@ -124,6 +125,15 @@ def test_bootstrap_model_then_analyze(project, add_posts) -> None:  # noqa: ANN0
     )
     assert sum(stances[f"f{i}"] == "favor" for i in range(12)) >= 10
     assert sum(stances[f"a{i}"] == "against" for i in range(12)) >= 10
+    # people label 24 posts: the model is measured on those it did not see
+    from bascule.store.analyses import add_label
+
+    truth = {"f": "favor", "a": "against", "n": "none"}
+    for p in CUE_POSTS[::3] + CUE_POSTS[1::3]:
+        add_label(project.store, p["post_id"], "caq", p["text"], truth[p["post_id"][0]], "ana")
+    res = train_project_model(project)
+    assert res["human"] == 24 and res["check"]["labels"] == 24 and res["check"]["folds"] == 5
+    assert res["check"]["accuracy"] >= 0.8 and res["check"]["f_avg"] >= 0.8
     # a model file from another version is a clear error, not a crash
     payload = joblib.load(project_model_path(project.root))
     payload["format_version"] = 0

@@ -58,3 +58,14 @@ def test_analyze_command(project, add_posts, capsys) -> None:  # noqa: ANN001
     assert "No stance model yet" in capsys.readouterr().out
     assert main(["stance", "train", "-p", root]) == 2  # no cue in two posts: a clear error
     assert "not enough labels" in capsys.readouterr().err
+
+
+def test_project_model_from_cues_says_how_to_measure_it(project, add_posts, capsys) -> None:  # noqa: ANN001
+    from tests.text.conftest import CUE_POSTS
+
+    add_posts(project, CUE_POSTS)
+    root = str(project.root)
+    project.close()
+    assert main(["stance", "train", "-p", root]) == 0
+    out = capsys.readouterr().out.replace("\n", " ")
+    assert "Model written to" in out and "Label at least 20 posts" in out

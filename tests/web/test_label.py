@@ -68,6 +68,7 @@ def test_label_posts_then_train_the_model(labelling) -> None:  # noqa: ANN001
     r = c.post("/label/train", data={"csrf_token": token})
     assert r.status_code == 200 and 'id="train-result"' in r.text, r.text
     assert "bootstrap-ngram-lr" in r.text
+    assert "Annotez au moins 20 publications" in r.text  # one label: too few to measure
     models = {m for (m,) in project.store.rows("SELECT DISTINCT model FROM analyses")}
     assert "bootstrap-ngram-lr" in models and "weak-rules" not in models
     assert "le modèle pense" in r.text or "the model guesses" in r.text

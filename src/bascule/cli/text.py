@@ -284,6 +284,21 @@ def train(
         f"Model written to [bold]{res['model']}[/] ({res['rows']:,} rows, "
         f"classes: {', '.join(map(str, res['classes']))})."
     )
+    if data is None:
+        from bascule.text.weak_labels import MIN_CHECK
+
+        check = res.get("check")
+        if check:
+            f_avg = "—" if check["f_avg"] is None else f"{check['f_avg']:.2f}"
+            console.print(
+                f"On the {check['labels']:,} labels people gave, unseen in training "
+                f"({check['folds']}-fold): f_avg {f_avg}, accuracy {check['accuracy']:.0%}."
+            )
+        else:
+            console.print(
+                f"Label at least {MIN_CHECK} posts (bascule stance label) to measure the model "
+                "on them."
+            )
 
 
 @stance_app.command("evaluate")

@@ -167,7 +167,12 @@ def normalize_label(label: str) -> str:
 def train_project_model(
     project: Any, *, out: Path | None = None, seed: int = 0, C: float = 4.0
 ) -> dict[str, Any]:
-    """Train the project's stance model from weak labels and human labels, and save it."""
+    """Train the project's stance model from weak labels and human labels, and save it.
+
+    With at least `MIN_CHECK` human labels, `check` says how the model does on the labels it
+    did not see (k-fold over the human labels, the weak labels always in training): the one
+    honest measure of a model made from cues, None before.
+    """
     from bascule.errors import InputError
     from bascule.store import analyses as sql
     from bascule.text.analyze import project_model_path
@@ -184,4 +189,54 @@ def train_project_model(
         )
     model = StanceModel(C=C, name="bootstrap-ngram-lr").fit(texts, labels, targets)
     path = model.save(out or project_model_path(project.root))
-    return {"model": str(path), "rows": len(labels), **counts, "classes": list(model.classes_)}
+    check = check_on_labels(texts, labels, targets, counts["human"], C=C, seed=seed)
+    return {
+        "model": str(path),
+        "rows": len(labels),
+        **counts,
+        "classes": list(model.classes_),
+        "check": check,
+    }
+
+
+MIN_CHECK = 20  # human labels from which training measures the model on them
+CHECK_FOLDS = 5
+
+
+def check_on_labels(
+    texts: list[str],
+    labels: list[str],
+    targets: list[str],
+    n_human: int,
+    *,
+    C: float = 4.0,
+    seed: int = 0,
+) -> dict[str, Any] | None:
+    """f_avg, macro-F1 and accuracy of the model on the human labels (the last `n_human`
+    rows) it was not trained on, by k-fold; None with fewer than `MIN_CHECK` labels."""
+    from bascule.text.stance import StanceModel, scores
+
+    if n_human < MIN_CHECK:
+        return None
+    start = len(texts) - n_human
+    fold = np.random.default_rng(seed).permutation(n_human) % CHECK_FOLDS
+    gold: list[str] = []
+    pred: list[str] = []
+    for k in range(CHECK_FOLDS):
+        train = [i for i in range(len(texts)) if i < start or fold[i - start] != k]
+        test = [start + j for j in np.flatnonzero(fold == k)]
+        if len({labels[i] for i in train}) < 2:
+            return None
+        m = StanceModel(C=C).fit(
+            [texts[i] for i in train], [labels[i] for i in train], [targets[i] for i in train]
+        )
+        gold += [labels[i] for i in test]
+        pred += m.predict([texts[i] for i in test], [targets[i] for i in test]).tolist()
+    s = scores(gold, pred)
+    return {
+        "labels": n_human,
+        "folds": CHECK_FOLDS,
+        "f_avg": s["f_avg"],
+        "macro_f1": s["macro_f1"],
+        "accuracy": s["accuracy"],
+    }

@@ -255,8 +255,16 @@ async def label_train(
 def _label(
     request: Request, user: dict, target: str | None, *, status_code: int = 200, **ctx: Any
 ) -> Response:
+    from bascule.text.weak_labels import MIN_CHECK
+
     sec = section(data.to_label, state_of(request), target)
-    ctx = {"sec": sec, "targets": _targets(request), "target": target, **ctx}
+    ctx = {
+        "sec": sec,
+        "targets": _targets(request),
+        "target": target,
+        "min_check": MIN_CHECK,
+        **ctx,
+    }
     return render(request, "label.html.j2", ctx, user=user, status_code=status_code)
 
 
