@@ -231,3 +231,22 @@ def test_report_section(project) -> None:  # noqa: ANN001
     s = section(project, "en")
     assert s.id == "alerts" and "Term burst" in s.body and "&lt;#x&gt;" in s.body
     assert s.summary[0] == "1 alerts (Term burst: 1)"
+
+
+def test_critique_alerts_without_a_model_say_so(project, capsys) -> None:  # noqa: ANN001
+    from bascule.alerts.watch import critiques_read_by_cues_only
+    from bascule.cli import main
+    from bascule.text.analyze import FALLBACK_MODEL
+
+    add_posts(project, [("m:1", "m:a1", NOW, "La CAQ a menti")])
+    add_stance(project, [("m:1", "caq", "none")])
+    assert not critiques_read_by_cues_only(project)  # read by some model
+    project.store.execute("UPDATE analyses SET model = ?", [FALLBACK_MODEL])
+    assert critiques_read_by_cues_only(project)
+    root = str(project.root)
+    project.close()
+    args = ["alerts", "watch", "-p", root, "--once", "--no-deliver", "--now", "2026-09-10T12:00"]
+    assert main(args) == 0
+    assert "critique alerts (forecast, lone critic) only see" in capsys.readouterr().err.replace(
+        "\n", " "
+    )

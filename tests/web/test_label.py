@@ -64,6 +64,7 @@ def test_label_posts_then_train_the_model(labelling) -> None:  # noqa: ANN001
     assert r.status_code == 400 and "no stored post" in r.text
     assert c.post("/label", data={**bad, "label": "none", "csrf_token": ""}).status_code == 403
     assert len(project.store.rows("SELECT * FROM stance_labels")) == 1
+    assert 'id="critique-note"' in c.get("/alerts").text  # no model: critiques from cues only
     # train from the label and the cues (#jevotecaq, #dehorslacaq), then analyse again
     r = c.post("/label/train", data={"csrf_token": token})
     assert r.status_code == 200 and 'id="train-result"' in r.text, r.text
@@ -72,6 +73,7 @@ def test_label_posts_then_train_the_model(labelling) -> None:  # noqa: ANN001
     models = {m for (m,) in project.store.rows("SELECT DISTINCT model FROM analyses")}
     assert "bootstrap-ngram-lr" in models and "weak-rules" not in models
     assert "le modèle pense" in r.text or "the model guesses" in r.text
+    assert 'id="critique-note"' not in c.get("/alerts").text
 
 
 def test_training_without_labels_says_why(labelling) -> None:  # noqa: ANN001

@@ -37,6 +37,16 @@ def _targets(project: Any) -> list[str]:
     return [cfg.target(t).id for t in cfg.alerts.watch] or [t.id for t in cfg.targets]
 
 
+def critiques_read_by_cues_only(project: Any) -> bool:
+    """True when no trained model read the watched targets' stances: critiques (against)
+    then come only from against hashtags and rival official accounts (bursts are unaffected)."""
+    from bascule.store.opinion import stance_models
+    from bascule.text.analyze import FALLBACK_MODEL
+
+    models = {m for t in _targets(project) for m in stance_models(project.store, t)}
+    return models == {FALLBACK_MODEL}
+
+
 def forecaster(project: Any) -> Any:
     """The project's fitted model (`models/forecast.pkl`) or the plain Hawkes forecaster."""
     from bascule.alerts.forecast import CascadeForecaster

@@ -58,7 +58,7 @@ def watch_cmd(
     from datetime import datetime
 
     from bascule.alerts.deliver import deliver, retry_failed
-    from bascule.alerts.watch import check
+    from bascule.alerts.watch import check, critiques_read_by_cues_only
     from bascule.errors import InputError
 
     if interval is not None and interval <= 0:
@@ -68,6 +68,12 @@ def watch_cmd(
     except ValueError:
         raise InputError(f"--now: not an ISO date/time: {now!r}") from None
     project = open_project(project_dir)
+    if critiques_read_by_cues_only(project):
+        err_console.print(
+            "No stance model yet: critique alerts (forecast, lone critic) only see against "
+            "hashtags and rival official accounts; bursts are unaffected. Label posts and train "
+            "one: bascule stance label, bascule stance train."
+        )
     while True:
         fresh = check(project, now=when)
         sent = {"sent": 0, "failed": 0, "skipped": 0, "errors": []}

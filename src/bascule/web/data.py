@@ -130,6 +130,15 @@ def overview(st: WebState, lang: str, *, stale: bool = True) -> dict:
     return st.cached(("overview", lang), compute, stale=stale)
 
 
+def critiques_read_by_cues_only(st: WebState) -> bool:
+    """True when no trained model read the watched targets' stances (False when unknown)."""
+    try:
+        fn = capability("bascule.alerts.watch", "critiques_read_by_cues_only")
+    except NotAvailable:
+        return False
+    return st.cached(("critiques-cues-only",), lambda: fn(st.project))
+
+
 def _cues_only_text(lang: str) -> str:
     return capability("bascule.opinion.poll", "cues_only_text")(lang)
 

@@ -179,7 +179,8 @@ def network_page(
 def alerts_page(request: Request, user: dict = Depends(require("viewer", page=True))) -> Response:
     """Alerts, updated live through Server-Sent Events."""
     st = state_of(request)
-    return render(request, "alerts.html.j2", {"sec": section(data.alerts, st)}, user=user)
+    ctx = {"sec": section(data.alerts, st), "cues_only": data.critiques_read_by_cues_only(st)}
+    return render(request, "alerts.html.j2", ctx, user=user)
 
 
 @router.get("/alerts/{alert_id}", response_class=HTMLResponse)
