@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -32,6 +33,18 @@ def _forms(html: str) -> list[tuple[str, str]]:
         r'value="([^"]+)"',
         html,
     )
+
+
+def _after_training(c):  # noqa: ANN001, ANN202
+    """The label page once the background training has ended (it refreshes itself before)."""
+    deadline = time.monotonic() + 60
+    while True:
+        page = c.get("/label")
+        if 'id="train-running"' not in page.text:
+            return page
+        assert '<meta http-equiv="refresh"' in page.text and 'id="train-button"' not in page.text
+        assert time.monotonic() < deadline, "training did not end"
+        time.sleep(0.2)
 
 
 def _token(html: str) -> str:
@@ -67,8 +80,9 @@ def test_label_posts_then_train_the_model(labelling) -> None:  # noqa: ANN001
     assert 'id="critique-note"' in c.get("/alerts").text  # no model: critiques from cues only
     # train from the label and the cues (#jevotecaq, #dehorslacaq), then analyse again
     r = c.post("/label/train", data={"csrf_token": token})
-    assert r.status_code == 200 and 'id="train-result"' in r.text, r.text
-    assert "bootstrap-ngram-lr" in r.text
+    assert r.status_code == 303  # the training runs in the background: the page follows it
+    r = _after_training(c)
+    assert 'id="train-result"' in r.text and "bootstrap-ngram-lr" in r.text, r.text
     assert "Annotez au moins 20 publications" in r.text  # one label: too few to measure
     models = {m for (m,) in project.store.rows("SELECT DISTINCT model FROM analyses")}
     assert "bootstrap-ngram-lr" in models and "weak-rules" not in models
@@ -83,8 +97,9 @@ def test_training_without_labels_says_why(labelling) -> None:  # noqa: ANN001
     page = c.get("/label")
     assert 'id="label-empty"' in page.text
     project.store.execute("DELETE FROM posts")
-    r = c.post("/label/train", data={"csrf_token": _token(page.text)})
-    assert r.status_code == 400 and "not enough labels" in r.text
+    assert c.post("/label/train", data={"csrf_token": _token(page.text)}).status_code == 303
+    r = _after_training(c)
+    assert 'id="train-error"' in r.text and "not enough labels" in r.text
 
 
 @pytest.mark.browser
@@ -103,3 +118,31 @@ def test_label_a_post_in_the_browser(browser, labelling) -> None:  # noqa: ANN00
     page.screenshot(path=str(ARTIFACTS / "label.png"), full_page=True)
     assert not page.errors
     page.context.close()
+
+
+def test_training_runs_in_the_background_once(labelling, monkeypatch) -> None:  # noqa: ANN001
+    import threading
+
+    from bascule.web import data
+
+    base, _ = labelling
+    release, calls = threading.Event(), []
+    real = data.train_stance
+
+    def slow(st):  # noqa: ANN001, ANN202 - holds the store as the real training does
+        calls.append(1)
+        assert st.locked(release.wait, 30)
+        return real(st)
+
+    monkeypatch.setattr(data, "train_stance", slow)
+    c = login(base, "ana")
+    token = _token(c.get("/label").text)
+    assert c.post("/label/train", data={"csrf_token": token}).status_code == 303
+    page = c.get("/label").text
+    assert 'id="train-running"' in page and '<meta http-equiv="refresh"' in page
+    assert 'id="train-button"' not in page  # nothing to click twice
+    assert 'id="to-label-1"' not in page  # the page does not wait for the store
+    assert c.post("/label/train", data={"csrf_token": token}).status_code == 303
+    release.set()
+    assert 'id="train-result"' in _after_training(c).text
+    assert len(calls) == 1  # the second click did not start a second job

@@ -8,11 +8,14 @@ yet is reported as not available instead of being imitated.
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import Any
 
 import orjson
 
 from bascule.web.state import WebState
+
+log = logging.getLogger("bascule.web")
 
 GRAPH_VIEW_NODES = 400
 
@@ -570,3 +573,31 @@ def train_stance(st: WebState) -> dict:
     out = st.locked(run)
     st.invalidate_data()
     return jsonable(out)
+
+
+def start_training(st: WebState) -> dict:
+    """Start `train_stance` in a background thread (analysing every post again takes minutes
+    on a large project: the page must not wait); one job at a time. Returns the job."""
+    import threading
+    from datetime import UTC, datetime
+
+    from bascule.errors import BasculeError
+
+    with st.side_lock:
+        job = st.training
+        if job and job["state"] == "running":
+            return job
+        job = st.training = {"state": "running", "started": datetime.now(UTC).isoformat()}
+
+    def run() -> None:
+        try:
+            job["result"] = train_stance(st)
+            job["state"] = "done"
+        except BasculeError as exc:
+            job["error"], job["state"] = str(exc), "failed"
+        except Exception as exc:  # noqa: BLE001 - the job must end, and say so
+            log.exception("training the stance model failed")
+            job["error"], job["state"] = f"{type(exc).__name__}: {exc}", "failed"
+
+    threading.Thread(target=run, name="bascule-train", daemon=True).start()
+    return job

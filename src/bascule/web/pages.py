@@ -242,15 +242,16 @@ async def label_post(
     return _label(request, user, target, saved=saved, status_code=400)
 
 
-@router.post("/label/train", response_class=HTMLResponse)
+@router.post("/label/train")
 async def label_train(
     request: Request, user: dict = Depends(require("analyst", page=True))
 ) -> Response:
-    """Train the stance model from the labels and analyse every post again."""
+    """Start training the stance model (then every post is analysed again) in the background."""
     f = await request.form()
-    trained = section(data.train_stance, state_of(request))
+    data.start_training(state_of(request))
     target = str(f.get("filter") or "") or None
-    return _label(request, user, target, trained=trained, status_code=200 if trained["ok"] else 400)
+    where = f"/label?target={quote(target)}" if target else "/label"
+    return RedirectResponse(where, status_code=303)
 
 
 def _label(
@@ -258,12 +259,15 @@ def _label(
 ) -> Response:
     from bascule.text.weak_labels import MIN_CHECK
 
-    sec = section(data.to_label, state_of(request), target)
+    st = state_of(request)
+    job = st.training
+    busy = bool(job) and job["state"] == "running"  # it holds the store: do not wait for it
     ctx = {
-        "sec": sec,
+        "sec": None if busy else section(data.to_label, st, target),
         "targets": _targets(request),
         "target": target,
         "min_check": MIN_CHECK,
+        "job": job,
         **ctx,
     }
     return render(request, "label.html.j2", ctx, user=user, status_code=status_code)

@@ -57,6 +57,7 @@ class WebState:
         self._refreshing: set[Any] = set()
         self._marker: tuple[float, Any] = (0.0, None)
         self.sessions: dict[str, tuple[float, dict | None]] = {}
+        self.training: dict[str, Any] | None = None  # the stance model's last training job
 
     def locked(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run `fn` while holding the store lock."""
