@@ -69,3 +69,19 @@ def test_project_model_from_cues_says_how_to_measure_it(project, add_posts, caps
     assert main(["stance", "train", "-p", root]) == 0
     out = capsys.readouterr().out.replace("\n", " ")
     assert "Model written to" in out and "Label at least 20 posts" in out
+
+
+def test_label_in_the_terminal_then_retrain(project, add_posts, capsys, monkeypatch) -> None:  # noqa: ANN001
+    import io
+
+    from tests.text.conftest import CUE_POSTS
+
+    add_posts(project, CUE_POSTS)
+    root = str(project.root)
+    project.close()
+    assert main(["analyze", "-p", root, "--no-progress"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("f\n\na\nq\n"))
+    assert main(["stance", "label", "-p", root, "--n", "5", "--retrain-every", "2"]) == 0
+    out = capsys.readouterr().out.replace("\n", " ")
+    assert "2 labels saved, 1 skipped, model retrained 1 times" in out
+    assert "Label at least 20 posts" in out  # after the retrain: too few labels to measure

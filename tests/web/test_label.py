@@ -69,6 +69,14 @@ def test_label_posts_then_train_the_model(labelling) -> None:  # noqa: ANN001
     rows = project.store.rows("SELECT text_id, target_id, label, labeled_by FROM stance_labels")
     assert rows == [(post_id, "caq", "favor", "ana")]
     assert post_id not in dict(_forms(c.get("/label?target=caq").text))  # labelled: gone
+    page = c.get("/label").text
+    assert 'id="label-last"' in page and "→ pour" in page
+    assert c.post("/label/undo", data={"csrf_token": token}).status_code == 303  # a mis-click
+    assert project.store.rows("SELECT * FROM stance_labels") == []
+    page = c.get("/label").text
+    assert post_id in dict(_forms(page)) and 'id="label-last"' not in page  # back to label
+    label = {"csrf_token": token, "post_id": post_id, "target_id": target, "label": "favor"}
+    assert c.post("/label", data=label).status_code == 303
     # refused: a label that is not a stance, a post that does not exist, no CSRF token
     bad = {"csrf_token": token, "post_id": shown[1][0], "target_id": "caq", "label": "maybe"}
     r = c.post("/label", data=bad)

@@ -285,20 +285,23 @@ def train(
         f"classes: {', '.join(map(str, res['classes']))})."
     )
     if data is None:
-        from bascule.text.weak_labels import MIN_CHECK
+        _print_check(res.get("check"))
 
-        check = res.get("check")
-        if check:
-            f_avg = "—" if check["f_avg"] is None else f"{check['f_avg']:.2f}"
-            console.print(
-                f"On the {check['labels']:,} labels people gave, unseen in training "
-                f"({check['folds']}-fold): f_avg {f_avg}, accuracy {check['accuracy']:.0%}."
-            )
-        else:
-            console.print(
-                f"Label at least {MIN_CHECK} posts (bascule stance label) to measure the model "
-                "on them."
-            )
+
+def _print_check(check: dict | None) -> None:
+    """How the project's model did on the labels people gave (or how many it needs)."""
+    from bascule.text.weak_labels import MIN_CHECK
+
+    if check:
+        f_avg = "—" if check["f_avg"] is None else f"{check['f_avg']:.2f}"
+        console.print(
+            f"On the {check['labels']:,} labels people gave, unseen in training "
+            f"({check['folds']}-fold): f_avg {f_avg}, accuracy {check['accuracy']:.0%}."
+        )
+    else:
+        console.print(
+            f"Label at least {MIN_CHECK} posts (bascule stance label) to measure the model on them."
+        )
 
 
 @stance_app.command("evaluate")
@@ -462,10 +465,11 @@ def label(
 
         def retrain():  # noqa: ANN202 - returns the new model
             try:
-                train_project_model(p, seed=seed)
+                res = train_project_model(p, seed=seed)
             except InputError as exc:
                 err_console.print(f"(not retrained: {exc})")
                 return None
+            _print_check(res.get("check"))
             return load_project_model(p.root)
 
         res = label_loop(

@@ -8,6 +8,7 @@ reposts inherit the analyses of their original.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pyarrow as pa
 
@@ -145,6 +146,27 @@ def add_label(
         con.execute(
             "INSERT OR REPLACE INTO stance_labels VALUES (?, ?, ?, ?, ?, ?)",
             [text_id, target_id, text, label, labeled_by, at],
+        ).fetchall()
+
+
+def last_label(store: Store, labeled_by: str) -> dict[str, Any] | None:
+    """The most recent label one person gave (text_id, target_id, text, label), or None."""
+    settle(store)
+    rows = store.rows(
+        "SELECT text_id, target_id, text, label FROM stance_labels WHERE labeled_by = ? "
+        "ORDER BY labeled_at DESC, text_id DESC LIMIT 1",
+        [labeled_by],
+    )
+    if not rows:
+        return None
+    return dict(zip(("text_id", "target_id", "text", "label"), rows[0], strict=True))
+
+
+def remove_label(store: Store, text_id: str, target_id: str) -> None:
+    """Forget the label given to a (text, target) pair (an undo)."""
+    with store.transaction() as con:
+        con.execute(
+            "DELETE FROM stance_labels WHERE text_id = ? AND target_id = ?", [text_id, target_id]
         ).fetchall()
 
 

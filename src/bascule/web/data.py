@@ -510,9 +510,10 @@ STANCE_LABELS = ("favor", "against", "none")
 LABEL_POOL = 5000  # candidates ranked per page (the model scores them all)
 
 
-def to_label(st: WebState, target: str | None, k: int = 5) -> dict:
+def to_label(st: WebState, target: str | None, username: str, k: int = 5) -> dict:
     """The `k` posts the stance model is least sure of (in a fixed random order before any
-    model), the labels given so far, and the model's name; `bascule stance label` in a page."""
+    model), the labels given so far, this person's last one (to undo it) and the model's
+    name; `bascule stance label` in a page."""
     from bascule.store import analyses as sql
     from bascule.text.active import rank
     from bascule.text.analyze import load_project_model
@@ -534,6 +535,7 @@ def to_label(st: WebState, target: str | None, k: int = 5) -> dict:
                 for i, g in zip(order, guesses, strict=True)
             ],
             "labels": {lab: given.count(lab) for lab in STANCE_LABELS},
+            "last": sql.last_label(p.store, username),
             "model": getattr(model, "name", None),
         }
 
@@ -558,6 +560,19 @@ def save_label(st: WebState, post_id: str, target: str, label: str, username: st
         sql.add_label(p.store, post_id, tid, post["text"], label, username)
 
     st.locked(write)
+
+
+def undo_label(st: WebState, username: str) -> dict | None:
+    """Forget the last label this person gave; returns it (None when there was none)."""
+    from bascule.store import analyses as sql
+
+    def undo() -> dict | None:
+        last = sql.last_label(st.project.store, username)
+        if last:
+            sql.remove_label(st.project.store, last["text_id"], last["target_id"])
+        return last
+
+    return st.locked(undo)
 
 
 def train_stance(st: WebState) -> dict:

@@ -242,6 +242,17 @@ async def label_post(
     return _label(request, user, target, saved=saved, status_code=400)
 
 
+@router.post("/label/undo")
+async def label_undo(
+    request: Request, user: dict = Depends(require("analyst", page=True))
+) -> Response:
+    """Forget the last label this person gave (a mis-click): the post comes back to label."""
+    f = await request.form()
+    data.undo_label(state_of(request), user["username"])
+    target = str(f.get("filter") or "") or None
+    return RedirectResponse(f"/label?target={quote(target)}" if target else "/label", 303)
+
+
 @router.post("/label/train")
 async def label_train(
     request: Request, user: dict = Depends(require("analyst", page=True))
@@ -263,7 +274,7 @@ def _label(
     job = st.training
     busy = bool(job) and job["state"] == "running"  # it holds the store: do not wait for it
     ctx = {
-        "sec": None if busy else section(data.to_label, st, target),
+        "sec": None if busy else section(data.to_label, st, target, user["username"]),
         "targets": _targets(request),
         "target": target,
         "min_check": MIN_CHECK,
