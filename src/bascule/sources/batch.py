@@ -148,8 +148,10 @@ class Mentions:
         m = mask.combine_chunks() if isinstance(mask, pa.ChunkedArray) else mask
         if len(distinct) == 1:
             joined = self._joined(distinct[0], sub.to_pylist())
-            if joined is not None:  # one array from one buffer: no Python string per row
-                return pc.replace_with_mask(flat, m, _nul_split(joined).cast(flat.type))
+            if joined is not None:  # one array from one buffer (NUL is never inside
+                # another UTF-8 character): no Python string per row
+                parts = split_buffer(joined.encode(), 0, pa.string(), terminated=False)
+                return pc.replace_with_mask(flat, m, parts.cast(flat.type))
             new = self.many(distinct[0], sub.to_pylist())
         else:
             new = [None] * len(idx)
@@ -161,22 +163,23 @@ class Mentions:
         return pc.replace_with_mask(flat, m, pa.array(new, flat.type))
 
 
-def _nul_split(joined: str) -> pa.Array:
-    """The NUL-separated parts of a string as an Arrow string array, in one copy."""
-    buf = joined.encode("utf-8")
+def split_buffer(buf: bytes, sep: int, kind: pa.DataType, *, terminated: bool) -> pa.Array:
+    """The parts of a buffer between `sep` bytes as an Arrow string or binary array, in one
+    copy. `terminated`: a final separator ends the last part (lines), rather than starting an
+    empty one (joined strings)."""
     a = np.frombuffer(buf, np.uint8)
-    cuts = np.flatnonzero(a == 0)  # NUL is never part of another UTF-8 character
-    n = len(cuts) + 1
+    cuts = np.flatnonzero(a == sep)
+    ends = cuts if terminated and (not buf or buf[-1] == sep) else np.append(cuts, len(buf))
+    n = len(ends)
     offsets = np.empty(n + 1, np.int64)
     offsets[0] = 0
-    offsets[1:-1] = cuts - np.arange(len(cuts))
-    offsets[-1] = len(buf) - len(cuts)
-    if offsets[-1] >= 2**31:
-        return pa.array(joined.split(_SEP), pa.large_string())
-    data = a[a != 0] if len(cuts) else a
-    return pa.StringArray.from_buffers(
-        n, pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(data)
-    )
+    offsets[1:] = ends - np.arange(n)  # part i has i separators before it
+    data = a[a != sep] if len(cuts) else a
+    if offsets[-1] < 2**31:
+        offsets = offsets.astype(np.int32)
+    else:
+        kind = pa.large_string() if pa.types.is_string(kind) else pa.large_binary()
+    return pa.Array.from_buffers(kind, n, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
 
 
 class BatchBuilder:

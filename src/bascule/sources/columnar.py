@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bascule.privacy import Pseudonymizer
-from bascule.sources.batch import MAX_TEXT, Digests, Mentions, _scrub_raw
+from bascule.sources.batch import MAX_TEXT, Digests, Mentions, _scrub_raw, split_buffer
 from bascule.sources.formats import generic
 from bascule.sources.model import Reject
 from bascule.store.bulk import LineSpec
@@ -88,19 +88,7 @@ def _line_blocks(
 
 def split_lines(buf: bytes) -> pa.BinaryArray:
     """The lines of a buffer as an Arrow array (newlines dropped), in one copy."""
-    if not buf:
-        return pa.array([], pa.binary())
-    a = np.frombuffer(buf, np.uint8)
-    nl = np.flatnonzero(a == 10)
-    ends = nl if buf[-1] == 10 else np.append(nl, len(buf))
-    n = len(ends)
-    offsets = np.empty(n + 1, np.int32)  # blocks are far below 2 GiB
-    offsets[0] = 0
-    offsets[1:] = ends - np.arange(n)  # line i has i newlines before it
-    data = a[a != 10] if len(nl) else a
-    return pa.BinaryArray.from_buffers(
-        pa.binary(), n, [None, pa.py_buffer(offsets), pa.py_buffer(data)]
-    )
+    return split_buffer(buf, 10, pa.binary(), terminated=True)
 
 
 def iter_blocks(

@@ -237,8 +237,7 @@ async def label_post(
         user["username"],
     )
     if saved["ok"]:
-        where = f"/label?target={quote(target)}" if target else "/label"
-        return RedirectResponse(where, status_code=303)
+        return _back_to_label(target)
     return _label(request, user, target, saved=saved, status_code=400)
 
 
@@ -249,8 +248,7 @@ async def label_undo(
     """Forget the last label this person gave (a mis-click): the post comes back to label."""
     f = await request.form()
     data.undo_label(state_of(request), user["username"])
-    target = str(f.get("filter") or "") or None
-    return RedirectResponse(f"/label?target={quote(target)}" if target else "/label", 303)
+    return _back_to_label(str(f.get("filter") or "") or None)
 
 
 @router.post("/label/train")
@@ -260,9 +258,12 @@ async def label_train(
     """Start training the stance model (then every post is analysed again) in the background."""
     f = await request.form()
     data.start_training(state_of(request))
-    target = str(f.get("filter") or "") or None
-    where = f"/label?target={quote(target)}" if target else "/label"
-    return RedirectResponse(where, status_code=303)
+    return _back_to_label(str(f.get("filter") or "") or None)
+
+
+def _back_to_label(target: str | None) -> Response:
+    """After a change, the label page again (with the same target filter): POST, redirect, GET."""
+    return RedirectResponse(f"/label?target={quote(target)}" if target else "/label", 303)
 
 
 def _label(
