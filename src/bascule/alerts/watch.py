@@ -41,10 +41,9 @@ def critiques_read_by_cues_only(project: Any) -> bool:
     """True when no trained model read the watched targets' stances: critiques (against)
     then come only from against hashtags and rival official accounts (bursts are unaffected)."""
     from bascule.store.opinion import stance_models
-    from bascule.text.analyze import FALLBACK_MODEL
+    from bascule.text.analyze import cues_only
 
-    models = {m for t in _targets(project) for m in stance_models(project.store, t)}
-    return models == {FALLBACK_MODEL}
+    return cues_only(stance_models(project.store, _targets(project)))
 
 
 def forecaster(project: Any) -> Any:

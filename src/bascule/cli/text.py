@@ -99,9 +99,9 @@ def analyze(
         f"({engine}) "
         f"with stance model [bold]{out['stance_model']}[/]."
     )
-    from bascule.text.analyze import FALLBACK_MODEL
+    from bascule.text.analyze import cues_only
 
-    if out["stance_model"] == FALLBACK_MODEL:
+    if cues_only([out["stance_model"]]):
         console.print(
             "No stance model yet: only posts with a partisan hashtag or from an official "
             "account are for or against; the others count as none. Label posts with "

@@ -55,7 +55,7 @@ def poll(
     `cues_only` says no trained model read the stances (only partisan hashtags and official
     accounts did): the other posts count as none.
     """
-    from bascule.text.analyze import FALLBACK_MODEL
+    from bascule.text.analyze import cues_only
 
     P.check_by(by)
     cfg = project.config
@@ -104,8 +104,8 @@ def poll(
         "trend": f"exponentially weighted by authors, half-life {halflife:g} {by}s",
         "periods": rows,
         "suppressed": len(all_periods - shown),
-        "stance_models": (models := sql.stance_models(project.store, tgt.id)),
-        "cues_only": models == [FALLBACK_MODEL],
+        "stance_models": (models := sql.stance_models(project.store, [tgt.id])),
+        "cues_only": cues_only(models),
     }
 
 

@@ -170,6 +170,12 @@ def remove_label(store: Store, text_id: str, target_id: str) -> None:
         ).fetchall()
 
 
+def label_counts(store: Store) -> dict[str, int]:
+    """How many stance labels people gave, per label."""
+    settle(store)
+    return dict(store.rows("SELECT label, count(*) FROM stance_labels GROUP BY label"))
+
+
 def labels(store: Store) -> pa.Table:
     """Every stance label: text_id, target_id, text, label, labeled_by, labeled_at."""
     settle(store)

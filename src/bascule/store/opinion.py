@@ -92,12 +92,13 @@ def analysed_count(store: Store) -> int:
     return int(store.scalar("SELECT count(*) FROM analyses"))
 
 
-def stance_models(store: Store, target_id: str | None = None) -> list[str]:
-    """The models that labelled the stored stances (of one target, or of all): a repost's
+def stance_models(store: Store, target_ids: Sequence[str] | None = None) -> list[str]:
+    """The models that labelled the stored stances (of these targets, or of all): a repost's
     inherited label counts as its source's model."""
-    rows = store.con.execute(
-        "SELECT DISTINCT regexp_replace(model, '^repost-of:', '') FROM analyses "
-        "WHERE CAST(? AS VARCHAR) IS NULL OR target_id = ? ORDER BY 1",
-        [target_id, target_id],
-    ).fetchall()
+    where = f"WHERE target_id IN ({', '.join('?' * len(target_ids))})" if target_ids else ""
+    rows = store.rows(
+        f"SELECT DISTINCT regexp_replace(model, '^repost-of:', '') FROM analyses {where} "
+        "ORDER BY 1",
+        list(target_ids or []),
+    )
     return [r[0] for r in rows]

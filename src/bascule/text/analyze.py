@@ -10,6 +10,7 @@ Dask partitions. Reposts whose original is in the store inherit the original's a
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,12 @@ MODEL_PATH = Path("models") / "stance.joblib"
 POST_MODEL = "lid176+vader-fr-en"
 FALLBACK_MODEL = "weak-rules"
 NONE_WORDS = {"none", "neutral", "neither", "neutre", "aucun", "0"}
+
+
+def cues_only(models: Iterable[str | None]) -> bool:
+    """True when these stances were read by the cue rules alone (no trained model): only
+    partisan hashtags and official accounts gave favor / against, every other post is none."""
+    return set(models) == {FALLBACK_MODEL}
 
 
 def project_model_path(root: Path) -> Path:

@@ -528,13 +528,13 @@ def to_label(st: WebState, target: str | None, username: str, k: int = 5) -> dic
         targets = cands["target_id"].to_pylist()
         order, guesses = rank(model, texts, targets, list(range(len(texts))), k, seed=0)
         ids = cands["post_id"].to_pylist()
-        given = sql.labels(p.store)["label"].to_pylist()
+        given = sql.label_counts(p.store)
         return {
             "posts": [
                 {"post_id": ids[i], "target_id": targets[i], "text": texts[i], "guess": g}
                 for i, g in zip(order, guesses, strict=True)
             ],
-            "labels": {lab: given.count(lab) for lab in STANCE_LABELS},
+            "labels": {lab: given.get(lab, 0) for lab in STANCE_LABELS},
             "last": sql.last_label(p.store, username),
             "model": getattr(model, "name", None),
         }
