@@ -83,11 +83,12 @@ class LineSpec:
 @dataclass
 class Prepared:
     """A block ready to write: its valid rows (each post_id once, the first copy, texts and
-    payloads already rewritten), account keys, rejects in line order, and how many valid rows
-    it had with the copies."""
+    payloads already rewritten), every account it saw (the authors table's
+    columns, one row each), rejects in line order, and how many valid rows it had with the
+    copies."""
 
     rows: pa.Table
-    keys: pa.Table
+    authors: pa.Table
     rejects: list[Any]
     received: int
 
@@ -119,7 +120,8 @@ def prepare_json_lines(lines: pa.Table, spec: LineSpec, rejects: list[Any]) -> P
     x = first_of_each(x, "post_id")
     keys = _keys(con, x, spec)
     x = _with_author_ids(x, keys, spec)
-    return Prepared(_scrubbed(x, spec), keys, rejects, received)
+    authors = _block_authors(con, x, keys, spec)
+    return Prepared(_scrubbed(x, spec), authors, rejects, received)
 
 
 COMMIT_ROWS = 122_880  # a DuckDB row group: fewer rows go through the write-ahead log
@@ -149,12 +151,12 @@ class BlockWriter:
         if not self._open:
             con.execute("BEGIN TRANSACTION")
             self._open = True
-        views = {"_x": block.rows, "_k": block.keys}
+        views = {"_x": block.rows}
         try:
             for name, table in views.items():
                 con.register(name, table)
             try:
-                imported, authors = _write(con, spec, self.run_id)
+                imported = _write(con, spec, self.run_id)
             finally:
                 for name in views:
                     with contextlib.suppress(Exception):  # the transaction may be aborted
@@ -164,7 +166,7 @@ class BlockWriter:
             self.rollback()
             raise
         self._pending.append(BatchResult(imported, block.received - imported, len(block.rejects)))
-        self._authors.append(authors)
+        self._authors.append(block.authors)
         self._rows += block.rows.num_rows
         return self.commit() if self._rows >= self.commit_rows else []
 
@@ -255,9 +257,8 @@ def _with_author_ids(x: pa.Table, keys: pa.Table, spec: LineSpec) -> pa.Table:
     return out
 
 
-def _write(con: Any, spec: LineSpec, run_id: int | None) -> tuple[int, pa.Table]:
-    """Posts and interactions of the registered block; returns the posts stored and the
-    block's authors (the authors table's columns), merged later with the group's."""
+def _write(con: Any, spec: LineSpec, run_id: int | None) -> int:
+    """Posts and interactions of the registered block; returns the posts stored."""
     imported = insert_new_posts(
         con,
         "_x",
@@ -268,7 +269,7 @@ def _write(con: Any, spec: LineSpec, run_id: int | None) -> tuple[int, pa.Table]
             b.likes, b.reposts, b.replies, b.quotes, ?, ?, b.raw""",
         params=[spec.source, run_id],
     )
-    acted_on = {k: t for k, t in _TARGET.items() if f"{t}_author" in spec.columns}
+    acted_on = _acted_on(spec)
     if acted_on:
         insert_interactions(
             con,
@@ -279,26 +280,43 @@ def _write(con: Any, spec: LineSpec, run_id: int | None) -> tuple[int, pa.Table]
                 for k, t in acted_on.items()
             ),
         )
-    # every account seen in the block: authors when they posted, the others when acted on
+    return imported
+
+
+def _acted_on(spec: LineSpec) -> dict[str, str]:
+    """Interaction kind -> the field naming the post acted on, for the fields the map has."""
+    return {k: t for k, t in _TARGET.items() if f"{t}_author" in spec.columns}
+
+
+def _block_authors(con: Any, x: pa.Table, keys: pa.Table, spec: LineSpec) -> pa.Table:
+    """Every account a block saw, one row each with the authors table's columns: authors when
+    they posted, the others when acted on. Computed while the store writes the block before,
+    so the writer only merges."""
     seen = " UNION ALL ".join(
         ["SELECT author_id, created_at AS t, followers, following, verified FROM _x"]
         + [
             f"SELECT {t}_author_id, created_at, NULL, NULL, NULL FROM _x "
             f"WHERE {t}_author_id IS NOT NULL"
-            for t in acted_on.values()
+            for t in _acted_on(spec).values()
         ]
     )
-    authors = con.sql(
-        f"""
-        SELECT s.author_id, any_value(k.platform) AS platform, any_value(k.handle) AS handle,
-            NULL::VARCHAR AS display_name, bool_and(k.pseudonymised) AS pseudonymised,
-            max(s.followers) AS followers, max(s.following) AS following,
-            bool_or(s.verified) AS verified, min(s.t) AS first_seen, max(s.t) AS last_seen
-        FROM ({seen}) s JOIN _k k ON k.author_id = s.author_id
-        GROUP BY s.author_id
-        """
-    ).to_arrow_table()
-    return imported, authors
+    con.register("_x", x)
+    con.register("_k", keys)
+    try:
+        return con.sql(
+            f"""
+            SELECT s.author_id, any_value(k.platform) AS platform,
+                any_value(k.handle) AS handle, NULL::VARCHAR AS display_name,
+                bool_and(k.pseudonymised) AS pseudonymised,
+                max(s.followers) AS followers, max(s.following) AS following,
+                bool_or(s.verified) AS verified, min(s.t) AS first_seen, max(s.t) AS last_seen
+            FROM ({seen}) s JOIN _k k ON k.author_id = s.author_id
+            GROUP BY s.author_id
+            """
+        ).to_arrow_table()
+    finally:
+        con.unregister("_x")
+        con.unregister("_k")
 
 
 def _merge_group_authors(con: Any, blocks: list[pa.Table]) -> None:
