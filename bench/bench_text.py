@@ -340,7 +340,7 @@ def _throughput(df: pd.DataFrame, n: int) -> tuple[list[str], dict]:
         f"| bootstrap n-gram model ({boot['rows']:,} weak labels) | "
         f"**{with_model['posts_per_s']:,.0f}** | {with_model['analyses']:,} | ≥ 2,000 posts/s |",
         "",
-        f"(redo with the model: {wall:.1f} s wall, including clearing the old analyses.)",
+        f"(redo with the model: {wall:.1f} s wall, replacing the old analyses in place.)",
     ]
     return lines, {"fallback": fallback, "model": with_model}
 

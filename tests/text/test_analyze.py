@@ -57,6 +57,58 @@ def test_analyze_is_incremental_and_resumable(project, add_posts) -> None:  # no
     assert analyze(project, redo=True, batch_size=3)["analysed_posts"] == 10
 
 
+class _Guard:
+    """A lock stand-in that records what the store holds each time it is taken."""
+
+    def __init__(self, store) -> None:  # noqa: ANN001
+        self.store, self.held, self.analysed = store, False, []
+
+    def __enter__(self) -> None:
+        self.held = True
+        self.analysed.append(self.store.rows("SELECT count(*) FROM post_analyses")[0][0])
+
+    def __exit__(self, *_: object) -> None:
+        self.held = False
+
+
+def test_redo_replaces_in_place_and_leaves_the_store_between_batches(
+    project, add_posts, monkeypatch
+) -> None:  # noqa: ANN001
+    """Analysing again (a model trained from the web) never leaves posts without analysis,
+    and the lock shared with the web pages is free while posts are analysed."""
+    import bascule.text.analyze as mod
+
+    add_posts(project, POSTS)
+    analyze(project)
+    before = dict(project.store.rows("SELECT post_id, analyzed_at FROM post_analyses"))
+    # a row no pass would write again (a post no longer read): the redo drops it
+    project.store.execute(
+        "INSERT INTO post_analyses VALUES ('t:gone', 'fr', 1.0, 0.0, false, 'old', ?)",
+        [min(before.values())],
+    )
+    guard = _Guard(project.store)
+    inner = mod.analyze_batch
+
+    def analyse_unlocked(*args: object) -> object:
+        assert not guard.held, "posts analysed while the store lock was held"
+        return inner(*args)
+
+    monkeypatch.setattr(mod, "analyze_batch", analyse_unlocked)
+    out = analyze(project, redo=True, batch_size=2, guard=guard)
+    assert out["analysed_posts"] == 9 and out["inherited_reposts"] == 1
+    assert len(guard.analysed) >= 2 * 5  # a read and a write per batch of 2
+    assert set(guard.analysed) == {11}  # 10 posts and the stale row, throughout
+    after = dict(project.store.rows("SELECT post_id, analyzed_at FROM post_analyses"))
+    assert set(after) == set(before)  # the stale row is gone, every post is analysed
+    assert all(after[p] > before[p] for p in before)  # each one anew, the repost too
+    assert (
+        project.store.rows(
+            "SELECT count(*) FROM analyses WHERE analyzed_at <= ?", [max(before.values())]
+        )[0][0]
+        == 0
+    )
+
+
 def test_analyze_batch_is_pure() -> None:
     from bascule.config import parse_config
     from bascule.project import TEMPLATE

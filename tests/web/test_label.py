@@ -154,3 +154,34 @@ def test_training_runs_in_the_background_once(labelling, monkeypatch) -> None:  
     release.set()
     assert 'id="train-result"' in _after_training(c).text
     assert len(calls) == 1  # the second click did not start a second job
+
+
+def test_pages_answer_while_the_new_model_analyses(labelling, monkeypatch) -> None:  # noqa: ANN001
+    """Analysing every post again takes minutes on a large project: the store lock is free
+    while posts are analysed, so the war room keeps answering."""
+    import threading
+
+    import bascule.text.analyze as mod
+
+    base, _ = labelling
+    inside, release = threading.Event(), threading.Event()
+    real = mod.analyze_batch
+
+    def held(*args):  # noqa: ANN002, ANN202 - a batch analysed slowly
+        inside.set()
+        assert release.wait(30)
+        return real(*args)
+
+    monkeypatch.setattr(mod, "analyze_batch", held)
+    c = login(base, "ana")
+    assert c.post("/label/train", data={"csrf_token": _token(c.get("/label").text)}).is_redirect
+    try:
+        assert inside.wait(30), "the analysis did not start"
+        r = c.get("/api/poll", params={"target": "caq"}, timeout=10)  # computed, not cached
+        assert r.status_code == 200 and r.json()["stance_models"] == ["weak-rules"]
+    finally:
+        release.set()
+    assert 'id="train-result"' in _after_training(c).text
+    assert c.get("/api/poll", params={"target": "caq"}).json()["stance_models"] == [
+        "bootstrap-ngram-lr"
+    ]

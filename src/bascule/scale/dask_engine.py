@@ -114,15 +114,14 @@ def analyze_dask(
 
     t0 = time.perf_counter()
     store = project.store
-    if redo:
-        sql.clear(store)
+    since = sql.now() if redo else None
     work = project.root / ".bascule" / "dask"
     if work.exists():
         shutil.rmtree(work)
     (work / "posts").mkdir(parents=True)
     after, parts = None, 0
     while True:
-        batch = sql.pending_batch(store, after=after, limit=partition_rows)
+        batch = sql.pending_batch(store, after=after, limit=partition_rows, older_than=since)
         if batch.num_rows == 0:
             break
         pq.write_table(batch, work / "posts" / f"part-{parts:05d}.parquet")
@@ -144,6 +143,8 @@ def analyze_dask(
         for f in sorted((work / "out" / "post_analyses").glob("*.parquet")):
             pairs = work / "out" / "analyses" / f.name
             sql.write_batch(store, pq.read_table(f), pq.read_table(pairs))
+    if since is not None:
+        sql.drop_stale(store, since)
     inherited_posts, inherited_pairs = sql.inherit_reposts(store)
     shutil.rmtree(work, ignore_errors=True)
     seconds = time.perf_counter() - t0

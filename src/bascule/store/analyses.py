@@ -2,7 +2,9 @@
 
 `analyze` reads batches of posts not yet analysed (keyset pagination on post_id, so an
 interrupted run resumes where it stopped), writes each batch in one transaction, and lets
-reposts inherit the analyses of their original.
+reposts inherit the analyses of their original. Analysing again (`--redo`) replaces the rows
+in place, batch after batch: every post keeps an analysis throughout (the old one until its
+batch comes), then rows the new pass did not write are dropped.
 """
 
 from __future__ import annotations
@@ -59,27 +61,34 @@ def _exec(con: object, sql: str) -> None:
     con.execute(sql).fetchall()  # type: ignore[attr-defined]
 
 
-def count_pending(store: Store) -> int:
-    """Posts that `analyze` would read from their own text."""
-    return _one(
-        store,
-        f"""SELECT count(*) FROM posts p
-            WHERE NOT EXISTS (SELECT 1 FROM post_analyses a WHERE a.post_id = p.post_id)
-            AND {_OWN_TEXT}""",
+def _pending(older_than: datetime | None) -> str:
+    """Posts without an analysis (or, to analyse again, with one older than `older_than`)."""
+    stale = " AND a.analyzed_at >= ?" if older_than is not None else ""
+    return (
+        f"NOT EXISTS (SELECT 1 FROM post_analyses a WHERE a.post_id = p.post_id{stale}) "
+        f"AND {_OWN_TEXT}"
     )
 
 
-def pending_batch(store: Store, *, after: str | None, limit: int) -> pa.Table:
-    """Next `limit` unanalysed posts after post_id `after`: post_id, text, lang, author_handle."""
+def count_pending(store: Store, *, older_than: datetime | None = None) -> int:
+    """Posts that `analyze` would read from their own text."""
+    params = [older_than] if older_than is not None else []
+    return _one(store, f"SELECT count(*) FROM posts p WHERE {_pending(older_than)}", params)
+
+
+def pending_batch(
+    store: Store, *, after: str | None, limit: int, older_than: datetime | None = None
+) -> pa.Table:
+    """Next `limit` posts to analyse after post_id `after` (see `count_pending`): post_id,
+    text, lang, author_handle."""
     settle(store)
+    params: list[Any] = [after or ""] + ([older_than] if older_than is not None else [])
     return store.arrow(
         f"""SELECT p.post_id, p.text, p.lang, au.handle AS author_handle
             FROM posts p LEFT JOIN authors au ON au.author_id = p.author_id
-            WHERE p.post_id > ?
-              AND NOT EXISTS (SELECT 1 FROM post_analyses a WHERE a.post_id = p.post_id)
-              AND {_OWN_TEXT}
+            WHERE p.post_id > ? AND {_pending(older_than)}
             ORDER BY p.post_id LIMIT ?""",
-        [after or "", int(limit)],
+        [*params, int(limit)],
     )
 
 
@@ -90,7 +99,7 @@ def _stamp(table: pa.Table, at: datetime) -> pa.Table:
 
 def write_batch(store: Store, post_rows: pa.Table, analysis_rows: pa.Table) -> None:
     """Write one batch of analyses atomically (replacing older rows of the same posts)."""
-    at = datetime.now(UTC).replace(tzinfo=None)
+    at = now()
     settle(store)
     with store.transaction() as con:
         if post_rows.num_rows:
@@ -124,11 +133,21 @@ def inherit_reposts(store: Store) -> tuple[int, int]:
         return _count(store, "post_analyses") - before_p, _count(store, "analyses") - before_a
 
 
-def clear(store: Store) -> None:
-    """Forget every analysis (for `analyze --redo`); labels are kept."""
+def now() -> datetime:
+    """The clock of `analyzed_at` (UTC, naive)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def drop_stale(store: Store, older_than: datetime) -> int:
+    """Forget the analyses written before `older_than` (what a pass analysing every post again
+    did not rewrite: reposts' inherited rows, posts no longer read from their own text);
+    returns how many posts lost theirs. Labels are kept."""
     with store.transaction() as con:
-        _exec(con, "DELETE FROM analyses")
-        _exec(con, "DELETE FROM post_analyses")
+        n = con.execute("DELETE FROM post_analyses WHERE analyzed_at < ?", [older_than]).fetchall()[
+            0
+        ][0]
+        con.execute("DELETE FROM analyses WHERE analyzed_at < ?", [older_than]).fetchall()
+    return int(n)
 
 
 def counts(store: Store) -> dict[str, int]:
@@ -141,7 +160,7 @@ def add_label(
     store: Store, text_id: str, target_id: str, text: str | None, label: str, labeled_by: str
 ) -> None:
     """Record (or overwrite) one label given to a (text, target) pair."""
-    at = datetime.now(UTC).replace(tzinfo=None)
+    at = now()
     with store.transaction() as con:
         con.execute(
             "INSERT OR REPLACE INTO stance_labels VALUES (?, ?, ?, ?, ?, ?)",

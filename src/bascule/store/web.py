@@ -126,10 +126,16 @@ def set_language(store: Store, username: str, language: str) -> None:
     _run(store, "UPDATE users SET language = ? WHERE username = ?", [language, username])
 
 
-def change_marker(store: Store) -> tuple[int, int]:
-    """(posts, alerts) counts: cached pages are recomputed when the store changes."""
-    row = _one(store, "SELECT (SELECT count(*) FROM posts), (SELECT count(*) FROM alerts)", [])
-    return int(row[0]), int(row[1])
+def change_marker(store: Store) -> tuple[int, int, Any]:
+    """(posts, alerts, latest analysis): cached pages are recomputed when the store changes,
+    analyses included (a model trained from the web analyses every post again)."""
+    row = _one(
+        store,
+        "SELECT (SELECT count(*) FROM posts), (SELECT count(*) FROM alerts), "
+        "(SELECT max(analyzed_at) FROM post_analyses)",
+        [],
+    )
+    return int(row[0]), int(row[1]), row[2]
 
 
 def get_post(store: Store, post_id: str) -> dict[str, Any] | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -168,8 +169,16 @@ def analyze(
     batch_size: int = 20000,
     progress: bool = False,
     engine: str = "embedded",
+    guard: AbstractContextManager[Any] | None = None,
 ) -> dict[str, Any]:
-    """Analyse every post not analysed yet (all posts with `redo`) and store the results."""
+    """Analyse every post not analysed yet (every post again with `redo`) and store the
+    results.
+
+    `redo` replaces the analyses in place, batch by batch: readers see every post analysed
+    throughout, by the old model until its batch comes. `guard` (a lock shared with other
+    readers of the store, as the web app's) is held only while the store is read or written,
+    not while posts are analysed, so they are not kept waiting.
+    """
     from bascule.store import analyses as sql
 
     if engine != "embedded":
@@ -177,25 +186,31 @@ def analyze(
     if batch_size < 1:
         raise InputError("batch size must be at least 1")
     store = project.store
+    hold = guard if guard is not None else nullcontext()
     model = load_project_model(project.root)
     t0 = time.perf_counter()
-    if redo:
-        sql.clear(store)
-    total = sql.count_pending(store)
+    since = sql.now() if redo else None
+    with hold:
+        total = sql.count_pending(store, older_than=since)
     done = pairs = 0
     after: str | None = None
     with _progress(progress, total) as advance:
         while True:
-            batch = sql.pending_batch(store, after=after, limit=batch_size)
+            with hold:
+                batch = sql.pending_batch(store, after=after, limit=batch_size, older_than=since)
             if batch.num_rows == 0:
                 break
             post_rows, analysis_rows = analyze_batch(batch, project.config, model)
-            sql.write_batch(store, post_rows, analysis_rows)
+            with hold:
+                sql.write_batch(store, post_rows, analysis_rows)
             after = batch.column("post_id")[-1].as_py()
             done += batch.num_rows
             pairs += analysis_rows.num_rows
             advance(batch.num_rows)
-    inherited_posts, inherited_pairs = sql.inherit_reposts(store)
+    with hold:
+        if since is not None:
+            sql.drop_stale(store, since)
+        inherited_posts, inherited_pairs = sql.inherit_reposts(store)
     seconds = time.perf_counter() - t0
     return {
         "analysed_posts": done,

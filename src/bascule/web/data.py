@@ -577,17 +577,19 @@ def undo_label(st: WebState, username: str) -> dict | None:
 
 def train_stance(st: WebState) -> dict:
     """Train the project's stance model from the labels and cues, then analyse every post
-    again with it (`bascule stance train` then `bascule analyze --redo`)."""
+    again with it (`bascule stance train` then `bascule analyze --redo`).
+
+    The store lock is held while the store is read or written, not while posts are
+    analysed: other pages keep answering during the minutes a large project takes."""
     from bascule.text.analyze import analyze
     from bascule.text.weak_labels import train_project_model
 
-    def run() -> dict:
-        trained = train_project_model(st.project)
-        return {**trained, **analyze(st.project, redo=True)}
-
-    out = st.locked(run)
-    st.invalidate_data()
-    return jsonable(out)
+    trained = st.locked(train_project_model, st.project)
+    try:
+        done = analyze(st.project, redo=True, guard=st.lock)
+    finally:
+        st.invalidate_data()
+    return jsonable({**trained, **done})
 
 
 def start_training(st: WebState) -> dict:
