@@ -185,3 +185,43 @@ def test_pages_answer_while_the_new_model_analyses(labelling, monkeypatch) -> No
     assert c.get("/api/poll", params={"target": "caq"}).json()["stance_models"] == [
         "bootstrap-ngram-lr"
     ]
+
+
+def test_label_and_train_through_the_json_api(labelling) -> None:  # noqa: ANN001
+    """The same labelling for notebooks and scripts: `/api/label`."""
+    from tests.web.webutil import csrf
+
+    base, project = labelling
+    assert login(base, "vic").get("/api/label").status_code == 403
+    c = login(base, "ana")
+    h = {"x-csrf-token": csrf(c)}
+    got = c.get("/api/label", params={"target": "caq", "k": 3}).json()
+    assert got["training"] is None and got["model"] is None and len(got["posts"]) == 3
+    first = got["posts"][0]
+    body = {"post_id": first["post_id"], "target": "caq", "label": "favor"}
+    assert c.post("/api/label", json=body).status_code == 403  # no CSRF token
+    r = c.post("/api/label", json=body, headers=h)
+    assert r.status_code == 201 and r.json()["labeled_by"] == "ana"
+    after = c.get("/api/label", params={"target": "caq", "k": 3}).json()
+    assert after["labels"]["favor"] == 1
+    assert first["post_id"] not in {p["post_id"] for p in after["posts"]}
+    refused = [
+        ({**body, "label": "maybe"}, 422),
+        ({**body, "post_id": "nowhere:1"}, 400),
+        ({**body, "target": "nobody"}, 400),
+    ]
+    for bad, status in refused:
+        assert c.post("/api/label", json=bad, headers=h).status_code == status, bad
+    assert c.get("/api/label", params={"target": "nobody"}).status_code == 400
+    undone = c.post("/api/label/undo", headers=h).json()["undone"]
+    assert undone["text_id"] == first["post_id"] and undone["label"] == "favor"
+    assert c.post("/api/label/undo", headers=h).json()["undone"] is None
+    r = c.post("/api/label/train", headers=h)
+    assert r.status_code == 202 and r.json()["training"]["state"] in {"running", "done"}
+    deadline = time.monotonic() + 60
+    while (got := c.get("/api/label").json())["training"]["state"] == "running":
+        assert got["posts"] is None and time.monotonic() < deadline
+        time.sleep(0.2)
+    assert got["training"]["state"] == "done", got["training"]
+    assert got["model"] == "bootstrap-ngram-lr" and len(got["posts"]) == 5
+    assert got["training"]["result"]["analysed_posts"] == len(CUE_POSTS)

@@ -68,6 +68,12 @@ class ConfigIn(BaseModel):
     toml: str = Field(..., max_length=1_000_000)
 
 
+class LabelIn(BaseModel):
+    post_id: str = Field(..., min_length=1, max_length=300)
+    target: str = Field(..., min_length=1, max_length=200)
+    label: Literal["favor", "against", "none"]
+
+
 class UserIn(BaseModel):
     username: str = Field(..., min_length=1, max_length=64)
     password: str = Field(..., min_length=8, max_length=1000)
@@ -273,6 +279,43 @@ def score(request: Request, body: ScoreIn, user: dict = Viewer) -> JSON:
 def reach(request: Request, body: ReachIn, user: dict = Viewer) -> JSON:
     """Predicted reach of a message posted by these accounts."""
     return _call(data.reach, state_of(request), body.accounts)
+
+
+# -- labelling posts for the stance model ----------------------------------------------------
+@router.get("/label", tags=["labelling"])
+def label_queue(
+    request: Request,
+    target: str | None = Query(None, max_length=200),
+    k: int = Query(5, ge=1, le=50),
+    user: dict = Analyst,
+) -> JSON:
+    """The posts the stance model is least sure of, the labels so far and the training job
+    (no posts while a training runs)."""
+    return _call(data.labelling, state_of(request), target or None, user["username"], k)
+
+
+@router.post("/label", tags=["labelling"], status_code=201)
+def label(request: Request, body: LabelIn, user: dict = Analyst) -> JSON:
+    """Record one person's stance label of a stored post toward a target."""
+    st = state_of(request)
+    out = _call(data.save_label, st, body.post_id, body.target, body.label, user["username"])
+    if out.status_code != 200:
+        return out
+    saved = {"post_id": body.post_id, "target": body.target, "label": body.label}
+    return JSON({**saved, "labeled_by": user["username"]}, status_code=201)
+
+
+@router.post("/label/undo", tags=["labelling"])
+def label_undo(request: Request, user: dict = Analyst) -> JSON:
+    """Forget the last label this person gave; `undone` is it (null when none)."""
+    return JSON({"undone": data.undo_label(state_of(request), user["username"])})
+
+
+@router.post("/label/train", tags=["labelling"], status_code=202)
+def label_train(request: Request, user: dict = Analyst) -> JSON:
+    """Train the stance model from the labels and cues, then analyse every post again, in
+    the background (one job at a time); follow it with `GET /api/label`."""
+    return JSON({"training": data.start_training(state_of(request))}, status_code=202)
 
 
 # -- sources & targets ------------------------------------------------------------------------

@@ -542,6 +542,19 @@ def to_label(st: WebState, target: str | None, username: str, k: int = 5) -> dic
     return st.locked(compute)
 
 
+def labelling(st: WebState, target: str | None, username: str, k: int = 5) -> dict:
+    """`to_label` with the training job (`training`: null before any); no posts while a
+    training runs (labels given then would not be in its model)."""
+    if training_runs(st):
+        return {"training": st.training, "posts": None}
+    return {"training": st.training, **to_label(st, target, username, k)}
+
+
+def training_runs(st: WebState) -> bool:
+    """True while a stance model's training job runs."""
+    return bool(st.training) and st.training["state"] == "running"
+
+
 def save_label(st: WebState, post_id: str, target: str, label: str, username: str) -> None:
     """Record one person's stance label of a stored post toward a target."""
     from bascule.errors import InputError

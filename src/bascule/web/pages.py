@@ -272,14 +272,13 @@ def _label(
     from bascule.text.weak_labels import MIN_CHECK
 
     st = state_of(request)
-    job = st.training
-    busy = bool(job) and job["state"] == "running"  # it holds the store: do not wait for it
+    busy = data.training_runs(st)  # labels given now would not be in its model
     ctx = {
         "sec": None if busy else section(data.to_label, st, target, user["username"]),
         "targets": _targets(request),
         "target": target,
         "min_check": MIN_CHECK,
-        "job": job,
+        "job": st.training,
         **ctx,
     }
     return render(request, "label.html.j2", ctx, user=user, status_code=status_code)
