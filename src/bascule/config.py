@@ -153,7 +153,10 @@ class Config(_Model):
             if target_id in (t.id, t.name) or slug(target_id) == t.id:
                 return t
         known = ", ".join(t.id for t in self.targets) or "none configured"
-        raise ConfigError(f"unknown target {target_id!r} (known: {known})")
+        raise ConfigError(
+            f"unknown target {target_id!r} (known: {known})",
+            fr=f"cible inconnue {target_id!r} (cibles : {known})",
+        )
 
     def kept_handles(self) -> set[str]:
         """Handles that stay in clear: official accounts and opted-in people."""

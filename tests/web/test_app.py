@@ -161,6 +161,22 @@ def test_config_editor_validates_then_reloads(server, web_project) -> None:  # n
     assert r.status_code == 422 and "lower-case" in r.text
 
 
+def test_user_errors_speak_the_pages_language(server) -> None:  # noqa: ANN001
+    from bascule.web.auth import LANG_COOKIE
+
+    base, _ = server
+    c = login(base, "ada")
+    token = csrf(c)
+    short = {"csrf_token": token, "username": "newbie", "password": "short", "role": "viewer"}
+    for lang, said in (("fr", "au moins 8 caractères"), ("en", "at least 8 characters")):
+        c.cookies.set(LANG_COOKIE, lang)
+        r = c.post("/users", data=short)
+        assert r.status_code == 422 and said in r.text, lang
+    c.cookies.set(LANG_COOKIE, "fr")
+    r = c.post("/fragments/simulate", data={"csrf_token": token, "seeds": "nobody-at-all"})
+    assert "n&#39;est pas dans le réseau observé" in r.text
+
+
 def test_message_lab_and_tipping_fragments(server) -> None:  # noqa: ANN001
     base, _ = server
     c = login(base, "vic")  # computing changes nothing: a viewer may do it

@@ -80,9 +80,9 @@ def test_label_posts_then_train_the_model(labelling) -> None:  # noqa: ANN001
     # refused: a label that is not a stance, a post that does not exist, no CSRF token
     bad = {"csrf_token": token, "post_id": shown[1][0], "target_id": "caq", "label": "maybe"}
     r = c.post("/label", data=bad)
-    assert r.status_code == 400 and "unknown label" in r.text
+    assert r.status_code == 400 and "annotation inconnue" in r.text  # the project speaks French
     r = c.post("/label", data={**bad, "label": "none", "post_id": "t:nope"})
-    assert r.status_code == 400 and "no stored post" in r.text
+    assert r.status_code == 400 and "aucune publication" in r.text
     assert c.post("/label", data={**bad, "label": "none", "csrf_token": ""}).status_code == 403
     assert len(project.store.rows("SELECT * FROM stance_labels")) == 1
     assert 'id="critique-note"' in c.get("/alerts").text  # no model: critiques from cues only
@@ -107,7 +107,19 @@ def test_training_without_labels_says_why(labelling) -> None:  # noqa: ANN001
     project.store.execute("DELETE FROM posts")
     assert c.post("/label/train", data={"csrf_token": _token(page.text)}).status_code == 303
     r = _after_training(c)
-    assert 'id="train-error"' in r.text and "not enough labels" in r.text
+    assert 'id="train-error"' in r.text
+    from bascule.web.auth import LANG_COOKIE
+
+    said = {}
+    for lang in ("en", "fr"):
+        c.cookies.set(LANG_COOKIE, lang)
+        said[lang] = re.search(r'id="train-error">([^<]+)<', c.get("/label").text).group(1)
+    assert said["en"].startswith("not enough labels")
+    assert said["fr"].startswith("pas assez d&#39;exemples"), said  # the staff's language
+    # a refused label, in French too
+    r = c.post("/label", data={"csrf_token": _token(page.text), "post_id": "x:1",
+                               "target_id": "caq", "label": "peut-être"})  # fmt: skip
+    assert r.status_code == 400 and "annotation inconnue" in r.text
 
 
 @pytest.mark.browser

@@ -21,7 +21,10 @@ def seed_index(dg: DiffusionGraph, seeds: Iterable) -> np.ndarray:  # noqa: ANN0
     out = []
     for s in seeds:
         if str(s) not in index:
-            raise InputError(f"seed {s!r} is not a node of the network")
+            raise InputError(
+                f"seed {s!r} is not a node of the network",
+                fr=f"le compte {s!r} n'est pas dans le réseau observé",
+            )
         out.append(index[str(s)])
     return np.unique(np.asarray(out, dtype=np.int64))
 

@@ -149,7 +149,10 @@ def tipping(
 
             graph = observed_graph(project)
         if graph.n == 0:
-            raise InputError("the network is empty: nothing can tip")
+            raise InputError(
+                "the network is empty: nothing can tip",
+                fr="le réseau est vide : rien ne peut basculer",
+            )
         n = graph.n
         csr = undirected_csr(n, graph.src, graph.dst)
     else:

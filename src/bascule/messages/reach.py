@@ -34,7 +34,10 @@ def reach(
     from bascule.graph.build import observed_graph
 
     if not accounts:
-        raise InputError("give at least one account (--from ACCOUNT or --seeds FILE)")
+        raise InputError(
+            "give at least one account (--from ACCOUNT or --seeds FILE)",
+            fr="indiquez au moins un compte",
+        )
     g = graph if graph is not None else observed_graph(project, kind="amplify")
     nodes = set(g.nodes.tolist())
     if graph is None:
@@ -46,7 +49,9 @@ def reach(
     if not found:
         raise InputError(
             f"none of the accounts is in the observed network: {', '.join(accounts[:5])}. "
-            "Check the handles with `bascule influencers` or `bascule ambassadors`."
+            "Check the handles with `bascule influencers` or `bascule ambassadors`.",
+            fr=f"aucun de ces comptes n'est dans le réseau observé : {', '.join(accounts[:5])}. "
+            "Vérifiez les noms dans la page Réseau (influenceurs, ambassadeurs).",
         )
     seeds = sorted(set(found.values()))
     membership = community_membership(project.store) if graph is None else {}

@@ -185,7 +185,11 @@ def train_project_model(
         raise InputError(
             "not enough labels to train a stance model "
             f"({counts}): add favor_hashtags / against_hashtags / accounts to the targets in "
-            "bascule.toml, import more posts, or label some with `bascule stance label`"
+            "bascule.toml, import more posts, or label some with `bascule stance label`",
+            fr="pas assez d'exemples pour entraîner un modèle de position "
+            f"({counts}) : annotez des publications pour et contre sur cette page, ou "
+            "ajoutez des mots-clics partisans (favor_hashtags / against_hashtags) et des "
+            "comptes officiels aux cibles dans les réglages",
         )
     model = StanceModel(C=C, name="bootstrap-ngram-lr").fit(texts, labels, targets)
     path = model.save(out or project_model_path(project.root))

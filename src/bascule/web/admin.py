@@ -18,7 +18,7 @@ def _settings(
     request: Request,
     user: dict,
     *,
-    error: str | None = None,
+    error: BasculeError | str | None = None,
     text: str | None = None,
     saved: bool = False,
     status_code: int = 200,
@@ -54,7 +54,7 @@ async def save_config(
     try:
         st.locked(settings.save_config, st.project, text)
     except BasculeError as exc:
-        return _settings(request, user, error=str(exc), text=text, status_code=422)
+        return _settings(request, user, error=exc, text=text, status_code=422)
     st.invalidate_data()
     return RedirectResponse("/settings?saved=1", status_code=303)
 
@@ -74,7 +74,7 @@ async def save_target(
         )
         st.locked(settings.save_config, st.project, text)
     except BasculeError as exc:
-        return _settings(request, user, error=str(exc), status_code=422)
+        return _settings(request, user, error=exc, status_code=422)
     st.invalidate_data()
     return RedirectResponse("/settings?saved=1", status_code=303)
 
@@ -89,13 +89,17 @@ async def delete_target(
         text = settings.remove_target(st.project.config_path.read_text(encoding="utf-8"), target_id)
         st.locked(settings.save_config, st.project, text)
     except BasculeError as exc:
-        return _settings(request, user, error=str(exc), status_code=422)
+        return _settings(request, user, error=exc, status_code=422)
     st.invalidate_data()
     return RedirectResponse("/settings?saved=1", status_code=303)
 
 
 def _users(
-    request: Request, user: dict, *, error: str | None = None, status_code: int = 200
+    request: Request,
+    user: dict,
+    *,
+    error: BasculeError | str | None = None,
+    status_code: int = 200,
 ) -> Response:
     st = state_of(request)
     users = st.web_sql(sql.list_users)
@@ -123,7 +127,7 @@ async def add_user(request: Request, user: dict = Depends(require("admin", page=
             str(form.get("role") or "viewer"),
         )
     except BasculeError as exc:
-        return _users(request, user, error=str(exc), status_code=422)
+        return _users(request, user, error=exc, status_code=422)
     st.invalidate()
     return RedirectResponse("/users", status_code=303)
 

@@ -40,13 +40,25 @@ def create_user(
     """Create (or replace) an account with an argon2 hash of its password."""
     username = username.strip()
     if not username or len(username) > 64 or any(c.isspace() for c in username):
-        raise BasculeError("a user name is 1 to 64 characters without spaces")
+        raise BasculeError(
+            "a user name is 1 to 64 characters without spaces",
+            fr="un nom d'utilisateur a de 1 à 64 caractères, sans espace",
+        )
     if role not in sql.ROLES:
-        raise BasculeError(f"unknown role {role!r} (choose one of {', '.join(sql.ROLES)})")
+        raise BasculeError(
+            f"unknown role {role!r} (choose one of {', '.join(sql.ROLES)})",
+            fr=f"rôle inconnu {role!r} (au choix : {', '.join(sql.ROLES)})",
+        )
     if len(password) < 8:
-        raise BasculeError("the password must have at least 8 characters")
+        raise BasculeError(
+            "the password must have at least 8 characters",
+            fr="le mot de passe doit avoir au moins 8 caractères",
+        )
     if language is not None and language not in LANGUAGES:
-        raise BasculeError(f"unknown language {language!r} (fr or en)")
+        raise BasculeError(
+            f"unknown language {language!r} (fr or en)",
+            fr=f"langue inconnue {language!r} (fr ou en)",
+        )
     sql.add_user(project.store, username, hash_password(password), role, language=language)
 
 

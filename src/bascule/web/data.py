@@ -562,14 +562,19 @@ def save_label(st: WebState, post_id: str, target: str, label: str, username: st
     from bascule.store.web import get_post
 
     if label not in STANCE_LABELS:
-        raise InputError(f"unknown label {label!r}: use {', '.join(STANCE_LABELS)}")
+        raise InputError(
+            f"unknown label {label!r}: use {', '.join(STANCE_LABELS)}",
+            fr=f"annotation inconnue {label!r} : pour, contre ou ni l'un ni l'autre",
+        )
     p = st.project
     tid = p.config.target(target).id
 
     def write() -> None:
         post = get_post(p.store, post_id)
         if post is None:
-            raise InputError(f"no stored post {post_id!r}")
+            raise InputError(
+                f"no stored post {post_id!r}", fr=f"aucune publication {post_id!r} en mémoire"
+            )
         sql.add_label(p.store, post_id, tid, post["text"], label, username)
 
     st.locked(write)
@@ -624,7 +629,7 @@ def start_training(st: WebState) -> dict:
             job["result"] = train_stance(st)
             job["state"] = "done"
         except BasculeError as exc:
-            job["error"], job["state"] = str(exc), "failed"
+            job["error"], job["error_fr"], job["state"] = str(exc), exc.fr, "failed"
         except Exception as exc:  # noqa: BLE001 - the job must end, and say so
             log.exception("training the stance model failed")
             job["error"], job["state"] = f"{type(exc).__name__}: {exc}", "failed"

@@ -62,11 +62,23 @@ _env.filters["linkify"] = linkify
 _env.filters["safe_url"] = safe_url
 
 
+def say(error: Any, lang: str) -> str:
+    """A user error in the page's language: a `BasculeError`, or a section or job that
+    failed (`error`, `error_fr`), or a message already written."""
+    if isinstance(error, BasculeError):
+        return error.say(lang)
+    if isinstance(error, dict):
+        fr = error.get("error_fr")
+        return fr if lang == "fr" and fr else str(error.get("error") or error.get("missing") or "")
+    return str(error or "")
+
+
 def helpers(lang: str, config: Any) -> dict[str, Any]:
     """What every template may use: the language, translations and number formats."""
     return {
         "lang": lang,
         "t": lambda fr, en: tr(lang, fr, en),
+        "say": lambda e: say(e, lang),
         "num": lambda v, d=0: fmt.number(v, lang, d),
         "pct": lambda v, d=0: fmt.percent(v, lang, d),
         "when": fmt.when,
@@ -125,7 +137,7 @@ def section(fn: Any, *args: Any, **kwargs: Any) -> dict:
     except data.NotAvailable as exc:
         return {"ok": False, "missing": str(exc)}
     except BasculeError as exc:
-        return {"ok": False, "error": str(exc)}
+        return {"ok": False, "error": str(exc), "error_fr": exc.fr}
 
 
 def _targets(request: Request) -> list[dict]:

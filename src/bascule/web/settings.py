@@ -82,7 +82,7 @@ def remove_target(text: str, target_id: str) -> str:
         if tid == target_id:
             del lines[start:end]
             return "\n".join(lines) + "\n"
-    raise ConfigError(f"unknown target {target_id!r}")
+    raise ConfigError(f"unknown target {target_id!r}", fr=f"cible inconnue {target_id!r}")
 
 
 def target_from_form(form: dict[str, Any]) -> Target:
