@@ -35,7 +35,7 @@ test: install browser lint
 	$(BIN)/pytest -q
 
 bench: install
-	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/pip install --quiet -e '.[test,bench,embeddings]'
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:

