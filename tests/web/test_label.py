@@ -9,7 +9,7 @@ import pytest
 
 from tests.text.conftest import CUE_POSTS, add_posts  # noqa: F401 - the fixture, shared
 from tests.web.test_browser import _page, browser  # noqa: F401 - one chromium, shared
-from tests.web.webutil import ARTIFACTS, PASSWORDS, login, serving
+from tests.web.webutil import ARTIFACTS, PASSWORDS, form_token, login, serving
 
 
 @pytest.fixture
@@ -47,10 +47,6 @@ def _after_training(c):  # noqa: ANN001, ANN202
         time.sleep(0.2)
 
 
-def _token(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
 def test_label_posts_then_train_the_model(labelling) -> None:  # noqa: ANN001
     base, project = labelling
     assert login(base, "vic").get("/label").status_code == 403  # viewers read, not label
@@ -60,7 +56,7 @@ def test_label_posts_then_train_the_model(labelling) -> None:  # noqa: ANN001
     shown = _forms(page.text)
     assert len(shown) == 5 and all(t == "caq" for _, t in shown)
     post_id, target = shown[0]
-    token = _token(page.text)
+    token = form_token(page.text)
     r = c.post(
         "/label",
         data={"csrf_token": token, "post_id": post_id, "target_id": target, "label": "favor"},
@@ -105,7 +101,7 @@ def test_training_without_labels_says_why(labelling) -> None:  # noqa: ANN001
     page = c.get("/label")
     assert 'id="label-empty"' in page.text
     project.store.execute("DELETE FROM posts")
-    assert c.post("/label/train", data={"csrf_token": _token(page.text)}).status_code == 303
+    assert c.post("/label/train", data={"csrf_token": form_token(page.text)}).status_code == 303
     r = _after_training(c)
     assert 'id="train-error"' in r.text
     from bascule.web.auth import LANG_COOKIE
@@ -117,7 +113,7 @@ def test_training_without_labels_says_why(labelling) -> None:  # noqa: ANN001
     assert said["en"].startswith("not enough labels")
     assert said["fr"].startswith("pas assez d&#39;exemples"), said  # the staff's language
     # a refused label, in French too
-    r = c.post("/label", data={"csrf_token": _token(page.text), "post_id": "x:1",
+    r = c.post("/label", data={"csrf_token": form_token(page.text), "post_id": "x:1",
                                "target_id": "caq", "label": "peut-être"})  # fmt: skip
     assert r.status_code == 400 and "annotation inconnue" in r.text
 
@@ -156,7 +152,7 @@ def test_training_runs_in_the_background_once(labelling, monkeypatch) -> None:  
 
     monkeypatch.setattr(data, "train_stance", slow)
     c = login(base, "ana")
-    token = _token(c.get("/label").text)
+    token = form_token(c.get("/label").text)
     assert c.post("/label/train", data={"csrf_token": token}).status_code == 303
     page = c.get("/label").text
     assert 'id="train-running"' in page and '<meta http-equiv="refresh"' in page
@@ -186,7 +182,7 @@ def test_pages_answer_while_the_new_model_analyses(labelling, monkeypatch) -> No
 
     monkeypatch.setattr(mod, "analyze_batch", held)
     c = login(base, "ana")
-    assert c.post("/label/train", data={"csrf_token": _token(c.get("/label").text)}).is_redirect
+    assert c.post("/label/train", data={"csrf_token": form_token(c.get("/label").text)}).is_redirect
     try:
         assert inside.wait(30), "the analysis did not start"
         r = c.get("/api/poll", params={"target": "caq"}, timeout=10)  # computed, not cached

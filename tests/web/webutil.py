@@ -182,6 +182,11 @@ def login(base: str, user: str, password: str | None = None) -> httpx.Client:
     return c
 
 
+def form_token(html: str) -> str:
+    """The CSRF token of a page's first form."""
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
 def csrf(client: httpx.Client) -> str:
     """The session's CSRF token, read from a page as the browser would."""
     page = client.get("/tipping")

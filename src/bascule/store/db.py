@@ -46,7 +46,8 @@ class Store:
             if "lock" in str(exc).lower():
                 raise BasculeError(
                     f"the database {self.path} is in use by another Bascule process "
-                    "(`bascule serve` or `bascule listen`?). Stop it, or use the web UI."
+                    "(`bascule serve` or `bascule listen`?). Stop it, or import files through "
+                    "the web UI's Import page."
                 ) from None
             raise BasculeError(f"cannot open {self.path}: {exc}") from None
         if not read_only:

@@ -29,7 +29,7 @@ def _plotly_js() -> bytes:
 def create_app(project: Project | str | Path, **state_options: Any) -> FastAPI:
     """The war room for `project` (a Project, or its folder: opened and held by the app)."""
     from bascule import __version__
-    from bascule.web import admin, api, auth, pages
+    from bascule.web import admin, api, auth, imports, pages
 
     if not isinstance(project, Project):
         project = open_project(project)
@@ -88,6 +88,7 @@ def create_app(project: Project | str | Path, **state_options: Any) -> FastAPI:
     app.include_router(auth.router)
     app.include_router(pages.router)
     app.include_router(admin.router)
+    app.include_router(imports.router)
     app.include_router(api.router)
     app.add_middleware(SecurityHeaders)
     return app

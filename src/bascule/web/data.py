@@ -7,8 +7,11 @@ yet is reported as not available instead of being imitated.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -613,26 +616,70 @@ def train_stance(st: WebState) -> dict:
 def start_training(st: WebState) -> dict:
     """Start `train_stance` in a background thread (analysing every post again takes minutes
     on a large project: the page must not wait); one job at a time. Returns the job."""
+    return start_job(st, "training", lambda: train_stance(st))
+
+
+def import_upload(st: WebState, path: Path, fmt: str) -> dict:
+    """Import an uploaded file (`bascule import`), then analyse the new posts; the upload is
+    deleted afterwards (what was imported is in the store, rejects keep their excerpt)."""
+    from bascule.sources.importer import import_files
+    from bascule.text.analyze import analyze
+
+    try:
+        summary = st.locked(import_files, st.project, [path], fmt).to_dict()
+    finally:
+        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.parent.rmdir()
+    for row in summary["files"] + summary["rejects"]:
+        row["file"] = path.name  # the file's name as uploaded, not where it waited
+        row.pop("path", None)
+    try:
+        done = analyze(st.project, guard=st.lock)
+        summary["analysed_posts"] = done["analysed_posts"] + done["inherited_reposts"]
+    finally:
+        st.invalidate_data()
+    return jsonable(summary)
+
+
+def start_import(st: WebState, path: Path, fmt: str) -> dict:
+    """Start `import_upload` in a background thread; one import at a time (the upload is
+    deleted at once when one runs already: the job returned is that one)."""
+    job = start_job(
+        st, "importing", lambda: import_upload(st, path, fmt), file=path.name, upload=str(path)
+    )
+    if job.get("upload") != str(path):
+        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.parent.rmdir()
+    return job
+
+
+def start_job(st: WebState, kind: str, work: Callable[[], dict], **about: Any) -> dict:
+    """Run `work` in a background thread as the app's `kind` job (`st.training`,
+    `st.importing`), one at a time: while one runs, it is returned and nothing starts. The
+    job (a dict) says `state` (running, done, failed), `started`, then `result` or `error`."""
     import threading
     from datetime import UTC, datetime
 
     from bascule.errors import BasculeError
 
     with st.side_lock:
-        job = st.training
+        job = getattr(st, kind)
         if job and job["state"] == "running":
             return job
-        job = st.training = {"state": "running", "started": datetime.now(UTC).isoformat()}
+        job = {"state": "running", "started": datetime.now(UTC).isoformat(), **about}
+        setattr(st, kind, job)
 
     def run() -> None:
         try:
-            job["result"] = train_stance(st)
+            job["result"] = work()
             job["state"] = "done"
         except BasculeError as exc:
             job["error"], job["error_fr"], job["state"] = str(exc), exc.fr, "failed"
         except Exception as exc:  # noqa: BLE001 - the job must end, and say so
-            log.exception("training the stance model failed")
+            log.exception("the %s job failed", kind)
             job["error"], job["state"] = f"{type(exc).__name__}: {exc}", "failed"
 
-    threading.Thread(target=run, name="bascule-train", daemon=True).start()
+    threading.Thread(target=run, name=f"bascule-{kind}", daemon=True).start()
     return job

@@ -29,6 +29,7 @@ NAV = [
     ("tipping", "/tipping", "Point de bascule", "Tipping point", "viewer"),
     ("messages", "/messages", "Labo des messages", "Message lab", "viewer"),
     ("label", "/label", "Annoter", "Label posts", "analyst"),
+    ("import", "/import", "Importer", "Import posts", "analyst"),
     ("settings", "/settings", "Sources et cibles", "Sources & targets", "analyst"),
     ("users", "/users", "Utilisateurs", "Users", "admin"),
 ]

@@ -58,6 +58,7 @@ class WebState:
         self._marker: tuple[float, Any] = (0.0, None)
         self.sessions: dict[str, tuple[float, dict | None]] = {}
         self.training: dict[str, Any] | None = None  # the stance model's last training job
+        self.importing: dict[str, Any] | None = None  # the last import of an uploaded file
 
     def locked(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run `fn` while holding the store lock."""

@@ -1,0 +1,115 @@
+"""Importing posts from the web war room: staff upload an export (a platform's, a 4CAT CSV,
+a research dataset), Bascule imports it in the background as `bascule import` does, analyses
+the new posts and shows what was imported, skipped as a duplicate and rejected (line, why).
+
+The DuckDB file has one writer: while `bascule serve` runs, this is how files get in.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile as FormFile  # what request.form() gives
+
+from bascule.errors import InputError
+from bascule.sources.formats import FORMATS
+from bascule.web import data
+from bascule.web.api import JSON
+from bascule.web.auth import require, state_of
+from bascule.web.pages import render
+
+router = APIRouter()
+CHOICES = ("auto", *FORMATS)
+Format = Literal["auto", *FORMATS]  # type: ignore[valid-type]
+SHOWN_REJECTS = 20
+_SAFE = re.compile(r"[^\w.\-]+")
+
+
+def _job(st: Any) -> dict | None:
+    """The last import job as people see it (not where the upload waited on the server)."""
+    job = st.importing
+    return {k: v for k, v in job.items() if k != "upload"} if job else None
+
+
+async def _start(request: Request, upload: FormFile, fmt: str) -> dict:
+    """Save the upload in the project's folder, then start importing it."""
+    if fmt not in CHOICES:
+        raise InputError(
+            f"unknown format {fmt!r}; choose one of: {', '.join(CHOICES)}",
+            fr=f"format inconnu {fmt!r} ; au choix : {', '.join(CHOICES)}",
+        )
+    if not upload.filename:
+        raise InputError("choose a file to import", fr="choisissez un fichier à importer")
+    st = state_of(request)
+    name = _SAFE.sub("_", Path(upload.filename).name)[-120:].lstrip(".") or "upload"
+    dest = st.project.root / ".bascule" / "uploads" / uuid.uuid4().hex / name
+    dest.parent.mkdir(parents=True)
+
+    def save() -> None:
+        with dest.open("wb") as f:
+            shutil.copyfileobj(upload.file, f, 1 << 20)
+
+    await run_in_threadpool(save)
+    return data.start_import(st, dest, fmt)
+
+
+# -- page ---------------------------------------------------------------------------------
+@router.get("/import", response_class=HTMLResponse, include_in_schema=False)
+def import_page(request: Request, user: dict = Depends(require("analyst", page=True))) -> Response:
+    """Import posts: upload a file, follow the import, see what was rejected and why."""
+    return _page(request, user)
+
+
+@router.post("/import", response_class=HTMLResponse, include_in_schema=False)
+async def import_post(
+    request: Request, user: dict = Depends(require("analyst", page=True))
+) -> Response:
+    """Start importing the uploaded file, then show the page (POST, redirect, GET)."""
+    form = await request.form()
+    upload = form.get("file")
+    fmt = str(form.get("format") or "auto")
+    if not isinstance(upload, FormFile):
+        return _page(request, user, error=InputError("choose a file to import",
+                                                     fr="choisissez un fichier à importer"),
+                     status_code=400)  # fmt: skip
+    try:
+        await _start(request, upload, fmt)
+    except InputError as exc:
+        return _page(request, user, error=exc, status_code=400)
+    return RedirectResponse("/import", status_code=303)
+
+
+def _page(request: Request, user: dict, *, status_code: int = 200, **ctx: Any) -> Response:
+    ctx = {"job": _job(state_of(request)), "formats": CHOICES, "shown": SHOWN_REJECTS, **ctx}
+    return render(request, "import.html.j2", ctx, user=user, status_code=status_code)
+
+
+# -- JSON API -----------------------------------------------------------------------------
+@router.get("/api/import", tags=["import"])
+def import_status(request: Request, user: dict = Depends(require("analyst"))) -> JSON:
+    """The last import of an uploaded file: `state` (running, done, failed), then its
+    summary (imported, duplicates, rejected with line and reason, posts analysed)."""
+    return JSON({"import": _job(state_of(request))})
+
+
+@router.post("/api/import", tags=["import"], status_code=202)
+async def import_file(
+    request: Request,
+    file: UploadFile = File(..., description="the export to import"),
+    format: Format = Form("auto", description="the file's format (auto: detected)"),  # noqa: A002
+    user: dict = Depends(require("analyst")),
+) -> JSON:
+    """Import a file in the background (one import at a time), then analyse its new posts;
+    follow it with `GET /api/import`."""
+    try:
+        await _start(request, file, format)
+    except InputError as exc:
+        return JSON({"detail": str(exc)}, status_code=400)
+    return JSON({"import": _job(state_of(request))}, status_code=202)

@@ -1,0 +1,136 @@
+"""Importing an uploaded export from the web war room: in the background, nothing lost or
+counted twice, rejects shown with their line and reason, new posts analysed."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.web.test_browser import _page, browser  # noqa: F401 - one chromium, shared
+from tests.web.webutil import ARTIFACTS, PASSWORDS, csrf, form_token, login, serving
+
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+BROKEN = SAMPLES / "twitter_v1_broken.jsonl"  # 7 lines: 3 good, 4 bad (JSON, id, date, UTF-8)
+
+
+@pytest.fixture
+def importing(project):  # noqa: ANN001, ANN201
+    """A fresh, empty project served on loopback: (base url, project)."""
+    from bascule.web.app import create_app
+    from bascule.web.auth import create_user
+
+    for name, role in (("ana", "analyst"), ("vic", "viewer")):
+        create_user(project, name, PASSWORDS[name], role)
+    with serving(create_app(project)) as base:
+        yield base, project
+
+
+def _after_import(c):  # noqa: ANN001, ANN202
+    """The import page once the background import has ended (it refreshes itself before)."""
+    deadline = time.monotonic() + 60
+    while 'id="import-running"' in (page := c.get("/import")).text:
+        assert '<meta http-equiv="refresh"' in page.text and 'id="import-form"' not in page.text
+        assert time.monotonic() < deadline, "the import did not end"
+        time.sleep(0.2)
+    return page
+
+
+def _stats(html: str) -> dict[str, int]:
+    return {k: int(v) for k, v in re.findall(r'id="import-(\w+)"><b>(\d+)</b>', html)}
+
+
+def _upload(c, path: Path, token: str, fmt: str = "auto"):  # noqa: ANN001, ANN202
+    with path.open("rb") as f:
+        return c.post(
+            "/import", data={"csrf_token": token, "format": fmt}, files={"file": (path.name, f)}
+        )
+
+
+def test_upload_a_broken_export_then_again(importing) -> None:  # noqa: ANN001
+    base, project = importing
+    assert login(base, "vic").get("/import").status_code == 403  # viewers read, not import
+    c = login(base, "ana")
+    page = c.get("/import")
+    assert page.status_code == 200 and 'id="import-form"' in page.text
+    token = form_token(page.text)
+    assert _upload(c, BROKEN, "").status_code == 403  # no CSRF token
+    assert project.store.rows("SELECT count(*) FROM posts")[0][0] == 0
+    r = _upload(c, BROKEN, token)
+    assert r.status_code == 303  # the import runs in the background: the page follows it
+    page = _after_import(c).text
+    assert 'id="import-result"' in page and "twitter_v1_broken.jsonl" in page
+    assert project.store.rows("SELECT count(*) FROM posts")[0][0] == 3
+    lines = re.findall(r"<tr><td>(\d+)</td><td>([^<]+)</td>", page)
+    assert [int(n) for n, _ in lines] == [2, 4, 5, 7]  # each bad line, with why
+    assert lines[0][1].startswith("broken JSON") and lines[1][1] == "missing id"
+    assert "bad encoding" in page
+    assert _stats(page) == {"imported": 3, "duplicates": 0, "rejected": 4, "analysed": 3}
+    analysed = project.store.rows("SELECT count(*) FROM post_analyses")[0][0]
+    assert analysed == 3
+    assert not any((project.root / ".bascule" / "uploads").rglob("*.jsonl"))  # not kept
+    # the same file again: nothing new, nothing counted twice
+    assert _upload(c, BROKEN, token).status_code == 303
+    page = _after_import(c).text
+    assert _stats(page) == {"imported": 0, "duplicates": 3, "rejected": 4, "analysed": 0}
+    assert project.store.rows("SELECT count(*) FROM posts")[0][0] == 3
+
+
+def test_refusals_say_why_in_the_pages_language(importing) -> None:  # noqa: ANN001
+    base, project = importing
+    c = login(base, "ana")
+    token = form_token(c.get("/import").text)
+    r = _upload(c, BROKEN, token, fmt="excel")
+    assert r.status_code == 400 and "format inconnu" in r.text  # the project speaks French
+    r = c.post("/import", data={"csrf_token": token})
+    assert r.status_code == 400 and "choisissez un fichier" in r.text
+    not_posts = SAMPLES / "README.md"
+    assert _upload(c, not_posts, token).status_code == 303
+    page = _after_import(c).text
+    assert 'id="import-failed"' in page and "README.md" in page  # the format says why
+    assert project.store.rows("SELECT count(*) FROM posts")[0][0] == 0
+
+
+def test_import_through_the_json_api(importing) -> None:  # noqa: ANN001
+    base, project = importing
+    c = login(base, "ana")
+    h = {"x-csrf-token": csrf(c)}
+    assert c.get("/api/import").json() == {"import": None}
+    path = SAMPLES / "mastodon_statuses.jsonl"
+    with path.open("rb") as f:
+        files = {"file": (path.name, f)}
+        r = c.post("/api/import", files=files, data={"format": "mastodon"}, headers=h)
+    assert r.status_code == 202, r.text
+    job = r.json()["import"]
+    assert job["file"] == path.name and "upload" not in job
+    deadline = time.monotonic() + 60
+    while (job := c.get("/api/import").json()["import"])["state"] == "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    assert job["state"] == "done", job
+    assert job["result"]["imported"] == 3 and job["result"]["analysed_posts"] == 3  # a boost too
+    assert project.store.rows("SELECT count(*) FROM post_analyses")[0][0] == 3
+    assert job["result"]["files"][0]["file"] == path.name  # not the server's path
+    assert project.store.rows("SELECT count(*) FROM posts")[0][0] == 3
+    with path.open("rb") as f:
+        bad = c.post("/api/import", files={"file": (path.name, f)}, data={"format": "excel"},
+                     headers=h)  # fmt: skip
+    assert bad.status_code == 422
+
+
+@pytest.mark.browser
+def test_import_a_file_in_the_browser(browser, importing) -> None:  # noqa: ANN001, F811
+    base, project = importing
+    page = _page(browser, base, "ana")
+    page.goto(base + "/import")
+    page.set_input_files("#import-file", str(SAMPLES / "bluesky.jsonl"))
+    page.click("#import-button")
+    page.wait_for_selector("#import-result", timeout=30_000)
+    assert page.inner_text("#import-imported b") == "4"
+    assert page.inner_text("#import-deleted b") == "1"  # a post its author deleted since
+    assert project.store.rows("SELECT count(*) FROM posts")[0][0] == 3
+    page.screenshot(path=str(ARTIFACTS / "import.png"), full_page=True)
+    assert not page.errors
+    page.context.close()
