@@ -134,3 +134,37 @@ def test_import_a_file_in_the_browser(browser, importing) -> None:  # noqa: ANN0
     page.screenshot(path=str(ARTIFACTS / "import.png"), full_page=True)
     assert not page.errors
     page.context.close()
+
+
+def test_one_import_at_a_time(importing, monkeypatch) -> None:  # noqa: ANN001
+    import threading
+
+    import bascule.sources.importer as importer
+
+    base, project = importing
+    inside, release = threading.Event(), threading.Event()
+    real = importer.import_files
+
+    def held(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - a long import
+        inside.set()
+        assert release.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "import_files", held)
+    c = login(base, "ana")
+    h = {"x-csrf-token": csrf(c)}
+
+    def send(name: str):  # noqa: ANN202
+        with (SAMPLES / name).open("rb") as f:
+            return c.post("/api/import", files={"file": (name, f)}, headers=h)
+
+    try:
+        assert send("twitter_v1.jsonl").status_code == 202
+        assert inside.wait(30)
+        r = send("bluesky.jsonl")
+        assert r.status_code == 400 and "twitter_v1.jsonl" in r.json()["detail"]
+        assert 'id="import-running"' in c.get("/import").text
+    finally:
+        release.set()
+    assert 'id="import-result"' in _after_import(c).text
+    assert not any((project.root / ".bascule" / "uploads").rglob("*.jsonl"))

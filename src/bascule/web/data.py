@@ -628,9 +628,7 @@ def import_upload(st: WebState, path: Path, fmt: str) -> dict:
     try:
         summary = st.locked(import_files, st.project, [path], fmt).to_dict()
     finally:
-        path.unlink(missing_ok=True)
-        with contextlib.suppress(OSError):
-            path.parent.rmdir()
+        discard(path)
     for row in summary["files"] + summary["rejects"]:
         row["file"] = path.name  # the file's name as uploaded, not where it waited
         row.pop("path", None)
@@ -649,10 +647,15 @@ def start_import(st: WebState, path: Path, fmt: str) -> dict:
         st, "importing", lambda: import_upload(st, path, fmt), file=path.name, upload=str(path)
     )
     if job.get("upload") != str(path):
-        path.unlink(missing_ok=True)
-        with contextlib.suppress(OSError):
-            path.parent.rmdir()
+        discard(path)
     return job
+
+
+def discard(upload: Path) -> None:
+    """Delete an uploaded file and the folder it waited in."""
+    upload.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        upload.parent.rmdir()
 
 
 def start_job(st: WebState, kind: str, work: Callable[[], dict], **about: Any) -> dict:

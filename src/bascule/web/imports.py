@@ -48,6 +48,12 @@ async def _start(request: Request, upload: FormFile, fmt: str) -> dict:
     if not upload.filename:
         raise InputError("choose a file to import", fr="choisissez un fichier à importer")
     st = state_of(request)
+    running = _job(st)
+    if running and running["state"] == "running":
+        raise InputError(
+            f"{running['file']!r} is being imported: send this file when it has ended",
+            fr=f"« {running['file']} » est en cours d'import : envoyez ce fichier ensuite",
+        )
     name = _SAFE.sub("_", Path(upload.filename).name)[-120:].lstrip(".") or "upload"
     dest = st.project.root / ".bascule" / "uploads" / uuid.uuid4().hex / name
     dest.parent.mkdir(parents=True)
