@@ -164,7 +164,39 @@ def test_one_import_at_a_time(importing, monkeypatch) -> None:  # noqa: ANN001
         r = send("bluesky.jsonl")
         assert r.status_code == 400 and "twitter_v1.jsonl" in r.json()["detail"]
         assert 'id="import-running"' in c.get("/import").text
+        poll = c.get("/api/poll", params={"target": "caq"}, timeout=10)  # reads the store
+        assert poll.status_code == 200  # the import does not hold the pages' lock
     finally:
         release.set()
     assert 'id="import-result"' in _after_import(c).text
     assert not any((project.root / ".bascule" / "uploads").rglob("*.jsonl"))
+
+
+def test_pages_read_while_a_large_file_goes_in(importing, tmp_path: Path) -> None:  # noqa: ANN001
+    """The import writes through its own connection: pages read the store meanwhile (DuckDB
+    keeps each reader on committed data), and every post ends up stored exactly once."""
+    import json
+
+    base, project = importing
+    n = 60_000
+    big = tmp_path / "big.jsonl"
+    with big.open("w", encoding="utf-8") as f:
+        for i in range(n):
+            row = {"id": str(10**12 + i), "author_id": str(i % 5000),
+                   "created_at": f"2026-09-{1 + i % 28:02d}T{i % 24:02d}:00:00Z",
+                   "text": f"post {i} sur la CAQ et le logement @user{i % 700}"}  # fmt: skip
+            f.write(json.dumps(row) + "\n")
+    c = login(base, "ana")
+    h = {"x-csrf-token": csrf(c)}
+    with big.open("rb") as f:
+        assert c.post("/api/import", files={"file": ("big.jsonl", f)}, headers=h).is_success
+    seen, deadline = [], time.monotonic() + 120
+    while (job := c.get("/api/import").json()["import"])["state"] == "running":
+        r = c.get("/api/status", timeout=10)
+        assert r.status_code == 200
+        seen.append(r.json()["posts"])
+        assert time.monotonic() < deadline
+    assert job["state"] == "done", job
+    assert job["result"]["imported"] == n and job["result"]["rejected"] == 0
+    assert seen and all(0 <= s <= n for s in seen) and seen == sorted(seen)
+    assert project.store.rows("SELECT count(*), count(DISTINCT post_id) FROM posts")[0] == (n, n)

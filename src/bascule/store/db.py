@@ -146,6 +146,14 @@ class Store:
     def count(self, table: str) -> int:
         return int(self.scalar(f"SELECT count(*) FROM {table}"))
 
+    def cursor(self) -> Store:
+        """Another connection to the same open database, for another thread: its own
+        transactions over the same data (DuckDB's MVCC), so a long import in one thread does
+        not keep the other from reading. Close it when done."""
+        other = Store.__new__(Store)
+        other.path, other.con = self.path, self.con.cursor()
+        return other
+
     def close(self) -> None:
         self.con.close()
 

@@ -621,13 +621,21 @@ def start_training(st: WebState) -> dict:
 
 def import_upload(st: WebState, path: Path, fmt: str) -> dict:
     """Import an uploaded file (`bascule import`), then analyse the new posts; the upload is
-    deleted afterwards (what was imported is in the store, rejects keep their excerpt)."""
+    deleted afterwards (what was imported is in the store, rejects keep their excerpt).
+
+    The import writes through its own connection (`Store.cursor`), not under the store lock:
+    the pages keep reading while a large file goes in, and see its posts group by group."""
+    from types import SimpleNamespace
+
     from bascule.sources.importer import import_files
     from bascule.text.analyze import analyze
 
+    store = st.project.store.cursor()
     try:
-        summary = st.locked(import_files, st.project, [path], fmt).to_dict()
+        target = SimpleNamespace(store=store, pseudonymizer=st.project.pseudonymizer)
+        summary = import_files(target, [path], fmt).to_dict()
     finally:
+        store.close()
         discard(path)
     for row in summary["files"] + summary["rejects"]:
         row["file"] = path.name  # the file's name as uploaded, not where it waited
