@@ -109,6 +109,36 @@ def test_redo_replaces_in_place_and_leaves_the_store_between_batches(
     )
 
 
+def test_an_interrupted_redo_is_finished_by_the_next_analyze(
+    project, add_posts, monkeypatch
+) -> None:  # noqa: ANN001
+    import bascule.text.analyze as mod
+
+    add_posts(project, POSTS)
+    analyze(project)
+    before = dict(project.store.rows("SELECT post_id, analyzed_at FROM post_analyses"))
+    calls, inner = [], mod.analyze_batch
+
+    def crash_on_the_second(*args: object) -> object:
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # Ctrl-C, a kill
+        return inner(*args)
+
+    monkeypatch.setattr(mod, "analyze_batch", crash_on_the_second)
+    with pytest.raises(KeyboardInterrupt):
+        analyze(project, redo=True, batch_size=3)
+    monkeypatch.setattr(mod, "analyze_batch", inner)
+    mixed = dict(project.store.rows("SELECT post_id, analyzed_at FROM post_analyses"))
+    assert set(mixed) == set(before)  # every post keeps an analysis meanwhile
+    assert sum(mixed[p] > before[p] for p in before) == 3  # the first batch only
+    out = analyze(project)  # no --redo: the interrupted pass is finished
+    assert out["resumed_redo"] is True and out["analysed_posts"] == 9 - 3
+    after = dict(project.store.rows("SELECT post_id, analyzed_at FROM post_analyses"))
+    assert all(after[p] > before[p] for p in before)
+    assert analyze(project)["resumed_redo"] is False  # and then forgotten
+
+
 def test_analyze_batch_is_pure() -> None:
     from bascule.config import parse_config
     from bascule.project import TEMPLATE

@@ -99,6 +99,8 @@ def analyze(
         f"({engine}) "
         f"with stance model [bold]{out['stance_model']}[/]."
     )
+    if out.get("resumed_redo"):
+        console.print("This finished an interrupted [bold]--redo[/]: every post is analysed anew.")
     from bascule.text.analyze import cues_only
 
     if cues_only([out["stance_model"]]):

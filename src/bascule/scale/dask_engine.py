@@ -114,7 +114,7 @@ def analyze_dask(
 
     t0 = time.perf_counter()
     store = project.store
-    since = sql.now() if redo else None
+    since = sql.start_redo(store, redo=redo)
     work = project.root / ".bascule" / "dask"
     if work.exists():
         shutil.rmtree(work)
@@ -144,13 +144,14 @@ def analyze_dask(
             pairs = work / "out" / "analyses" / f.name
             sql.write_batch(store, pq.read_table(f), pq.read_table(pairs))
     if since is not None:
-        sql.drop_stale(store, since)
+        sql.end_redo(store, since)
     inherited_posts, inherited_pairs = sql.inherit_reposts(store)
     shutil.rmtree(work, ignore_errors=True)
     seconds = time.perf_counter() - t0
     return {
         **result,
         "engine": "dask",
+        "resumed_redo": since is not None and not redo,
         "stance_model": model.name if model is not None else FALLBACK_MODEL,
         "workers": workers if not scheduler else None,
         "inherited_reposts": inherited_posts,

@@ -138,6 +138,26 @@ def now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+_REDO = "analyze_redo_since"
+
+
+def start_redo(store: Store, *, redo: bool) -> datetime | None:
+    """When the pass analysing every post again began: now with `redo` (recorded, so an
+    interrupted pass is finished by the next `analyze`), else that of an unfinished one."""
+    if redo:
+        since = now()
+        store.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [_REDO, since.isoformat()])
+        return since
+    value = store.scalar("SELECT value FROM meta WHERE key = ?", [_REDO])
+    return datetime.fromisoformat(value) if value else None
+
+
+def end_redo(store: Store, since: datetime) -> None:
+    """Finish a pass analysing every post again: drop what it did not rewrite, forget it."""
+    drop_stale(store, since)
+    store.execute("DELETE FROM meta WHERE key = ?", [_REDO])
+
+
 def drop_stale(store: Store, older_than: datetime) -> int:
     """Forget the analyses written before `older_than` (what a pass analysing every post again
     did not rewrite: reposts' inherited rows, posts no longer read from their own text);

@@ -175,7 +175,8 @@ def analyze(
     results.
 
     `redo` replaces the analyses in place, batch by batch: readers see every post analysed
-    throughout, by the old model until its batch comes. `guard` (a lock shared with other
+    throughout, by the old model until its batch comes; an interrupted pass is finished by
+    the next `analyze` (`resumed_redo`). `guard` (a lock shared with other
     readers of the store, as the web app's) is held only while the store is read or written,
     not while posts are analysed, so they are not kept waiting.
     """
@@ -189,8 +190,8 @@ def analyze(
     hold = guard if guard is not None else nullcontext()
     model = load_project_model(project.root)
     t0 = time.perf_counter()
-    since = sql.now() if redo else None
     with hold:
+        since = sql.start_redo(store, redo=redo)
         total = sql.count_pending(store, older_than=since)
     done = pairs = 0
     after: str | None = None
@@ -209,7 +210,7 @@ def analyze(
             advance(batch.num_rows)
     with hold:
         if since is not None:
-            sql.drop_stale(store, since)
+            sql.end_redo(store, since)
         inherited_posts, inherited_pairs = sql.inherit_reposts(store)
     seconds = time.perf_counter() - t0
     return {
@@ -219,6 +220,7 @@ def analyze(
         "inherited_analyses": inherited_pairs,
         "seconds": round(seconds, 3),
         "posts_per_s": round(done / seconds, 1) if done and seconds > 0 else None,
+        "resumed_redo": since is not None and not redo,
         "stance_model": model.name if model is not None else FALLBACK_MODEL,
         "hesitation": _hesitation([]) is not None,
     }
