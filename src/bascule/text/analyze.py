@@ -176,9 +176,9 @@ def analyze(
 
     `redo` replaces the analyses in place, batch by batch: readers see every post analysed
     throughout, by the old model until its batch comes; an interrupted pass is finished by
-    the next `analyze` (`resumed_redo`). `guard` (a lock shared with other
-    readers of the store, as the web app's) is held only while the store is read or written,
-    not while posts are analysed, so they are not kept waiting.
+    the next `analyze` (`resumed_redo`). `guard` (a lock shared with other readers of the
+    store, as the web app's) is held only while the store is read or written, not while
+    posts are analysed, so they are not kept waiting.
     """
     from bascule.store import analyses as sql
 
