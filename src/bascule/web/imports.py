@@ -38,14 +38,14 @@ def _job(st: Any) -> dict | None:
     return {k: v for k, v in job.items() if k != "upload"} if job else None
 
 
-async def _start(request: Request, upload: FormFile, fmt: str) -> dict:
+async def _start(request: Request, upload: FormFile | None, fmt: str) -> dict:
     """Save the upload in the project's folder, then start importing it."""
     if fmt not in CHOICES:
         raise InputError(
             f"unknown format {fmt!r}; choose one of: {', '.join(CHOICES)}",
             fr=f"format inconnu {fmt!r} ; au choix : {', '.join(CHOICES)}",
         )
-    if not upload.filename:
+    if upload is None or not upload.filename:
         raise InputError("choose a file to import", fr="choisissez un fichier à importer")
     st = state_of(request)
     running = _job(st)
@@ -81,12 +81,8 @@ async def import_post(
     form = await request.form()
     upload = form.get("file")
     fmt = str(form.get("format") or "auto")
-    if not isinstance(upload, FormFile):
-        return _page(request, user, error=InputError("choose a file to import",
-                                                     fr="choisissez un fichier à importer"),
-                     status_code=400)  # fmt: skip
     try:
-        await _start(request, upload, fmt)
+        await _start(request, upload if isinstance(upload, FormFile) else None, fmt)
     except InputError as exc:
         return _page(request, user, error=exc, status_code=400)
     return RedirectResponse("/import", status_code=303)
