@@ -619,7 +619,7 @@ def start_training(st: WebState) -> dict:
     return start_job(st, "training", lambda: train_stance(st))
 
 
-def import_upload(st: WebState, path: Path, fmt: str) -> dict:
+def import_upload(st: WebState, path: Path, fmt: str, **options: str | None) -> dict:
     """Import an uploaded file (`bascule import`), then analyse the new posts; the upload is
     deleted afterwards (what was imported is in the store, rejects keep their excerpt).
 
@@ -633,7 +633,7 @@ def import_upload(st: WebState, path: Path, fmt: str) -> dict:
     store = st.project.store.cursor()
     try:
         target = SimpleNamespace(store=store, pseudonymizer=st.project.pseudonymizer)
-        summary = import_files(target, [path], fmt).to_dict()
+        summary = import_files(target, [path], fmt, **options).to_dict()
     finally:
         store.close()
         discard(path)
@@ -648,11 +648,16 @@ def import_upload(st: WebState, path: Path, fmt: str) -> dict:
     return jsonable(summary)
 
 
-def start_import(st: WebState, path: Path, fmt: str) -> dict:
-    """Start `import_upload` in a background thread; one import at a time (the upload is
-    deleted at once when one runs already: the job returned is that one)."""
+def start_import(st: WebState, path: Path, fmt: str, **options: str | None) -> dict:
+    """Start `import_upload` (`options`: `mapping`, `platform` of `import_files`) in a
+    background thread; one import at a time (the upload is deleted at once when one runs
+    already: the job returned is that one)."""
     job = start_job(
-        st, "importing", lambda: import_upload(st, path, fmt), file=path.name, upload=str(path)
+        st,
+        "importing",
+        lambda: import_upload(st, path, fmt, **options),
+        file=path.name,
+        upload=str(path),
     )
     if job.get("upload") != str(path):
         discard(path)

@@ -38,8 +38,15 @@ def _job(st: Any) -> dict | None:
     return {k: v for k, v in job.items() if k != "upload"} if job else None
 
 
-async def _start(request: Request, upload: FormFile | None, fmt: str) -> dict:
-    """Save the upload in the project's folder, then start importing it."""
+async def _start(
+    request: Request,
+    upload: FormFile | None,
+    fmt: str,
+    mapping: str | None = None,
+    platform: str | None = None,
+) -> dict:
+    """Save the upload in the project's folder, then start importing it (`mapping` and
+    `platform` for generic files, as `bascule import --map --platform`)."""
     if fmt not in CHOICES:
         raise InputError(
             f"unknown format {fmt!r}; choose one of: {', '.join(CHOICES)}",
@@ -63,7 +70,8 @@ async def _start(request: Request, upload: FormFile | None, fmt: str) -> dict:
             shutil.copyfileobj(upload.file, f, 1 << 20)
 
     await run_in_threadpool(save)
-    return data.start_import(st, dest, fmt)
+    mapping, platform = ((v or "").strip() or None for v in (mapping, platform))
+    return data.start_import(st, dest, fmt, mapping=mapping, platform=platform)
 
 
 # -- page ---------------------------------------------------------------------------------
@@ -81,8 +89,11 @@ async def import_post(
     form = await request.form()
     upload = form.get("file")
     fmt = str(form.get("format") or "auto")
+    mapping, platform = (str(form.get(k) or "")[:2000] for k in ("mapping", "platform"))
     try:
-        await _start(request, upload if isinstance(upload, FormFile) else None, fmt)
+        await _start(
+            request, upload if isinstance(upload, FormFile) else None, fmt, mapping, platform
+        )
     except InputError as exc:
         return _page(request, user, error=exc, status_code=400)
     return RedirectResponse("/import", status_code=303)
@@ -106,12 +117,16 @@ async def import_file(
     request: Request,
     file: UploadFile = File(..., description="the export to import"),
     format: Format = Form("auto", description="the file's format (auto: detected)"),  # noqa: A002
+    mapping: str | None = Form(
+        None, max_length=2000, description="generic files: field=column,... (`--map`)"
+    ),
+    platform: str | None = Form(None, max_length=40, description="generic files' platform"),
     user: dict = Depends(require("analyst")),
 ) -> JSON:
     """Import a file in the background (one import at a time), then analyse its new posts;
     follow it with `GET /api/import`."""
     try:
-        await _start(request, file, format)
+        await _start(request, file, format, mapping, platform)
     except InputError as exc:
         return JSON({"detail": str(exc)}, status_code=400)
     return JSON({"import": _job(state_of(request))}, status_code=202)

@@ -127,7 +127,10 @@ class ColumnMap:
             if need not in cols:
                 raise InputError(
                     f"cannot tell which column is the post {need}; give it with "
-                    f"--map {need}=COLUMN (columns: {', '.join(have)})"
+                    f"--map {need}=COLUMN (columns: {', '.join(have)})",
+                    fr=f"impossible de savoir quelle colonne donne « {need} » : indiquez-la "
+                    f"dans la correspondance des colonnes, {need}=COLONNE "
+                    f"(colonnes : {', '.join(have)})",
                 )
         return cls(cols)
 
