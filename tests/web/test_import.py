@@ -89,7 +89,9 @@ def test_refusals_say_why_in_the_pages_language(importing) -> None:  # noqa: ANN
     not_posts = SAMPLES / "README.md"
     assert _upload(c, not_posts, token).status_code == 303
     page = _after_import(c).text
-    assert 'id="import-failed"' in page and "README.md" in page  # the format says why
+    failed = re.search(r'id="import-failed">([^<]+)<', page).group(1)
+    assert "README.md : format non reconnu" in failed  # why, in the staff's language
+    assert "uploads" not in failed  # and not where the file waited on the server
     assert project.store.rows("SELECT count(*) FROM posts")[0][0] == 0
 
 

@@ -99,7 +99,9 @@ def detect_format(path: str | Path) -> str:
         except orjson.JSONDecodeError:
             raise InputError(
                 f"{path}: cannot tell its format (not JSON lines, CSV or Parquet); "
-                "give it with --format"
+                "give it with --format",
+                fr=f"{path} : format non reconnu (ni JSON lines, ni CSV, ni Parquet) ; "
+                "choisissez-le dans la liste des formats",
             ) from None
     return detect_json(obj)
 

@@ -627,6 +627,7 @@ def import_upload(st: WebState, path: Path, fmt: str, **options: str | None) -> 
     the pages keep reading while a large file goes in, and see its posts group by group."""
     from types import SimpleNamespace
 
+    from bascule.errors import BasculeError
     from bascule.sources.importer import import_files
     from bascule.text.analyze import analyze
 
@@ -634,6 +635,10 @@ def import_upload(st: WebState, path: Path, fmt: str, **options: str | None) -> 
     try:
         target = SimpleNamespace(store=store, pseudonymizer=st.project.pseudonymizer)
         summary = import_files(target, [path], fmt, **options).to_dict()
+    except BasculeError as exc:  # name the file as uploaded, not where it waited
+        exc.args = (str(exc).replace(str(path), path.name),)
+        exc.fr = exc.fr.replace(str(path), path.name) if exc.fr else None
+        raise
     finally:
         store.close()
         discard(path)
