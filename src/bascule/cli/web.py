@@ -24,6 +24,14 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "warning",
+    listen: Annotated[
+        bool,
+        typer.Option(
+            "--listen",
+            help="Also listen to the sources of bascule.toml while serving (as `bascule "
+            "listen`, in the same process: one process writes a project's store).",
+        ),
+    ] = False,
 ) -> None:
     """Serve the war room (web dashboard) of the project; it holds the project's store."""
     import uvicorn
@@ -38,9 +46,17 @@ def serve(
         raise BasculeError(
             f"no web account yet: create one with `bascule user add NAME --role admin -p {project}`"
         )
-    app = create_app(proj)
+    if listen and not proj.config.sources:
+        proj.close()
+        raise BasculeError(
+            "no source to listen to: add [[sources]] to bascule.toml (see `bascule init`)"
+        )
+    app = create_app(proj, listen=listen)
     warm(app)
     console.print(f"Bascule war room on http://{host}:{port}/ (Ctrl-C to stop)", highlight=False)
+    if listen:
+        names = ", ".join(s.name or s.kind for s in proj.config.sources)
+        console.print(f"Listening to {names}.", highlight=False)
     try:
         uvicorn.run(
             app, host=host, port=port, log_level=log_level, proxy_headers=True, access_log=False

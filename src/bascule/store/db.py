@@ -47,7 +47,7 @@ class Store:
                 raise BasculeError(
                     f"the database {self.path} is in use by another Bascule process "
                     "(`bascule serve` or `bascule listen`?). Stop it, or import files through "
-                    "the web UI's Import page."
+                    "the web UI's Import page; `bascule serve --listen` listens and serves at once."
                 ) from None
             raise BasculeError(f"cannot open {self.path}: {exc}") from None
         if not read_only:

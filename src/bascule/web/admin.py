@@ -31,6 +31,7 @@ def _settings(
         "sources": [s.model_dump(exclude_defaults=True) for s in cfg.sources],
         "error": error,
         "saved": saved,
+        "listening": st.listener.job if st.listener is not None else None,
         "can_edit": user["role"] == "admin",
     }
     return render(request, "settings.html.j2", ctx, user=user, status_code=status_code)

@@ -26,14 +26,35 @@ def _plotly_js() -> bytes:
     return get_plotlyjs().encode()
 
 
-def create_app(project: Project | str | Path, **state_options: Any) -> FastAPI:
-    """The war room for `project` (a Project, or its folder: opened and held by the app)."""
+def create_app(
+    project: Project | str | Path, *, listen: bool = False, **state_options: Any
+) -> FastAPI:
+    """The war room for `project` (a Project, or its folder: opened and held by the app);
+    with `listen`, it also listens to the configured sources while it runs (`Listener`)."""
+    from contextlib import asynccontextmanager
+
+    from fastapi.concurrency import run_in_threadpool
+
     from bascule import __version__
     from bascule.web import admin, api, auth, imports, pages
+    from bascule.web.listening import Listener
 
     if not isinstance(project, Project):
         project = open_project(project)
+    listener = Listener(project.root) if listen else None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> Any:
+        if listener is not None:
+            listener.start()
+        try:
+            yield
+        finally:
+            if listener is not None:
+                await run_in_threadpool(listener.close)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Bascule war room API",
         version=__version__,
         description="The data of every page of the Bascule web dashboard. Log in at /login "
@@ -42,6 +63,7 @@ def create_app(project: Project | str | Path, **state_options: Any) -> FastAPI:
         redoc_url=None,
     )
     app.state.web = WebState(project, **state_options)
+    app.state.web.listener = listener
 
     @app.exception_handler(auth.LoginRequired)
     async def _login(request: Request, exc: auth.LoginRequired) -> Response:
