@@ -11,9 +11,8 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from bascule.config import Source
 from bascule.errors import ConfigError
@@ -22,7 +21,6 @@ from bascule.sources.live.base import Connector, Page, parse_since
 
 log = logging.getLogger("bascule.listen")
 
-T = TypeVar("T")
 _DONE = object()
 MERGE_POSTS = 10_000  # pages waiting in the queue are stored together, up to this many posts
 
@@ -231,11 +229,11 @@ def _store_page(project: Any, name: str, page: Page, tally: _Tally) -> int:
         in_page = {f"{p.platform}:{p.native_id}" for p in page.posts} & gone
         if in_page:
             page.posts = [p for p in page.posts if f"{p.platform}:{p.native_id}" not in in_page]
-            _retry(lambda: apply_deletions(store, sorted(in_page)))
+            store.retrying(lambda: apply_deletions(store, sorted(in_page)))
             tally.deleted += len(in_page)
         rest = [d for d in page.deletions if d not in in_page]
         known = page.deletions_known_only
-        tally.deleted += _retry(lambda: apply_deletions(store, rest, known_only=known))
+        tally.deleted += store.retrying(lambda: apply_deletions(store, rest, known_only=known))
         tally.deletions += len(page.deletions)
     builder = BatchBuilder(project.pseudonymizer, source=name, run_id=tally.run_id)
     for post in page.posts:
@@ -244,7 +242,7 @@ def _store_page(project: Any, name: str, page: Page, tally: _Tally) -> int:
         builder.reject(i + 1, reason, record)
     posts, authors, inter = builder.tables()
     cursors = {(name, k): v for k, v in page.cursors.items()}
-    result = _retry(
+    result = store.retrying(
         lambda: write_batch(
             store, posts, authors, inter, builder.rejects, run_id=tally.run_id, cursors=cursors
         )
@@ -254,20 +252,6 @@ def _store_page(project: Any, name: str, page: Page, tally: _Tally) -> int:
     tally.malformed += result.rejected
     tally.pages += 1
     return result.imported
-
-
-def _retry(fn: Callable[[], T], tries: int = 5) -> T:
-    """Run a store write again when it met the analyst's concurrent transaction."""
-    import duckdb
-
-    for attempt in range(tries):
-        try:
-            return fn()
-        except duckdb.TransactionException:
-            if attempt == tries - 1:
-                raise
-            time.sleep(0.05 * (attempt + 1))
-    raise AssertionError("unreachable")
 
 
 def _summary(

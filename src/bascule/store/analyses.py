@@ -101,13 +101,17 @@ def write_batch(store: Store, post_rows: pa.Table, analysis_rows: pa.Table) -> N
     """Write one batch of analyses atomically (replacing older rows of the same posts)."""
     at = now()
     settle(store)
-    with store.transaction() as con:
-        if post_rows.num_rows:
-            con.register("_pa_ids", post_rows.select(["post_id"]))
-            _exec(con, "DELETE FROM analyses WHERE post_id IN (SELECT post_id FROM _pa_ids)")
-            con.unregister("_pa_ids")
-        store.insert("post_analyses", _stamp(post_rows, at), on_conflict="replace")
-        store.insert("analyses", _stamp(analysis_rows, at), on_conflict="replace")
+
+    def write() -> None:
+        with store.transaction() as con:
+            if post_rows.num_rows:
+                con.register("_pa_ids", post_rows.select(["post_id"]))
+                _exec(con, "DELETE FROM analyses WHERE post_id IN (SELECT post_id FROM _pa_ids)")
+                con.unregister("_pa_ids")
+            store.insert("post_analyses", _stamp(post_rows, at), on_conflict="replace")
+            store.insert("analyses", _stamp(analysis_rows, at), on_conflict="replace")
+
+    store.retrying(write)
 
 
 def inherit_reposts(store: Store) -> tuple[int, int]:

@@ -5,15 +5,18 @@ from __future__ import annotations
 import atexit
 import contextlib
 import threading
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pyarrow as pa
 
 from bascule.errors import BasculeError
 from bascule.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+T = TypeVar("T")
 
 UNIQUE_WITHOUT_INDEX = {"posts": "post_id"}  # tables kept unique by their writers
 
@@ -91,8 +94,25 @@ class Store:
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
-        else:
+        try:
             self.con.execute("COMMIT")
+        except duckdb.TransactionException:
+            with contextlib.suppress(duckdb.Error):  # a failed commit may have ended it
+                self.con.execute("ROLLBACK")
+            raise
+
+    def retrying(self, fn: Callable[[], T], *, tries: int = 5, wait: float = 0.05) -> T:
+        """`fn()` (one transaction), run again when another connection of this process
+        wrote the same rows first (DuckDB's optimistic concurrency: a listener's analyst
+        and a retraining may analyse the same new post at once)."""
+        for attempt in range(tries):
+            try:
+                return fn()
+            except duckdb.TransactionException:
+                if attempt == tries - 1:
+                    raise
+                time.sleep(wait * (attempt + 1))
+        raise AssertionError("unreachable")
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> Result:
         """Run a statement and fetch its whole result at once.
