@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.web.test_browser import _page, browser  # noqa: F401 - one chromium, shared
-from tests.web.webutil import ARTIFACTS, PASSWORDS, csrf, form_token, login, serving
+from tests.web.webutil import ARTIFACTS, after_job, csrf, form_token, login, staffed
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 BROKEN = SAMPLES / "twitter_v1_broken.jsonl"  # 7 lines: 3 good, 4 bad (JSON, id, date, UTF-8)
@@ -19,23 +19,13 @@ BROKEN = SAMPLES / "twitter_v1_broken.jsonl"  # 7 lines: 3 good, 4 bad (JSON, id
 @pytest.fixture
 def importing(project):  # noqa: ANN001, ANN201
     """A fresh, empty project served on loopback: (base url, project)."""
-    from bascule.web.app import create_app
-    from bascule.web.auth import create_user
-
-    for name, role in (("ana", "analyst"), ("vic", "viewer")):
-        create_user(project, name, PASSWORDS[name], role)
-    with serving(create_app(project)) as base:
+    with staffed(project) as base:
         yield base, project
 
 
 def _after_import(c):  # noqa: ANN001, ANN202
     """The import page once the background import has ended (it refreshes itself before)."""
-    deadline = time.monotonic() + 60
-    while 'id="import-running"' in (page := c.get("/import")).text:
-        assert '<meta http-equiv="refresh"' in page.text and 'id="import-form"' not in page.text
-        assert time.monotonic() < deadline, "the import did not end"
-        time.sleep(0.2)
-    return page
+    return after_job(c, "/import", "import-running", "import-form")
 
 
 def _stats(html: str) -> dict[str, int]:

@@ -9,21 +9,17 @@ import pytest
 
 from tests.text.conftest import CUE_POSTS, add_posts  # noqa: F401 - the fixture, shared
 from tests.web.test_browser import _page, browser  # noqa: F401 - one chromium, shared
-from tests.web.webutil import ARTIFACTS, PASSWORDS, form_token, login, serving
+from tests.web.webutil import ARTIFACTS, after_job, form_token, login, staffed
 
 
 @pytest.fixture
 def labelling(project, add_posts):  # noqa: ANN001, ANN201, F811
     """A fresh analysed project (no model yet) served on loopback: (base url, project)."""
     from bascule.text.analyze import analyze
-    from bascule.web.app import create_app
-    from bascule.web.auth import create_user
 
     add_posts(project, CUE_POSTS)
     analyze(project)
-    for name, role in (("ana", "analyst"), ("vic", "viewer")):
-        create_user(project, name, PASSWORDS[name], role)
-    with serving(create_app(project)) as base:
+    with staffed(project) as base:
         yield base, project
 
 
@@ -37,14 +33,7 @@ def _forms(html: str) -> list[tuple[str, str]]:
 
 def _after_training(c):  # noqa: ANN001, ANN202
     """The label page once the background training has ended (it refreshes itself before)."""
-    deadline = time.monotonic() + 60
-    while True:
-        page = c.get("/label")
-        if 'id="train-running"' not in page.text:
-            return page
-        assert '<meta http-equiv="refresh"' in page.text and 'id="train-button"' not in page.text
-        assert time.monotonic() < deadline, "training did not end"
-        time.sleep(0.2)
+    return after_job(c, "/label", "train-running", "train-button")
 
 
 def test_label_posts_then_train_the_model(labelling) -> None:  # noqa: ANN001

@@ -182,6 +182,29 @@ def login(base: str, user: str, password: str | None = None) -> httpx.Client:
     return c
 
 
+@contextmanager
+def staffed(project, **app_options) -> Iterator[str]:  # noqa: ANN001
+    """`project` served on loopback with an analyst (ana) and a viewer (vic): its base URL."""
+    from bascule.web.app import create_app
+    from bascule.web.auth import create_user
+
+    for name, role in (("ana", "analyst"), ("vic", "viewer")):
+        create_user(project, name, PASSWORDS[name], role)
+    with serving(create_app(project, **app_options)) as base:
+        yield base
+
+
+def after_job(c: httpx.Client, path: str, running: str, hidden: str) -> httpx.Response:
+    """A page that follows a background job, once the job has ended: until then it carries
+    `id="{running}"`, refreshes itself and hides `id="{hidden}"` (nothing to click twice)."""
+    deadline = time.monotonic() + 60
+    while f'id="{running}"' in (page := c.get(path)).text:
+        assert '<meta http-equiv="refresh"' in page.text and f'id="{hidden}"' not in page.text
+        assert time.monotonic() < deadline, f"the job of {path} did not end"
+        time.sleep(0.2)
+    return page
+
+
 def form_token(html: str) -> str:
     """The CSRF token of a page's first form."""
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)

@@ -157,21 +157,13 @@ def start_redo(store: Store, *, redo: bool) -> datetime | None:
 
 
 def end_redo(store: Store, since: datetime) -> None:
-    """Finish a pass analysing every post again: drop what it did not rewrite, forget it."""
-    drop_stale(store, since)
-    store.execute("DELETE FROM meta WHERE key = ?", [_REDO])
-
-
-def drop_stale(store: Store, older_than: datetime) -> int:
-    """Forget the analyses written before `older_than` (what a pass analysing every post again
-    did not rewrite: reposts' inherited rows, posts no longer read from their own text);
-    returns how many posts lost theirs. Labels are kept."""
+    """Finish a pass analysing every post again: forget the analyses written before `since`
+    (what it did not rewrite: reposts' inherited rows, posts no longer read from their own
+    text), and the pass itself, together. Labels are kept."""
     with store.transaction() as con:
-        n = con.execute("DELETE FROM post_analyses WHERE analyzed_at < ?", [older_than]).fetchall()[
-            0
-        ][0]
-        con.execute("DELETE FROM analyses WHERE analyzed_at < ?", [older_than]).fetchall()
-    return int(n)
+        con.execute("DELETE FROM post_analyses WHERE analyzed_at < ?", [since]).fetchall()
+        con.execute("DELETE FROM analyses WHERE analyzed_at < ?", [since]).fetchall()
+        con.execute("DELETE FROM meta WHERE key = ?", [_REDO]).fetchall()
 
 
 def counts(store: Store) -> dict[str, int]:

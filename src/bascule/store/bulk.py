@@ -83,9 +83,8 @@ class LineSpec:
 @dataclass
 class Prepared:
     """A block ready to write: its valid rows (each post_id once, the first copy, texts and
-    payloads already rewritten), every account it saw (the authors table's
-    columns, one row each), rejects in line order, and how many valid rows it had with the
-    copies."""
+    payloads already rewritten), every account it saw (the authors table's columns, one row
+    each), rejects in line order, and how many valid rows it had with the copies."""
 
     rows: pa.Table
     authors: pa.Table
@@ -151,16 +150,13 @@ class BlockWriter:
         if not self._open:
             con.execute("BEGIN TRANSACTION")
             self._open = True
-        views = {"_x": block.rows}
         try:
-            for name, table in views.items():
-                con.register(name, table)
+            con.register("_x", block.rows)
             try:
                 imported = _write(con, spec, self.run_id)
             finally:
-                for name in views:
-                    with contextlib.suppress(Exception):  # the transaction may be aborted
-                        con.unregister(name)
+                with contextlib.suppress(Exception):  # the transaction may be aborted
+                    con.unregister("_x")
             finish_batch(con, block.rejects, self.run_id, progress)
         except BaseException:
             self.rollback()

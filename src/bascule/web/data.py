@@ -548,14 +548,9 @@ def to_label(st: WebState, target: str | None, username: str, k: int = 5) -> dic
 def labelling(st: WebState, target: str | None, username: str, k: int = 5) -> dict:
     """`to_label` with the training job (`training`: null before any); no posts while a
     training runs (labels given then would not be in its model)."""
-    if training_runs(st):
+    if job_runs(st.training):
         return {"training": st.training, "posts": None}
     return {"training": st.training, **to_label(st, target, username, k)}
-
-
-def training_runs(st: WebState) -> bool:
-    """True while a stance model's training job runs."""
-    return bool(st.training) and st.training["state"] == "running"
 
 
 def save_label(st: WebState, post_id: str, target: str, label: str, username: str) -> None:
@@ -683,11 +678,9 @@ def start_job(st: WebState, kind: str, work: Callable[[], dict], **about: Any) -
     import threading
     from datetime import UTC, datetime
 
-    from bascule.errors import BasculeError
-
     with st.side_lock:
         job = getattr(st, kind)
-        if job and job["state"] == "running":
+        if job_runs(job):
             return job
         job = {"state": "running", "started": datetime.now(UTC).isoformat(), **about}
         setattr(st, kind, job)
@@ -696,11 +689,26 @@ def start_job(st: WebState, kind: str, work: Callable[[], dict], **about: Any) -
         try:
             job["result"] = work()
             job["state"] = "done"
-        except BasculeError as exc:
-            job["error"], job["error_fr"], job["state"] = str(exc), exc.fr, "failed"
         except Exception as exc:  # noqa: BLE001 - the job must end, and say so
-            log.exception("the %s job failed", kind)
-            job["error"], job["state"] = f"{type(exc).__name__}: {exc}", "failed"
+            job_failed(job, exc, kind)
 
     threading.Thread(target=run, name=f"bascule-{kind}", daemon=True).start()
     return job
+
+
+def job_runs(job: dict | None) -> bool:
+    """True while a background job (training, import, listening) runs."""
+    return bool(job) and job["state"] == "running"
+
+
+def job_failed(job: dict, exc: Exception, kind: str) -> None:
+    """End a background job on an error: a user error's message in both languages (the
+    pages show it), else the exception's, logged with its traceback."""
+    from bascule.errors import BasculeError
+
+    if isinstance(exc, BasculeError):
+        job["error"], job["error_fr"] = str(exc), exc.fr
+    else:
+        log.exception("the %s job failed", kind, exc_info=exc)
+        job["error"] = f"{type(exc).__name__}: {exc}"
+    job["state"] = "failed"

@@ -55,8 +55,7 @@ async def _start(
     if upload is None or not upload.filename:
         raise InputError("choose a file to import", fr="choisissez un fichier à importer")
     st = state_of(request)
-    running = _job(st)
-    if running and running["state"] == "running":
+    if data.job_runs(running := st.importing):
         raise InputError(
             f"{running['file']!r} is being imported: send this file when it has ended",
             fr=f"« {running['file']} » est en cours d'import : envoyez ce fichier ensuite",

@@ -9,13 +9,10 @@ pages as they arrive (the cache marker counts posts and analyses).
 
 from __future__ import annotations
 
-import logging
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-log = logging.getLogger("bascule.web")
 
 
 class Listener:
@@ -42,8 +39,8 @@ class Listener:
         self._thread.start()
 
     def _run(self, project: Any) -> None:
-        from bascule.errors import BasculeError
         from bascule.live.listen import listen
+        from bascule.web.data import job_failed
 
         job = self.job
         try:
@@ -51,11 +48,8 @@ class Listener:
                 project, stop_event=self.stop, analyze=self.analyze, alerts=self.alerts
             )
             job["state"] = "stopped"
-        except BasculeError as exc:
-            job["error"], job["error_fr"], job["state"] = str(exc), exc.fr, "failed"
         except Exception as exc:  # noqa: BLE001 - the war room goes on; the page says why
-            log.exception("listening failed")
-            job["error"], job["state"] = f"{type(exc).__name__}: {exc}", "failed"
+            job_failed(job, exc, "listening")
         finally:
             project.close()
 

@@ -285,7 +285,7 @@ def _label(
     from bascule.text.weak_labels import MIN_CHECK
 
     st = state_of(request)
-    busy = data.training_runs(st)  # labels given now would not be in its model
+    busy = data.job_runs(st.training)  # labels given now would not be in its model
     ctx = {
         "sec": None if busy else section(data.to_label, st, target, user["username"]),
         "targets": _targets(request),
