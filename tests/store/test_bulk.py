@@ -83,3 +83,83 @@ def test_a_group_that_fails_leaves_nothing(project, tmp_path) -> None:
         prepared, spec, ("fp", "f", "jsonl", b.offset, b.line, False)
     )
     assert result.imported == prepared.rows.num_rows  # the store is usable again
+
+
+def _hold_group_open(project, tmp_path, other_write) -> None:
+    """An import's group is open (written, not committed) while another connection of the
+    process writes the same posts; the group then commits."""
+    import threading
+    import time
+
+    blocks = _blocks(project, tmp_path, _records(12), block_bytes=10**6)
+    (b, spec, prepared), *_ = blocks
+    started, errors = threading.Event(), []
+
+    def other() -> None:
+        started.wait()
+        try:
+            other_write(project.store.cursor())
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    t = threading.Thread(target=other)
+    t.start()
+    with BlockWriter(project.store, run_id=None, commit_rows=10**9) as w:
+        w.write(prepared, spec, ("fp", "f", "jsonl", b.offset, b.line, False))
+        started.set()
+        time.sleep(0.5)  # the other writer runs now, unless it waits for this group
+    t.join(timeout=30)
+    assert not t.is_alive() and errors == []
+    store = project.store
+    assert store.scalar("SELECT count(*) FROM posts") == 12
+    assert store.scalar("SELECT count(DISTINCT post_id) FROM posts") == 12
+
+
+def test_an_upload_and_the_listener_never_store_a_post_twice(project, tmp_path) -> None:
+    """`serve --listen`: the listener's page (`write_batch`) carries posts an import is
+    writing in the same process; each is stored once."""
+    import pyarrow as pa
+
+    from bascule.store.ingest import (
+        AUTHORS_SCHEMA,
+        INTERACTIONS_SCHEMA,
+        POSTS_SCHEMA,
+        write_batch,
+    )
+
+    posts = pa.Table.from_pylist(
+        [
+            {
+                "post_id": f"generic:{100 + i}",
+                "platform": "generic",
+                "native_id": str(100 + i),
+                "author_id": "generic:listened",
+                "created_at": __import__("datetime").datetime(2026, 9, 1 + i),
+                "text": f"post {i}",
+            }
+            for i in range(12)
+        ],
+        schema=POSTS_SCHEMA,
+    )
+
+    def listener(store) -> None:
+        res = write_batch(
+            store, posts, AUTHORS_SCHEMA.empty_table(), INTERACTIONS_SCHEMA.empty_table()
+        )
+        assert (res.imported, res.duplicates) == (0, 12)  # it waited for the import
+
+    _hold_group_open(project, tmp_path, listener)
+
+
+def test_two_uploads_of_one_file_at_once_store_each_post_once(project, tmp_path) -> None:
+    blocks = _blocks(project, tmp_path / "..", _records(12), block_bytes=10**6)
+
+    def second(store) -> None:
+        with BlockWriter(store, run_id=None, commit_rows=10**9) as w:
+            for b, spec, prepared in blocks:
+                w.write(prepared, spec, ("fp2", "g", "jsonl", b.offset, b.line, False))
+            results = w.commit()
+        assert sum(r.imported for r in results) == 0 and sum(r.duplicates for r in results) == 12
+
+    _hold_group_open(project, tmp_path, second)
+    assert project.store.count("authors") == 3

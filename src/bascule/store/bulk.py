@@ -134,6 +134,8 @@ class BlockWriter:
     block-sized commits go through the write-ahead log and are rewritten at checkpoints; the
     progress is committed with the rows it covers, so a crash loses at most one group and a
     rerun never duplicates. `write` and `commit` return the results they committed.
+    An open group holds the store's `posts_lock`: no other connection of the process stores
+    posts until it commits.
     """
 
     def __init__(self, store: Store, *, run_id: int | None, commit_rows: int = COMMIT_ROWS):
@@ -148,7 +150,12 @@ class BlockWriter:
     ) -> list[BatchResult]:
         con = self.store.con
         if not self._open:
-            con.execute("BEGIN TRANSACTION")
+            self.store.posts_lock.acquire()  # held until the group commits (`Store`)
+            try:
+                con.execute("BEGIN TRANSACTION")
+            except BaseException:
+                self.store.posts_lock.release()
+                raise
             self._open = True
         try:
             con.register("_x", block.rows)
@@ -174,8 +181,15 @@ class BlockWriter:
             except BaseException:
                 self.rollback()
                 raise
-            self.store.con.execute("COMMIT")
-            self._open = False
+            try:
+                self.store.con.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(Exception):  # a failed commit may have ended it
+                    self.store.con.execute("ROLLBACK")
+                raise
+            finally:
+                self._open = False
+                self.store.posts_lock.release()
         done, self._pending, self._authors, self._rows = self._pending, [], [], 0
         return done
 
@@ -183,7 +197,10 @@ class BlockWriter:
         if self._open:
             self._open = False
             self._pending, self._authors, self._rows = [], [], 0
-            self.store.con.execute("ROLLBACK")
+            try:
+                self.store.con.execute("ROLLBACK")
+            finally:
+                self.store.posts_lock.release()
 
     def __enter__(self) -> BlockWriter:
         return self

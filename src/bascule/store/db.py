@@ -20,6 +20,18 @@ T = TypeVar("T")
 
 UNIQUE_WITHOUT_INDEX = {"posts": "post_id"}  # tables kept unique by their writers
 
+_POST_LOCKS: dict[str, threading.RLock] = {}
+_POST_LOCKS_GUARD = threading.Lock()
+
+
+def _post_lock(path: str) -> threading.RLock:
+    """The posts lock of a database file in this process (a new one for in-memory stores)."""
+    if path == ":memory:":
+        return threading.RLock()
+    key = str(Path(path).resolve())
+    with _POST_LOCKS_GUARD:
+        return _POST_LOCKS.setdefault(key, threading.RLock())
+
 
 class Result:
     """The fully fetched rows of a statement, read like a DB-API cursor."""
@@ -43,6 +55,7 @@ class Store:
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = str(path) if path else ":memory:"
+        self.posts_lock = _post_lock(self.path)
         try:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.IOException as exc:
@@ -86,6 +99,11 @@ class Store:
             )
 
     # -- access -------------------------------------------------------------------------
+    # posts have no index (schema v3): a writer stores a post only if its id is not stored yet.
+    # Two connections of one process (an upload and the listener of `serve --listen`) would
+    # each miss the other's uncommitted posts and store them twice, so every transaction that
+    # adds posts holds `posts_lock` from its start to its end (DuckDB allows one writing
+    # process per file, so a process-wide lock covers every writer).
     @contextlib.contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         self.con.execute("BEGIN TRANSACTION")
@@ -157,9 +175,12 @@ class Store:
                 sql += f" WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{key} = n.{key})"
         self.con.register(name, data)
         try:
-            if key is not None and on_conflict == "replace":
-                self.con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {name})")
-            return int(self.con.execute(sql).fetchall()[0][0])
+            with self.posts_lock if key is not None else contextlib.nullcontext():
+                if key is not None and on_conflict == "replace":
+                    self.con.execute(
+                        f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {name})"
+                    )
+                return int(self.con.execute(sql).fetchall()[0][0])
         finally:
             self.con.unregister(name)
 
@@ -171,7 +192,7 @@ class Store:
         transactions over the same data (DuckDB's MVCC), so a long import in one thread does
         not keep the other from reading. Close it when done."""
         other = Store.__new__(Store)
-        other.path, other.con = self.path, self.con.cursor()
+        other.path, other.con, other.posts_lock = self.path, self.con.cursor(), self.posts_lock
         return other
 
     def close(self) -> None:

@@ -121,7 +121,7 @@ def write_batch(
     rejects = list(rejects)
     received = posts.num_rows
     posts = first_of_each(posts, "post_id")
-    with store.transaction() as con:
+    with store.posts_lock, store.transaction() as con:
         con.register("_b_posts", posts)
         con.register("_b_authors", authors)
         con.register("_b_inter", interactions)
