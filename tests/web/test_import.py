@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bascule.web.auth import LANG_COOKIE
 from tests.web.test_browser import _page, browser  # noqa: F401 - one chromium, shared
 from tests.web.webutil import ARTIFACTS, after_job, csrf, form_token, login, staffed
 
@@ -55,12 +56,19 @@ def test_upload_a_broken_export_then_again(importing) -> None:  # noqa: ANN001
     assert project.store.rows("SELECT count(*) FROM posts")[0][0] == 3
     lines = re.findall(r"<tr><td>(\d+)</td><td>([^<]+)</td>", page)
     assert [int(n) for n, _ in lines] == [2, 4, 5, 7]  # each bad line, with why
-    assert lines[0][1].startswith("broken JSON") and lines[1][1] == "missing id"
-    assert "bad encoding" in page
+    # why, in the staff's language (the project speaks French), the particulars as written
+    assert lines[0][1].startswith("JSON illisible :") and lines[1][1] == "identifiant manquant"
+    assert "encodage invalide : pas de l&#39;UTF-8" in page
+    reasons = re.search(r'id="import-reasons">(.*?)</ul>', page).group(1)
+    assert "<li>encodage invalide : 1</li>" in reasons  # and counted by kind
     assert _stats(page) == {"imported": 3, "duplicates": 0, "rejected": 4, "analysed": 3}
     analysed = project.store.rows("SELECT count(*) FROM post_analyses")[0][0]
     assert analysed == 3
     assert not any((project.root / ".bascule" / "uploads").rglob("*.jsonl"))  # not kept
+    c.cookies.set(LANG_COOKIE, "en")
+    english = re.findall(r"<tr><td>(\d+)</td><td>([^<]+)</td>", c.get("/import").text)
+    assert english[0][1].startswith("broken JSON:") and english[1][1] == "missing id"
+    c.cookies.delete(LANG_COOKIE)
     # the same file again: nothing new, nothing counted twice
     assert _upload(c, BROKEN, token).status_code == 303
     page = _after_import(c).text

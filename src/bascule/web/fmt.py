@@ -7,6 +7,7 @@ French uses a narrow no-break space between thousands and a decimal comma ("12 3
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from bascule.i18n import tr
@@ -130,3 +131,53 @@ def stance_mix(mix: dict | None, lang: str) -> str:
         return DASH
     parts = [number(100 * float(mix.get(k) or 0), lang) for k in ("favor", "against", "none")]
     return " / ".join(parts) + ("%" if lang == "en" else f"{NNBSP}%")
+
+
+# reject reasons of the importers (stored in English) -> French, by pattern; the particulars
+# (a date as written, the JSON parser's message) stay as they are
+REJECT_REASONS_FR = [
+    (r"broken JSON", "JSON illisible"),
+    (r"(record is )?not a JSON object", "pas un objet JSON"),
+    (r"bad encoding: not valid UTF-8", "encodage invalide : pas de l'UTF-8"),
+    (r"bad encoding", "encodage invalide"),  # the reason's kind (histogram)
+    (r"record too large \(> ([\d,]+) bytes\)", r"enregistrement trop gros (> \1 octets)"),
+    (r"record too large", "enregistrement trop gros"),
+    (r"missing id", "identifiant manquant"),
+    (r"missing author_id", "auteur (author_id) manquant"),
+    (r"missing author", "auteur manquant"),
+    (r"missing account", "compte manquant"),
+    (r"missing user", "utilisateur manquant"),
+    (r"missing date", "date manquante"),
+    (r"bad date (.*) \(epoch out of range\)", r"date invalide \1 (hors des dates possibles)"),
+    (r"bad date", "date invalide"),
+    (r"bad tweet id", "identifiant de tweet invalide"),
+    (
+        r"tweet id (\S+) predates snowflake ids: no time in it",
+        r"le tweet \1 est antérieur aux identifiants datés : sa date est inconnue",
+    ),
+    (r"bad delay", "délai invalide"),
+    (r"bad CSV record", "ligne CSV invalide"),
+    (r"expected (\d+) columns, got (\d+)", r"\1 colonnes attendues, \2 trouvées"),
+    (r"expected$", "nombre de colonnes inattendu"),  # the reason's kind
+    (r"user without id", "utilisateur sans identifiant"),
+    (r"account without acct", "compte sans « acct »"),
+    (r"delete notice without id", "avis de suppression sans identifiant"),
+    (
+        r"not a Bluesky post, repost, PostView or Jetstream event",
+        "ni publication, ni partage, ni PostView, ni événement Jetstream de Bluesky",
+    ),
+    (r"unexpected record shape", "forme d'enregistrement inattendue"),
+]
+_REJECT_PATTERNS = [(re.compile(en), fr) for en, fr in REJECT_REASONS_FR]
+
+
+def reject_reason(reason: str, lang: str) -> str:
+    """An importer's reject reason in the page's language (its particulars untouched)."""
+    if lang != "fr" or not reason:
+        return reason
+    for pattern, fr in _REJECT_PATTERNS:
+        m = pattern.match(reason)
+        if m:
+            rest = reason[m.end() :]
+            return m.expand(fr) + (" :" + rest[1:] if rest.startswith(":") else rest)
+    return reason

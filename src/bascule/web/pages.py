@@ -88,6 +88,7 @@ def helpers(lang: str, config: Any) -> dict[str, Any]:
         "label_of": lambda table, k: fmt.label(fmt.TABLES[table], k, lang),
         "detail_label": lambda k: fmt.label(fmt.DETAIL_LABELS, k, lang),
         "mix": lambda m: fmt.stance_mix(m, lang),
+        "reject_reason": lambda r: fmt.reject_reason(r, lang),
         "target_names": {
             t.id: (getattr(t, "name_en", None) if lang == "en" else None) or t.name
             for t in config.targets
