@@ -126,6 +126,101 @@ def _generate(path: Path, n: int) -> None:
 
 
 @pytest.mark.slow
+def test_twitter15_reposts_that_carry_the_reposted_id_are_kept(project) -> None:
+    """Most reposts of the Twitter15 release carry the id of the tweet they repost: each is
+    still a post of its own, so the store holds every account of the trees, as reading the
+    file as a graph does."""
+    from bascule.graph.io import read_graph
+
+    slice_ = PHEME.parent / "twitter15" / "edges_slice.tsv.gz"
+    summary = import_files(project, [slice_])
+    assert (summary.imported, summary.rejected) == (1377, 0)
+    posts, authors, _ = _counts(project)
+    assert posts == 1377 and authors == len(read_graph(slice_).nodes) == 1371
+    rows = project.store.rows(
+        "SELECT post_id, repost_of FROM posts WHERE post_id LIKE '%-%' ORDER BY post_id LIMIT 1"
+    )
+    ((pid, of),) = rows
+    assert pid.startswith(of) and pid.split("-")[1].isdigit()  # <reposted id>-<account>
+    assert import_files(project, [slice_], force=True).imported == 0
+
+
+def test_reposts_without_their_author_are_linked_through_the_stored_post(
+    project, tmp_path: Path
+) -> None:
+    """PHEME's retweets name the retweeted tweet, not its author: the import links each to the
+    stored tweet's author, whichever file comes first, exactly as the author field would."""
+    import gzip
+
+    lines = gzip.decompress((PHEME / "retweets.jsonl.gz").read_bytes()).splitlines()[:400]
+    bare = tmp_path / "retweets_bare.jsonl"
+    bare.write_bytes(
+        b"\n".join(
+            orjson.dumps({k: v for k, v in orjson.loads(x).items() if k != "retweeted_user_id"})
+            for x in lines
+        )
+    )
+    full = tmp_path / "retweets_full.jsonl"
+    full.write_bytes(b"\n".join(lines))
+    tweets = PHEME / "tweets_v1.jsonl.gz"
+
+    first = import_files(project, [bare], platform="twitter")  # retweets before their tweets
+    assert first.linked == 0 and project.store.count("interactions") == 0  # nothing to link
+    second = import_files(project, [tweets])
+    assert second.linked == 400
+    count = "SELECT count(*) FROM interactions WHERE kind = 'repost'"
+    assert project.store.scalar(count) == 400
+    # the retweets with their author field: the same 400 interactions, none added
+    assert import_files(project, [full], platform="twitter").linked == 0
+    assert project.store.scalar(count) == 400
+    assert project.store.rows(
+        "SELECT count(*) FROM interactions i JOIN posts p ON p.post_id = i.target_post_id "
+        "WHERE i.kind = 'repost' AND i.dst_author = p.author_id"
+    ) == [(400,)]
+    assert import_files(project, [bare], platform="twitter", force=True).linked == 0
+
+
+def test_a_file_read_as_the_wrong_format_can_be_imported_right(project) -> None:
+    """A wrong --format rejects every line; the right one then imports the file (it is not
+    'already imported'), and its earlier rejects are not counted twice."""
+    csv = SAMPLES / "tweets.csv"
+    wrong = import_files(project, [csv], fmt="twitter-v1")
+    assert wrong.imported == 0 and wrong.rejected > 0
+    assert project.store.count("rejects") == wrong.rejected
+    right = import_files(project, [csv])
+    assert right.files[0].status == "imported" and right.imported > 0
+    assert project.store.count("rejects") == right.rejected == 0
+    again = import_files(project, [csv])
+    assert again.files[0].status == "already imported"
+    forced = import_files(project, [csv], fmt="twitter-v1", force=True)
+    assert project.store.count("rejects") == forced.rejected  # not twice
+
+
+def test_csv_with_semicolons_empty_files_and_folders(project, tmp_path: Path) -> None:
+    """Spreadsheets set to French write `;` between columns; an empty file imports nothing;
+    a folder is refused with what to give instead."""
+    from bascule.errors import InputError
+
+    comma = (SAMPLES / "tweets.csv").read_text()
+    semi = tmp_path / "tweets_fr.csv"
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(comma)))
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows(rows)
+    semi.write_text(out.getvalue())
+    got = import_files(project, [semi], platform="twitter")
+    assert (got.imported, got.rejected) == (len(rows) - 1, 0)
+    assert import_files(project, [SAMPLES / "tweets.csv"], platform="twitter").imported == 0
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    assert import_files(project, [empty]).imported == 0
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(InputError, match="is a folder"):
+        import_files(project, [tmp_path / "folder"])
+
+
 def test_kill_9_then_rerun_leaves_every_post_once(project, tmp_path: Path) -> None:
     n = 150_000
     data = tmp_path / "big.jsonl"

@@ -28,7 +28,7 @@ def _traces(store, aid: str) -> dict[str, int]:
                 [t],
             )
         ]
-        if t == "forgotten":
+        if t in ("forgotten", "tombstones"):  # the ids kept so that nothing comes back
             continue
         for c in cols:
             n = store.scalar(
@@ -73,8 +73,12 @@ def test_forget_leaves_no_trace(project) -> None:
 def test_forgotten_author_is_not_imported_again(project) -> None:
     aid = _load(project)
     forget(project.store, aid)
+    left = project.store.count("posts")
     import_files(project, [SAMPLES / "twitter_v1.jsonl"], force=True)
     import_files(project, [SAMPLES / "retweets.jsonl"], platform="twitter", force=True)
+    # neither their posts nor other people's reposts of them come back
+    assert project.store.count("posts") == left
+    assert project.store.scalar("SELECT count(*) FROM posts WHERE repost_of = ?", [SOURCE]) == 0
     assert project.store.scalar("SELECT count(*) FROM posts WHERE author_id = ?", [aid]) == 0
     assert (
         project.store.scalar(

@@ -23,8 +23,12 @@ from bascule.sources.readers import detect_format, is_whole_document, iter_items
 from bascule.store.ingest import (
     BatchResult,
     apply_deletions,
+    drop_file_rejects,
     file_progress,
     finish_run,
+    link_targets,
+    links_pending,
+    mark_links_pending,
     start_run,
     write_batch,
 )
@@ -61,6 +65,7 @@ class ImportSummary:
     duplicates: int = 0
     rejected: int = 0
     deleted: int = 0
+    linked: int = 0  # replies, reposts, quotes linked to their stored post's author
     files: list[FileSummary] = field(default_factory=list)
     reasons: Counter = field(default_factory=Counter)
     rejects: list[dict[str, Any]] = field(default_factory=list)
@@ -78,6 +83,7 @@ class ImportSummary:
             "duplicates": self.duplicates,
             "rejected": self.rejected,
             "deleted": self.deleted,
+            "linked": self.linked,
             "files": [asdict(f) for f in self.files],
             "reasons": dict(self.reasons.most_common()),
             "rejects": self.rejects,
@@ -116,6 +122,10 @@ def import_files(
     if fmt != "auto" and fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}; choose one of: auto, {', '.join(FORMATS)}")
     for p in paths:
+        if p.is_dir():
+            raise InputError(
+                f"{p} is a folder: name the files inside it (for example {p / '*.jsonl'})"
+            )
         if not p.is_file():
             raise InputError(f"{p}: no such file")
     store = project.store
@@ -147,6 +157,7 @@ def _import_all(
         store, label[:1000], fmt if len(set(formats.values())) != 1 else formats[paths[0]]
     )
     summary = ImportSummary(run_id=run_id)
+    mark_links_pending(store, run_id)
     bar = _Bar(progress)
     status = "failed"
     try:
@@ -165,6 +176,7 @@ def _import_all(
                     summary,
                 )
             )
+        summary.linked = link_targets(store, links_pending(store))
         status = "done"
     finally:
         bar.close()
@@ -191,13 +203,17 @@ def _import_one(
 ) -> FileSummary:
     fp = fingerprint(path)
     fs = FileSummary(str(path), fmt)
-    prev = None if force else file_progress(store, fp)
+    prev = file_progress(store, fp)
+    if prev is not None and (force or prev[3] != fmt):  # asked, or read before as another
+        prev = None  # format (every line rejected, likely): read it again from the start
     if prev is not None and prev[2]:
         fs.status = "already imported"
         return fs
     start = (prev[0], prev[1]) if prev else (0, 0)
     if prev:
         fs.status, fs.resumed_from = "resumed", prev[1]
+    else:
+        drop_file_rejects(store, {str(path), str(path.resolve())})
     builder = BatchBuilder(pseudo, source=str(path), run_id=run_id)
     deletions: list[str] = []
     seen: set[str] = set()

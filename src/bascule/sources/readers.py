@@ -307,7 +307,15 @@ def _iter_csv(
     with open_binary(path) as fb:
         text = io.TextIOWrapper(fb, encoding="utf-8-sig", errors="surrogateescape", newline="")
         first = text.readline()
-        delim = "\t" if first.count("\t") > first.count(",") else ","
+        if not first:
+            return  # an empty file: nothing to import
+        if not first.strip():
+            raise InputError(
+                f"{path}: the first line, which should name the columns, is empty",
+                fr=f"{path} : la première ligne, qui doit nommer les colonnes, est vide",
+            )
+        # comma, tab, or the semicolon of spreadsheets set to French: the most used in the header
+        delim = max((",", "\t", ";"), key=first.count)
         header = next(csv.reader([first], delimiter=delim))
         mapper = _row_mapper(fmt, options, header)
         keep_raw = fmt != "cascades"

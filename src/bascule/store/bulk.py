@@ -281,6 +281,7 @@ def _write(con: Any, spec: LineSpec, run_id: int | None) -> int:
             b.platform || ':' || b.quote_of, b.conversation_id, b.url,
             b.likes, b.reposts, b.replies, b.quotes, ?, ?, b.raw""",
         params=[spec.source, run_id],
+        repost_of="b.platform || ':' || b.repost_of",
     )
     acted_on = _acted_on(spec)
     if acted_on:

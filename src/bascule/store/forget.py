@@ -3,8 +3,9 @@
 Deletes their posts, the reposts of their posts, every interaction they are on either side of,
 the analyses, labels and alerts about their posts, their community row, their author row, and
 the rejects that quote them; references to their posts in other people's posts are cut (the
-reference and the kept payload). Their author id goes into `forgotten`, so no later import or
-connector stores them again.
+reference and the kept payload). Their author id goes into `forgotten` and the ids of the
+deleted posts into `tombstones`, so no later import or connector stores them, or reposts of
+their posts, again.
 """
 
 from __future__ import annotations
@@ -137,6 +138,9 @@ def _erase(store: Store, ids: list[str], tokens: list[str]) -> dict[str, int]:
                 f"WHERE {col} IN (SELECT post_id FROM _f_posts)"
             )
         con.execute("DELETE FROM posts WHERE post_id IN (SELECT post_id FROM _f_posts)")
+        con.execute(  # their posts and the reposts of them never come back with a re-import
+            "INSERT OR IGNORE INTO tombstones SELECT post_id, ? FROM _f_posts", [now()]
+        )
         out["authors"] = _delete(con, "authors", "author_id IN (SELECT author_id FROM _f_authors)")
         for h in handles:  # pseudonyms of theirs quoted in other people's text
             con.execute(

@@ -136,9 +136,17 @@ def write_batch(
     return BatchResult(imported, received - imported, len(rejects))
 
 
-def insert_new_posts(con: Any, batch: str, select: str = "b.*", params: list | None = None) -> int:
+def insert_new_posts(
+    con: Any,
+    batch: str,
+    select: str = "b.*",
+    params: list | None = None,
+    repost_of: str = "b.repost_of",
+) -> int:
     """Insert `SELECT {select} FROM {batch} b` for the batch rows whose post_id is new
-    (neither stored nor deleted) and whose author was not forgotten; returns how many.
+    (neither stored nor deleted), whose author was not forgotten and that do not repost a
+    deleted or erased post (`repost_of`: the batch's expression of its post id); returns how
+    many.
 
     Posts have no index (schema v3): the stored ones are found by a semi-join that hashes the
     batch's ids and scans only the post_id column of posts. A NOT EXISTS against posts may hash
@@ -153,7 +161,8 @@ def insert_new_posts(con: Any, batch: str, select: str = "b.*", params: list | N
     imported = con.execute(
         f"INSERT INTO posts SELECT {select} FROM {batch} b "
         "WHERE NOT EXISTS (SELECT 1 FROM _seen q WHERE q.post_id = b.post_id) "
-        "AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = b.author_id)",
+        "AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = b.author_id) "
+        f"AND NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.post_id = {repost_of})",
         params or [],
     ).fetchall()[0][0]
     con.execute("DROP TABLE _seen")
@@ -275,13 +284,21 @@ def _monotonic(values: pa.ChunkedArray) -> bool:
     return bool(pc.all(pc.less(head, tail)).as_py() or pc.all(pc.greater(head, tail)).as_py())
 
 
-def file_progress(store: Store, fingerprint: str) -> tuple[int, int, bool] | None:
-    """(bytes_done, records_done, done) of a file imported before, if any."""
+def file_progress(store: Store, fingerprint: str) -> tuple[int, int, bool, str] | None:
+    """(bytes_done, records_done, done, format) of a file imported before, if any."""
     row = store.execute(
-        "SELECT bytes_done, records_done, done FROM ingest_files WHERE fingerprint = ?",
+        "SELECT bytes_done, records_done, done, format FROM ingest_files WHERE fingerprint = ?",
         [fingerprint],
     ).fetchone()
-    return (int(row[0]), int(row[1]), bool(row[2])) if row else None
+    return (int(row[0]), int(row[1]), bool(row[2]), str(row[3])) if row else None
+
+
+def drop_file_rejects(store: Store, sources: Iterable[str]) -> None:
+    """Forget the rejects of an earlier read of a file read again from its start: the new
+    read lists again what is still bad, so no line is counted twice."""
+    store.execute(
+        "DELETE FROM rejects WHERE source IN (SELECT unnest(?::VARCHAR[]))", [list(sources)]
+    )
 
 
 def get_cursor(store: Store, source: str, key: str) -> str | None:
@@ -367,3 +384,58 @@ _UNITS = {
 def _size(text: str) -> float:
     m = re.match(r"\s*([\d.]+)\s*([a-zA-Z]+)", text)
     return float(m.group(1)) * _UNITS.get(m.group(2).lower(), 1) if m else float("inf")
+
+
+_LINKS_PENDING = "links_pending_runs"
+_TARGETS = (("reply", "reply_to"), ("repost", "repost_of"), ("quote", "quote_of"))
+
+
+def mark_links_pending(store: Store, run_id: int) -> None:
+    """Remember that an import run's posts still need `link_targets` (a crash before it
+    runs leaves the mark, and the next import links them)."""
+    runs = links_pending(store) | {run_id}
+    store.execute(
+        "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+        [_LINKS_PENDING, ",".join(str(r) for r in sorted(runs))],
+    )
+
+
+def links_pending(store: Store) -> set[int]:
+    value = store.scalar("SELECT value FROM meta WHERE key = ?", [_LINKS_PENDING])
+    return {int(r) for r in value.split(",") if r} if value else set()
+
+
+def link_targets(store: Store, runs: set[int]) -> int:
+    """Interactions for replies, reposts and quotes whose author the import did not give
+    (exports often name the post acted on, not its author: PHEME's retweets, Twitter15's
+    trees, generic files): the author is the stored post's. Both ways: posts of these runs
+    acting on any stored post, and stored posts acting on posts of these runs (a file of
+    retweets imported before the tweets). Returns the interactions added; forgets the runs."""
+    if not runs:
+        return 0
+    ids = ", ".join(str(int(r)) for r in sorted(runs))
+    acts = " UNION ALL ".join(
+        f"SELECT post_id, author_id, created_at, run_id, '{kind}' AS kind, {col} AS target "
+        f"FROM posts WHERE {col} IS NOT NULL"
+        for kind, col in _TARGETS
+    )
+    with store.posts_lock, store.transaction() as con:
+        before = con.execute("SELECT count(*) FROM interactions").fetchall()[0][0]
+        insert_interactions(
+            con,
+            f"""
+            SELECT a.author_id AS src_author, t.author_id AS dst_author, a.kind, a.post_id,
+                a.target AS target_post_id, a.created_at
+            FROM ({acts}) a JOIN posts t ON t.post_id = a.target
+            WHERE (a.run_id IN ({ids}) OR t.run_id IN ({ids}))
+              AND NOT EXISTS (SELECT 1 FROM interactions i
+                              WHERE i.post_id = a.post_id AND i.kind = a.kind)
+            """,
+        )
+        added = con.execute("SELECT count(*) FROM interactions").fetchall()[0][0] - before
+        left = links_pending(store) - runs
+        con.execute(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+            [_LINKS_PENDING, ",".join(str(r) for r in sorted(left))],
+        )
+    return int(added)
