@@ -30,6 +30,13 @@ def test_example_config_is_valid() -> None:
         ),
         ('[[targets]]\nid = "Bad Id"\nname = "A"\n', 2, "targets.0.id"),
         ("[privacy\nx=1\n", 1, None),
+        ('[project]\nname = "P"\ntimezone = "Mars/Olympus"\n', 3, "project.timezone"),
+        (
+            '[[targets]]\nid = "a"\nname = "A"\n[[targets]]\nid = "b"\nname = "B"\n'
+            '[[targets]]\nid = "a"\nname = "C"\n[[targets]]\nid = "c"\nname = "D"\n',
+            8,
+            "targets.2.id",
+        ),
     ],
 )
 def test_error_names_line_and_key(text: str, line: int, key: str | None) -> None:
@@ -51,3 +58,40 @@ def test_cli_prints_config_error_without_traceback(
     assert code == 2
     assert "bascule.toml:" in err and "min_group_size" in err
     assert "Traceback" not in err
+
+
+EXAMPLE = Path(__file__).parent.parent / "src/bascule/resources/bascule.example.toml"
+
+
+def test_duplicate_target_id_points_at_the_duplicate() -> None:
+    lines = EXAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[31] == 'id = "plq"\n'  # the second target of the example, line 32
+    lines[31] = 'id = "caq"\n'
+    with pytest.raises(ConfigError) as info:
+        parse_config("".join(lines), path="bascule.toml")
+    assert (info.value.line, info.value.key) == (32, "targets.1.id")
+    assert str(info.value).startswith("bascule.toml:32: [targets.1.id] target id 'caq' is used")
+
+
+def test_unknown_timezone_is_a_config_error_for_every_command(
+    project, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = str(project.root)
+    project.close()
+    cfg = project.config_path
+    text = cfg.read_text(encoding="utf-8")
+    assert 'timezone = "America/Toronto"' in text
+    cfg.write_text(text.replace('"America/Toronto"', '"Mars/Olympus"'), encoding="utf-8")
+    line = 1 + text.splitlines().index(
+        next(x for x in text.splitlines() if x.startswith("timezone"))
+    )
+    for args in (
+        ["status", "-p", root],
+        ["poll", "-p", root, "-t", "caq"],
+        ["report", "-p", root, "-o", str(tmp_path / "r.html")],
+    ):
+        assert main(args) == 2, args
+        err = capsys.readouterr().err
+        assert f"bascule.toml:{line}: [project.timezone] unknown time zone 'Mars/Olympus'" in err
+        assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "r.html").exists()

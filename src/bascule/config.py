@@ -11,8 +11,10 @@ import tomllib
 import unicodedata
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from bascule.errors import ConfigError
 
@@ -33,6 +35,19 @@ class ProjectSection(_Model):
     name: str = "Bascule project"
     language: Literal["fr", "en"] = "fr"
     timezone: str = "America/Toronto"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        """Checked here, so every command reports it (not only those that cut periods)."""
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {v!r}: use an IANA name such as "
+                "'America/Toronto', 'Europe/Paris' or 'UTC'"
+            ) from None
+        return v
 
 
 class Privacy(_Model):
@@ -141,9 +156,14 @@ class Config(_Model):
     @classmethod
     def _unique_targets(cls, v: list[Target]) -> list[Target]:
         seen: set[str] = set()
-        for t in v:
+        for i, t in enumerate(v):
             if t.id in seen:
-                raise ValueError(f"target id {t.id!r} is used twice")
+                # the index lets parse_config point at the duplicate, not at [[targets]]
+                raise PydanticCustomError(
+                    "duplicate_target",
+                    "target id '{id}' is used twice: give each [[targets]] its own id",
+                    {"id": t.id, "at": (i, "id")},
+                )
             seen.add(t.id)
         return v
 
@@ -203,7 +223,7 @@ def parse_config(text: str, *, path: str = CONFIG_NAME) -> Config:
         return Config.model_validate(data)
     except ValidationError as exc:
         err = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")[0]
-        loc = tuple(err["loc"])
+        loc = tuple(err["loc"]) + tuple(err.get("ctx", {}).get("at", ()))
         key = ".".join(str(p) for p in loc)
         raise ConfigError(_humane(err), path=path, line=locate(text, loc), key=key) from None
 

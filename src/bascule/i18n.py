@@ -1,10 +1,100 @@
-"""French and English UI text: each caller gives both forms, so no catalogue drifts."""
+"""French and English UI text: each caller gives both forms, so no catalogue drifts.
+
+Numbers follow the reader's language: French puts a narrow no-break space (U+202F) between
+thousands and before "%", with a decimal comma ("12 927", "47,0 %"); English writes
+"12,927" and "47.0%". Missing values print as an em dash. The web app's formatter
+(`bascule.web.fmt`) uses these very functions, so the report, the charts and the pages read
+the same.
+"""
 
 from __future__ import annotations
 
+import math
+from datetime import date, datetime
+from typing import Any
+
 LANGUAGES = ("fr", "en")
+DASH = "—"
+NNBSP = "\u202f"
 
 
 def tr(lang: str | None, fr: str, en: str) -> str:
     """The text in `lang` (French unless English is asked for)."""
     return en if lang == "en" else fr
+
+
+def number(v: Any, lang: str | None, digits: int = 0) -> str:
+    """`v` with thousands separators and `digits` decimals in the reader's language."""
+    if v is None or isinstance(v, bool):
+        return DASH if v is None else tr(lang, "oui" if v else "non", "yes" if v else "no")
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    if math.isnan(x):
+        return DASH
+    text = f"{x:,.{digits}f}"
+    if lang == "en":
+        return text
+    return text.replace(",", NNBSP).replace(".", ",")
+
+
+def percent(v: Any, lang: str | None, digits: int = 0) -> str:
+    """A share in [0, 1] as a percentage ("67 %" / "67%")."""
+    if v is None:
+        return DASH
+    try:
+        x = 100 * float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    if math.isnan(x):
+        return DASH
+    return number(x, lang, digits) + ("%" if lang == "en" else f"{NNBSP}%")
+
+
+def _share_digits(x: float, digits: int) -> int:
+    """At least one decimal for a share (in %) that would read as a misleading 0 or 100."""
+    return max(digits, 1) if 0 < abs(x) < 1 or 99 < abs(x) < 100 else digits
+
+
+def share(v: Any, lang: str | None, digits: int = 0) -> str:
+    """A share as a percentage with `digits` decimals, but one decimal when it is under 1 %
+    and not zero (0.16 % is "0,2 %", not "0 %"; likewise above 99 %), and "< 0,1 %" when
+    even that would read as zero."""
+    try:
+        x = 100 * float(v)
+    except (TypeError, ValueError):
+        return percent(v, lang, digits)
+    if math.isnan(x):
+        return DASH
+    d = _share_digits(x, digits)
+    if 0 < abs(x) < 0.5 * 10**-d:
+        return "< " + percent(10 ** -(d + 2), lang, d)
+    if 100 - 0.5 * 10**-d <= abs(x) < 100:
+        return "> " + percent(1 - 10 ** -(d + 2), lang, d)
+    return percent(v, lang, d)
+
+
+def share_range(lo: Any, hi: Any, lang: str | None, digits: int = 0) -> str:
+    """An interval of shares, "0,1–0,4 %" / "0.1–0.4%", both ends with the same decimals."""
+    if lo is None or hi is None:
+        return DASH
+    try:
+        a, b = 100 * float(lo), 100 * float(hi)
+    except (TypeError, ValueError):
+        return f"{lo}–{hi}"
+    d = max(_share_digits(a, digits), _share_digits(b, digits))
+    return f"{number(a, lang, d)}–{percent(b / 100, lang, d)}"
+
+
+def when(v: Any) -> str:
+    """A date-time as "2026-09-03 16:00" (no seconds, no microseconds, no T); a date as
+    "2026-09-03"; None as an em dash."""
+    if v is None or v == "":
+        return DASH
+    if isinstance(v, datetime):
+        return v.strftime("%Y-%m-%d %H:%M")
+    if isinstance(v, date):
+        return v.isoformat()
+    s = str(v).replace("T", " ")
+    return s[:16] if len(s) >= 16 else s

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from functools import cached_property
 from pathlib import Path
 
 import pyarrow as pa
 
-from bascule.config import CONFIG_NAME, Config, load_config
-from bascule.errors import BasculeError, ProjectNotFound
+from bascule.config import CONFIG_NAME, Config, load_config, parse_config
+from bascule.errors import BasculeError, ConfigError, InputError, ProjectNotFound
 from bascule.privacy import Pseudonymizer, make_secret, read_secret
 from bascule.store import Store
 
@@ -106,15 +107,46 @@ def open_project(root: str | Path = ".", *, read_only: bool = False) -> Project:
 def init_project(
     root: str | Path, *, template: str | Path | None = None, force: bool = False
 ) -> Project:
-    """Create a project folder with the commented example config and a fresh secret."""
+    """Create a project folder with the commented example config and a fresh secret.
+
+    The config is read and validated before anything is written, and folders this call
+    made are removed if a later step fails: a failed init leaves nothing behind.
+    """
     root = Path(root)
-    root.mkdir(parents=True, exist_ok=True)
     cfg = root / CONFIG_NAME
+    if root.exists() and not root.is_dir():
+        raise BasculeError(f"{root} is a file: give a folder to create the project in.")
     if cfg.exists() and not force:
         raise BasculeError(f"{cfg} exists already; use --force to overwrite the config.")
-    cfg.write_text(Path(template or TEMPLATE).read_text(encoding="utf-8"), encoding="utf-8")
-    make_secret(root / SECRET_PATH)
-    (root / ".bascule" / ".gitignore").write_text("*\n")
-    project = Project(root)
-    project.store  # noqa: B018 - creates and migrates the database
+    source = Path(template or TEMPLATE)
+    text = _read_template(source)
+    parse_config(text, path=str(source))  # a bad --config is reported, and nothing is made
+    made = [d for d in (root, *root.parents) if not d.exists()]  # the topmost is the last
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        cfg.write_text(text, encoding="utf-8")
+        make_secret(root / SECRET_PATH)
+        (root / ".bascule" / ".gitignore").write_text("*\n")
+        project = Project(root)
+        project.store  # noqa: B018 - creates and migrates the database
+    except BaseException:
+        if made:
+            shutil.rmtree(made[-1], ignore_errors=True)
+        raise
     return project
+
+
+def _read_template(path: Path) -> str:
+    """The text of the config to start from; a clear error when it cannot be read."""
+    hint = "give the path of an existing bascule.toml, or leave out --config to start from "
+    hint += "the commented example"
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"--config {path}: no such file; {hint}") from None
+    except IsADirectoryError:
+        raise InputError(f"--config {path}: is a folder; {hint}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not valid UTF-8 ({exc.reason})", path=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"--config {path}: cannot be read ({exc.strerror}); {hint}") from None

@@ -229,8 +229,8 @@ def test_report_section(project) -> None:  # noqa: ANN001
         ],
     )
     s = section(project, "en")
-    assert s.id == "alerts" and "Term burst" in s.body and "&lt;#x&gt;" in s.body
-    assert s.summary[0] == "1 alerts (Term burst: 1)"
+    assert s.id == "alerts" and "Mention burst" in s.body and "&lt;#x&gt;" in s.body
+    assert s.summary[0] == "1 alerts (Mention burst: 1)"
 
 
 def test_critique_alerts_without_a_model_say_so(project, capsys) -> None:  # noqa: ANN001

@@ -33,3 +33,11 @@ def test_main_help_lists_commands(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for name, *_rest in COMMANDS:
         assert name in out
+
+
+def test_flags_show_no_value_in_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["status", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "--json" in out and "<path>" in out  # options that take a value show its type
+    assert "<bool>" not in out
+    assert main(["status", "--json", "true"]) == 2  # a flag takes no value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -91,13 +92,34 @@ def test_cli_on_the_observed_network(store, capsys) -> None:  # noqa: ANN001
     assert main([*args, "--runs", "50", "--json"]) == 0
     res = json.loads(capsys.readouterr().out)
     assert res["seeds"] == ["u"] and res["spread"]["mean"] == 3.0
+    # communities of 2 and 1 accounts are under privacy.min_group_size (10): hidden
+    assert res["groups"] == [] and res["groups_suppressed"] == 2
+    assert main([*args, "--runs", "50"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "2 communities of fewer than 10 accounts hidden" in out and "of 1 " not in out
+    tip = ["tipping", "-p", root, "--graph", "observed", "--model", "threshold", "--by-community"]
+    assert main([*tip, "--runs", "2", "--json"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert res["n"] == 3 and res["communities"] == []  # under privacy.min_group_size
+    cfg = Path(root) / "bascule.toml"
+    cfg.write_text(cfg.read_text().replace("min_group_size = 10", "min_group_size = 1"))
+    assert main([*args, "--runs", "50", "--json"]) == 0
+    res = json.loads(capsys.readouterr().out)
     assert {r["group"]: r["fraction"] for r in res["groups"]} == {1: 1.0, 2: 1.0}
     assert main(["seeds", "-p", root, "--k", "1", "--supporters", "t1", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["seeds"] == ["w"]
     assert main(["seeds", "-p", root, "--k", "1", "--prob", "learned", "--json"]) == 0
     learned = json.loads(capsys.readouterr().out)
     assert learned["seeds"] == ["u"] and 1.0 < learned["spread"]["mean"] < 2.0
-    tip = ["tipping", "-p", root, "--graph", "observed", "--model", "threshold", "--by-community"]
-    assert main([*tip, "--runs", "2", "--json"]) == 0
-    res = json.loads(capsys.readouterr().out)
-    assert res["n"] == 3 and res["communities"] == []  # communities under 5 members are skipped
+    # with min_group_size 1: community 1 (u, v) holds no supporter of t1, community 2 is w
+    assert main([*tip, "--runs", "2", "--supporters", "t1", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["communities"]
+    assert [(r["community"], r["committed_needed"]) for r in rows] == [(1, None), (2, 1)]
+    assert main([*tip, "--runs", "2", "--supporters", "t1"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "community 1 (2 accounts): cannot tip: none of its members are supporters of t1" in out
+    assert (
+        "community 2 (1 account): 1 committed supporter of t1 (100.0% of the community) tips it"
+        in out
+    )
+    assert "None" not in out

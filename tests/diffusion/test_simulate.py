@@ -94,3 +94,16 @@ def test_per_group_breakdown(tiny) -> None:
     by = {r["group"]: r for r in res["groups"]}
     assert by["a"]["reached"]["mean"] == 2 and by["a"]["fraction"] == 1.0
     assert by["b"]["reached"]["mean"] == 1 and by["b"]["fraction"] == pytest.approx(1 / 3)
+
+
+def test_groups_sorted_by_size_then_number_and_small_ones_hidden(tiny) -> None:
+    # labels were sorted as text (0, 1, 10, 11, 2, ...) and groups of 1 shown as "of 1"
+    g = tiny([(i, i + 1, 1.0) for i in range(29)])
+    groups = {str(i): i // 2 for i in range(24)}  # communities 0..11 of 2 nodes each
+    groups.update({str(i): 12 for i in range(24, 29)} | {"29": 13})  # 5 nodes, and 1
+    res = simulate(g, ["0"], prob="weight", runs=5, groups=groups)
+    assert [r["group"] for r in res["groups"]] == [12, *range(12), 13]
+    assert res["groups_suppressed"] == 0
+    hidden = simulate(g, ["0"], prob="weight", runs=5, groups=groups, min_group_size=3)
+    assert [(r["group"], r["size"]) for r in hidden["groups"]] == [(12, 5)]
+    assert hidden["groups_suppressed"] == 13 and hidden["min_group_size"] == 3

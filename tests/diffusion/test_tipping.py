@@ -65,6 +65,24 @@ def test_community_tipping_exact_on_two_stars() -> None:
     assert a["committed_needed"] == 2 and a["seeds"] == ["1", "2"]
 
 
+def test_a_community_that_cannot_tip_is_said_so() -> None:
+    from bascule.cli.diffusion import _committed
+
+    # the path 5-6-7-8-9 with phi = 0.9: an end committed never moves its neighbour (1/2)
+    src = np.array([0, 0, 0, 0, 5, 6, 7, 8])
+    dst = np.array([1, 2, 3, 4, 6, 7, 8, 9])
+    g = Graph(np.arange(10).astype(str), src, dst, np.ones(8), directed=False)
+    members = {str(i): ("a" if i < 5 else "b") for i in range(10)}
+    rows = community_tipping(g, members, supporters=["5", "9", "0"], phi=0.9)
+    b = {r["community"]: r for r in rows}["b"]
+    assert b["committed_needed"] is None and b["candidates"] == 2  # printed "None committed"
+    assert _committed(b, "caq") == "does not tip even with all 2 supporters of caq committed"
+    one = {**b, "candidates": 1}
+    assert _committed(one, "caq") == "does not tip even with its one supporter of caq committed"
+    a = {r["community"]: r for r in rows}["a"]
+    assert _committed(a, "caq").endswith("tips it")
+
+
 def test_bad_tipping_input() -> None:
     with pytest.raises(InputError):
         tipping("voter", "complete")

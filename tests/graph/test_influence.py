@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bascule.errors import InputError
 from bascule.graph.influence import (
     cascade_influence,
     gini,
@@ -86,6 +87,27 @@ def test_pareto_helpers_exact() -> None:
     lz = lorenz(v)
     assert lz["x"] == [0.0, 0.25, 0.5, 0.75, 1.0] and lz["y"] == [0.0, 0.0, 0.0, 0.0, 1.0]
     assert parse_top("1%") == 0.01 and parse_top("50") == 50.0
+
+
+def test_top_share_of_100_percent_is_everyone_and_a_count_is_an_int() -> None:
+    # 100% parsed to 1.0, which was read as a count of one account; 99% gave 99 of 100
+    g = Graph.from_edges([str(i) for i in range(99)], [str(i + 1) for i in range(99)])
+    assert g.n == 100
+    assert parse_top("100%") == 1.0 and isinstance(parse_top("1"), int)
+    assert len(influencers(g, top=parse_top("100%"))["top"]) == 100
+    assert len(influencers(g, top=parse_top("99%"))["top"]) == 99
+    assert len(influencers(g, top=1.0)["top"]) == 100  # the web API's share (at most 1)
+    assert len(influencers(g, top=parse_top("1"))["top"]) == 1  # a count of one
+    assert len(influencers(g, top=parse_top("50"))["top"]) == 50
+    assert len(influencers(g, top=50.0)["top"]) == 50  # a whole float above 1: a count
+    # a share of a round number is exact (0.07 * 100 is 7.000000000000001 in floats)
+    assert len(influencers(g, top=parse_top("7%"))["top"]) == 7
+    assert top_share(np.arange(100.0), 0.07) == pytest.approx(sum(range(93, 100)) / 4950)
+    for bad in ("0%", "150%", "-3", "0", "2.5", "lots"):
+        with pytest.raises(InputError, match="--top"):
+            parse_top(bad)
+    with pytest.raises(InputError, match="--top"):
+        influencers(g, top=2.5)
 
 
 def test_twitter15_slice_pareto_and_top_influencers() -> None:

@@ -43,6 +43,21 @@ def test_influencers_on_retweet_trees(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "Top 1% produce 87.2%" in capsys.readouterr().out
 
 
+def test_tables_show_what_was_asked_or_say_what_is_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # --top 50 printed 20 rows, and communities 20 of 25, without a word
+    infl = _json(capsys, "influencers", "--graph", str(SLICE), "--top", "50")
+    assert main(["influencers", "--graph", str(SLICE), "--top", "50"]) == 0
+    out = capsys.readouterr().out
+    assert all(f" {r['handle']} " in out for r in infl["top"]) and "Showing" not in out
+    f = tmp_path / "triangles.csv"
+    f.write_text("".join(f"{i}a,{i}b\n{i}b,{i}c\n{i}c,{i}a\n" for i in range(25)))
+    assert main(["communities", "--graph", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert "25 communities" in out and "Showing 20 of 25 communities (--json lists" in out
+
+
 def test_bad_input_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["communities", "--graph", str(tmp_path / "missing.csv")]) == 2
     assert "graph file not found" in capsys.readouterr().err
@@ -63,6 +78,13 @@ def test_commands_on_the_project(net_project, capsys: pytest.CaptureFixture[str]
     assert amb["ambassadors"][0]["handle"] == "anon-a1"
     aud = _json(capsys, "audience", "-p", p, "--target", "caq")
     assert aud["reached"][0]["reached"] == 4
+    # an empty audience says why instead of printing an empty table
+    assert main(["audience", "-p", p, "--target", "plq"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "No community reached: no official account of this target (@LiberalQuebec)" in out
+    assert "Communities reached" not in out
+    assert main(["audience", "-p", p, "--target", "logement"]) == 0
+    assert "no official account is set" in " ".join(capsys.readouterr().out.split())
     assert _json(capsys, "graph", "build", "-p", p, "--kind", "reply")["edges"] == 4
     assert main(["ambassadors", "-p", p]) == 2  # the target is required
     assert "--target" in capsys.readouterr().err

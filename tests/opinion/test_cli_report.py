@@ -33,7 +33,7 @@ def test_poll_formats(campaign, capsys, tmp_path) -> None:  # noqa: ANN001
     assert main(["poll", "-p", root, "-t", "caq", "--png", "-o", str(tmp_path / "p.png")]) == 0
     assert (tmp_path / "p.png").read_bytes()[:4] == b"\x89PNG"
     assert main(["poll", "-p", root, "-t", "caq"]) == 0
-    assert "71%" in capsys.readouterr().out
+    assert "71\u202f%" in capsys.readouterr().out  # French: a narrow space before %
 
 
 def test_poll_user_errors(campaign, capsys) -> None:  # noqa: ANN001
@@ -61,7 +61,14 @@ def test_report_section(project, writer) -> None:  # noqa: ANN001
     _campaign(writer)
     s = section(project, "en")
     assert s is not None and s.id == "opinion"
-    assert s.summary[0].startswith("Coalition avenir Québec: 71% for")
+    # the English target name; the trend, then the last period's own shares, each named
+    assert s.summary[0] == (
+        "Coalition Avenir Québec: trend 71% for, 0% against; "
+        "last period (2026-09-04, 42 authors): 71% for, 0% against"
+    )
+    fr = section(project, "fr")
+    assert fr.summary[0].startswith("Coalition avenir Québec : tendance 71\u202f% pour")
+    assert "dernière période (2026-09-04, 42 auteurs)" in fr.summary[0]
     assert "pseudo-u" in s.body and "<blockquote>" in s.body
     assert "bascule.report.opinion:section" in SECTIONS
     assert section(project, "fr").title == "Sondage continu et indécis"

@@ -130,7 +130,7 @@ def test_outputs(project, writer, tmp_path) -> None:  # noqa: ANN001
     assert csv[0].startswith("period,authors,favor,favor_lo,favor_hi,against")
     assert csv[2].startswith("2026-09-02,11,0.0,0.0,0.2588,1.0,")
     fig = poll_figure(r, "en")
-    assert any(t.name == "for" for t in fig.data)
+    assert any(t.name == "for (trend)" for t in fig.data)
     poll_png(r, tmp_path / "poll.png", "fr")
     assert (tmp_path / "poll.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -154,3 +154,90 @@ def test_forgotten_authors_and_deleted_posts_do_not_count(project, writer) -> No
     store.execute("INSERT INTO tombstones VALUES (?, now())", [post]).fetchall()
     p = poll(project, "caq")["periods"][0]
     assert (p["authors"], p["favor"], p["against"]) == (10, 1.0, 0.0)
+
+
+def test_figure_has_clean_bands_and_labelled_apart_end_labels(project, writer) -> None:  # noqa: ANN001
+    """The walkthrough's chart: no markers on the interval bounds, "0 % pour" and
+    "0 % contre" not on top of each other, the end labels saying they are the trend, the
+    legend under the plot."""
+    from bascule.opinion.poll import LABEL_GAP
+
+    _day(writer, "2026-09-01", ["none"] * 12)
+    _day(writer, "2026-09-02", ["none"] * 11 + ["favor"])
+    r = poll(project, "caq")
+    fig = poll_figure(r, "fr")
+    bands = [t for t in fig.data if t.type == "scatter" and t.fill == "toself"]
+    assert len(bands) == 3
+    assert all(t.mode == "lines" and t.line.width == 0 for t in bands)
+    labels = {a.name: a for a in fig.layout.annotations if (a.name or "").startswith("end-")}
+    assert set(labels) == {"end-favor", "end-against", "end-none"}
+    ys = sorted(a.y for a in labels.values())
+    assert all(b - a >= LABEL_GAP - 1e-9 for a, b in zip(ys, ys[1:], strict=False))
+    assert all(0 <= y <= 1 for y in ys)
+    # the label is the trend (what the line shows), and says so, in French number format
+    last = r["periods"][-1]
+    assert labels["end-none"].text.endswith("ni l'un ni l'autre (tendance)")
+    assert labels["end-against"].text == "<b>0\u202f%</b> contre (tendance)"
+    # 1 of 12 today (8 %), about 5 % in the trend: the walkthrough's "5 %" vs "8 %"
+    assert (last["favor"], last["trend_favor"]) == (0.0833, 0.0465)
+    assert labels["end-favor"].text == "<b>5\u202f%</b> pour (tendance)"
+    assert fig.layout.legend.orientation == "h" and fig.layout.legend.y < 0
+    assert "par jour" in fig.layout.title.text
+    en = poll_figure(r, "en")
+    assert {a.text for a in en.layout.annotations if a.name == "end-against"} == {
+        "<b>0%</b> against (trend)"
+    }
+
+
+def test_spread_labels() -> None:
+    from bascule.opinion.poll import spread_labels
+
+    assert spread_labels([0.6, 0.0, 0.4], 0.07) == [0.6, 0.0, 0.4]  # far enough: unmoved
+    ys = spread_labels([0.0, 0.0, 1.0], 0.07)
+    assert ys[0] == 0.0 and abs(ys[1] - 0.07) < 1e-9 and ys[2] == 1.0
+    ys = spread_labels([1.0, 0.99, 0.98], 0.07)  # pushed up, then back under the top
+    assert max(ys) <= 1.0 and min(abs(a - b) for a in ys for b in ys if a != b) >= 0.07 - 1e-9
+    assert ys.index(max(ys)) == 0  # the order of the values is kept
+
+
+def test_png_legend_covers_no_label(project, writer) -> None:  # noqa: ANN001
+    from bascule.opinion.poll import poll_png_figure
+
+    _day(writer, "2026-09-01", ["none"] * 12)
+    _day(writer, "2026-09-02", ["none"] * 12)  # "100 % ni l'un ni l'autre" at the very top
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = poll_png_figure(poll(project, "caq"), "fr")
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    ax = fig.axes[0]
+    labels = [t for t in ax.texts if "(tendance)" in t.get_text()]
+    assert len(labels) == 3
+    assert not ax.get_legend()  # one legend, for the figure, under the plot
+    legend = fig.legends[0].get_window_extent(renderer)
+    plot = ax.get_window_extent(renderer)
+    figure = fig.bbox
+    assert legend.y1 < fig.axes[1].get_window_extent(renderer).y0
+    for t in labels:
+        box = t.get_window_extent(renderer)
+        assert not box.overlaps(legend)
+        assert box.x0 >= plot.x1 and box.x1 <= figure.x1  # right of the plot, not cut off
+    boxes = sorted((t.get_window_extent(renderer) for t in labels), key=lambda b: b.y0)
+    assert all(a.y1 <= b.y0 + 1 for a, b in zip(boxes, boxes[1:], strict=False))
+
+
+def test_poll_html_page_has_a_title(project, writer) -> None:  # noqa: ANN001
+    from bascule.opinion.poll import poll_html
+
+    _day(writer, "2026-09-01", ["favor"] * 12)
+    _day(writer, "2026-09-02", ["against"] * 12)
+    page = poll_html(poll(project, "caq"), "fr")
+    assert page.startswith("<!doctype html>") and '<html lang="fr">' in page
+    assert (
+        "<title>Sondage continu — Coalition avenir Québec, par jour "
+        "(2026-09-01 – 2026-09-02)</title>" in page
+    )
+    assert "Plotly.newPlot" in page
+    hours = poll_html(poll(project, "caq", by="hour"), "en")
+    assert "<title>Continuous poll — Coalition avenir Québec, per hour (" in hours

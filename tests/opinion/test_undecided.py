@@ -174,3 +174,21 @@ def test_hour_and_day_views_publish_the_same_totals(project, writer) -> None:  #
     first = [p["period"] for p in hour["periods"]][:2]
     assert first == ["2026-09-01T13:00", "2026-09-02T12:00"]
     assert hour["suppressed"] == 2
+
+
+def test_theme_trends_and_figure_read_in_french(project, writer) -> None:  # noqa: ANN001
+    from bascule.opinion.themes import trend_label
+
+    assert trend_label({"direction": "falling"}, "fr") == "↘ en baisse"
+    assert trend_label({"direction": "rising"}, "fr") == "↗ en hausse"
+    assert trend_label({"direction": "stable"}, "en") == "→ steady"
+    assert trend_label(None, "fr") == "—"
+    _campaign(writer)
+    r = undecided(project, seed=1)
+    r["themes"][0]["trend"] = {"direction": "falling", "change": -0.5, "spans": []}
+    fig = undecided_figure(r, "fr")
+    band = fig.data[0]
+    assert band.fill == "toself" and band.mode == "lines"  # no markers on the bounds
+    bars = next(t for t in fig.data if t.type == "bar")
+    text = " ".join(bars.y) + bars.hovertemplate
+    assert "en baisse" in text and "falling" not in text and " posts" not in text

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pyarrow as pa
 import pytest
 
-from bascule.errors import BasculeError
+from bascule.errors import BasculeError, InputError
 from bascule.scale.retention import prune, prune_parquet
 from bascule.sources.batch import BatchBuilder
 from bascule.sources.model import Account, Post
@@ -72,6 +72,60 @@ def test_dry_run_deletes_nothing(project) -> None:  # noqa: ANN001
     _load(project)
     result = prune(project, days=30, now=NOW, dry_run=True)
     assert result["posts"] == 24 and project.store.count("posts") == 48
+
+
+def _load_old_only_author(project) -> None:  # noqa: ANN001
+    """`gone` posted only 40 days ago (a repost of u0): the prune leaves it nothing."""
+    b = BatchBuilder(project.pseudonymizer, source="test", run_id=None)
+    b.add(
+        Post(
+            "mastodon",
+            "gone-1",
+            Account("mastodon", "gone"),
+            NOW - timedelta(days=40, hours=1),
+            text="x",
+            repost_of="40-0",
+            repost_of_author=Account("mastodon", "u0"),
+        )
+    )
+    write_batch(project.store, *b.tables())
+
+
+def test_dry_run_figures_are_the_real_runs(project) -> None:  # noqa: ANN001
+    # the dry run said "0 authors ... kept 0 daily aggregates" whatever the real run did
+    _load(project)
+    _load_old_only_author(project)
+    dry = prune(project, days=30, now=NOW, dry_run=True)
+    assert project.store.count("posts") == 49 and project.store.count("aggregates") == 0
+    real = prune(project, days=30, now=NOW)
+    figures = ("posts", "interactions", "analyses", "authors", "aggregates", "cutoff")
+    assert {k: dry[k] for k in figures} == {k: real[k] for k in figures}
+    assert (real["posts"], real["authors"], real["aggregates"]) == (25, 1, 2)
+    assert project.store.count("aggregates") == 2
+
+
+def test_zero_or_negative_days_are_refused(project) -> None:  # noqa: ANN001
+    # --days 0 fell back to the config's 365; --days -5 deleted posts "older" than next week
+    _load(project)
+    for days in (0, -5):
+        with pytest.raises(InputError, match="at least 1"):
+            prune(project, days=days, now=NOW)
+    assert project.store.count("posts") == 48
+    assert prune(project, days=1, now=NOW, dry_run=True)["retention_days"] == 1
+
+
+def test_prune_command_refuses_zero_days(project, capsys) -> None:  # noqa: ANN001
+    from bascule.cli import main
+
+    _load(project)
+    root = str(project.root)
+    project.close()
+    assert main(["prune", "-p", root, "--days", "0"]) == 2
+    assert "--days 0: a retention period is a whole number of days" in capsys.readouterr().err
+    assert main(["prune", "-p", root, "--days=-5", "--dry-run"]) == 2
+    assert main(["prune", "-p", root, "--days", "100000", "--dry-run"]) == 0  # from the 1750s
+    out = " ".join(capsys.readouterr().out.split())
+    assert out.startswith("Would delete 0 posts") and "would keep 0 daily aggregates" in out
 
 
 def test_no_retention_is_a_clear_error(project) -> None:  # noqa: ANN001

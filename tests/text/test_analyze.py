@@ -207,6 +207,13 @@ def test_bootstrap_model_then_analyze(project, add_posts) -> None:  # noqa: ANN0
     )
     assert sum(stances[f"f{i}"] == "favor" for i in range(12)) >= 10
     assert sum(stances[f"a{i}"] == "against" for i in range(12)) >= 10
+    # the poll says the model is not measured yet, and why to take its shares as provisional
+    from bascule.opinion.poll import poll, stance_note
+
+    result = poll(project, "caq")
+    assert result["model_check"]["check"] is None and not result["cues_only"]
+    assert "not measured yet (0 post(s) labelled" in stance_note(result, "en")
+    assert "pas encore mesuré" in stance_note(result, "fr")
     # people label 24 posts: the model is measured on those it did not see
     from bascule.store.analyses import add_label
 
@@ -216,6 +223,9 @@ def test_bootstrap_model_then_analyze(project, add_posts) -> None:  # noqa: ANN0
     res = train_project_model(project)
     assert res["human"] == 24 and res["check"]["labels"] == 24 and res["check"]["folds"] == 5
     assert res["check"]["accuracy"] >= 0.8 and res["check"]["f_avg"] >= 0.8
+    analyze(project, redo=True)
+    assert poll(project, "caq")["model_check"]["check"]["labels"] == 24
+    assert stance_note(poll(project, "caq"), "en") is None  # measured: nothing to warn
     # a model file from another version is a clear error, not a crash
     payload = joblib.load(project_model_path(project.root))
     payload["format_version"] = 0

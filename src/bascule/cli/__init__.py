@@ -27,6 +27,31 @@ from bascule.cli import (
 from bascule.cli.common import err_console
 from bascule.errors import BasculeError
 
+
+def _flags_take_no_value() -> None:
+    """Show flags as `--json`, not `--json <bool>`, in --help.
+
+    Typer's rich help prints a value type after every option, flags included, as if
+    `--json true` were valid (it fails: "unexpected extra argument"); click and Typer's
+    plain help print no type for flags and counters. The rich help follows that rule here.
+    """
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+    if getattr(shown, "bascule_flags", False):
+        return
+
+    def display_type_rich(self: TyperOption, ctx: typer.Context) -> str | None:
+        if self.is_flag or self.count:
+            return None
+        return shown(self, ctx)
+
+    display_type_rich.bascule_flags = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_flags_take_no_value()
+
 app = typer.Typer(
     name="bascule",
     help="Bascule: the social-web war room for politics. Listen, understand the undecided, "

@@ -9,7 +9,15 @@ from typing import Annotated, Any
 
 import typer
 
-from bascule.cli.common import JsonOpt, ProjectOpt, console, err_console, open_project, print_json
+from bascule.cli.common import (
+    JsonOpt,
+    ProjectOpt,
+    check_when,
+    console,
+    err_console,
+    open_project,
+    print_json,
+)
 
 alerts_app = typer.Typer(
     help="Early warning: forecasts, bursts and lone critics; delivered by webhook and e-mail.",
@@ -47,7 +55,12 @@ def watch_cmd(
     ] = False,
     now: Annotated[
         str | None,
-        typer.Option("--now", help="Pretend it is this UTC time (replays; default: the clock)."),
+        typer.Option(
+            "--now",
+            help="Pretend it is this UTC time (YYYY-MM-DD or YYYY-MM-DDTHH:MM; replays; "
+            "default: the clock).",
+            callback=check_when,
+        ),
     ] = None,
     no_deliver: Annotated[
         bool, typer.Option("--no-deliver", help="Store and print alerts, send nothing.")
@@ -63,10 +76,7 @@ def watch_cmd(
 
     if interval is not None and interval <= 0:
         raise InputError("--interval must be a positive number of seconds")
-    try:
-        when = datetime.fromisoformat(now) if now else None
-    except ValueError:
-        raise InputError(f"--now: not an ISO date/time: {now!r}") from None
+    when = datetime.fromisoformat(now) if now else None  # checked by check_when
     project = open_project(project_dir)
     if critiques_read_by_cues_only(project):
         err_console.print(
@@ -98,7 +108,14 @@ def watch_cmd(
 @alerts_app.command("list")
 def list_cmd(
     project_dir: ProjectOpt = Path("."),
-    since: Annotated[str | None, typer.Option("--since", help="From this date (UTC).")] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="From this date or time (UTC; YYYY-MM-DD or YYYY-MM-DDTHH:MM).",
+            callback=check_when,
+        ),
+    ] = None,
     kind: Annotated[
         str | None, typer.Option("--kind", help="forecast | burst | lone_critic.")
     ] = None,

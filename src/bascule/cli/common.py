@@ -26,6 +26,19 @@ ProjectOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def check_when(param: typer.CallbackParam, value: str | None) -> str | None:
+    """Callback of every date option (--since, --until, --now): one parser, ISO 8601 only,
+    so 07/01/2015 is refused by every command rather than read month-first by some."""
+    if not value:
+        return None
+    from bascule.dates import iso_when
+
+    name = next((o for o in param.opts if o.startswith("--")), f"--{param.name}")
+    return iso_when(value, name)
+
+
 GraphOpt = Annotated[
     Path | None,
     typer.Option(

@@ -165,6 +165,28 @@ def _select(
     raise InputError(f"unknown algorithm {algorithm!r}: use imm, celf, degree or pagerank")
 
 
+def _committed(row: dict, supporters: str | None) -> str:
+    """One community's tipping need, as a sentence (`committed_needed` is None when it
+    does not tip even with every candidate committed).
+    """
+    need, cand = row["committed_needed"], row.get("candidates", row["size"])
+    one, many = (
+        (f"supporter of {supporters}", f"supporters of {supporters}")
+        if supporters
+        else ("member", "members")
+    )
+    if need is not None:
+        return (
+            f"{need:,} committed {one if need == 1 else many} "
+            f"({row['fraction']:.1%} of the community) {'tips' if need == 1 else 'tip'} it"
+        )
+    if not cand:
+        return f"cannot tip: none of its members are {many}" if supporters else "cannot tip"
+    if cand == 1:
+        return f"does not tip even with its one {one} committed"
+    return f"does not tip even with all {cand:,} {many} committed"
+
+
 def register(app: typer.Typer) -> None:
     """Add `simulate`, `seeds` and `tipping` to `app`."""
 
@@ -204,14 +226,16 @@ def register(app: typer.Typer) -> None:
             ids = [str(dg.nodes[i]) for i in degree_seeds(dg, top)]
         else:
             raise InputError("give --seeds FILE or --top K")
-        groups = None
+        groups = min_size = None
         if by_community:
             from bascule.store.diffusion import communities
 
             proj = proj or open_project(project, read_only=True)
             groups = communities(proj.store) or None
+            min_size = proj.config.privacy.min_group_size
         with diffusion_engine(engine, workers, scheduler):
-            res = run(dg, ids, model=model, runs=runs, seed=seed, groups=groups)
+            res = run(dg, ids, model=model, runs=runs, seed=seed, groups=groups,
+                      min_group_size=min_size)  # fmt: skip
         res["prob"] = prob
         _with_handles(res, g)
         if json:
@@ -224,7 +248,15 @@ def register(app: typer.Typer) -> None:
             f"{runs} runs)"
         )
         for row in res.get("groups", []):
-            console.print(f"  community {row['group']}: {row['fraction']:.1%} of {row['size']}")
+            console.print(
+                f"  community {row['group']}: {row['fraction']:.1%} of {row['size']:,} "
+                f"({row['reached']['mean']:,.1f} reached)"
+            )
+        if res.get("groups_suppressed"):
+            console.print(
+                f"  {res['groups_suppressed']:,} communities of fewer than "
+                f"{res['min_group_size']} accounts hidden (privacy.min_group_size)."
+            )
 
     @app.command(name="seeds")
     def seeds_cmd(
@@ -351,6 +383,7 @@ def register(app: typer.Typer) -> None:
                 supporters=sup(proj.store, supporters) if supporters else None,
                 model=model,
                 phi=phi,
+                min_size=proj.config.privacy.min_group_size,
                 runs=runs,
                 seed=seed,
             )
@@ -372,7 +405,9 @@ def register(app: typer.Typer) -> None:
                 f"(± {res['uncertainty']:.3f})"
             )
         for row in res.get("communities", []):
-            console.print(f"  community {row['community']}: {row['committed_needed']} committed")
+            size = f"{row['size']:,} account{'s' if row['size'] != 1 else ''}"
+            console.print(f"  community {row['community']} ({size}): "
+                          f"{_committed(row, supporters)}")  # fmt: skip
         if window:
             w = res["cascade_window"]
             fmt = lambda v: "none" if v is None else f"{v[0]:.2f}–{v[1]:.2f}"  # noqa: E731

@@ -23,6 +23,8 @@ def _options(cmd: Any) -> list[str]:
         elif getattr(p, "param_type_name", "") == "option" and p.name != "help":
             names = ", ".join(f"`{o}`" for o in p.opts + p.secondary_opts)
             helptext = " ".join((p.help or "").split())
+            if p.required:  # as --help marks it; a user must not learn it from an error
+                helptext = f"{helptext} (required)".lstrip()
             lines.append(f"- {names}: {helptext}".rstrip(": "))
     return lines
 

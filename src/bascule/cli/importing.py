@@ -8,7 +8,15 @@ from typing import Annotated
 
 import typer
 
-from bascule.cli.common import JsonOpt, ProjectOpt, console, err_console, open_project, print_json
+from bascule.cli.common import (
+    JsonOpt,
+    ProjectOpt,
+    check_when,
+    console,
+    err_console,
+    open_project,
+    print_json,
+)
 
 FORMAT_HELP = (
     "auto | jsonl | csv | parquet | mastodon | bluesky | twitter-v1 | twitter-v2 | 4cat | "
@@ -100,6 +108,11 @@ def _print_summary(s) -> None:  # noqa: ANN001 - ImportSummary, imported lazily
         f"[bold]Total[/]: {s.imported:,} imported, {s.duplicates:,} duplicates skipped, "
         f"{s.rejected:,} rejected (run {s.run_id})"
     )
+    if s.linked:
+        console.print(
+            f"Linked {s.linked:,} replies, reposts and quotes to the author of the post they "
+            "act on (the file did not name them)."
+        )
     if s.rejected:
         console.print("Rejected: " + ", ".join(f"{k} ×{v}" for k, v in s.reasons.most_common()))
         for r in s.rejects[:20]:
@@ -126,9 +139,16 @@ def export(
             "CSV and JSONL go to standard output when omitted.",
         ),
     ] = None,
-    since: Annotated[str | None, typer.Option(help="From this date/time (UTC), inclusive.")] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            help="From this date/time (UTC; YYYY-MM-DD or YYYY-MM-DDTHH:MM), inclusive.",
+            callback=check_when,
+        ),
+    ] = None,
     until: Annotated[
-        str | None, typer.Option(help="Until this date/time (UTC), exclusive.")
+        str | None,
+        typer.Option(help="Until this date/time (UTC), exclusive.", callback=check_when),
     ] = None,
     target: Annotated[
         str | None, typer.Option(help="Only posts analysed as about this target (id or name).")

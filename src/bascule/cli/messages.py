@@ -176,7 +176,13 @@ def effect(
 
 def publish(
     text: Annotated[str, typer.Argument(help="The message to post.")],
-    source: Annotated[str, typer.Option("--source", help="Configured source (mastodon/bluesky).")],
+    source: Annotated[
+        str,
+        typer.Option(
+            "--source",
+            help="Source to post through: its name in bascule.toml (a mastodon or bluesky one).",
+        ),
+    ],
     yes: Annotated[bool, typer.Option("--yes", help="Really publish (default: dry run).")] = False,
     project: ProjectOpt = Path("."),
     json: JsonOpt = False,

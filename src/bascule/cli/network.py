@@ -16,6 +16,7 @@ from bascule.cli.common import (
     GraphOpt,
     JsonOpt,
     ProjectOpt,
+    check_when,
     console,
     err_console,
     open_project,
@@ -31,8 +32,18 @@ ambassadors_app = typer.Typer(
 KindOpt = Annotated[
     str, typer.Option("--kind", help="Interactions: amplify | reply | mention | all.")
 ]
-SinceOpt = Annotated[str | None, typer.Option("--since", help="From this date (UTC).")]
-UntilOpt = Annotated[str | None, typer.Option("--until", help="Until this date, excluded.")]
+SinceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        help="From this date or time (UTC; YYYY-MM-DD or YYYY-MM-DDTHH:MM).",
+        callback=check_when,
+    ),
+]
+UntilOpt = Annotated[
+    str | None,
+    typer.Option("--until", help="Until this date or time (UTC), excluded.", callback=check_when),
+]
 TargetOpt = Annotated[
     str | None, typer.Option("--target", "-t", help="Only interactions about this target.")
 ]
@@ -95,15 +106,31 @@ def _write_html(path: Path, title: str, fig: Any, rows: list[dict], lang: str) -
     err_console.print(f"Wrote {path}")
 
 
-def _table(rows: list[dict], columns: list[str], title: str, limit: int = 20) -> None:
+def _table(
+    rows: list[dict],
+    columns: list[str],
+    title: str,
+    limit: int | None = 20,
+    *,
+    what: str = "rows",
+    total: int | None = None,
+    more: str = "--json lists them all",
+) -> None:
+    """Print `rows` (the first `limit` when given) and say so when some of the `total`
+    (default: all the rows) are left out.
+    """
     from rich.table import Table
 
+    shown = rows if limit is None else rows[:limit]
     t = Table(title=title)
     for c in columns:
         t.add_column(c)
-    for r in rows[:limit]:
+    for r in shown:
         t.add_row(*(_cell(r.get(c)) for c in columns))
     console.print(t)
+    total = len(rows) if total is None else total
+    if len(shown) < total:
+        console.print(f"Showing {len(shown):,} of {total:,} {what} ({more}).")
 
 
 def _cell(v: Any) -> str:
@@ -199,14 +226,14 @@ def influencers_cmd(
         read_cascades,
     )
 
-    share = parse_top(top)
+    wanted = parse_top(top)
     g, project = _graph(project_dir, graph_file, since=since, until=until, target=target)
     cascades = read_cascades(graph_file) if graph_file and is_cascade_file(graph_file) else None
     with _busy("Ranking influencers"):
         res = influencers(
             g,
             project=project,
-            top=share,
+            top=wanted,
             cascades=cascades,
             since=since,
             until=until,
@@ -225,7 +252,7 @@ def influencers_cmd(
         f"{100 * p['top_10pct_share']:.1f}% (Gini {p['gini']:.3f})."
     )
     cols = ["rank", "handle", "direct", "downstream", "pagerank", "core", "official"]
-    _table(res["top"], cols, "Top influencers")
+    _table(res["top"], cols, "Top influencers", limit=None)  # as many as --top asked for
 
 
 def communities_cmd(
@@ -259,7 +286,14 @@ def communities_cmd(
         f"(modularity {res['modularity']:.3f})."
     )
     cols = ["id", "size", "top_accounts", "hashtags", "undecided_share"]
-    _table(res["communities"], cols, "Communities")
+    listed, total = res["communities"], res["n_communities"]
+    more = (
+        "--json lists them all"
+        if len(listed) >= total
+        else f"the largest; --json describes {len(listed):,} and gives every account's "
+        "community under membership"
+    )
+    _table(listed, cols, "Communities", what="communities", total=total, more=more)
 
 
 def bridges_cmd(
@@ -297,7 +331,10 @@ def audience_cmd(
         return
     console.print(f"{res['target']}: accounts {', '.join(res['accounts']) or '—'}")
     cols = ["community", "size", "reached", "share_reached", "interactions", "undecided_share"]
-    _table(res["reached"], cols, "Communities reached")
+    if res["reached"]:
+        _table(res["reached"], cols, "Communities reached", what="communities reached")
+    else:
+        console.print(f"No community reached: {res.get('note') or 'no audience data'}.")
     if res.get("never_reached"):
         n = len(res["never_reached"])
         console.print(f"{n} communities never reached (see --json).")

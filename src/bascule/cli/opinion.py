@@ -8,14 +8,28 @@ from typing import Annotated
 
 import typer
 
-from bascule.cli.common import JsonOpt, ProjectOpt, console, open_project, print_json
+from bascule.cli.common import (
+    JsonOpt,
+    ProjectOpt,
+    check_when,
+    console,
+    open_project,
+    print_json,
+)
 from bascule.errors import InputError
 
 SinceOpt = Annotated[
-    str | None, typer.Option(help="Start (date or time, project time zone), widened to a period.")
+    str | None,
+    typer.Option(
+        help="Start (YYYY-MM-DD or YYYY-MM-DDTHH:MM, project time zone), widened to a period.",
+        callback=check_when,
+    ),
 ]
 UntilOpt = Annotated[
-    str | None, typer.Option(help="End, excluded (project time zone), widened to a period.")
+    str | None,
+    typer.Option(
+        help="End, excluded (project time zone), widened to a period.", callback=check_when
+    ),
 ]
 ByOpt = Annotated[str, typer.Option("--by", help="Period: hour or day.")]
 OutOpt = Annotated[
@@ -87,7 +101,7 @@ def poll(
     elif fmt == "csv":
         _write(P.poll_csv(result), out)
     elif fmt == "html":
-        _write(_html(P.poll_figure(result, lang)), out)
+        _write(P.poll_html(result, lang), out)
     elif fmt == "png":
         import io
 
@@ -109,10 +123,10 @@ def _dumps(obj: object) -> str:
 def _poll_table(result: dict, lang: str) -> None:
     from rich.table import Table
 
-    from bascule.i18n import tr
-    from bascule.opinion.poll import STANCES, cues_only_text, stance_label
+    from bascule.i18n import share, share_range, tr
+    from bascule.opinion.poll import STANCES, period_name, stance_label, stance_note
 
-    t = Table(title=f"{result['target_name']} — {result['by']}")
+    t = Table(title=f"{result['target_name']} — {period_name(result['by'], lang)}")
     t.add_column(tr(lang, "période", "period"))
     t.add_column(tr(lang, "auteurs", "authors"), justify="right")
     for st in STANCES:
@@ -121,7 +135,10 @@ def _poll_table(result: dict, lang: str) -> None:
         t.add_row(
             r["period"],
             str(r["authors"]),
-            *(f"{r[st]:.0%} [{r[st + '_lo']:.0%}–{r[st + '_hi']:.0%}]" for st in STANCES),
+            *(
+                f"{share(r[st], lang)} [{share_range(r[st + '_lo'], r[st + '_hi'], lang)}]"
+                for st in STANCES
+            ),
         )
     console.print(t)
     console.print(
@@ -132,8 +149,9 @@ def _poll_table(result: dict, lang: str) -> None:
             f"{result['suppressed']} period(s) under {result['min_group_size']} authors hidden.",
         )
     )
-    if result["cues_only"]:
-        console.print(cues_only_text(lang))
+    note = stance_note(result, lang)
+    if note:
+        console.print(note)
 
 
 def undecided(

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from bascule.cli.common import JsonOpt, ProjectOpt, console, open_project, print_json
 
@@ -28,10 +29,16 @@ def init(
     from bascule.project import SECRET_PATH, init_project
 
     project = init_project(directory, force=force, template=config)
-    console.print(f"Created project in [bold]{project.root}[/]")
-    console.print(f"  config:   {project.config_path}  (edit targets, sources, privacy)")
-    console.print(f"  database: {project.store.path}")
-    console.print(f"  secret:   {project.root / SECRET_PATH}  (keep it safe: it makes pseudonyms)")
+    # soft_wrap: long paths are left to the terminal, never cut mid-sentence by rich
+    lines = (
+        f"Created project in [bold]{escape(str(project.root))}[/]",
+        f"  config:   {escape(str(project.config_path))}  (edit targets, sources, privacy)",
+        f"  database: {escape(str(project.store.path))}",
+        f"  secret:   {escape(str(project.root / SECRET_PATH))}  "
+        "(keep it safe: it makes pseudonyms)",
+    )
+    for line in lines:
+        console.print(line, soft_wrap=True)
     project.close()
 
 
@@ -55,9 +62,13 @@ def status(project: ProjectOpt = Path("."), json: JsonOpt = False) -> None:
     for k in ("posts", "authors", "interactions", "rejects", "analysed_posts"):
         t.add_row(k, f"{s[k]:,}")
     for plat, d in s["platforms"].items():
-        t.add_row(f"  {plat}", f"{d['posts']:,}")
+        t.add_row(f"posts from {plat}", f"{d['posts']:,}")
     console.print(t)
-    console.print(f"date range: {s['date_range'][0]} → {s['date_range'][1]}")
+    first, last = s["date_range"]
+    if first is None:
+        console.print("date range: no posts yet")
+    else:
+        console.print(f"date range: {str(first)[:16]} → {str(last)[:16]} (UTC)")
     langs = ", ".join(f"{k} {v:,}" for k, v in s["languages"].items())
     console.print(f"languages: {langs or '—'}")
     tops = ", ".join(f"{t['target']} ({t['posts']:,})" for t in s["top_targets"])

@@ -32,10 +32,10 @@ def prune(
     if json:
         print_json(result)
         return
-    verb = "Would delete" if dry_run else "Deleted"
+    deleted, kept = ("Would delete", "would keep") if dry_run else ("Deleted", "kept")
     console.print(
-        f"{verb} {result['posts']:,} posts older than {result['cutoff']} "
+        f"{deleted} {result['posts']:,} posts older than {result['cutoff']} "
         f"({result['interactions']:,} interactions, {result['analyses']:,} analyses, "
         f"{result['authors']:,} authors, {result['parquet_partitions']} Parquet partitions); "
-        f"kept {result['aggregates']:,} daily aggregates."
+        f"{kept} {result['aggregates']:,} daily aggregates."
     )

@@ -33,7 +33,9 @@ def serve(
         ),
     ] = False,
 ) -> None:
-    """Serve the war room (web dashboard) of the project; it holds the project's store."""
+    """Serve the war room (web dashboard) of the project; it holds the project's store.
+    Create an account to log in with first: `bascule user add NAME --role admin`.
+    """
     import uvicorn
 
     from bascule.errors import BasculeError

@@ -75,6 +75,13 @@ def summarize(values: np.ndarray) -> dict:
     }
 
 
+def label_key(label: object) -> tuple:
+    """Sort key for group labels: numbers in numeric order (2 before 10), then text."""
+    if isinstance(label, int | float | np.integer | np.floating) and not isinstance(label, bool):
+        return (0, float(label), "")
+    return (1, 0.0, str(label))
+
+
 def simulate(
     graph: Graph | DiffusionGraph,
     seeds: Iterable,
@@ -85,10 +92,13 @@ def simulate(
     seed: int = 0,
     project=None,  # noqa: ANN001
     groups: Mapping | None = None,
+    min_group_size: int | None = None,
 ) -> dict:
     """Expected number of nodes reached from `seeds` under IC or LT, with a 95% CI.
 
-    `groups` maps node ids to a community label; the result then breaks reach down per group.
+    `groups` maps node ids to a community label; the result then breaks reach down per group,
+    largest group first. Groups of the network smaller than `min_group_size` are left out of
+    that breakdown and counted in `groups_suppressed`.
     """
     t0 = time.perf_counter()
     dg = graph if isinstance(graph, DiffusionGraph) else prepare(graph, prob, model=model,
@@ -97,7 +107,7 @@ def simulate(
     labels: list = []
     garr = None
     if groups:
-        labels = sorted({v for v in groups.values() if v is not None}, key=str)
+        labels = sorted({v for v in groups.values() if v is not None}, key=label_key)
         pos = {lab: i for i, lab in enumerate(labels)}
         garr = np.array([pos.get(groups.get(str(v), groups.get(v)), -1) for v in dg.nodes],
                         dtype=np.int64)  # fmt: skip
@@ -118,13 +128,19 @@ def simulate(
     }
     if labels:
         sizes = np.bincount(garr[garr >= 0], minlength=len(labels))
+        floor = max(int(min_group_size or 0), 1)  # a group with no node in the network: none
+        order = sorted(range(len(labels)), key=lambda i: (-sizes[i], label_key(labels[i])))
         res["groups"] = [
             {
-                "group": lab,
+                "group": labels[i],
                 "size": int(sizes[i]),
                 "reached": summarize(counts[:, i]),
-                "fraction": float(counts[:, i].mean() / sizes[i]) if sizes[i] else 0.0,
+                "fraction": float(counts[:, i].mean() / sizes[i]),
             }
-            for i, lab in enumerate(labels)
+            for i in order
+            if sizes[i] >= floor
         ]
+        res["groups_suppressed"] = int(((sizes > 0) & (sizes < floor)).sum())
+        if min_group_size:
+            res["min_group_size"] = int(min_group_size)
     return res

@@ -18,6 +18,7 @@ import numpy as np
 
 from bascule.diffusion import contagion
 from bascule.diffusion.engine import base_seed, override
+from bascule.diffusion.simulate import label_key
 from bascule.errors import InputError
 from bascule.graph.model import Graph
 from bascule.i18n import tr
@@ -316,7 +317,7 @@ def community_tipping(
     comm = np.array([membership.get(i) for i in ids], dtype=object)
     sup = None if supporters is None else {str(s) for s in supporters}
     out = []
-    for c in sorted({x for x in comm if x is not None}, key=str):
+    for c in sorted({x for x in comm if x is not None}, key=label_key):
         members = np.flatnonzero(comm == c)
         if len(members) < min_size:
             continue

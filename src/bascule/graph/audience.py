@@ -44,9 +44,17 @@ def audience(project: Project, target: str) -> dict[str, Any]:
         "posts": sql.posts_by(project.store, own_ids),
     }
     if not own_ids:
-        result.update(
-            reached=[], never_reached=[], note="no official account of this target in the store"
-        )
+        if t.accounts:
+            note = (
+                f"no official account of this target ({', '.join(t.accounts)}) is in the "
+                "store: none of their posts was collected or imported"
+            )
+        else:
+            note = (
+                "no official account is set for this target: add `accounts` to its "
+                "[[targets]] entry in bascule.toml"
+            )
+        result.update(reached=[], never_reached=[], note=note)
         return result
     member = _membership(project)
     reach = sql.reach_of(project.store, own_ids).to_pandas()
@@ -90,6 +98,11 @@ def audience(project: Project, target: str) -> dict[str, Any]:
         if n >= 2 and int(c) not in by_c.index
     ]
     result.update(reached=reached, never_reached=never[:50])
+    if not reached:
+        result["note"] = (
+            f"no account in a community reposted, quoted, replied to or mentioned "
+            f"{', '.join(result['accounts'])} ({result['posts']:,} posts in the store)"
+        )
     return result
 
 

@@ -5,6 +5,7 @@ cascades), PageRank, k-core, and the Pareto view (top 1 % / 10 % share, Lorenz, 
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -195,30 +196,69 @@ def top_share(values: np.ndarray, fraction: float) -> float:
     total = v.sum()
     if v.size == 0 or total <= 0:
         return 0.0
-    k = max(1, math.ceil(fraction * v.size))
+    k = _share_count(fraction, v.size)
     return float(v[:k].sum() / total)
 
 
+def _share_count(fraction: float, n: int) -> int:
+    """Holders in the top `fraction` of `n`: at least one, rounded up, and exact on shares
+    given in percent (7% of 100 is 7, although 0.07 * 100 is 7.000000000000001 in floats).
+    """
+    return min(n, max(1, math.ceil(round(fraction * n, 9))))
+
+
 def _top_count(top: float, n: int) -> int:
-    if top <= 0:
-        raise InputError("--top must be positive (a share like 1% or 0.01, or a count)")
-    return min(n, max(1, math.ceil(top * n)) if top < 1 else int(top))
+    """How many of `n` accounts `top` asks for.
+
+    An `int` is a count. A `float` is a share when at most 1 (so 1.0 is everyone, not one
+    account) and a count when it is a whole number above 1 (50.0 as 50).
+    """
+    bad = "--top must be a share in (0, 100%] (1% or 0.01) or a whole count (50)"
+    if isinstance(top, bool) or not isinstance(top, int | float | np.integer | np.floating):
+        raise InputError(bad)
+    if top <= 0 or not math.isfinite(top):
+        raise InputError(bad)
+    if isinstance(top, int | np.integer):
+        return min(n, int(top))
+    if top <= 1:
+        return _share_count(float(top), n)
+    if float(top).is_integer():
+        return min(n, int(top))
+    raise InputError(bad)
 
 
-def parse_top(text: str) -> float:
-    """`1%` -> 0.01, `0.05` -> 0.05, `50` -> 50 (a count)."""
+def parse_top(text: str) -> float | int:
+    """`1%` -> 0.01 and `100%` -> 1.0 (shares, floats); `0.05` -> 0.05; `50` -> 50 (a count,
+    an int: `1` is one account, while `100%` and `1.0` are every account).
+    """
     t = text.strip()
+    bad = f"--top {text!r}: give a share like 1% or 0.01, or a count like 50"
     try:
-        return float(t[:-1]) / 100.0 if t.endswith("%") else float(t)
+        if t.endswith("%"):
+            share = float(t[:-1]) / 100.0
+            if not 0 < share <= 1:
+                raise InputError(f"--top {text!r}: a share must be above 0% and at most 100%")
+            return share
+        if re.fullmatch(r"[+]?\d+", t):
+            count = int(t)
+            if count < 1:
+                raise InputError(f"--top {text!r}: a count must be at least 1")
+            return count
+        value = float(t)
     except ValueError:
-        raise InputError(f"--top {text!r}: give a share like 1% or 0.01, or a count") from None
+        raise InputError(bad) from None
+    if 0 < value <= 1:
+        return value
+    if value > 1 and value.is_integer():
+        return int(value)
+    raise InputError(bad)
 
 
 def influencers(
     graph: Graph,
     *,
     project: Project | None = None,
-    top: float = 0.01,
+    top: float | int = 0.01,
     cascades: pd.DataFrame | None = None,
     since: str | None = None,
     until: str | None = None,
@@ -230,6 +270,7 @@ def influencers(
     author's posts (from cascades when known, else the weighted out-degree), `downstream` the
     amplifications those amplifications produced in turn (cascades only). PageRank runs on
     the reversed graph (an amplification endorses the amplified); k-core on the undirected one.
+    `top` lists a share of the accounts (a float up to 1.0, everyone) or a count (an int).
     """
     from bascule.graph.build import official_of
 

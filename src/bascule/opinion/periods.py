@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pandas as pd
 
+from bascule.dates import parse_when
 from bascule.errors import InputError
 
 BY = ("hour", "day")
@@ -40,10 +41,7 @@ def floor(local: pd.Series | pd.Timestamp, by: str) -> pd.Series | pd.Timestamp:
 def _parse(value: str | None, name: str) -> pd.Timestamp | None:
     if value in (None, ""):
         return None
-    try:
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError) as exc:
-        raise InputError(f"--{name}: not a date or time: {value!r}") from exc
+    ts = pd.Timestamp(parse_when(value, f"--{name}"))  # ISO only: 07/01/2015 is refused
     if ts.tzinfo is not None:
         ts = ts.tz_localize(None)
     return ts

@@ -8,16 +8,18 @@ suppressed, and their data enter no published number.
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from bascule.i18n import tr
+from bascule.i18n import number, share, share_range, tr
 from bascule.opinion import periods as P
 from bascule.opinion.intervals import ewma_shares, wilson
 from bascule.opinion.suppression import shown_periods
 from bascule.store import opinion as sql
+from bascule.text.weak_labels import MIN_CHECK
 
 STANCES = ("favor", "against", "none")
 COLORS = {"favor": "#1a9850", "against": "#d73027", "none": "#878787"}
@@ -31,6 +33,53 @@ def stance_label(stance: str, lang: str) -> str:
         "against": tr(lang, "contre", "against"),
         "none": tr(lang, "ni l'un ni l'autre", "neither"),
     }[stance]
+
+
+def period_name(by: str, lang: str) -> str:
+    """User words for a period: "jour" / "day", "heure" / "hour"."""
+    return {"day": tr(lang, "jour", "day"), "hour": tr(lang, "heure", "hour")}.get(by, by)
+
+
+def poll_title(result: dict, lang: str) -> str:
+    """ "Sondage continu — Charlie Hebdo, par jour (2015-01-07 – 2015-01-10)"."""
+    by = {"day": tr(lang, "par jour", "per day"), "hour": tr(lang, "par heure", "per hour")}
+    title = (
+        tr(lang, "Sondage continu — ", "Continuous poll — ")
+        + result["target_name"]
+        + ", "
+        + by.get(result["by"], period_name(result["by"], lang))
+    )
+    rows = result["periods"]
+    if rows:
+        first, last = rows[0]["period"].replace("T", " "), rows[-1]["period"].replace("T", " ")
+        title += f" ({first})" if first == last else f" ({first} – {last})"
+    return title
+
+
+def spread_labels(values: list[float], gap: float, lo: float = 0.0, hi: float = 1.0) -> list[float]:
+    """Heights for end-of-line labels: each value, moved as little as needed for labels to be
+    at least `gap` apart and within [lo, hi] (when they fit), in the order of the values."""
+    order = sorted(range(len(values)), key=lambda i: (values[i], i))
+    pos = [min(max(values[i], lo), hi) for i in order]
+    for i in range(1, len(pos)):
+        pos[i] = max(pos[i], pos[i - 1] + gap)
+    if pos and pos[-1] > hi:
+        pos[-1] = hi
+        for i in range(len(pos) - 2, -1, -1):
+            pos[i] = min(pos[i], pos[i + 1] - gap)
+    out = [0.0] * len(values)
+    for p, i in zip(pos, order, strict=True):
+        out[i] = p
+    return out
+
+
+def end_label(result: dict, stance: str, lang: str, *, html: bool = True) -> str:
+    """The label at the end of a stance's line: its latest trend value, said to be the trend
+    ("61 % pour (tendance)"): the line is the trend, not the last period's raw share."""
+    value = share(result["periods"][-1][f"trend_{stance}"], lang)
+    if html:  # plotly reads its text as HTML: "< 0,1 %" must not open a tag
+        value = f"<b>{escape(value)}</b>"
+    return f"{value} {stance_label(stance, lang)} ({tr(lang, 'tendance', 'trend')})"
 
 
 def latest_stances(frame: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -106,7 +155,37 @@ def poll(
         "suppressed": len(all_periods - shown),
         "stance_models": (models := sql.stance_models(project.store, [tgt.id])),
         "cues_only": cues_only(models),
+        "model_check": _model_check(project.store, models),
     }
+
+
+def _model_check(store: Any, models: list[str]) -> dict | None:
+    """How the project's model that read these stances was measured, if it read them."""
+    got = sql.model_check(store)
+    return got if got and got.get("model") in models else None
+
+
+def stance_note(result: dict, lang: str) -> str | None:
+    """What a reader must know about where the poll's stances come from, or None: no model
+    yet (cue rules only), or a model trained on too few human labels to be measured."""
+    if result.get("cues_only"):
+        return cues_only_text(lang)
+    got = result.get("model_check")
+    if got and got.get("check") is None:
+        n = int(got.get("human_labels") or 0)
+        return tr(
+            lang,
+            f"Le modèle de position n'est pas encore mesuré ({n} publication(s) annotée(s), "
+            f"il en faut au moins {MIN_CHECK}) : il a surtout appris des mots-clics partisans "
+            "et des comptes officiels, et peut confondre sujet et position. Traitez ces parts "
+            "comme provisoires ; annotez des publications (bascule stance label), puis "
+            "entraînez-le de nouveau.",
+            f"The stance model is not measured yet ({n} post(s) labelled, at least {MIN_CHECK} "
+            "needed): it learnt mostly from partisan hashtags and official accounts, and may "
+            "mistake a topic for a stance. Treat these shares as provisional; label posts "
+            "(bascule stance label), then train it again.",
+        )
+    return None
 
 
 def cues_only_text(lang: str) -> str:
@@ -130,6 +209,9 @@ def poll_csv(result: dict) -> str:
     return pd.DataFrame(result["periods"], columns=cols).to_csv(index=False)
 
 
+LABEL_GAP = 0.07  # end labels at least this far apart, in shares (about one line of text)
+
+
 def poll_figure(result: dict, lang: str = "fr") -> Any:
     """Plotly chart: shares with 95 % bands, trend lines, and authors per period below."""
     from plotly.subplots import make_subplots
@@ -139,15 +221,18 @@ def poll_figure(result: dict, lang: str = "fr") -> Any:
     )
     rows = result["periods"]
     x = [r["period"] for r in rows]
+    authors = tr(lang, "auteurs", "authors")
+    trend_word = tr(lang, "tendance", "trend")
     for st in STANCES:
         name = stance_label(st, lang)
         color = COLORS[st]
-        fig.add_scatter(
+        fig.add_scatter(  # the 95 % band: a filled outline, no markers on its bounds
             x=x + x[::-1],
             y=[r[f"{st}_hi"] for r in rows] + [r[f"{st}_lo"] for r in rows][::-1],
+            mode="lines",
             fill="toself",
             fillcolor=_rgba(color, 0.10),
-            line={"width": 0},
+            line={"width": 0, "color": _rgba(color, 0.0)},
             hoverinfo="skip",
             showlegend=False,
             legendgroup=st,
@@ -159,9 +244,10 @@ def poll_figure(result: dict, lang: str = "fr") -> Any:
             y=[r[f"trend_{st}"] for r in rows],
             mode="lines",
             line={"color": color, "width": 3},
-            name=name,
+            name=f"{name} ({trend_word})",
             legendgroup=st,
-            hovertemplate="%{x}: %{y:.0%} (" + tr(lang, "tendance", "trend") + ")<extra></extra>",
+            customdata=[escape(share(r[f"trend_{st}"], lang)) for r in rows],
+            hovertemplate="%{x} : %{customdata} (" + trend_word + ")<extra>" + name + "</extra>",
             row=1,
             col=1,
         )
@@ -170,24 +256,37 @@ def poll_figure(result: dict, lang: str = "fr") -> Any:
             y=[r[st] for r in rows],
             mode="markers",
             marker={"color": color, "size": 6, "opacity": 0.7},
-            customdata=[[r[f"{st}_lo"], r[f"{st}_hi"], r["authors"]] for r in rows],
-            hovertemplate="%{x}: %{y:.0%} [%{customdata[0]:.0%}–%{customdata[1]:.0%}], "
-            "n=%{customdata[2]}<extra>" + name + "</extra>",
+            customdata=[
+                [
+                    escape(share(r[st], lang)),
+                    share_range(r[f"{st}_lo"], r[f"{st}_hi"], lang),
+                    number(r["authors"], lang),
+                ]
+                for r in rows
+            ],
+            hovertemplate="%{x} : %{customdata[0]} [%{customdata[1]}], %{customdata[2]} "
+            + authors
+            + "<extra>"
+            + name
+            + "</extra>",
             showlegend=False,
             legendgroup=st,
             row=1,
             col=1,
         )
-    if rows:  # the latest trend value, written at the end of each line
-        for st in STANCES:
+    if rows:  # the latest trend value, written at the end of each line, labels kept apart
+        heights = spread_labels([rows[-1][f"trend_{st}"] for st in STANCES], LABEL_GAP)
+        for st, y in zip(STANCES, heights, strict=True):
             fig.add_annotation(
                 x=x[-1],
-                y=rows[-1][f"trend_{st}"],
-                text=f"<b>{rows[-1][f'trend_{st}']:.0%}</b> {stance_label(st, lang)}",
+                y=y,
+                text=end_label(result, st, lang),
                 showarrow=False,
                 xanchor="left",
+                yanchor="middle",
                 xshift=8,
                 font={"color": COLORS[st], "size": 12},
+                name=f"end-{st}",
                 row=1,
                 col=1,
             )
@@ -195,12 +294,11 @@ def poll_figure(result: dict, lang: str = "fr") -> Any:
         x=x,
         y=[r["authors"] for r in rows],
         marker_color="#4575b4",
-        name=tr(lang, "auteurs", "authors"),
+        name=authors,
         showlegend=False,
         row=2,
         col=1,
     )
-    title = tr(lang, "Sondage continu — ", "Continuous poll — ") + result["target_name"]
     note = tr(
         lang,
         f"Une voix par auteur · IC 95 % (Wilson) · {result['suppressed']} période(s) de moins "
@@ -209,16 +307,36 @@ def poll_figure(result: dict, lang: str = "fr") -> Any:
         f"{result['min_group_size']} authors hidden",
     )
     fig.update_layout(
-        title={"text": f"{title}<br><sup>{note}</sup>"},
-        height=480,
-        margin={"l": 50, "r": 130, "t": 70, "b": 30},
-        legend={"orientation": "h", "y": 1.02, "x": 1, "xanchor": "right", "yanchor": "bottom"},
+        title={"text": f"{poll_title(result, lang)}<br><sup>{note}</sup>"},
+        height=500,
+        margin={"l": 50, "r": 250, "t": 70, "b": 40},
+        # below the plot, horizontal: never over the lines or their end labels
+        legend={"orientation": "h", "y": -0.08, "x": 0, "xanchor": "left", "yanchor": "top"},
+        separators=tr(lang, ",\u202f", ".,"),
         template="plotly_white",
         hovermode="closest",
     )
     fig.update_yaxes(tickformat=".0%", range=[0, 1], row=1, col=1)
-    fig.update_yaxes(title_text=tr(lang, "auteurs", "authors"), row=2, col=1)
+    fig.update_yaxes(title_text=authors, row=2, col=1)
     return fig
+
+
+def poll_html(result: dict, lang: str = "fr") -> str:
+    """The poll chart as a standalone HTML page (plotly.js inline), titled with the target
+    and the period in the reader's language."""
+    from html import escape
+
+    from plotly.offline import get_plotlyjs
+
+    title = escape(poll_title(result, lang))
+    div = poll_figure(result, lang).to_html(
+        full_html=False, include_plotlyjs=False, config={"displaylogo": False}
+    )
+    return (
+        f'<!doctype html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{title}</title>\n<script>{get_plotlyjs()}</script>\n</head>\n"
+        f"<body>\n{div}\n</body>\n</html>\n"
+    )
 
 
 def _rgba(hex_color: str, alpha: float) -> str:
@@ -228,12 +346,21 @@ def _rgba(hex_color: str, alpha: float) -> str:
 
 def poll_png(result: dict, path: Any, lang: str = "fr") -> None:
     """The poll chart as a PNG, drawn with matplotlib (no browser needed, unlike kaleido)."""
+    poll_png_figure(result, lang).savefig(path, dpi=PNG_DPI, format="png")
+
+
+PNG_DPI = 120
+
+
+def poll_png_figure(result: dict, lang: str = "fr") -> Any:
+    """The matplotlib figure `poll_png` writes."""
+    from matplotlib.dates import DateFormatter, DayLocator
     from matplotlib.figure import Figure  # no pyplot: no global state, safe in the web app
     from matplotlib.ticker import PercentFormatter
 
     rows = result["periods"]
     x = pd.to_datetime([r["period"] for r in rows])
-    fig = Figure(figsize=(11, 5.5))
+    fig = Figure(figsize=(12, 6))
     ax, axn = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [4, 1]})
     for st in STANCES:
         color = COLORS[st]
@@ -247,28 +374,43 @@ def poll_png(result: dict, path: Any, lang: str = "fr") -> None:
             linewidth=0,
         )
         ax.plot(
-            x, [r[f"trend_{st}"] for r in rows], color=color, lw=2.5, label=stance_label(st, lang)
+            x,
+            [r[f"trend_{st}"] for r in rows],
+            color=color,
+            lw=2.5,
+            label=f"{stance_label(st, lang)} ({tr(lang, 'tendance', 'trend')})",
         )
         ax.scatter(x, y, color=color, s=12, alpha=0.7)
-        if rows:
-            last = rows[-1][f"trend_{st}"]
-            ax.annotate(
-                f"{last:.0%} {stance_label(st, lang)}",
-                (x[-1], last),
-                xytext=(8, 0),
+    if rows:  # the latest trend value at the end of each line, labels kept apart
+        heights = spread_labels([rows[-1][f"trend_{st}"] for st in STANCES], LABEL_GAP)
+        for st, h in zip(STANCES, heights, strict=True):
+            ax.annotate(  # just right of the plot, at the line's height: clear of the frame
+                end_label(result, st, lang, html=False),
+                (1.0, h),
+                xycoords=("axes fraction", "data"),
+                xytext=(6, 0),
                 textcoords="offset points",
-                color=color,
+                color=COLORS[st],
                 va="center",
                 fontweight="bold",
+                annotation_clip=False,
             )
     ax.set_ylim(0, 1)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_title(tr(lang, "Sondage continu — ", "Continuous poll — ") + result["target_name"])
-    ax.legend(loc="upper right", frameon=False, ncol=3)
+    ax.set_title(poll_title(result, lang))
     ax.grid(alpha=0.3)
     width = 0.8 if result["by"] == "day" else 0.8 / 24
     axn.bar(x, [r["authors"] for r in rows], color="#4575b4", width=width)
     axn.set_ylabel(tr(lang, "auteurs", "authors"))
-    fig.autofmt_xdate()
-    fig.tight_layout()
-    fig.savefig(path, dpi=120, format="png")
+    if result["by"] == "day" and len(rows):
+        days = max(1, int((x[-1] - x[0]).days) // 10 + 1)
+        axn.xaxis.set_major_locator(DayLocator(interval=days))
+        axn.xaxis.set_major_formatter(DateFormatter("%Y-%m-%d"))
+    for label in axn.get_xticklabels():
+        label.set_rotation(30)
+        label.set_horizontalalignment("right")
+    # room on the right for the end labels, and below the dates for the legend: horizontal,
+    # under the plot, it never covers the lines or their end labels
+    fig.subplots_adjust(left=0.07, right=0.7, top=0.93, bottom=0.2, hspace=0.08)
+    fig.legend(loc="lower center", bbox_to_anchor=(0.385, 0.01), ncol=3, frameon=False)
+    return fig

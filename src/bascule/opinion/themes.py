@@ -17,10 +17,29 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bascule.i18n import tr
 from bascule.text.hesitation import fold
 
 _TOKEN = r"(?u)\b[^\W\d_]{3,}\b"
 _CLEAN = re.compile(r"https?://\S+|www\.\S+|@[\w.@-]+")
+
+
+TRENDS = {
+    "rising": ("↗", "en hausse", "rising"),
+    "falling": ("↘", "en baisse", "falling"),
+    "stable": ("→", "stable", "steady"),
+}
+
+
+def trend_label(trend: dict | None, lang: str, *, arrow: bool = True) -> str:
+    """A theme's trend in the reader's words ("↗ en hausse"), as the web app says it; an em
+    dash when the theme has too few authors for a trend."""
+    direction = (trend or {}).get("direction")
+    if direction not in TRENDS:
+        return "—"
+    sign, fr, en = TRENDS[direction]
+    word = tr(lang, fr, en)
+    return f"{sign} {word}" if arrow else word
 
 
 def _words(text: str) -> frozenset[str]:

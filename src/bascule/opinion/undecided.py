@@ -14,16 +14,17 @@ views publish the same totals), and the hour series hides hours as `suppression`
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from bascule.i18n import tr
+from bascule.i18n import number, share, share_range, tr
 from bascule.opinion import periods as P
 from bascule.opinion.intervals import ewma_shares, wilson
 from bascule.opinion.suppression import shown_periods
-from bascule.opinion.themes import extract_themes
+from bascule.opinion.themes import extract_themes, trend_label
 from bascule.store import opinion as sql
 from bascule.text.hesitation import hesitation
 
@@ -251,9 +252,10 @@ def undecided_figure(result: dict, lang: str = "fr") -> Any:
     fig.add_scatter(
         x=x + x[::-1],
         y=[r["undecided_hi"] for r in rows] + [r["undecided_lo"] for r in rows][::-1],
+        mode="lines",  # a filled outline: no markers on the bounds
         fill="toself",
         fillcolor="rgba(253,174,97,0.25)",
-        line={"width": 0},
+        line={"width": 0, "color": "rgba(253,174,97,0)"},
         hoverinfo="skip",
         showlegend=False,
         row=1,
@@ -265,6 +267,8 @@ def undecided_figure(result: dict, lang: str = "fr") -> Any:
         mode="lines",
         line={"color": "#e66101", "width": 3},
         name=tr(lang, "tendance", "trend"),
+        customdata=[escape(share(r["trend_undecided"], lang)) for r in rows],
+        hovertemplate="%{x} : %{customdata} (" + tr(lang, "tendance", "trend") + ")<extra></extra>",
         row=1,
         col=1,
     )
@@ -273,17 +277,25 @@ def undecided_figure(result: dict, lang: str = "fr") -> Any:
         y=[r["undecided_share"] for r in rows],
         mode="markers",
         marker={"color": "#e66101", "size": 6},
-        customdata=[[r["undecided"], r["authors"]] for r in rows],
-        hovertemplate="%{x}: %{y:.0%} (%{customdata[0]}/%{customdata[1]})<extra></extra>",
+        customdata=[
+            [
+                escape(share(r["undecided_share"], lang)),
+                share_range(r["undecided_lo"], r["undecided_hi"], lang),
+                number(r["undecided"], lang),
+                number(r["authors"], lang),
+            ]
+            for r in rows
+        ],
+        hovertemplate="%{x} : %{customdata[0]} [%{customdata[1]}] "
+        "(%{customdata[2]}/%{customdata[3]})<extra></extra>",
         name=state_label("undecided", lang),
         row=1,
         col=1,
     )
     fig.update_yaxes(tickformat=".0%", rangemode="tozero", row=1, col=1)
     if themes:
-        arrows = {"rising": "↗", "falling": "↘", "stable": "→"}
         labels = [
-            f"{t['label']} {arrows.get((t['trend'] or {}).get('direction', ''), '')}"
+            f"{t['label']} ({trend_label(t['trend'], lang)})" if t["trend"] else t["label"]
             for t in themes
         ][::-1]
         fig.add_bar(
@@ -291,11 +303,18 @@ def undecided_figure(result: dict, lang: str = "fr") -> Any:
             x=[t["posts"] for t in themes][::-1],
             orientation="h",
             marker_color="#fdae61",
-            text=[f"{t['authors']} " + tr(lang, "auteurs", "authors") for t in themes][::-1],
+            text=[
+                f"{number(t['authors'], lang)} " + tr(lang, "auteurs", "authors") for t in themes
+            ][::-1],
             textposition="auto",
             showlegend=False,
-            customdata=[[", ".join(t["words"]), t["authors"]] for t in themes][::-1],
-            hovertemplate="%{customdata[0]}<br>%{x} posts, %{customdata[1]} "
+            customdata=[
+                [", ".join(t["words"]), number(t["posts"], lang), number(t["authors"], lang)]
+                for t in themes
+            ][::-1],
+            hovertemplate="%{customdata[0]}<br>%{customdata[1]} "
+            + tr(lang, "publications", "posts")
+            + ", %{customdata[2]} "
             + tr(lang, "auteurs", "authors")
             + "<extra></extra>",
             row=2,
@@ -306,6 +325,7 @@ def undecided_figure(result: dict, lang: str = "fr") -> Any:
         bargap=0.35,
         template="plotly_white",
         margin={"l": 50, "r": 10, "t": 50, "b": 30},
+        separators=tr(lang, ",\u202f", ".,"),
         showlegend=False,
     )
     return fig

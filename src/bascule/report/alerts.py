@@ -5,14 +5,18 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from bascule.i18n import tr
-from bascule.report.html import Section, paragraph, table
+from bascule.alerts import KIND_LABELS
+from bascule.i18n import number, tr
+from bascule.report.html import Col, Section, paragraph, table
 
-KIND_LABELS = {
-    "forecast": ("Prévision de propagation", "Cascade forecast"),
-    "burst": ("Pic de termes", "Term burst"),
-    "lone_critic": ("Critique isolée", "Lone critic"),
-}
+COLUMNS = [
+    Col("when", "Quand (UTC)", "When (UTC)", "when"),
+    Col("kind", "Type", "Kind"),
+    Col("target", "Cible", "Target"),
+    Col("alert", "Alerte", "Alert"),
+    Col("score", "Score", "Score", "num", 2),
+    Col("sent", "Envoyée par", "Sent by"),
+]
 
 
 def summary(project: Any, limit: int = 30) -> dict[str, Any]:
@@ -36,7 +40,7 @@ def section(project: Any, lang: str) -> Section | None:
     label = {k: tr(lang, *v) for k, v in KIND_LABELS.items()}
     rows = [
         {
-            "when": (a["created_at"] or "")[:16].replace("T", " "),
+            "when": a["created_at"],
             "kind": label.get(a["kind"], a["kind"]),
             "target": a.get("target_id") or "",
             "alert": a["title"],
@@ -44,14 +48,6 @@ def section(project: Any, lang: str) -> Section | None:
             "sent": ", ".join(c.split(":", 1)[0] for c in a["delivered_to"]),
         }
         for a in s["latest"]
-    ]
-    headers = [
-        tr(lang, "Quand (UTC)", "When (UTC)"),
-        tr(lang, "Type", "Kind"),
-        tr(lang, "Cible", "Target"),
-        tr(lang, "Alerte", "Alert"),
-        tr(lang, "Score", "Score"),
-        tr(lang, "Envoyée par", "Sent by"),
     ]
     body = paragraph(
         tr(
@@ -64,13 +60,17 @@ def section(project: Any, lang: str) -> Section | None:
             "critics: authors with no partisan history spread towards the undecided.",
         )
     )
-    body += table(rows, ["when", "kind", "target", "alert", "score", "sent"], headers)
+    body += table(rows, COLUMNS, lang=lang)
+    total, delivered = number(s["total"], lang), number(s["delivered"], lang)
+    colon = tr(lang, " : ", ": ")
     summary_lines = [
-        tr(lang, f"{s['total']} alertes", f"{s['total']} alerts")
+        tr(lang, f"{total} alertes", f"{total} alerts")
         + " ("
-        + ", ".join(f"{label.get(k, k)}: {n}" for k, n in sorted(s["by_kind"].items()))
+        + ", ".join(
+            f"{label.get(k, k)}{colon}{number(n, lang)}" for k, n in sorted(s["by_kind"].items())
+        )
         + ")",
-        tr(lang, f"{s['delivered']} envoyées", f"{s['delivered']} delivered"),
+        tr(lang, f"{delivered} envoyées", f"{delivered} delivered"),
     ]
     return Section(
         id="alerts",

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from bascule.i18n import tr
-from bascule.report.html import Section, figure, paragraph, table
+from bascule.i18n import number, tr
+from bascule.report.html import Col, Section, figure, paragraph, table
+
+SEED_COLUMNS = [Col("rank", "n°", "#", "int"), Col("account", "compte", "account")]
+# the web's tipping page formats these columns the same way
+TIPPING_COLUMNS = [
+    Col("community", "communauté", "community"),
+    Col("size", "taille", "size", "int"),
+    Col("committed", "engagés nécessaires", "committed needed", "int"),
+    Col("fraction", "part", "fraction", "pct", 1),
+    Col("who", "qui (d'abord)", "who (first)"),
+]
 
 
 def section(project, lang: str) -> Section | None:  # noqa: ANN001
@@ -27,26 +37,25 @@ def section(project, lang: str) -> Section | None:  # noqa: ANN001
         if handles is not None
         else {}
     )
-    rows = [{"#": i + 1, tr(lang, "compte", "account"): name.get(s, s)}
-            for i, s in enumerate(res["seeds"])]  # fmt: skip
+    rows = [{"rank": i + 1, "account": name.get(s, s)} for i, s in enumerate(res["seeds"])]
     s = res["spread"]
+    mean, lo, hi = (number(v, lang) for v in (s["mean"], *s["ci95"]))
+    n = number(g.n, lang)
     body = paragraph(
         tr(
             lang,
-            f"Convaincre ces {k} comptes atteint en moyenne {s['mean']:,.0f} des {g.n:,} comptes "
-            f"du réseau d'amplification (IC, cascade pondérée ; IC 95 % "
-            f"{s['ci95'][0]:,.0f}–{s['ci95'][1]:,.0f}).",
-            f"Convincing these {k} accounts reaches on average {s['mean']:,.0f} of the {g.n:,} "
-            f"accounts of the amplification network (IC, weighted cascade; 95% CI "
-            f"{s['ci95'][0]:,.0f}–{s['ci95'][1]:,.0f}).",
+            f"Convaincre ces {k} comptes atteint en moyenne {mean} des {n} comptes "
+            f"du réseau d'amplification (IC, cascade pondérée ; IC 95\u202f% {lo}–{hi}).",
+            f"Convincing these {k} accounts reaches on average {mean} of the {n} "
+            f"accounts of the amplification network (IC, weighted cascade; 95% CI {lo}–{hi}).",
         )
     )
-    body += table(rows)
+    body += table(rows, SEED_COLUMNS, lang=lang)
     summary = [
         tr(
             lang,
-            f"{k} comptes à convaincre d'abord : portée {s['mean']:,.0f}",
-            f"{k} accounts to convince first: reach {s['mean']:,.0f}",
+            f"{k} comptes à convaincre d'abord : portée {mean}",
+            f"{k} accounts to convince first: reach {mean}",
         )  # fmt: skip
     ]
     membership = communities(project.store)
@@ -79,13 +88,8 @@ def section(project, lang: str) -> Section | None:  # noqa: ANN001
                 }
                 for r in per[:20]
             ],
-            headers=[
-                tr(lang, "communauté", "community"),
-                tr(lang, "taille", "size"),
-                tr(lang, "engagés nécessaires", "committed needed"),
-                tr(lang, "part", "fraction"),
-                tr(lang, "qui (d'abord)", "who (first)"),
-            ],
+            TIPPING_COLUMNS,
+            lang=lang,
         )
         if len(per) > 20:
             body += paragraph(

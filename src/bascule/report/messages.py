@@ -4,10 +4,24 @@ from __future__ import annotations
 
 from bascule.i18n import tr
 from bascule.messages.corpus import project_corpus
-from bascule.messages.render import label
+from bascule.messages.render import LABELS
 from bascule.messages.score import DIMENSIONS, score
-from bascule.report.html import Section, table
+from bascule.report.html import Col, Section, table
 from bascule.store.messages import messages, most_amplified
+
+TOP_COLUMNS = [
+    Col("post", "publication", "post"),
+    Col("amplifications", "amplifications", "amplifications", "int"),
+    Col("score", "score", "score", "num"),
+    *(Col(d, *LABELS[d], "num") for d in DIMENSIONS),
+]
+SENT_COLUMNS = [
+    Col("created_at", "date (UTC)", "date (UTC)", "when"),
+    Col("source", "source", "source"),
+    Col("post_id", "publication", "post"),
+    Col("dry_run", "essai", "dry run"),
+    Col("text", "texte", "text"),
+]
 
 
 def section(project, lang: str) -> Section | None:  # noqa: ANN001
@@ -22,9 +36,9 @@ def section(project, lang: str) -> Section | None:  # noqa: ANN001
         rows.append(
             {
                 "post": (text or "")[:140],
-                tr(lang, "amplifications", "amplifications"): n,
+                "amplifications": n,
                 "score": r["score"],
-                **{label(d, lang): r["dimensions"][d]["score"] for d in DIMENSIONS},
+                **{d: r["dimensions"][d]["score"] for d in DIMENSIONS},
             }
         )
     body = ""
@@ -37,15 +51,13 @@ def section(project, lang: str) -> Section | None:  # noqa: ANN001
                 "Most amplified posts, scored on Made to Stick",
             )
             + "</h3>"
-            + table(rows)
+            + table(rows, TOP_COLUMNS, lang=lang)
         )
     if sent:
         body += "<h3>" + tr(lang, "Messages publiés", "Published messages") + "</h3>"
+        yes, no = tr(lang, "oui", "yes"), tr(lang, "non", "no")
         body += table(
-            [
-                {k: m[k] for k in ("created_at", "source", "post_id", "dry_run", "text")}
-                for m in sent
-            ]
+            [{**m, "dry_run": yes if m["dry_run"] else no} for m in sent], SENT_COLUMNS, lang=lang
         )
     summary = [
         tr(

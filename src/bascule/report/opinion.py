@@ -5,24 +5,47 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from bascule.i18n import tr
-from bascule.report.html import Section, figure, paragraph, table
+from bascule.i18n import number, share, tr
+from bascule.report.html import Col, Section, figure, paragraph, table
 from bascule.store import opinion as sql
 from bascule.store import queries
 
 MAX_TARGETS = 4
+THEME_COLUMNS = [
+    Col("theme", "thème", "theme"),
+    Col("words", "mots", "words"),
+    Col("posts", "publications", "posts", "int"),
+    Col("authors", "auteurs", "authors", "int"),
+    Col("trend", "tendance", "trend"),
+]
+
+
+def poll_summary(r: dict, lang: str) -> str:
+    """One line per target: the trend (what the chart's lines and end labels show), then the
+    last period's own shares (noisier: fewer authors), each said to be what it is."""
+    last = r["periods"][-1]
+    t_for, t_against = share(last["trend_favor"], lang), share(last["trend_against"], lang)
+    p_for, p_against = share(last["favor"], lang), share(last["against"], lang)
+    n = number(last["authors"], lang)
+    return tr(
+        lang,
+        f"{r['target_name']} : tendance {t_for} pour, {t_against} contre ; dernière période "
+        f"({last['period']}, {n} auteurs) : {p_for} pour, {p_against} contre",
+        f"{r['target_name']}: trend {t_for} for, {t_against} against; last period "
+        f"({last['period']}, {n} authors): {p_for} for, {p_against} against",
+    )
 
 
 def section(project: Any, lang: str) -> Section | None:
     """Poll charts for the most discussed targets and the undecided's reasons (None before analyze)."""
-    from bascule.opinion.poll import cues_only_text, poll, poll_figure
+    from bascule.opinion.poll import poll, poll_figure, stance_note
     from bascule.opinion.undecided import STATES, state_label, undecided, undecided_figure
 
     if sql.analysed_count(project.store) == 0:
         return None
     known = {t.id for t in project.config.targets}
     body, summary = "", []
-    cues_only = False
+    notes: list[str] = []
     shown = 0
     for target_id, _n, _a in queries.target_mentions(project.store):
         if target_id not in known or shown >= MAX_TARGETS:
@@ -30,21 +53,15 @@ def section(project: Any, lang: str) -> Section | None:
         r = poll(project, target_id)
         if not r["periods"]:
             continue
+        if lang == "en":
+            r["target_name"] = project.config.target(target_id).name_en or r["target_name"]
         shown += 1
-        cues_only = cues_only or r["cues_only"]
-        last = r["periods"][-1]
-        summary.append(
-            tr(
-                lang,
-                f"{r['target_name']} : {last['favor']:.0%} pour, {last['against']:.0%} contre "
-                f"({last['period']}, {last['authors']} auteurs)",
-                f"{r['target_name']}: {last['favor']:.0%} for, {last['against']:.0%} against "
-                f"({last['period']}, {last['authors']} authors)",
-            )
-        )
+        note = stance_note(r, lang)
+        if note and note not in notes:
+            notes.append(note)
+        summary.append(poll_summary(r, lang))
         body += figure(poll_figure(r, lang))
-    if cues_only:
-        body = paragraph(cues_only_text(lang)) + body
+    body = "".join(paragraph(n) for n in notes) + body
     if not shown:
         body += paragraph(
             tr(
@@ -58,11 +75,14 @@ def section(project: Any, lang: str) -> Section | None:
         a = u["authors"]
         summary.append(
             tr(lang, "Indécis : ", "Undecided: ")
-            + f"{a['undecided']:,} / {a['total']:,} "
+            + f"{number(a['undecided'], lang)} / {number(a['total'], lang)} "
             + tr(lang, "auteurs", "authors")
         )
         body += f"<h3>{escape(tr(lang, 'Les indécis', 'The undecided'))}</h3>"
-        body += paragraph(", ".join(f"{state_label(s, lang)} : {a[s]:,}" for s in STATES))
+        colon = tr(lang, " : ", ": ")
+        body += paragraph(
+            ", ".join(f"{state_label(s, lang)}{colon}{number(a[s], lang)}" for s in STATES)
+        )
         body += figure(undecided_figure(u, lang))
         body += _themes(u, lang)
     return Section(
@@ -73,42 +93,38 @@ def section(project: Any, lang: str) -> Section | None:
     )
 
 
+def theme_name(theme_id: str, lang: str) -> str:
+    """ "theme-2" as a reader says it: "thème 2" / "theme 2"."""
+    return tr(lang, "thème ", "theme ") + theme_id.rsplit("-", 1)[-1]
+
+
 def _themes(u: dict, lang: str) -> str:
     if not u["themes"]:
         return ""
+    from bascule.opinion.themes import trend_label
+
     rows = [
         {
-            "theme": t["id"],
+            "theme": theme_name(t["id"], lang),
             "words": ", ".join(t["words"]),
             "posts": t["posts"],
             "authors": t["authors"],
-            "trend": (t["trend"] or {}).get("direction", "—"),
+            "trend": trend_label(t["trend"], lang),
         }
         for t in u["themes"]
     ]
-    out = table(
-        rows,
-        headers=[
-            tr(lang, x, y)
-            for x, y in (
-                ("thème", "theme"),
-                ("mots", "words"),
-                ("publications", "posts"),
-                ("auteurs", "authors"),
-                ("tendance", "trend"),
-            )
-        ],
-    )
+    out = table(rows, THEME_COLUMNS, lang=lang)
     for t in u["themes"]:
-        out += f"<h4>{escape(t['id'])} — {escape(t['label'])}</h4>"
+        out += f"<h4>{escape(theme_name(t['id'], lang))} — {escape(t['label'])}</h4>"
         for q in t["quotes"]:
             out += f"<blockquote>{escape(q['text'])}<br><small>— {escape(q['author'])}</small></blockquote>"
+    unassigned, posts = number(u["unassigned"], lang), number(u["posts"], lang)
     out += paragraph(
         tr(
             lang,
-            f"{u['unassigned']:,} publications sur {u['posts']:,} sans thème (ou dans un thème "
+            f"{unassigned} publications sur {posts} sans thème (ou dans un thème "
             f"de moins de {u['min_group_size']} auteurs).",
-            f"{u['unassigned']:,} of {u['posts']:,} posts in no theme (or in a theme of fewer "
+            f"{unassigned} of {posts} posts in no theme (or in a theme of fewer "
             f"than {u['min_group_size']} authors).",
         )
     )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bascule.i18n import tr
-from bascule.report.html import Section, figure, table
+from bascule.i18n import number, tr, when
+from bascule.report.html import Col, Section, figure, table
 from bascule.store import queries
 
 
@@ -25,6 +25,32 @@ def summary(project) -> dict:  # noqa: ANN001
     }
 
 
+def target_name(project, target_id: str, lang: str) -> str:  # noqa: ANN001
+    """A target's name in the report's language (its `name_en` in English, when set)."""
+    for t in project.config.targets:
+        if t.id == target_id:
+            return (t.name_en or t.name) if lang == "en" else t.name
+    return target_id
+
+
+def date_range_text(first, last, lang: str) -> str:  # noqa: ANN001
+    """ "du 2015-01-07 11:07 au 2015-01-15 07:43", or that there is no post yet."""
+    if first is None or last is None:
+        return tr(lang, "aucune publication pour l'instant", "no posts yet")
+    return tr(lang, f"du {when(first)} au {when(last)}", f"from {when(first)} to {when(last)}")
+
+
+LANG_COLUMNS = [
+    Col("lang", "langue", "language"),
+    Col("posts", "publications", "posts", "int"),
+]
+TARGET_COLUMNS = [
+    Col("target", "cible", "target"),
+    Col("posts", "publications", "posts", "int"),
+    Col("authors", "auteurs", "authors", "int"),
+]
+
+
 def section(project, lang: str) -> Section:  # noqa: ANN001
     import plotly.graph_objects as go
 
@@ -39,34 +65,42 @@ def section(project, lang: str) -> Section:  # noqa: ANN001
         barmode="stack",
         height=320,
         margin={"l": 40, "r": 10, "t": 40, "b": 30},
+        separators=tr(lang, ",\u202f", ".,"),
     )
-    first, last = s["date_range"]
+    first, last = s["date_range"] or (None, None)
+    posts, authors = number(s["posts"], lang), number(s["authors"], lang)
+    interactions = number(s["interactions"], lang)
     summary_lines = [
         tr(
             lang,
-            f"{s['posts']:,} publications de {s['authors']:,} auteurs",
-            f"{s['posts']:,} posts by {s['authors']:,} authors",
+            f"{posts} publications de {authors} auteurs",
+            f"{posts} posts by {authors} authors",
         ),
-        tr(lang, f"du {first} au {last}", f"from {first} to {last}"),
+        date_range_text(first, last, lang),
         tr(
             lang,
-            f"{s['interactions']:,} interactions (partages, réponses, citations, mentions)",
-            f"{s['interactions']:,} interactions (reposts, replies, quotes, mentions)",
+            f"{interactions} interactions (partages, réponses, citations, mentions)",
+            f"{interactions} interactions (reposts, replies, quotes, mentions)",
         ),
     ]
     if s["rejects"]:
+        rejects = number(s["rejects"], lang)
         summary_lines.append(
             tr(
                 lang,
-                f"{s['rejects']:,} enregistrements rejetés (voir `bascule status`)",
-                f"{s['rejects']:,} records rejected (see `bascule status`)",
+                f"{rejects} enregistrements rejetés (voir `bascule status`)",
+                f"{rejects} records rejected (see `bascule status`)",
             )
         )
     body = figure(fig)
     body += f"<h3>{tr(lang, 'Langues', 'Languages')}</h3>" + table(
-        [{"lang": k, "posts": v} for k, v in s["languages"].items()]
+        [{"lang": k, "posts": v} for k, v in s["languages"].items()], LANG_COLUMNS, lang=lang
     )
     if s["top_targets"]:
+        top = [
+            {"target": target_name(project, t, lang), "posts": n, "authors": a}
+            for t, n, a in queries.target_mentions(project.store)[:8]
+        ]
         body += f"<h3>{tr(lang, 'Cibles les plus citées', 'Most mentioned targets')}</h3>"
-        body += table(s["top_targets"])
+        body += table(top, TARGET_COLUMNS, lang=lang)
     return Section("overview", tr(lang, "Vue d'ensemble", "Overview"), body, summary_lines)

@@ -7,7 +7,7 @@ import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bascule.errors import BasculeError
+from bascule.errors import BasculeError, InputError
 from bascule.store import retention
 
 _DAY_DIR = re.compile(r"^(?:day|created_day|date)=(\d{4}-\d{2}-\d{2})$")
@@ -30,10 +30,20 @@ def prune(
     dry_run: bool = False,
 ) -> dict:
     """Delete raw data older than the retention period (config or `days`); aggregates stay."""
-    days = days or project.config.privacy.retention_days
-    if not days:
-        raise BasculeError(
-            "no retention period: set privacy.retention_days in bascule.toml or pass --days"
+    if days is None:  # 0 is a value (refused below), not "use the config's"
+        days = project.config.privacy.retention_days
+        if days is None:
+            raise BasculeError(
+                "no retention period: set privacy.retention_days in bascule.toml or pass --days"
+            )
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise InputError(
+            f"--days {days}: a retention period is a whole number of days, at least 1 "
+            "(0 would delete every post collected until now, a negative count posts "
+            "not yet written)",
+            fr=f"--days {days} : la durée de conservation est un nombre entier de jours, au "
+            "moins 1 (0 effacerait toutes les publications recueillies jusqu'ici, un nombre "
+            "négatif des publications pas encore écrites)",
         )
     cut = cutoff_for(days, now)
     result = retention.prune(

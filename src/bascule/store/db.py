@@ -18,7 +18,8 @@ from bascule.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 T = TypeVar("T")
 
-UNIQUE_WITHOUT_INDEX = {"posts": "post_id"}  # tables kept unique by their writers
+# tables kept unique by their writers (no index: schema v3 and v4) -> their key columns
+UNIQUE_WITHOUT_INDEX = {"posts": ("post_id",), "interactions": ("post_id", "kind", "dst_author")}
 
 _POST_LOCKS: dict[str, threading.RLock] = {}
 _POST_LOCKS_GUARD = threading.Lock()
@@ -169,16 +170,17 @@ class Store:
         if key is None:
             verb = {"ignore": "INSERT OR IGNORE", "replace": "INSERT OR REPLACE", "error": "INSERT"}
             sql = f"{verb[on_conflict]} INTO {table} ({cols}) SELECT {cols} FROM {name}"
-        else:  # no index to conflict on (schema v3): "replace" deletes first, "ignore" skips
+        else:  # no index to conflict on (schema v3, v4): "replace" deletes first, "ignore" skips
+            same = " AND ".join(f"t.{k} = n.{k}" for k in key)
             sql = f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name} n"
             if on_conflict == "ignore":
-                sql += f" WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{key} = n.{key})"
+                sql += f" WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {same})"
         self.con.register(name, data)
         try:
             with self.posts_lock if key is not None else contextlib.nullcontext():
                 if key is not None and on_conflict == "replace":
                     self.con.execute(
-                        f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {name})"
+                        f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM {name} n WHERE {same})"
                     )
                 return int(self.con.execute(sql).fetchall()[0][0])
         finally:

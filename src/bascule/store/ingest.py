@@ -205,13 +205,28 @@ def merge_authors(con: Any, batch: str) -> None:
 
 
 def insert_interactions(con: Any, select: str) -> None:
-    """Insert the interactions a query yields (the table's columns), new ones only, none
-    touching a forgotten author."""
+    """Insert the interactions a query yields (the table's columns), new ones only (one per
+    acting post, kind and account acted on), none touching a forgotten author.
+
+    Interactions have no index (schema v4): as for posts, the stored ones among the batch's
+    posts are found first by a semi-join on `post_id`, so memory follows the batch, not the
+    store.
+    """
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _new_i AS SELECT * FROM ({select}) i")
     con.execute(
-        f"INSERT OR IGNORE INTO interactions SELECT i.* FROM ({select}) i "
-        "WHERE NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = i.src_author) "
+        "CREATE OR REPLACE TEMP TABLE _seen_i AS SELECT post_id, kind, dst_author "
+        "FROM interactions WHERE post_id IN (SELECT post_id FROM _new_i)"
+    )
+    con.execute(
+        "INSERT INTO interactions SELECT DISTINCT ON (i.post_id, i.kind, i.dst_author) i.* "
+        "FROM _new_i i "
+        "WHERE NOT EXISTS (SELECT 1 FROM _seen_i s WHERE s.post_id = i.post_id "
+        "AND s.kind = i.kind AND s.dst_author = i.dst_author) "
+        "AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = i.src_author) "
         "AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = i.dst_author)"
     )
+    con.execute("DROP TABLE _new_i")
+    con.execute("DROP TABLE _seen_i")
 
 
 def finish_batch(
@@ -421,17 +436,19 @@ def link_targets(store: Store, runs: set[int]) -> int:
     )
     with store.posts_lock, store.transaction() as con:
         before = con.execute("SELECT count(*) FROM interactions").fetchall()[0][0]
-        insert_interactions(
-            con,
-            f"""
-            SELECT a.author_id AS src_author, t.author_id AS dst_author, a.kind, a.post_id,
-                a.target AS target_post_id, a.created_at
-            FROM ({acts}) a JOIN posts t ON t.post_id = a.target
-            WHERE (a.run_id IN ({ids}) OR t.run_id IN ({ids}))
-              AND NOT EXISTS (SELECT 1 FROM interactions i
-                              WHERE i.post_id = a.post_id AND i.kind = a.kind)
-            """,
-        )
+        stored = con.execute(f"SELECT count(*) FROM posts WHERE run_id IN ({ids})").fetchall()
+        if stored[0][0]:  # an import that stored nothing links nothing
+            insert_interactions(
+                con,
+                f"""
+                SELECT a.author_id AS src_author, t.author_id AS dst_author, a.kind, a.post_id,
+                    a.target AS target_post_id, a.created_at
+                FROM ({acts}) a JOIN posts t ON t.post_id = a.target
+                WHERE (a.run_id IN ({ids}) OR t.run_id IN ({ids}))
+                  AND NOT EXISTS (SELECT 1 FROM interactions i
+                                  WHERE i.post_id = a.post_id AND i.kind = a.kind)
+                """,
+            )
         added = con.execute("SELECT count(*) FROM interactions").fetchall()[0][0] - before
         left = links_pending(store) - runs
         con.execute(

@@ -102,3 +102,24 @@ def stance_models(store: Store, target_ids: Sequence[str] | None = None) -> list
         list(target_ids or []),
     )
     return [r[0] for r in rows]
+
+
+_MODEL_CHECK = "stance_model_check"
+
+
+def save_model_check(store: Store, check: dict) -> None:
+    """Remember how the project's stance model was measured when it was trained (None when
+    too few human labels to measure it), so polls can say how far to trust it."""
+    import json
+
+    store.execute(
+        "INSERT OR REPLACE INTO meta VALUES (?, ?)", [_MODEL_CHECK, json.dumps(check, default=str)]
+    )
+
+
+def model_check(store: Store) -> dict | None:
+    """What `save_model_check` recorded for the project's model, if anything."""
+    import json
+
+    value = store.scalar("SELECT value FROM meta WHERE key = ?", [_MODEL_CHECK])
+    return json.loads(value) if value else None

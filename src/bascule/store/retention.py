@@ -6,46 +6,64 @@ from datetime import datetime
 
 from bascule.store.db import Store
 
+# What a prune deletes and keeps, written once: the dry run counts with these very
+# predicates, so its figures are the real run's (`?` is the cutoff each time).
+_OLD_POSTS = "(SELECT post_id FROM posts WHERE created_at < ?)"
+_KEPT_AGGREGATES = """
+    SELECT CAST(p.created_at AS DATE) AS day, a.target_id, a.stance,
+           count(DISTINCT p.author_id) AS authors, count(*) AS posts
+    FROM analyses a JOIN posts p USING (post_id)
+    WHERE p.created_at < ?
+    GROUP BY ALL HAVING count(DISTINCT p.author_id) >= ?
+"""
+# authors left with no post and no interaction once the old ones are gone
+_ORPHANED_AUTHORS = f"""
+    authors a
+    WHERE NOT EXISTS (SELECT 1 FROM posts p WHERE p.author_id = a.author_id
+                        AND NOT coalesce(p.created_at < ?, false))
+      AND NOT EXISTS (SELECT 1 FROM interactions i
+                      WHERE (i.src_author = a.author_id OR i.dst_author = a.author_id)
+                        AND i.post_id NOT IN {_OLD_POSTS})
+"""
+
 
 def prune(store: Store, cutoff: datetime, *, min_group_size: int, dry_run: bool = False) -> dict:
     """Delete posts created before `cutoff` and every row derived from them.
 
     Before deleting, daily stance counts per target are kept in `aggregates` when at least
     `min_group_size` authors stand behind them (smaller groups are never kept). Authors left
-    with no post and no interaction are deleted too.
+    with no post and no interaction are deleted too. A dry run changes nothing and returns
+    the same figures the real run would.
     """
-    old = "(SELECT post_id FROM posts WHERE created_at < ?)"
     counts = {
         "posts": store.scalar("SELECT count(*) FROM posts WHERE created_at < ?", [cutoff]),
         "interactions": store.scalar(
-            f"SELECT count(*) FROM interactions WHERE post_id IN {old}", [cutoff]
+            f"SELECT count(*) FROM interactions WHERE post_id IN {_OLD_POSTS}", [cutoff]
         ),
-        "analyses": store.scalar(f"SELECT count(*) FROM analyses WHERE post_id IN {old}", [cutoff]),
+        "analyses": store.scalar(
+            f"SELECT count(*) FROM analyses WHERE post_id IN {_OLD_POSTS}", [cutoff]
+        ),
     }
     if dry_run:
-        return {**counts, "authors": 0, "aggregates": 0, "dry_run": True}
+        return {
+            **counts,
+            "authors": store.scalar(f"SELECT count(*) FROM {_ORPHANED_AUTHORS}", [cutoff] * 2),
+            "aggregates": store.scalar(
+                f"SELECT count(*) FROM ({_KEPT_AGGREGATES})", [cutoff, min_group_size]
+            ),
+            "dry_run": True,
+        }
     with store.transaction() as con:
         kept = con.execute(
-            """
-            INSERT OR REPLACE INTO aggregates
-            SELECT CAST(p.created_at AS DATE) AS day, a.target_id, a.stance,
-                   count(DISTINCT p.author_id) AS authors, count(*) AS posts
-            FROM analyses a JOIN posts p USING (post_id)
-            WHERE p.created_at < ?
-            GROUP BY ALL HAVING count(DISTINCT p.author_id) >= ?
-            """,
-            [cutoff, min_group_size],
+            f"INSERT OR REPLACE INTO aggregates {_KEPT_AGGREGATES}", [cutoff, min_group_size]
+        ).fetchall()[0][0]
+        # before the posts go, so that the predicate is the dry run's
+        counts["authors"] = con.execute(
+            f"DELETE FROM {_ORPHANED_AUTHORS}", [cutoff] * 2
         ).fetchall()[0][0]
         for table in ("analyses", "post_analyses", "interactions"):
-            con.execute(f"DELETE FROM {table} WHERE post_id IN {old}", [cutoff]).fetchall()
+            con.execute(f"DELETE FROM {table} WHERE post_id IN {_OLD_POSTS}", [cutoff]).fetchall()
         con.execute("DELETE FROM posts WHERE created_at < ?", [cutoff]).fetchall()
-        counts["authors"] = con.execute(
-            """
-            DELETE FROM authors a WHERE NOT EXISTS (SELECT 1 FROM posts p WHERE p.author_id = a.author_id)
-              AND NOT EXISTS (SELECT 1 FROM interactions i
-                              WHERE i.src_author = a.author_id OR i.dst_author = a.author_id)
-            """
-        ).fetchall()[0][0]
     return {**counts, "aggregates": kept, "dry_run": False}
 
 

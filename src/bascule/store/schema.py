@@ -227,6 +227,22 @@ MIGRATIONS: list[str] = [
     DROP TABLE posts;
     ALTER TABLE posts_v3 RENAME TO posts;
     """,
+    # 4: interactions kept unique by their one writer (`ingest.insert_interactions`) instead of
+    # a PRIMARY KEY index: DuckDB holds an index in memory, and the 2.34M reply links of an
+    # 11.7M-post file made the import's commit fail at its 256 MB memory cap
+    """
+    CREATE TABLE interactions_v4 (
+        src_author VARCHAR NOT NULL,         -- who acted: amplified, replied, quoted, mentioned
+        dst_author VARCHAR NOT NULL,         -- whom they acted on (influence flows dst -> src)
+        kind VARCHAR NOT NULL,               -- repost | reply | quote | mention
+        post_id VARCHAR NOT NULL,            -- the acting post; unique with kind, dst_author
+        target_post_id VARCHAR,              -- the post acted on, when known
+        created_at TIMESTAMP
+    );
+    INSERT INTO interactions_v4 SELECT * FROM interactions;
+    DROP TABLE interactions;
+    ALTER TABLE interactions_v4 RENAME TO interactions;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

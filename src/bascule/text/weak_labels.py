@@ -194,6 +194,12 @@ def train_project_model(
     model = StanceModel(C=C, name="bootstrap-ngram-lr").fit(texts, labels, targets)
     path = model.save(out or project_model_path(project.root))
     check = check_on_labels(texts, labels, targets, counts["human"], C=C, seed=seed)
+    if out is None:  # the project's model: polls read from it say how far to trust it
+        from bascule.store.opinion import save_model_check
+
+        save_model_check(
+            project.store, {"model": model.name, "human_labels": counts["human"], "check": check}
+        )
     return {
         "model": str(path),
         "rows": len(labels),

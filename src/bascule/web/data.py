@@ -119,13 +119,13 @@ def overview(st: WebState, lang: str, *, stale: bool = True) -> dict:
         for t in p.config.targets:
             polls[t.id] = {"name": t.name, **attempt(_poll, p, t.id, lang)}
         alerts = attempt(capability_call, "bascule.alerts.watch", "list_alerts", p, limit=5)
-        cues_only = any(
-            v.get("available") and v["result"]["data"].get("cues_only") for v in polls.values()
-        )
+        notes = [
+            _stance_note(v["result"]["data"], lang) for v in polls.values() if v.get("available")
+        ]
         return jsonable(
             {
                 "summary": summary,
-                "stance_note": _cues_only_text(lang) if cues_only else None,
+                "stance_note": next((n for n in notes if n), None),
                 "share_of_voice": _share_of_voice(p),
                 "polls": polls,
                 "alerts": alerts,
@@ -145,8 +145,8 @@ def critiques_read_by_cues_only(st: WebState) -> bool:
     return st.cached(("critiques-cues-only",), lambda: fn(st.project))
 
 
-def _cues_only_text(lang: str) -> str:
-    return capability("bascule.opinion.poll", "cues_only_text")(lang)
+def _stance_note(poll: dict, lang: str) -> str | None:
+    return capability("bascule.opinion.poll", "stance_note")(poll, lang)
 
 
 def overview_bytes(st: WebState, lang: str) -> bytes:

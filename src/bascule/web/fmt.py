@@ -1,26 +1,19 @@
 """Numbers, percentages and labels as campaign staff read them, in French or English.
 
 French uses a narrow no-break space between thousands and a decimal comma ("12 345,6",
-"67 %"); English uses "12,345.6" and "67%". Missing values print as an em dash.
+"67 %"); English uses "12,345.6" and "67%". Missing values print as an em dash. The number
+rules are `bascule.i18n`'s, which the report and the charts use too.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
-from bascule.i18n import tr
+from bascule.alerts import KIND_LABELS
+from bascule.i18n import DASH, NNBSP, number, percent, tr, when  # noqa: F401 - one set of rules
 
-DASH = "—"
-NNBSP = "\u202f"
-
-ALERT_KINDS = {
-    "burst": ("Pic de mentions", "Mention burst"),
-    "lone_critic": ("Critique isolée qui se propage", "Lone critic spreading"),
-    "forecast": ("Cascade qui s'emballe", "Cascade taking off"),
-    "cascade": ("Cascade", "Cascade"),
-}
+ALERT_KINDS = KIND_LABELS
 STANCES = {
     "favor": ("pour", "for"),
     "against": ("contre", "against"),
@@ -80,43 +73,6 @@ DETAIL_LABELS = {
     "basis": ("Base", "Basis"),
     "qualifies": ("Critère rempli", "Criterion met"),
 }
-
-
-def number(v: Any, lang: str, digits: int = 0) -> str:
-    """`v` with thousands separators and `digits` decimals in the reader's language."""
-    if v is None or isinstance(v, bool):
-        return DASH if v is None else tr(lang, "oui" if v else "non", "yes" if v else "no")
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        return str(v)
-    if math.isnan(x):
-        return DASH
-    text = f"{x:,.{digits}f}"
-    if lang == "en":
-        return text
-    return text.replace(",", NNBSP).replace(".", ",")
-
-
-def percent(v: Any, lang: str, digits: int = 0) -> str:
-    """A share in [0, 1] as a percentage ("67 %" / "67%")."""
-    if v is None:
-        return DASH
-    try:
-        x = 100 * float(v)
-    except (TypeError, ValueError):
-        return str(v)
-    if math.isnan(x):
-        return DASH
-    return number(x, lang, digits) + ("%" if lang == "en" else f"{NNBSP}%")
-
-
-def when(v: Any) -> str:
-    """An ISO time as "2026-09-03 16:00" (no seconds, no T)."""
-    if not v:
-        return DASH
-    s = str(v).replace("T", " ")
-    return s[:16] if len(s) >= 16 else s
 
 
 def label(table: dict[str, tuple[str, str]], key: Any, lang: str) -> str:

@@ -1,0 +1,94 @@
+"""Dates and times a user types (`--since`, `--until`, `--now`): ISO 8601 only, one reading.
+
+07/01/2015 is 7 January to a French reader and July 1 to an American one; guessing gives a
+plausible but wrong window with no warning, so such dates are refused, with their readings.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from bascule.errors import InputError
+
+_SLASHED = re.compile(r"^(\d{1,4})[/.](\d{1,2})[/.](\d{1,4})(?:[ T](\S.*))?$")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def parse_when(value: str | date, option: str = "date") -> datetime:
+    """A date (midnight) or date-time written in ISO 8601; a clear error for anything else.
+
+    A time zone offset (`Z`, `+02:00`) is kept: each caller knows whether its option is in
+    UTC or in the project's time zone. Python dates and date-times pass as they are.
+    """
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    text = str(value).strip()
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    raise InputError(_explain(text, option))
+
+
+def iso_when(value: str, option: str = "date") -> str:
+    """`value` checked by `parse_when` and written canonically: YYYY-MM-DD for a date,
+    YYYY-MM-DDTHH:MM:SS[+HH:MM] for a date-time."""
+    when = parse_when(value, option)
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        return when.isoformat()
+
+
+def _explain(text: str, option: str) -> str:
+    """Why `text` is refused and what to write instead (both readings of a slash date)."""
+    fmt = "write it as YYYY-MM-DD (or YYYY-MM-DDTHH:MM for a time)"
+    m = _SLASHED.match(text)
+    if not m:
+        return f"{option}: {text!r} is not a date or time; {fmt}"
+    a, b, c, rest = m.groups()
+    time = f"T{rest}" if rest else ""
+    if len(a) == 4:  # 2015/01/07: year first, one reading
+        readings = [_day(int(a), int(b), int(c))]
+    elif len(c) == 4:
+        readings = [_day(int(c), int(b), int(a)), _day(int(c), int(a), int(b))]
+    else:
+        return f"{option}: {text!r} is not a date (which is the year?); {fmt}"
+    found = list(dict.fromkeys(r for r in readings if r is not None))
+    if not found:
+        return f"{option}: {text!r} is not a date; {fmt}"
+    if len(found) == 1:
+        return f"{option}: {text!r} is not an ISO date; {fmt}: {found[0].isoformat()}{time}"
+    day_first, month_first = found
+    return (
+        f"{option}: {text!r} is ambiguous (day or month first?); {fmt}: "
+        f"{day_first.isoformat()}{time} for {_name(day_first)}, "
+        f"{month_first.isoformat()}{time} for {_name(month_first)}"
+    )
+
+
+def _day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _name(d: date) -> str:
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"

@@ -1,0 +1,94 @@
+"""The HTML report as campaign staff read it: French words, French numbers, web labels."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from html import unescape
+
+import pytest
+
+from bascule.report import build_report
+
+from ..opinion.test_undecided import _campaign
+
+NN = "\u202f"
+
+
+def _text(path) -> str:  # noqa: ANN001
+    """The report without plotly.js and the figures' JSON: what the reader reads."""
+    html = path.read_text(encoding="utf-8")
+    html = re.sub(r"<script.*?</script>", "", html, flags=re.S)
+    return unescape(html)
+
+
+def _alert(project) -> None:  # noqa: ANN001
+    from bascule.store import alerts as sql
+
+    sql.insert_new(
+        project.store,
+        [
+            {
+                "alert_id": "burst:logement:1",
+                "kind": "burst",
+                "title": "Pic de « logement »",
+                "score": 24,
+                "created_at": datetime(2026, 9, 4, 18, 6, 19, 33000),
+            },
+            {
+                "alert_id": "burst:loyers:1",
+                "kind": "burst",
+                "title": "Pic de « loyers »",
+                "score": 8.0,
+                "created_at": datetime(2026, 9, 4, 19),
+            },
+        ],
+    )
+
+
+@pytest.fixture
+def french_report(project, writer, tmp_path):  # noqa: ANN001, ANN201
+    _campaign(writer)
+    writer.post("late", "2026-09-04T23:06:19.033000", "Je vote CAQ", stances={"caq": "favor"})
+    _alert(project)
+    return _text(build_report(project, tmp_path / "r.html"))  # French: the project's language
+
+
+def test_french_report_reads_in_french(french_report) -> None:  # noqa: ANN001
+    text = french_report
+    # no English word from the data or the code in the French report
+    for word in ("falling", "rising", "top_accounts", "undecided_share", " day", "<th>lang<",
+                 "<th>posts<", "<th>target<", "<th>authors<", "theme-1", "Term burst"):  # fmt: skip
+        assert word not in text, word
+    assert "<th>langue</th><th>publications</th>" in text
+    assert "<th>cible</th><th>publications</th><th>auteurs</th>" in text
+    assert "<th>thème</th><th>mots</th><th>publications</th><th>auteurs</th>" in text
+    # the web's name for a burst alert, and French numbers in its table
+    assert "Pic de mentions" in text and "Pic de termes" not in text
+    assert "<td class='num'>24,00</td>" in text and "<td class='num'>8,00</td>" in text
+    # dates to the minute, no seconds nor microseconds
+    assert "2026-09-04 18:06" in text and "19.033" not in text and "06:19" not in text
+    assert "du 2026-09-01 16:00 au 2026-09-04 23:06" in text
+    # counts and shares the French way
+    assert "Indécis : 24 / 55 auteurs" in text
+    assert f"tendance 71{NN}% pour" in text or f"tendance 72{NN}% pour" in text
+
+
+def test_report_numbers_use_the_language(project, writer, tmp_path) -> None:  # noqa: ANN001
+    rows = [(f"a{i}", "2026-09-01T16:00", "t", {"caq": "favor"}, False, "fr") for i in range(1200)]
+    writer.posts(rows)
+    fr = _text(build_report(project, tmp_path / "fr.html"))
+    en = _text(build_report(project, tmp_path / "en.html", lang="en"))
+    assert f"1{NN}200 publications de 1{NN}200 auteurs" in fr
+    assert "1,200 posts by 1,200 authors" in en
+    assert f"<td class='num'>1{NN}200</td>" in fr and "<td class='num'>1,200</td>" in en
+    assert f"tendance 100{NN}% pour, 0{NN}% contre" in fr
+    assert "<th>language</th><th>posts</th>" in en
+    assert "Coalition Avenir Québec: trend 100% for" in en  # the target's English name
+
+
+def test_empty_project_says_no_posts_yet(project, tmp_path) -> None:  # noqa: ANN001
+    fr = _text(build_report(project, tmp_path / "fr.html"))
+    en = _text(build_report(project, tmp_path / "en.html", lang="en"))
+    assert "aucune publication pour l'instant" in fr and "no posts yet" in en
+    assert "None" not in fr and "None" not in en
