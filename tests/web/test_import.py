@@ -205,9 +205,9 @@ def test_pages_read_while_a_large_file_goes_in(importing, tmp_path: Path) -> Non
 def test_a_generic_file_with_its_column_mapping(importing, tmp_path: Path) -> None:  # noqa: ANN001
     base, project = importing
     rows = [
-        "identifiant,auteur,date,texte",
-        "1,ana,2026-09-01T10:00:00Z,La CAQ promet des logements",
-        "2,bob,2026-09-01T11:00:00Z,Le PLQ répond sur la santé",
+        "identifiant,auteur,date,texte,reponse_a",
+        "1,ana,2026-09-01T10:00:00Z,La CAQ promet des logements,",
+        "2,bob,2026-09-01T11:00:00Z,Le PLQ répond sur la santé,1",
     ]
     own = tmp_path / "sondage.csv"
     own.write_text("\n".join(rows) + "\n", encoding="utf-8")
@@ -217,13 +217,15 @@ def test_a_generic_file_with_its_column_mapping(importing, tmp_path: Path) -> No
         c.post("/import", data={"csrf_token": token}, files={"file": (own.name, f)})
     page = _after_import(c).text  # the columns are not ones Bascule knows: it says so
     assert 'id="import-failed"' in page and "correspondance des colonnes, id=COLONNE" in page
-    mapping = "id=identifiant,author=auteur,created_at=date,text=texte"
+    mapping = "id=identifiant,author=auteur,created_at=date,text=texte,reply_to=reponse_a"
     with own.open("rb") as f:
         c.post(
             "/import",
             data={"csrf_token": token, "mapping": mapping, "platform": "sondage"},
             files={"file": (own.name, f)},
         )
-    assert _stats(_after_import(c).text)["imported"] == 2
+    stats = _stats(_after_import(c).text)
+    assert stats["imported"] == 2
+    assert stats["linked"] == 1  # bob's reply, to ana: the file named the post, not her
     stored = project.store.rows("SELECT post_id, text FROM posts ORDER BY post_id")
     assert stored == [("sondage:1", rows[1].split(",")[3]), ("sondage:2", rows[2].split(",")[3])]

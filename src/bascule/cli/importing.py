@@ -64,7 +64,11 @@ def import_(
     ] = None,
     json: JsonOpt = False,
 ) -> None:
-    """Import posts from files: streaming, idempotent, resumable; bad records go to `rejects`."""
+    """Import posts from files: streaming, idempotent, resumable; bad records go to `rejects`.
+
+    Replies, reposts and quotes whose file names the post acted on but not its author are
+    linked to the author of that post once it is stored (in this import or a later one).
+    """
     from bascule.sources.importer import import_files
 
     show = sys.stderr.isatty() if progress is None else progress

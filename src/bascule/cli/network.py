@@ -123,8 +123,8 @@ def _table(
 
     shown = rows if limit is None else rows[:limit]
     t = Table(title=title)
-    for c in columns:
-        t.add_column(c)
+    for c in columns:  # the JSON keys, read as words; long names wrap instead of being cut
+        t.add_column(c.replace("_", " "), overflow="fold")
     for r in shown:
         t.add_row(*(_cell(r.get(c)) for c in columns))
     console.print(t)
