@@ -116,3 +116,13 @@ def test_undirected_graphml_input(tmp_path: Path) -> None:
     assert not g.directed and g.m == 21
     m = communities(g)["membership"]
     assert len({m[str(i)] for i in range(5)}) == 1 and m["0"] != m["9"]
+
+
+def test_distinctive_words_leave_out_links_and_accounts() -> None:
+    """A community's words are words: not pieces of short links, nor members' pseudonyms."""
+    from bascule.graph.describe import _tokens
+
+    got = _tokens(
+        "RT @anon-2b051bab58: Paris marche #JeSuisCharlie https://t.co/3jsosc7yl3 www.x.fr/a"
+    )
+    assert got == ["paris", "marche", "#jesuischarlie"]  # "rt" is a stop word

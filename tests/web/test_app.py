@@ -175,6 +175,11 @@ def test_user_errors_speak_the_pages_language(server) -> None:  # noqa: ANN001
     c.cookies.set(LANG_COOKIE, "fr")
     r = c.post("/fragments/simulate", data={"csrf_token": token, "seeds": "nobody-at-all"})
     assert "n&#39;est pas dans le réseau observé" in r.text
+    r = c.post("/fragments/seeds", data={"csrf_token": token, "k": "-5"})  # said, not corrected
+    assert "nombre de comptes : indiquez un nombre entier de 1 à 500" in r.text
+    assert "Ensemble, ces" not in r.text
+    r = c.post("/fragments/score", data={"csrf_token": token, "text": "  "})  # a blank draft
+    assert "écrivez d&#39;abord le message" in r.text and "Write at least" not in r.text
 
 
 def test_message_lab_and_tipping_fragments(server) -> None:  # noqa: ANN001

@@ -161,6 +161,7 @@ def test_viewer_cannot_reach_settings(browser, server) -> None:  # noqa: ANN001
     resp = page.goto("/settings")
     assert resp.status == 403
     assert page.locator("textarea[name=toml]").count() == 0
+    assert "demande le rôle « analyste » ou plus" in page.text_content(".error")  # in French
     _shot(page, "viewer-403")
     # computing changes nothing, so a viewer may score a draft (htmx sends the CSRF header)
     page.goto("/messages")
@@ -172,6 +173,20 @@ def test_viewer_cannot_reach_settings(browser, server) -> None:  # noqa: ANN001
     assert "Score global" in page.text_content("#score-card")
     assert page.locator("#score-card tbody tr").count() == 6  # one row per dimension
     _shot(page, "message-lab")
+    page.context.close()
+
+
+def test_removing_an_account_asks_first(browser, server) -> None:  # noqa: ANN001
+    base, _ = server
+    page = _page(browser, base, "ada")
+    page.goto("/users")
+    assert page.locator("select[name=role]").input_value() == "viewer"  # the least rights
+    assert "lecteur" in page.text_content("#users")  # roles in the page's language
+    page.click("form[action='/users/vic/delete'] button")  # the dialog is dismissed
+    assert len(page.dialogs) == 1 and "« vic »" in page.dialogs[0]
+    page.goto("/users")
+    assert page.locator("form[action='/users/vic/delete']").count() == 1  # still there
+    assert not page.errors
     page.context.close()
 
 
@@ -221,6 +236,8 @@ def test_undecided_and_alerts_read_like_a_report(browser, server) -> None:  # no
     page.click("#nav-undecided")
     page.wait_for_selector("main h1")
     assert page.locator("main .error").count() == 0
+    base_line = page.text_content("#undecided-base")  # who the share is of, and the states
+    assert "auteurs qui ont parlé d'un parti" in base_line and "80 %" in base_line
     _shot(page, "undecided")
     page.click("#nav-alerts")
     assert page.locator("#alert-list .badge").first.text_content() in (

@@ -103,8 +103,13 @@ def describe(project: Project, ids: np.ndarray, labels: np.ndarray, rows: dict[i
         rows[c]["words"], rows[c]["hashtags"] = words, tags
 
 
+_NOT_WORDS = re.compile(r"(?:https?://|www\.)\S+|@[\w.@-]+")  # links, @accounts (pseudonyms)
+
+
 def _tokens(text: str) -> list[str]:
-    toks = [t.lower() for t in _TOKEN.findall(text or "")]
+    """The words and hashtags of a post, without links and @accounts: a community's
+    distinctive words must not be pieces of short links or its members' pseudonyms."""
+    toks = [t.lower() for t in _TOKEN.findall(_NOT_WORDS.sub(" ", text or ""))]
     return [t for t in toks if t not in _STOP and len(t.lstrip("#")) > 1 and not t.isdigit()]
 
 

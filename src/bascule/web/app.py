@@ -76,13 +76,14 @@ def create_app(
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if request.url.path.startswith("/api/") or exc.status_code < 400:
             return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
+        from bascule.web import fmt
         from bascule.web.pages import render
 
         user = getattr(request.state, "user", None) or auth.current_user(request)
         return render(
             request,
             "error.html.j2",
-            {"status": exc.status_code, "detail": exc.detail},
+            {"status": exc.status_code, "detail": fmt.http_detail(exc.detail)},
             user=user,
             status_code=exc.status_code,
         )

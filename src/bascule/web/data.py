@@ -483,6 +483,13 @@ def score(st: WebState, text: str, lang: str) -> dict:
 
 def score_view(st: WebState, text: str, lang: str, ui_lang: str) -> dict:
     """A draft's scores with the radar chart and the escaped score card of `messages.render`."""
+    if not any(ch.isalnum() for ch in text):
+        from bascule.errors import InputError
+
+        raise InputError(
+            "write the draft first: a sentence or more to score",
+            fr="écrivez d'abord le message : au moins une phrase à évaluer",
+        )
     result = score(st, text, lang)
     out: dict[str, Any] = {"result": result, "figure": None, "html": None}
     try:

@@ -31,7 +31,26 @@ GRAPHS = {
     "ba": ("réseau à pivots (Barabási–Albert)", "hub network (Barabási–Albert)"),
     "observed": ("réseau observé", "observed network"),
 }
-TABLES = {"kind": ALERT_KINDS, "stance": STANCES, "model": MODELS, "graph": GRAPHS}
+ROLES = {
+    "admin": ("administrateur", "admin"),
+    "analyst": ("analyste", "analyst"),
+    "viewer": ("lecteur", "viewer"),
+}
+TARGET_KINDS = {
+    "party": ("parti", "party"),
+    "leader": ("chef", "leader"),
+    "candidate": ("candidat", "candidate"),
+    "issue": ("enjeu", "issue"),
+    "other": ("autre", "other"),
+}
+TABLES = {
+    "kind": ALERT_KINDS,
+    "stance": STANCES,
+    "model": MODELS,
+    "graph": GRAPHS,
+    "role": ROLES,
+    "target_kind": TARGET_KINDS,
+}
 # the detail of an alert: known keys with a human label; others are shown under their key
 DETAIL_LABELS = {
     "term": ("Terme", "Term"),
@@ -137,3 +156,19 @@ def reject_reason(reason: str, lang: str) -> str:
             rest = reason[m.end() :]
             return m.expand(fr) + (" :" + rest[1:] if rest.startswith(":") else rest)
     return reason
+
+
+def http_detail(detail: Any) -> Any:
+    """An HTTP error's detail for a page: the refusals Bascule raises, in both languages (the
+    JSON API keeps the English text)."""
+    m = re.fullmatch(r"this needs the (\w+) role", str(detail))
+    if m:
+        fr = ROLES.get(m.group(1), (m.group(1),))[0]
+        return {"error": detail, "error_fr": f"cette page demande le rôle « {fr} » ou plus"}
+    if detail == "missing or wrong CSRF token":
+        return {
+            "error": "the form expired or came from elsewhere: reload the page and try again",
+            "error_fr": "le formulaire a expiré ou vient d'ailleurs : rechargez la page et "
+            "recommencez",
+        }
+    return detail

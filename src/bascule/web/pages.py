@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from bascule.errors import BasculeError
+from bascule.errors import BasculeError, InputError
 from bascule.i18n import tr
 from bascule.web import data, fmt
 from bascule.web.auth import lang_of, require, state_of
@@ -304,11 +304,22 @@ def _fragment(request: Request, user: dict, title: str, fn: Any, *args: Any) -> 
     return render(request, "partials/result.html.j2", ctx, user=user)
 
 
-def _int(v: Any, default: int, lo: int, hi: int) -> int:
-    try:
-        return max(lo, min(hi, int(v)))
-    except (TypeError, ValueError):
+def _int(v: Any, default: int, lo: int, hi: int, name_fr: str, name_en: str) -> int:
+    """A whole number from a form field (`default` when left blank); a clear error, in both
+    languages, when it is not one or lies outside [lo, hi], rather than a silent correction."""
+    if v is None or str(v).strip() == "":
         return default
+    try:
+        n = int(str(v).strip())
+    except ValueError:
+        n = None
+    if n is None or not lo <= n <= hi:
+        raise InputError(
+            f"{name_en}: give a whole number from {lo:,} to {hi:,} (got {str(v)[:20]!r})",
+            fr=f"{name_fr} : indiquez un nombre entier de {lo:,} à {hi:,} "
+            f"(reçu « {str(v)[:20]} »)".replace(",", "\u202f"),
+        )
+    return n
 
 
 def _list(v: Any) -> list[str]:
@@ -321,15 +332,20 @@ async def simulate_fragment(
 ) -> Response:
     """htmx fragment: Monte Carlo spread from the seeds typed."""
     f = await request.form()
-    args = (
-        state_of(request),
-        _list(f.get("seeds")),
-        str(f.get("model") or "ic"),
-        str(f.get("prob") or "wc"),
-        _int(f.get("runs"), 1000, 1, 10000),
-        _int(f.get("seed"), 0, 0, 2**31),
-    )
-    return _fragment(request, user, "simulate", data.with_names, args[0], data.simulate, *args[1:])
+    st = state_of(request)
+
+    def run() -> dict:
+        return data.with_names(
+            st,
+            data.simulate,
+            _list(f.get("seeds")),
+            str(f.get("model") or "ic"),
+            str(f.get("prob") or "wc"),
+            _int(f.get("runs"), 1000, 1, 10000, "simulations", "runs"),
+            _int(f.get("seed"), 0, 0, 2**31, "graine", "seed"),
+        )
+
+    return _fragment(request, user, "simulate", run)
 
 
 @router.post("/fragments/seeds", response_class=HTMLResponse)
@@ -338,8 +354,13 @@ async def seeds_fragment(
 ) -> Response:
     """htmx fragment: the k best seed accounts."""
     f = await request.form()
-    k = _int(f.get("k"), 10, 1, 500)
-    return _fragment(request, user, "seeds", data.with_names, state_of(request), data.seeds, k)
+    st = state_of(request)
+
+    def run() -> dict:
+        k = _int(f.get("k"), 10, 1, 500, "nombre de comptes", "number of accounts")
+        return data.with_names(st, data.seeds, k)
+
+    return _fragment(request, user, "seeds", run)
 
 
 @router.post("/fragments/tipping", response_class=HTMLResponse)
@@ -348,15 +369,19 @@ async def tipping_fragment(
 ) -> Response:
     """htmx fragment: the critical fraction and its figure."""
     f = await request.form()
-    args = (
-        state_of(request),
-        str(f.get("model") or "naming-game"),
-        str(f.get("graph_kind") or "complete"),
-        _int(f.get("n"), 200, 10, 2000),
-        _int(f.get("seed"), 0, 0, 2**31),
-        lang_of(request, user),
-    )
-    sec = section(data.tipping_view, *args)
+    st, lang = state_of(request), lang_of(request, user)
+
+    def run() -> dict:
+        return data.tipping_view(
+            st,
+            str(f.get("model") or "naming-game"),
+            str(f.get("graph_kind") or "complete"),
+            _int(f.get("n"), 200, 10, 2000, "taille du réseau", "network size"),
+            _int(f.get("seed"), 0, 0, 2**31, "graine", "seed"),
+            lang,
+        )
+
+    sec = section(run)
     fig = sec["data"]["figure"] if sec["ok"] else None
     if sec["ok"]:
         sec = {"ok": True, "data": sec["data"]["result"]}

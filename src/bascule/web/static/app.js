@@ -94,7 +94,16 @@ function liveAlerts() {
   });
 }
 
+// forms that undo something (remove an account) ask first: <form data-confirm="question">
+function confirmForms() {
+  document.body.addEventListener("submit", function (ev) {
+    var ask = ev.target.getAttribute && ev.target.getAttribute("data-confirm");
+    if (ask && !window.confirm(ask)) ev.preventDefault();
+  });
+}
+
 document.addEventListener("DOMContentLoaded", function () {
+  confirmForms();
   drawCharts(document);
   drawGraph();
   liveAlerts();
