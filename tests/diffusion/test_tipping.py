@@ -29,6 +29,9 @@ def test_naming_game_complete_graph_tips_near_ten_percent(tmp_path) -> None:  # 
     curve = {round(r["fraction"], 2): r for r in res["curve"]}
     assert curve[0.04]["tipped_rate"] == 0.0 and curve[0.16]["tipped_rate"] == 1.0
     assert tipping_figure(res, "en").data
+    fig = tipping_figure(res, "fr")  # the model and graph by name, the fraction in French
+    assert "(jeu de dénomination (naming game), tout le monde se parle)" in fig.layout.title.text
+    assert fig.layout.annotations[0].text.startswith("point de bascule 0,")
     tipping_png(res, tmp_path / "t.png", "fr")
     assert (tmp_path / "t.png").stat().st_size > 1000
 

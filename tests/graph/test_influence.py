@@ -126,6 +126,8 @@ def test_twitter15_slice_pareto_and_top_influencers() -> None:
     assert (top[0]["direct"], top[0]["downstream"]) == (210.0, 11.0)
     assert top[1]["downstream"] == 86.0  # a source whose retweeters were retweeted
     assert lorenz_figure(res, "en").layout.title.text.startswith("The top 1% produce 87%")
+    fr = lorenz_figure(res, "fr").layout.title.text  # French numbers: "87 %", "Gini 0,97"
+    assert fr.startswith("Le 1 % le plus relayé produit 87\u202f%") and "Gini 0,9" in fr
 
 
 def test_graph_only_influence_uses_out_strength_and_handles_tiny_graphs() -> None:

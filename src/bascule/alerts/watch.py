@@ -103,6 +103,7 @@ def forecast_alerts(project: Any, now: datetime) -> list[dict[str, Any]]:
 def burst_alerts(project: Any, now: datetime) -> list[dict[str, Any]]:
     """Terms, hashtags and links bursting against their own baseline (Kleinberg 2002)."""
     from bascule.alerts import bursts
+    from bascule.i18n import number
     from bascule.store import alerts as sql
 
     lang = project.config.project.language
@@ -116,8 +117,8 @@ def burst_alerts(project: Any, now: datetime) -> list[dict[str, Any]]:
             "post_id": None,
             "title": tr(
                 lang,
-                f"Pic de « {b['term']} » : {b['posts']} publications pour "
-                f"{b['baseline_posts']:.1f} attendues",
+                f"Pic de « {b['term']} » : {number(b['posts'], 'fr')} publications pour "
+                f"{number(b['baseline_posts'], 'fr', 1)} attendues",
                 f"Burst of '{b['term']}': {b['posts']} posts vs {b['baseline_posts']:.1f} expected",
             ),
             "detail": b,

@@ -336,7 +336,7 @@ def lorenz_figure(result: dict[str, Any], lang: str = "fr") -> go.Figure:
     """Lorenz curve of amplification with the equality line and the Pareto shares."""
     import plotly.graph_objects as go
 
-    from bascule.i18n import tr
+    from bascule.i18n import number, percent, tr
 
     lz, p = result["lorenz"], result["pareto"]
     fig = go.Figure()
@@ -356,8 +356,9 @@ def lorenz_figure(result: dict[str, Any], lang: str = "fr") -> go.Figure:
     )
     title = tr(
         lang,
-        f"Le 1 % le plus actif produit {100 * p['top_1pct_share']:.0f} % de l'amplification, "
-        f"le top 10 % {100 * p['top_10pct_share']:.0f} % (Gini {p['gini']:.2f})",
+        f"Le 1 % le plus relayé produit {percent(p['top_1pct_share'], 'fr')} de "
+        f"l'amplification, le top 10 % {percent(p['top_10pct_share'], 'fr')} "
+        f"(Gini {number(p['gini'], 'fr', 2)})",
         f"The top 1% produce {100 * p['top_1pct_share']:.0f}% of amplification, "
         f"the top 10% {100 * p['top_10pct_share']:.0f}% (Gini {p['gini']:.2f})",
     )

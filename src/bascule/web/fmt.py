@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from bascule.alerts import KIND_LABELS
+from bascule.diffusion.labels import GRAPH_LABELS, MODEL_LABELS
 from bascule.i18n import DASH, NNBSP, number, percent, tr, when  # noqa: F401 - one set of rules
 
 ALERT_KINDS = KIND_LABELS
@@ -19,18 +20,8 @@ STANCES = {
     "against": ("contre", "against"),
     "none": ("ni l'un ni l'autre", "neither"),
 }
-MODELS = {
-    "naming-game": ("jeu de dénomination (naming game)", "naming game"),
-    "threshold": ("seuil (Watts)", "threshold (Watts)"),
-    "ic": ("cascade indépendante (IC)", "independent cascade (IC)"),
-    "lt": ("seuil linéaire (LT)", "linear threshold (LT)"),
-}
-GRAPHS = {
-    "complete": ("tout le monde se parle", "everyone talks to everyone"),
-    "er": ("réseau aléatoire (Erdős–Rényi)", "random network (Erdős–Rényi)"),
-    "ba": ("réseau à pivots (Barabási–Albert)", "hub network (Barabási–Albert)"),
-    "observed": ("réseau observé", "observed network"),
-}
+MODELS = MODEL_LABELS
+GRAPHS = GRAPH_LABELS
 ROLES = {
     "admin": ("administrateur", "admin"),
     "analyst": ("analyste", "analyst"),
