@@ -110,7 +110,8 @@ def target_from_form(form: dict[str, Any]) -> Target:
 
 def save_config(project: Any, text: str) -> Config:
     """Validate TOML text as a config, write `bascule.toml` atomically and reload the project."""
-    config = parse_config(text, path=str(project.config_path))
+    config = parse_config(text, path=project.config_path.name)  # errors name the file, not
+    # where it lies on the server
     tmp = project.config_path.with_suffix(".toml.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, project.config_path)
