@@ -75,6 +75,10 @@ def test_login_and_poll_chart_drawn(browser, server) -> None:  # noqa: ANN001
     # pq has 2 authors: every period is hidden, so a sentence replaces an empty chart
     assert "moins de 5 auteurs" in page.text_content("#poll-empty-pq")
     assert page.locator("#chart-fig-poll-pq").count() == 0
+    # dates and numbers of the charts in French (plotly.js reads English without a locale)
+    assert page.evaluate("document.getElementById('chart-fig-poll-caq')._context.locale") == "fr"
+    ticks = " ".join(page.locator("#chart-fig-poll-caq .xtick text").all_text_contents())
+    assert not re.search(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b", ticks), ticks
     _shot(page, "overview")
     assert page.errors == [], page.errors
     page.context.close()

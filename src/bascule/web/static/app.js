@@ -2,6 +2,30 @@
 // No inline script anywhere: the Content-Security-Policy allows only files from this app.
 "use strict";
 
+// plotly.js reads dates and numbers in English unless a locale is registered, and the plotly
+// package on PyPI ships none: French month and day names, written here once.
+var FRENCH = {
+  moduleType: "locale", name: "fr", dictionary: {},
+  format: {
+    days: ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+    shortDays: ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+    months: ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+             "septembre", "octobre", "novembre", "décembre"],
+    shortMonths: ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
+                  "oct.", "nov.", "déc."],
+    date: "%d/%m/%Y", decimal: ",", thousands: "\u202f"
+  }
+};
+
+function chartConfig() {
+  var config = { responsive: true, displaylogo: false };
+  if (document.documentElement.lang === "fr") {
+    if (!chartConfig.registered) { Plotly.register(FRENCH); chartConfig.registered = true; }
+    config.locale = "fr";
+  }
+  return config;
+}
+
 function drawCharts(root) {
   if (typeof Plotly === "undefined") return;
   root.querySelectorAll("div.chart[data-figure]").forEach(function (el) {
@@ -10,7 +34,7 @@ function drawCharts(root) {
     if (!src) return;
     var fig = JSON.parse(src.textContent);
     el.dataset.drawn = "1";
-    Plotly.newPlot(el, fig.data || [], fig.layout || {}, { responsive: true, displaylogo: false })
+    Plotly.newPlot(el, fig.data || [], fig.layout || {}, chartConfig())
       .then(function () { el.classList.add("drawn"); });
   });
 }
