@@ -23,6 +23,12 @@ def tr(lang: str | None, fr: str, en: str) -> str:
     return en if lang == "en" else fr
 
 
+def label(table: dict[str, tuple[str, str]], key: Any, lang: str | None) -> str:
+    """The human label of `key` in `table`, else the key itself."""
+    pair = table.get(str(key))
+    return tr(lang, *pair) if pair else str(key)
+
+
 def number(v: Any, lang: str | None, digits: int = 0) -> str:
     """`v` with thousands separators and `digits` decimals in the reader's language."""
     if v is None or isinstance(v, bool):

@@ -22,13 +22,7 @@ from bascule.diffusion.labels import GRAPH_LABELS, MODEL_LABELS
 from bascule.diffusion.simulate import label_key
 from bascule.errors import InputError
 from bascule.graph.model import Graph
-from bascule.i18n import number, tr
-
-
-def _label(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
-    pair = table.get(str(key))
-    return tr(lang, *pair) if pair else str(key)
-
+from bascule.i18n import label, number, tr
 
 MODELS = ("naming-game", "threshold")
 GRAPHS = ("complete", "er", "ba", "observed")
@@ -382,7 +376,7 @@ def tipping_figure(result: dict, lang: str = "fr"):  # noqa: ANN201 - plotly Fig
                       + f" {number(crit, lang, 3)}")  # fmt: skip
     fig.update_layout(
         title=tr(lang, "Minorité engagée et bascule", "Committed minority and tipping")
-        + f" ({_label(MODEL_LABELS, result['model'], lang)}, {_label(GRAPH_LABELS, result['graph'], lang)})",
+        + f" ({label(MODEL_LABELS, result['model'], lang)}, {label(GRAPH_LABELS, result['graph'], lang)})",
         xaxis_title=tr(lang, "fraction engagée", "committed fraction"),
         yaxis_title=tr(lang, "part", "share"),
         yaxis_range=[0, 1.02],

@@ -204,9 +204,10 @@ def merge_authors(con: Any, batch: str) -> None:
     )
 
 
-def insert_interactions(con: Any, select: str) -> None:
+def insert_interactions(con: Any, select: str) -> int:
     """Insert the interactions a query yields (the table's columns), new ones only (one per
-    acting post, kind and account acted on), none touching a forgotten author.
+    acting post, kind and account acted on), none touching a forgotten author; returns how
+    many.
 
     Interactions have no index (schema v4): as for posts, the stored ones among the batch's
     posts are found first by a semi-join on `post_id`, so memory follows the batch, not the
@@ -217,16 +218,17 @@ def insert_interactions(con: Any, select: str) -> None:
         "CREATE OR REPLACE TEMP TABLE _seen_i AS SELECT post_id, kind, dst_author "
         "FROM interactions WHERE post_id IN (SELECT post_id FROM _new_i)"
     )
-    con.execute(
+    added = con.execute(
         "INSERT INTO interactions SELECT DISTINCT ON (i.post_id, i.kind, i.dst_author) i.* "
         "FROM _new_i i "
         "WHERE NOT EXISTS (SELECT 1 FROM _seen_i s WHERE s.post_id = i.post_id "
         "AND s.kind = i.kind AND s.dst_author = i.dst_author) "
         "AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = i.src_author) "
         "AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = i.dst_author)"
-    )
+    ).fetchall()[0][0]
     con.execute("DROP TABLE _new_i")
     con.execute("DROP TABLE _seen_i")
+    return int(added)
 
 
 def finish_batch(
@@ -408,8 +410,11 @@ _TARGETS = (("reply", "reply_to"), ("repost", "repost_of"), ("quote", "quote_of"
 def mark_links_pending(store: Store, run_id: int) -> None:
     """Remember that an import run's posts still need `link_targets` (a crash before it
     runs leaves the mark, and the next import links them)."""
-    runs = links_pending(store) | {run_id}
-    store.execute(
+    _save_links_pending(store.con, links_pending(store) | {run_id})
+
+
+def _save_links_pending(con: Any, runs: set[int]) -> None:
+    con.execute(
         "INSERT OR REPLACE INTO meta VALUES (?, ?)",
         [_LINKS_PENDING, ",".join(str(r) for r in sorted(runs))],
     )
@@ -435,10 +440,10 @@ def link_targets(store: Store, runs: set[int]) -> int:
         for kind, col in _TARGETS
     )
     with store.posts_lock, store.transaction() as con:
-        before = con.execute("SELECT count(*) FROM interactions").fetchall()[0][0]
+        added = 0
         stored = con.execute(f"SELECT count(*) FROM posts WHERE run_id IN ({ids})").fetchall()
         if stored[0][0]:  # an import that stored nothing links nothing
-            insert_interactions(
+            added = insert_interactions(
                 con,
                 f"""
                 SELECT a.author_id AS src_author, t.author_id AS dst_author, a.kind, a.post_id,
@@ -449,10 +454,5 @@ def link_targets(store: Store, runs: set[int]) -> int:
                                   WHERE i.post_id = a.post_id AND i.kind = a.kind)
                 """,
             )
-        added = con.execute("SELECT count(*) FROM interactions").fetchall()[0][0] - before
-        left = links_pending(store) - runs
-        con.execute(
-            "INSERT OR REPLACE INTO meta VALUES (?, ?)",
-            [_LINKS_PENDING, ",".join(str(r) for r in sorted(left))],
-        )
-    return int(added)
+        _save_links_pending(con, links_pending(store) - runs)
+    return added

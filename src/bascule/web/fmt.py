@@ -12,7 +12,7 @@ from typing import Any
 
 from bascule.alerts import KIND_LABELS
 from bascule.diffusion.labels import GRAPH_LABELS, MODEL_LABELS
-from bascule.i18n import DASH, NNBSP, number, percent, tr, when  # noqa: F401 - one set of rules
+from bascule.i18n import DASH, NNBSP, label, number, percent, tr, when  # noqa: F401 - one set of rules
 
 ALERT_KINDS = KIND_LABELS
 STANCES = {
@@ -83,12 +83,6 @@ DETAIL_LABELS = {
     "basis": ("Base", "Basis"),
     "qualifies": ("Critère rempli", "Criterion met"),
 }
-
-
-def label(table: dict[str, tuple[str, str]], key: Any, lang: str) -> str:
-    """The human label of `key` in `table`, else the key itself."""
-    pair = table.get(str(key))
-    return tr(lang, *pair) if pair else str(key)
 
 
 def stance_mix(mix: dict | None, lang: str) -> str:

@@ -316,8 +316,8 @@ def _int(v: Any, default: int, lo: int, hi: int, name_fr: str, name_en: str) -> 
     if n is None or not lo <= n <= hi:
         raise InputError(
             f"{name_en}: give a whole number from {lo:,} to {hi:,} (got {str(v)[:20]!r})",
-            fr=f"{name_fr} : indiquez un nombre entier de {lo:,} à {hi:,} "
-            f"(reçu « {str(v)[:20]} »)".replace(",", "\u202f"),
+            fr=f"{name_fr} : indiquez un nombre entier de {fmt.number(lo, 'fr')} à "
+            f"{fmt.number(hi, 'fr')} (reçu « {str(v)[:20]} »)",
         )
     return n
 
