@@ -140,3 +140,29 @@ def test_parquet_partitions_before_cutoff_removed(tmp_path) -> None:  # noqa: AN
         (tmp_path / f"day={d}" / "part-0.parquet").write_bytes(b"x")
     assert prune_parquet(tmp_path, datetime(2026, 10, 1).date()) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["day=2026-10-01", "day=2026-10-02"]
+
+
+def test_a_day_split_by_the_cutoff_is_counted_whole_once(project) -> None:  # noqa: ANN001
+    # the day the cutoff cut in two was kept as its early part, then replaced by its late
+    # part at the next prune: 12 authors where 24 stood behind the stance that day
+    b = BatchBuilder(project.pseudonymizer, source="test", run_id=None)
+    split = NOW - timedelta(days=30)  # 2026-10-02 12:00
+    for a in range(24):
+        hours = -6 if a < 12 else 6  # 06:00 and 18:00 that day
+        b.add(
+            Post("mastodon", f"s-{a}", Account("mastodon", f"u{a}"), split + timedelta(hours=hours))
+        )
+    write_batch(project.store, *b.tables())
+    ids = [r[0] for r in project.store.rows("SELECT post_id FROM posts")]
+    project.store.insert(
+        "analyses",
+        pa.table({"post_id": ids, "target_id": ["caq"] * 24, "stance": ["favor"] * 24}),
+    )
+    first = prune(project, days=30, now=NOW, dry_run=True)
+    assert prune(project, days=30, now=NOW) == {**first, "dry_run": False}
+    assert (first["posts"], first["aggregates"]) == (12, 1)
+    assert project.store.count("posts") == 12
+    again = prune(project, days=30, now=NOW + timedelta(days=1))
+    assert (again["posts"], again["aggregates"]) == (12, 0)
+    rows = project.store.rows("SELECT day, authors, posts FROM aggregates")
+    assert [(str(d), a, p) for d, a, p in rows] == [("2026-10-02", 24, 24)]

@@ -9,12 +9,19 @@ from bascule.store.db import Store
 # What a prune deletes and keeps, written once: the dry run counts with these very
 # predicates, so its figures are the real run's (`?` is the cutoff each time).
 _OLD_POSTS = "(SELECT post_id FROM posts WHERE created_at < ?)"
+# whole days: the day the cutoff splits is counted with all its posts when first touched,
+# and a day already kept is never counted again (a second prune would see only its rest)
 _KEPT_AGGREGATES = """
-    SELECT CAST(p.created_at AS DATE) AS day, a.target_id, a.stance,
-           count(DISTINCT p.author_id) AS authors, count(*) AS posts
-    FROM analyses a JOIN posts p USING (post_id)
-    WHERE p.created_at < ?
-    GROUP BY ALL HAVING count(DISTINCT p.author_id) >= ?
+    SELECT * FROM (
+        SELECT CAST(p.created_at AS DATE) AS day, a.target_id, a.stance,
+               count(DISTINCT p.author_id) AS authors, count(*) AS posts
+        FROM analyses a JOIN posts p USING (post_id)
+        WHERE CAST(p.created_at AS DATE)
+            <= (SELECT CAST(max(created_at) AS DATE) FROM posts WHERE created_at < ?)
+        GROUP BY ALL HAVING count(DISTINCT p.author_id) >= ?
+    ) g
+    WHERE NOT EXISTS (SELECT 1 FROM aggregates k
+                      WHERE k.day = g.day AND k.target_id = g.target_id AND k.stance = g.stance)
 """
 # authors left with no post and no interaction once the old ones are gone
 _ORPHANED_AUTHORS = f"""
@@ -31,7 +38,9 @@ def prune(store: Store, cutoff: datetime, *, min_group_size: int, dry_run: bool 
     """Delete posts created before `cutoff` and every row derived from them.
 
     Before deleting, daily stance counts per target are kept in `aggregates` when at least
-    `min_group_size` authors stand behind them (smaller groups are never kept). Authors left
+    `min_group_size` authors stand behind them (smaller groups are never kept). A day is
+    counted whole, once: the day the cutoff splits is counted with its later posts too, so
+    the next prune, which sees only the rest of it, does not replace it with a part. Authors left
     with no post and no interaction are deleted too. A dry run changes nothing and returns
     the same figures the real run would.
     """
@@ -55,7 +64,7 @@ def prune(store: Store, cutoff: datetime, *, min_group_size: int, dry_run: bool 
         }
     with store.transaction() as con:
         kept = con.execute(
-            f"INSERT OR REPLACE INTO aggregates {_KEPT_AGGREGATES}", [cutoff, min_group_size]
+            f"INSERT INTO aggregates {_KEPT_AGGREGATES}", [cutoff, min_group_size]
         ).fetchall()[0][0]
         # before the posts go, so that the predicate is the dry run's
         counts["authors"] = con.execute(
