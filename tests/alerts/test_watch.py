@@ -117,6 +117,11 @@ def test_burst_alert_shows_the_baseline(project) -> None:  # noqa: ANN001
     assert b["posts"] == 12 and b["hours"] == 2 and b["ongoing"] is True
     assert b["baseline_posts"] == pytest.approx(18 * 22 / 378, abs=0.01)
     assert b["kind"] == "hashtag" and fresh[0]["score"] == b["ratio"]
+    # stored in the project's language, read in the reader's
+    assert fresh[0]["title"] == "Pic de « #tramway » : 12 publications pour 1,1 attendues"
+    assert list_alerts(project)[0]["title"] == fresh[0]["title"]
+    en = list_alerts(project, lang="en")[0]["title"]
+    assert en == "Burst of '#tramway': 12 posts vs 1.1 expected"
 
 
 def test_assess_with_communities_by_hand() -> None:

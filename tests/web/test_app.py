@@ -122,6 +122,13 @@ def test_language_switch(server) -> None:  # noqa: ANN001
     assert r.status_code == 303 and r.headers["location"] == "/alerts"
     page = c.get("/").text
     assert "Continuous poll per target" in page and "Sondage continu" not in page
+    # an alert stored in the project's language reads in the reader's
+    english = "Burst of &#39;#caq&#39;: 12 posts vs 3.5 expected"
+    assert english in page and english in c.get("/alerts").text
+    assert english in c.get("/alerts/burst-caq-1").text
+    listed = {a["alert_id"]: a["title"] for a in c.get("/api/alerts").json()}
+    assert listed["burst-caq-1"] == "Burst of '#caq': 12 posts vs 3.5 expected"
+    assert listed["critic-xss"].startswith("<b>Critique")  # no detail to read it from: as stored
     assert c.post("/lang", data={"lang": "en", "csrf_token": "bad"}).status_code == 403
     anon = httpx.Client(base_url=base)
     assert "Mot de passe" in anon.get("/login").text

@@ -102,9 +102,11 @@ def test_open_alert_and_live_stream(browser, server, web_project) -> None:  # no
     app.state.web.locked(web_project.store.insert, "alerts", pa.Table.from_pylist([new]))
     page.wait_for_selector("#alert-list li.new >> text=Nouveau pic : PLQ", timeout=15000)
     _shot(page, "alerts-live")
-    page.click("text=Pic de mentions: CAQ")
+    page.click("text=Pic de « #caq »")
     page.wait_for_selector("#alert-title")
-    assert page.text_content("#alert-title") == "Pic de mentions: CAQ"
+    assert (
+        page.text_content("#alert-title") == "Pic de « #caq » : 12 publications pour 3,5 attendues"
+    )
     assert "post 4 #caq" in page.text_content("#post-text")
     assert page.get_attribute("#post-link", "href") == "https://example.org/@p3/4"
     _shot(page, "alert")

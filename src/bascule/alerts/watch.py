@@ -58,7 +58,6 @@ def forecast_alerts(project: Any, now: datetime) -> list[dict[str, Any]]:
     """Critiques of a watched target whose forecast final reposts pass the threshold."""
     from bascule.store import alerts as sql
 
-    lang = project.config.project.language
     threshold = project.config.alerts.forecast_threshold
     model = forecaster(project)
     rows = sql.critiques_with_reposts(
@@ -78,13 +77,6 @@ def forecast_alerts(project: Any, now: datetime) -> list[dict[str, Any]]:
                 "kind": "forecast",
                 "target_id": target_id,
                 "post_id": post_id,
-                "title": tr(
-                    lang,
-                    f"Critique de {target_id} : ~{predicted:.0f} partages prévus "
-                    f"({f['observed'] - 1} en {age:.0f} min)",
-                    f"Critique of {target_id}: ~{predicted:.0f} reposts forecast "
-                    f"({f['observed'] - 1} in {age:.0f} min)",
-                ),
                 "detail": {
                     "observed_reposts": f["observed"] - 1,
                     "predicted_reposts": predicted,
@@ -103,10 +95,8 @@ def forecast_alerts(project: Any, now: datetime) -> list[dict[str, Any]]:
 def burst_alerts(project: Any, now: datetime) -> list[dict[str, Any]]:
     """Terms, hashtags and links bursting against their own baseline (Kleinberg 2002)."""
     from bascule.alerts import bursts
-    from bascule.i18n import number
     from bascule.store import alerts as sql
 
-    lang = project.config.project.language
     terms, totals = sql.term_hourly_counts(project.store, now - timedelta(days=BURST_DAYS), now)
     found = bursts.detect(terms, totals, now=now, min_count=project.config.alerts.burst_min_count)
     return [
@@ -115,12 +105,6 @@ def burst_alerts(project: Any, now: datetime) -> list[dict[str, Any]]:
             "kind": "burst",
             "target_id": None,
             "post_id": None,
-            "title": tr(
-                lang,
-                f"Pic de « {b['term']} » : {number(b['posts'], 'fr')} publications pour "
-                f"{number(b['baseline_posts'], 'fr', 1)} attendues",
-                f"Burst of '{b['term']}': {b['posts']} posts vs {b['baseline_posts']:.1f} expected",
-            ),
             "detail": b,
             "score": b["ratio"],
             "created_at": now,
@@ -134,7 +118,6 @@ def lone_critic_alerts(project: Any, now: datetime) -> list[dict[str, Any]]:
     from bascule.alerts import lone_critic
     from bascule.store import alerts as sql
 
-    lang = project.config.project.language
     cands = sql.lone_critic_candidates(
         project.store, _targets(project), now - timedelta(hours=LONE_CRITIC_HOURS), now
     )
@@ -148,13 +131,6 @@ def lone_critic_alerts(project: Any, now: datetime) -> list[dict[str, Any]]:
                 "kind": "lone_critic",
                 "target_id": f["target_id"],
                 "post_id": f["post_id"],
-                "title": tr(
-                    lang,
-                    f"Critique de {f['target_id']} par un auteur sans passé partisan, "
-                    f"relayée par {f['spreaders']} comptes vers des indécis",
-                    f"Critique of {f['target_id']} by an author with no partisan history, "
-                    f"spread by {f['spreaders']} accounts towards the undecided",
-                ),
                 "detail": f,
                 "score": float(f["spreaders"]),
                 "created_at": now,
@@ -181,6 +157,9 @@ def check(
     for kind, detector in DETECTORS.items():
         if kinds is None or kind in kinds:
             found += detector(project, now)
+    lang = project.config.project.language
+    for a in found:  # as delivered (mail, webhook); pages show `title(a, their language)`
+        a["title"] = title(a, lang)
     fresh = sql.insert_new(project.store, found)
     for a in fresh:
         a["created_at"] = a["created_at"].isoformat()
@@ -193,8 +172,52 @@ def list_alerts(
     since: datetime | str | None = None,
     kind: str | None = None,
     limit: int = 100,
+    lang: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Stored alerts, newest first (for `bascule alerts list` and the web UI)."""
+    """Stored alerts, newest first (for `bascule alerts list` and the web UI), their titles in
+    `lang` (default: as stored, in the project's language)."""
     from bascule.store import alerts as sql
 
-    return sql.list_alerts(project.store, since=since, kind=kind, limit=limit)
+    rows = sql.list_alerts(project.store, since=since, kind=kind, limit=limit)
+    if lang is not None:
+        for a in rows:
+            a["title"] = title(a, lang) or a["title"]
+    return rows
+
+
+def title(alert: dict[str, Any], lang: str) -> str | None:
+    """An alert's headline in `lang`, from its kind, target and detail (None when its detail
+    lacks what the headline says): stored alerts are read in each reader's language."""
+    from bascule.i18n import number
+
+    d, target = alert.get("detail") or {}, alert.get("target_id")
+    try:
+        if alert["kind"] == "forecast":
+            predicted, seen = d["predicted_reposts"], d["observed_reposts"]
+            age = d["age_minutes"]
+            return tr(
+                lang,
+                f"Critique de {target} : ~{number(predicted, 'fr')} partages prévus "
+                f"({number(seen, 'fr')} en {number(age, 'fr')} min)",
+                f"Critique of {target}: ~{number(predicted, 'en')} reposts forecast "
+                f"({number(seen, 'en')} in {number(age, 'en')} min)",
+            )
+        if alert["kind"] == "burst":
+            return tr(
+                lang,
+                f"Pic de « {d['term']} » : {number(d['posts'], 'fr')} publications pour "
+                f"{number(d['baseline_posts'], 'fr', 1)} attendues",
+                f"Burst of '{d['term']}': {number(d['posts'], 'en')} posts vs "
+                f"{number(d['baseline_posts'], 'en', 1)} expected",
+            )
+        if alert["kind"] == "lone_critic":
+            return tr(
+                lang,
+                f"Critique de {target} par un auteur sans passé partisan, "
+                f"relayée par {d['spreaders']} comptes vers des indécis",
+                f"Critique of {target} by an author with no partisan history, "
+                f"spread by {d['spreaders']} accounts towards the undecided",
+            )
+    except (KeyError, TypeError):
+        return None
+    return None

@@ -19,11 +19,12 @@ COLUMNS = [
 ]
 
 
-def summary(project: Any, limit: int = 30) -> dict[str, Any]:
-    """Alert counts per kind and the latest alerts (what the section and web page show)."""
+def summary(project: Any, limit: int = 30, lang: str | None = None) -> dict[str, Any]:
+    """Alert counts per kind and the latest alerts, titled in `lang` (what the section and
+    web page show)."""
     from bascule.alerts.watch import list_alerts
 
-    rows = list_alerts(project, limit=1000)
+    rows = list_alerts(project, limit=1000, lang=lang)
     return {
         "total": len(rows),
         "by_kind": dict(Counter(a["kind"] for a in rows)),
@@ -34,7 +35,7 @@ def summary(project: Any, limit: int = 30) -> dict[str, Any]:
 
 def section(project: Any, lang: str) -> Section | None:
     """The alerts section; None before any alert was raised."""
-    s = summary(project)
+    s = summary(project, lang=lang)
     if not s["total"]:
         return None
     label = {k: tr(lang, *v) for k, v in KIND_LABELS.items()}

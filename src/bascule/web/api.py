@@ -186,20 +186,20 @@ def alerts(
     user: dict = Viewer,
 ) -> JSON:
     """Alerts, newest first."""
-    return _call(data.alerts, state_of(request), _iso(since), kind, limit)
+    return _call(data.alerts, state_of(request), _iso(since), kind, limit, lang_of(request, user))
 
 
 @router.get("/alerts/stream", include_in_schema=False)
 async def alerts_stream(request: Request, user: dict = Viewer) -> StreamingResponse:
     """New alerts as Server-Sent Events (`event: alert`, data: the alert as JSON)."""
-    st = state_of(request)
+    st, lang = state_of(request), lang_of(request, user)
 
     async def events() -> Any:
         seen: set[str] | None = None
         yield b": connected\nretry: 3000\n\n"
         while not await request.is_disconnected():
             try:
-                items = await run_in_threadpool(data.alerts, st, None, None, 50)
+                items = await run_in_threadpool(data.alerts, st, None, None, 50, lang)
             except data.NotAvailable:
                 items = []
             ids = {str(a.get("alert_id")) for a in items}
@@ -222,7 +222,7 @@ def alert(request: Request, alert_id: str, user: dict = Viewer) -> JSON:
     st = state_of(request)
 
     def get() -> dict:
-        a = data.alert(st, alert_id)
+        a = data.alert(st, alert_id, lang_of(request, user))
         if a is None:
             raise HTTPException(404, "no such alert")
         post = data.post(st, str(a["post_id"])) if a.get("post_id") else None

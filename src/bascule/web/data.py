@@ -118,7 +118,9 @@ def overview(st: WebState, lang: str, *, stale: bool = True) -> dict:
         polls = {}
         for t in p.config.targets:
             polls[t.id] = {"name": t.name, **attempt(_poll, p, t.id, lang)}
-        alerts = attempt(capability_call, "bascule.alerts.watch", "list_alerts", p, limit=5)
+        alerts = attempt(
+            capability_call, "bascule.alerts.watch", "list_alerts", p, limit=5, lang=lang
+        )
         notes = [
             _stance_note(v["result"]["data"], lang) for v in polls.values() if v.get("available")
         ]
@@ -378,20 +380,24 @@ def graph_view(st: WebState, limit: int = GRAPH_VIEW_NODES) -> dict:
 
 # -- alerts -----------------------------------------------------------------------------------
 def alerts(
-    st: WebState, since: str | None = None, kind: str | None = None, limit: int = 100
+    st: WebState,
+    since: str | None = None,
+    kind: str | None = None,
+    limit: int = 100,
+    lang: str | None = None,
 ) -> list[dict]:
-    """Alerts, newest first, as `bascule alerts list --json` prints them."""
+    """Alerts, newest first, as `bascule alerts list --json` prints them, titled in `lang`."""
     fn = capability("bascule.alerts.watch", "list_alerts")
     return st.cached(
-        ("alerts", since, kind, limit),
-        lambda: jsonable(fn(st.project, since=since, kind=kind, limit=limit)),
+        ("alerts", since, kind, limit, lang),
+        lambda: jsonable(fn(st.project, since=since, kind=kind, limit=limit, lang=lang)),
         ttl=2.0,
     )
 
 
-def alert(st: WebState, alert_id: str) -> dict | None:
+def alert(st: WebState, alert_id: str, lang: str | None = None) -> dict | None:
     """One alert with its post (text untrusted: the template escapes it)."""
-    for a in alerts(st, limit=1000):
+    for a in alerts(st, limit=1000, lang=lang):
         if str(a.get("alert_id")) == alert_id:
             return a
     return None

@@ -193,7 +193,10 @@ def network_page(
 def alerts_page(request: Request, user: dict = Depends(require("viewer", page=True))) -> Response:
     """Alerts, updated live through Server-Sent Events."""
     st = state_of(request)
-    ctx = {"sec": section(data.alerts, st), "cues_only": data.critiques_read_by_cues_only(st)}
+    ctx = {
+        "sec": section(data.alerts, st, None, None, 100, lang_of(request, user)),
+        "cues_only": data.critiques_read_by_cues_only(st),
+    }
     return render(request, "alerts.html.j2", ctx, user=user)
 
 
@@ -203,7 +206,7 @@ def alert_page(
 ) -> Response:
     """One alert and its post (untrusted text, escaped; only http(s) links)."""
     st = state_of(request)
-    sec = section(data.alert, st, alert_id)
+    sec = section(data.alert, st, alert_id, lang_of(request, user))
     post = None
     if sec["ok"] and sec["data"] and sec["data"].get("post_id"):
         post = data.post(st, str(sec["data"]["post_id"]))
