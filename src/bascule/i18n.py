@@ -104,3 +104,65 @@ def when(v: Any) -> str:
         return v.isoformat()
     s = str(v).replace("T", " ")
     return s[:16] if len(s) >= 16 else s
+
+
+# plotly.js writes date ticks and hovers in English order ("Sep 1, 2026") whatever its locale;
+# these formats give French its own ("1 sept. 2026"), month names coming from the locale
+_FR_DATE_TICKS = [
+    {"dtickrange": [None, 86_400_000], "value": "%H:%M<br>%-d %b"},
+    {"dtickrange": [86_400_000, "M1"], "value": "%-d %b"},
+    {"dtickrange": ["M1", "M12"], "value": "%b %Y"},
+    {"dtickrange": ["M12", None], "value": "%Y"},
+]
+
+
+def date_axis(lang: str | None, *, hours: bool = False) -> dict[str, Any]:
+    """Plotly x-axis settings that write dates in the reader's order (nothing for English)."""
+    if lang == "en":
+        return {}
+    hover = "%-d %b %Y, %H:%M" if hours else "%-d %b %Y"
+    return {"tickformatstops": _FR_DATE_TICKS, "hoverformat": hover}
+
+
+# French month and day names for plotly.js, which ships none in the PyPI package; the web app
+# (static/app.js) registers the same locale
+PLOTLY_FR = {
+    "moduleType": "locale",
+    "name": "fr",
+    "dictionary": {},
+    "format": {
+        "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+        "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+        "months": [
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
+        ],
+        "shortMonths": [
+            "janv.",
+            "févr.",
+            "mars",
+            "avr.",
+            "mai",
+            "juin",
+            "juil.",
+            "août",
+            "sept.",
+            "oct.",
+            "nov.",
+            "déc.",
+        ],
+        "date": "%d/%m/%Y",
+        "decimal": ",",
+        "thousands": NNBSP,
+    },
+}

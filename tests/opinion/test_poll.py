@@ -239,5 +239,10 @@ def test_poll_html_page_has_a_title(project, writer) -> None:  # noqa: ANN001
         "(2026-09-01 – 2026-09-02)</title>" in page
     )
     assert "Plotly.newPlot" in page
+    # French month names (a registered locale) in French order (day first)
+    assert 'Plotly.register({"moduleType": "locale", "name": "fr"' in page
+    assert '"hoverformat":"%-d %b %Y"' in page
     hours = poll_html(poll(project, "caq", by="hour"), "en")
     assert "<title>Continuous poll — Coalition avenir Québec, per hour (" in hours
+    assert "Plotly.register({" not in hours
+    assert '"hoverformat":"%-d' not in hours

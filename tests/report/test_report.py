@@ -81,6 +81,10 @@ def test_report_numbers_use_the_language(project, writer, tmp_path) -> None:  # 
     en = _text(build_report(project, tmp_path / "en.html", lang="en"))
     assert f"1{NN}200 publications de 1{NN}200 auteurs" in fr
     assert "1,200 posts by 1,200 authors" in en
+    # French month names on the charts: a plotly.js locale, registered in French only
+    raw_fr, raw_en = ((tmp_path / f).read_text(encoding="utf-8") for f in ("fr.html", "en.html"))
+    assert 'Plotly.setPlotConfig({locale: "fr"})' in raw_fr
+    assert "Plotly.setPlotConfig" not in raw_en
     assert f"<td class='num'>1{NN}200</td>" in fr and "<td class='num'>1,200</td>" in en
     assert f"tendance 100{NN}% pour, 0{NN}% contre" in fr
     assert "<th>language</th><th>posts</th>" in en

@@ -77,8 +77,12 @@ def test_login_and_poll_chart_drawn(browser, server) -> None:  # noqa: ANN001
     assert page.locator("#chart-fig-poll-pq").count() == 0
     # dates and numbers of the charts in French (plotly.js reads English without a locale)
     assert page.evaluate("document.getElementById('chart-fig-poll-caq')._context.locale") == "fr"
-    ticks = " ".join(page.locator("#chart-fig-poll-caq .xtick text").all_text_contents())
+    ticks = "|".join(page.locator("#chart-fig-poll-caq .xaxislayer-above text").all_text_contents())
+    assert ticks.strip()
     assert not re.search(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b", ticks), ticks
+    # and in French order, the day first ("3 sept.", not "sept. 3")
+    months = r"(janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)"
+    assert re.search(r"\d " + months, ticks) and not re.search(months + r"\.? \d", ticks), ticks
     _shot(page, "overview")
     assert page.errors == [], page.errors
     page.context.close()

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bascule.i18n import number, share, share_range, tr
+from bascule.i18n import date_axis, number, share, share_range, tr
 from bascule.opinion import periods as P
 from bascule.opinion.intervals import ewma_shares, wilson
 from bascule.opinion.suppression import shown_periods
@@ -328,4 +328,5 @@ def undecided_figure(result: dict, lang: str = "fr") -> Any:
         separators=tr(lang, ",\u202f", ".,"),
         showlegend=False,
     )
+    fig.update_xaxes(**date_axis(lang), row=1, col=1)
     return fig

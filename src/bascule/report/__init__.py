@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import importlib
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from bascule.i18n import tr
+from bascule.i18n import PLOTLY_FR, tr
 from bascule.report.html import Section
 
 # Each entry is "module:function"; the function takes (project, lang) and returns a Section
@@ -48,6 +49,7 @@ def build_report(project, out: str | Path, *, lang: str | None = None) -> Path: 
         + datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         sections=sections(project, lang),
         plotly_js=get_plotlyjs(),
+        plotly_locale=None if lang == "en" else json.dumps(PLOTLY_FR, ensure_ascii=True),
         footer=tr(
             lang,
             "Auteurs pseudonymisés ; groupes de moins de {n} auteurs supprimés.",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bascule.i18n import number, tr, when
+from bascule.i18n import date_axis, number, tr, when
 from bascule.report.html import Col, Section, figure, table
 from bascule.store import queries
 
@@ -67,6 +67,7 @@ def section(project, lang: str) -> Section:  # noqa: ANN001
         margin={"l": 40, "r": 10, "t": 40, "b": 30},
         separators=tr(lang, ",\u202f", ".,"),
     )
+    fig.update_xaxes(**date_axis(lang))
     first, last = s["date_range"] or (None, None)
     posts, authors = number(s["posts"], lang), number(s["authors"], lang)
     interactions = number(s["interactions"], lang)

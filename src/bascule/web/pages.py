@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from bascule.errors import BasculeError, InputError
-from bascule.i18n import tr
+from bascule.i18n import PLOTLY_FR, tr
 from bascule.web import data, fmt
 from bascule.web.auth import lang_of, require, state_of
 from bascule.web.security import safe_url
@@ -127,6 +127,7 @@ def render(
         nav=nav,
         path=request.url.path,
         project_name=st.project.config.project.name,
+        plotly_locale=PLOTLY_FR,
         **ctx,
     )
     return HTMLResponse(html, status_code=status_code)

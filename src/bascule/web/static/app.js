@@ -3,24 +3,15 @@
 "use strict";
 
 // plotly.js reads dates and numbers in English unless a locale is registered, and the plotly
-// package on PyPI ships none: French month and day names, written here once.
-var FRENCH = {
-  moduleType: "locale", name: "fr", dictionary: {},
-  format: {
-    days: ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
-    shortDays: ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
-    months: ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-             "septembre", "octobre", "novembre", "décembre"],
-    shortMonths: ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
-                  "oct.", "nov.", "déc."],
-    date: "%d/%m/%Y", decimal: ",", thousands: "\u202f"
-  }
-};
-
+// package on PyPI ships none: French pages carry one (bascule.i18n.PLOTLY_FR) as JSON.
 function chartConfig() {
   var config = { responsive: true, displaylogo: false };
-  if (document.documentElement.lang === "fr") {
-    if (!chartConfig.registered) { Plotly.register(FRENCH); chartConfig.registered = true; }
+  var locale = document.getElementById("plotly-locale");
+  if (locale) {
+    if (!chartConfig.registered) {
+      Plotly.register(JSON.parse(locale.textContent));
+      chartConfig.registered = true;
+    }
     config.locale = "fr";
   }
   return config;
