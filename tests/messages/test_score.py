@@ -100,6 +100,22 @@ def test_dimension_moves_the_right_way(dim: str, lang: str, weak: str, strong: s
     assert b["dimensions"][dim]["score"] > a["dimensions"][dim]["score"], (dim, a, b)
 
 
+def test_a_named_place_is_a_concrete_detail_not_a_person() -> None:
+    # "Gatineau" and "Saint-Jérôme" were counted as people, a story cue
+    r = score("Le loyer a doublé à Saint-Jérôme et à Gatineau depuis 2019.", "fr")
+    assert r["dimensions"]["stories"]["evidence"]["people"] == []
+    assert r["dimensions"]["concrete"]["evidence"]["places"] == ["Saint-Jérôme", "Gatineau"]
+    story = score("Hier à Montréal, Marie a perdu son logement.", "fr")["dimensions"]
+    assert story["stories"]["evidence"]["people"] == ["Marie"]
+    assert story["concrete"]["evidence"]["places"] == ["Montréal"]
+    en = score("Yesterday in Toronto, Sarah lost her job.", "en")["dimensions"]
+    assert "Toronto" not in en["stories"]["evidence"]["people"]
+    assert "Sarah" in en["stories"]["evidence"]["people"]
+    # the same sentence with a place scores as more concrete
+    plain = score("Le loyer a doublé depuis 2019.", "fr")["dimensions"]["concrete"]["score"]
+    assert r["dimensions"]["concrete"]["score"] > plain
+
+
 def test_same_text_same_score() -> None:
     text = "Hier, Marie a payé 1 450 $ de loyer pour un 3 et demi à Rosemont."
     assert score(text) == score(text)

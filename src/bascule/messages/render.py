@@ -122,6 +122,7 @@ EVIDENCE = {
     "most_concrete": ("les plus concrets", "most concrete"),
     "most_abstract": ("les plus abstraits", "most abstract"),
     "numbers": ("nombres", "numbers"),
+    "places": ("lieux", "places"),
     "sources": ("sources", "sources"),
     "testimony": ("témoignage", "testimony"),
     "links": ("liens", "links"),

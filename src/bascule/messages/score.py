@@ -58,6 +58,11 @@ def _numbers(text: str) -> list[str]:
     return _NUMBER.findall(_URL.sub(" ", text))
 
 
+def _places(text: str) -> list[str]:
+    """Named places (cities, regions, countries) in the text, in order, each once."""
+    return list(dict.fromkeys(m.group(0) for m in lx.places().finditer(_URL.sub(" ", text))))
+
+
 def _has(text_l: str, words: list[str], cue: str) -> list[str]:
     """Cue phrases present in lower-cased text, on word boundaries."""
     return [w for w in lx.CUES[cue][words] if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text_l)]
@@ -247,12 +252,13 @@ def _unexpected(low: str, words: list[str], lang: str, corpus: Corpus | None) ->
 def _concrete(text: str, words: list[str], lang: str) -> dict:
     norms = lx.concreteness(lang)
     rated = [(w, norms[w]) for w in words if w in norms and w not in lx.STOPWORDS[lang]]
-    numbers = _numbers(text)
+    numbers, places = _numbers(text), _places(text)
+    details = 5 * min(len(numbers), 3) + 5 * min(len(places), 2)  # an amount, a place
     if rated:
         mean = sum(r for _, r in rated) / len(rated)
-        s = (mean - 1.8) / (4.3 - 1.8) * 85 + 5 * min(len(numbers), 3)
+        s = (mean - 1.8) / (4.3 - 1.8) * 85 + details
     else:
-        mean, s = None, 5 * min(len(numbers), 3)
+        mean, s = None, details
     by_rating = sorted(set(rated), key=lambda x: x[1])
     abstract = [w for w, r in by_rating if r < 2.5][:4]
     tangible = [w for w, r in reversed(by_rating) if r >= 4.0][:4]
@@ -276,6 +282,7 @@ def _concrete(text: str, words: list[str], lang: str) -> dict:
         "most_concrete": tangible,
         "most_abstract": abstract,
         "numbers": numbers[:5],
+        "places": places[:5],
     }
     return {"score": _clip(s), "evidence": ev, "suggestion": tip}
 
@@ -396,9 +403,15 @@ def _people(low: str, lang: str) -> list[str]:
 
 
 def _names(text: str, lang: str) -> list[str]:
-    """Capitalised words inside sentences: named people (or places), a story cue."""
+    """Capitalised words inside sentences that are not places: named people, a story cue."""
+    places = {w for p in _places(text) for w in re.split(r"[\s\-–]+", p)}
     return sorted(
-        {m.group(1) for m in _NAME.finditer(text) if m.group(1).lower() not in lx.STOPWORDS[lang]}
+        {
+            m.group(1)
+            for m in _NAME.finditer(text)
+            if m.group(1).lower() not in lx.STOPWORDS[lang]
+            and not places.issuperset(re.split(r"[\s\-–]+", m.group(1)))
+        }
     )[:5]
 
 
