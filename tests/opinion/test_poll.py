@@ -47,6 +47,12 @@ def test_periods_cut_in_project_timezone(project, writer) -> None:  # noqa: ANN0
     assert [p["period"] for p in r["periods"]] == ["2026-09-01"]
     r = poll(project, "caq", by="hour")
     assert [p["period"] for p in r["periods"]] == ["2026-09-01T22:00"]
+    # a --since with an offset is that instant, read in the project's time zone (the
+    # offset was dropped: 02:00Z was read as 02:00 in Toronto, four hours too late)
+    utc = poll(project, "caq", by="hour", since="2026-09-02T02:00Z")
+    assert [p["period"] for p in utc["periods"]] == ["2026-09-01T22:00"]
+    assert utc["since"] == "2026-09-01T22:00"
+    assert poll(project, "caq", by="hour", since="2026-09-01T23:00-04:00")["periods"] == []
 
 
 def test_small_periods_suppressed_and_never_counted(project, writer) -> None:  # noqa: ANN001

@@ -21,14 +21,16 @@ from bascule.errors import InputError
 SinceOpt = Annotated[
     str | None,
     typer.Option(
-        help="Start (YYYY-MM-DD or YYYY-MM-DDTHH:MM, project time zone), widened to a period.",
+        help="Start (YYYY-MM-DD or YYYY-MM-DDTHH:MM in the project time zone, or with an offset: "
+        "2026-09-02T02:00Z), widened to a period.",
         callback=check_when,
     ),
 ]
 UntilOpt = Annotated[
     str | None,
     typer.Option(
-        help="End, excluded (project time zone), widened to a period.", callback=check_when
+        help="End, excluded (project time zone unless an offset is given), widened to a period.",
+        callback=check_when,
     ),
 ]
 ByOpt = Annotated[str, typer.Option("--by", help="Period: hour or day.")]

@@ -38,20 +38,22 @@ def floor(local: pd.Series | pd.Timestamp, by: str) -> pd.Series | pd.Timestamp:
     return local.dt.floor(freq) if isinstance(local, pd.Series) else local.floor(freq)
 
 
-def _parse(value: str | None, name: str) -> pd.Timestamp | None:
+def _parse(value: str | None, name: str, tz: str | None) -> pd.Timestamp | None:
+    """Wall-clock time in `tz`: a time with an offset (`Z`, `-04:00`) is converted to it."""
     if value in (None, ""):
         return None
     ts = pd.Timestamp(parse_when(value, f"--{name}"))  # ISO only: 07/01/2015 is refused
     if ts.tzinfo is not None:
-        ts = ts.tz_localize(None)
+        ts = (ts.tz_convert(tz) if tz else ts).tz_localize(None)
     return ts
 
 
 def window(
-    since: str | None, until: str | None, by: str | None
+    since: str | None, until: str | None, by: str | None, tz: str | None = None
 ) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
-    """[since, until) in local time, widened to whole periods (None stays open)."""
-    s, u = _parse(since, "since"), _parse(until, "until")
+    """[since, until) in local time (the project's `tz`), widened to whole periods (None stays
+    open). A bare date or time is local already; one with an offset is converted."""
+    s, u = _parse(since, "since", tz), _parse(until, "until", tz)
     if by is None:
         if s is not None and u is not None and u <= s:
             raise InputError(f"--until ({until}) must be after --since ({since})")

@@ -111,7 +111,7 @@ def poll(
     cfg = project.config
     tgt = cfg.target(target)
     tz, k = cfg.project.timezone, cfg.privacy.min_group_size
-    s, u = P.window(since, until, by)
+    s, u = P.window(since, until, by, tz)
     halflife = halflife or HALFLIFE[by]
     lo_utc, hi_utc = P.fetch_bounds(s, u)
     frame = sql.stances(project.store, tgt.id, since=lo_utc, until=hi_utc)

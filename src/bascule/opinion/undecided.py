@@ -118,7 +118,7 @@ def author_states(
     Individual rows for internal use (network, alerts, messages): not an aggregate, so no
     suppression here; whoever publishes counts from it applies `privacy.min_group_size`.
     """
-    s, u = P.window(since, until, None)
+    s, u = P.window(since, until, None, project.config.project.timezone)
     ev, parties = events(project, s, u)
     cols = ["author_id", "state", "leaning_target", "n_posts", "hesitant"]
     if ev.empty:
@@ -142,10 +142,10 @@ def undecided(
     P.check_by(by)
     cfg = project.config
     tz, k = cfg.project.timezone, cfg.privacy.min_group_size
-    s, u = P.window(since, until, by)
+    s, u = P.window(since, until, by, tz)
     # Totals and themes are computed on whole shown days, whatever `by`: the hour and day
     # views then publish the same totals, and cannot be subtracted from one another.
-    sd, ud = P.window(since, until, "day")
+    sd, ud = P.window(since, until, "day", tz)
     ev, parties = events(project, sd, ud)
     days = shown_periods(ev["author_id"], ev["local"], "day", k) if len(ev) else set()
     ev["period"] = P.floor(ev["local"], by) if len(ev) else ev["local"]
