@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.web.webutil import PASSWORDS, csrf, login
+from tests.web.webutil import PASSWORDS, csrf, login, serving
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:Arrow output on a DB-API result:UserWarning"  # duckdb perf hint from store.db
@@ -249,3 +249,40 @@ def test_api_is_the_cli_result(server, web_project) -> None:  # noqa: ANN001
     direct = jsonable(app.state.web.locked(poll, web_project, "caq"))
     assert api == direct
     assert c.get("/api/poll", params={"target": "nope"}).status_code == 400
+
+
+def test_warm_computes_the_first_pages_before_anyone_asks(web_project) -> None:  # noqa: ANN001
+    # only the overview was warmed: /undecided and /network took 2-4 s on a first visit
+    from bascule.web.app import create_app, warm
+    from bascule.web.data import GRAPH_VIEW_NODES
+
+    app = create_app(web_project)
+    st = app.state.web
+    try:
+        keys = [
+            ("overview-bytes", "fr"),
+            ("undecided", "fr"),
+            ("influencers", 0.01),
+            ("pareto-figure", "fr"),
+            ("communities",),
+            ("communities-figure", "fr"),
+            ("bridges",),
+            ("graph-view", GRAPH_VIEW_NODES),
+            ("ambassadors", "caq"),
+            ("audience", "caq"),
+        ]
+        assert not any(st.has(k) for k in keys)
+        warm(app).join(timeout=300)
+        assert [k for k in keys if not st.has(k)] == []
+    finally:
+        st.close()
+
+
+def test_shutdown_stops_the_warm_up_after_its_current_step(web_project) -> None:  # noqa: ANN001
+    from bascule.web.app import create_app, warm
+
+    app = create_app(web_project)
+    with serving(app):
+        thread = warm(app)
+    assert app.state.stop_warming.is_set() and not thread.is_alive()
+    app.state.web.close()

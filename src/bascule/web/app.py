@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,10 @@ def create_app(
         try:
             yield
         finally:
+            warming = getattr(app.state, "warming", None)
+            if warming is not None:  # let the current step end before the store closes
+                app.state.stop_warming.set()
+                await run_in_threadpool(warming.join, 120)
             if listener is not None:
                 await run_in_threadpool(listener.close)
 
@@ -117,21 +122,32 @@ def create_app(
     return app
 
 
-def warm(app: FastAPI) -> None:
-    """Compute the overview once in the background, so the first visitor does not wait."""
+def warm(app: FastAPI) -> threading.Thread:
+    """Compute the pages' data once in the background (overview first, then the undecided
+    and network pages), so the first visitors do not wait; returns the thread, which the
+    app's shutdown stops after its current step."""
     import logging
-    import threading
 
     from bascule.web import data
 
     st: WebState = app.state.web
     cfg = st.project.config
     lang = cfg.web.language or cfg.project.language
+    target = cfg.targets[0].id if cfg.targets else None
+
+    stop = app.state.stop_warming = threading.Event()
 
     def run() -> None:
-        try:
-            data.overview_bytes(st, lang)
-        except Exception:  # noqa: BLE001 - a page will show the error when asked
-            logging.getLogger("bascule.web").exception("warming the overview failed")
+        for name, step in data.warm_steps(st, lang, target):
+            if stop.is_set():
+                return
+            try:
+                step()
+            except data.NotAvailable:
+                pass  # the page says what is missing
+            except Exception:  # noqa: BLE001 - a page will show the error when asked
+                logging.getLogger("bascule.web").exception("warming %s failed", name)
 
-    threading.Thread(target=run, name="bascule-warm", daemon=True).start()
+    thread = app.state.warming = threading.Thread(target=run, name="bascule-warm", daemon=True)
+    thread.start()
+    return thread

@@ -378,6 +378,27 @@ def graph_view(st: WebState, limit: int = GRAPH_VIEW_NODES) -> dict:
     return st.cached(("graph-view", limit), compute)
 
 
+def warm_steps(st: WebState, lang: str, target: str | None) -> list[tuple[str, Callable]]:
+    """What the first visits compute, most visited page first (`app.warm` runs them once at
+    start): the overview, then the undecided and network pages."""
+    steps: list[tuple[str, Callable]] = [
+        ("overview", lambda: overview_bytes(st, lang)),
+        ("undecided", lambda: undecided(st, lang)),
+        ("influencers", lambda: influencers(st)),
+        ("pareto", lambda: pareto_figure(st, lang)),
+        ("communities", lambda: communities(st)),
+        ("communities figure", lambda: communities_figure(st, lang)),
+        ("bridges", lambda: bridges(st)),
+        ("graph view", lambda: graph_view(st)),
+    ]
+    if target is not None:
+        steps += [
+            ("ambassadors", lambda: ambassadors(st, target)),
+            ("audience", lambda: audience(st, target)),
+        ]
+    return steps
+
+
 # -- alerts -----------------------------------------------------------------------------------
 def alerts(
     st: WebState,
