@@ -95,3 +95,26 @@ def test_unknown_timezone_is_a_config_error_for_every_command(
         assert f"bascule.toml:{line}: [project.timezone] unknown time zone 'Mars/Olympus'" in err
         assert "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "en", "fr"),
+    [
+        ('[privacy]\nmin_group_size = "ten"\n', "valid integer", "un nombre entier est attendu (reçu 'ten')"),
+        ('[privacy]\nmin_group_size = 0\n', "greater than or equal to 1", "la valeur doit être au moins 1 (reçu 0)"),
+        ('[projet]\nname = "x"\n', "unknown key", "clé inconnue (vérifiez l'orthographe)"),
+        ('[[targets]]\nid = "a"\n', "required key is missing", "clé obligatoire manquante"),
+        ('[project]\nlanguage = "de"\n', "'fr' or 'en'", "valeur attendue : 'fr' ou 'en' (reçu 'de')"),
+        ('[[targets]]\nid = "Bad Id"\nname = "A"\n', "e.g. 'bad-id'", "par exemple 'bad-id'"),
+        ('[project]\ntimezone = "Mars/Olympus"\n', "unknown time zone 'Mars/Olympus'", "fuseau horaire inconnu 'Mars/Olympus'"),
+        ('[privacy]\nkeep_handles = "oui"\n', "valid boolean", "true ou false est attendu (reçu 'oui')"),
+        ("[privacy\n", "invalid TOML", "TOML invalide"),
+    ],
+)  # fmt: skip
+def test_config_errors_read_in_french_too(text: str, en: str, fr: str) -> None:
+    # the war room's settings page showed pydantic's English on French pages
+    with pytest.raises(ConfigError) as info:
+        parse_config(text, path="bascule.toml")
+    assert en in str(info.value)
+    said = info.value.say("fr")
+    assert said.startswith("bascule.toml:") and fr in said, said

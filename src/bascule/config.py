@@ -43,9 +43,15 @@ class ProjectSection(_Model):
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"unknown time zone {v!r}: use an IANA name such as "
-                "'America/Toronto', 'Europe/Paris' or 'UTC'"
+            raise PydanticCustomError(
+                "unknown_timezone",
+                "unknown time zone '{zone}': use an IANA name such as 'America/Toronto', "
+                "'Europe/Paris' or 'UTC'",
+                {
+                    "zone": v,
+                    "fr": f"fuseau horaire inconnu {v!r} : donnez un nom IANA comme "
+                    "'America/Toronto', 'Europe/Paris' ou 'UTC'",
+                },
             ) from None
         return v
 
@@ -75,8 +81,14 @@ class Target(_Model):
     @classmethod
     def _id_is_slug(cls, v: str) -> str:
         if not v or slug(v) != v:
-            raise ValueError(
-                f"target id must be lower-case letters, digits and '-', e.g. {slug(v)!r}"
+            raise PydanticCustomError(
+                "target_id",
+                "target id must be lower-case letters, digits and '-', e.g. '{example}'",
+                {
+                    "example": slug(v),
+                    "fr": "l'identifiant de cible s'écrit en minuscules, chiffres et '-', "
+                    f"par exemple {slug(v)!r}",
+                },
             )
         return v
 
@@ -204,9 +216,13 @@ def load_config(path: str | Path) -> Config:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise ConfigError("file not found", path=str(path)) from exc
+        raise ConfigError("file not found", fr="fichier introuvable", path=str(path)) from exc
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"not valid UTF-8 ({exc.reason})", path=str(path)) from exc
+        raise ConfigError(
+            f"not valid UTF-8 ({exc.reason})",
+            fr=f"pas en UTF-8 valide ({exc.reason})",
+            path=str(path),
+        ) from exc
     return parse_config(text, path=str(path))
 
 
@@ -217,7 +233,10 @@ def parse_config(text: str, *, path: str = CONFIG_NAME) -> Config:
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise ConfigError(
-            f"invalid TOML: {exc}", path=path, line=int(m.group(1)) if m else None
+            f"invalid TOML: {exc}",
+            fr=f"TOML invalide : {exc}",
+            path=path,
+            line=int(m.group(1)) if m else None,
         ) from exc
     try:
         return Config.model_validate(data)
@@ -225,19 +244,51 @@ def parse_config(text: str, *, path: str = CONFIG_NAME) -> Config:
         err = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")[0]
         loc = tuple(err["loc"]) + tuple(err.get("ctx", {}).get("at", ()))
         key = ".".join(str(p) for p in loc)
-        raise ConfigError(_humane(err), path=path, line=locate(text, loc), key=key) from None
+        en, fr = humane(err)
+        raise ConfigError(en, fr=fr, path=path, line=locate(text, loc), key=key) from None
 
 
-def _humane(err: dict[str, Any]) -> str:
-    if err["type"] == "extra_forbidden":
-        return "unknown key (check its spelling)"
-    if err["type"] == "missing":
-        return "required key is missing"
+# pydantic's messages in French, by error type (English stays pydantic's own)
+_FR = {
+    "missing": "clé obligatoire manquante",
+    "int_parsing": "un nombre entier est attendu",
+    "int_type": "un nombre entier est attendu",
+    "int_from_float": "un nombre entier est attendu",
+    "float_parsing": "un nombre est attendu",
+    "float_type": "un nombre est attendu",
+    "bool_parsing": "true ou false est attendu",
+    "bool_type": "true ou false est attendu",
+    "string_type": "un texte entre guillemets est attendu",
+    "list_type": 'une liste est attendue, par exemple ["a", "b"]',
+    "dict_type": "une table est attendue",
+    "model_type": "une table est attendue",
+    "literal_error": "valeur attendue : {expected}",
+    "greater_than_equal": "la valeur doit être au moins {ge}",
+    "greater_than": "la valeur doit dépasser {gt}",
+    "less_than_equal": "la valeur doit être au plus {le}",
+    "duplicate_target": (
+        "l'identifiant de cible '{id}' sert deux fois : donnez à chaque [[targets]] le sien"
+    ),
+}
+
+
+def humane(err: dict[str, Any]) -> tuple[str, str]:
+    """A pydantic error as a sentence a campaign's staff can act on: (English, French)."""
+    kind, ctx = err["type"], err.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return "unknown key (check its spelling)", "clé inconnue (vérifiez l'orthographe)"
+    if kind == "missing":
+        return "required key is missing", _FR["missing"]
     msg = err["msg"].removeprefix("Value error, ")
+    if kind == "literal_error":
+        ctx = {**ctx, "expected": str(ctx.get("expected", "")).replace(" or ", " ou ")}
+    fr = ctx.get("fr") or (_FR[kind].format_map(ctx) if kind in _FR else msg)
     got = err.get("input")
-    if isinstance(got, str | int | float | bool) and err["type"] != "value_error":
+    says_it = "fr" in ctx or kind in ("value_error", "duplicate_target")  # the value is in it
+    if isinstance(got, str | int | float | bool) and not says_it:
         msg += f" (got {got!r})"
-    return msg
+        fr += f" (reçu {got!r})"
+    return msg, fr
 
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-]+)\s*\]\]?")

@@ -7,7 +7,7 @@ import os
 import re
 from typing import Any
 
-from bascule.config import Config, Target, parse_config
+from bascule.config import Config, Target, humane, parse_config
 from bascule.errors import ConfigError
 
 _HEADER = re.compile(r"^\s*\[")
@@ -104,7 +104,8 @@ def target_from_form(form: dict[str, Any]) -> Target:
         if errs:
             e = errs[0]
             where = ".".join(str(p) for p in e["loc"])
-            raise ConfigError(f"{where}: {e['msg'].removeprefix('Value error, ')}") from None
+            en, fr = humane(e)
+            raise ConfigError(f"{where}: {en}", fr=f"{where} : {fr}") from None
         raise ConfigError(str(exc)) from None
 
 
