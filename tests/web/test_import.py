@@ -174,7 +174,8 @@ def test_one_import_at_a_time(importing, monkeypatch) -> None:  # noqa: ANN001
 
 def test_pages_read_while_a_large_file_goes_in(importing, tmp_path: Path) -> None:  # noqa: ANN001
     """The import writes through its own connection: pages read the store meanwhile (DuckDB
-    keeps each reader on committed data), and every post ends up stored exactly once."""
+    keeps each reader on committed data) with the database's settings unchanged, and every
+    post ends up stored exactly once."""
     import json
 
     base, project = importing
@@ -190,12 +191,19 @@ def test_pages_read_while_a_large_file_goes_in(importing, tmp_path: Path) -> Non
     h = {"x-csrf-token": csrf(c)}
     with big.open("rb") as f:
         assert c.post("/api/import", files={"file": ("big.jsonl", f)}, headers=h).is_success
+    side = project.store.cursor()
+    setting = "SELECT value FROM duckdb_settings() WHERE name = 'memory_limit'"
+    limit, limits = side.rows(setting)[0][0], set()
     seen, deadline = [], time.monotonic() + 120
     while (job := c.get("/api/import").json()["import"])["state"] == "running":
         r = c.get("/api/status", timeout=10)
         assert r.status_code == 200
         seen.append(r.json()["posts"])
+        limits.add(side.rows(setting)[0][0])
         assert time.monotonic() < deadline
+    side.close()
+    # the CLI's import caps DuckDB's memory for the whole database: not under the pages
+    assert limits <= {limit}, (limit, limits)
     assert job["state"] == "done", job
     assert job["result"]["imported"] == n and job["result"]["rejected"] == 0
     assert seen and all(0 <= s <= n for s in seen) and seen == sorted(seen)

@@ -7,6 +7,7 @@ last commit ended. Keys (`platform:native id`) + INSERT OR IGNORE make every pos
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 from collections import Counter
@@ -112,11 +113,15 @@ def import_files(
     platform: str | None = None,
     instance: str | None = None,
     batch_size: int = BATCH,
+    tune_store: bool = True,
 ) -> ImportSummary:
     """Import files into the project's store; returns the summary (see `ImportSummary`).
 
     Files already fully imported (same path, size, mtime) are skipped unless `force`; a file
-    cut short (crash, kill) resumes from its last committed batch.
+    cut short (crash, kill) resumes from its last committed batch. `tune_store` caps DuckDB's
+    memory and defers checkpoints while the import runs (`store.ingest.bulk_load`); these
+    settings hold for the whole database, so the war room, whose pages read it meanwhile,
+    imports without them.
     """
     paths = [Path(p) for p in paths]
     if fmt != "auto" and fmt not in FORMATS:
@@ -132,7 +137,7 @@ def import_files(
     pseudo = project.pseudonymizer
     from bascule.store.ingest import bulk_load
 
-    with bulk_load(store, IMPORT_MEMORY):
+    with bulk_load(store, IMPORT_MEMORY) if tune_store else contextlib.nullcontext():
         return _import_all(
             store, pseudo, paths, fmt, mapping, platform, instance, force, batch_size, progress
         )

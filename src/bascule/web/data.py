@@ -663,7 +663,8 @@ def import_upload(st: WebState, path: Path, fmt: str, **options: str | None) -> 
     store = st.project.store.cursor()
     try:
         target = SimpleNamespace(store=store, pseudonymizer=st.project.pseudonymizer)
-        summary = import_files(target, [path], fmt, **options).to_dict()
+        # no database-wide import settings (memory cap...): the pages share the database
+        summary = import_files(target, [path], fmt, tune_store=False, **options).to_dict()
     except BasculeError as exc:  # name the file as uploaded, not where it waited
         exc.args = (str(exc).replace(str(path), path.name),)
         exc.fr = exc.fr.replace(str(path), path.name) if exc.fr else None
