@@ -109,7 +109,7 @@ def when(v: Any) -> str:
 # plotly.js writes date ticks and hovers in English order ("Sep 1, 2026") whatever its locale;
 # these formats give French its own ("1 sept. 2026"), month names coming from the locale
 _FR_DATE_TICKS = [
-    {"dtickrange": [None, 86_400_000], "value": "%H:%M<br>%-d %b"},
+    {"dtickrange": [None, 86_399_999], "value": "%H:%M<br>%-d %b"},  # under a day
     {"dtickrange": [86_400_000, "M1"], "value": "%-d %b"},
     {"dtickrange": ["M1", "M12"], "value": "%b %Y"},
     {"dtickrange": ["M12", None], "value": "%Y"},
