@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from bascule.i18n import tr
+from bascule.alerts import KIND_LABELS
+from bascule.i18n import label, tr
 
 FORECAST_HOURS = 48  # critiques younger than this are forecast
 BURST_DAYS = 7  # baseline window of the burst detector
@@ -159,7 +160,7 @@ def check(
             found += detector(project, now)
     lang = project.config.project.language
     for a in found:  # as delivered (mail, webhook); pages show `title(a, their language)`
-        a["title"] = title(a, lang)
+        a["title"] = title(a, lang) or label(KIND_LABELS, a["kind"], lang)
     fresh = sql.insert_new(project.store, found)
     for a in fresh:
         a["created_at"] = a["created_at"].isoformat()
