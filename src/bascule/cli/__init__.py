@@ -37,8 +37,8 @@ def _flags_take_no_value() -> None:
     """
     from typer.core import TyperOption
 
-    shown = TyperOption.display_type_rich
-    if getattr(shown, "bascule_flags", False):
+    shown = getattr(TyperOption, "display_type_rich", None)
+    if shown is None or getattr(shown, "bascule_flags", False):  # another Typer: its own help
         return
 
     def display_type_rich(self: TyperOption, ctx: typer.Context) -> str | None:
