@@ -81,14 +81,16 @@ def create_app(
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if request.url.path.startswith("/api/") or exc.status_code < 400:
             return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
-        from bascule.web import fmt
         from bascule.web.pages import render
 
         user = getattr(request.state, "user", None) or auth.current_user(request)
+        detail = (
+            {"error": exc.page, "error_fr": exc.fr} if isinstance(exc, auth.Refused) else exc.detail
+        )
         return render(
             request,
             "error.html.j2",
-            {"status": exc.status_code, "detail": fmt.http_detail(exc.detail)},
+            {"status": exc.status_code, "detail": detail},
             user=user,
             status_code=exc.status_code,
         )

@@ -34,6 +34,32 @@ class LoginRequired(Exception):
     """Raised by page dependencies: the handler redirects to /login."""
 
 
+class Refused(HTTPException):
+    """A 403 that pages explain in the reader's language (`page`, `fr`); the JSON API gives
+    its `detail`, in English."""
+
+    def __init__(self, detail: str, *, page: str | None = None, fr: str) -> None:
+        super().__init__(403, detail)
+        self.page, self.fr = page or detail, fr
+
+
+def _csrf_refused() -> Refused:
+    return Refused(
+        "missing or wrong CSRF token",
+        page="the form expired or came from elsewhere: reload the page and try again",
+        fr="le formulaire a expiré ou vient d'ailleurs : rechargez la page et recommencez",
+    )
+
+
+def _role_refused(role: str) -> Refused:
+    from bascule.web.fmt import ROLES
+
+    return Refused(
+        f"this needs the {role} role",
+        fr=f"cette page demande le rôle « {ROLES.get(role, (role,))[0]} » ou plus",
+    )
+
+
 def create_user(
     project: Any, username: str, password: str, role: str, *, language: str | None = None
 ) -> None:
@@ -122,7 +148,7 @@ async def check_csrf(request: Request, user: dict) -> None:
             form = await request.form()
             token = form.get("csrf_token")
     if not same_token(token if isinstance(token, str) else None, user["csrf_token"]):
-        raise HTTPException(403, "missing or wrong CSRF token")
+        raise _csrf_refused()
 
 
 def require(role: str, *, page: bool = False):  # noqa: ANN201 - a FastAPI dependency
@@ -133,7 +159,7 @@ def require(role: str, *, page: bool = False):  # noqa: ANN201 - a FastAPI depen
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             await check_csrf(request, user)
         if RANK.get(user["role"], -1) < RANK[role]:
-            raise HTTPException(403, f"this needs the {role} role")
+            raise _role_refused(role)
         return user
 
     return dep
@@ -200,7 +226,7 @@ def login(
     st = state_of(request)
     lang = lang_of(request)
     if not same_token(csrf_token, request.cookies.get(LOGIN_CSRF_COOKIE)):
-        raise HTTPException(403, "missing or wrong CSRF token")
+        raise _csrf_refused()
     ip = request.client.host if request.client else "?"
     keys = (f"ip:{ip}", f"user:{username.lower()}")
     wait = st.limiter.blocked(*keys)

@@ -8,7 +8,6 @@ rules are `bascule.i18n`'s, which the report and the charts use too.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from bascule.alerts import KIND_LABELS
 from bascule.diffusion.labels import GRAPH_LABELS, MODEL_LABELS
@@ -141,19 +140,3 @@ def reject_reason(reason: str, lang: str) -> str:
             rest = reason[m.end() :]
             return m.expand(fr) + (" :" + rest[1:] if rest.startswith(":") else rest)
     return reason
-
-
-def http_detail(detail: Any) -> Any:
-    """An HTTP error's detail for a page: the refusals Bascule raises, in both languages (the
-    JSON API keeps the English text)."""
-    m = re.fullmatch(r"this needs the (\w+) role", str(detail))
-    if m:
-        fr = ROLES.get(m.group(1), (m.group(1),))[0]
-        return {"error": detail, "error_fr": f"cette page demande le rôle « {fr} » ou plus"}
-    if detail == "missing or wrong CSRF token":
-        return {
-            "error": "the form expired or came from elsewhere: reload the page and try again",
-            "error_fr": "le formulaire a expiré ou vient d'ailleurs : rechargez la page et "
-            "recommencez",
-        }
-    return detail
