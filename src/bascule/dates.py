@@ -7,7 +7,7 @@ plausible but wrong window with no warning, so such dates are refused, with thei
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from bascule.errors import InputError
 
@@ -44,6 +44,15 @@ def parse_when(value: str | date, option: str = "date") -> datetime:
     except ValueError:
         pass
     raise InputError(_explain(text, option))
+
+
+def utc_when(value: str | date, option: str = "date") -> datetime:
+    """`parse_when`, as a naive UTC date-time (the store's): an offset is converted, a time
+    without one is taken as UTC already."""
+    when = parse_when(value, option)
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC).replace(tzinfo=None)
+    return when
 
 
 def iso_when(value: str, option: str = "date") -> str:

@@ -22,12 +22,14 @@ LONE_CRITIC_HOURS = 72
 MODEL_PATH = Path("models") / "forecast.pkl"
 
 
-def _now(project: Any, now: datetime | None) -> datetime:
-    """`now`, else the store's latest event time when older than the wall clock (replays)."""
+def _now(project: Any, now: datetime | str | None) -> datetime:
+    """`now` (UTC), else the store's latest event time when older than the wall clock
+    (replays)."""
+    from bascule.dates import utc_when
     from bascule.store import alerts as sql
 
     if now is not None:
-        return now.replace(tzinfo=None) if now.tzinfo else now
+        return utc_when(now, "now")
     wall = datetime.now(UTC).replace(tzinfo=None)
     seen = sql.clock(project.store)
     return min(wall, seen) if seen else wall
@@ -148,11 +150,13 @@ DETECTORS = {
 
 
 def check(
-    project: Any, *, now: datetime | None = None, kinds: list[str] | None = None
+    project: Any, *, now: datetime | str | None = None, kinds: list[str] | None = None
 ) -> list[dict[str, Any]]:
     """Run the detectors, store the alerts not seen before and return them."""
     from bascule.store import alerts as sql
 
+    for k in kinds or ():
+        _check_kind(k, DETECTORS)
     now = _now(project, now)
     found: list[dict[str, Any]] = []
     for kind, detector in DETECTORS.items():
@@ -179,11 +183,20 @@ def list_alerts(
     `lang` (default: as stored, in the project's language)."""
     from bascule.store import alerts as sql
 
+    if kind:
+        _check_kind(kind, KIND_LABELS)
     rows = sql.list_alerts(project.store, since=since, kind=kind, limit=limit)
     if lang is not None:
         for a in rows:
             a["title"] = title(a, lang) or a["title"]
     return rows
+
+
+def _check_kind(kind: str, known: dict) -> None:
+    from bascule.errors import InputError
+
+    if kind not in known:
+        raise InputError(f"unknown alert kind {kind!r}: use {', '.join(known)}")
 
 
 def title(alert: dict[str, Any], lang: str) -> str | None:

@@ -138,11 +138,16 @@ def tipping(
 ) -> dict:
     """Sweep the committed fraction; critical fraction (half the runs tip), CI and curve.
 
+    On `graph` when one is given (then `graph_kind` is "observed"), else on the project's
+    observed network ("observed") or a generated one of `n` nodes.
+
     `progress(done, total)` is called after each point of the sweep (for a progress bar).
     """
     t0 = time.perf_counter()
     if model not in MODELS:
         raise InputError(f"unknown tipping model {model!r}: use {' or '.join(MODELS)}")
+    if graph is not None:  # a network given is the one to tip, whatever `graph_kind` says
+        graph_kind = "observed"
     if graph_kind == "observed":
         if graph is None:
             if project is None:

@@ -26,10 +26,14 @@ def prune(
     *,
     days: int | None = None,
     now: datetime | None = None,  # noqa: ANN001
-    parquet: list[Path] | tuple[Path, ...] = (),
+    parquet: str | Path | list[Path] | tuple[Path, ...] = (),
     dry_run: bool = False,
 ) -> dict:
-    """Delete raw data older than the retention period (config or `days`); aggregates stay."""
+    """Delete raw data older than the retention period (config or `days`); aggregates stay;
+    and the day partitions past it in each Parquet dataset of `parquet` (one folder or
+    several)."""
+    if isinstance(parquet, str | Path):  # one folder, not its characters
+        parquet = [Path(parquet)]
     if days is None:  # 0 is a value (refused below), not "use the config's"
         days = project.config.privacy.retention_days
         if days is None:
@@ -59,8 +63,11 @@ def prune(
 
 def prune_parquet(root: Path, cutoff: date, *, dry_run: bool = False) -> int:
     """Remove day partitions (`day=YYYY-MM-DD` folders) strictly before `cutoff`."""
+    root = Path(root)
     if not root.exists():
         raise BasculeError(f"no Parquet dataset at {root}")
+    if root == Path(root.anchor) or root == Path.home():
+        raise BasculeError(f"{root} is not a Parquet dataset folder: name the export's folder")
     removed = 0
     for folder in sorted(p for p in root.rglob("*") if p.is_dir()):
         m = _DAY_DIR.match(folder.name)

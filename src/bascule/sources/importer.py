@@ -123,6 +123,8 @@ def import_files(
     settings hold for the whole database, so the war room, whose pages read it meanwhile,
     imports without them.
     """
+    if isinstance(paths, str | Path):  # one file, not its characters
+        paths = [paths]
     paths = [Path(p) for p in paths]
     if fmt != "auto" and fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}; choose one of: auto, {', '.join(FORMATS)}")

@@ -8,6 +8,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from bascule.dates import utc_when
 from bascule.store.db import Store
 
 _ALERT_COLS = (
@@ -65,8 +66,8 @@ def list_alerts(
     """Stored alerts, newest first, with the channels each was delivered to."""
     where, params = ["TRUE"], []
     if since is not None:
-        where.append("a.created_at >= CAST(? AS TIMESTAMP)")
-        params.append(str(since))
+        where.append("a.created_at >= ?")
+        params.append(utc_when(since, "since"))
     if kind:
         where.append("a.kind = ?")
         params.append(kind)

@@ -5,10 +5,10 @@ CSV or JSON lines, filtered by date and target. Streams in batches, so memory st
 from __future__ import annotations
 
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from bascule.dates import utc_when
 from bascule.errors import InputError
 from bascule.store.db import Store
 
@@ -21,16 +21,8 @@ POST_COLUMNS = (
 
 
 def _lit(value: str, what: str) -> str:
-    """A date given by the user, checked and quoted as a SQL timestamp literal."""
-    try:
-        ts = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise InputError(f"--{what}: not a date {value!r} (use YYYY-MM-DD or ISO 8601)") from None
-    if ts.tzinfo is not None:
-        from datetime import UTC
-
-        ts = ts.astimezone(UTC).replace(tzinfo=None)
-    return f"TIMESTAMP '{ts.isoformat(sep=' ')}'"
+    """A date given by the user, checked and quoted as a SQL timestamp literal (UTC)."""
+    return f"TIMESTAMP '{utc_when(value, f'--{what}').isoformat(sep=' ')}'"
 
 
 def _str(value: str) -> str:

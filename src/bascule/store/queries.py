@@ -6,6 +6,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from bascule.dates import utc_when
 from bascule.store.db import Store
 
 TABLES = (
@@ -23,11 +24,11 @@ TABLES = (
 def _window(col: str, since: str | None, until: str | None) -> tuple[str, list[Any]]:
     where, params = [], []
     if since:
-        where.append(f"{col} >= CAST(? AS TIMESTAMP)")
-        params.append(since)
+        where.append(f"{col} >= ?")
+        params.append(utc_when(since, "since"))
     if until:
-        where.append(f"{col} < CAST(? AS TIMESTAMP)")
-        params.append(until)
+        where.append(f"{col} < ?")
+        params.append(utc_when(until, "until"))
     return (" AND ".join(where) or "TRUE"), params
 
 
