@@ -104,6 +104,21 @@ class Pseudonymizer:
         return MENTION.sub(repl, text)
 
 
+_TWEET_URL = re.compile(
+    r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/[^/]+/status(?:es)?/(\d+)"
+)
+
+
+def public_url(url: str | None) -> str | None:
+    """The link of a post whose author is pseudonymised: a tweet by its id alone
+    (`twitter.com/i/web/status/ID` opens it), any other link dropped, since links of Mastodon,
+    Bluesky and most sites name the account."""
+    if not url:
+        return None
+    m = _TWEET_URL.match(url)
+    return f"https://twitter.com/i/web/status/{m.group(1)}" if m else None
+
+
 # A mention: `@` not preceded by a word character or `@`, then a handle (with its server, for
 # Mastodon). The look-behind sits after the `@` so the regex engine jumps from one `@` to the
 # next instead of trying every position (about 40x faster on long texts).

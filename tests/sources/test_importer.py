@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -96,12 +98,39 @@ def test_pseudonyms_by_default_and_kept_handles(project) -> None:
 def test_no_handle_left_in_stored_rows(project, name, options) -> None:
     import_files(project, [SAMPLES / name], platform="twitter", **options)
     handles = {"JulienPain", "FRANCE24", "alice", "bob", "TwitterDev", "fixture_one"}
-    for row in project.store.rows("SELECT text, raw FROM posts"):
+    for row in project.store.rows("SELECT text, raw, url FROM posts"):
         for value in row:
+            assert not any(f"/{h}/" in (value or "") for h in handles), value  # links
             assert not any(f"@{h}" in (value or "") for h in handles), value
             assert not any(f'"{h}"' in (value or "") for h in handles), value
             assert not any(f"<span>{h}</span>" in (value or "") for h in handles), value
     assert all(h.startswith("anon-") for (h,) in project.store.rows("SELECT handle FROM authors"))
+
+
+def test_real_tweets_keep_no_name_nor_account_number(project) -> None:
+    # links (twitter.com/<name>/status/<id>) and raw payloads (user ids, banner links, media
+    # links, in_reply_to_user_id) named the pseudonymised authors of the PHEME tweets
+    import gzip
+
+    names, ids = set(), set()
+    with gzip.open(PHEME / "tweets_v1.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            user = json.loads(line)["user"]
+            names.add(user["screen_name"])
+            ids.add(user["id_str"])
+    import_files(project, [PHEME / "tweets_v1.jsonl.gz"])
+    rows = project.store.rows("SELECT url, raw FROM posts")
+    assert rows and all(
+        u is None or u.startswith("https://twitter.com/i/web/status/") for u, _ in rows
+    )
+    for _, raw in rows:
+        if raw is None:
+            continue
+        quoted = (n for n in names if len(n) > 3 and f'"{n}"' in raw)  # not a hashtag's text
+        assert not any(f"/{n}/" in raw for n in names if len(n) > 3), raw
+        assert not any(not re.search(f'"text":"{re.escape(n)}"', raw) for n in quoted), raw
+        assert not any(f'"{i}"' in raw or f":{i}," in raw for i in ids), raw
+        assert "_user_id" not in raw and "profile_banner_url" not in raw
 
 
 def test_demo_slice_imports_exactly(project) -> None:
@@ -472,6 +501,28 @@ def test_fast_path_keeps_handles_and_scrubs_mentions(project, tmp_path: Path) ->
         ("reply", ps.author_id("twitter", "11"), ps.author_id("twitter", "10")),
         ("repost", ps.author_id("twitter", "12"), ps.author_id("twitter", "11")),
     ]
+
+
+def test_fast_path_links_of_pseudonymised_authors_name_no_one(project, tmp_path: Path) -> None:
+    from bascule.privacy import Pseudonymizer
+
+    project.__dict__["pseudonymizer"] = Pseudonymizer(project.pseudonymizer.secret, kept={"cbc"})
+    recs = [
+        {"id": "1", "user_id": "10", "screen_name": "bob", "created_at": "2026-09-01T10:00:00Z",
+         "text": "a", "url": "https://twitter.com/bob/status/1"},
+        {"id": "2", "user_id": "11", "screen_name": "eve", "created_at": "2026-09-01T11:00:00Z",
+         "text": "b", "url": "https://social.example/@eve/2"},
+        {"id": "3", "user_id": "12", "screen_name": "cbc", "created_at": "2026-09-01T12:00:00Z",
+         "text": "c", "url": "https://twitter.com/cbc/status/3"},
+    ]  # fmt: skip
+    f = tmp_path / "posts.jsonl"
+    f.write_bytes(b"\n".join(orjson.dumps(r) for r in recs) + b"\n")
+    import_files(project, [f], platform="twitter")
+    assert dict(project.store.rows("SELECT native_id, url FROM posts")) == {
+        "1": "https://twitter.com/i/web/status/1",  # opens the tweet, names no one
+        "2": None,  # a Mastodon link names its author: dropped
+        "3": "https://twitter.com/cbc/status/3",  # a kept account keeps its link
+    }
 
 
 def test_fast_path_first_copy_wins_and_raw_keeps_the_rest(project, tmp_path: Path) -> None:

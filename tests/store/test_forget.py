@@ -117,3 +117,15 @@ def test_a_pseudonym_two_authors_share_erases_no_one(project) -> None:
     assert project.store.count("authors") == before
     assert forget(project.store, twin)["forgotten"] == [twin]
     assert project.store.scalar("SELECT count(*) FROM authors WHERE author_id = ?", [aid]) == 1
+
+
+def test_forget_by_handle_erases_the_mentions_of_them(project) -> None:
+    # mentions are pseudonymised from the handle, authors from their account number: a
+    # forgotten person's @mentions stayed in other people's posts
+    _load(project)
+    mention = "@" + project.pseudonymizer.pseudonym("twitter", "@julienpain")
+    assert project.store.scalar("SELECT count(*) FROM posts WHERE contains(text, ?)", [mention])
+    forget(project.store, f"twitter:{JULIEN}", "@JulienPain", pseudonymizer=project.pseudonymizer)
+    left = project.store.scalar("SELECT count(*) FROM posts WHERE contains(text, ?)", [mention])
+    assert left == 0
+    assert project.store.scalar("SELECT count(*) FROM posts WHERE contains(text, '@[forgotten]')")

@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bascule.privacy import MENTION, Pseudonymizer
+from bascule.privacy import MENTION, Pseudonymizer, public_url
 from bascule.sources.model import Account, Post, Reject
 from bascule.store.ingest import AUTHORS_SCHEMA, INTERACTIONS_SCHEMA, POSTS_SCHEMA
 
@@ -253,7 +253,7 @@ class BatchBuilder:
         row["repost_of"].append(f"{plat}:{post.repost_of}" if post.repost_of else None)
         row["quote_of"].append(f"{plat}:{post.quote_of}" if post.quote_of else None)
         row["conversation_id"].append(post.conversation_id)
-        row["url"].append(post.url)
+        row["url"].append(public_url(post.url) if self._authors[aid][4] else post.url)
         row["likes"].append(post.likes)
         row["reposts"].append(post.reposts)
         row["replies"].append(post.replies)
@@ -358,10 +358,48 @@ HANDLE_KEYS = frozenset(
         "user_location",
     }
 )
-_HTML_MENTION = re.compile(r"@<span>([^<@\s]+)</span>")
-_TRIGGERS = ('"user"', '"account"', '"author"', '"includes"', "@") + tuple(
-    f'"{k}"' for k in HANDLE_KEYS
+# keys naming an account wherever they are (in_reply_to_user_id, referenced_tweet_author_id...)
+_ACCOUNT_WORDS = frozenset(
+    {"user", "users", "author", "account", "screen", "username", "handle", "acct", "did"}
 )
+# what an account object may keep: its counts and flags, nothing that names or points to it
+_ACCOUNT_FACTS = frozenset(
+    {
+        "followers_count",
+        "friends_count",
+        "following_count",
+        "followings_count",
+        "statuses_count",
+        "listed_count",
+        "favourites_count",
+        "followersCount",
+        "followsCount",
+        "postsCount",
+        "public_metrics",
+        "verified",
+        "protected",
+        "bot",
+        "locked",
+        "created_at",
+        "lang",
+    }
+)
+# a link to a tweet through its author's handle: by id only, which needs no name
+_TWEET_LINK = re.compile(
+    r"\b((?:twitter|x)\.com/)(?!i/|hashtag/|search|intent/|home\b)[A-Za-z0-9_]{1,15}(?=/)"
+)
+# an ActivityPub actor in a link (Mastodon's `uri`: /users/<name>/statuses/<id>)
+_AP_ACTOR = re.compile(r"/users/([A-Za-z0-9_.\-]+)(?=/)")
+_HTML_MENTION = re.compile(r"@<span>([^<@\s]+)</span>")
+_TRIGGERS = (
+    ('"user"', '"account"', '"author"', '"includes"', "@", "_user", "_author", "_account")
+    + ("twitter.com/", "x.com/", "/users/")
+    + tuple(f'"{k}"' for k in HANDLE_KEYS)
+)
+
+
+def _names_account(key: str) -> bool:
+    return not _ACCOUNT_WORDS.isdisjoint(re.split(r"[_.\-]", key.lower()))
 
 
 def _scrub_raw(raw: str | None, text_fn: Callable[[str], str | None] | None = None) -> str | None:
@@ -387,12 +425,19 @@ def _scrub(
     if isinstance(obj, dict):
         out = {}
         for k, v in obj.items():
-            if inside_account and k in _IDENTITY_KEYS:
+            named = k in _IDENTITY_KEYS or not isinstance(v, dict | list)
+            if inside_account and named and k not in _ACCOUNT_FACTS:
                 continue
             if isinstance(v, str):  # leaves inline (most values): no call per value
-                if k in HANDLE_KEYS:
+                if k in HANDLE_KEYS or _names_account(k):
                     continue
+                if "twitter.com/" in v or "x.com/" in v:
+                    v = _TWEET_LINK.sub(r"\1i/web", v)
+                if "/users/" in v and text_fn is not None:
+                    v = _AP_ACTOR.sub(lambda m: "/users/" + _actor(m.group(1), text_fn), v)
                 out[k] = _text(v, text_fn) if text_fn is not None and "@" in v else v
+            elif not isinstance(v, dict | list) and _names_account(k) and k not in _ACCOUNT_KEYS:
+                continue  # an account's number (in_reply_to_user_id)
             elif isinstance(v, (dict, list)):
                 is_acc = k in _ACCOUNT_KEYS or (inside_account and k == "profile")
                 out[k] = _scrub(
@@ -417,6 +462,11 @@ def _scrub(
 
 
 _ACCOUNT_KEYS = frozenset({"user", "account", "author", "users", "user_mentions", "mentions"})
+
+
+def _actor(name: str, text_fn: Callable[[str], str | None]) -> str:
+    """An account name in a link, as its pseudonym (the one `@name` gets in text)."""
+    return (text_fn("@" + name) or "").lstrip("@") or "anon"
 
 
 def _text(value: str, text_fn: Callable[[str], str | None]) -> str | None:

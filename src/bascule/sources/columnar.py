@@ -20,7 +20,7 @@ import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bascule.privacy import Pseudonymizer
+from bascule.privacy import Pseudonymizer, public_url
 from bascule.sources.batch import MAX_TEXT, Digests, Mentions, _scrub_raw, split_buffer
 from bascule.sources.formats import generic
 from bascule.sources.model import Reject
@@ -247,6 +247,7 @@ def line_spec(
         scrub_text=None if pseudo.keep_all else scrub_text,
         scrub_raw=None if pseudo.keep_all else scrub_raw,
         reject=reject,
+        public_url=None if pseudo.keep_all else public_url,
     )
 
 

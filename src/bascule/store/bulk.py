@@ -67,7 +67,8 @@ class LineSpec:
     pseudonymised) for every key. `scrub_text` and `scrub_raw` get (pos, platform, value) rows
     (texts holding an `@`, kept payloads) and return (pos, value) rewritten, in the same
     order; None keeps all.
-    `reject(no, reason, line)` makes the reject record of a bad line.
+    `reject(no, reason, line)` makes the reject record of a bad line; `public_url(url)` the
+    link kept for a post by a pseudonymised author (None keeps links as they are).
     """
 
     columns: dict[str, str]
@@ -78,6 +79,7 @@ class LineSpec:
     scrub_text: Callable[[pa.Table], pa.Table] | None
     scrub_raw: Callable[[pa.Table], pa.Table] | None
     reject: Callable[[int, str, str], Any]
+    public_url: Callable[[str], str | None] | None = None
 
 
 @dataclass
@@ -120,7 +122,7 @@ def prepare_json_lines(lines: pa.Table, spec: LineSpec, rejects: list[Any]) -> P
     keys = _keys(con, x, spec)
     x = _with_author_ids(x, keys, spec)
     authors = _block_authors(con, x, keys, spec)
-    return Prepared(_scrubbed(x, spec), authors, rejects, received)
+    return Prepared(_public_urls(_scrubbed(x, spec), keys, spec), authors, rejects, received)
 
 
 COMMIT_ROWS = 122_880  # a DuckDB row group: fewer rows go through the write-ahead log
@@ -252,6 +254,23 @@ def _scrubbed(x: pa.Table, spec: LineSpec) -> pa.Table:
         new = pc.replace_with_mask(values, need, got["value"].combine_chunks().cast(values.type))
         x = x.set_column(x.schema.get_field_index(column), column, new)
     return x
+
+
+def _public_urls(x: pa.Table, keys: pa.Table, spec: LineSpec) -> pa.Table:
+    """The rows with the links of pseudonymised authors' posts made nameless
+    (`privacy.public_url`, through the spec's callback)."""
+    if spec.public_url is None or not x.num_rows or x["url"].null_count == x.num_rows:
+        return x
+    pseudo = pc.take(
+        keys["pseudonymised"], pc.index_in(x["author_id"], value_set=keys["author_id"])
+    )
+    need = pc.and_(pc.fill_null(pseudo, True), pc.is_valid(x["url"])).combine_chunks()
+    if not pc.any(need).as_py():
+        return x
+    urls = x["url"].combine_chunks()
+    fixed = pa.array([spec.public_url(u) for u in urls.filter(need).to_pylist()], pa.string())
+    new = pc.replace_with_mask(urls, need, fixed.cast(urls.type))
+    return x.set_column(x.schema.get_field_index("url"), "url", new)
 
 
 def _with_author_ids(x: pa.Table, keys: pa.Table, spec: LineSpec) -> pa.Table:

@@ -75,7 +75,8 @@ def forget(
     pseudonymizer: Pseudonymizer | None = None,
     platform: str | None = None,
 ) -> dict[str, Any]:
-    """Erase each author (id, pseudonym, kept handle or `platform:native id`) everywhere.
+    """Erase each author (id, pseudonym, kept handle or `platform:native id`) everywhere; a
+    handle (`@name`) also erases the mentions of that name in other people's posts.
 
     Returns {"forgotten": [author ids], "deleted": {table: rows}}; an unknown author is an
     InputError, so a typo never looks like a successful erasure.
@@ -83,6 +84,8 @@ def forget(
     ids: set[str] = set()
     for who in authors:
         got = resolve(store, who, pseudonymizer=pseudonymizer, platform=platform)
+        if not got and _mentioned(store, _mention_pseudonyms(store, (who,), pseudonymizer)):
+            continue  # a handle known only from mentions: those are erased below
         if not got:
             raise InputError(
                 f"no author matches {who!r}: give an author id, a pseudonym (anon-…), a kept "
@@ -92,18 +95,50 @@ def forget(
     tokens = [
         a.split(":", 1)[1] if ":" in a and not a.startswith("@") else a.lstrip("@") for a in authors
     ]
-    deleted = _erase(store, sorted(ids), [t for t in tokens if len(t) >= 4])
+    deleted = _erase(
+        store,
+        sorted(ids),
+        [t for t in tokens if len(t) >= 4],
+        _mention_pseudonyms(store, authors, pseudonymizer),
+    )
     return {"forgotten": sorted(ids), "deleted": deleted}
 
 
-def _erase(store: Store, ids: list[str], tokens: list[str]) -> dict[str, int]:
+def _mention_pseudonyms(
+    store: Store, authors: tuple[str, ...], pseudonymizer: Pseudonymizer | None
+) -> list[str]:
+    """What `@handle` became in other people's text, for each handle given: a mention is
+    pseudonymised from the handle, which the store does not keep, so only a handle given to
+    `forget` finds them."""
+    if pseudonymizer is None:
+        return []
+    handles = [
+        normalize(a)
+        for a in authors
+        if not a.startswith("anon-") and (a.startswith("@") or ":" not in a)
+    ]
+    if not handles:
+        return []
+    platforms = [r[0] for r in store.rows("SELECT DISTINCT platform FROM posts")]
+    return [pseudonymizer.pseudonym(p, "@" + h) for h in handles for p in platforms]
+
+
+def _mentioned(store: Store, pseudonyms: list[str]) -> bool:
+    return any(
+        store.scalar("SELECT count(*) FROM posts WHERE contains(text, ?)", ["@" + p])
+        for p in pseudonyms
+    )
+
+
+def _erase(store: Store, ids: list[str], tokens: list[str], mentions: list[str]) -> dict[str, int]:
     handles = [
         r[0] for r in store.rows(f"SELECT handle FROM authors WHERE author_id IN ({_q(ids)})", ids)
     ]
     out: dict[str, int] = {}
     with store.transaction() as con:
         con.execute("CREATE TEMP TABLE _f_authors (author_id VARCHAR)")
-        con.executemany("INSERT INTO _f_authors VALUES (?)", [[a] for a in ids])
+        if ids:
+            con.executemany("INSERT INTO _f_authors VALUES (?)", [[a] for a in ids])
         con.execute(
             "CREATE TEMP TABLE _f_posts AS SELECT post_id FROM posts "
             "WHERE author_id IN (SELECT author_id FROM _f_authors)"
@@ -142,7 +177,7 @@ def _erase(store: Store, ids: list[str], tokens: list[str]) -> dict[str, int]:
             "INSERT OR IGNORE INTO tombstones SELECT post_id, ? FROM _f_posts", [now()]
         )
         out["authors"] = _delete(con, "authors", "author_id IN (SELECT author_id FROM _f_authors)")
-        for h in handles:  # pseudonyms of theirs quoted in other people's text
+        for h in handles + mentions:  # pseudonyms of theirs quoted in other people's text
             con.execute(
                 "UPDATE posts SET text = replace(text, ?, '@[forgotten]') WHERE contains(text, ?)",
                 ["@" + h, "@" + h],
@@ -152,7 +187,8 @@ def _erase(store: Store, ids: list[str], tokens: list[str]) -> dict[str, int]:
             pattern = r"(^|[^\w])" + re.escape(tok) + r"($|[^\w])"
             out["rejects"] += _delete(con, "rejects", "regexp_matches(record, ?)", [pattern])
         t = now()
-        con.executemany("INSERT OR IGNORE INTO forgotten VALUES (?, ?)", [[a, t] for a in ids])
+        if ids:
+            con.executemany("INSERT OR IGNORE INTO forgotten VALUES (?, ?)", [[a, t] for a in ids])
         con.execute("DROP TABLE _f_posts")
         con.execute("DROP TABLE _f_authors")
     return out
