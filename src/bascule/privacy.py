@@ -109,14 +109,25 @@ _TWEET_URL = re.compile(
 )
 
 
-def public_url(url: str | None) -> str | None:
+def public_url(url: str | None, *names: str | None) -> str | None:
     """The link of a post whose author is pseudonymised: a tweet by its id alone
-    (`twitter.com/i/web/status/ID` opens it), any other link dropped, since links of Mastodon,
-    Bluesky and most sites name the account."""
+    (`twitter.com/i/web/status/ID` opens it); a link through an account (`/@name`,
+    `/users/name`, `/profile/...`, or naming one of `names`: the author's handle or account
+    id) dropped; others (an article's page in a feed) kept."""
     if not url:
         return None
     m = _TWEET_URL.match(url)
-    return f"https://twitter.com/i/web/status/{m.group(1)}" if m else None
+    if m:
+        return f"https://twitter.com/i/web/status/{m.group(1)}"
+    low = url.lower()
+    if any(t in low for t in _ACCOUNT_PATHS) or any(
+        n and len(n) > 2 and n.lower().lstrip("@") in low for n in names
+    ):
+        return None
+    return url
+
+
+_ACCOUNT_PATHS = ("/@", "/users/", "/profile/", "did:", "/user/", "/u/")
 
 
 # A mention: `@` not preceded by a word character or `@`, then a handle (with its server, for

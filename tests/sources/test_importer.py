@@ -514,6 +514,10 @@ def test_fast_path_links_of_pseudonymised_authors_name_no_one(project, tmp_path:
          "text": "b", "url": "https://social.example/@eve/2"},
         {"id": "3", "user_id": "12", "screen_name": "cbc", "created_at": "2026-09-01T12:00:00Z",
          "text": "c", "url": "https://twitter.com/cbc/status/3"},
+        {"id": "4", "user_id": "13", "screen_name": "zed", "created_at": "2026-09-01T13:00:00Z",
+         "text": "d", "url": "https://news.example/politique/debat"},
+        {"id": "5", "user_id": "14", "screen_name": "dan", "created_at": "2026-09-01T13:00:00Z",
+         "text": "e", "url": "https://blog.example/dan/5"},
     ]  # fmt: skip
     f = tmp_path / "posts.jsonl"
     f.write_bytes(b"\n".join(orjson.dumps(r) for r in recs) + b"\n")
@@ -522,6 +526,8 @@ def test_fast_path_links_of_pseudonymised_authors_name_no_one(project, tmp_path:
         "1": "https://twitter.com/i/web/status/1",  # opens the tweet, names no one
         "2": None,  # a Mastodon link names its author: dropped
         "3": "https://twitter.com/cbc/status/3",  # a kept account keeps its link
+        "4": "https://news.example/politique/debat",  # an article's page names no account
+        "5": None,  # a link with the author's name in it
     }
 
 

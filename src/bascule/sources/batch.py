@@ -253,7 +253,11 @@ class BatchBuilder:
         row["repost_of"].append(f"{plat}:{post.repost_of}" if post.repost_of else None)
         row["quote_of"].append(f"{plat}:{post.quote_of}" if post.quote_of else None)
         row["conversation_id"].append(post.conversation_id)
-        row["url"].append(public_url(post.url) if self._authors[aid][4] else post.url)
+        row["url"].append(
+            public_url(post.url, post.author.handle, post.author.key)
+            if self._authors[aid][4]
+            else post.url
+        )
         row["likes"].append(post.likes)
         row["reposts"].append(post.reposts)
         row["replies"].append(post.replies)

@@ -67,8 +67,8 @@ class LineSpec:
     pseudonymised) for every key. `scrub_text` and `scrub_raw` get (pos, platform, value) rows
     (texts holding an `@`, kept payloads) and return (pos, value) rewritten, in the same
     order; None keeps all.
-    `reject(no, reason, line)` makes the reject record of a bad line; `public_url(url)` the
-    link kept for a post by a pseudonymised author (None keeps links as they are).
+    `reject(no, reason, line)` makes the reject record of a bad line; `public_url(url, handle,
+    akey)` the link kept for a post by a pseudonymised author (None keeps links as they are).
     """
 
     columns: dict[str, str]
@@ -79,7 +79,7 @@ class LineSpec:
     scrub_text: Callable[[pa.Table], pa.Table] | None
     scrub_raw: Callable[[pa.Table], pa.Table] | None
     reject: Callable[[int, str, str], Any]
-    public_url: Callable[[str], str | None] | None = None
+    public_url: Callable[..., str | None] | None = None
 
 
 @dataclass
@@ -268,7 +268,19 @@ def _public_urls(x: pa.Table, keys: pa.Table, spec: LineSpec) -> pa.Table:
     if not pc.any(need).as_py():
         return x
     urls = x["url"].combine_chunks()
-    fixed = pa.array([spec.public_url(u) for u in urls.filter(need).to_pylist()], pa.string())
+    sub = x.filter(need)
+    fixed = pa.array(
+        [
+            spec.public_url(u, h, a)
+            for u, h, a in zip(
+                sub["url"].to_pylist(),
+                sub["handle"].to_pylist(),
+                sub["akey"].to_pylist(),
+                strict=True,
+            )
+        ],
+        pa.string(),
+    )
     new = pc.replace_with_mask(urls, need, fixed.cast(urls.type))
     return x.set_column(x.schema.get_field_index("url"), "url", new)
 
