@@ -71,3 +71,31 @@ def test_parquet_is_partitioned_by_day(project, tmp_path: Path) -> None:
         export(project.store, "posts", "parquet", None)
     with pytest.raises(InputError, match="cannot export"):
         export(project.store, "tweets", "csv", io.BytesIO())
+
+
+def test_a_second_export_into_the_same_folder_replaces_the_first(project, tmp_path: Path) -> None:
+    # the earlier export's day folders stayed: reading the folder gave all 1,203 posts again
+    import_files(project, [PHEME / "tweets_v1.jsonl.gz"])
+    out = tmp_path / "posts"
+    export(project.store, "posts", "parquet", out)
+    n = export(project.store, "posts", "parquet", out, since="2015-01-09")
+    back = duckdb.sql(f"SELECT count(*) FROM read_parquet('{out}/*/*.parquet')").fetchall()[0][0]
+    assert back == n < 1203
+    (out / "notes.txt").write_text("mine", encoding="utf-8")  # not ours: refused, kept
+    with pytest.raises(InputError, match="holds other files"):
+        export(project.store, "posts", "parquet", out)
+    assert (out / "notes.txt").exists()
+    with pytest.raises(InputError, match="is a file"):
+        export(project.store, "posts", "parquet", out / "notes.txt")
+
+
+def test_file_exports_make_their_folder_and_write_to_text_streams(loaded, tmp_path: Path) -> None:
+    # a missing parent folder, a folder given as the file, and a notebook's text stdout
+    # were tracebacks (FileNotFoundError, IsADirectoryError, AttributeError 'buffer')
+    n = export(loaded.store, "posts", "csv", tmp_path / "new" / "sub" / "posts.csv")
+    assert n and (tmp_path / "new" / "sub" / "posts.csv").exists()
+    with pytest.raises(InputError, match="is a folder"):
+        export(loaded.store, "posts", "csv", tmp_path / "new")
+    text = io.StringIO()
+    assert export(loaded.store, "posts", "jsonl", text) == n
+    assert len(text.getvalue().splitlines()) == n

@@ -4,6 +4,7 @@ CSV or JSON lines, filtered by date and target. Streams in batches, so memory st
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 from typing import IO, Any
@@ -98,18 +99,58 @@ def export(
         if out is None or not isinstance(out, str | Path):
             raise InputError("Parquet export needs --out FOLDER (it writes one folder per day)")
         path = Path(out)
-        path.mkdir(parents=True, exist_ok=True)
+        _clear_export_folder(path)
         store.execute(
             f"COPY (SELECT *, strftime(CAST({day} AS DATE), '%Y-%m-%d') AS day FROM ({sql})) "
             f"TO {_str(str(path))} (FORMAT parquet, PARTITION_BY (day), OVERWRITE_OR_IGNORE)"
         )
         return n
     if isinstance(out, str | Path):
-        with open(out, "wb") as fh:
+        path = Path(out)
+        if path.is_dir():
+            raise InputError(f"{path} is a folder: give a file name for the {fmt.upper()} export")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as fh:
             _stream(store, sql, fmt, fh)
         return n
-    _stream(store, sql, fmt, out if out is not None else sys.stdout.buffer)
+    out = out if out is not None else sys.stdout
+    if isinstance(out, io.TextIOBase):  # a terminal's stdout has bytes under it, a notebook's not
+        out = getattr(out, "buffer", None) or _TextSink(out)
+    _stream(store, sql, fmt, out)
     return n
+
+
+class _TextSink:
+    """Bytes written to a text stream (a notebook's `sys.stdout`, a `StringIO`)."""
+
+    def __init__(self, out: Any) -> None:
+        self.out = out
+
+    def write(self, data: bytes) -> None:
+        self.out.write(data.decode("utf-8") if isinstance(data, bytes) else data)
+
+    def flush(self) -> None:
+        self.out.flush()
+
+
+def _clear_export_folder(path: Path) -> None:
+    """Make `path` ready for a day-partitioned export: created, or emptied of an earlier
+    export's `day=` folders (which would otherwise stay and mix with the new rows); a file,
+    or a folder holding anything else, is refused rather than touched."""
+    import shutil
+
+    if path.exists() and not path.is_dir():
+        raise InputError(f"{path} is a file: a Parquet export writes a folder (one per day)")
+    path.mkdir(parents=True, exist_ok=True)
+    entries = list(path.iterdir())
+    other = [e.name for e in entries if not (e.is_dir() and e.name.startswith("day="))]
+    if other:
+        raise InputError(
+            f"{path} holds other files ({', '.join(sorted(other)[:3])}): export into a new "
+            "folder, or one that holds only an earlier export's day= folders"
+        )
+    for e in entries:
+        shutil.rmtree(e)
 
 
 def _stream(store: Store, sql: str, fmt: str, fh: IO[bytes]) -> None:
