@@ -179,6 +179,26 @@ class Config(_Model):
             seen.add(t.id)
         return v
 
+    @field_validator("sources")
+    @classmethod
+    def _unique_sources(cls, v: list[Source]) -> list[Source]:
+        seen: set[str] = set()
+        for i, src in enumerate(v):
+            name = src.key(i)
+            if name in seen:  # their cursors and counts would mix
+                raise PydanticCustomError(
+                    "duplicate_source",
+                    "source name '{name}' is used twice: give each [[sources]] its own name",
+                    {
+                        "name": name,
+                        "at": (i, "name"),
+                        "fr": f"le nom de source '{name}' sert deux fois : donnez à chaque "
+                        "[[sources]] le sien",
+                    },
+                )
+            seen.add(name)
+        return v
+
     def target(self, target_id: str) -> Target:
         """The target with this id (or name); a clear error otherwise."""
         for t in self.targets:

@@ -238,8 +238,8 @@ def _store_page(project: Any, name: str, page: Page, tally: _Tally) -> int:
     builder = BatchBuilder(project.pseudonymizer, source=name, run_id=tally.run_id)
     for post in page.posts:
         builder.add(post)
-    for i, (reason, record) in enumerate(page.rejects):
-        builder.reject(i + 1, reason, record)
+    for i, (reason, record, *line) in enumerate(page.rejects):
+        builder.reject(line[0] if line else i + 1, reason, record)
     posts, authors, inter = builder.tables()
     cursors = {(name, k): v for k, v in page.cursors.items()}
     result = store.retrying(

@@ -57,3 +57,34 @@ def test_replay_drill_runs_analysis_and_alerts(project, tmp_path) -> None:
     assert cycle["analysed_posts"] == 20
     assert "alerts_error" not in cycle and "analysis_error" not in cycle
     assert isinstance(cycle["alerts"], int)
+
+
+def test_reordered_sources_keep_their_own_place_and_rejects_their_line(project, tmp_path) -> None:
+    # an unnamed source's cursor went by its position: a source added before it took its
+    # place and skipped that many records; rejects were numbered 1, 2, 3 in their page
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    _write(a, make_statuses(5))
+    statuses = make_statuses(12)
+    _write(b, statuses[5:])
+    src_a = f'[[sources]]\nkind = "replay"\npath = "{a}"\nformat = "mastodon"\n'
+    add_sources(project, src_a)
+    assert listen(project, once=True, analyze=False, alerts=False)["posts"] == 5
+    text = project.config_path.read_text(encoding="utf-8").replace(src_a.strip(), "")
+    project.config_path.write_text(text, encoding="utf-8")
+    add_sources(project, f'[[sources]]\nkind = "replay"\npath = "{b}"\nformat = "mastodon"\n')
+    add_sources(project, src_a)  # now second
+    out = listen(project, once=True, analyze=False, alerts=False)
+    assert out["posts"] == 7  # all of b, nothing of a again
+    lines = project.store.rows("SELECT DISTINCT line FROM rejects ORDER BY 1")
+    assert lines == [(6,), (8,)]  # the broken last line of each file, where it is
+
+
+def test_two_sources_cannot_share_a_name(project) -> None:
+    from bascule.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="source name 'a' is used twice"):
+        add_sources(
+            project,
+            '[[sources]]\nkind = "rss"\nname = "a"\nfeeds = ["http://x.example/f"]\n'
+            '[[sources]]\nkind = "rss"\nname = "a"\nfeeds = ["http://y.example/f"]\n',
+        )

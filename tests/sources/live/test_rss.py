@@ -81,3 +81,27 @@ def test_listen_enforces_retention(project, fedi) -> None:
     assert out["posts"] == 2  # stored, then older than 30 days (Sept. 2026): pruned
     assert "pruned" in out["cycles"][0]
     assert project.store.count("posts") == 0
+
+
+def test_a_late_item_and_a_dead_feed_lose_nothing(project, fedi) -> None:
+    # an item published late with an earlier date was dropped for good (a date cursor); a
+    # feed that was down stopped every feed after it in the same source
+    from tests.web.webutil import free_port
+
+    dead = f"http://127.0.0.1:{free_port()}/down.xml"
+    add_sources(
+        project,
+        f'[[sources]]\nkind = "rss"\nname = "news"\nfeeds = ["{dead}", "{fedi.url}/feed.xml"]',
+    )
+    first = listen(project, once=True, analyze=False, alerts=False)
+    assert first["posts"] == 2  # the live feed after the dead one was read
+    assert any("down.xml" in w and "skipped" in w for w in first["sources"][0]["warnings"])
+    fedi.feed = fedi.feed.replace(
+        b"<item>",
+        b"<item><title>Publi\xc3\xa9 en retard</title><guid>news-late</guid>"
+        b"<pubDate>Tue, 01 Sep 2026 08:00:00 -0400</pubDate></item><item>",
+        1,
+    )
+    late = listen(project, once=True, analyze=False, alerts=False)
+    assert late["posts"] == 1
+    assert project.store.scalar("SELECT count(*) FROM posts WHERE native_id = 'news-late'") == 1

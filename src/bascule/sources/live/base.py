@@ -28,7 +28,8 @@ class Page:
 
     posts: list[Post] = field(default_factory=list)
     deletions: list[str] = field(default_factory=list)  # post ids: "platform:native_id"
-    rejects: list[tuple[str, str]] = field(default_factory=list)  # (reason, record)
+    # (reason, record) or (reason, record, line): the line or record number in its file
+    rejects: list[tuple] = field(default_factory=list)
     cursors: dict[str, str] = field(default_factory=dict)
     deletions_known_only: bool = False  # tombstone only posts we stored (firehose deletes)
 

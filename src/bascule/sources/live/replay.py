@@ -2,7 +2,8 @@
 
 Records are read with `sources.readers.iter_posts` (any importable format); the gap between
 two posts' timestamps is waited out divided by `speed`. With `--once` the file is emitted at
-full speed. The cursor is the record number stored last, so a replay resumes where it stopped.
+full speed. The cursor is the record number stored last, kept per file, so a replay resumes
+where it stopped, even when the sources are reordered.
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ class ReplayConnector:
         """Pages of records after the stored record number, paced unless `once`."""
         from bascule.sources.readers import iter_posts
 
-        done = int(cursors.get("record", "0"))
+        key = f"record:{self.path.resolve()}"  # the file's own: sources may be reordered
+        done = int(cursors.get(key, "0"))
         page = Page()
         flushed = time.monotonic()
         prev: datetime | None = None
@@ -72,21 +74,21 @@ class ReplayConnector:
                         page, flushed = Page(), time.monotonic()
                     if stop.wait(min(gap, MAX_GAP)):
                         return
-            self._add(item, page)
-            page.cursors["record"] = str(no)
+            self._add(item, page, no)
+            page.cursors[key] = str(no)
             if len(page.posts) >= BATCH or time.monotonic() - flushed >= BATCH_SECONDS:
                 yield self._close(page, cursors)
                 page, flushed = Page(), time.monotonic()
         if page:
             yield self._close(page, cursors)
 
-    def _add(self, item: Post | Reject | Deletion, page: Page) -> None:
+    def _add(self, item: Post | Reject | Deletion, page: Page, no: int) -> None:
         if isinstance(item, Post):
             page.posts.append(item)
         elif isinstance(item, Deletion):
             page.deletions.append(item.post_id)
         else:
-            page.rejects.append((item.reason, item.record or ""))
+            page.rejects.append((item.reason, item.record or "", item.line or no))
             self.stats.malformed += 1
 
     @staticmethod

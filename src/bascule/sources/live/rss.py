@@ -1,8 +1,8 @@
 """RSS/Atom news feeds: each item becomes a Post (platform "rss", author = the feed).
 
 Feeds are fetched with httpx (conditional GET with ETag / Last-Modified) and parsed from bytes
-by feedparser. The cursor per feed is the newest item date stored; items are keyed by their
-guid, so an item seen twice is stored once.
+by feedparser. Items are keyed by their guid, so an item seen twice is stored once, and one
+published late with an earlier date than the newest stored is still stored.
 """
 
 from __future__ import annotations
@@ -71,6 +71,9 @@ def map_entry(entry: dict, feed_url: str, feed: dict, *, fetched_at: datetime) -
     )
 
 
+FEED_TRIES = 3  # tries of one feed per round (about 3 s of waits) before the next feed
+
+
 class RssConnector:
     """Polls a list of feeds every `poll_seconds`; new items (by date) become posts."""
 
@@ -94,13 +97,19 @@ class RssConnector:
     def pages(
         self, cursors: dict[str, str], *, once: bool, stop: threading.Event
     ) -> Iterator[Page]:
-        """One page per feed and poll; with `once`, a single round."""
-        backoff = Backoff(self.stats, stop, max_tries=6 if once else None)
+        """One page per feed and poll; with `once`, a single round. A feed that stays down
+        through its retries is reported and skipped until the next round: the other feeds go
+        on."""
+        backoff = Backoff(self.stats, stop, max_tries=FEED_TRIES)
         while not stop.is_set():
             for url in self.feeds:
                 if stop.is_set():
                     return
-                page = backoff.call(lambda url=url: self._fetch(url, cursors))
+                try:
+                    page = backoff.call(lambda url=url: self._fetch(url, cursors))
+                except (Transient, RateLimited) as exc:
+                    self.stats.errors.append(f"{url}: {exc or 'rate limited'}; skipped this round")
+                    continue
                 if page:
                     cursors.update(page.cursors)
                     yield page
@@ -148,8 +157,6 @@ class RssConnector:
             stamp = post.created_at.isoformat()
             if self.since and post.created_at < self.since:
                 continue
-            if newest and stamp < newest:
-                continue  # older than what we stored; equal stamps are kept (ids dedupe)
             page.posts.append(post)
             if best is None or stamp > best:
                 best = stamp
