@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import joblib
+import numpy as np
 import pyarrow as pa
 import pytest
 
@@ -232,3 +233,23 @@ def test_bootstrap_model_then_analyze(project, add_posts) -> None:  # noqa: ANN0
     joblib.dump(payload, project_model_path(project.root))
     with pytest.raises(InputError, match="another version"):
         analyze(project)
+
+
+class _SaysAgainst:
+    """A model that reads every post as against (a bootstrap model did so on `#Zemmour2022`)."""
+
+    name = "says-against"
+    classes_ = ["against", "favor", "none"]
+
+    def predict_proba(self, texts: list[str], targets: list[str]) -> np.ndarray:
+        return np.tile([0.8, 0.1, 0.1], (len(texts), 1))
+
+
+def test_configured_cues_outrank_a_model(project) -> None:  # noqa: ANN001
+    table = pa.table(
+        {"post_id": ["f", "a", "x"], "text": ["Allez #JeVoteCAQ", "#DehorsLaCAQ", "La CAQ"]}
+    )
+    _, pairs = analyze_batch(table, project.config, _SaysAgainst())
+    got = dict(zip(pairs["post_id"].to_pylist(), pairs["stance"].to_pylist(), strict=True))
+    assert got == {"f": "favor", "a": "against", "x": "against"}  # the model reads the rest
+    assert set(pairs["model"].to_pylist()) == {"says-against"}

@@ -147,18 +147,23 @@ def _stances(
 ) -> tuple[list[str], np.ndarray, str]:
     if not texts:
         return [], np.zeros(0), getattr(model, "name", FALLBACK_MODEL)
+    # A cue the campaign configured (a partisan hashtag, an official account) says the stance
+    # outright: it decides, with or without a model. A model trained on these very cues
+    # (their words masked) read `#Zemmour2022` as against Zemmour.
+    weak = WeakLabeler(config).labels(texts, handles, targets)
+    cued = np.array([w is not None for w in weak])
     if model is not None:
         proba = model.predict_proba(texts, targets)
         classes = [normalize_stance(c) for c in model.classes_]
         best = proba.argmax(axis=1)
-        return [classes[j] for j in best], proba.max(axis=1), model.name
-    # No model: a stance only where a cue decides (partisan hashtags, official accounts). The
-    # sign of the sentiment, the default before, reads stance worse than random guesses on
-    # SemEval-2016 (bench/RESULTS.md, stance_default) and news of an attack on a target as
-    # hostility to it. A post without a cue is `none`, surer the calmer it reads.
-    weak = WeakLabeler(config).labels(texts, handles, targets)
+        stances = [w or classes[j] for w, j in zip(weak, best, strict=True)]
+        return stances, np.where(cued, 0.9, proba.max(axis=1)), model.name
+    # No model: a stance only where a cue decides. The sign of the sentiment, the default
+    # before, reads stance worse than random guesses on SemEval-2016 (bench/RESULTS.md,
+    # stance_default) and news of an attack on a target as hostility to it. A post without a
+    # cue is `none`, surer the calmer it reads.
     stances = [w or "none" for w in weak]
-    scores = np.where([w is not None for w in weak], 0.9, 1.0 - np.abs(sent))
+    scores = np.where(cued, 0.9, 1.0 - np.abs(sent))
     return stances, scores, FALLBACK_MODEL
 
 
