@@ -210,3 +210,27 @@ def test_watch_cli_checks_and_delivers(project, smtp, http, capsys) -> None:  # 
     out = json.loads(capsys.readouterr().out)
     assert out["alerts"] == [] and out["delivery"]["sent"] == 0 and len(received) == 1
     assert main(["alerts", "watch", "-p", root, "--interval", "0"]) == 2
+
+
+def test_listening_sends_what_failed_once_the_channel_is_back(project, smtp, http) -> None:  # noqa: ANN001
+    # `listen` delivered new alerts only: one that failed (server down, or an address with
+    # no SMTP server yet, which was not even recorded) was never sent
+    from bascule.live.analyst import after_cycle
+
+    inbox, port = smtp
+    received, base, state = http
+    with_channels(project, [f"{base}/flaky"], port)
+    text = project.config_path.read_text(encoding="utf-8")
+    project.config_path.write_text(text.replace('smtp_host = "127.0.0.1"\n', ""), "utf-8")
+    project.reload()
+    state["fail"] = 99  # the webhook is down
+    sql.insert_new(project.store, [ALERT])
+    first = deliver(project, [ALERT], backoff=0.01)
+    assert (first["sent"], first["failed"]) == (0, 2)  # both recorded, e-mail included
+    assert "smtp_host" in " ".join(e["error"] for e in first["errors"])
+    state["fail"] = 0  # the webhook is back; the config gets its SMTP server
+    project.config_path.write_text(text, "utf-8")
+    project.reload()
+    cycle = after_cycle(project, analyze=False, alerts=True)
+    assert (cycle["delivered"], cycle["delivery_failed"]) == (2, 0)
+    assert len(received) == 1 and len(inbox.messages) == 1

@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from bascule.errors import ConfigError
+from bascule.errors import BasculeError, ConfigError
 
 
 def channels(config: Any) -> dict[str, list[str]]:
@@ -156,7 +156,9 @@ def deliver(
                         send_email(project.config, where, alert)
                     status, error = "sent", None
                     result["sent"] += 1
-                except (RuntimeError, OSError, smtplib.SMTPException) as exc:
+                except (RuntimeError, OSError, smtplib.SMTPException, BasculeError) as exc:
+                    # a config mistake (an address without its SMTP server) is a failed try
+                    # too: recorded, so the alert goes once the config is fixed
                     status, error = "failed", str(exc)[:500]
                     result["failed"] += 1
                     result["errors"].append(
@@ -170,10 +172,12 @@ def deliver(
     return result
 
 
-def retry_failed(project: Any, **kwargs: Any) -> dict[str, Any]:
-    """Deliver again the stored alerts whose delivery to a configured channel failed."""
+def retry_failed(project: Any, *, limit: int | None = None, **kwargs: Any) -> dict[str, Any]:
+    """Deliver again the stored alerts whose delivery to a configured channel failed (the
+    first `limit` of them)."""
     from bascule.store import alerts as sql
 
     ch = channels(project.config)
     names = [f"webhook:{u}" for u in ch["webhook"]] + [f"email:{e}" for e in ch["email"]]
-    return deliver(project, sql.failed_deliveries(project.store, names), **kwargs)
+    failed = sql.failed_deliveries(project.store, names)
+    return deliver(project, failed[:limit] if limit else failed, **kwargs)

@@ -70,6 +70,9 @@ def _prune(project: Any) -> dict:
     return {"pruned": res}
 
 
+RETRY_PER_CYCLE = 20  # failed deliveries tried again after each listening cycle
+
+
 def after_cycle(project: Any, *, analyze: bool, alerts: bool) -> dict:
     """Analyse the new posts, then check and deliver alerts (when those modules exist).
 
@@ -92,7 +95,7 @@ def after_cycle(project: Any, *, analyze: bool, alerts: bool) -> dict:
                 log.warning("analysis failed: %s", cycle["analysis_error"])
     if alerts:
         try:
-            from bascule.alerts.deliver import deliver
+            from bascule.alerts.deliver import deliver, retry_failed
             from bascule.alerts.watch import check
         except ImportError:
             cycle["alerts"] = None
@@ -100,8 +103,19 @@ def after_cycle(project: Any, *, analyze: bool, alerts: bool) -> dict:
             try:
                 found = check(project)
                 cycle["alerts"] = len(found) if hasattr(found, "__len__") else found
-                if found:
-                    deliver(project, found)
+                sent = deliver(project, found) if found else {"sent": 0, "failed": 0, "errors": []}
+                # the ones a channel missed before (server down, config fixed since): a few
+                # per cycle, one try each, so a long outage never stalls listening
+                again = retry_failed(project, limit=RETRY_PER_CYCLE, retries=1)
+                cycle["delivered"] = sent["sent"] + again["sent"]
+                cycle["delivery_failed"] = sent["failed"] + again["failed"]
+                errors = sent["errors"] + again["errors"]
+                if errors:
+                    log.warning(
+                        "%d alert deliveries failed (retried next cycle); first: %s",
+                        len(errors),
+                        errors[0]["channel"] + ": " + errors[0]["error"],
+                    )
             except Exception as exc:  # noqa: BLE001 - keep listening; say why
                 cycle["alerts_error"] = f"{type(exc).__name__}: {exc}"
                 log.warning("alerts failed: %s", cycle["alerts_error"])
