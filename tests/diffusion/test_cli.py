@@ -62,3 +62,31 @@ def test_errors_are_one_line(net: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "[0, 1]" in capsys.readouterr().err
     assert main(["simulate", "--graph", str(net)]) == 2
     assert main(["tipping", "--graph", "lattice.txt"]) == 2
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["tipping", "--runs", "0"],  # numpy's "Mean of empty slice", then "did not tip"
+        ["tipping", "--phi", "1.5"],
+        ["simulate", "--top", "-2"],  # "10664 seeds reach 10,666 accounts"
+        ["simulate", "--seeds", "EMPTY"],  # "0 seeds reach 0.0"
+        ["seeds", "--k", "1", "--supporters", "nope"],  # "0 seeds (IMM) reach 0.0"
+    ],
+)
+def test_values_that_mean_nothing_are_refused(
+    argv: list[str],
+    project,
+    net: Path,
+    tmp_path: Path,
+    capsys,  # noqa: ANN001
+) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("# no one\n")
+    argv = [str(empty) if a == "EMPTY" else a for a in argv]
+    graph = ["--graph", str(net)] if argv[0] != "seeds" else []
+    root = str(project.root)
+    project.close()  # the command opens it
+    assert main([*argv, "-p", root, *graph]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.strip()

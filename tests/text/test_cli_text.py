@@ -85,3 +85,18 @@ def test_label_in_the_terminal_then_retrain(project, add_posts, capsys, monkeypa
     out = capsys.readouterr().out.replace("\n", " ")
     assert "2 labels saved, 1 skipped, model retrained 1 times" in out
     assert "Label at least 20 posts" in out  # after the retrain: too few labels to measure
+
+
+def test_text_options_that_mean_nothing_are_refused(tmp_path: Path, project, capsys) -> None:  # noqa: ANN001
+    # --c 0 and --themes -1 were scikit-learn tracebacks; --retrain-every 0 looped forever
+    root = str(project.root)
+    project.close()  # the commands open it
+    for argv in (
+        ["stance", "train", "--data", str(PAIRS), "--out", str(tmp_path / "m"), "--c", "0"],
+        ["undecided", "-p", root, "--themes", "-1"],
+        ["stance", "label", "-p", root, "--retrain-every", "0"],
+        ["poll", "-p", root, "-t", "caq", "--lang", "de"],
+    ):
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert "Traceback" not in err and err.strip(), argv

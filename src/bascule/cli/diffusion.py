@@ -32,7 +32,7 @@ ProbOpt = Annotated[
     ),
 ]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (same seed, same result).")]
-RunsOpt = Annotated[int, typer.Option("--runs", help="Monte Carlo runs.")]
+RunsOpt = Annotated[int, typer.Option("--runs", help="Monte Carlo runs.", min=1)]
 TIPPING_GRAPHS = ("complete", "er", "ba", "observed")
 
 
@@ -70,6 +70,8 @@ def _ids(path: Path | None, graph) -> list[str]:  # noqa: ANN001
         tok = line.split(",")[0].strip()
         if tok and not tok.startswith("#") and tok.lower() not in ("id", "author_id", "node"):
             out.append(tok)
+    if not out:
+        raise InputError(f"{path} names no account (one id or handle per line)")
     handles = graph.attrs.get("handle") if graph is not None else None
     if handles is not None:
         nodes = {str(v) for v in graph.nodes}
@@ -198,7 +200,8 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option("--seeds", help="File of seed ids, one per line.")
         ] = None,
         top: Annotated[
-            int | None, typer.Option("--top", help="Seed the K accounts with most out-edges.")
+            int | None,
+            typer.Option("--top", help="Seed the K accounts with most out-edges.", min=1),
         ] = None,
         model: ModelOpt = "ic",
         prob: ProbOpt = "wc",
@@ -304,6 +307,7 @@ def register(app: typer.Typer) -> None:
             from bascule.store.diffusion import supporters as sup
 
             proj = proj or open_project(project, read_only=True)
+            supporters = proj.config.target(supporters).id  # an unknown target: say so
             found = sup(proj.store, supporters)
             cand = found if cand is None else sorted(set(cand) & set(found))
         ex = _ids(exclude, g)
@@ -335,7 +339,9 @@ def register(app: typer.Typer) -> None:
         ] = "complete",
         n: Annotated[int, typer.Option("--n", help="Nodes of a generated graph.")] = 1000,
         degree: Annotated[float, typer.Option("--degree", help="Mean degree (er, ba).")] = 4.0,
-        phi: Annotated[float, typer.Option("--phi", help="Adoption threshold.")] = 0.18,
+        phi: Annotated[
+            float, typer.Option("--phi", help="Adoption threshold (0-1).", min=0.0, max=1.0)
+        ] = 0.18,
         runs: RunsOpt = 16,
         seed: SeedOpt = 0,
         by_community: Annotated[

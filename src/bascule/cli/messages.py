@@ -148,7 +148,7 @@ def reach(
 
 def effect(
     post_id: Annotated[str, typer.Argument(help="The published post (post_id or native id).")],
-    hours: Annotated[int, typer.Option(help="Observation window after publishing.")] = 24,
+    hours: Annotated[int, typer.Option(help="Observation window after publishing.", min=1)] = 24,
     target: Annotated[str | None, typer.Option(help="Target (default: those it mentions).")] = None,
     project: ProjectOpt = Path("."),
     json: JsonOpt = False,

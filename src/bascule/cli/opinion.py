@@ -37,7 +37,18 @@ ByOpt = Annotated[str, typer.Option("--by", help="Period: hour or day.")]
 OutOpt = Annotated[
     Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
 ]
-LangOpt = Annotated[str | None, typer.Option(help="fr or en (default: the project's).")]
+
+
+def _check_lang(value: str | None) -> str | None:
+    if value not in (None, "fr", "en"):
+        raise typer.BadParameter(f"{value!r}: the languages are fr and en")
+    return value
+
+
+LangOpt = Annotated[
+    str | None,
+    typer.Option(help="fr or en (default: the project's).", callback=_check_lang),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -162,7 +173,7 @@ def undecided(
     since: SinceOpt = None,
     until: UntilOpt = None,
     themes: Annotated[
-        int | None, typer.Option(help="Themes per language (default: from the volume).")
+        int | None, typer.Option(help="Themes per language (default: from the volume).", min=1)
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same themes).")] = 0,
     json: JsonOpt = False,

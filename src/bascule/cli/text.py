@@ -246,6 +246,8 @@ def train(
             weights = recency_weights(ages, half_life)
         if c is None:
             c = 0.5 if classifier == "svm" else 4.0
+        if c <= 0:
+            raise InputError(f"--c {c}: the regularisation strength must be above 0")
         if unlabeled is not None:
             from bascule.text.stance import check_self_training
 
@@ -430,7 +432,7 @@ def label(
     target: Annotated[str | None, typer.Option("--target", help="Only this target.")] = None,
     n: Annotated[int, typer.Option("--n", help="How many posts to label.")] = 20,
     retrain_every: Annotated[
-        int, typer.Option("--retrain-every", help="Retrain after this many labels.")
+        int, typer.Option("--retrain-every", help="Retrain after this many labels.", min=1)
     ] = 10,
     by: Annotated[str, typer.Option("--by", help="Your name, stored with each label.")] = "analyst",
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
