@@ -32,6 +32,14 @@ def test_lexicons_ship_with_the_package() -> None:
     assert lex["fr"]["catastrophe"] < 0 < lex["fr"]["bravo"]
 
 
+def test_the_price_of_groceries_is_not_a_prize() -> None:
+    # vader_FR rates "prix" +2.3 (prize): the cost of living read as good news
+    assert score("Les prix de l'épicerie explosent, les familles n'en peuvent plus.", "fr") <= 0
+    assert score("La hausse des prix étrangle les familles", "fr") <= 0  # was +0.19
+    assert score("Le prix de l'essence", "fr") == 0
+    assert "prix" not in lexicons()["fr"]
+
+
 def test_bad_input() -> None:
     out = sentiment(["", None, "😀😀", "😡", "x" * 100_000, "Bravo " * 20_000], ["und"] * 6)
     assert out[0] == 0 and out[1] == 0 and out[4] == 0
