@@ -61,6 +61,32 @@ def listen_cmd(
         if s["error"]:
             line += f" — stopped: {s['error']}"
         console.print(line, highlight=False)
+        for w in s.get("warnings") or []:  # a feed that answered 404, one skipped this round
+            console.print(f"  warning: {w}", style="yellow", highlight=False)
     console.print(
         f"{summary['posts']} posts in {summary['seconds']} s", style="bold", highlight=False
     )
+    for line in _after_cycles(summary.get("cycles") or []):
+        console.print(line, style="yellow", highlight=False)
+    if any(s["error"] for s in summary["sources"]):
+        raise typer.Exit(1)  # a source stopped: cron and systemd should see it
+
+
+def _after_cycles(cycles: list[dict]) -> list[str]:
+    """What the cycles did after storing that a staffer must know: posts deleted at once by
+    the retention period, deliveries that failed, analysis or alert errors."""
+    out = []
+    pruned = sum((c.get("pruned") or {}).get("posts", 0) for c in cycles)
+    if pruned:
+        days = next(c["pruned"].get("retention_days") for c in cycles if c.get("pruned"))
+        out.append(
+            f"{pruned} posts deleted: older than the retention period ({days} days, "
+            "privacy.retention_days)"
+        )
+    failed = sum(c.get("delivery_failed") or 0 for c in cycles)
+    if failed:
+        out.append(f"{failed} alert deliveries failed: they are tried again on the next cycle")
+    out += [
+        c[k] for c in cycles for k in ("analysis_error", "alerts_error", "prune_error") if c.get(k)
+    ]
+    return out

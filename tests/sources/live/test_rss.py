@@ -105,3 +105,24 @@ def test_a_late_item_and_a_dead_feed_lose_nothing(project, fedi) -> None:
     late = listen(project, once=True, analyze=False, alerts=False)
     assert late["posts"] == 1
     assert project.store.scalar("SELECT count(*) FROM posts WHERE native_id = 'news-late'") == 1
+
+
+def test_listen_says_what_it_skipped_and_deleted(project, fedi, capsys) -> None:  # noqa: ANN001
+    # a 404 feed and posts deleted at once by the retention period showed only in --json
+    from bascule.cli import main
+
+    add_sources(
+        project,
+        f'[[sources]]\nkind = "rss"\nname = "news"\n'
+        f'feeds = ["{fedi.url}/missing.xml", "{fedi.url}/feed.xml"]',
+    )
+    text = project.config_path.read_text(encoding="utf-8")
+    project.config_path.write_text(
+        text.replace("retention_days = 365", "retention_days = 1"), encoding="utf-8"
+    )
+    root = str(project.root)
+    project.close()
+    assert main(["listen", "-p", root, "--once", "--no-alerts"]) == 0
+    out = capsys.readouterr().out
+    assert "warning:" in out and "missing.xml: HTTP 404" in out
+    assert "2 posts deleted: older than the retention period (1 days" in out
