@@ -103,3 +103,13 @@ def test_observed_graph_tipping() -> None:
                   fractions=[0.0, 0.1, 0.2])  # fmt: skip
     assert res["n"] == 60 and res["curve"][1]["adoption"] == 1.0
     assert res["critical_fraction"] is not None and res["critical_fraction"] <= 0.1
+
+
+def test_a_sparse_random_graph_tips_on_its_connected_part() -> None:
+    # ~2 % of an Erdős–Rényi graph of mean degree 4 is isolated: no run ever reached
+    # consensus, and "no committed fraction tipped" while 98 % adopted
+    from bascule.diffusion.tipping import tipping
+
+    res = tipping("naming-game", "er", n=400, runs=4, seed=1)
+    assert res["left_out"] > 0 and res["n"] + res["left_out"] == 400
+    assert res["critical_fraction"] is not None and 0.05 < res["critical_fraction"] < 0.2

@@ -307,8 +307,9 @@ def register(app: typer.Typer) -> None:
             from bascule.store.diffusion import supporters as sup
 
             proj = proj or open_project(project, read_only=True)
-            supporters = proj.config.target(supporters).id  # an unknown target: say so
             found = sup(proj.store, supporters)
+            if not found:  # an unknown target (say so), or one nobody supports yet
+                found = sup(proj.store, proj.config.target(supporters).id)
             cand = found if cand is None else sorted(set(cand) & set(found))
         ex = _ids(exclude, g)
         dg = prepare(g, prob, model=model, project=proj, seed=seed)
@@ -409,6 +410,11 @@ def register(app: typer.Typer) -> None:
             console.print(
                 f"Tipping point ({model}, {kind}, n={res['n']:,}): {crit:.3f} committed "
                 f"(± {res['uncertainty']:.3f})"
+            )
+        if res.get("left_out"):
+            console.print(
+                f"  on the connected part of the network: {res['left_out']:,} accounts no path "
+                "reaches were left out (they never hear the committed minority)"
             )
         for row in res.get("communities", []):
             size = f"{row['size']:,} account{'s' if row['size'] != 1 else ''}"
