@@ -24,6 +24,29 @@ def test_stance_train_and_evaluate(tmp_path: Path, capsys) -> None:  # noqa: ANN
     assert set(res["per_class"]) == {"favor", "against", "none"}
     assert set(res["per_target"]) == {"caq", "qs"}
     assert len(res["confusion"]["matrix"]) == 3
+    # the same file with its stances spelt in French scores the same on every metric (macro-F1
+    # and accuracy were 0 when only f_avg normalised them); labels the model never saw are
+    # said to be so
+    french = tmp_path / "fr.tsv"
+    spelt = {"\tfavor\t": "\tpour\t", "\tagainst\t": "\tcontre\t", "\tnone\t": "\tneutre\t"}
+    text = PAIRS.read_text(encoding="utf-8")
+    for a, b in spelt.items():
+        text = text.replace(a, b)
+    french.write_text(text, encoding="utf-8")
+    argv[5] = str(french)
+    assert main([*argv, "--split-col", "split", "--split", "test"]) == 0
+    fr = json.loads(capsys.readouterr().out)
+    assert (fr["f_avg"], fr["macro_f1"], fr["accuracy"]) == (
+        res["f_avg"],
+        res["macro_f1"],
+        res["accuracy"],
+    )
+    camps = tmp_path / "camps.tsv"
+    camps.write_text(text.replace("\tpour\t", "\tleft\t").replace("\tcontre\t", "\tright\t")
+                     .replace("\tneutre\t", "\tcentre\t"), encoding="utf-8")  # fmt: skip
+    argv[5] = str(camps)
+    assert main([*argv, "--split-col", "split", "--split", "test"]) == 2
+    assert "none of the file's labels" in capsys.readouterr().err
 
 
 def test_polis_csv_many_classes(tmp_path: Path, capsys) -> None:  # noqa: ANN001

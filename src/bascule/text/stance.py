@@ -688,6 +688,33 @@ def normalize_stance(label: str) -> str:
     return "none"
 
 
+_NONE_WORDS = ("none", "neutral", "neutre", "neither", "aucun", "aucune", "ni", "0", "nil")
+
+
+def _is_stance(label: str) -> bool:
+    key = fold(str(label)).strip()
+    return normalize_stance(label) != "none" or key in _NONE_WORDS
+
+
+def _same_names(
+    gold: Sequence[str], pred: Sequence[str], classes: list[str]
+) -> tuple[list[str], list[str]]:
+    """Gold and predicted labels under one spelling: stances written `pour`/`FAVOR`/`favor`
+    compare as one (every metric, not f_avg alone); labels the model does not know at all are
+    a clear error rather than scores of 0."""
+    gold = [str(x) for x in gold]
+    pred = [str(x) for x in pred]
+    if all(_is_stance(c) for c in classes) and all(_is_stance(g) for g in set(gold)):
+        return [normalize_stance(g) for g in gold], [normalize_stance(p) for p in pred]
+    if not set(gold) & set(classes):
+        shown = ", ".join(sorted(set(gold))[:6])
+        raise InputError(
+            f"none of the file's labels ({shown}) is a class of the model "
+            f"({', '.join(classes[:6])}): was it trained on another label set?"
+        )
+    return gold, pred
+
+
 def _prf(gold: np.ndarray, pred: np.ndarray, label: str) -> dict[str, float | int]:
     tp = int(np.sum((pred == label) & (gold == label)))
     n_pred, n_gold = int(np.sum(pred == label)), int(np.sum(gold == label))
@@ -749,6 +776,8 @@ def evaluate(
     if len(texts) == 0:
         raise InputError("no labelled rows to evaluate on")
     pred = predict_together(model, texts, targets, neighbours=neighbours, smoothing=smoothing)
+    labels, named = _same_names(labels, pred, [str(c) for c in model.classes_])
+    pred = np.asarray(named, dtype=object)
     out = scores(labels, pred)
     out["per_target"] = {}
     if targets is not None:
