@@ -146,7 +146,11 @@ def test_payload_is_slack_and_discord_compatible() -> None:
     p = payload(ALERT)
     assert set(p) >= {"text", "content", "username"}
     assert p["text"].startswith("[Bascule] ")
-    assert "predicted_reposts: 140" in p["text"]
+    assert "reposts forecast: 140" in p["text"] and "forecast interval: 110–220" in p["text"]
+    # in a French project, French labels and numbers (the body was English field names)
+    fr = payload({**ALERT, "detail": {"predicted_reposts": 1400, "baseline_posts": 2.42}}, "fr")
+    assert "partages prévus : 1\u202f400" in fr["text"] and "attendues : 2,4" in fr["text"]
+    assert "Cascade qui s'emballe · 2026-09-10 12:00 UTC" in fr["text"]
 
 
 def test_no_channels_sends_nothing(project) -> None:  # noqa: ANN001

@@ -11,6 +11,7 @@ import smtplib
 import time
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 from typing import Any
 
 import httpx
@@ -27,21 +28,49 @@ def channels(config: Any) -> dict[str, list[str]]:
     return {"webhook": hooks, "email": list(a.email_to)}
 
 
-def message(alert: dict[str, Any]) -> str:
-    """The plain-text body of an alert."""
+# what a message says of an alert's detail: field -> (French, English, decimals or None)
+_FIELDS = {
+    "observed_reposts": ("partages vus", "reposts seen", 0),
+    "predicted_reposts": ("partages prévus", "reposts forecast", 0),
+    "interval": ("intervalle prévu", "forecast interval", 0),
+    "posts": ("publications", "posts", 0),
+    "baseline_posts": ("attendues", "expected", 1),
+    "spreaders": ("comptes relais", "accounts spreading it", 0),
+    "basis": ("fondement", "basis", None),
+}
+
+
+def message(alert: dict[str, Any], lang: str = "en") -> str:
+    """The plain-text body of an alert, in `lang`: its title, kind and time, then the figures
+    behind it, labelled and written the reader's way."""
+    from bascule.alerts import KIND_LABELS
+    from bascule.i18n import label, number, tr, when
+
     lines = [f"[Bascule] {alert['title']}"]
+    kind = label(KIND_LABELS, alert.get("kind"), lang)
+    at = alert.get("created_at")
+    lines.append(f"{kind} · {when(at)} UTC" if at else kind)
+    sep = ": " if lang == "en" else " : "
     if alert.get("post_id"):
-        lines.append(f"post: {alert['post_id']}")
+        lines.append(f"{tr(lang, 'publication', 'post')}{sep}{alert['post_id']}")
     detail = alert.get("detail") or {}
-    for key in ("predicted_reposts", "interval", "baseline_posts", "posts", "spreaders", "basis"):
-        if key in detail:
-            lines.append(f"{key}: {detail[key]}")
+    for key, (fr, en, digits) in _FIELDS.items():
+        if key not in detail:
+            continue
+        v = detail[key]
+        if digits is None:
+            text = str(v)
+        elif isinstance(v, list | tuple):
+            text = "–".join(number(x, lang, digits) for x in v)
+        else:
+            text = number(v, lang, digits)
+        lines.append(f"{tr(lang, fr, en)}{sep}{text}")
     return "\n".join(lines)
 
 
-def payload(alert: dict[str, Any]) -> dict[str, Any]:
+def payload(alert: dict[str, Any], lang: str = "en") -> dict[str, Any]:
     """JSON that Slack and Mattermost (`text`) and Discord (`content`) all accept."""
-    text = message(alert)
+    text = message(alert, lang)
     return {
         "text": text,
         "content": text[:2000],
@@ -86,6 +115,8 @@ def send_mail(config: Any, to: str, subject: str, body: str, headers: dict[str, 
     msg["Subject"] = subject
     msg["From"] = a.email_from
     msg["To"] = to
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = make_msgid(domain=a.email_from.rpartition("@")[2] or None)
     for k, v in headers.items():
         msg[k] = v
     msg.set_content(body)
@@ -107,9 +138,10 @@ def send_webhook(
     client: httpx.Client,
     retries: int = 3,
     backoff: float = 0.5,
+    lang: str = "en",
 ) -> None:
     """POST one alert as Slack/Mattermost/Discord-compatible JSON."""
-    post_json(url, payload(alert), client=client, retries=retries, backoff=backoff)
+    post_json(url, payload(alert, lang), client=client, retries=retries, backoff=backoff)
 
 
 def send_email(config: Any, to: str, alert: dict[str, Any]) -> None:
@@ -118,7 +150,7 @@ def send_email(config: Any, to: str, alert: dict[str, Any]) -> None:
         config,
         to,
         f"[Bascule] {alert['title']}",
-        message(alert),
+        message(alert, config.project.language),
         {"X-Bascule-Alert": alert["alert_id"]},
     )
 
@@ -151,7 +183,14 @@ def deliver(
                     continue
                 try:
                     if kind == "webhook":
-                        send_webhook(where, alert, client=client, retries=retries, backoff=backoff)
+                        send_webhook(
+                            where,
+                            alert,
+                            client=client,
+                            retries=retries,
+                            backoff=backoff,
+                            lang=project.config.project.language,
+                        )
                     else:
                         send_email(project.config, where, alert)
                     status, error = "sent", None
