@@ -42,6 +42,7 @@ def listen_cmd(
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     proj = open_project(project)
+    _stop_on_sigterm()
     if not once and not json_out:
         console.print("Listening… (Ctrl-C to stop)", style="dim")
     try:
@@ -70,6 +71,19 @@ def listen_cmd(
         console.print(line, style="yellow", highlight=False)
     if any(s["error"] for s in summary["sources"]):
         raise typer.Exit(1)  # a source stopped: cron and systemd should see it
+
+
+def _stop_on_sigterm() -> None:
+    """`kill` (systemd, docker stop) stops listening as Ctrl-C does: the summary printed, the
+    run closed, instead of a run left `running` forever."""
+    import signal
+    import threading
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)
 
 
 def _after_cycles(cycles: list[dict]) -> list[str]:

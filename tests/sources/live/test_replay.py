@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -88,3 +89,31 @@ def test_two_sources_cannot_share_a_name(project) -> None:
             '[[sources]]\nkind = "rss"\nname = "a"\nfeeds = ["http://x.example/f"]\n'
             '[[sources]]\nkind = "rss"\nname = "a"\nfeeds = ["http://y.example/f"]\n',
         )
+
+
+def test_sigterm_stops_listening_like_ctrl_c(project, tmp_path) -> None:
+    # `kill` (systemd, docker stop) left the run `running` forever, with no summary
+    import signal
+    import subprocess
+    import sys
+
+    data = tmp_path / "statuses.jsonl"
+    _write(data, make_statuses(3))
+    add_sources(
+        project,
+        f'[[sources]]\nkind = "replay"\nname = "drill"\npath = "{data}"\n'
+        'format = "mastodon"\nspeed = 0.001\n',  # a minute apart become days: still going
+    )
+    root = str(project.root)
+    project.close()
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "bascule"), "listen", "-p", root, "--no-analyze"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(8)  # started, and the first record stored (the next is days away)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "drill (replay): 1 new posts" in out
