@@ -54,6 +54,11 @@ def test_undecided_cli(campaign, capsys, tmp_path) -> None:  # noqa: ANN001
     assert (tmp_path / "u.html").stat().st_size > 100_000
     assert main(["undecided", "-p", root, "--lang", "en"]) == 0
     assert "Why they hesitate" in capsys.readouterr().out
+    # French words in a French table (trend and header were "rising", "posts")
+    assert main(["undecided", "-p", root]) == 0
+    fr = capsys.readouterr().out
+    assert "publications" in fr and "Pourquoi ils hésitent" in fr
+    assert not any(w in fr for w in ("rising", "falling", "stable", " posts", " 1 publications"))
 
 
 def test_report_section(project, writer) -> None:  # noqa: ANN001

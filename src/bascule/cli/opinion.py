@@ -136,7 +136,7 @@ def _dumps(obj: object) -> str:
 def _poll_table(result: dict, lang: str) -> None:
     from rich.table import Table
 
-    from bascule.i18n import share, share_range, tr
+    from bascule.i18n import number, share, share_range, tr
     from bascule.opinion.poll import STANCES, period_name, stance_label, stance_note
 
     t = Table(title=f"{result['target_name']} — {period_name(result['by'], lang)}")
@@ -147,21 +147,26 @@ def _poll_table(result: dict, lang: str) -> None:
     for r in result["periods"]:
         t.add_row(
             r["period"],
-            str(r["authors"]),
+            number(r["authors"], lang),
             *(
                 f"{share(r[st], lang)} [{share_range(r[st + '_lo'], r[st + '_hi'], lang)}]"
                 for st in STANCES
             ),
         )
-    console.print(t)
-    console.print(
-        tr(
-            lang,
-            f"{result['suppressed']} période(s) de moins de {result['min_group_size']} auteurs "
-            "masquée(s).",
-            f"{result['suppressed']} period(s) under {result['min_group_size']} authors hidden.",
+    if not result["periods"]:
+        console.print(tr(lang, "Aucune période à montrer.", "No period to show."))
+    else:
+        console.print(t)
+    hidden, k = result["suppressed"], result["min_group_size"]
+    if hidden:
+        console.print(
+            tr(
+                lang,
+                f"{hidden} période{'s' if hidden > 1 else ''} de moins de {k} auteurs "
+                f"masquée{'s' if hidden > 1 else ''} (vie privée).",
+                f"{hidden} period{'s' if hidden > 1 else ''} under {k} authors hidden (privacy).",
+            )
         )
-    )
     note = stance_note(result, lang)
     if note:
         console.print(note)
@@ -206,34 +211,47 @@ def undecided(
 def _undecided_table(result: dict, lang: str) -> None:
     from rich.table import Table
 
-    from bascule.i18n import tr
+    from bascule.i18n import number, tr
+    from bascule.opinion.themes import trend_label
     from bascule.opinion.undecided import STATES, state_label
 
     a = result["authors"]
     if not a:
         console.print(tr(lang, "Rien à montrer (analyse faite ?).", "Nothing to show (analysed?)."))
         return
+    sep = ": " if lang == "en" else " : "
     console.print(
-        ", ".join(f"{state_label(s, lang)}: {a[s]:,}" for s in STATES)
-        + tr(lang, f" (sur {a['total']:,} auteurs)", f" (of {a['total']:,} authors)")
+        ", ".join(f"{state_label(s, lang)}{sep}{number(a[s], lang)}" for s in STATES)
+        + tr(
+            lang,
+            f" (sur {number(a['total'], lang)} auteurs)",
+            f" (of {number(a['total'], lang)} authors)",
+        )
     )
     t = Table(title=tr(lang, "Pourquoi ils hésitent", "Why they hesitate"))
     for c in (
         tr(lang, "thème", "theme"),
         tr(lang, "mots", "words"),
-        "posts",
+        tr(lang, "publications", "posts"),
         tr(lang, "auteurs", "authors"),
         tr(lang, "tendance", "trend"),
     ):
         t.add_column(c)
     for th in result["themes"]:
-        trend = (th["trend"] or {}).get("direction", "—")
-        t.add_row(th["id"], ", ".join(th["words"][:6]), str(th["posts"]), str(th["authors"]), trend)
+        t.add_row(
+            th["id"],
+            ", ".join(th["words"][:6]),
+            number(th["posts"], lang),
+            number(th["authors"], lang),
+            trend_label(th["trend"], lang),
+        )
     console.print(t)
+    left, total = result["unassigned"], result["posts"]
     console.print(
         tr(
             lang,
-            f"{result['unassigned']:,} publications sans thème sur {result['posts']:,}.",
-            f"{result['unassigned']:,} of {result['posts']:,} posts unassigned.",
+            f"{number(left, lang)} publication{'s' if left > 1 else ''} sans thème sur "
+            f"{number(total, lang)}.",
+            f"{number(left, lang)} of {number(total, lang)} posts unassigned.",
         )
     )
