@@ -74,3 +74,17 @@ def test_prune_takes_one_parquet_folder_as_a_string(project, tmp_path: Path) -> 
     assert got["parquet_partitions"] == 1
     with pytest.raises(BasculeError, match="not a Parquet dataset folder"):
         bascule.prune(project, days=30, dry_run=True, parquet="/")
+
+
+def test_export_and_forget_take_the_project(project, data_dir, tmp_path: Path) -> None:  # noqa: ANN001
+    # both wanted `project.store` ("'Project' object has no attribute 'rows'"), and a target
+    # name exported 0 rows without a word
+    import io
+
+    bascule.import_files(project, [data_dir / "samples" / "mastodon_statuses.jsonl"])
+    buf = io.BytesIO()
+    assert bascule.export(project, "posts", "jsonl", buf) == project.store.count("posts")
+    with pytest.raises(BasculeError, match="unknown target"):
+        bascule.export(project, "posts", "csv", io.BytesIO(), target="nobody")
+    aid = project.store.rows("SELECT author_id FROM authors LIMIT 1")[0][0]
+    assert bascule.forget(project, aid)["forgotten"] == [aid]

@@ -25,8 +25,8 @@ __version__ = "0.1.0"
 # name -> "module:attribute", the same functions the CLI, the report and the web app call.
 _API = {
     "import_files": "bascule.sources.importer:import_files",
-    "export": "bascule.store.export:export",
-    "forget": "bascule.store.forget:forget",
+    "export": "bascule.project:export",
+    "forget": "bascule.project:forget",
     "analyze": "bascule.text.analyze:analyze",
     "StanceModel": "bascule.text.stance:StanceModel",
     "poll": "bascule.opinion.poll:poll",

@@ -202,7 +202,7 @@ class Config(_Model):
     def target(self, target_id: str) -> Target:
         """The target with this id (or name); a clear error otherwise."""
         for t in self.targets:
-            if target_id in (t.id, t.name) or slug(target_id) == t.id:
+            if target_id in (t.id, t.name, t.name_en) or slug(target_id) == t.id:
                 return t
         known = ", ".join(t.id for t in self.targets) or "none configured"
         raise ConfigError(

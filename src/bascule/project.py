@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
@@ -150,3 +151,34 @@ def _read_template(path: Path) -> str:
         raise ConfigError(f"not valid UTF-8 ({exc.reason})", path=str(path)) from None
     except OSError as exc:
         raise InputError(f"--config {path}: cannot be read ({exc.strerror}); {hint}") from None
+
+
+def export(
+    project: Project | Any,
+    what: str,
+    fmt: str = "jsonl",
+    out: Any = None,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    target: str | None = None,
+) -> int:
+    """`bascule export` from Python: posts, authors, interactions or analyses of a project
+    (its target by id or name, checked), as `fmt` to `out` (a file, a Parquet folder, a
+    stream; stdout by default); returns the rows written. A store works too."""
+    from bascule.store.export import export as write
+
+    store = getattr(project, "store", project)
+    if target and hasattr(project, "config"):
+        target = project.config.target(target).id
+    return write(store, what, fmt, out, since=since, until=until, target=target)
+
+
+def forget(project: Project | Any, *authors: str, platform: str | None = None, **kw: Any) -> dict:
+    """`bascule forget` from Python: erase each author and every trace of them (see
+    `store.forget.forget`). A store works too, with `pseudonymizer=`."""
+    from bascule.store.forget import forget as erase
+
+    if hasattr(project, "pseudonymizer"):
+        kw.setdefault("pseudonymizer", project.pseudonymizer)
+    return erase(getattr(project, "store", project), *authors, platform=platform, **kw)
