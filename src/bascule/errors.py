@@ -34,6 +34,7 @@ class ConfigError(BasculeError):
         fr: str | None = None,
     ) -> None:
         self.path, self.line, self.key = path, line, key
+        self.message, self.message_fr = message, fr  # without where: to say it elsewhere
         where = path or "bascule.toml"
         if line:
             where = f"{where}:{line}"

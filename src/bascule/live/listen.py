@@ -41,7 +41,27 @@ class _Tally:
 
 
 def make_connector(project: Any, source: Source, index: int) -> Connector:
-    """Build the connector for one `[[sources]]` entry, with real clients and credentials."""
+    """Build the connector for one `[[sources]]` entry, with real clients and credentials; a
+    mistake in it names the file and the line of its table."""
+    try:
+        return _connector(project, source, index)
+    except ConfigError as exc:
+        if exc.line is not None:
+            raise
+        from bascule.config import locate
+
+        path = getattr(project, "config_path", None)
+        text = path.read_text(encoding="utf-8") if path and path.exists() else ""
+        raise ConfigError(
+            exc.message,
+            fr=exc.message_fr,
+            path=str(path) if path else exc.path,
+            line=locate(text, ("sources", index)) if text else None,
+            key=exc.key,
+        ) from None
+
+
+def _connector(project: Any, source: Source, index: int) -> Connector:
     name = source.key(index)
     since = parse_since(source.since)
     if source.kind == "rss":
@@ -49,6 +69,11 @@ def make_connector(project: Any, source: Source, index: int) -> Connector:
 
         if not source.feeds:
             raise ConfigError(f"source {name!r}: an rss source needs `feeds = [...]`")
+        for url in source.feeds:
+            if not url.lower().startswith(("http://", "https://")):
+                raise ConfigError(
+                    f"source {name!r}: feed {url!r} is not a web address (http:// or https://)"
+                )
         return RssConnector(name, source.feeds, since=since, poll_seconds=source.poll_seconds)
     if source.kind == "mastodon":
         from bascule.sources.live.mastodon import MastodonConnector

@@ -107,3 +107,16 @@ def test_cli_once_selects_a_source(project, fedi, capsys) -> None:
     out = json.loads(capsys.readouterr().out)
     assert [(s["source"], s["posts"]) for s in out["sources"]] == [("news", 2)]
     assert not fedi.requests("/api/v1/timelines")
+
+
+def test_a_source_mistake_names_the_file_and_line(project) -> None:  # noqa: ANN001
+    # "bascule.toml: source 'rss-1': ..." with no folder nor line; a feed without http://
+    # was retried for 31 s as a network error
+    from bascule.errors import ConfigError
+
+    add_sources(project, '[[sources]]\nkind = "rss"\nname = "news"\nfeeds = ["example.org/x.xml"]')
+    line = project.config_path.read_text(encoding="utf-8").splitlines().index("[[sources]]") + 1
+    with pytest.raises(ConfigError) as info:
+        listen(project, once=True, analyze=False, alerts=False)
+    assert str(info.value).startswith(f"{project.config_path}:{line}: source 'news': feed")
+    assert "not a web address" in str(info.value)
