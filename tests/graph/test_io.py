@@ -148,3 +148,13 @@ def test_csv_round_trip_property(tmp_path_factory: pytest.TempPathFactory, edges
     g = Graph.from_edges([e[0] for e in edges], [e[1] for e in edges], [e[2] for e in edges])
     path = write_graph(g, tmp_path_factory.mktemp("rt") / "g.csv")
     assert _edges(read_graph(path)) == _edges(g)
+
+
+def test_gexf_labels_nodes_with_their_handle(tmp_path: Path) -> None:
+    # Gephi showed each node's author id (`twitter:0006d1…`), even for accounts in clear
+    g = Graph.from_edges(["twitter:aa", "twitter:bb"], ["twitter:bb", "twitter:aa"])
+    g.attrs["handle"] = np.array(["AFP", "anon-3f2a9c1b04"], dtype=object)
+    path = write_graph(g, tmp_path / "g.gexf")
+    text = path.read_text(encoding="utf-8")
+    assert 'id="twitter:aa" label="AFP"' in text and 'label="anon-3f2a9c1b04"' in text
+    assert sorted(read_graph(path).nodes.tolist()) == ["twitter:aa", "twitter:bb"]

@@ -425,6 +425,8 @@ def write_graph(graph: Graph, path: str | Path, fmt: str = "auto") -> Path:
         for _, d in G.nodes(data=True):
             for k in [k for k, v in d.items() if v is None]:
                 del d[k]
+            if fmt == "gexf" and d.get("handle"):  # Gephi shows the label: a handle, not a hash
+                d["label"] = str(d["handle"])
         {"gml": nx.write_gml, "graphml": nx.write_graphml, "gexf": nx.write_gexf}[fmt](G, path)
     return path
 
