@@ -120,15 +120,21 @@ def send_mail(config: Any, to: str, subject: str, body: str, headers: dict[str, 
     for k, v in headers.items():
         msg[k] = v
     msg.set_content(body)
-    with smtplib.SMTP(a.smtp_host, a.smtp_port, timeout=20) as smtp:
-        if a.smtp_starttls:
-            smtp.starttls()
-        if a.smtp_user_env:
-            smtp.login(
-                os.environ.get(a.smtp_user_env, ""),
-                os.environ.get(a.smtp_password_env or "", ""),
-            )
-        smtp.send_message(msg)
+    user = os.environ.get(a.smtp_user_env or "", "") if a.smtp_user_env else None
+    if a.smtp_user_env and not user:
+        raise ConfigError(
+            f"alerts.smtp_user_env names {a.smtp_user_env}, which is not set in the environment",
+            key="alerts",
+        )
+    try:
+        with smtplib.SMTP(a.smtp_host, a.smtp_port, timeout=20) as smtp:
+            if a.smtp_starttls:
+                smtp.starttls()
+            if user:
+                smtp.login(user, os.environ.get(a.smtp_password_env or "", ""))
+            smtp.send_message(msg)
+    except (OSError, smtplib.SMTPException) as exc:  # say which server
+        raise RuntimeError(f"SMTP {a.smtp_host}:{a.smtp_port}: {exc}") from exc
 
 
 def send_webhook(

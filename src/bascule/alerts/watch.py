@@ -184,7 +184,7 @@ def list_alerts(
     from bascule.store import alerts as sql
 
     if kind:
-        _check_kind(kind, KIND_LABELS)
+        _check_kind(kind, DETECTORS)
     rows = sql.list_alerts(project.store, since=since, kind=kind, limit=limit)
     if lang is not None:
         for a in rows:

@@ -29,7 +29,8 @@ def _print_alerts(rows: list[dict[str, Any]], title: str) -> None:
     from rich.table import Table
 
     t = Table(title=title)
-    for c in ("created_at", "kind", "target", "title", "score"):
+    sent = any("delivered_to" in a for a in rows)
+    for c in ("created_at", "kind", "target", "title", "score", *(("sent to",) if sent else ())):
         t.add_column(c)
     for a in rows:
         score = a.get("score")
@@ -39,6 +40,7 @@ def _print_alerts(rows: list[dict[str, Any]], title: str) -> None:
             a.get("target_id") or "",
             a["title"],
             "" if score is None else f"{score:,.1f}",
+            *((", ".join(a.get("delivered_to") or []) or "—",) if sent else ()),
         )
     console.print(t)
 

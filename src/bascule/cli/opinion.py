@@ -118,6 +118,8 @@ def poll(
     elif fmt == "png":
         import io
 
+        if out is None and sys.stdout.isatty():  # bytes a terminal cannot show
+            raise InputError("--png writes an image: give a file with --out (e.g. -o poll.png)")
         buf = io.BytesIO()
         P.poll_png(result, buf, lang)
         _write(buf.getvalue(), out)

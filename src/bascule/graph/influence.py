@@ -258,7 +258,7 @@ def influencers(
     graph: Graph,
     *,
     project: Project | None = None,
-    top: float | int = 0.01,
+    top: float | int | str = 0.01,
     cascades: pd.DataFrame | None = None,
     since: str | None = None,
     until: str | None = None,
@@ -274,6 +274,8 @@ def influencers(
     """
     from bascule.graph.build import official_of
 
+    if isinstance(top, str):  # "1%", "50", as on the command line
+        top = parse_top(top)
     if cascades is None and project is not None:
         from bascule.store import graph as sql
 
