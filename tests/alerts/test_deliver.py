@@ -238,3 +238,25 @@ def test_listening_sends_what_failed_once_the_channel_is_back(project, smtp, htt
     cycle = after_cycle(project, analyze=False, alerts=True)
     assert (cycle["delivered"], cycle["delivery_failed"]) == (2, 0)
     assert len(received) == 1 and len(inbox.messages) == 1
+
+
+def test_smtp_failures_say_which_server_and_which_variable(project, monkeypatch) -> None:  # noqa: ANN001
+    from tests.web.webutil import free_port
+
+    port = free_port()  # nothing listens there
+    with_channels(project, [], port)
+    sql.insert_new(project.store, [ALERT])
+    r = deliver(project, [ALERT])
+    assert r["failed"] == 1 and f"SMTP 127.0.0.1:{port}:" in r["errors"][0]["error"]
+    text = project.config_path.read_text(encoding="utf-8")
+    project.config_path.write_text(
+        text.replace(
+            '\nsmtp_host = "127.0.0.1"',
+            '\nsmtp_user_env = "BASCULE_TEST_SMTP_USER"\nsmtp_host = "127.0.0.1"',
+        ),
+        encoding="utf-8",
+    )
+    project.reload()
+    monkeypatch.delenv("BASCULE_TEST_SMTP_USER", raising=False)
+    r = deliver(project, [ALERT])
+    assert "BASCULE_TEST_SMTP_USER, which is not set" in r["errors"][0]["error"]
