@@ -42,13 +42,25 @@ def test_huge_draft_is_shown_truncated_with_a_note(tmp_path: Path) -> None:
     assert len(page) < 5_000_000
 
 
-@pytest.mark.parametrize(
-    ("text", "words", "note"),
-    [("", 0, "no words to score"), ("🔥🔥🎉", 0, "no words to score")],
-)
-def test_empty_and_emoji_only_json(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, words: int, note: str
+def test_emoji_only_json_and_an_empty_draft(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["message", "score", "-p", str(tmp_path), "--lang", "en", "--json", text]) == 0
+    assert main(["message", "score", "-p", str(tmp_path), "--lang", "en", "--json", "🔥🔥🎉"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert (out["score"], out["words"]) == (0, words) and note in out["notes"]
+    assert (out["score"], out["words"]) == (0, 0) and "no words to score" in out["notes"]
+    # an empty draft is refused, as in the war room (it was scored 0 with exit code 0)
+    assert main(["message", "score", "-p", str(tmp_path), "  "]) == 2
+    assert "the draft is empty" in capsys.readouterr().err
+
+
+def test_comparison_says_which_draft_is_stronger(project, capsys) -> None:  # noqa: ANN001
+    # --vs printed two tables and no verdict; an emoji-only draft read as English in a
+    # French project
+    root = str(project.root)
+    project.close()
+    a, b = "Le logement coûte cher.", "Hier, Marie a payé 1 450 $ de loyer à Rosemont."
+    assert main(["message", "score", "-p", root, "--vs", b, a]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "B l'emporte de" in out and "(B − A :" in out
+    assert main(["message", "score", "-p", root, "--json", "🏠😡💸"]) == 0
+    assert json.loads(capsys.readouterr().out)["lang"] == "fr"

@@ -63,10 +63,14 @@ def score(
         raise InputError(f"--lang must be fr, en or auto (got {lang!r})")
     if text == "-":
         text = sys.stdin.read()
+    if not text.strip() or (vs is not None and not vs.strip()):
+        raise InputError("the draft is empty: write the message to score")
     corpus, ui_lang = _corpus(project)
     ui = ui_lang or "en"
     result = (
-        compare(text, vs, lang, corpus=corpus) if vs is not None else run(text, lang, corpus=corpus)
+        compare(text, vs, lang, corpus=corpus, fallback=ui)
+        if vs is not None
+        else run(text, lang, corpus=corpus, fallback=ui)
     )
     if json:
         print_json(result)
@@ -96,6 +100,25 @@ def score(
         console.print(t)
         for note in r["notes"]:
             console.print(f"note: {note}")
+    if vs is not None:
+        console.print(_verdict(result, ui), highlight=False)
+
+
+def _verdict(result: dict, lang: str) -> str:
+    """Which draft is stronger, by how much, and on which dimensions (`--vs`)."""
+    from bascule.i18n import tr
+    from bascule.messages.render import label
+
+    gap = result["overall_difference"]
+    if result["better"] == "tie":
+        head = tr(lang, "A et B font jeu égal", "A and B score the same")
+    else:
+        head = tr(lang, "{w} l'emporte de {n} points", "{w} is stronger by {n} points").format(
+            w=result["better"].upper(), n=abs(gap)
+        )
+    ups = [f"{label(d, lang)} {v:+d}" for d, v in result["difference"].items() if v]
+    sep = " : " if lang == "fr" else ": "
+    return head + (f" (B − A{sep}{', '.join(ups)})" if ups else "") + "."
 
 
 def _read_seeds(path: Path) -> list[str]:

@@ -107,13 +107,19 @@ def _sentiment(text: str, lang: str) -> float:
     return float(sentiment([text], [lang])[0])
 
 
-def score(text: str, lang: str = "auto", *, corpus: Corpus | None = None) -> dict:
-    """The six Made-to-Stick dimensions of `text`, its overall score and how to improve it."""
+def score(
+    text: str, lang: str = "auto", *, corpus: Corpus | None = None, fallback: str = "en"
+) -> dict:
+    """The six Made-to-Stick dimensions of `text`, its overall score and how to improve it.
+
+    `lang` "auto" reads the draft's language; a draft with no word in it (emoji only) is
+    read in `fallback` (the project's language), so its tips are in the reader's."""
     original_len = len(text or "")
     text = (text or "")[:MAX_CHARS]
     shares: dict[str, float] = {}
     if lang == "auto":
-        lang = _detect_lang(text) if text.strip() else "en"
+        wordy = any(ch.isalpha() for ch in text)
+        lang = _detect_lang(text) if wordy else fallback
         shares = language_shares(text) if text.strip() else {}
         if shares and min(shares.values()) >= 0.2:
             lang = max(shares, key=lambda k: (shares[k], k == lang))
@@ -157,9 +163,12 @@ def score(text: str, lang: str = "auto", *, corpus: Corpus | None = None) -> dic
     return {"lang": lang, "score": overall, "dimensions": dims, "words": len(words), "notes": notes}
 
 
-def compare(a: str, b: str, lang: str = "auto", *, corpus: Corpus | None = None) -> dict:
+def compare(
+    a: str, b: str, lang: str = "auto", *, corpus: Corpus | None = None, fallback: str = "en"
+) -> dict:
     """Two drafts side by side, with the difference per dimension (b - a)."""
-    sa, sb = score(a, lang, corpus=corpus), score(b, lang, corpus=corpus)
+    sa = score(a, lang, corpus=corpus, fallback=fallback)
+    sb = score(b, lang, corpus=corpus, fallback=fallback)
     diff = {d: sb["dimensions"][d]["score"] - sa["dimensions"][d]["score"] for d in DIMENSIONS}
     return {
         "a": sa,
