@@ -125,7 +125,9 @@ def train(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="Model file to write (default: <project>/models/stance.joblib)."
+            "--out",
+            help="Model file to write (needed with --data; without it, the project's own "
+            "model, <project>/models/stance.joblib).",
         ),
     ] = None,
     text_col: TextCol = None,
