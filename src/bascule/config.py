@@ -113,6 +113,7 @@ class Source(_Model):
     feeds: list[str] = []
     path: str | None = None
     format: str = "auto"
+    platform: str | None = None  # replay of a generic file: whose posts they are (`twitter`...)
     speed: float = Field(60.0, gt=0)
     token_env: str | None = None
     handle_env: str | None = None

@@ -117,3 +117,20 @@ def test_sigterm_stops_listening_like_ctrl_c(project, tmp_path) -> None:
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
     assert "drill (replay): 1 new posts" in out
+
+
+def test_a_replayed_generic_file_takes_its_platform(project, tmp_path) -> None:
+    # a replay source had no way to say whose posts a generic file holds: PHEME's retweets
+    # became `generic` and linked to none of the tweets they repost
+    data = tmp_path / "posts.jsonl"
+    data.write_text(
+        json.dumps({"id": "1", "author_id": "9", "created_at": "2026-09-01T10:00:00Z", "text": "a"})
+        + "\n",
+        encoding="utf-8",
+    )
+    add_sources(
+        project,
+        f'[[sources]]\nkind = "replay"\nname = "drill"\npath = "{data}"\nplatform = "twitter"\n',
+    )
+    assert listen(project, once=True, analyze=False, alerts=False)["posts"] == 1
+    assert project.store.rows("SELECT post_id FROM posts") == [("twitter:1",)]

@@ -29,11 +29,20 @@ class ReplayConnector:
 
     kind = "replay"
 
-    def __init__(self, name: str, path: Path, *, fmt: str = "auto", speed: float = 60.0) -> None:
+    def __init__(
+        self,
+        name: str,
+        path: Path,
+        *,
+        fmt: str = "auto",
+        speed: float = 60.0,
+        platform: str | None = None,
+    ) -> None:
         self.name = name
         self.path = Path(path)
         self.fmt = fmt
         self.speed = speed
+        self.platform = platform
         self.stats = Stats()
 
     @classmethod
@@ -46,7 +55,7 @@ class ReplayConnector:
             path = Path(root) / path
         if not path.exists():
             raise ConfigError(f"source {name!r}: {path} does not exist")
-        return cls(name, path, fmt=source.format, speed=source.speed)
+        return cls(name, path, fmt=source.format, speed=source.speed, platform=source.platform)
 
     def pages(
         self, cursors: dict[str, str], *, once: bool, stop: threading.Event
@@ -59,7 +68,8 @@ class ReplayConnector:
         page = Page()
         flushed = time.monotonic()
         prev: datetime | None = None
-        for no, item in iter_posts(self.path, self.fmt, deletions=True):
+        options = {"platform": self.platform} if self.platform else {}
+        for no, item in iter_posts(self.path, self.fmt, deletions=True, **options):
             if stop.is_set():
                 return
             if no <= done:
