@@ -79,6 +79,15 @@ class Pseudonymizer:
     def pseudonym(self, platform: str, account: str) -> str:
         return "anon-" + self.digest(platform, str(account).lower())[:10]
 
+    def hide_dids(self, value: str | None) -> str | None:
+        """`value` with each Bluesky account id (`did:plc:…`, `did:web:…`) keyed-hashed into
+        `did:anon:…`: Bluesky post ids are `at://DID/…` URIs, and a DID resolves to its
+        account in one public lookup. The same DID always gives the same id, so replies,
+        reposts and deletions still find their posts."""
+        if not value or self.keep_all or "did:" not in value:
+            return value
+        return _DID.sub(lambda m: "did:anon:" + self.digest("bluesky", m.group(0))[:20], value)
+
     def keeps(self, handle: str | None) -> bool:
         if self.keep_all:
             return True
@@ -104,6 +113,7 @@ class Pseudonymizer:
         return MENTION.sub(repl, text)
 
 
+_DID = re.compile(r"did:(?:plc|web):[A-Za-z0-9._:%\-]+")
 _TWEET_URL = re.compile(
     r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/[^/]+/status(?:es)?/(\d+)"
 )

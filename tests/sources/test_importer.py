@@ -57,9 +57,14 @@ def test_bluesky_deletion_tombstones_the_post(project) -> None:
     s = import_files(project, [SAMPLES / "bluesky.jsonl"])
     assert (s.imported, s.deleted) == (4, 1)  # the reply is stored, then its deletion applied
     ids = {r[0] for r in project.store.rows("SELECT post_id FROM posts")}
-    gone = "bluesky:at://did:plc:fixturebob00000000000000000/app.bsky.feed.post/3lfixpost0002"
-    assert gone not in ids
+    raw = "bluesky:at://did:plc:fixturebob00000000000000000/app.bsky.feed.post/3lfixpost0002"
+    gone = project.pseudonymizer.hide_dids(raw)
+    assert gone.startswith("bluesky:at://did:anon:") and gone not in ids
     assert project.store.scalar("SELECT count(*) FROM tombstones WHERE post_id = ?", [gone]) == 1
+    # no account id (DID) left anywhere in the stored posts: one public lookup names its owner
+    for row in project.store.rows("SELECT post_id, reply_to, repost_of, quote_of, raw FROM posts"):
+        assert not any("did:plc:" in (v or "") for v in row), row
+    assert (s.imported, s.deleted) == (4, 1)
 
 
 def test_broken_file_imports_good_lines_and_lists_bad_ones(project) -> None:

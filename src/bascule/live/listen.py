@@ -250,13 +250,14 @@ def _store_page(project: Any, name: str, page: Page, tally: _Tally) -> int:
     store = project.store
     if page.deletions:
         # a post created then deleted within the page is dropped and tombstoned
+        hide = project.pseudonymizer.hide_dids  # ids as the posts were stored (Bluesky)
         gone = set(page.deletions)
         in_page = {f"{p.platform}:{p.native_id}" for p in page.posts} & gone
         if in_page:
             page.posts = [p for p in page.posts if f"{p.platform}:{p.native_id}" not in in_page]
-            store.retrying(lambda: apply_deletions(store, sorted(in_page)))
+            store.retrying(lambda: apply_deletions(store, sorted(hide(d) for d in in_page)))
             tally.deleted += len(in_page)
-        rest = [d for d in page.deletions if d not in in_page]
+        rest = [hide(d) for d in page.deletions if d not in in_page]
         known = page.deletions_known_only
         tally.deleted += store.retrying(lambda: apply_deletions(store, rest, known_only=known))
         tally.deletions += len(page.deletions)

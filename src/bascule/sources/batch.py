@@ -235,6 +235,8 @@ class BatchBuilder:
     def add(self, post: Post) -> None:
         ts = _utc(post.created_at)
         plat = post.platform
+        if plat == "bluesky":  # its post ids carry the account id (`privacy.hide_dids`)
+            post = _without_dids(post, self.p)
         aid = self.author(post.author, ts)
         pid = f"{plat}:{post.native_id}"
         text = post.text
@@ -319,6 +321,21 @@ class BatchBuilder:
             v.clear()
         self._authors.clear()
         self.rejects = []
+
+
+def _without_dids(post: Post, p: Pseudonymizer) -> Post:
+    """The post with the DIDs in its own and its targets' at:// ids keyed-hashed."""
+    from dataclasses import replace
+
+    return replace(
+        post,
+        native_id=p.hide_dids(str(post.native_id)),
+        reply_to=p.hide_dids(post.reply_to),
+        repost_of=p.hide_dids(post.repost_of),
+        quote_of=p.hide_dids(post.quote_of),
+        conversation_id=p.hide_dids(post.conversation_id),
+        raw=p.hide_dids(post.raw),
+    )
 
 
 _IDENTITY_KEYS = (

@@ -241,7 +241,7 @@ def _import_one(
         fs.duplicates += res.duplicates
         fs.rejected += res.rejected
         if deletions:
-            fs.deleted += apply_deletions(store, deletions)
+            fs.deleted += apply_deletions(store, [pseudo.hide_dids(d) for d in deletions])
             deletions.clear()
         builder.clear()
         seen.clear()
