@@ -81,6 +81,11 @@ def test_forecast_alert_for_a_spreading_critique_of_a_watched_target(project) ->
     add_reposts(project, "m:3", "m:a3", burst, "m:t")
     fresh = check(project, now=NOW, kinds=["forecast"])
     assert [a["alert_id"] for a in fresh] == ["forecast:m:1:caq"]
+    assert fresh[0]["title"].startswith("Critique de Coalition avenir Québec : ~")  # its name
+    en = list_alerts(project, lang="en")[0]["title"]
+    assert en.startswith("Critique of Coalition Avenir Québec: ~") or en.startswith(
+        "Critique of Coalition avenir Québec: ~"
+    )
     d = fresh[0]["detail"]
     assert d["observed_reposts"] == 80 and d["predicted_reposts"] >= 100
     assert d["interval"][0] <= d["predicted_reposts"] <= d["interval"][1]

@@ -164,7 +164,7 @@ def check(
             found += detector(project, now)
     lang = project.config.project.language
     for a in found:  # as delivered (mail, webhook); pages show `title(a, their language)`
-        a["title"] = title(a, lang) or label(KIND_LABELS, a["kind"], lang)
+        a["title"] = title(a, lang, project.config) or label(KIND_LABELS, a["kind"], lang)
     fresh = sql.insert_new(project.store, found)
     for a in fresh:
         a["created_at"] = a["created_at"].isoformat()
@@ -188,7 +188,7 @@ def list_alerts(
     rows = sql.list_alerts(project.store, since=since, kind=kind, limit=limit)
     if lang is not None:
         for a in rows:
-            a["title"] = title(a, lang) or a["title"]
+            a["title"] = title(a, lang, project.config) or a["title"]
     return rows
 
 
@@ -199,12 +199,17 @@ def _check_kind(kind: str, known: dict) -> None:
         raise InputError(f"unknown alert kind {kind!r}: use {', '.join(known)}")
 
 
-def title(alert: dict[str, Any], lang: str) -> str | None:
-    """An alert's headline in `lang`, from its kind, target and detail (None when its detail
-    lacks what the headline says): stored alerts are read in each reader's language."""
+def title(alert: dict[str, Any], lang: str, config: Any = None) -> str | None:
+    """An alert's headline in `lang`, from its kind, target (by its name in `config`) and
+    detail (None when its detail lacks what the headline says): stored alerts are read in
+    each reader's language."""
     from bascule.i18n import number
 
     d, target = alert.get("detail") or {}, alert.get("target_id")
+    if target and config is not None:
+        t = next((t for t in config.targets if t.id == target), None)
+        if t is not None:
+            target = (t.name_en or t.name) if lang == "en" else t.name
     try:
         if alert["kind"] == "forecast":
             predicted, seen = d["predicted_reposts"], d["observed_reposts"]
