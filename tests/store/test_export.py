@@ -99,3 +99,15 @@ def test_file_exports_make_their_folder_and_write_to_text_streams(loaded, tmp_pa
     text = io.StringIO()
     assert export(loaded.store, "posts", "jsonl", text) == n
     assert len(text.getvalue().splitlines()) == n
+
+
+def test_posts_carry_what_analyze_read(loaded) -> None:
+    # language and sentiment of posts that name no target were exported nowhere
+    from bascule.text.analyze import analyze
+
+    analyze(loaded)
+    buf = io.BytesIO()
+    export(loaded.store, "posts", "jsonl", buf)
+    rows = [orjson.loads(x) for x in buf.getvalue().splitlines()]
+    assert rows and all({"detected_lang", "sentiment", "hesitation"} <= set(r) for r in rows)
+    assert all(r["detected_lang"] for r in rows if r["text"])

@@ -158,7 +158,11 @@ def export(
         str | None, typer.Option(help="Only posts analysed as about this target (id or name).")
     ] = None,
 ) -> None:
-    """Export posts, authors, interactions or analyses as Parquet (by day), CSV or JSONL."""
+    """Export posts, authors, interactions or analyses as Parquet (by day), CSV or JSONL.
+
+    Posts carry what `analyze` read of them (detected_lang, sentiment, hesitation); analyses
+    are the stance of each (post, target) pair.
+    """
     from bascule.store.export import export as do_export
 
     with open_project(project, read_only=True) as p:

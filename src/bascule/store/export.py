@@ -46,10 +46,13 @@ def query(
     if target:
         cond.append(f"p.post_id IN (SELECT post_id FROM analyses WHERE target_id = {_str(target)})")
     where = " AND ".join(cond) or "TRUE"
-    if what == "posts":
+    if what == "posts":  # with what `analyze` read of each post, targeted or not
         cols = ", ".join("p." + c.strip() for c in POST_COLUMNS.split(","))
-        return f"SELECT {cols} FROM posts p WHERE {where} ORDER BY p.created_at, p.post_id", (
-            "created_at"
+        return (
+            f"SELECT {cols}, pa.lang AS detected_lang, pa.sentiment, pa.hesitation "
+            f"FROM posts p LEFT JOIN post_analyses pa USING (post_id) WHERE {where} "
+            "ORDER BY p.created_at, p.post_id",
+            "created_at",
         )
     if what == "interactions":
         where = where.replace("p.post_id IN", "i.post_id IN")
