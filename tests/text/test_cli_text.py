@@ -108,6 +108,12 @@ def test_label_in_the_terminal_then_retrain(project, add_posts, capsys, monkeypa
     out = capsys.readouterr().out.replace("\n", " ")
     assert "2 labels saved, 1 skipped, model retrained 1 times" in out
     assert "Label at least 20 posts" in out  # after the retrain: too few labels to measure
+    # a French project asks [p]our / [c]ontre / [a]ucun: "a" is aucun there, as shown
+    assert "[p]our / [c]ontre / [a]ucun" in out
+    from bascule.store.db import Store
+
+    with Store(Path(root) / "bascule.duckdb", read_only=True) as s:
+        assert sorted(r[0] for r in s.rows("SELECT label FROM stance_labels")) == ["favor", "none"]
 
 
 def test_text_options_that_mean_nothing_are_refused(tmp_path: Path, project, capsys) -> None:  # noqa: ANN001

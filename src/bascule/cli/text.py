@@ -416,6 +416,12 @@ def predict(
         )
 
 
+# the labelling keys of a French project: pour / contre / aucun ("a" is then "aucun", not
+# "against"); the words themselves work in both languages
+FRENCH_KEYS = {"p": "favor", "c": "against", "a": "none", "pour": "favor", "contre": "against",
+               "aucun": "none", "favor": "favor", "against": "against", "none": "none"}  # fmt: skip
+
+
 def _write_table(df: Any, out: Path | None) -> None:
     """CSV to standard output, or the file `out` in the format its suffix names."""
     if out is None:
@@ -456,24 +462,25 @@ def label(
             raise InputError("no analysed post mentions a target yet: run `bascule analyze`")
         model = load_project_model(p.root)
 
+        fr = p.config.project.language == "fr"
+        keys = {**KEYS, **(FRENCH_KEYS if fr else {})}
+        prompt = (
+            "[p]our / [c]ontre / [a]ucun / Entrée passe / [q]uitter"
+            if fr
+            else "[f]avor / [a]gainst / [n]one / Enter skip / [q]uit"
+        )
+        again = "tapez p, c, a, q ou Entrée" if fr else "type f, a, n, q or press Enter"
+
         def ask(text: str, tgt: str, guess: str) -> str | None:
             console.rule(f"[bold]{tgt}[/]" + (f"  (model: {guess})" if guess else ""))
             console.print(text[:1000], markup=False, highlight=False)
             while True:
-                key = (
-                    typer.prompt(
-                        "[f]avor / [a]gainst / [n]one / Enter skip / [q]uit",
-                        default="",
-                        show_default=False,
-                    )
-                    .strip()
-                    .lower()
-                )
-                if key in ("q", "quit"):
+                key = typer.prompt(prompt, default="", show_default=False).strip().lower()
+                if key in ("q", "quit", "quitter"):
                     return None
-                if key == "" or key in KEYS:
-                    return KEYS.get(key, "")
-                err_console.print("type f, a, n, q or press Enter")
+                if key == "" or key in keys:
+                    return keys.get(key, "")
+                err_console.print(again)
 
         def save(post_id: str, tgt: str, text: str, lab: str) -> None:
             sql.add_label(p.store, post_id, tgt, text, lab, by)
