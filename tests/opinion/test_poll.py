@@ -248,7 +248,8 @@ def test_poll_html_page_has_a_title(project, writer) -> None:  # noqa: ANN001
     # French month names (a registered locale) in French order (day first)
     assert 'Plotly.register({"moduleType": "locale", "name": "fr"' in page
     assert '"hoverformat":"%-d %b %Y"' in page
+    # its English name on English pages (the French one was kept)
     hours = poll_html(poll(project, "caq", by="hour"), "en")
-    assert "<title>Continuous poll — Coalition avenir Québec, per hour (" in hours
+    assert "<title>Continuous poll — Coalition Avenir Québec, per hour (" in hours
     assert "Plotly.register({" not in hours
     assert '"hoverformat":"%-d' not in hours

@@ -139,9 +139,9 @@ def _poll_table(result: dict, lang: str) -> None:
     from rich.table import Table
 
     from bascule.i18n import number, share, share_range, tr
-    from bascule.opinion.poll import STANCES, period_name, stance_label, stance_note
+    from bascule.opinion.poll import STANCES, period_name, stance_label, stance_note, target_name
 
-    t = Table(title=f"{result['target_name']} — {period_name(result['by'], lang)}")
+    t = Table(title=f"{target_name(result, lang)} — {period_name(result['by'], lang)}")
     t.add_column(tr(lang, "période", "period"))
     t.add_column(tr(lang, "auteurs", "authors"), justify="right")
     for st in STANCES:

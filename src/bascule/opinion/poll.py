@@ -41,12 +41,17 @@ def period_name(by: str, lang: str) -> str:
     return {"day": tr(lang, "jour", "day"), "hour": tr(lang, "heure", "hour")}.get(by, by)
 
 
+def target_name(result: dict, lang: str) -> str:
+    """The poll's target as the reader calls it (its English name on English pages)."""
+    return (lang == "en" and result.get("target_name_en")) or result["target_name"]
+
+
 def poll_title(result: dict, lang: str) -> str:
     """ "Sondage continu — Charlie Hebdo, par jour (2015-01-07 – 2015-01-10)"."""
     by = {"day": tr(lang, "par jour", "per day"), "hour": tr(lang, "par heure", "per hour")}
     title = (
         tr(lang, "Sondage continu — ", "Continuous poll — ")
-        + result["target_name"]
+        + target_name(result, lang)
         + ", "
         + by.get(result["by"], period_name(result["by"], lang))
     )
@@ -144,6 +149,7 @@ def poll(
     return {
         "target": tgt.id,
         "target_name": tgt.name,
+        "target_name_en": tgt.name_en,
         "by": by,
         "timezone": tz,
         "since": P.label(s, by) if s is not None else None,
