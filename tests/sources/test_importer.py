@@ -589,3 +589,17 @@ def test_fast_path_never_brings_back_deleted_posts_or_forgotten_authors(
         == 0
     )
     assert project.store.scalar("SELECT count(*) FROM authors WHERE author_id = ?", [eight]) == 0
+
+
+def test_a_generic_file_of_reposts_of_stored_tweets_gets_a_hint(project, capsys) -> None:  # noqa: ANN001
+    # PHEME's retweets imported without --platform twitter linked to none of the tweets,
+    # silently
+    from bascule.cli import main
+
+    import_files(project, [PHEME / "tweets_v1.jsonl.gz"])
+    assert import_files(project, [SAMPLES / "tweets.csv"]).platform_hint is None
+    root = str(project.root)
+    project.close()
+    assert main(["import", "-p", root, str(PHEME / "retweets.jsonl.gz")]) == 0
+    captured = capsys.readouterr()
+    assert "linked to none" in captured.err and "--platform twitter" in captured.err

@@ -117,6 +117,15 @@ def _print_summary(s) -> None:  # noqa: ANN001 - ImportSummary, imported lazily
             f"Linked {s.linked:,} replies, reposts and quotes to the author of the post they "
             "act on (the file did not name them)."
         )
+    if s.platform_hint:
+        plat, n = s.platform_hint
+        err_console.print(
+            f"Note: {n:,} replies, reposts or quotes of this file act on posts stored as "
+            f"'{plat}', but the file was stored as 'generic', so they are linked to none. "
+            f"Import such files with --platform {plat} (into a new project: this one now "
+            "holds these posts as 'generic', and a second import would keep both).",
+            style="yellow",
+        )
     if s.rejected:
         console.print("Rejected: " + ", ".join(f"{k} ×{v}" for k, v in s.reasons.most_common()))
         for r in s.rejects[:20]:

@@ -30,6 +30,7 @@ from bascule.store.ingest import (
     link_targets,
     links_pending,
     mark_links_pending,
+    platform_hint,
     start_run,
     write_batch,
 )
@@ -67,6 +68,8 @@ class ImportSummary:
     rejected: int = 0
     deleted: int = 0
     linked: int = 0  # replies, reposts, quotes linked to their stored post's author
+    # (platform, count): generic posts of this run acting on posts stored under that platform
+    platform_hint: tuple[str, int] | None = None
     files: list[FileSummary] = field(default_factory=list)
     reasons: Counter = field(default_factory=Counter)
     rejects: list[dict[str, Any]] = field(default_factory=list)
@@ -85,6 +88,7 @@ class ImportSummary:
             "rejected": self.rejected,
             "deleted": self.deleted,
             "linked": self.linked,
+            "platform_hint": self.platform_hint,
             "files": [asdict(f) for f in self.files],
             "reasons": dict(self.reasons.most_common()),
             "rejects": self.rejects,
@@ -184,6 +188,8 @@ def _import_all(
                 )
             )
         summary.linked = link_targets(store, links_pending(store))
+        if platform is None:
+            summary.platform_hint = platform_hint(store, run_id)
         status = "done"
     finally:
         bar.close()

@@ -456,3 +456,24 @@ def link_targets(store: Store, runs: set[int]) -> int:
             )
         _save_links_pending(con, links_pending(store) - runs)
     return added
+
+
+def platform_hint(store: Store, run_id: int) -> tuple[str, int] | None:
+    """(platform, how many): the generic posts of an import run that reply to, repost or
+    quote a post no generic post is, but one stored under another platform is (a file of
+    retweets imported without `--platform twitter`: linked to nothing); None when none."""
+    rows = store.rows(
+        """
+        WITH t AS (
+            SELECT substr(coalesce(repost_of, reply_to, quote_of), 9) AS nid FROM posts
+            WHERE run_id = ? AND platform = 'generic'
+              AND coalesce(repost_of, reply_to, quote_of) IS NOT NULL
+              AND coalesce(repost_of, reply_to, quote_of) NOT IN
+                  (SELECT post_id FROM posts WHERE platform = 'generic')
+        )
+        SELECT q.platform, count(*) FROM t JOIN posts q ON q.native_id = t.nid
+        WHERE q.platform <> 'generic' GROUP BY 1 ORDER BY 2 DESC LIMIT 1
+        """,
+        [run_id],
+    )
+    return (rows[0][0], int(rows[0][1])) if rows else None
