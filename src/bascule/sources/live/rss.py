@@ -108,7 +108,9 @@ class RssConnector:
                 try:
                     page = backoff.call(lambda url=url: self._fetch(url, cursors))
                 except (Transient, RateLimited) as exc:
-                    self.stats.errors.append(f"{url}: {exc or 'rate limited'}; skipped this round")
+                    said = f"{url}: {exc or 'rate limited'}; skipped this round"
+                    if said not in self.stats.errors:  # once, not every round of a long outage
+                        self.stats.errors.append(said)
                     continue
                 if page:
                     cursors.update(page.cursors)
