@@ -175,7 +175,12 @@ class Config(_Model):
                 raise PydanticCustomError(
                     "duplicate_target",
                     "target id '{id}' is used twice: give each [[targets]] its own id",
-                    {"id": t.id, "at": (i, "id")},
+                    {
+                        "id": t.id,
+                        "at": (i, "id"),
+                        "fr": f"l'identifiant de cible '{t.id}' sert deux fois : donnez à "
+                        "chaque [[targets]] le sien",
+                    },
                 )
             seen.add(t.id)
         return v
@@ -287,9 +292,6 @@ _FR = {
     "greater_than_equal": "la valeur doit être au moins {ge}",
     "greater_than": "la valeur doit dépasser {gt}",
     "less_than_equal": "la valeur doit être au plus {le}",
-    "duplicate_target": (
-        "l'identifiant de cible '{id}' sert deux fois : donnez à chaque [[targets]] le sien"
-    ),
 }
 
 
@@ -305,7 +307,7 @@ def humane(err: dict[str, Any]) -> tuple[str, str]:
         ctx = {**ctx, "expected": str(ctx.get("expected", "")).replace(" or ", " ou ")}
     fr = ctx.get("fr") or (_FR[kind].format_map(ctx) if kind in _FR else msg)
     got = err.get("input")
-    says_it = "fr" in ctx or kind in ("value_error", "duplicate_target")  # the value is in it
+    says_it = "fr" in ctx or kind == "value_error"  # our own checks name the value
     if isinstance(got, str | int | float | bool) and not says_it:
         msg += f" (got {got!r})"
         fr += f" (reçu {got!r})"

@@ -217,12 +217,11 @@ def deliver(
     return result
 
 
-def retry_failed(project: Any, *, limit: int | None = None, **kwargs: Any) -> dict[str, Any]:
+def retry_failed(project: Any, *, limit: int = 200, **kwargs: Any) -> dict[str, Any]:
     """Deliver again the stored alerts whose delivery to a configured channel failed (the
     first `limit` of them)."""
     from bascule.store import alerts as sql
 
     ch = channels(project.config)
     names = [f"webhook:{u}" for u in ch["webhook"]] + [f"email:{e}" for e in ch["email"]]
-    failed = sql.failed_deliveries(project.store, names)
-    return deliver(project, failed[:limit] if limit else failed, **kwargs)
+    return deliver(project, sql.failed_deliveries(project.store, names, limit), **kwargs)

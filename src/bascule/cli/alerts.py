@@ -70,7 +70,6 @@ def watch_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Run the detectors, store new alerts and deliver them to the configured channels."""
-    from datetime import datetime
 
     from bascule.alerts.deliver import deliver, retry_failed
     from bascule.alerts.watch import check, critiques_read_by_cues_only
@@ -78,7 +77,6 @@ def watch_cmd(
 
     if interval is not None and interval <= 0:
         raise InputError("--interval must be a positive number of seconds")
-    when = datetime.fromisoformat(now) if now else None  # checked by check_when
     project = open_project(project_dir)
     if critiques_read_by_cues_only(project):
         err_console.print(
@@ -87,7 +85,7 @@ def watch_cmd(
             "one: bascule stance label, bascule stance train."
         )
     while True:
-        fresh = check(project, now=when)
+        fresh = check(project, now=now)  # checked by check_when
         sent = {"sent": 0, "failed": 0, "skipped": 0, "errors": []}
         if not no_deliver:
             again = retry_failed(project)  # earlier failures first, then the new alerts

@@ -417,9 +417,8 @@ def predict(
 
 
 # the labelling keys of a French project: pour / contre / aucun ("a" is then "aucun", not
-# "against"); the words themselves work in both languages
-FRENCH_KEYS = {"p": "favor", "c": "against", "a": "none", "pour": "favor", "contre": "against",
-               "aucun": "none", "favor": "favor", "against": "against", "none": "none"}  # fmt: skip
+# "against"); whole words (pour, against, neutre...) work in both languages
+FRENCH_KEYS = {"p": "favor", "c": "against", "a": "none"}
 
 
 def _write_table(df: Any, out: Path | None) -> None:
@@ -450,6 +449,7 @@ def label(
     from bascule.store import analyses as sql
     from bascule.text.active import KEYS, label_loop
     from bascule.text.analyze import load_project_model
+    from bascule.text.stance import is_stance, normalize_stance
     from bascule.text.weak_labels import train_project_model
 
     with open_project(project) as p:
@@ -480,6 +480,8 @@ def label(
                     return None
                 if key == "" or key in keys:
                     return keys.get(key, "")
+                if len(key) > 1 and is_stance(key):
+                    return normalize_stance(key)
                 err_console.print(again)
 
         def save(post_id: str, tgt: str, text: str, lab: str) -> None:

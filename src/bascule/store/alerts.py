@@ -123,6 +123,8 @@ def failed_deliveries(store: Store, channels: list[str], limit: int = 200) -> li
             [*channels, limit],
         )
     ]
+    if not ids:  # the usual case, after every listening cycle
+        return []
     by_id = {a["alert_id"]: a for a in list_alerts(store, limit=100_000)}
     return [by_id[i] for i in ids if i in by_id]
 

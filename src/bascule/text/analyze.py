@@ -22,14 +22,13 @@ from bascule.config import Config
 from bascule.errors import InputError
 from bascule.text.language import UNDETERMINED, detect
 from bascule.text.sentiment import sentiment
-from bascule.text.stance import StanceModel, normalize_stance
+from bascule.text.stance import StanceModel, is_stance, normalize_stance
 from bascule.text.targets import TargetMatcher
 from bascule.text.weak_labels import WeakLabeler
 
 MODEL_PATH = Path("models") / "stance.joblib"
 POST_MODEL = "lid176+vader-fr-en"
 FALLBACK_MODEL = "weak-rules"
-NONE_WORDS = {"none", "neutral", "neither", "neutre", "aucun", "0"}
 
 
 def cues_only(models: Iterable[str | None]) -> bool:
@@ -55,11 +54,7 @@ def load_project_model(root: Path) -> StanceModel | None:
 
 def check_stance_model(model: StanceModel, path: Path | str = "model") -> None:
     """A model used by `analyze` must predict favor / against / none."""
-    odd = [
-        c
-        for c in model.classes_
-        if normalize_stance(c) == "none" and str(c).strip().lower() not in NONE_WORDS
-    ]
+    odd = [c for c in model.classes_ if not is_stance(c)]
     if odd:
         raise InputError(
             f"{path} predicts {list(model.classes_)}, not favor/against/none: it is not a "

@@ -688,12 +688,14 @@ def normalize_stance(label: str) -> str:
     return "none"
 
 
-_NONE_WORDS = ("none", "neutral", "neutre", "neither", "aucun", "aucune", "ni", "0", "nil")
+# the words of "neither" that stance label sets use (every other unknown label is not a stance)
+NONE_WORDS = ("none", "neutral", "neutre", "neither", "aucun", "aucune", "ni", "0", "nil")
 
 
-def _is_stance(label: str) -> bool:
-    key = fold(str(label)).strip()
-    return normalize_stance(label) != "none" or key in _NONE_WORDS
+def is_stance(label: str) -> bool:
+    """`label` names a stance (favor, against or none, in any spelling `normalize_stance`
+    reads), not a party or a topic."""
+    return normalize_stance(label) != "none" or fold(str(label)).strip() in NONE_WORDS
 
 
 def _same_names(
@@ -704,7 +706,7 @@ def _same_names(
     a clear error rather than scores of 0."""
     gold = [str(x) for x in gold]
     pred = [str(x) for x in pred]
-    if all(_is_stance(c) for c in classes) and all(_is_stance(g) for g in set(gold)):
+    if all(is_stance(c) for c in classes) and all(is_stance(g) for g in set(gold)):
         return [normalize_stance(g) for g in gold], [normalize_stance(p) for p in pred]
     if not set(gold) & set(classes):
         shown = ", ".join(sorted(set(gold))[:6])

@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Protocol, TypeVar
 
-from bascule.errors import ConfigError
+from bascule.dates import utc_when
+from bascule.errors import ConfigError, InputError
 from bascule.sources.model import Post
 
 T = TypeVar("T")
@@ -135,18 +136,13 @@ class Backoff:
 
 
 def parse_since(since: str | None) -> datetime | None:
-    """The `since` bound of a source as naive UTC (ISO date or date-time)."""
+    """The `since` bound of a source as naive UTC (`bascule.dates`: ISO 8601 only)."""
     if not since:
         return None
     try:
-        ts = datetime.fromisoformat(since)
-    except ValueError:
-        raise ConfigError(
-            f"since = {since!r} is not a date (use YYYY-MM-DD or an ISO date-time)"
-        ) from None
-    if ts.tzinfo is not None:
-        ts = ts.astimezone(UTC).replace(tzinfo=None)
-    return ts
+        return utc_when(since, "since")
+    except InputError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def naive_utc(ts: datetime) -> datetime:
