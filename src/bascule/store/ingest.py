@@ -464,15 +464,14 @@ def platform_hint(store: Store, run_id: int) -> tuple[str, int] | None:
     retweets imported without `--platform twitter`: linked to nothing); None when none."""
     rows = store.rows(
         """
-        WITH t AS (
-            SELECT substr(coalesce(repost_of, reply_to, quote_of), 9) AS nid FROM posts
+        WITH acted AS (
+            SELECT coalesce(repost_of, reply_to, quote_of) AS target FROM posts
             WHERE run_id = ? AND platform = 'generic'
-              AND coalesce(repost_of, reply_to, quote_of) IS NOT NULL
-              AND coalesce(repost_of, reply_to, quote_of) NOT IN
-                  (SELECT post_id FROM posts WHERE platform = 'generic')
         )
-        SELECT q.platform, count(*) FROM t JOIN posts q ON q.native_id = t.nid
-        WHERE q.platform <> 'generic' GROUP BY 1 ORDER BY 2 DESC LIMIT 1
+        SELECT q.platform, count(*) FROM acted a
+        JOIN posts q ON 'generic:' || q.native_id = a.target AND q.platform <> 'generic'
+        WHERE a.target NOT IN (SELECT post_id FROM posts WHERE platform = 'generic')
+        GROUP BY 1 ORDER BY 2 DESC LIMIT 1
         """,
         [run_id],
     )

@@ -15,6 +15,12 @@ def test_strip_html_decodes_entities() -> None:
     )
 
 
+def _publish(fedi, title: str, guid: str, date: str) -> None:  # noqa: ANN001
+    """A new item at the top of the local site's feed."""
+    item = f"<item><title>{title}</title><guid>{guid}</guid><pubDate>{date}</pubDate></item>"
+    fedi.feed = fedi.feed.replace(b"<item>", item.encode() + b"<item>", 1)
+
+
 def test_rss_items_become_posts_once(project, fedi) -> None:
     add_sources(
         project, f'[[sources]]\nkind = "rss"\nname = "news"\nfeeds = ["{fedi.url}/feed.xml"]'
@@ -38,12 +44,7 @@ def test_rss_items_become_posts_once(project, fedi) -> None:
     assert again["posts"] == 0
     assert project.store.scalar("SELECT value FROM cursors WHERE key LIKE '%:etag'")
     # a new item is published
-    fedi.feed = fedi.feed.replace(
-        b"<item>",
-        b"<item><title>Nouvel article</title><guid>news-new</guid>"
-        b"<pubDate>Wed, 16 Sep 2026 08:00:00 -0400</pubDate></item><item>",
-        1,
-    )
+    _publish(fedi, "Nouvel article", "news-new", "Wed, 16 Sep 2026 08:00:00 -0400")
     third = listen(project, once=True, analyze=False, alerts=False)
     assert third["posts"] == 1
     assert project.store.count("posts") == 3
@@ -96,12 +97,7 @@ def test_a_late_item_and_a_dead_feed_lose_nothing(project, fedi) -> None:
     first = listen(project, once=True, analyze=False, alerts=False)
     assert first["posts"] == 2  # the live feed after the dead one was read
     assert any("down.xml" in w and "skipped" in w for w in first["sources"][0]["warnings"])
-    fedi.feed = fedi.feed.replace(
-        b"<item>",
-        b"<item><title>Publi\xc3\xa9 en retard</title><guid>news-late</guid>"
-        b"<pubDate>Tue, 01 Sep 2026 08:00:00 -0400</pubDate></item><item>",
-        1,
-    )
+    _publish(fedi, "Publié en retard", "news-late", "Tue, 01 Sep 2026 08:00:00 -0400")
     late = listen(project, once=True, analyze=False, alerts=False)
     assert late["posts"] == 1
     assert project.store.scalar("SELECT count(*) FROM posts WHERE native_id = 'news-late'") == 1
