@@ -166,3 +166,16 @@ PLOTLY_FR = {
         "thousands": NNBSP,
     },
 }
+
+
+def plotly_locale_script(lang: str | None) -> str:
+    """The inline script that makes a standalone page's charts (the report, `poll --html`)
+    read in `lang`: the French locale registered and made the default; nothing in English."""
+    import json
+
+    if lang == "en":
+        return ""
+    return (
+        f"<script>Plotly.register({json.dumps(PLOTLY_FR, ensure_ascii=True)}); "
+        'Plotly.setPlotConfig({locale: "fr"});</script>\n'
+    )

@@ -8,14 +8,13 @@ suppressed, and their data enter no published number.
 
 from __future__ import annotations
 
-import json
 from html import escape
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from bascule.i18n import PLOTLY_FR, date_axis, number, share, share_range, tr
+from bascule.i18n import date_axis, number, plotly_locale_script, share, share_range, tr
 from bascule.opinion import periods as P
 from bascule.opinion.intervals import ewma_shares, wilson
 from bascule.opinion.suppression import shown_periods
@@ -340,12 +339,7 @@ def poll_html(result: dict, lang: str = "fr") -> str:
     div = poll_figure(result, lang).to_html(
         full_html=False, include_plotlyjs=False, config={"displaylogo": False}
     )
-    locale = (
-        ""
-        if lang == "en"
-        else f"<script>Plotly.register({json.dumps(PLOTLY_FR, ensure_ascii=True)}); "
-        'Plotly.setPlotConfig({locale: "fr"});</script>\n'
-    )
+    locale = plotly_locale_script(lang)
     return (
         f'<!doctype html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{title}</title>\n<script>{get_plotlyjs()}</script>\n{locale}</head>\n"

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import importlib
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from bascule.i18n import PLOTLY_FR, tr
+from bascule.i18n import plotly_locale_script, tr
 from bascule.report.html import Section
 
 # Each entry is "module:function"; the function takes (project, lang) and returns a Section
@@ -49,7 +48,7 @@ def build_report(project, out: str | Path, *, lang: str | None = None) -> Path: 
         + datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         sections=sections(project, lang),
         plotly_js=get_plotlyjs(),
-        plotly_locale=None if lang == "en" else json.dumps(PLOTLY_FR, ensure_ascii=True),
+        plotly_locale=plotly_locale_script(lang),
         footer=tr(
             lang,
             "Auteurs pseudonymisés ; groupes de moins de {n} auteurs supprimés.",
