@@ -40,7 +40,7 @@ def test_simulate_seed_file_and_top(net: Path, tmp_path: Path, capsys) -> None: 
     assert res["spread"]["mean"] == pytest.approx(3.5, abs=0.05)
     assert res["self_loops_dropped"] == 1
     assert main(["simulate", "--graph", str(net), "--top", "1", "--prob", "wc"]) == 0
-    assert "seeds reach" in capsys.readouterr().out
+    assert "1 seed reaches 4.0 of 6 accounts" in capsys.readouterr().out
 
 
 def test_baseline_algorithms(net: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -55,6 +55,17 @@ def test_tipping_json_and_png(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert main([*args, "--runs", "6", "--png", str(png), "--json"]) == 0
     res = _json(capsys)
     assert 0.07 < res["critical_fraction"] < 0.14 and png.exists()
+    # the sentence gives the fraction as a share, in the language asked for
+    crit = 100 * res["critical_fraction"]
+    assert main([*args, "--runs", "6", "--lang", "fr"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    expected = f"{crit:.1f}".replace(".", ",")
+    assert (
+        f"Point de bascule (jeu de dénomination (naming game), tout le monde se parle, n = 200) : {expected} % de convaincus"
+        in out
+    )
+    assert main([*args, "--runs", "6"]) == 0  # no project here: English
+    assert f": {crit:.1f}% committed (± " in " ".join(capsys.readouterr().out.split())
 
 
 def test_errors_are_one_line(net: Path, capsys: pytest.CaptureFixture[str]) -> None:

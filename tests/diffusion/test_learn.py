@@ -96,7 +96,12 @@ def test_cli_on_the_observed_network(store, capsys) -> None:  # noqa: ANN001
     assert res["groups"] == [] and res["groups_suppressed"] == 2
     assert main([*args, "--runs", "50"]) == 0
     out = " ".join(capsys.readouterr().out.split())
+    assert "2 communautés de moins de 10 comptes masquées" in out and "de 1 " not in out
+    assert "1 amorce atteint 3,0 des 3 comptes (IC à 95 % : 3,0 – 3,0" in out  # a French project
+    assert main([*args, "--runs", "50", "--lang", "en"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
     assert "2 communities of fewer than 10 accounts hidden" in out and "of 1 " not in out
+    assert "1 seed reaches 3.0 of 3 accounts (95% CI 3.0–3.0" in out
     tip = ["tipping", "-p", root, "--graph", "observed", "--model", "threshold", "--by-community"]
     assert main([*tip, "--runs", "2", "--json"]) == 0
     res = json.loads(capsys.readouterr().out)
@@ -116,6 +121,9 @@ def test_cli_on_the_observed_network(store, capsys) -> None:  # noqa: ANN001
     rows = json.loads(capsys.readouterr().out)["communities"]
     assert [(r["community"], r["committed_needed"]) for r in rows] == [(1, None), (2, 1)]
     assert main([*tip, "--runs", "2", "--supporters", "t1"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "communauté 2 (1 compte) : 1 partisan de t1 convaincu (100,0 % de la communauté)" in out
+    assert main([*tip, "--runs", "2", "--supporters", "t1", "--lang", "en"]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "community 1 (2 accounts): cannot tip: none of its members are supporters of t1" in out
     assert (

@@ -78,13 +78,26 @@ def test_commands_on_the_project(net_project, capsys: pytest.CaptureFixture[str]
     assert amb["ambassadors"][0]["handle"] == "anon-a1"
     aud = _json(capsys, "audience", "-p", p, "--target", "caq")
     assert aud["reached"][0]["reached"] == 4
-    # an empty audience says why instead of printing an empty table
+    # an empty audience says why instead of printing an empty table, in the project's
+    # language (French) unless --lang says otherwise
     assert main(["audience", "-p", p, "--target", "plq"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert (
+        "Aucune communauté atteinte : aucun compte officiel de cette cible (@LiberalQuebec)" in out
+    )
+    assert main(["audience", "-p", p, "--target", "plq", "--lang", "en"]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "No community reached: no official account of this target (@LiberalQuebec)" in out
     assert "Communities reached" not in out
-    assert main(["audience", "-p", p, "--target", "logement"]) == 0
+    assert main(["audience", "-p", p, "--target", "logement", "--lang", "en"]) == 0
     assert "no official account is set" in " ".join(capsys.readouterr().out.split())
+    # tables and sentences in French: headers, numbers with a decimal comma
+    assert main(["influencers", "-p", p, "--top", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "Principaux amplificateurs" in out and "k-cœur" in out and "comptes," in out
+    assert main(["communities", "-p", p]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "2 communautés sur" in out and "modularité 0," in out
     assert _json(capsys, "graph", "build", "-p", p, "--kind", "reply")["edges"] == 4
     assert main(["ambassadors", "-p", p]) == 2  # the target is required
     assert "--target" in capsys.readouterr().err

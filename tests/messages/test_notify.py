@@ -248,6 +248,9 @@ def test_cli_notify_dry_run_and_unknown_target(project, capsys) -> None:  # noqa
     assert main(["ambassadors", "notify", "-p", str(root), "-t", "caq", "-m", TEXT, "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["dry_run"] and [x["handle"] for x in out["recipients"]] == ["@alice"]
+    assert main(["ambassadors", "notify", "-p", str(root), "-t", "caq", "-m", TEXT]) == 0
+    out = " ".join(capsys.readouterr().out.split())  # a French project
+    assert "@alice : recevrait le kit" in out and "Essai : 1 ambassadeur recevrait le kit" in out
     assert main(["ambassadors", "notify", "-p", str(root), "-t", "nope", "-m", TEXT]) == 2
     assert "unknown target" in capsys.readouterr().err
     assert main(["ambassadors", "shared", "-p", str(root), "abc"]) == 2

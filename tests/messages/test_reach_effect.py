@@ -140,3 +140,20 @@ def test_cli_help_and_json(demo: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert out["post_id"] == FIRST and out["reach"]["authors"] > 300
     assert main(["message", "reach", "-p", root, "--from", "@nobody_at_all"]) == 2
     assert "none of the accounts" in capsys.readouterr().err
+
+
+def test_cli_speaks_the_project_language(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = str(demo)  # the demo project is French
+    reach = ["message", "reach", "-p", root, "--from", "@Reuters", "--runs", "20"]
+    assert main(reach) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert out.startswith("Portée attendue : ") and "(IC à 95 % : " in out
+    assert main([*reach, "--lang", "en"]) == 0
+    assert capsys.readouterr().out.startswith("Expected reach: ")
+    assert main(["message", "effect", "-p", root, FIRST, "--hours", "1"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "auteurs atteints en 1 h" in out
+    assert "charlie-hebdo : pas assez d'auteurs vus avant et après" in out
+    assert main(["message", "effect", "-p", root, FIRST, "--hours", "1", "--lang", "en"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "charlie-hebdo: not enough authors seen both before and after" in out

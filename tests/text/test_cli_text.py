@@ -78,6 +78,9 @@ def test_analyze_command(project, add_posts, capsys) -> None:  # noqa: ANN001
     out = json.loads(capsys.readouterr().out)
     assert out["analysed_posts"] == 2 and out["analyses"] == 1
     assert main(["analyze", "-p", root, "--redo", "--no-progress"]) == 0
+    out = " ".join(capsys.readouterr().out.split())  # a French project speaks French
+    assert "2 publications analysées" in out and "Pas encore de modèle de position" in out
+    assert main(["analyze", "-p", root, "--redo", "--no-progress", "--lang", "en"]) == 0
     assert "No stance model yet" in capsys.readouterr().out
     assert main(["stance", "train", "-p", root]) == 2  # no cue in two posts: a clear error
     assert "not enough labels" in capsys.readouterr().err

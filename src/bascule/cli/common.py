@@ -12,6 +12,8 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from bascule.i18n import tr
+
 console = Console()
 err_console = Console(stderr=True)
 
@@ -26,6 +28,87 @@ ProjectOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def check_lang(value: str | None) -> str | None:
+    """Callback of every --lang option: the output languages are French and English."""
+    if value is not None and value not in ("fr", "en"):
+        raise typer.BadParameter(f"{value!r}: the languages are fr and en")
+    return value
+
+
+LangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang", help="Output language: fr or en (default: the project's).", callback=check_lang
+    ),
+]
+
+
+def ui_lang(project_dir: Path, project: Any = None, lang: str | None = None) -> str:
+    """The language a command speaks: --lang, else the project's, else English (a network
+    file read outside any project)."""
+    if lang:
+        return lang
+    if project is not None:
+        return project.config.project.language
+    from bascule.config import CONFIG_NAME, load_config
+    from bascule.errors import ConfigError
+
+    try:
+        return load_config(project_dir / CONFIG_NAME).project.language
+    except (ConfigError, OSError):
+        return "en"
+
+
+def print_rows(
+    rows: list[dict],
+    columns: list[Any],
+    title: str,
+    lang: str,
+    *,
+    limit: int | None = 20,
+    total: int | None = None,
+    what: tuple[str, str] = ("lignes", "rows"),
+    more: str | None = None,
+) -> None:
+    """Print `rows` as a table of `columns` (report `Col`s: a header and a format in each
+    language), the first `limit` when given, and say how many of the `total` (default: all
+    the rows) are left out, of `what` (French, English), and where to find them (`more`,
+    default: --json).
+    """
+    from rich.table import Table
+
+    from bascule.i18n import number
+
+    shown = rows if limit is None else rows[:limit]
+    t = Table(title=title)
+    for c in columns:  # long values wrap instead of being cut
+        t.add_column(
+            c.header(lang), overflow="fold", justify="left" if c.kind == "text" else "right"
+        )
+    for r in shown:
+        t.add_row(*(c.cell(_flat(r.get(c.key)), lang) for c in columns))
+    console.print(t)
+    total = len(rows) if total is None else total
+    if len(shown) < total:
+        more = more or tr(lang, "--json les donne toutes", "--json lists them all")
+        console.print(
+            tr(
+                lang,
+                f"{number(len(shown), lang)} {what[0]} sur {number(total, lang)} ({more}).",
+                f"Showing {number(len(shown), lang)} of {number(total, lang)} {what[1]} ({more}).",
+            )
+        )
+
+
+def _flat(v: Any) -> Any:
+    """A list or mapping cell as one line of text."""
+    if isinstance(v, list):
+        return ", ".join(map(str, v))
+    if isinstance(v, dict):
+        return " ".join(f"{k}:{x}" for k, x in v.items())
+    return v
 
 
 def check_when(param: typer.CallbackParam, value: str | None) -> str | None:

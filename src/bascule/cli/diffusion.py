@@ -13,6 +13,7 @@ from bascule.cli.common import (
     EngineOpt,
     GraphOpt,
     JsonOpt,
+    LangOpt,
     ProjectOpt,
     SchedulerOpt,
     WorkersOpt,
@@ -20,7 +21,10 @@ from bascule.cli.common import (
     diffusion_engine,
     open_project,
     print_json,
+    ui_lang,
 )
+from bascule.diffusion.labels import GRAPH_LABELS, MODEL_LABELS
+from bascule.i18n import label, number, share, tr
 
 ModelOpt = Annotated[str, typer.Option("--model", help="Diffusion model: ic or lt.")]
 ProbOpt = Annotated[
@@ -167,26 +171,59 @@ def _select(
     raise InputError(f"unknown algorithm {algorithm!r}: use imm, celf, degree or pagerank")
 
 
-def _committed(row: dict, supporters: str | None) -> str:
+def _committed(row: dict, supporters: str | None, lang: str = "en") -> str:
     """One community's tipping need, as a sentence (`committed_needed` is None when it
     does not tip even with every candidate committed).
     """
     need, cand = row["committed_needed"], row.get("candidates", row["size"])
-    one, many = (
-        (f"supporter of {supporters}", f"supporters of {supporters}")
-        if supporters
-        else ("member", "members")
-    )
+    if supporters:
+        one = tr(lang, f"partisan de {supporters}", f"supporter of {supporters}")
+        many = tr(lang, f"partisans de {supporters}", f"supporters of {supporters}")
+    else:
+        one, many = tr(lang, "membre", "member"), tr(lang, "membres", "members")
     if need is not None:
-        return (
-            f"{need:,} committed {one if need == 1 else many} "
-            f"({row['fraction']:.1%} of the community) {'tips' if need == 1 else 'tip'} it"
+        who = one if need == 1 else many
+        n, frac = number(need, lang), share(row["fraction"], lang, 1)
+        return tr(
+            lang,
+            f"{n} {who} convaincu{'' if need == 1 else 's'} "
+            f"({frac} de la communauté) {'la fait' if need == 1 else 'la font'} basculer",
+            f"{n} committed {who} ({frac} of the community) {'tips' if need == 1 else 'tip'} it",
         )
     if not cand:
-        return f"cannot tip: none of its members are {many}" if supporters else "cannot tip"
+        if supporters:
+            return tr(
+                lang,
+                f"ne bascule pas : aucun de ses membres n'est {one}",
+                f"cannot tip: none of its members are {many}",
+            )
+        return tr(lang, "ne bascule pas", "cannot tip")
     if cand == 1:
-        return f"does not tip even with its one {one} committed"
-    return f"does not tip even with all {cand:,} {many} committed"
+        return tr(
+            lang,
+            f"ne bascule pas, même avec son seul {one} convaincu",
+            f"does not tip even with its one {one} committed",
+        )
+    return tr(
+        lang,
+        f"ne bascule pas, même avec ses {number(cand, lang)} {many} convaincus",
+        f"does not tip even with all {number(cand, lang)} {many} committed",
+    )
+
+
+def _seeds(n: int, lang: str, algorithm: str | None = None) -> str:
+    """ "12 seeds (imm) reach" / "1 amorce atteint": the subject and verb of a reach."""
+    how = f" ({algorithm})" if algorithm else ""
+    if n == 1:
+        return tr(lang, f"1 amorce{how} atteint", f"1 seed{how} reaches")
+    k = number(n, lang)
+    return tr(lang, f"{k} amorces{how} atteignent", f"{k} seeds{how} reach")
+
+
+def _interval(spread: dict, lang: str) -> str:
+    """The 95 % interval of a Monte Carlo mean, as "[12,3 – 15,0]"."""
+    lo, hi = (number(x, lang, 1) for x in spread["ci95"])
+    return tr(lang, f"IC à 95 % : {lo} – {hi}", f"95% CI {lo}–{hi}")
 
 
 def register(app: typer.Typer) -> None:
@@ -214,6 +251,7 @@ def register(app: typer.Typer) -> None:
         workers: WorkersOpt = 2,
         scheduler: SchedulerOpt = None,
         json: JsonOpt = False,
+        lang: LangOpt = None,
     ) -> None:
         """Expected reach of a set of seed accounts (Monte Carlo, 95% interval)."""
         from bascule.diffusion.baselines import degree_seeds
@@ -244,21 +282,39 @@ def register(app: typer.Typer) -> None:
         if json:
             print_json(res)
             return
+        lang = ui_lang(project, proj, lang)
         s = res["spread"]
+        mean, nodes = number(s["mean"], lang, 1), number(res["nodes"], lang)
+        how = f"{label(MODEL_LABELS, model, lang)}, {prob}, {number(runs, lang)}"
         console.print(
-            f"{len(res['seeds'])} seeds reach {s['mean']:,.1f} of {res['nodes']:,} accounts "
-            f"(95% CI {s['ci95'][0]:,.1f}–{s['ci95'][1]:,.1f}; {model.upper()}, {prob}, "
-            f"{runs} runs)"
+            tr(
+                lang,
+                f"{_seeds(len(res['seeds']), lang)} {mean} des {nodes} comptes "
+                f"({_interval(s, lang)} ; {how} simulations)",
+                f"{_seeds(len(res['seeds']), lang)} {mean} of {nodes} accounts "
+                f"({_interval(s, lang)}; {how} runs)",
+            )
         )
         for row in res.get("groups", []):
+            frac, size = share(row["fraction"], lang, 1), number(row["size"], lang)
+            reached = number(row["reached"]["mean"], lang, 1)
             console.print(
-                f"  community {row['group']}: {row['fraction']:.1%} of {row['size']:,} "
-                f"({row['reached']['mean']:,.1f} reached)"
+                tr(
+                    lang,
+                    f"  communauté {row['group']} : {frac} de {size} ({reached} atteints)",
+                    f"  community {row['group']}: {frac} of {size} ({reached} reached)",
+                )
             )
         if res.get("groups_suppressed"):
+            hidden, floor = number(res["groups_suppressed"], lang), res["min_group_size"]
             console.print(
-                f"  {res['groups_suppressed']:,} communities of fewer than "
-                f"{res['min_group_size']} accounts hidden (privacy.min_group_size)."
+                tr(
+                    lang,
+                    f"  {hidden} communautés de moins de {floor} comptes masquées "
+                    "(privacy.min_group_size).",
+                    f"  {hidden} communities of fewer than {floor} accounts hidden "
+                    "(privacy.min_group_size).",
+                )
             )
 
     @app.command(name="seeds")
@@ -294,6 +350,7 @@ def register(app: typer.Typer) -> None:
         workers: WorkersOpt = 2,
         scheduler: SchedulerOpt = None,
         json: JsonOpt = False,
+        lang: LangOpt = None,
     ) -> None:
         """Who to convince first: k seeds maximising expected reach (IMM, Tang et al. 2015)."""
         import time
@@ -321,10 +378,18 @@ def register(app: typer.Typer) -> None:
         if json:
             print_json(res)
             return
+        lang = ui_lang(project, proj, lang)
         s = res["spread"]
+        algo, mean = res["algorithm"], number(s["mean"], lang, 1)
+        took = number(res["seconds_command"], lang, 2)
         console.print(
-            f"{len(res['seeds'])} seeds ({res['algorithm']}) reach {s['mean']:,.1f} accounts "
-            f"(95% CI {s['ci95'][0]:,.1f}–{s['ci95'][1]:,.1f}), in {res['seconds_command']:.2f} s"
+            tr(
+                lang,
+                f"{_seeds(len(res['seeds']), lang, algo)} {mean} comptes "
+                f"({_interval(s, lang)}), en {took} s",
+                f"{_seeds(len(res['seeds']), lang, algo)} {mean} accounts "
+                f"({_interval(s, lang)}), in {took} s",
+            )
         )
         console.print(", ".join(res["seed_handles"][:50]), highlight=False)
 
@@ -361,10 +426,12 @@ def register(app: typer.Typer) -> None:
         workers: WorkersOpt = 2,
         scheduler: SchedulerOpt = None,
         json: JsonOpt = False,
+        lang: LangOpt = None,
     ) -> None:
         """Smallest committed minority that tips the network (critical fraction and curve)."""
         from bascule.diffusion import tipping as tp
 
+        lang = ui_lang(project, lang=lang)
         g = proj = None
         kind = graph
         if graph not in TIPPING_GRAPHS:
@@ -374,7 +441,9 @@ def register(app: typer.Typer) -> None:
         elif graph == "observed":
             g, proj = _graph(project, None)
         with (
-            _progress("sweeping the committed fraction") as bar,
+            _progress(
+                tr(lang, "balayage de la part convaincue", "sweeping the committed fraction")
+            ) as bar,
             diffusion_engine(engine, workers, scheduler),
         ):
             res = tp.tipping(model, kind, n=n, seed=seed, graph=g, degree=degree, phi=phi,
@@ -395,33 +464,67 @@ def register(app: typer.Typer) -> None:
                 seed=seed,
             )
         if window:
-            with _progress("cascade window") as bar:
+            with _progress(tr(lang, "fenêtre de cascade", "cascade window")) as bar:
                 res["cascade_window"] = tp.watts_window(phi, n=max(n, 1000), seed=seed,
                                                         progress=bar)  # fmt: skip
         if png is not None:
-            tp.tipping_png(res, png, "en")
+            tp.tipping_png(res, png, lang)
         if json:
             print_json(res)
             return
         crit = res["critical_fraction"]
         if crit is None:
-            console.print("No committed fraction in the sweep tipped the network.")
-        else:
             console.print(
-                f"Tipping point ({model}, {kind}, n={res['n']:,}): {crit:.3f} committed "
-                f"(± {res['uncertainty']:.3f})"
+                tr(
+                    lang,
+                    "Aucune part convaincue du balayage n'a fait basculer le réseau.",
+                    "No committed fraction in the sweep tipped the network.",
+                )
+            )
+        else:
+            how = f"{label(MODEL_LABELS, model, lang)}, {label(GRAPH_LABELS, kind, lang)}"
+            n, c = number(res["n"], lang), share(crit, lang, 1)
+            u = number(100 * res["uncertainty"], lang, 1)
+            console.print(
+                tr(
+                    lang,
+                    f"Point de bascule ({how}, n = {n}) : {c} de convaincus (± {u} point)",
+                    f"Tipping point ({how}, n={n}): {c} committed (± {u} points)",
+                )
             )
         if res.get("left_out"):
+            out = number(res["left_out"], lang)
             console.print(
-                f"  on the connected part of the network: {res['left_out']:,} accounts no path "
-                "reaches were left out (they never hear the committed minority)"
+                tr(
+                    lang,
+                    f"  sur la partie connexe du réseau : {out} comptes qu'aucun chemin n'atteint "
+                    "ont été laissés de côté (la minorité convaincue ne leur parvient jamais)",
+                    f"  on the connected part of the network: {out} accounts no path reaches were "
+                    "left out (they never hear the committed minority)",
+                )
             )
         for row in res.get("communities", []):
-            size = f"{row['size']:,} account{'s' if row['size'] != 1 else ''}"
-            console.print(f"  community {row['community']} ({size}): "
-                          f"{_committed(row, supporters)}")  # fmt: skip
+            k = row["size"]
+            size = tr(lang, f"{number(k, lang)} compte{'s' if k > 1 else ''}",
+                      f"{number(k, lang)} account{'s' if k != 1 else ''}")  # fmt: skip
+            sep = ": " if lang == "en" else " : "
+            console.print(f"  {tr(lang, 'communauté', 'community')} {row['community']} ({size})"
+                          f"{sep}{_committed(row, supporters, lang)}")  # fmt: skip
         if window:
             w = res["cascade_window"]
-            fmt = lambda v: "none" if v is None else f"{v[0]:.2f}–{v[1]:.2f}"  # noqa: E731
-            console.print(f"Cascade window (phi={phi}, mean degree): analytic "
-                          f"{fmt(w['analytic_window'])}, simulated {fmt(w['simulated_window'])}")  # fmt: skip
+
+            def span(v: list | None) -> str:
+                if v is None:
+                    return tr(lang, "aucune", "none")
+                return f"{number(v[0], lang, 2)}–{number(v[1], lang, 2)}"
+
+            analytic, simulated = span(w["analytic_window"]), span(w["simulated_window"])
+            console.print(
+                tr(
+                    lang,
+                    f"Fenêtre de cascade (phi = {number(phi, lang, 2)}, degré moyen) : analytique "
+                    f"{analytic}, simulée {simulated}",
+                    f"Cascade window (phi={phi}, mean degree): analytic {analytic}, "
+                    f"simulated {simulated}",
+                )
+            )

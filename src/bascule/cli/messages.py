@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from bascule.cli.common import JsonOpt, ProjectOpt, console, print_json
+from bascule.cli.common import JsonOpt, LangOpt, ProjectOpt, console, print_json, ui_lang
+from bascule.i18n import label, number, tr
 
 message_app = typer.Typer(
     help="Message lab: score drafts, predict reach, publish, measure.", no_args_is_help=True
@@ -144,6 +145,7 @@ def reach(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     project: ProjectOpt = Path("."),
     json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Predict how far a post carried by these accounts goes, per community and undecided."""
     from bascule.cli.common import open_project
@@ -152,21 +154,36 @@ def reach(
     names = list(accounts or []) + (_read_seeds(seeds) if seeds else [])
     with open_project(project) as p:
         result = run(p, names, model=model, prob=prob, runs=runs, seed=seed)
+        lang = ui_lang(project, p, lang)
     if json:
         print_json(result)
         return
     s = result["spread"]
+    mean = number(s["mean"], lang, 1)
+    lo, hi = (number(x, lang, 1) for x in s["ci95"])
+    k = number(len(result["accounts"]), lang)
     console.print(
-        f"Expected reach: {s['mean']:.1f} accounts (95% CI {s['ci95'][0]:.1f}-"
-        f"{s['ci95'][1]:.1f}) from {len(result['accounts'])} accounts"
+        tr(
+            lang,
+            f"Portée attendue : {mean} comptes (IC à 95 % : {lo} – {hi}) depuis {k} comptes",
+            f"Expected reach: {mean} accounts (95% CI {lo}–{hi}) from {k} accounts",
+        )
     )
     if result["undecided"]:
-        u = result["undecided"]["reached"]
-        console.print(f"Undecided reached: {u['mean']:.1f}")
+        u = number(result["undecided"]["reached"]["mean"], lang, 1)
+        console.print(tr(lang, f"Indécis atteints : {u}", f"Undecided reached: {u}"))
     for c in result["communities"]:
-        console.print(f"  community {c['group']}: {c['reached']['mean']:.1f} of {c['size']}")
+        got, size = number(c["reached"]["mean"], lang, 1), number(c["size"], lang)
+        console.print(
+            tr(
+                lang,
+                f"  communauté {c['group']} : {got} sur {size}",
+                f"  community {c['group']}: {got} of {size}",
+            )
+        )
     if result["not_in_network"]:
-        console.print(f"Not in the network: {', '.join(result['not_in_network'])}")
+        names = ", ".join(result["not_in_network"])
+        console.print(tr(lang, f"Hors du réseau : {names}", f"Not in the network: {names}"))
 
 
 def effect(
@@ -175,26 +192,55 @@ def effect(
     target: Annotated[str | None, typer.Option(help="Target (default: those it mentions).")] = None,
     project: ProjectOpt = Path("."),
     json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """What a published post did: reach, communities, undecided, stance change (DiD)."""
     from bascule.cli.common import open_project
+    from bascule.messages.effect import NO_TARGET, verdict
     from bascule.messages.effect import effect as run
 
     with open_project(project) as p:
         result = run(p, post_id, hours=hours, target=target)
+        lang = ui_lang(project, p, lang)
     if json:
         print_json(result)
         return
     r = result["reach"]
+    who, events = number(r["authors"], lang), number(r["events"], lang)
+    undecided = number(result["undecided_reached"], lang)
     console.print(
-        f"{result['post_id']}: {r['authors']} authors reached in {hours} h "
-        f"({r['events']} events); undecided reached: {result['undecided_reached']}"
+        tr(
+            lang,
+            f"{result['post_id']} : {who} auteurs atteints en {hours} h ({events} événements) ; "
+            f"indécis atteints : {undecided}",
+            f"{result['post_id']}: {who} authors reached in {hours} h ({events} events); "
+            f"undecided reached: {undecided}",
+        ),
+        highlight=False,
     )
     for s in result["stance"]:
-        console.print(
-            f"  {s['target']}: {s['verdict']} (estimate {s['estimate']}, CI {s['ci95']}; "
-            f"{s['exposed_authors']} exposed vs {s['control_authors']} control)"
+        sep = ": " if lang == "en" else " : "
+        found = verdict(s, lang)
+        if s["estimate"] is not None:
+            est = number(s["estimate"], lang, 3)
+            lo, hi = (number(x, lang, 3) for x in s["ci95"])
+            found += tr(
+                lang,
+                f" (estimation {est}, IC à 95 % : {lo} – {hi}",
+                f" (estimate {est}, 95% CI {lo}–{hi}",
+            )
+        else:
+            found += " ("
+        found += tr(
+            lang,
+            f"{'' if s['estimate'] is None else ' ; '}{number(s['exposed_authors'], lang)} "
+            f"exposés, {number(s['control_authors'], lang)} témoins)",
+            f"{'' if s['estimate'] is None else '; '}{number(s['exposed_authors'], lang)} "
+            f"exposed vs {number(s['control_authors'], lang)} control)",
         )
+        console.print(f"  {s['target']}{sep}{found}", highlight=False)
+    if result.get("note"):
+        console.print(tr(lang, *NO_TARGET))
 
 
 def publish(
@@ -209,6 +255,7 @@ def publish(
     yes: Annotated[bool, typer.Option("--yes", help="Really publish (default: dry run).")] = False,
     project: ProjectOpt = Path("."),
     json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Publish through the campaign's own account (dry run unless --yes); the post is tracked."""
     from bascule.cli.common import open_project
@@ -216,13 +263,23 @@ def publish(
 
     with open_project(project) as p:
         result = run(p, source, text, yes=yes)
+        lang = ui_lang(project, p, lang)
     if json:
         print_json(result)
         return
     if result["dry_run"]:
-        console.print(f"Dry run: would post to {source}: {text!r}. Add --yes to publish.")
+        console.print(
+            tr(
+                lang,
+                f"Essai : publierait sur {source} : {text!r}. Ajoutez --yes pour publier.",
+                f"Dry run: would post to {source}: {text!r}. Add --yes to publish.",
+            )
+        )
     else:
-        console.print(f"Published {result['post_id']} {result.get('url') or ''}")
+        url = result.get("url") or ""
+        console.print(
+            tr(lang, f"Publié : {result['post_id']} {url}", f"Published {result['post_id']} {url}")
+        )
 
 
 def notify(
@@ -233,6 +290,7 @@ def notify(
     yes: Annotated[bool, typer.Option("--yes", help="Really send (default: dry run).")] = False,
     project: ProjectOpt = Path("."),
     json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Send the message kit to opted-in ambassadors of a target (dry run unless --yes)."""
     from bascule.cli.common import open_project
@@ -240,25 +298,44 @@ def notify(
 
     with open_project(project) as p:
         result = run(p, target, message, yes=yes)
+        lang = ui_lang(project, p, lang)
     if json:
         print_json(result)
         return
+    from bascule.messages.notify import WORDS
+
+    sep = ": " if lang == "en" else " : "
     for r in result["recipients"]:
-        console.print(f"  {r['handle']}: {r['status']} ({', '.join(r['channels'])})")
+        status = label(WORDS, r["status"], lang)
+        console.print(f"  {r['handle']}{sep}{status} ({', '.join(r['channels'])})")
         for e in r.get("errors", []):
             console.print(f"    {e}")
     for r in result["skipped"]:
-        console.print(f"  {r['handle']}: skipped, {r['reason']}")
+        console.print(
+            f"  {r['handle']}{sep}{tr(lang, 'ignoré', 'skipped')}, {label(WORDS, r['reason'], lang)}"
+        )
+    kit, n = result["message_id"], number(len(result["recipients"]), lang)
     if result["dry_run"]:
         console.print(
-            f"Dry run: {len(result['recipients'])} ambassadors would get kit "
-            f"{result['message_id']}. Add --yes to send."
+            tr(
+                lang,
+                f"Essai : {n} {'ambassadeur recevrait' if n == '1' else 'ambassadeurs recevraient'}"
+                f" le kit {kit}. Ajoutez --yes pour l'envoyer.",
+                f"Dry run: {n} {'ambassador' if n == '1' else 'ambassadors'} would get kit {kit}. "
+                "Add --yes to send.",
+            )
         )
     else:
+        sent, failed = number(result["sent"], lang), number(result["failed"], lang)
+        had = number(result["already_sent"], lang)
         console.print(
-            f"Kit {result['message_id']}: {result['sent']} sent, {result['failed']} failed, "
-            f"{result['already_sent']} already had it. "
-            f"Later: bascule ambassadors shared {result['message_id']}"
+            tr(
+                lang,
+                f"Kit {kit} : {sent} envoyés, {failed} en échec, {had} l'avaient déjà. "
+                f"Ensuite : bascule ambassadors shared {kit}",
+                f"Kit {kit}: {sent} sent, {failed} failed, {had} already had it. "
+                f"Later: bascule ambassadors shared {kit}",
+            )
         )
 
 
@@ -266,6 +343,7 @@ def shared(
     message_id: Annotated[str, typer.Argument(help="The kit id printed by `notify`.")],
     project: ProjectOpt = Path("."),
     json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Which notified ambassadors shared the kit since (reposts, quotes, or its text)."""
     from bascule.cli.common import open_project
@@ -273,12 +351,26 @@ def shared(
 
     with open_project(project) as p:
         result = run(p, message_id)
+        lang = ui_lang(project, p, lang)
     if json:
         print_json(result)
         return
+    k, n = number(result["shared"], lang), number(result["notified"], lang)
     console.print(
-        f"{result['shared']} of {result['notified']} notified ambassadors shared {message_id}."
+        tr(
+            lang,
+            f"{k} des {n} ambassadeurs prévenus ont partagé {message_id}.",
+            f"{k} of {n} notified ambassadors shared {message_id}.",
+        )
     )
+    from bascule.messages.notify import WORDS
+
+    sep = ": " if lang == "en" else " : "
     for a in result["ambassadors"]:
-        mark = "shared" if a["shared"] else ("not seen in the data" if not a["in_data"] else "-")
-        console.print(f"  {a['handle']}: {a['status']}, {mark}")
+        if a["shared"]:
+            mark = tr(lang, "a partagé", "shared")
+        elif not a["in_data"]:
+            mark = tr(lang, "absent des données", "not seen in the data")
+        else:
+            mark = "-"
+        console.print(f"  {a['handle']}{sep}{label(WORDS, a['status'], lang)}, {mark}")

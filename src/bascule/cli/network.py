@@ -15,13 +15,19 @@ import typer
 from bascule.cli.common import (
     GraphOpt,
     JsonOpt,
+    LangOpt,
     ProjectOpt,
     check_when,
     console,
     err_console,
     open_project,
     print_json,
+    print_rows,
+    ui_lang,
 )
+from bascule.i18n import number, share, tr
+from bascule.report.html import Col
+from bascule.report.network import COMMUNITY_COLUMNS, INFLUENCER_COLUMNS
 
 graph_app = typer.Typer(help="Build and export the interaction network.", no_args_is_help=True)
 ambassadors_app = typer.Typer(
@@ -50,6 +56,32 @@ TargetOpt = Annotated[
 HtmlOpt = Annotated[Path | None, typer.Option("--html", help="Also write an HTML page here.")]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (same seed, same result).")]
 
+RANK = Col("rank", "rang", "rank", "int")
+BRIDGE_COLUMNS = [
+    RANK,
+    Col("handle", "compte", "account"),
+    Col("community", "communauté", "community"),
+    Col("participation", "participation", "participation", "num", 2),
+    Col("communities_reached", "communautés atteintes", "communities reached", "int"),
+    Col("reach_undecided", "portée chez les indécis", "reach into undecided", "num", 1),
+]
+AUDIENCE_COLUMNS = [
+    Col("community", "communauté", "community"),
+    Col("size", "taille", "size", "int"),
+    Col("reached", "comptes atteints", "accounts reached", "int"),
+    Col("share_reached", "part atteinte", "share reached", "pct"),
+    Col("interactions", "interactions", "interactions", "int"),
+    Col("undecided_share", "part d'indécis", "undecided share", "pct"),
+]
+AMBASSADOR_COLUMNS = [
+    RANK,
+    Col("handle", "compte", "account"),
+    Col("favor_posts", "publications pour", "posts in favour", "int"),
+    Col("target_amplification", "amplification de la cible", "amplification of the target", "int"),
+    Col("direct", "amplifications directes", "direct amplifications", "int"),
+    Col("downstream", "en aval", "downstream", "int"),
+]
+
 
 def _graph(
     project_dir: Path,
@@ -59,17 +91,18 @@ def _graph(
     since: str | None = None,
     until: str | None = None,
     target: str | None = None,
+    lang: str = "en",
 ) -> tuple[Any, Any]:
     """(graph, project or None): the file when given, else the store's observed graph."""
     if graph_file is not None:
         from bascule.graph.io import read_graph
 
-        with _busy(f"Reading {graph_file}"):
+        with _busy(tr(lang, f"Lecture de {graph_file}", f"Reading {graph_file}")):
             return read_graph(graph_file), None
     from bascule.graph.build import observed_graph
 
     project = open_project(project_dir)
-    with _busy("Building the network"):
+    with _busy(tr(lang, "Construction du réseau", "Building the network")):
         g = observed_graph(project, kind=kind, since=since, until=until, target=target)
     return g, project
 
@@ -82,10 +115,6 @@ def _busy(message: str) -> Iterator[None]:
         return
     with err_console.status(message):
         yield
-
-
-def _lang(project: Any) -> str:
-    return project.config.project.language if project is not None else "en"
 
 
 def _write_html(path: Path, title: str, fig: Any, rows: list[dict], lang: str) -> None:
@@ -103,34 +132,7 @@ def _write_html(path: Path, title: str, fig: Any, rows: list[dict], lang: str) -
         f"<body><h1>{escape(title)}</h1>{body}</body></html>",
         encoding="utf-8",
     )
-    err_console.print(f"Wrote {path}")
-
-
-def _table(
-    rows: list[dict],
-    columns: list[str],
-    title: str,
-    limit: int | None = 20,
-    *,
-    what: str = "rows",
-    total: int | None = None,
-    more: str = "--json lists them all",
-) -> None:
-    """Print `rows` (the first `limit` when given) and say so when some of the `total`
-    (default: all the rows) are left out.
-    """
-    from rich.table import Table
-
-    shown = rows if limit is None else rows[:limit]
-    t = Table(title=title)
-    for c in columns:  # the JSON keys, read as words; long names wrap instead of being cut
-        t.add_column(c.replace("_", " "), overflow="fold")
-    for r in shown:
-        t.add_row(*(_cell(r.get(c)) for c in columns))
-    console.print(t)
-    total = len(rows) if total is None else total
-    if len(shown) < total:
-        console.print(f"Showing {len(shown):,} of {total:,} {what} ({more}).")
+    err_console.print(tr(lang, f"Écrit : {path}", f"Wrote {path}"))
 
 
 def _cell(v: Any) -> str:
@@ -216,6 +218,7 @@ def influencers_cmd(
     graph_file: GraphOpt = None,
     as_json: JsonOpt = False,
     html: HtmlOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Who drives word of mouth: amplification produced, PageRank, k-core, Pareto shares."""
     from bascule.graph.influence import (
@@ -227,9 +230,10 @@ def influencers_cmd(
     )
 
     wanted = parse_top(top)
-    g, project = _graph(project_dir, graph_file, since=since, until=until, target=target)
+    lang = ui_lang(project_dir, lang=lang)
+    g, project = _graph(project_dir, graph_file, since=since, until=until, target=target, lang=lang)
     cascades = read_cascades(graph_file) if graph_file and is_cascade_file(graph_file) else None
-    with _busy("Ranking influencers"):
+    with _busy(tr(lang, "Classement des amplificateurs", "Ranking influencers")):
         res = influencers(
             g,
             project=project,
@@ -239,20 +243,27 @@ def influencers_cmd(
             until=until,
             target=target,
         )
-    lang = _lang(project)
+    title = tr(lang, "Principaux amplificateurs", "Top influencers")
     if html is not None:
-        _write_html(html, "Influencers", lorenz_figure(res, lang), res["top"], lang)
+        _write_html(html, title, lorenz_figure(res, lang), res["top"], lang)
     if as_json:
         print_json(res)
         return
     p = res["pareto"]
+    top1, top10 = (share(p[k], lang, 1) for k in ("top_1pct_share", "top_10pct_share"))
+    accounts, amplified = number(res["nodes"], lang), number(res["amplifications"], lang)
+    gini = number(p["gini"], lang, 3)
     console.print(
-        f"{res['nodes']:,} accounts, {res['amplifications']:,.0f} amplifications. "
-        f"Top 1% produce {100 * p['top_1pct_share']:.1f}%, top 10% "
-        f"{100 * p['top_10pct_share']:.1f}% (Gini {p['gini']:.3f})."
+        tr(
+            lang,
+            f"{accounts} comptes, {amplified} amplifications. Le 1 % le plus amplifié en "
+            f"produit {top1}, les 10 % {top10} (Gini {gini}).",
+            f"{accounts} accounts, {amplified} amplifications. Top 1% produce {top1}, "
+            f"top 10% {top10} (Gini {gini}).",
+        )
     )
-    cols = ["rank", "handle", "direct", "downstream", "pagerank", "core", "official"]
-    _table(res["top"], cols, "Top influencers", limit=None)  # as many as --top asked for
+    # as many rows as --top asked for
+    print_rows(res["top"], [RANK, *INFLUENCER_COLUMNS], title, lang, limit=None)
 
 
 def communities_cmd(
@@ -267,77 +278,104 @@ def communities_cmd(
     graph_file: GraphOpt = None,
     as_json: JsonOpt = False,
     html: HtmlOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Communities of the interaction graph (Leiden), with stance mix and undecided share."""
     from bascule.graph.communities import communities, communities_figure
 
-    g, project = _graph(project_dir, graph_file, kind=kind, since=since, until=until)
-    with _busy("Finding communities (Leiden)"):
+    lang = ui_lang(project_dir, lang=lang)
+    g, project = _graph(project_dir, graph_file, kind=kind, since=since, until=until, lang=lang)
+    with _busy(tr(lang, "Recherche des communautés (Leiden)", "Finding communities (Leiden)")):
         res = communities(g, seed=seed, project=project, resolution=resolution)
-    lang = _lang(project)
+    title = tr(lang, "Communautés", "Communities")
     if html is not None:
         rows = [{k: _cell(v) for k, v in r.items()} for r in res["communities"]]
-        _write_html(html, "Communities", communities_figure(res, lang=lang), rows, lang)
+        _write_html(html, title, communities_figure(res, lang=lang), rows, lang)
     if as_json:
         print_json(res)
         return
+    n, nodes = number(res["n_communities"], lang), number(res["nodes"], lang)
+    modularity = number(res["modularity"], lang, 3)
     console.print(
-        f"{res['n_communities']:,} communities on {res['nodes']:,} accounts "
-        f"(modularity {res['modularity']:.3f})."
+        tr(
+            lang,
+            f"{n} communautés sur {nodes} comptes (modularité {modularity}).",
+            f"{n} communities on {nodes} accounts (modularity {modularity}).",
+        )
     )
-    cols = ["id", "size", "top_accounts", "hashtags", "undecided_share"]
     listed, total = res["communities"], res["n_communities"]
-    more = (
-        "--json lists them all"
-        if len(listed) >= total
-        else f"the largest; --json describes {len(listed):,} and gives every account's "
-        "community under membership"
-    )
-    _table(listed, cols, "Communities", what="communities", total=total, more=more)
+    more = None
+    if len(listed) < total:
+        k = number(len(listed), lang)
+        more = tr(
+            lang,
+            f"les plus grandes ; --json en décrit {k} et donne la communauté de chaque compte "
+            "sous membership",
+            f"the largest; --json describes {k} and gives every account's community under "
+            "membership",
+        )
+    what = ("communautés", "communities")
+    print_rows(listed, COMMUNITY_COLUMNS, title, lang, total=total, what=what, more=more)
 
 
 def bridges_cmd(
     project_dir: ProjectOpt = Path("."),
     kind: KindOpt = "all",
     seed: SeedOpt = 0,
-    top: Annotated[int, typer.Option("--top", help="How many bridges to list.")] = 20,
+    top: Annotated[int, typer.Option("--top", help="How many bridges to list.", min=1)] = 20,
     graph_file: GraphOpt = None,
     as_json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Accounts connecting communities, ranked by reach into communities with many undecided."""
     from bascule.graph.bridges import bridges
 
-    g, project = _graph(project_dir, graph_file, kind=kind)
-    with _busy("Finding bridges"):
+    lang = ui_lang(project_dir, lang=lang)
+    g, project = _graph(project_dir, graph_file, kind=kind, lang=lang)
+    with _busy(tr(lang, "Recherche des ponts", "Finding bridges")):
         res = bridges(g, project=project, seed=seed, top=top)
     if as_json:
         print_json(res)
         return
-    cols = ["rank", "handle", "community", "participation", "communities_reached"]
-    _table(res["bridges"], [*cols, "reach_undecided"], "Bridges", limit=top)
+    print_rows(res["bridges"], BRIDGE_COLUMNS, tr(lang, "Ponts", "Bridges"), lang, limit=top)
 
 
 def audience_cmd(
     target: Annotated[str, typer.Option("--target", "-t", help="The target (party, leader).")],
     project_dir: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Which communities the target's own posts reach, how much, and which they never reach."""
-    from bascule.graph.audience import audience
+    from bascule.graph.audience import audience, note
 
-    res = audience(open_project(project_dir), target)
+    project = open_project(project_dir)
+    lang = ui_lang(project_dir, project, lang)
+    res = audience(project, target)
     if as_json:
         print_json(res)
         return
-    console.print(f"{res['target']}: accounts {', '.join(res['accounts']) or '—'}")
-    cols = ["community", "size", "reached", "share_reached", "interactions", "undecided_share"]
+    sep = ": " if lang == "en" else " : "
+    accounts = ", ".join(res["accounts"]) or "—"
+    console.print(f"{res['target']}{sep}{tr(lang, 'comptes', 'accounts')} {accounts}")
     if res["reached"]:
-        _table(res["reached"], cols, "Communities reached", what="communities reached")
+        title = tr(lang, "Communautés atteintes", "Communities reached")
+        what = ("communautés atteintes", "communities reached")
+        print_rows(res["reached"], AUDIENCE_COLUMNS, title, lang, what=what)
     else:
-        console.print(f"No community reached: {res.get('note') or 'no audience data'}.")
+        why = note(res, lang) or tr(lang, "aucune donnée d'audience", "no audience data")
+        console.print(
+            tr(lang, f"Aucune communauté atteinte : {why}.", f"No community reached: {why}.")
+        )
     if res.get("never_reached"):
-        n = len(res["never_reached"])
-        console.print(f"{n} communities never reached (see --json).")
+        n = number(len(res["never_reached"]), lang)
+        console.print(
+            tr(
+                lang,
+                f"{n} communautés jamais atteintes (voir --json).",
+                f"{n} communities never reached (see --json).",
+            )
+        )
 
 
 @ambassadors_app.callback()
@@ -347,8 +385,9 @@ def ambassadors_cmd(
         str | None, typer.Option("--target", "-t", help="The target they support.")
     ] = None,
     project_dir: ProjectOpt = Path("."),
-    limit: Annotated[int, typer.Option("--limit", help="How many to list.")] = 50,
+    limit: Annotated[int, typer.Option("--limit", help="How many to list.", min=1)] = 50,
     as_json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """List supporters (favor stance, not official) ranked by the amplification they produce."""
     if ctx.invoked_subcommand is not None:
@@ -358,13 +397,18 @@ def ambassadors_cmd(
 
     if not target:
         raise InputError("give the target: `bascule ambassadors --target ID`")
-    res = ambassadors(open_project(project_dir), target, limit=limit)
+    project = open_project(project_dir)
+    lang = ui_lang(project_dir, project, lang)
+    res = ambassadors(project, target, limit=limit)
     if as_json:
         print_json(res)
         return
-    console.print(f"{res['supporters']:,} supporters of {res['target']}.")
-    cols = ["rank", "handle", "favor_posts", "target_amplification", "direct", "downstream"]
-    _table(res["ambassadors"], cols, "Ambassadors", limit=limit)
+    n = number(res["supporters"], lang)
+    console.print(
+        tr(lang, f"{n} partisans de {res['target']}.", f"{n} supporters of {res['target']}.")
+    )
+    title = tr(lang, "Ambassadeurs", "Ambassadors")
+    print_rows(res["ambassadors"], AMBASSADOR_COLUMNS, title, lang, limit=limit)
 
 
 def register(app: typer.Typer) -> None:

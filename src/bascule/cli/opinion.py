@@ -10,6 +10,7 @@ import typer
 
 from bascule.cli.common import (
     JsonOpt,
+    LangOpt,
     ProjectOpt,
     check_when,
     console,
@@ -36,18 +37,6 @@ UntilOpt = Annotated[
 ByOpt = Annotated[str, typer.Option("--by", help="Period: hour or day.")]
 OutOpt = Annotated[
     Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
-]
-
-
-def _check_lang(value: str | None) -> str | None:
-    if value not in (None, "fr", "en"):
-        raise typer.BadParameter(f"{value!r}: the languages are fr and en")
-    return value
-
-
-LangOpt = Annotated[
-    str | None,
-    typer.Option(help="fr or en (default: the project's).", callback=_check_lang),
 ]
 
 

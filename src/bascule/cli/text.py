@@ -11,6 +11,7 @@ import typer
 from bascule.cli.common import (
     EngineOpt,
     JsonOpt,
+    LangOpt,
     ProjectOpt,
     SchedulerOpt,
     WorkersOpt,
@@ -18,7 +19,9 @@ from bascule.cli.common import (
     err_console,
     open_project,
     print_json,
+    ui_lang,
 )
+from bascule.i18n import number, tr
 
 stance_app = typer.Typer(
     help="Stance models: train, evaluate, label a file, label posts (active learning).",
@@ -70,6 +73,7 @@ def analyze(
     workers: WorkersOpt = 2,
     scheduler: SchedulerOpt = None,
     json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Language, sentiment, hesitation, target mentions and stance of posts not analysed yet.
 
@@ -93,21 +97,42 @@ def analyze(
     if json:
         print_json(out)
         return
+    lang = ui_lang(project, lang=lang)
+    posts, rows = number(out["analysed_posts"], lang), number(out["analyses"], lang)
+    reposts, took = number(out["inherited_reposts"], lang), number(out["seconds"], lang, 1)
+    model = out["stance_model"]
     console.print(
-        f"Analysed {out['analysed_posts']:,} posts ({out['analyses']:,} post-target rows, "
-        f"{out['inherited_reposts']:,} reposts inherited) in {out['seconds']:.1f} s "
-        f"({engine}) "
-        f"with stance model [bold]{out['stance_model']}[/]."
+        tr(
+            lang,
+            f"{posts} publications analysées ({rows} lignes publication-cible, {reposts} "
+            f"partages hérités) en {took} s ({engine}), modèle de position [bold]{model}[/].",
+            f"Analysed {posts} posts ({rows} post-target rows, {reposts} reposts inherited) "
+            f"in {took} s ({engine}) with stance model [bold]{model}[/].",
+        )
     )
     if out.get("resumed_redo"):
-        console.print("This finished an interrupted [bold]--redo[/]: every post is analysed anew.")
+        console.print(
+            tr(
+                lang,
+                "Ceci a terminé un [bold]--redo[/] interrompu : chaque publication est "
+                "analysée à nouveau.",
+                "This finished an interrupted [bold]--redo[/]: every post is analysed anew.",
+            )
+        )
     from bascule.text.analyze import cues_only
 
-    if cues_only([out["stance_model"]]):
+    if cues_only([model]):
         console.print(
-            "No stance model yet: only posts with a partisan hashtag or from an official "
-            "account are for or against; the others count as none. Label posts with "
-            "[bold]bascule stance label[/], then [bold]bascule stance train[/]."
+            tr(
+                lang,
+                "Pas encore de modèle de position : seules les publications portant un mot-clic "
+                "partisan ou venant d'un compte officiel sont pour ou contre ; les autres ne "
+                "comptent pour aucun camp. Étiquetez des publications avec "
+                "[bold]bascule stance label[/], puis [bold]bascule stance train[/].",
+                "No stance model yet: only posts with a partisan hashtag or from an official "
+                "account are for or against; the others count as none. Label posts with "
+                "[bold]bascule stance label[/], then [bold]bascule stance train[/].",
+            )
         )
 
 

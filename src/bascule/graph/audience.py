@@ -44,17 +44,13 @@ def audience(project: Project, target: str) -> dict[str, Any]:
         "posts": sql.posts_by(project.store, own_ids),
     }
     if not own_ids:
-        if t.accounts:
-            note = (
-                f"no official account of this target ({', '.join(t.accounts)}) is in the "
-                "store: none of their posts was collected or imported"
-            )
-        else:
-            note = (
-                "no official account is set for this target: add `accounts` to its "
-                "[[targets]] entry in bascule.toml"
-            )
-        result.update(reached=[], never_reached=[], note=note)
+        result.update(
+            reached=[],
+            never_reached=[],
+            why="accounts_not_stored" if t.accounts else "no_accounts",
+            configured=list(t.accounts),
+        )
+        result["note"] = note(result, "en")
         return result
     member = _membership(project)
     reach = sql.reach_of(project.store, own_ids).to_pandas()
@@ -99,11 +95,43 @@ def audience(project: Project, target: str) -> dict[str, Any]:
     ]
     result.update(reached=reached, never_reached=never[:50])
     if not reached:
-        result["note"] = (
-            f"no account in a community reposted, quoted, replied to or mentioned "
-            f"{', '.join(result['accounts'])} ({result['posts']:,} posts in the store)"
-        )
+        result["why"] = "not_reached"
+        result["note"] = note(result, "en")
     return result
+
+
+def note(result: dict[str, Any], lang: str) -> str | None:
+    """Why `audience` found no community reached, in French or English (None if it did)."""
+    from bascule.i18n import number, tr
+
+    why = result.get("why")
+    if why == "accounts_not_stored":
+        names = ", ".join(result["configured"])
+        return tr(
+            lang,
+            f"aucun compte officiel de cette cible ({names}) n'est dans la base : aucune de "
+            "leurs publications n'a été collectée ni importée",
+            f"no official account of this target ({names}) is in the store: none of their "
+            "posts was collected or imported",
+        )
+    if why == "no_accounts":
+        return tr(
+            lang,
+            "aucun compte officiel n'est indiqué pour cette cible : ajoutez `accounts` à son "
+            "entrée [[targets]] dans bascule.toml",
+            "no official account is set for this target: add `accounts` to its [[targets]] "
+            "entry in bascule.toml",
+        )
+    if why == "not_reached":
+        names, posts = ", ".join(result["accounts"]), number(result["posts"], lang)
+        return tr(
+            lang,
+            f"aucun compte d'une communauté n'a partagé, cité, répondu à ou mentionné {names} "
+            f"({posts} publications dans la base)",
+            f"no account in a community reposted, quoted, replied to or mentioned {names} "
+            f"({posts} posts in the store)",
+        )
+    return None
 
 
 def _norm(h: object) -> str:

@@ -13,6 +13,7 @@ from datetime import timedelta
 import numpy as np
 
 from bascule.errors import InputError
+from bascule.i18n import label
 from bascule.messages.reach import _states
 from bascule.store.messages import (
     cascade,
@@ -21,6 +22,33 @@ from bascule.store.messages import (
     post_targets,
     stance_by_author,
 )
+
+# what the difference in differences found, keyed by `finding`
+FINDINGS = {
+    "unmeasurable": (
+        "pas assez d'auteurs vus avant et après pour mesurer un effet",
+        "not enough authors seen both before and after to measure an effect",
+    ),
+    "too_few_exposed": (
+        "trop peu d'auteurs exposés pour donner un effet fiable",
+        "too few exposed authors to report a reliable effect",
+    ),
+    "toward_favor": ("la position a bougé vers « pour »", "stance moved toward favor"),
+    "toward_against": ("la position a bougé vers « contre »", "stance moved toward against"),
+    "no_change": (
+        "aucun changement mesurable (l'intervalle contient zéro)",
+        "no measurable change (the interval includes zero)",
+    ),
+}
+NO_TARGET = (
+    "la publication ne nomme aucune cible configurée : pas d'effet sur les positions à mesurer",
+    "the post mentions no configured target: no stance effect to measure",
+)
+
+
+def verdict(row: dict, lang: str) -> str:
+    """One target's finding (a row of `effect(...)["stance"]`) in French or English."""
+    return label(FINDINGS, row["finding"], lang)
 
 
 def effect(
@@ -64,7 +92,7 @@ def effect(
         ],
     }
     if not targets:
-        result["note"] = "the post mentions no configured target: no stance effect to measure"
+        result["note"] = NO_TARGET[1]
     return result
 
 
@@ -88,11 +116,8 @@ def _did(
     min_group = project.config.privacy.min_group_size
     out = {"target": target, "exposed_authors": len(ex), "control_authors": len(ctrl)}
     if len(ex) < 2 or len(ctrl) < 2:
-        out.update(
-            estimate=None,
-            ci95=None,
-            verdict="not enough authors seen both before and after to measure an effect",
-        )
+        out.update(estimate=None, ci95=None, finding="unmeasurable")
+        out["verdict"] = verdict(out, "en")
         return out
     d_ex = np.array([after[a] - before[a] for a in ex])
     d_ctrl = np.array([after[a] - before[a] for a in ctrl])
@@ -103,18 +128,19 @@ def _did(
     ).mean(1)
     lo, hi = (float(x) for x in np.quantile(draws, [0.025, 0.975]))
     small = len(ex) < min_group
-    verdict = (
-        "too few exposed authors to report a reliable effect"
+    finding = (
+        "too_few_exposed"
         if small
-        else "stance moved toward favor"
+        else "toward_favor"
         if lo > 0
-        else "stance moved toward against"
+        else "toward_against"
         if hi < 0
-        else "no measurable change (the interval includes zero)"
+        else "no_change"
     )
     out.update(
         estimate=None if small else round(est, 4),
         ci95=None if small else [round(lo, 4), round(hi, 4)],
-        verdict=verdict,
+        finding=finding,
     )
+    out["verdict"] = verdict(out, "en")
     return out

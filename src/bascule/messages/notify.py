@@ -33,6 +33,21 @@ def kit_id(target: str, text: str) -> str:
     return hashlib.sha256(f"kit\n{target}\n{text.strip()}".encode()).hexdigest()[:16]
 
 
+# the `status` of a recipient and the `reason` of a skipped ambassador, in French and English
+WORDS = {
+    "would send": ("recevrait le kit", "would send"),
+    "already sent": ("l'avait déjà", "already sent"),
+    "sent": ("envoyé", "sent"),
+    "failed": ("échec", "failed"),
+    "no consent recorded": ("aucun consentement noté", "no consent recorded"),
+    "not signed up for this target": (
+        "pas inscrit pour cette cible",
+        "not signed up for this target",
+    ),
+    "no e-mail or webhook given": ("ni courriel ni webhook indiqué", "no e-mail or webhook given"),
+}
+
+
 def eligible(config: Any, target_id: str) -> tuple[list[Any], list[dict[str, str]]]:
     """Ambassadors who consented and signed up for `target_id`, and the others with why not."""
     ok, skipped = [], []
