@@ -112,3 +112,42 @@ def test_unknown_source_and_empty_text(project) -> None:  # noqa: ANN001
         publish(project, "nope", "x")
     with pytest.raises(InputError, match="empty"):
         publish(project, "nope", "  ")
+
+
+class _Bluesky:
+    """The one call `publish` makes of an atproto client: `send_post`, answering the new
+    post's `at://` URI as a PDS does."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def send_post(self, text: str) -> object:
+        self.sent.append(text)
+        n = len(self.sent)
+        return type("Ref", (), {"uri": f"at://did:plc:campagne42/app.bsky.feed.post/3kab{n}"})()
+
+
+def test_a_bluesky_post_is_tracked_under_its_stored_id(project) -> None:  # noqa: ANN001
+    from bascule.messages.effect import published
+
+    project.config.sources = [Source(kind="bluesky", name="bsky", handle_env="H", password_env="P")]
+    client = _Bluesky()
+    r = publish(project, "bsky", "Le 3 octobre, votez.", yes=True, client_factory=lambda *_: client)
+    stored = project.store.scalar("SELECT post_id FROM posts")
+    # the account id is hidden in the stored id, and the message points at that very post
+    assert client.sent == ["Le 3 octobre, votez."] and "did:plc" not in stored
+    assert r["post_id"] == stored
+    (m,) = published(project)
+    assert m["collected"] and m["effect"]["post_id"] == stored
+    assert m["effect"]["reach"]["authors"] == 0
+    # the report's message lab shows what it did, for each target the analysis found in it
+    from bascule.report.messages import section
+    from bascule.text.analyze import analyze
+
+    body = section(project, "fr").body
+    assert "Effet mesuré des messages publiés" in body and "Le 3 octobre, votez." in body
+    assert "aucune cible nommée" in body
+    publish(project, "bsky", "Le 4 octobre, votez CAQ.", yes=True, client_factory=lambda *_: client)
+    analyze(project, progress=False)
+    body = section(project, "fr").body
+    assert "caq : pas assez d&#x27;auteurs vus avant et après" in body  # nobody reacted yet

@@ -287,3 +287,40 @@ def test_shutdown_stops_the_warm_up_after_its_current_step(web_project) -> None:
         thread = warm(app)
     assert app.state.stop_warming.is_set() and not thread.is_alive()
     app.state.web.close()
+
+
+def test_message_lab_measures_published_posts(server, web_project) -> None:  # noqa: ANN001
+    from datetime import datetime
+
+    from bascule.store.messages import record_message
+    from bascule.web.auth import LANG_COOKIE
+
+    base, app = server
+    c = login(base, "vic")
+    token = csrf(c)
+    c.cookies.set(LANG_COOKIE, "fr")
+    r = c.post("/fragments/effect", data={"csrf_token": token, "post_id": "mastodon:0"})
+    assert r.status_code == 200 and 'data-kind="effect"' in r.text
+    assert "auteurs ont partagé, cité ou répondu" in r.text and "effect-table" in r.text
+    r = c.post("/fragments/effect", data={"csrf_token": token, "post_id": "nope"})
+    assert "aucune publication « nope » dans la base" in r.text
+    r = c.post("/fragments/effect", data={"csrf_token": token, "post_id": " "})
+    assert "indiquez l&#39;identifiant de la publication" in r.text
+    r = c.post(
+        "/fragments/effect", data={"csrf_token": token, "post_id": "mastodon:0", "hours": "0"}
+    )
+    assert "indiquez un nombre entier de 1 à" in r.text
+    # a message the campaign published is measured on the page itself
+    when = datetime(2026, 9, 1, 12)
+    record_message(
+        web_project.store, "m1", "equipe", "mastodon", "mastodon:0", "Votez!", False, when
+    )
+    record_message(
+        web_project.store, "m2", "equipe", "mastodon", "mastodon:999", "Plus", False, when
+    )
+    app.state.web.invalidate_data()
+    page = c.get("/messages").text
+    assert "Messages publiés" in page and "Votez!" in page
+    assert page.count("effect-authors") == 1 and "Pas encore collectée" in page
+    c.cookies.set(LANG_COOKIE, "en")
+    assert "Not collected yet" in c.get("/messages").text

@@ -63,7 +63,10 @@ def effect(
     """Observed reach of `post_id` within `hours`, and its effect on stance (DiD with 95% CI)."""
     row = post_row(project.store, post_id)
     if row is None:
-        raise InputError(f"no post {post_id!r} in the store (import or listen first)")
+        raise InputError(
+            f"no post {post_id!r} in the store (import or listen first)",
+            fr=f"aucune publication « {post_id} » dans la base (importez ou écoutez d'abord)",
+        )
     pid, author, created, _text = row
     end = created + timedelta(hours=hours)
     events = cascade(project.store, pid, end)
@@ -143,4 +146,22 @@ def _did(
         finding=finding,
     )
     out["verdict"] = verdict(out, "en")
+    return out
+
+
+def published(project, *, hours: int = 24) -> list[dict]:  # noqa: ANN001
+    """The effect of every message the campaign really published (not dry runs), newest
+    first; a message whose post the store does not hold yet (listening has not collected
+    it) has `collected` False and nothing else measured."""
+    from bascule.store.messages import messages
+
+    out = []
+    for m in reversed(messages(project.store)):
+        if m["dry_run"] or not m["post_id"]:
+            continue
+        row = {k: m[k] for k in ("message_id", "source", "post_id", "text", "created_at")}
+        if post_row(project.store, m["post_id"]) is None:
+            out.append({**row, "collected": False})
+            continue
+        out.append({**row, "collected": True, "effect": effect(project, m["post_id"], hours=hours)})
     return out

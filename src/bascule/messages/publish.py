@@ -83,7 +83,8 @@ def publish(
     b = BatchBuilder(project.pseudonymizer, source=f"publish:{source_name}", run_id=None)
     b.add(post)
     write_batch(project.store, *b.tables())
-    post_id = f"{post.platform}:{post.native_id}"
+    # the id the store gave it: a Bluesky id's account part is hidden like every other's
+    post_id = f"{post.platform}:{project.pseudonymizer.hide_dids(str(post.native_id))}"
     record_message(project.store, message_id, source_name, source.kind, post_id, text, False, now)
     return {
         "message_id": message_id,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bascule.i18n import tr
+from bascule.i18n import number, tr
 from bascule.messages.corpus import project_corpus
+from bascule.messages.effect import published, verdict
 from bascule.messages.render import LABELS
 from bascule.messages.score import DIMENSIONS, score
 from bascule.report.html import Col, Section, table
@@ -14,6 +15,13 @@ TOP_COLUMNS = [
     Col("amplifications", "amplifications", "amplifications", "int"),
     Col("score", "score", "score", "num"),
     *(Col(d, *LABELS[d], "num") for d in DIMENSIONS),
+]
+EFFECT_COLUMNS = [
+    Col("created_at", "publié (UTC)", "published (UTC)", "when"),
+    Col("text", "texte", "text"),
+    Col("authors", "auteurs atteints en 24 h", "authors reached in 24 h", "int"),
+    Col("undecided", "dont indécis", "of whom undecided", "int"),
+    Col("stance", "effet sur les positions", "effect on stances"),
 ]
 SENT_COLUMNS = [
     Col("created_at", "date (UTC)", "date (UTC)", "when"),
@@ -59,6 +67,14 @@ def section(project, lang: str) -> Section | None:  # noqa: ANN001
         body += table(
             [{**m, "dry_run": yes if m["dry_run"] else no} for m in sent], SENT_COLUMNS, lang=lang
         )
+    effects = [e for e in published(project) if e["collected"]]
+    if effects:
+        body += (
+            "<h3>"
+            + tr(lang, "Effet mesuré des messages publiés", "Measured effect of published messages")
+            + "</h3>"
+        )
+        body += table([_effect_row(e, lang) for e in effects], EFFECT_COLUMNS, lang=lang)
     summary = [
         tr(
             lang,
@@ -67,3 +83,22 @@ def section(project, lang: str) -> Section | None:  # noqa: ANN001
         )
     ]
     return Section("messages", tr(lang, "Atelier de messages", "Message lab"), body, summary)
+
+
+def _effect_row(e: dict, lang: str) -> dict:
+    """One published message: its reach in 24 h and what it did to each target's stances."""
+    eff = e["effect"]
+    sep = ": " if lang == "en" else " : "
+    stances = []
+    for s in eff["stance"]:
+        found = verdict(s, lang)
+        if s["estimate"] is not None:
+            found += f" ({number(s['estimate'], lang, 2)})"
+        stances.append(f"{s['target']}{sep}{found}")
+    return {
+        "created_at": e["created_at"],
+        "text": (e["text"] or "")[:140],
+        "authors": eff["reach"]["authors"],
+        "undecided": eff["undecided_reached"],
+        "stance": "; ".join(stances) or tr(lang, "aucune cible nommée", "no target named"),
+    }

@@ -542,6 +542,20 @@ def reach(st: WebState, accounts: list[str]) -> dict:
     return st.cached(("reach", tuple(accounts)), lambda: jsonable(fn(st.project, accounts)))
 
 
+def effect(st: WebState, post_id: str, hours: int) -> dict:
+    """What a published post did: its cascade, the undecided it reached, stance change."""
+    fn = capability("bascule.messages.effect", "effect")
+    return st.cached(
+        ("effect", post_id, hours), lambda: jsonable(fn(st.project, post_id, hours=hours))
+    )
+
+
+def published(st: WebState) -> list[dict]:
+    """The campaign's published messages (newest first), each with its measured effect."""
+    fn = capability("bascule.messages.effect", "published")
+    return st.cached(("published",), lambda: jsonable(fn(st.project)))
+
+
 # -- stance labels ----------------------------------------------------------------------------
 STANCE_LABELS = ("favor", "against", "none")
 LABEL_POOL = 5000  # candidates ranked per page (the model scores them all)

@@ -12,6 +12,7 @@ import re
 from bascule.alerts import KIND_LABELS
 from bascule.diffusion.labels import GRAPH_LABELS, MODEL_LABELS
 from bascule.i18n import DASH, NNBSP, label, number, percent, tr, when  # noqa: F401 - one set of rules
+from bascule.messages.effect import FINDINGS
 
 ALERT_KINDS = KIND_LABELS
 STANCES = {
@@ -40,6 +41,7 @@ TABLES = {
     "graph": GRAPHS,
     "role": ROLES,
     "target_kind": TARGET_KINDS,
+    "finding": FINDINGS,
 }
 # the detail of an alert: known keys with a human label; others are shown under their key
 DETAIL_LABELS = {

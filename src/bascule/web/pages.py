@@ -225,8 +225,9 @@ def tipping_page(request: Request, user: dict = Depends(require("viewer", page=T
 
 @router.get("/messages", response_class=HTMLResponse)
 def messages_page(request: Request, user: dict = Depends(require("viewer", page=True))) -> Response:
-    """Message lab: score a draft, predict its reach."""
-    return render(request, "messages.html.j2", {}, user=user)
+    """Message lab: score a draft, predict its reach, measure what published posts did."""
+    ctx = {"published": section(data.published, state_of(request))}
+    return render(request, "messages.html.j2", ctx, user=user)
 
 
 @router.get("/label", response_class=HTMLResponse)
@@ -415,6 +416,27 @@ async def reach_fragment(
     f = await request.form()
     accounts = _list(f.get("accounts"))[:100]
     return _fragment(request, user, "reach", data.reach, state_of(request), accounts)
+
+
+@router.post("/fragments/effect", response_class=HTMLResponse)
+async def effect_fragment(
+    request: Request, user: dict = Depends(require("viewer", page=True))
+) -> Response:
+    """htmx fragment: what the post typed did in the hours after it was published."""
+    f = await request.form()
+    post_id = str(f.get("post_id") or "").strip()[:300]
+    st = state_of(request)
+
+    def measure() -> dict:
+        if not post_id:
+            raise InputError(
+                "give the post's id (as in the exports, or the platform's own id)",
+                fr="indiquez l'identifiant de la publication (celui des exports ou de la plateforme)",
+            )
+        hours = _int(f.get("hours"), 24, 1, 24 * 60, "Heures", "Hours")
+        return data.effect(st, post_id, hours)
+
+    return _fragment(request, user, "effect", measure)
 
 
 @router.post("/alerts/{alert_id}/ack")
