@@ -324,3 +324,44 @@ def test_message_lab_measures_published_posts(server, web_project) -> None:  # n
     assert page.count("effect-authors") == 1 and "Pas encore collectée" in page
     c.cookies.set(LANG_COOKIE, "en")
     assert "Not collected yet" in c.get("/messages").text
+
+
+def test_accounts_are_changed_not_silently_replaced(server, web_project) -> None:  # noqa: ANN001
+    from bascule.store import web as sql
+    from bascule.web.auth import LANG_COOKIE
+
+    base, _ = server
+    admin = login(base, "ada")
+    admin.cookies.set(LANG_COOKIE, "fr")
+    token = csrf(admin)
+    new = {"csrf_token": token, "username": "lea", "password": "lea-pass-123", "role": "viewer"}
+    assert admin.post("/users", data=new).status_code == 303
+    lea = login(base, "lea", "lea-pass-123")
+    assert lea.get("/api/me").status_code == 200
+    # the add form refuses an existing name instead of replacing the account
+    r = admin.post("/users", data={**new, "role": "admin", "password": "other-pass-1"})
+    assert r.status_code == 422 and "le compte « lea » existe déjà" in r.text
+    assert web_project.store.scalar("SELECT role FROM users WHERE username = 'lea'") == "viewer"
+    assert admin.post("/api/users", json=new, headers={"x-csrf-token": token}).status_code == 409
+    # a new password logs the account out at once; its role and creation date stay
+    created = sql.get_user(web_project.store, "lea")["created_at"]
+    edit = {"csrf_token": token, "role": "analyst", "password": "new-pass-456"}
+    assert admin.post("/users/lea/edit", data=edit).status_code == 303
+    assert lea.get("/api/me").status_code == 401
+    assert login(base, "lea", "new-pass-456").get("/api/me").json()["role"] == "analyst"
+    assert sql.get_user(web_project.store, "lea")["created_at"] == created
+    # the last admin cannot give the role away, from the page or the API; the admin's own
+    # session survives a change of its own password
+    r = admin.post("/users/ada/edit", data={"csrf_token": token, "role": "viewer"})
+    assert r.status_code == 422 and "le dernier administrateur garde ce rôle" in r.text
+    r = admin.patch("/api/users/ada", json={"role": "viewer"}, headers={"x-csrf-token": token})
+    assert r.status_code == 422
+    r = admin.patch(
+        "/api/users/ada", json={"password": PASSWORDS["ada"]}, headers={"x-csrf-token": token}
+    )
+    assert r.status_code == 200 and admin.get("/api/me").status_code == 200
+    r = admin.post(
+        "/users/lea/edit", data={"csrf_token": token, "role": "viewer", "password": "short"}
+    )
+    assert r.status_code == 422 and "au moins 8 caractères" in r.text
+    assert admin.delete("/api/users/lea", headers={"x-csrf-token": token}).status_code == 200

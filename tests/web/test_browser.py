@@ -156,10 +156,20 @@ def test_admin_edits_a_target(browser, server, web_project) -> None:  # noqa: AN
     page.click("#nav-settings")
     page.click("#target-caq summary")
     page.fill("#target-caq textarea[name=aliases]", "CAQ\ncaquistes")
+    page.fill("#target-caq textarea[name=favor_hashtags]", "#avecLegault")
     page.click("#target-caq button")
     page.wait_for_selector("#config-saved")
     assert web_project.config.target("caq").aliases == ["CAQ", "caquistes"]
     assert 'aliases = ["CAQ", "caquistes"]' in web_project.config_path.read_text()
+    # the partisan hashtags are in the form, and saving again keeps them
+    page.click("#target-caq summary")
+    assert page.input_value("#target-caq textarea[name=favor_hashtags]") == "#avecLegault"
+    assert "« Coalition avenir Québec »" in page.text_content(
+        "#reanalyse"
+    )  # the posts analysed before
+    page.click("#target-caq button.save")
+    page.wait_for_selector("#config-saved")
+    assert web_project.config.target("caq").favor_hashtags == ["#avecLegault"]
     _shot(page, "settings-saved")
     page.context.close()
 

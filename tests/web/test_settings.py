@@ -60,6 +60,15 @@ def test_target_from_form_validates() -> None:
         target_from_form({"id": "Q S", "name": "QS"})
 
 
+def test_a_form_keeps_what_it_does_not_show() -> None:
+    old = Target(id="qs", name="QS", favor_hashtags=["#qs2026"], against_hashtags=["#nonqs"])
+    t = target_from_form({"id": "qs", "name": "Québec solidaire", "aliases": "QS"}, old)
+    assert (t.name, t.aliases) == ("Québec solidaire", ["QS"])
+    assert (t.favor_hashtags, t.against_hashtags) == (["#qs2026"], ["#nonqs"])
+    emptied = target_from_form({"id": "qs", "name": "QS", "favor_hashtags": ""}, old)
+    assert emptied.favor_hashtags == [] and emptied.against_hashtags == ["#nonqs"]
+
+
 def test_safe_url() -> None:
     assert safe_url("https://example.org/a?b=1") == "https://example.org/a?b=1"
     for bad in (

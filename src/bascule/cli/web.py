@@ -77,7 +77,8 @@ def user_add(
     ] = False,
     language: Annotated[str | None, typer.Option(help="UI language: fr or en.")] = None,
 ) -> None:
-    """Create (or replace) a web account; the password is asked for, or read from stdin."""
+    """Create a web account, or give an existing one a new password and role (it is logged
+    out everywhere); the password is asked for, or read from stdin."""
     from bascule.web.auth import create_user
 
     if password_stdin:

@@ -28,11 +28,27 @@ ROLES = ("admin", "analyst", "viewer")
 def add_user(
     store: Store, username: str, password_hash: str, role: str, *, language: str | None = None
 ) -> None:
-    """Create or replace an account (the caller hashes the password)."""
+    """Create an account, or give an existing one this password and role (the caller hashes
+    the password). An existing account keeps its creation date and, unless one is given, its
+    language; its sessions end, so a new password locks out whoever held the old one."""
+    existed = get_user(store, username) is not None
     _run(
         store,
-        "INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO users VALUES (?, ?, ?, ?, ?) ON CONFLICT (username) DO UPDATE SET "
+        "password_hash = excluded.password_hash, role = excluded.role, "
+        "language = coalesce(excluded.language, users.language)",
         [username, password_hash, role, language, _now()],
+    )
+    if existed:
+        _run(store, "DELETE FROM web_sessions WHERE username = ?", [username])
+
+
+def end_sessions(store: Store, username: str, *, keep: str | None = None) -> None:
+    """Log an account out everywhere, but for the session whose token hash is `keep`."""
+    _run(
+        store,
+        "DELETE FROM web_sessions WHERE username = ? AND token_hash IS DISTINCT FROM ?",
+        [username, keep],
     )
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from bascule.errors import BasculeError
 from bascule.store import web as sql
 from bascule.web import settings
-from bascule.web.auth import create_user, require, state_of
+from bascule.web.auth import SESSION_COOKIE, check_password, create_user, require, state_of
 from bascule.web.pages import render
+from bascule.web.security import hash_password, token_hash
 
 router = APIRouter(include_in_schema=False)
 
@@ -21,6 +24,7 @@ def _settings(
     error: BasculeError | str | None = None,
     text: str | None = None,
     saved: bool = False,
+    changed: str | None = None,
     status_code: int = 200,
 ) -> Response:
     st = state_of(request)
@@ -31,6 +35,8 @@ def _settings(
         "sources": [s.model_dump(exclude_defaults=True) for s in cfg.sources],
         "error": error,
         "saved": saved,
+        "changed": next((t.name for t in cfg.targets if t.id == changed), None),
+        "training": st.training,
         "listening": st.listener.job if st.listener is not None else None,
         "can_edit": user["role"] == "admin",
     }
@@ -42,7 +48,8 @@ def settings_page(
     request: Request, user: dict = Depends(require("analyst", page=True))
 ) -> Response:
     """Sources & targets: the config (editable by admins, read-only for analysts)."""
-    return _settings(request, user, saved=request.query_params.get("saved") == "1")
+    q = request.query_params
+    return _settings(request, user, saved=q.get("saved") == "1", changed=q.get("changed"))
 
 
 @router.post("/settings/config")
@@ -68,8 +75,9 @@ async def save_target(
     form = dict(await request.form())
     st = state_of(request)
     old_id = str(form.get("old_id") or "") or None
+    base = next((t for t in st.project.config.targets if t.id == old_id), None)
     try:
-        target = settings.target_from_form(form)
+        target = settings.target_from_form(form, base)
         text = settings.upsert_target(
             st.project.config_path.read_text(encoding="utf-8"), target, old_id=old_id
         )
@@ -77,7 +85,8 @@ async def save_target(
     except BasculeError as exc:
         return _settings(request, user, error=exc, status_code=422)
     st.invalidate_data()
-    return RedirectResponse("/settings?saved=1", status_code=303)
+    # posts analysed before do not know what changed: the page offers to analyse them again
+    return RedirectResponse(f"/settings?saved=1&changed={quote(target.id)}", status_code=303)
 
 
 @router.post("/settings/targets/{target_id}/delete")
@@ -116,14 +125,22 @@ def users_page(request: Request, user: dict = Depends(require("admin", page=True
 
 @router.post("/users")
 async def add_user(request: Request, user: dict = Depends(require("admin", page=True))) -> Response:
-    """Create or replace an account (admin)."""
+    """Create an account (admin); an existing name is refused: its row has its own form to
+    change the role or the password."""
     form = await request.form()
     st = state_of(request)
+    name = str(form.get("username") or "").strip()
     try:
+        if st.web_sql(sql.get_user, name) is not None:
+            raise BasculeError(
+                f"an account {name!r} exists already: change its role or password in the list",
+                fr=f"le compte « {name} » existe déjà : changez son rôle ou son mot de passe "
+                "dans la liste",
+            )
         st.locked(
             create_user,
             st.project,
-            str(form.get("username") or ""),
+            name,
             str(form.get("password") or ""),
             str(form.get("role") or "viewer"),
         )
@@ -131,6 +148,46 @@ async def add_user(request: Request, user: dict = Depends(require("admin", page=
         return _users(request, user, error=exc, status_code=422)
     st.invalidate()
     return RedirectResponse("/users", status_code=303)
+
+
+@router.post("/users/{username}/edit")
+async def edit_user(
+    username: str, request: Request, user: dict = Depends(require("admin", page=True))
+) -> Response:
+    """Change an account's role and, when one is typed, its password (admin). A new password
+    logs that account out everywhere (but for the admin's own session); the last admin keeps
+    the admin role."""
+    form = await request.form()
+    st = state_of(request)
+    role = str(form.get("role") or "")
+    password = str(form.get("password") or "")
+    try:
+        update_account(st, username, role, password, request)
+    except BasculeError as exc:
+        return _users(request, user, error=exc, status_code=422)
+    st.invalidate()
+    return RedirectResponse("/users", status_code=303)
+
+
+def update_account(st, username: str, role: str, password: str, request: Request) -> None:  # noqa: ANN001 - WebState
+    """The checks and writes of `edit_user`."""
+    row = st.web_sql(sql.get_user, username)
+    if row is None:
+        raise HTTPException(404, f"no user {username!r}")
+    if role not in sql.ROLES:
+        raise BasculeError(f"unknown role {role!r}", fr=f"rôle inconnu {role!r}")
+    if row["role"] == "admin" and role != "admin" and st.web_sql(sql.count_admins) <= 1:
+        raise BasculeError(
+            "the last admin keeps the admin role: make another account admin first",
+            fr="le dernier administrateur garde ce rôle : nommez d'abord un autre administrateur",
+        )
+    if password:
+        check_password(password)
+        own = token_hash(request.cookies.get(SESSION_COOKIE, ""))
+        st.web_sql(sql.set_password_hash, username, hash_password(password))
+        st.web_sql(sql.end_sessions, username, keep=own)
+    if role != row["role"]:
+        st.web_sql(sql.set_role, username, role)
 
 
 def remove_account(st, username: str, acting: str) -> None:  # noqa: ANN001 - WebState

@@ -80,6 +80,11 @@ class UserIn(BaseModel):
     role: Literal["admin", "analyst", "viewer"] = "viewer"
 
 
+class UserChange(BaseModel):
+    role: Literal["admin", "analyst", "viewer"] | None = None
+    password: str | None = Field(None, min_length=8, max_length=1000)
+
+
 # -- who and what -----------------------------------------------------------------------------
 @router.get("/me", tags=["session"])
 def me(user: dict = Viewer) -> JSON:
@@ -353,14 +358,34 @@ def users(request: Request, user: dict = Admin) -> JSON:
 
 @router.post("/users", tags=["users"], status_code=201)
 def add_user(request: Request, body: UserIn, user: dict = Admin) -> JSON:
-    """Create or replace an account."""
+    """Create an account (409 when the name exists: PATCH it instead)."""
     st = state_of(request)
+    if st.web_sql(sql.get_user, body.username.strip()) is not None:
+        return JSON({"detail": f"an account {body.username.strip()!r} exists already"}, 409)
     try:
         st.locked(create_user, st.project, body.username, body.password, body.role)
     except BasculeError as exc:
         return JSON({"detail": str(exc)}, status_code=422)
     st.invalidate()
     return JSON({"username": body.username.strip(), "role": body.role}, status_code=201)
+
+
+@router.patch("/users/{username}", tags=["users"])
+def change_user(request: Request, username: str, body: UserChange, user: dict = Admin) -> JSON:
+    """Change an account's role and/or password; a new password ends its sessions (but the
+    caller's own), and the last admin keeps the admin role."""
+    from bascule.web.admin import update_account
+
+    st = state_of(request)
+    row = st.web_sql(sql.get_user, username)
+    if row is None:
+        return JSON({"detail": f"no user {username!r}"}, status_code=404)
+    try:
+        update_account(st, username, body.role or row["role"], body.password or "", request)
+    except BasculeError as exc:
+        return JSON({"detail": str(exc)}, status_code=422)
+    st.invalidate()
+    return JSON({"username": username, "role": body.role or row["role"]})
 
 
 @router.delete("/users/{username}", tags=["users"])

@@ -63,7 +63,8 @@ def _role_refused(role: str) -> Refused:
 def create_user(
     project: Any, username: str, password: str, role: str, *, language: str | None = None
 ) -> None:
-    """Create (or replace) an account with an argon2 hash of its password."""
+    """Create an account, or set an existing one's password and role (`store.web.add_user`),
+    with an argon2 hash of the password."""
     username = username.strip()
     if not username or len(username) > 64 or any(c.isspace() for c in username):
         raise BasculeError(
@@ -75,17 +76,22 @@ def create_user(
             f"unknown role {role!r} (choose one of {', '.join(sql.ROLES)})",
             fr=f"rôle inconnu {role!r} (au choix : {', '.join(sql.ROLES)})",
         )
-    if len(password) < 8:
-        raise BasculeError(
-            "the password must have at least 8 characters",
-            fr="le mot de passe doit avoir au moins 8 caractères",
-        )
+    check_password(password)
     if language is not None and language not in LANGUAGES:
         raise BasculeError(
             f"unknown language {language!r} (fr or en)",
             fr=f"langue inconnue {language!r} (fr ou en)",
         )
     sql.add_user(project.store, username, hash_password(password), role, language=language)
+
+
+def check_password(password: str) -> None:
+    """Refuse a password too short to resist guessing."""
+    if len(password) < 8:
+        raise BasculeError(
+            "the password must have at least 8 characters",
+            fr="le mot de passe doit avoir au moins 8 caractères",
+        )
 
 
 def state_of(request: Request):  # noqa: ANN201 - WebState

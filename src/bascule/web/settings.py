@@ -13,7 +13,18 @@ from bascule.errors import ConfigError
 _HEADER = re.compile(r"^\s*\[")
 _TARGETS = re.compile(r"^\s*\[\[\s*targets\s*\]\]\s*(#.*)?$")
 _ID = re.compile(r"^\s*id\s*=\s*[\"']([^\"']*)[\"']")
-FIELDS = ("id", "kind", "name", "name_en", "party", "aliases", "hashtags", "accounts")
+FIELDS = (
+    "id",
+    "kind",
+    "name",
+    "name_en",
+    "party",
+    "aliases",
+    "hashtags",
+    "accounts",
+    "favor_hashtags",
+    "against_hashtags",
+)
 LIST_FIELDS = ("aliases", "hashtags", "accounts", "favor_hashtags", "against_hashtags")
 
 
@@ -85,9 +96,11 @@ def remove_target(text: str, target_id: str) -> str:
     raise ConfigError(f"unknown target {target_id!r}", fr=f"cible inconnue {target_id!r}")
 
 
-def target_from_form(form: dict[str, Any]) -> Target:
-    """A validated Target from form fields (lists one per line or comma-separated)."""
-    data: dict[str, Any] = {}
+def target_from_form(form: dict[str, Any], base: Target | None = None) -> Target:
+    """A validated Target from form fields (lists one per line or comma-separated); what the
+    form does not carry keeps its value in `base`, the target being edited, so saving a form
+    never drops a setting it does not show."""
+    data: dict[str, Any] = base.model_dump(exclude_none=True) if base is not None else {}
     for key in FIELDS:
         value = form.get(key)
         if value is None:
