@@ -112,7 +112,31 @@ class Pseudonymizer:
 
         return MENTION.sub(repl, text)
 
+    def scrub_record(self, text: str | None) -> str | None:
+        """A rejected record's excerpt as the store may keep it: @mentions, Bluesky account
+        ids and the values of JSON keys naming an account (`screen_name`, `acct`, `handle`…)
+        replaced by pseudonyms, kept accounts left as they are. The pseudonyms are those of a
+        `reject` namespace: an excerpt helps find the line, it is never joined to authors."""
+        if not text or self.keep_all:
+            return text
 
+        def field(m: re.Match[str]) -> str:
+            v = m.group(2)
+            hidden = v if not v or self.keeps(v) else self.pseudonym("reject", v)
+            return m.group(1) + hidden + m.group(3)
+
+        text = self.hide_dids(self.scrub_mentions("reject", text)) or text
+        return _ACCOUNT_NUMBER.sub(field, _ACCOUNT_FIELD.sub(field, text))
+
+
+# JSON keys naming an account or holding its number, with a string value (which the excerpt
+# may cut) or a bare number
+_ACCOUNT_KEYS = (
+    r"screen_name|username|user_name|acct|handle|display_name|name|login|author"
+    r"|[a-z_]*user_id(?:_str)?|[a-z_]*author_id|account_id"
+)
+_ACCOUNT_FIELD = re.compile(rf'("(?:{_ACCOUNT_KEYS})"\s*:\s*")((?:[^"\\]|\\.)*)("|$)')
+_ACCOUNT_NUMBER = re.compile(rf'("(?:{_ACCOUNT_KEYS})"\s*:\s*)(\d+)()')
 _DID = re.compile(r"did:(?:plc|web):[A-Za-z0-9._:%\-]+")
 _TWEET_URL = re.compile(
     r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/[^/]+/status(?:es)?/(\d+)"

@@ -75,6 +75,11 @@ def test_broken_file_imports_good_lines_and_lists_bad_ones(project) -> None:
     assert [r[1] for r in rows] == [2, 4, 5, 7]
     assert all(r[0].endswith("twitter_v1_broken.jsonl") for r in rows)
     assert s.to_dict()["rejects"][0]["line"] == 2
+    # the excerpts kept to find the lines name nobody: @mentions and account fields are
+    # pseudonymised like the posts (the file names @JulienPain and his screen_name)
+    assert "JulienPain" in (SAMPLES / "twitter_v1_broken.jsonl").read_text(errors="replace")
+    excerpts = " ".join(r[0] or "" for r in project.store.rows("SELECT record FROM rejects"))
+    assert "@anon-" in excerpts and "julienpain" not in excerpts.lower()
 
 
 def test_pseudonyms_by_default_and_kept_handles(project) -> None:
@@ -314,6 +319,9 @@ def test_generic_jsonl_fast_path_rejects_with_line_numbers(project, tmp_path: Pa
     f.write_bytes(b"\n".join(lines) + b"\n")
     s = import_files(project, [f], platform="twitter")
     assert (s.imported, s.rejected, s.exit_code) == (3, 6, 1)
+    excerpts = [r[0] or "" for r in project.store.rows("SELECT record FROM rejects")]
+    accounts = {orjson.loads(good[i])["user_id"] for i in (1, 3, 4)}  # in the rejected lines
+    assert all(accounts) and not any(a in e for a in accounts for e in excerpts)  # fast path too
     got = project.store.rows("SELECT line, reason FROM rejects ORDER BY line")
     assert [(n, reason.split(":")[0].split(" '")[0].split(" (")[0]) for n, reason in got] == [
         (2, "broken JSON"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -203,7 +204,12 @@ class BatchBuilder:
     def reject(self, line: int, reason: str, record: str | bytes | None = None) -> None:
         if isinstance(record, bytes):
             record = record[:2000].decode("utf-8", "replace")
-        self.rejects.append(Reject(self.source, line, reason, (record or "")[:2000] or None))
+        record = self.p.scrub_record((record or "")[:2000]) or None
+        self.rejects.append(Reject(self.source, line, reason, record))
+
+    def keep_reject(self, r: Reject) -> None:
+        """A reader's reject, its excerpt pseudonymised as every stored one is."""
+        self.rejects.append(replace(r, record=self.p.scrub_record(r.record)))
 
     def author(self, acc: Account, seen: datetime) -> str:
         aid = self.d.author_id(acc.platform, acc.key)

@@ -236,7 +236,7 @@ def line_spec(
                 orjson.loads(line)
             except orjson.JSONDecodeError as exc:
                 reason = _reason(exc)
-        return Reject(source, no, reason, (line or "")[:EXCERPT])
+        return Reject(source, no, reason, pseudo.scrub_record((line or "")[:EXCERPT]))
 
     return LineSpec(
         columns=columns,

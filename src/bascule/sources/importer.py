@@ -12,7 +12,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -278,7 +278,7 @@ def _import_one(
             except (TypeError, ValueError, AttributeError) as exc:
                 builder.reject(no, f"cannot store record: {exc}"[:200], item.raw)
         elif isinstance(item, Reject):
-            builder.rejects.append(item)
+            builder.keep_reject(item)
         elif isinstance(item, Deletion):
             deletions.append(item.post_id)
     flush(True)
@@ -407,6 +407,7 @@ def _prepare_block(b: Any, pseudo: Any, platform: str, source: str) -> tuple:
     from bascule.store.bulk import prepare_json_lines
 
     pa.default_memory_pool().release_unused()  # give freed Arrow buffers back to the OS
+    b.rejects = [replace(r, record=pseudo.scrub_record(r.record)) for r in b.rejects]
     if b.columns is None:
         return None, None
     spec = line_spec(b.columns, platform, pseudo, source)
