@@ -250,6 +250,9 @@ def test_api_is_the_cli_result(server, web_project) -> None:  # noqa: ANN001
     direct = jsonable(app.state.web.locked(poll, web_project, "caq"))
     assert api == direct
     assert c.get("/api/poll", params={"target": "nope"}).status_code == 400
+    hourly = c.get("/api/poll", params={"target": "caq", "by": "hour"})  # what the poll offers
+    assert hourly.status_code == 200 and hourly.json()["by"] == "hour"
+    assert c.get("/api/poll", params={"target": "caq", "by": "week"}).status_code == 422
 
 
 def test_warm_computes_the_first_pages_before_anyone_asks(web_project) -> None:  # noqa: ANN001
@@ -334,6 +337,7 @@ def test_accounts_are_changed_not_silently_replaced(server, web_project) -> None
     admin = login(base, "ada")
     admin.cookies.set(LANG_COOKIE, "fr")
     token = csrf(admin)
+    assert "ada (administrateur)" in admin.get("/users").text  # the role in the page's language
     new = {"csrf_token": token, "username": "lea", "password": "lea-pass-123", "role": "viewer"}
     assert admin.post("/users", data=new).status_code == 303
     lea = login(base, "lea", "lea-pass-123")

@@ -112,7 +112,21 @@ def test_network_sections_read_like_a_report() -> None:
     assert "masqué (moins de 5 auteurs)" in text  # the community of 3
     for raw in ("top_1pct_share", "lorenz", "membership", "undecided_share", "{'favor'"):
         assert raw not in text, raw
-    assert "Aucun compte officiel de cette cible" in text
+    assert "Aucun compte officiel n'est indiqué pour cette cible" in text
+
+
+def test_audience_gaps_say_why_they_are_empty() -> None:
+    base = {"target": "caq", "posts": 0, "reached": [], "never_reached": []}
+    stored = {**base, "accounts": [], "why": "accounts_not_stored", "configured": ["@caq_off"]}
+    text = _text(_render("network.html.j2", **_network(audience={"ok": True, "data": stored})))
+    assert "Les comptes officiels de cette cible (@caq_off) n'ont aucune publication" in text
+    assert "ajoutez-les" not in text  # they are set already
+    quiet = {**base, "accounts": ["caq_off"], "posts": 1234, "why": "not_reached"}
+    text = _text(_render("network.html.j2", "en", **_network(audience={"ok": True, "data": quiet})))
+    assert (
+        "No account in a community reposted, quoted, replied to or mentioned caq_off (1,234 posts"
+        in text
+    )
 
 
 def test_network_in_english_and_empty() -> None:
@@ -186,3 +200,18 @@ def test_empty_poll_says_why() -> None:
 
     html = _render("overview.html.j2", ov={**ov, "stance_note": cues_only_text("fr")})
     assert 'id="stance-note"' in html and "Aucun modèle de position" in _text(html)
+
+
+def test_english_pages_name_targets_in_english() -> None:
+    poll = {"available": True, "result": {"data": {"periods": []}, "figure": None}}
+    ov = {
+        "summary": {"posts": 2, "authors": 2, "interactions": 0, "date_range": [None, None]},
+        "polls": {"plq": {"name": "Parti libéral", **poll}, "caq": {"name": "CAQ", **poll}},
+        "share_of_voice": [{"target": "plq", "name": "Parti libéral", "suppressed": True}],
+        "alerts": {"available": True, "result": []},
+        "min_group_size": 5,
+    }
+    en = _text(_render("overview.html.j2", "en", ov=ov))
+    assert "Liberal Party" in en and "Parti libéral" not in en
+    assert "Coalition avenir Québec" in en  # no English name: the name
+    assert "Parti libéral" in _text(_render("overview.html.j2", "fr", ov=ov))

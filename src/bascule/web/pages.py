@@ -340,10 +340,16 @@ async def simulate_fragment(
     st = state_of(request)
 
     def run() -> dict:
+        seeds = _list(f.get("seeds"))
+        if not seeds:
+            raise InputError(
+                "give at least one seed account, one per line",
+                fr="indiquez au moins un compte de départ, un par ligne",
+            )
         return data.with_names(
             st,
             data.simulate,
-            _list(f.get("seeds")),
+            seeds,
             str(f.get("model") or "ic"),
             str(f.get("prob") or "wc"),
             _int(f.get("runs"), 1000, 1, 10000, "simulations", "runs"),

@@ -120,6 +120,14 @@ _TAG = re.compile(r"<[^>]+>")
 _BREAK = re.compile(r"<br\s*/?>|</p>\s*<p[^>]*>", re.I)
 
 
+def tweet_text(text: str | None) -> str | None:
+    """A tweet's text as its author typed it: the Twitter API (v1.1 and v2) escapes `&`, `<`
+    and `>` as HTML entities, and only those, so a typed "&amp;" arrives as "&amp;amp;"."""
+    if not text or "&" not in text:
+        return text
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def html_text(content: str | None) -> str | None:
     """Plain text of Mastodon HTML content: paragraphs and line breaks become newlines."""
     if not content:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from bascule.sources.formats.common import parse_time, to_bool, to_id, to_int
+from bascule.sources.formats.common import parse_time, to_bool, to_id, to_int, tweet_text
 from bascule.sources.model import Account, Deletion, Post, RecordError
 
 PLATFORM = "twitter"
@@ -35,8 +35,8 @@ def user(obj: dict[str, Any]) -> Account:
 def _text(obj: dict[str, Any]) -> str | None:
     ext = obj.get("extended_tweet")
     if isinstance(ext, dict) and ext.get("full_text"):
-        return ext["full_text"]
-    return obj.get("full_text") or obj.get("text")
+        return tweet_text(ext["full_text"])
+    return tweet_text(obj.get("full_text") or obj.get("text"))
 
 
 def map_tweet(obj: dict[str, Any], raw: str | None = None) -> Post:

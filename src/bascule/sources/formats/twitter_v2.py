@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from bascule.sources.formats.common import parse_time, to_bool, to_id, to_int
+from bascule.sources.formats.common import parse_time, to_bool, to_id, to_int, tweet_text
 from bascule.sources.model import Account, Post, RecordError
 
 PLATFORM = "twitter"
@@ -87,7 +87,7 @@ def map_tweet(
         native_id=tid,
         author=author,
         created_at=parse_time(obj.get("created_at")),
-        text=text,
+        text=tweet_text(text),
         lang=obj.get("lang"),
         reply_to=reply_to,
         reply_to_author=reply_author,

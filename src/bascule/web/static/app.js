@@ -67,7 +67,9 @@ function drawGraph() {
       new Sigma(g, el, { renderEdgeLabels: false, labelRenderedSizeThreshold: 9,
                          labelDensity: 0.5, labelFont: "system-ui, sans-serif" });
       el.classList.add("drawn");
-      if (note) note.textContent = n + " " + (el.dataset.of || "/") + " " + data.total_nodes;
+      var lang = document.documentElement.lang === "en" ? "en-CA" : "fr-CA";  // 10 666 / 10,666
+      var fmt = function (x) { return Number(x).toLocaleString(lang); };
+      if (note) note.textContent = fmt(n) + " " + (el.dataset.of || "/") + " " + fmt(data.total_nodes);
     });
 }
 
