@@ -611,3 +611,23 @@ def test_a_generic_file_of_reposts_of_stored_tweets_gets_a_hint(project, capsys)
     assert main(["import", "-p", root, str(PHEME / "retweets.jsonl.gz")]) == 0
     captured = capsys.readouterr()
     assert "linked to none" in captured.err and "--platform twitter" in captured.err
+
+
+def test_csv_rejects_name_the_line_of_the_file(project, tmp_path: Path) -> None:
+    f = tmp_path / "maison.csv"
+    f.write_text(
+        "id,author,created_at,text\n"
+        "1,alice,2026-13-45,Le logement d'abord\n"
+        "2,bob,2026-09-01T09:00:00Z,La santé aussi\n"
+        '3,carol,hier,"Une ligne\nsur deux lignes"\n'
+        "4,dan,zz,fin\n",
+        encoding="utf-8",
+    )
+    s = import_files(project, [f])
+    # line 1 is the header; carol's record starts on line 4 and ends on 5
+    assert [(r["line"], r["reason"]) for r in s.to_dict()["rejects"]] == [
+        (2, "bad date '2026-13-45'"),
+        (4, "bad date 'hier'"),
+        (6, "bad date 'zz'"),
+    ]
+    assert s.imported == 1

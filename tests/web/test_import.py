@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -76,7 +77,7 @@ def test_upload_a_broken_export_then_again(importing) -> None:  # noqa: ANN001
     assert project.store.rows("SELECT count(*) FROM posts")[0][0] == 3
 
 
-def test_refusals_say_why_in_the_pages_language(importing) -> None:  # noqa: ANN001
+def test_refusals_say_why_in_the_pages_language(importing, tmp_path: Path) -> None:  # noqa: ANN001
     base, project = importing
     c = login(base, "ana")
     token = form_token(c.get("/import").text)
@@ -87,10 +88,23 @@ def test_refusals_say_why_in_the_pages_language(importing) -> None:  # noqa: ANN
     not_posts = SAMPLES / "README.md"
     assert _upload(c, not_posts, token).status_code == 303
     page = _after_import(c).text
-    failed = re.search(r'id="import-failed">([^<]+)<', page).group(1)
-    assert "README.md : format non reconnu" in failed  # why, in the staff's language
-    assert "uploads" not in failed  # and not where the file waited on the server
+    failed = unescape(re.search(r'id="import-failed">([^<]+)<', page).group(1))
+    # why, in the staff's language, the file named once, not where it waited on the server
+    assert failed.startswith("« README.md » : format non reconnu") and failed.count("README") == 1
+    assert "uploads" not in failed
     assert project.store.rows("SELECT count(*) FROM posts")[0][0] == 0
+    # a picture given as tweets: one clear refusal, not a reject per chunk of binary data
+    picture = tmp_path / "photo.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8)
+    assert _upload(c, picture, token, fmt="twitter-v1").status_code == 303
+    failed = unescape(re.search(r'id="import-failed">([^<]+)<', _after_import(c).text).group(1))
+    assert "« photo.png » : ce n'est pas un fichier texte (données binaires)" in failed
+    assert project.store.count("rejects") == 0
+    # an empty file says so instead of three zeros
+    empty = tmp_path / "vide.jsonl"
+    empty.write_text("\n")
+    assert _upload(c, empty, token).status_code == 303
+    assert 'id="import-empty"' in _after_import(c).text
 
 
 def test_import_through_the_json_api(importing) -> None:  # noqa: ANN001

@@ -101,6 +101,9 @@ def _print_summary(s) -> None:  # noqa: ANN001 - ImportSummary, imported lazily
                 soft_wrap=True,
             )
             continue
+        if f.status == "empty":
+            console.print(f"{escape(f.path)}: holds no record", soft_wrap=True, highlight=False)
+            continue
         console.print(
             f"{escape(f.path)} \\[{f.format}]: {f.imported:,} imported, {f.duplicates:,} "
             f"duplicates skipped, {f.rejected:,} rejected{extra}"

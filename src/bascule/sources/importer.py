@@ -20,7 +20,7 @@ from bascule.errors import InputError
 from bascule.sources.batch import BatchBuilder
 from bascule.sources.formats import FORMATS
 from bascule.sources.model import Deletion, Post, Reject
-from bascule.sources.readers import detect_format, is_whole_document, iter_items
+from bascule.sources.readers import check_text, detect_format, is_whole_document, iter_items
 from bascule.store.ingest import (
     BatchResult,
     apply_deletions,
@@ -54,7 +54,7 @@ class FileSummary:
     duplicates: int = 0
     rejected: int = 0
     deleted: int = 0
-    status: str = "imported"  # imported | resumed | already imported
+    status: str = "imported"  # imported | resumed | already imported | empty
     resumed_from: int = 0
 
 
@@ -139,6 +139,8 @@ def import_files(
             )
         if not p.is_file():
             raise InputError(f"{p}: no such file")
+        if fmt != "parquet":
+            check_text(p)
     store = project.store
     pseudo = project.pseudonymizer
     from bascule.store.ingest import bulk_load
@@ -286,6 +288,8 @@ def _import_one(
 
 
 def _done(fs: FileSummary, summary: ImportSummary) -> FileSummary:
+    if fs.status == "imported" and not (fs.imported or fs.duplicates or fs.rejected):
+        fs.status = "empty"  # no record at all: say so rather than three zeros
     summary.imported += fs.imported
     summary.duplicates += fs.duplicates
     summary.rejected += fs.rejected

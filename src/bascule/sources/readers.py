@@ -63,6 +63,22 @@ def is_seekable(path: Path) -> bool:
     return path.suffix.lower() not in _COMPRESSED
 
 
+def check_text(path: Path) -> None:
+    """Refuse a file that is not text (an image, a spreadsheet, an archive of another kind)
+    before any line of it is read as a record; Parquet files are binary by design."""
+    ext, _ = _suffixes(path)
+    if ext in (".parquet", ".pq"):
+        return
+    with open_binary(path) as f:
+        head = f.read(8192)
+    if b"\x00" in head or head.startswith(b"PAR1"):
+        raise InputError(
+            f"{path}: not a text file (binary data): give a JSON lines, CSV or Parquet export",
+            fr=f"{path} : ce n'est pas un fichier texte (données binaires) : donnez un export "
+            "JSON lines, CSV ou Parquet",
+        )
+
+
 def detect_format(path: str | Path) -> str:
     """Guess a file's format from its extension and its first record."""
     path = Path(path)
@@ -322,19 +338,19 @@ def _iter_csv(
         reader = csv.reader(text, delimiter=delim)
         n = 0
         while True:
+            # the record's first line in the file: the header was read before the reader
+            line = reader.line_num + 2
             try:
                 values = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:
                 n += 1
-                line = reader.line_num + 1
                 yield line, Reject(src, line, f"bad CSV record: {exc}"[:200], None), n
                 continue
             n += 1
             if n <= skip_records:
                 continue
-            line = reader.line_num
             if not values:
                 continue
             row = dict(zip(header, values, strict=False))

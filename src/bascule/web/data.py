@@ -679,9 +679,9 @@ def import_upload(st: WebState, path: Path, fmt: str, **options: str | None) -> 
         target = SimpleNamespace(store=store, pseudonymizer=st.project.pseudonymizer)
         # no database-wide import settings (memory cap...): the pages share the database
         summary = import_files(target, [path], fmt, tune_store=False, **options).to_dict()
-    except BasculeError as exc:  # name the file as uploaded, not where it waited
-        exc.args = (str(exc).replace(str(path), path.name),)
-        exc.fr = exc.fr.replace(str(path), path.name) if exc.fr else None
+    except BasculeError as exc:  # the page names the file as uploaded: not where it waited
+        exc.args = (_unprefixed(str(exc), path),)
+        exc.fr = _unprefixed(exc.fr, path) if exc.fr else None
         raise
     finally:
         store.close()
@@ -695,6 +695,14 @@ def import_upload(st: WebState, path: Path, fmt: str, **options: str | None) -> 
     finally:
         st.invalidate_data()
     return jsonable(summary)
+
+
+def _unprefixed(message: str, path: Path) -> str:
+    """An importer's message about `path` without the path it starts with (the page puts the
+    uploaded file's name before it), any other mention of it by the uploaded name."""
+    for prefix in (f"{path}: ", f"{path} : "):
+        message = message.removeprefix(prefix)
+    return message.replace(str(path), path.name)
 
 
 def start_import(st: WebState, path: Path, fmt: str, **options: str | None) -> dict:
