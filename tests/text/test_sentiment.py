@@ -38,6 +38,9 @@ def test_the_price_of_groceries_is_not_a_prize() -> None:
     assert score("La hausse des prix étrangle les familles", "fr") <= 0  # was +0.19
     assert score("Le prix de l'essence", "fr") == 0
     assert "prix" not in lexicons()["fr"]
+    # and "cher" +1.6 (dear): what rent costs read as a kind word
+    assert score("Le logement coûte trop cher.", "fr") == 0
+    assert score("La vie chère étrangle les familles", "fr") < 0
 
 
 def test_bad_input() -> None:

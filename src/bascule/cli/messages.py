@@ -56,7 +56,7 @@ def score(
     a project (--project); elsewhere it uses surprise cues only.
     """
     from bascule.errors import InputError
-    from bascule.messages.render import label, score_page
+    from bascule.messages.render import label, score_page, suggestion
     from bascule.messages.score import DIMENSIONS, compare
     from bascule.messages.score import score as run
 
@@ -95,12 +95,11 @@ def score(
         t.add_column("score", justify="right")
         t.add_column("suggestion")
         for d in DIMENSIONS:
-            t.add_row(
-                label(d, ui), str(r["dimensions"][d]["score"]), r["dimensions"][d]["suggestion"]
-            )
+            dim = r["dimensions"][d]
+            t.add_row(label(d, ui), str(dim["score"]), suggestion(dim, ui))
         console.print(t)
         for note in r["notes"]:
-            console.print(f"note: {note}")
+            console.print(f"note : {note}" if ui == "fr" else f"note: {note}")
     if vs is not None:
         console.print(_verdict(result, ui), highlight=False)
 

@@ -17,5 +17,5 @@ def corpus_from_texts(texts: list[str]) -> Corpus:
 
 
 def project_corpus(project, *, days: int = 30) -> Corpus:  # noqa: ANN001
-    """The last `days` days of the project's original posts."""
+    """The last `days` days of the project's original posts (at least its latest 1,000)."""
     return corpus_from_texts(recent_texts(project.store, days=days))

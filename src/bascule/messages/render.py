@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from bascule.i18n import tr
+from bascule.i18n import number, tr
 from bascule.messages.score import DIMENSIONS
 
 LABELS = {
@@ -51,7 +51,7 @@ def score_html(text: str, result: dict, lang: str = "fr") -> str:
     rows = "".join(
         f"<tr><th>{escape(label(d, lang))}</th><td>{result['dimensions'][d]['score']}</td>"
         f"<td>{escape(_evidence(result['dimensions'][d]['evidence'], lang))}</td>"
-        f"<td>{escape(result['dimensions'][d]['suggestion'])}</td></tr>"
+        f"<td>{escape(suggestion(result['dimensions'][d], lang))}</td></tr>"
         for d in DIMENSIONS
     )
     head = tr(
@@ -61,7 +61,7 @@ def score_html(text: str, result: dict, lang: str = "fr") -> str:
     )
     return (
         f"<blockquote>{escape(text)}</blockquote>"
-        f"<p><strong>{tr(lang, 'Score global', 'Overall score')}: {result['score']}/100</strong></p>"
+        f"<p><strong>{tr(lang, 'Score global :', 'Overall score:')} {result['score']}/100</strong></p>"
         f"<table><thead>{head}</thead><tbody>{rows}</tbody></table>"
     )
 
@@ -138,6 +138,11 @@ EVIDENCE = {
 }
 
 
+def suggestion(dimension: dict, lang: str) -> str:
+    """A dimension's suggestion in the reader's language (older results: the draft's)."""
+    return (dimension.get("suggestions") or {}).get(lang) or dimension["suggestion"]
+
+
 def _evidence(ev: dict, lang: str = "fr") -> str:
     """Evidence as readable text: labelled, lists joined, empty items left out."""
     parts = []
@@ -148,6 +153,8 @@ def _evidence(ev: dict, lang: str = "fr") -> str:
             v = ", ".join(str(x) for x in v)
         if v is True:
             v = tr(lang, "oui", "yes")
+        elif isinstance(v, float):  # 91,2 and 0,957 in French
+            v = number(v, lang, min(3, len(f"{round(v, 3)}".partition(".")[2])))
         fr, en = EVIDENCE.get(k, (k, k))
         parts.append(f"{tr(lang, fr, en)} : {v}" if lang == "fr" else f"{en}: {v}")
     return " ; ".join(parts) if lang == "fr" else "; ".join(parts)

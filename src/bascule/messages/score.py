@@ -148,7 +148,10 @@ def score(
         )
     if not words:
         notes.append(tr(lang, "aucun mot à analyser", "no words to score"))
-        dims = {d: {"score": 0, "evidence": {}, "suggestion": _empty(lang)} for d in DIMENSIONS}
+        empty = _tip(
+            lang, "Écrivez un message d'au moins une phrase.", "Write at least one sentence."
+        )
+        dims = {d: {"score": 0, "evidence": {}, **_suggestion(empty, lang)} for d in DIMENSIONS}
         return {"lang": lang, "score": 0, "dimensions": dims, "words": 0, "notes": notes}
     low = text.lower().replace("’", "'")
     dims = {
@@ -179,8 +182,14 @@ def compare(
     }
 
 
-def _empty(lang: str) -> str:
-    return tr(lang, "Écrivez un message d'au moins une phrase.", "Write at least one sentence.")
+def _tip(lang: str, fr: str, en: str) -> dict[str, str]:  # noqa: ARG001 - reads as tr(lang, ...)
+    """A suggestion in both languages: the card follows its reader, not the draft."""
+    return {"fr": fr, "en": en}
+
+
+def _suggestion(tip: dict[str, str], lang: str) -> dict:
+    """`suggestion` in the draft's language, `suggestions` in both."""
+    return {"suggestion": tip["en" if lang == "en" else "fr"], "suggestions": tip}
 
 
 def _simple(text: str, words: list[str], lang: str) -> dict:
@@ -191,23 +200,23 @@ def _simple(text: str, words: list[str], lang: str) -> dict:
     s = _clip(0.6 * max(0.0, min(100.0, ease)) + 0.4 * length_score - 5 * max(0, len(sents) - 3))
     longest = max(sents, key=lambda x: len(x.split()))
     if len(words) > 30:
-        tip = tr(
+        tip = _tip(
             lang,
             f"Dites l'essentiel en 30 mots au plus (ici {len(words)}).",
             f"Say the core in 30 words or fewer (now {len(words)}).",
         )
     elif long_words:
-        tip = tr(
+        tip = _tip(
             lang,
             f"Remplacez les mots longs ({', '.join(long_words[:3])}) par des mots courants.",
             f"Replace long words ({', '.join(long_words[:3])}) with everyday ones.",
         )
     elif len(longest.split()) > 20:
-        tip = tr(
+        tip = _tip(
             lang, "Coupez la phrase la plus longue en deux.", "Split the longest sentence in two."
         )
     else:
-        tip = tr(
+        tip = _tip(
             lang,
             "Gardez une seule idée centrale, énoncée dès la première phrase.",
             "Keep one core idea, stated in the first sentence.",
@@ -219,7 +228,7 @@ def _simple(text: str, words: list[str], lang: str) -> dict:
         "sentences": len(sents),
         "long_words": long_words[:5],
     }
-    return {"score": s, "evidence": ev, "suggestion": tip}
+    return {"score": s, "evidence": ev, **_suggestion(tip, lang)}
 
 
 def _unexpected(low: str, words: list[str], lang: str, corpus: Corpus | None) -> dict:
@@ -236,13 +245,13 @@ def _unexpected(low: str, words: list[str], lang: str, corpus: Corpus | None) ->
     else:
         s = 25 + 25 * min(len(cues), 2) + 20 * question
     tip = (
-        tr(
+        _tip(
             lang,
             "Ouvrez sur ce que votre public croit savoir, puis contredisez-le (« Pourtant… »).",
             'Open with what your audience thinks it knows, then break it ("Yet…").',
         )
         if not cues
-        else tr(
+        else _tip(
             lang,
             "Posez une question qui crée un manque de savoir, et répondez-y à la fin.",
             "Ask a question that opens a knowledge gap, and close it at the end.",
@@ -255,7 +264,7 @@ def _unexpected(low: str, words: list[str], lang: str, corpus: Corpus | None) ->
         "words_new_to_corpus": rare,
         "corpus_posts": corpus.docs if corpus else 0,
     }
-    return {"score": _clip(s), "evidence": ev, "suggestion": tip}
+    return {"score": _clip(s), "evidence": ev, **_suggestion(tip, lang)}
 
 
 def _concrete(text: str, words: list[str], lang: str) -> dict:
@@ -272,13 +281,13 @@ def _concrete(text: str, words: list[str], lang: str) -> dict:
     abstract = [w for w, r in by_rating if r < 2.5][:4]
     tangible = [w for w, r in reversed(by_rating) if r >= 4.0][:4]
     tip = (
-        tr(
+        _tip(
             lang,
             f"Remplacez « {abstract[0]} » par une image qu'on peut voir ou toucher.",
             f'Replace "{abstract[0]}" with something people can see or touch.',
         )
         if abstract
-        else tr(
+        else _tip(
             lang,
             "Ajoutez un détail que l'on peut voir : un lieu, un objet, un montant.",
             "Add a detail people can picture: a place, an object, an amount.",
@@ -293,7 +302,7 @@ def _concrete(text: str, words: list[str], lang: str) -> dict:
         "numbers": numbers[:5],
         "places": places[:5],
     }
-    return {"score": _clip(s), "evidence": ev, "suggestion": tip}
+    return {"score": _clip(s), "evidence": ev, **_suggestion(tip, lang)}
 
 
 def _credible(text: str, low: str, lang: str) -> dict:
@@ -308,25 +317,25 @@ def _credible(text: str, low: str, lang: str) -> dict:
         + 15 * bool(urls)
     )
     if not numbers:
-        tip = tr(
+        tip = _tip(
             lang,
             "Ajoutez un chiffre vérifiable à échelle humaine (« 1 famille sur 4 »).",
             'Add one checkable number on a human scale ("1 family in 4").',
         )
     elif not sources and not urls:
-        tip = tr(
+        tip = _tip(
             lang,
             "Citez la source du chiffre (« selon Statistique Canada, 2025 »).",
             'Name the number\'s source ("according to Statistics Canada, 2025").',
         )
     else:
-        tip = tr(
+        tip = _tip(
             lang,
             "Ajoutez un témoin crédible : une personne touchée qui parle en son nom.",
             "Add a credible witness: someone affected, speaking for themselves.",
         )
     ev = {"numbers": numbers[:5], "sources": sources, "testimony": testimony, "links": len(urls)}
-    return {"score": _clip(s), "evidence": ev, "suggestion": tip}
+    return {"score": _clip(s), "evidence": ev, **_suggestion(tip, lang)}
 
 
 def _affect(text: str, words: list[str], lang: str) -> tuple[float, list[str]]:
@@ -365,13 +374,13 @@ def _emotional(text: str, low: str, words: list[str], lang: str) -> dict:
     exclaim = text.count("!")
     s = 60 * intensity + 20 * bool(you) + 15 * bool(people) + 5 * min(exclaim, 1)
     tip = (
-        tr(
+        _tip(
             lang,
             "Parlez à une personne (« vous ») de ce que cela change pour elle.",
             'Speak to one person ("you") about what it changes for them.',
         )
         if not you
-        else tr(
+        else _tip(
             lang,
             "Nommez ce que l'on ressent, à travers une personne, pas une statistique.",
             "Name the feeling, through one person rather than a statistic.",
@@ -385,7 +394,7 @@ def _emotional(text: str, low: str, words: list[str], lang: str) -> dict:
         "people": people,
         "exclamations": exclaim,
     }
-    return {"score": _clip(s), "evidence": ev, "suggestion": tip}
+    return {"score": _clip(s), "evidence": ev, **_suggestion(tip, lang)}
 
 
 _NAME = re.compile(r"(?<=[^\s.!?…])\s+([A-ZÀ-Ý][a-zà-ÿ]+(?:[- ][A-ZÀ-Ý][a-zà-ÿ]+)?)(?![^\W_])")
@@ -437,13 +446,13 @@ def _stories(text: str, low: str, words: list[str], lang: str) -> dict:
     cues = [bool(people), bool(sequence), bool(first), bool(past)]
     s = 25 * sum(cues)
     tip = (
-        tr(
+        _tip(
             lang,
             "Racontez ce qui est arrivé à une personne : qui, quand, puis quoi.",
             "Tell what happened to one person: who, when, then what.",
         )
         if sum(cues) < 3
-        else tr(
+        else _tip(
             lang,
             "Terminez l'histoire par le tournant que votre proposition change.",
             "End the story on the turn your proposal changes.",
@@ -455,4 +464,4 @@ def _stories(text: str, low: str, words: list[str], lang: str) -> dict:
         "first_person": first,
         "past_tense": sorted(set(past))[:5],
     }
-    return {"score": _clip(s), "evidence": ev, "suggestion": tip}
+    return {"score": _clip(s), "evidence": ev, **_suggestion(tip, lang)}

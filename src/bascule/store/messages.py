@@ -5,18 +5,23 @@ from __future__ import annotations
 from bascule.store.db import Store
 
 
-def recent_texts(store: Store, *, days: int = 30, limit: int = 50_000) -> list[str]:
-    """Texts of original posts from the last `days` days of data (not of the clock)."""
+def recent_texts(
+    store: Store, *, days: int = 30, at_least: int = 1_000, limit: int = 50_000
+) -> list[str]:
+    """Texts of original posts from the last `days` days of data (not of the clock), or the
+    `at_least` latest when those days hold fewer: a few new posts after a quiet month must
+    not shrink the reference to a handful."""
     return [
         r[0]
         for r in store.rows(
             """
             SELECT text FROM posts
             WHERE repost_of IS NULL AND text IS NOT NULL
-              AND created_at >= (SELECT max(created_at) FROM posts) - to_days(CAST(? AS INTEGER))
+            QUALIFY created_at >= max(created_at) OVER () - to_days(CAST(? AS INTEGER))
+                 OR row_number() OVER (ORDER BY created_at DESC, post_id) <= ?
             ORDER BY created_at DESC, post_id LIMIT ?
             """,
-            [days, limit],
+            [days, at_least, limit],
         )
     ]
 

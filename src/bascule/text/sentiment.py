@@ -171,8 +171,22 @@ def lexicons() -> dict[str, dict[str, float]]:
 
 # French words vader_FR rates from one English sense that political French rarely means:
 # "prix" is the price of groceries far more than a prize (+2.3), "intérêt(s)" and "crédit(s)"
-# are rates and loans. Left neutral (set by us, from the message lab's walkthrough).
-FR_NEUTRAL = ("prix", "intérêt", "intérêts", "crédit", "crédits", "crédité")
+# are rates and loans; "cher" (+1.6, "dear") is what rent and groceries cost ("la vie chère",
+# "trop cher") as often as a greeting. Left neutral (set by us, from walkthroughs of the
+# message lab).
+FR_NEUTRAL = (
+    "prix",
+    "intérêt",
+    "intérêts",
+    "crédit",
+    "crédits",
+    "crédité",
+    "cher",
+    "chers",
+    "chère",
+    "chères",
+    "chèrement",
+)
 
 # Emoji common in political posts whose descriptions carry no lexicon word (set by us).
 EMOJI_EXTRA = {
