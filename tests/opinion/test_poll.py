@@ -137,6 +137,11 @@ def test_outputs(project, writer, tmp_path) -> None:  # noqa: ANN001
     assert csv[2].startswith("2026-09-02,11,0.0,0.0,0.2588,1.0,")
     fig = poll_figure(r, "en")
     assert any(t.name == "for (trend)" for t in fig.data)
+    # a day's bar and points stand across that day, not centred on its midnight (which read
+    # as half the day before); one label a day
+    assert {(t.xperiod, t.xperiodalignment) for t in fig.data} == {(86_400_000, "middle")}
+    assert fig.layout.xaxis2.dtick == 86_400_000 and fig.layout.xaxis2.ticklabelmode == "period"
+    assert fig.layout.annotations[0].x == "2026-09-02T12:00:00"  # the end labels follow
     poll_png(r, tmp_path / "poll.png", "fr")
     assert (tmp_path / "poll.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

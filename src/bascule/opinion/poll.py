@@ -284,7 +284,7 @@ def poll_figure(result: dict, lang: str = "fr") -> Any:
         heights = spread_labels([rows[-1][f"trend_{st}"] for st in STANCES], LABEL_GAP)
         for st, y in zip(STANCES, heights, strict=True):
             fig.add_annotation(
-                x=x[-1],
+                x=_middle(x[-1], result["by"]),
                 y=y,
                 text=end_label(result, st, lang),
                 showarrow=False,
@@ -322,10 +322,26 @@ def poll_figure(result: dict, lang: str = "fr") -> Any:
         template="plotly_white",
         hovermode="closest",
     )
+    # each point and bar stands in the middle of its day or hour, the bar spanning it: a day's
+    # bar centred on midnight read as half the day before
+    fig.update_traces(xperiod=PERIOD_MS[result["by"]], xperiodalignment="middle")
     fig.update_yaxes(tickformat=".0%", range=[0, 1], row=1, col=1)
     fig.update_yaxes(title_text=authors, row=2, col=1)
     fig.update_xaxes(**date_axis(lang, hours=result.get("by") == "hour"))
+    if result["by"] == "day" and len(rows) <= 14:  # one label a day, under its bar, no hours
+        fig.update_xaxes(dtick=PERIOD_MS["day"], ticklabelmode="period")
     return fig
+
+
+PERIOD_MS = {"day": 86_400_000, "hour": 3_600_000}
+
+
+def _middle(period: str, by: str) -> str:
+    """The middle of a period given by its start, as the chart's points stand there."""
+    from datetime import datetime, timedelta
+
+    start = datetime.fromisoformat(str(period))
+    return (start + timedelta(milliseconds=PERIOD_MS[by] / 2)).isoformat()
 
 
 def poll_html(result: dict, lang: str = "fr") -> str:
