@@ -93,17 +93,40 @@ def share_range(lo: Any, hi: Any, lang: str | None, digits: int = 0) -> str:
     return f"{number(a, lang, d)}–{percent(b / 100, lang, d)}"
 
 
-def when(v: Any) -> str:
-    """A date-time as "2026-09-03 16:00" (no seconds, no microseconds, no T); a date as
-    "2026-09-03"; None as an em dash."""
+def when(v: Any, tz: str | None = None) -> str:
+    """A date-time as "2026-09-03 16:00" (no seconds, no microseconds, no T), in the time
+    zone `tz` when given (the store's times are UTC; a time without an offset is read as
+    UTC); a date as "2026-09-03"; None as an em dash."""
     if v is None or v == "":
         return DASH
+    if tz is not None and not (isinstance(v, date) and not isinstance(v, datetime)):
+        local = _in_zone(v, tz)
+        if local is not None:
+            return local.strftime("%Y-%m-%d %H:%M")
     if isinstance(v, datetime):
         return v.strftime("%Y-%m-%d %H:%M")
     if isinstance(v, date):
         return v.isoformat()
     s = str(v).replace("T", " ")
     return s[:16] if len(s) >= 16 else s
+
+
+def _in_zone(v: Any, tz: str) -> datetime | None:
+    """`v` (a datetime or an ISO string with a time) in the zone `tz`, else None."""
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    if not isinstance(v, datetime):
+        text = str(v)
+        if len(text) < 16:  # a date alone, or not a date-time
+            return None
+        try:
+            v = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if v.tzinfo is None:
+        v = v.replace(tzinfo=UTC)
+    return v.astimezone(ZoneInfo(tz))
 
 
 # plotly.js writes date ticks and hovers in English order ("Sep 1, 2026") whatever its locale;

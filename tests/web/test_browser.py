@@ -200,7 +200,7 @@ def test_removing_an_account_asks_first(browser, server) -> None:  # noqa: ANN00
     base, _ = server
     page = _page(browser, base, "ada")
     page.goto("/users")
-    assert page.locator("select[name=role]").input_value() == "viewer"  # the least rights
+    assert page.locator("#add-user select[name=role]").input_value() == "viewer"  # the least rights
     assert "lecteur" in page.text_content("#users")  # roles in the page's language
     page.click("form[action='/users/vic/delete'] button")  # the dialog is dismissed
     assert len(page.dialogs) == 1 and "« vic »" in page.dialogs[0]

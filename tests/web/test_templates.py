@@ -15,6 +15,7 @@ CONFIG = SimpleNamespace(
         SimpleNamespace(id="plq", name="Parti libéral", name_en="Liberal Party"),
     ],
     privacy=SimpleNamespace(min_group_size=5),
+    project=SimpleNamespace(timezone="America/Toronto"),
 )
 USER = {"username": "vic", "role": "viewer", "csrf_token": "tok"}
 
@@ -170,7 +171,9 @@ def test_alert_detail_has_human_labels() -> None:
         "acknowledged_by": None,
     }
     text = _text(_render("alert.html.j2", lang="en", sec={"ok": True, "data": alert}, post=None))
-    assert "Mention burst" in text and "Liberal Party" in text and "2026-09-03 16:00" in text
+    assert (
+        "Mention burst" in text and "Liberal Party" in text and "2026-09-03 12:00" in text
+    )  # 16:00 UTC, in Toronto
     assert "Expected posts 4.90" in text and "Usual share 7.1%" in text
     assert "baseline_posts" not in text
 
@@ -215,3 +218,22 @@ def test_english_pages_name_targets_in_english() -> None:
     assert "Liberal Party" in en and "Parti libéral" not in en
     assert "Coalition avenir Québec" in en  # no English name: the name
     assert "Parti libéral" in _text(_render("overview.html.j2", "fr", ov=ov))
+
+
+def test_times_are_shown_in_the_project_time_zone() -> None:
+    from bascule.i18n import when
+
+    # the store's times are UTC; Quebec staff read them in their own zone, and are told so
+    assert when("2015-01-07 14:00:00", "America/Toronto") == "2015-01-07 09:00"
+    assert when("2026-07-01T14:00:00+00:00", "America/Toronto") == "2026-07-01 10:00"  # summer
+    assert when("2026-07-01", "America/Toronto") == "2026-07-01"  # a date stays a date
+    assert when("2015-01-07 14:00:00") == "2015-01-07 14:00"
+    html = _render("overview.html.j2", ov={
+        "summary": {"posts": 1, "authors": 1, "interactions": 0,
+                    "date_range": ["2015-01-07 11:07:51", "2015-01-10 02:00:00"]},
+        "polls": {}, "share_of_voice": [], "alerts": {"available": True, "result": []},
+        "min_group_size": 5,
+    })  # fmt: skip
+    text = _text(html)
+    assert "2015-01-07 06:07 → 2015-01-09 21:00" in text
+    assert "Heures du fuseau America/Toronto." in text
