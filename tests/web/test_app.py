@@ -190,6 +190,8 @@ def test_user_errors_speak_the_pages_language(server) -> None:  # noqa: ANN001
     assert "Ensemble, ces" not in r.text
     r = c.post("/fragments/score", data={"csrf_token": token, "text": "  "})  # a blank draft
     assert "écrivez d&#39;abord le message" in r.text and "Write at least" not in r.text
+    r = c.post("/fragments/score", data={"csrf_token": token, "text": "🗳️🔥"})  # as the CLI
+    assert 'data-kind="score"' in r.text and "écrivez d&#39;abord" not in r.text
 
 
 def test_message_lab_and_tipping_fragments(server) -> None:  # noqa: ANN001

@@ -510,7 +510,7 @@ def score(st: WebState, text: str, lang: str) -> dict:
 
 def score_view(st: WebState, text: str, lang: str, ui_lang: str) -> dict:
     """A draft's scores with the radar chart and the escaped score card of `messages.render`."""
-    if not any(ch.isalnum() for ch in text):
+    if not text.strip():  # as `bascule message score`: an emoji-only draft is scored
         from bascule.errors import InputError
 
         raise InputError(
