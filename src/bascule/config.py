@@ -154,6 +154,18 @@ class Web(_Model):
     language: Literal["fr", "en"] | None = None
     secure_cookies: bool = False
     session_hours: int = Field(12, ge=1)
+    url: str | None = None  # where the team reaches the war room: alert messages link to it
+
+    @field_validator("url")
+    @classmethod
+    def _url_is_http(cls, v: str | None) -> str | None:
+        if v and not v.lower().startswith(("http://", "https://")):
+            raise PydanticCustomError(
+                "web_url",
+                "the war room's address starts with http:// or https://",
+                {"fr": "l'adresse du war room commence par http:// ou https://"},
+            )
+        return v
 
 
 class Config(_Model):

@@ -260,3 +260,31 @@ def test_smtp_failures_say_which_server_and_which_variable(project, monkeypatch)
     monkeypatch.delenv("BASCULE_TEST_SMTP_USER", raising=False)
     r = deliver(project, [ALERT])
     assert "BASCULE_TEST_SMTP_USER, which is not set" in r["errors"][0]["error"]
+
+
+def test_messages_link_to_the_war_room_when_its_address_is_known(project, smtp, http) -> None:  # noqa: ANN001
+    from bascule.errors import ConfigError
+
+    inbox, port = smtp
+    received, base, _ = http
+    with_channels(project, [f"{base}/hook"], port)
+    cfg = project.config_path
+    text = cfg.read_text(encoding="utf-8")
+    cfg.write_text(
+        text.replace(
+            '[web]\nlanguage = "fr"', '[web]\nlanguage = "fr"\nurl = "https://qg.example.org/"'
+        ),
+        encoding="utf-8",
+    )
+    project.reload()
+    sql.insert_new(project.store, [ALERT])
+    assert deliver(project, [ALERT], backoff=0.01)["sent"] == 2
+    link = "https://qg.example.org/alerts/forecast%3Am%3A1%3Acaq"
+    assert f"Dans le war room : {link}" in received[0]["body"]["text"]  # a French project
+    assert link in inbox.messages[0][2]
+    cfg.write_text(
+        text.replace('[web]\nlanguage = "fr"', '[web]\nlanguage = "fr"\nurl = "qg.example.org"'),
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="http"):
+        project.reload()

@@ -40,9 +40,9 @@ _FIELDS = {
 }
 
 
-def message(alert: dict[str, Any], lang: str = "en") -> str:
+def message(alert: dict[str, Any], lang: str = "en", link: str | None = None) -> str:
     """The plain-text body of an alert, in `lang`: its title, kind and time, then the figures
-    behind it, labelled and written the reader's way."""
+    behind it, labelled and written the reader's way, then `link`, its page in the war room."""
     from bascule.alerts import KIND_LABELS
     from bascule.i18n import label, number, tr, when
 
@@ -65,12 +65,22 @@ def message(alert: dict[str, Any], lang: str = "en") -> str:
         else:
             text = number(v, lang, digits)
         lines.append(f"{tr(lang, fr, en)}{sep}{text}")
+    if link:
+        lines.append(f"{tr(lang, 'Dans le war room', 'In the war room')}{sep}{link}")
     return "\n".join(lines)
 
 
-def payload(alert: dict[str, Any], lang: str = "en") -> dict[str, Any]:
+def war_room_link(config: Any, alert: dict[str, Any]) -> str | None:
+    """The alert's page in the war room, when `[web] url` says where the team reaches it."""
+    from urllib.parse import quote
+
+    base = (config.web.url or "").rstrip("/")
+    return f"{base}/alerts/{quote(str(alert['alert_id']), safe='')}" if base else None
+
+
+def payload(alert: dict[str, Any], lang: str = "en", link: str | None = None) -> dict[str, Any]:
     """JSON that Slack and Mattermost (`text`) and Discord (`content`) all accept."""
-    text = message(alert, lang)
+    text = message(alert, lang, link)
     return {
         "text": text,
         "content": text[:2000],
@@ -145,9 +155,11 @@ def send_webhook(
     retries: int = 3,
     backoff: float = 0.5,
     lang: str = "en",
+    link: str | None = None,
 ) -> None:
     """POST one alert as Slack/Mattermost/Discord-compatible JSON."""
-    post_json(url, payload(alert, lang), client=client, retries=retries, backoff=backoff)
+    body = payload(alert, lang, link)
+    post_json(url, body, client=client, retries=retries, backoff=backoff)
 
 
 def send_email(config: Any, to: str, alert: dict[str, Any]) -> None:
@@ -156,7 +168,7 @@ def send_email(config: Any, to: str, alert: dict[str, Any]) -> None:
         config,
         to,
         f"[Bascule] {alert['title']}",
-        message(alert, config.project.language),
+        message(alert, config.project.language, war_room_link(config, alert)),
         {"X-Bascule-Alert": alert["alert_id"]},
     )
 
@@ -196,6 +208,7 @@ def deliver(
                             retries=retries,
                             backoff=backoff,
                             lang=project.config.project.language,
+                            link=war_room_link(project.config, alert),
                         )
                     else:
                         send_email(project.config, where, alert)
