@@ -35,6 +35,15 @@ def test_jsonl_and_csv_round_trip(loaded) -> None:
     export(loaded.store, "interactions", "csv", buf)
     got = list(csv.DictReader(io.StringIO(buf.getvalue().decode())))
     assert len(got) == 16 and {r["kind"] for r in got} == {"reply", "mention", "repost"}
+    # times say they are UTC, as a spreadsheet or pandas would otherwise read them as local
+    assert all(r["created_at"].endswith("Z") for r in got)
+    assert rows[0]["created_at"].endswith("+00:00")
+    from datetime import datetime
+
+    stored = loaded.store.scalar(
+        "SELECT created_at FROM posts WHERE post_id = ?", [rows[0]["post_id"]]
+    )
+    assert datetime.fromisoformat(rows[0]["created_at"]).replace(tzinfo=None) == stored
 
 
 def test_date_and_target_filters(loaded) -> None:

@@ -173,7 +173,8 @@ def export(
     """Export posts, authors, interactions or analyses as Parquet (by day), CSV or JSONL.
 
     Posts carry what `analyze` read of them (detected_lang, sentiment, hesitation); analyses
-    are the stance of each (post, target) pair.
+    are the stance of each (post, target) pair. Times are UTC (CSV and JSONL say so: "…Z",
+    "…+00:00"; Parquet keeps them without a zone).
     """
     from bascule.store.export import export as do_export
 

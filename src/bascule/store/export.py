@@ -165,7 +165,7 @@ def _stream(store: Store, sql: str, fmt: str, fh: IO[bytes]) -> None:
     if fmt == "csv":  # header unquoted, as spreadsheets and `csv` readers expect
         fh.write((",".join(reader.schema.names) + "\n").encode())
     opts = pcsv.WriteOptions(include_header=False, quoting_style="needed")
-    for batch in reader:
+    for batch in map(_utc, reader):
         if fmt == "csv":
             pcsv.write_csv(batch, fh, write_options=opts)
         else:
@@ -176,3 +176,17 @@ def _stream(store: Store, sql: str, fmt: str, fh: IO[bytes]) -> None:
 
 def _default(o: Any) -> Any:
     return str(o)
+
+
+def _utc(batch: Any) -> Any:
+    """The batch with its times marked as the UTC they are ("…Z", "…+00:00"): the store
+    keeps them without a zone, and a reader would otherwise take them for local time."""
+    import pyarrow as pa
+
+    fields = [
+        f.with_type(pa.timestamp(f.type.unit, tz="UTC"))
+        if pa.types.is_timestamp(f.type) and f.type.tz is None
+        else f
+        for f in batch.schema
+    ]
+    return batch.cast(pa.schema(fields)) if fields != list(batch.schema) else batch
