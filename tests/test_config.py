@@ -118,3 +118,15 @@ def test_config_errors_read_in_french_too(text: str, en: str, fr: str) -> None:
     assert en in str(info.value)
     said = info.value.say("fr")
     assert said.startswith("bascule.toml:") and fr in said, said
+
+
+def test_toml_syntax_errors_read_in_french() -> None:
+    for text, said in (
+        ("[project]\nname", "« = » attendu après une clé"),
+        ('[project]\nname = tru"', "valeur invalide (un texte s'écrit entre guillemets) (ligne 2"),
+        ("[privacy]\n[privacy]", "la table [privacy] est déclarée deux fois (ligne 2"),
+        ('[project]\nname = "x', "texte sans guillemet fermant (en fin de fichier)"),
+    ):
+        with pytest.raises(ConfigError) as err:
+            parse_config(text)
+        assert said in err.value.fr and "invalid TOML" in str(err.value), text

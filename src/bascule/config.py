@@ -272,7 +272,7 @@ def parse_config(text: str, *, path: str = CONFIG_NAME) -> Config:
         m = re.search(r"line (\d+)", str(exc))
         raise ConfigError(
             f"invalid TOML: {exc}",
-            fr=f"TOML invalide : {exc}",
+            fr=f"TOML invalide : {_toml_fr(str(exc))}",
             path=path,
             line=int(m.group(1)) if m else None,
         ) from exc
@@ -284,6 +284,32 @@ def parse_config(text: str, *, path: str = CONFIG_NAME) -> Config:
         key = ".".join(str(p) for p in loc)
         en, fr = humane(err)
         raise ConfigError(en, fr=fr, path=path, line=locate(text, loc), key=key) from None
+
+
+# tomllib's messages in French (the parser speaks English only), by pattern
+_TOML_FR = [
+    (r"Expected '=' after a key in a key/value pair", "« = » attendu après une clé"),
+    (r"Invalid value", "valeur invalide (un texte s'écrit entre guillemets)"),
+    (r"Expected '\]' at the end of a table declaration", "« ] » attendu à la fin du nom de table"),
+    (r"Cannot overwrite a value", "cette clé a déjà une valeur"),
+    (r"Unterminated string", "texte sans guillemet fermant"),
+    (r"Expected newline or end of document after a statement", "fin de ligne attendue"),
+    (r"Cannot declare \((.*)\) twice", lambda m: f"la table [{_keys(m)}] est déclarée deux fois"),
+    (r"Illegal character", "caractère interdit"),
+    (r"\(at line (\d+), column (\d+)\)", r"(ligne \1, colonne \2)"),
+    (r"\(at end of document\)", "(en fin de fichier)"),
+]
+
+
+def _keys(m: re.Match[str]) -> str:
+    """The dotted name of a table tomllib gives as a tuple: ('a', 'b') -> a.b"""
+    return ".".join(re.findall(r"'([^']*)'", m.group(1)))
+
+
+def _toml_fr(message: str) -> str:
+    for pattern, fr in _TOML_FR:
+        message = re.sub(pattern, fr, message)
+    return message
 
 
 # pydantic's messages in French, by error type (English stays pydantic's own)
