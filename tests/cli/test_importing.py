@@ -56,3 +56,25 @@ def test_demo_commands_then_export_and_forget(project, capsys, tmp_path: Path) -
     got = json.loads(capsys.readouterr().out)
     assert got["deleted"]["posts"] > 1
     assert main(["forget", "-p", root, "@nobody-at-all"]) == 2
+
+
+def test_runs_list_and_undo(project, capsys: pytest.CaptureFixture[str]) -> None:
+    root = str(project.root)
+    project.close()
+    assert main(["import", "-p", root, str(PHEME / "tweets_v1.jsonl.gz")]) == 0
+    assert main(["import", "-p", root, str(PHEME / "retweets.jsonl.gz")]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert main(["runs", "-p", root, "--json"]) == 0
+    runs = json.loads(capsys.readouterr().out)
+    wrong = runs[0]["run_id"]
+    # the hint says how to take the import back instead of starting a new project
+    assert f"bascule runs undo {wrong}" in err and "--platform twitter" in err
+    assert main(["runs", "undo", "-p", root, str(wrong)]) == 0
+    assert f"Run {wrong} undone: {runs[0]['posts_held']:,} posts" in capsys.readouterr().out
+    assert main(["runs", "-p", root]) == 0
+    assert "undone" in capsys.readouterr().out
+    assert (
+        main(["import", "-p", root, "--platform", "twitter", str(PHEME / "retweets.jsonl.gz")]) == 0
+    )
+    assert main(["runs", "undo", "-p", root, "12345"]) == 2
+    assert "no import run 12345" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""Data in and out: `bascule import`, `bascule export`, `bascule forget`."""
+"""Data in and out: `bascule import`, `runs` (undo an import), `export`, `forget`."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ FORMAT_HELP = (
 
 
 def register(app: typer.Typer) -> None:
-    """Add `import`, `export` and `forget` to the main app."""
+    """Add `import`, `runs`, `export` and `forget` to the main app."""
     app.command(
         "import",
         epilog="Exit code: 0 all records imported (or already there), 1 some records were "
@@ -33,6 +33,71 @@ def register(app: typer.Typer) -> None:
     )(import_)
     app.command("export")(export)
     app.command("forget")(forget)
+    app.add_typer(runs_app, name="runs")
+
+
+runs_app = typer.Typer(
+    help="Import runs: list what each import added; undo one.", invoke_without_command=True
+)
+
+
+@runs_app.callback()
+def runs(
+    ctx: typer.Context,
+    project: ProjectOpt = Path("."),
+    limit: Annotated[int, typer.Option("--limit", help="How many runs, newest first.", min=1)] = 20,
+    json: JsonOpt = False,
+) -> None:
+    """List the latest import runs (and listening sessions): what each added and holds."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from rich.table import Table
+
+    from bascule.i18n import when
+    from bascule.store.runs import list_runs
+
+    with open_project(project, read_only=True) as p:
+        rows = list_runs(p.store, limit)
+    if json:
+        print_json(rows)
+        return
+    t = Table(title="Import runs")
+    for c in ("run", "started (UTC)", "source", "format", "imported", "holds", "status"):
+        t.add_column(c, overflow="fold")
+    for r in rows:
+        t.add_row(
+            str(r["run_id"]),
+            when(r["started_at"]),
+            r["source"] or "",
+            r["format"] or "",
+            f"{r['imported'] or 0:,}",
+            f"{r['posts_held']:,}",
+            r["status"] or "",
+        )
+    console.print(t)
+
+
+@runs_app.command("undo")
+def runs_undo(
+    run_id: Annotated[int, typer.Argument(help="The run, as `bascule runs` lists it.")],
+    project: ProjectOpt = Path("."),
+    json: JsonOpt = False,
+) -> None:
+    """Take an import back: delete the posts it added (not those already stored), with their
+    interactions, analyses and alerts, its rejects, the authors it alone brought in, and its
+    files' progress, so a file can be imported again the right way."""
+    from bascule.store.runs import undo_run
+
+    with open_project(project) as p:
+        out = undo_run(p.store, run_id)
+    if json:
+        print_json(out)
+        return
+    console.print(
+        f"Run {run_id} undone: {out['posts']:,} posts, {out['interactions']:,} interactions, "
+        f"{out['analyses']:,} analyses, {out['authors']:,} authors and {out['rejects']:,} "
+        f"rejects deleted; {out['files']:,} file(s) can be imported again."
+    )
 
 
 def import_(
@@ -125,8 +190,8 @@ def _print_summary(s) -> None:  # noqa: ANN001 - ImportSummary, imported lazily
         err_console.print(
             f"Note: {n:,} replies, reposts or quotes of this file act on posts stored as "
             f"'{plat}', but the file was stored as 'generic', so they are linked to none. "
-            f"Import such files with --platform {plat} (into a new project: this one now "
-            "holds these posts as 'generic', and a second import would keep both).",
+            f"Take this import back with `bascule runs undo {s.run_id}`, then import the "
+            f"file again with --platform {plat}.",
             style="yellow",
         )
     if s.rejected:

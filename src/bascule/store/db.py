@@ -225,3 +225,16 @@ def scratch() -> duckdb.DuckDBPyConnection:
         con.execute("SET TimeZone = 'UTC'; SET memory_limit = '96MB'; SET threads = 1")
         atexit.register(con.close)
     return con
+
+
+def count_rows(con: Any, sql: str, params: list[Any] | None = None) -> int:
+    """The integer a `SELECT count(*) ...` gives, inside a transaction."""
+    return int(con.execute(sql, params or []).fetchone()[0])
+
+
+def delete_where(con: Any, table: str, where: str, params: list[Any] | None = None) -> int:
+    """Delete the rows of `table` matching `where`; returns how many went."""
+    n = count_rows(con, f"SELECT count(*) FROM {table} WHERE {where}", params)
+    if n:
+        con.execute(f"DELETE FROM {table} WHERE {where}", params or [])
+    return n

@@ -15,7 +15,7 @@ from typing import Any
 
 from bascule.errors import InputError
 from bascule.privacy import Pseudonymizer, normalize
-from bascule.store.db import Store
+from bascule.store.db import Store, count_rows, delete_where
 from bascule.store.ingest import now
 
 
@@ -147,8 +147,8 @@ def _erase(store: Store, ids: list[str], tokens: list[str], mentions: list[str])
             "INSERT INTO _f_posts SELECT post_id FROM posts "
             "WHERE repost_of IN (SELECT post_id FROM _f_posts)"
         )
-        out["posts"] = _count(con, "SELECT count(*) FROM _f_posts")
-        out["interactions"] = _delete(
+        out["posts"] = count_rows(con, "SELECT count(*) FROM _f_posts")
+        out["interactions"] = delete_where(
             con,
             "interactions",
             "src_author IN (SELECT author_id FROM _f_authors) "
@@ -156,15 +156,15 @@ def _erase(store: Store, ids: list[str], tokens: list[str], mentions: list[str])
             "OR post_id IN (SELECT post_id FROM _f_posts) "
             "OR target_post_id IN (SELECT post_id FROM _f_posts)",
         )
-        out["analyses"] = _delete(con, "analyses", "post_id IN (SELECT post_id FROM _f_posts)")
-        out["post_analyses"] = _delete(
+        out["analyses"] = delete_where(con, "analyses", "post_id IN (SELECT post_id FROM _f_posts)")
+        out["post_analyses"] = delete_where(
             con, "post_analyses", "post_id IN (SELECT post_id FROM _f_posts)"
         )
-        out["stance_labels"] = _delete(
+        out["stance_labels"] = delete_where(
             con, "stance_labels", "text_id IN (SELECT post_id FROM _f_posts)"
         )
-        out["alerts"] = _delete(con, "alerts", "post_id IN (SELECT post_id FROM _f_posts)")
-        out["communities"] = _delete(
+        out["alerts"] = delete_where(con, "alerts", "post_id IN (SELECT post_id FROM _f_posts)")
+        out["communities"] = delete_where(
             con, "communities", "author_id IN (SELECT author_id FROM _f_authors)"
         )
         for col in ("reply_to", "quote_of"):
@@ -176,7 +176,9 @@ def _erase(store: Store, ids: list[str], tokens: list[str], mentions: list[str])
         con.execute(  # their posts and the reposts of them never come back with a re-import
             "INSERT OR IGNORE INTO tombstones SELECT post_id, ? FROM _f_posts", [now()]
         )
-        out["authors"] = _delete(con, "authors", "author_id IN (SELECT author_id FROM _f_authors)")
+        out["authors"] = delete_where(
+            con, "authors", "author_id IN (SELECT author_id FROM _f_authors)"
+        )
         for h in handles + mentions:  # pseudonyms of theirs quoted in other people's text
             con.execute(
                 "UPDATE posts SET text = replace(text, ?, '@[forgotten]') WHERE contains(text, ?)",
@@ -185,7 +187,7 @@ def _erase(store: Store, ids: list[str], tokens: list[str], mentions: list[str])
         out["rejects"] = 0
         for tok in tokens + handles:
             pattern = r"(^|[^\w])" + re.escape(tok) + r"($|[^\w])"
-            out["rejects"] += _delete(con, "rejects", "regexp_matches(record, ?)", [pattern])
+            out["rejects"] += delete_where(con, "rejects", "regexp_matches(record, ?)", [pattern])
         t = now()
         if ids:
             con.executemany("INSERT OR IGNORE INTO forgotten VALUES (?, ?)", [[a, t] for a in ids])
@@ -196,14 +198,3 @@ def _erase(store: Store, ids: list[str], tokens: list[str], mentions: list[str])
 
 def _q(items: list[Any]) -> str:
     return ", ".join("?" * len(items)) or "NULL"
-
-
-def _count(con: Any, sql: str, params: list[Any] | None = None) -> int:
-    return int(con.execute(sql, params or []).fetchone()[0])
-
-
-def _delete(con: Any, table: str, where: str, params: list[Any] | None = None) -> int:
-    n = _count(con, f"SELECT count(*) FROM {table} WHERE {where}", params)
-    if n:
-        con.execute(f"DELETE FROM {table} WHERE {where}", params or [])
-    return n

@@ -1,0 +1,103 @@
+"""Import runs: what each `import` (or listening session) added, and undoing one.
+
+Undoing a run is how a mistaken import is taken back, a file imported without the
+`--platform` its replies and reposts needed, say: only the posts the run added go (a post
+already stored by an earlier run stays), with what was derived from them, so the file can be
+imported again the right way without counting anything twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bascule.errors import InputError
+from bascule.store.db import Store, count_rows, delete_where
+
+RUN_COLUMNS = (
+    "run_id",
+    "source",
+    "format",
+    "started_at",
+    "finished_at",
+    "imported",
+    "duplicates",
+    "rejected",
+    "status",
+)
+
+
+def list_runs(store: Store, limit: int = 50) -> list[dict[str, Any]]:
+    """The latest import runs, newest first, with the posts each still holds."""
+    rows = store.rows(
+        f"""
+        SELECT {", ".join("r." + c for c in RUN_COLUMNS)}, coalesce(p.n, 0)
+        FROM ingest_runs r
+        LEFT JOIN (SELECT run_id, count(*) AS n FROM posts GROUP BY run_id) p USING (run_id)
+        ORDER BY r.run_id DESC LIMIT ?
+        """,
+        [limit],
+    )
+    return [dict(zip((*RUN_COLUMNS, "posts_held"), r, strict=True)) for r in rows]
+
+
+def undo_run(store: Store, run_id: int) -> dict[str, int]:
+    """Delete the posts run `run_id` added, their interactions, analyses and alerts, its
+    rejects, the authors it alone brought in, and its files' import progress (so they can
+    be imported again); returns how many rows of each went."""
+    status = store.rows("SELECT status FROM ingest_runs WHERE run_id = ?", [run_id])
+    if not status:
+        raise InputError(f"no import run {run_id}: `bascule runs` lists them")
+    if status[0][0] == "running":
+        raise InputError(f"import run {run_id} is still running: stop it first")
+    out: dict[str, int] = {}
+    with store.transaction() as con:
+        con.execute(
+            "CREATE TEMP TABLE _u_posts AS SELECT post_id, author_id FROM posts WHERE run_id = ?",
+            [run_id],
+        )
+        out["posts"] = count_rows(con, "SELECT count(*) FROM _u_posts")
+        sources = [
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT source FROM posts WHERE run_id = ? "
+                "UNION SELECT DISTINCT source FROM rejects WHERE run_id = ?",
+                [run_id, run_id],
+            ).fetchall()
+            if r[0]
+        ]
+        orphan = (
+            "author_id NOT IN (SELECT author_id FROM posts) "
+            "AND author_id NOT IN (SELECT src_author FROM interactions) "
+            "AND author_id NOT IN (SELECT dst_author FROM interactions)"
+        )
+        con.execute(f"CREATE TEMP TABLE _u_orphans AS SELECT author_id FROM authors WHERE {orphan}")
+        mine = "post_id IN (SELECT post_id FROM _u_posts)"
+        out["interactions"] = delete_where(con, "interactions", mine)
+        out["analyses"] = delete_where(con, "analyses", mine)
+        out["post_analyses"] = delete_where(con, "post_analyses", mine)
+        out["alerts"] = delete_where(con, "alerts", mine)
+        con.execute("DELETE FROM posts WHERE post_id IN (SELECT post_id FROM _u_posts)")
+        # authors the run alone brought in (its posts' authors, the accounts they reposted or
+        # mentioned): no post and no interaction left, where they had some before
+        gone = f"{orphan} AND author_id NOT IN (SELECT author_id FROM _u_orphans)"
+        out["communities"] = delete_where(con, "communities", gone)
+        out["authors"] = delete_where(con, "authors", gone)
+        con.execute(  # the others were seen when their remaining posts say
+            """
+            UPDATE authors SET first_seen = s.first, last_seen = s.last
+            FROM (SELECT author_id, min(created_at) AS first, max(created_at) AS last
+                  FROM posts WHERE author_id IN (SELECT author_id FROM _u_posts)
+                  GROUP BY author_id) s
+            WHERE authors.author_id = s.author_id
+            """
+        )
+        out["rejects"] = delete_where(con, "rejects", "run_id = ?", [run_id])
+        if sources:
+            marks = ", ".join("?" * len(sources))
+            out["files"] = delete_where(con, "ingest_files", f"path IN ({marks})", sources)
+        else:
+            out["files"] = 0
+        con.execute("UPDATE ingest_runs SET status = 'undone' WHERE run_id = ?", [run_id])
+        con.execute("DROP TABLE _u_posts")
+        con.execute("DROP TABLE _u_orphans")
+    return out

@@ -1,0 +1,48 @@
+"""Undoing an import run: a mistaken import taken back leaves the store as if never made."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bascule.errors import InputError
+from bascule.project import init_project
+from bascule.sources.importer import import_files
+from bascule.store.runs import list_runs, undo_run
+from bascule.text.analyze import analyze
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "pheme_charliehebdo"
+TABLES = ("posts", "authors", "interactions", "post_analyses", "analyses", "rejects")
+
+
+def _counts(project) -> dict[str, int]:  # noqa: ANN001
+    return {t: project.store.count(t) for t in TABLES}
+
+
+def test_undo_then_import_right_equals_importing_right(project, tmp_path: Path) -> None:  # noqa: ANN001
+    import_files(project, [DATA / "tweets_v1.jsonl.gz"], fmt="twitter-v1")
+    before = _counts(project)
+    wrong = import_files(project, [DATA / "retweets.jsonl.gz"])  # without --platform twitter
+    assert wrong.platform_hint is not None and wrong.platform_hint[0] == "twitter"
+    analyze(project)
+    runs = list_runs(project.store)
+    assert [r["run_id"] for r in runs][0] == wrong.run_id and runs[0]["posts_held"] > 11_000
+    out = undo_run(project.store, wrong.run_id)
+    assert out["posts"] == wrong.imported and out["files"] == 1
+    after = _counts(project)
+    assert after["posts"] == before["posts"] and after["interactions"] == before["interactions"]
+    assert after["authors"] == before["authors"]  # the retweeters it alone brought in are gone
+    assert list_runs(project.store)[0]["status"] == "undone"
+    # the file imports again (its progress went with the run), this time the right way
+    right = import_files(project, [DATA / "retweets.jsonl.gz"], platform="twitter")
+    assert right.imported == wrong.imported and right.platform_hint is None
+    fresh = init_project(tmp_path / "fresh", template=DATA / "bascule.toml")
+    import_files(fresh, [DATA / "tweets_v1.jsonl.gz"], fmt="twitter-v1")
+    import_files(fresh, [DATA / "retweets.jsonl.gz"], platform="twitter")
+    got, want = _counts(project), _counts(fresh)
+    fresh.close()
+    for t in ("posts", "authors", "interactions", "rejects"):
+        assert got[t] == want[t], t
+    with pytest.raises(InputError, match="no import run 999"):
+        undo_run(project.store, 999)
