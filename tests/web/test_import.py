@@ -251,3 +251,25 @@ def test_a_generic_file_with_its_column_mapping(importing, tmp_path: Path) -> No
     assert stats["linked"] == 1  # bob's reply, to ana: the file named the post, not her
     stored = project.store.rows("SELECT post_id, text FROM posts ORDER BY post_id")
     assert stored == [("sondage:1", rows[1].split(",")[3]), ("sondage:2", rows[2].split(",")[3])]
+
+
+def test_an_import_is_undone_from_the_page(importing) -> None:  # noqa: ANN001
+    base, project = importing
+    c = login(base, "ana")
+    token = form_token(c.get("/import").text)
+    assert _upload(c, BROKEN, token).status_code == 303
+    page = _after_import(c).text
+    run = int(re.search(r'<tr id="run-(\d+)">', page).group(1))
+    assert f'action="/import/runs/{run}/undo"' in page and "data-confirm" in page
+    assert project.store.count("posts") == 3
+    assert login(base, "vic").post(f"/import/runs/{run}/undo").status_code == 403  # viewers
+    r = c.post(f"/import/runs/{run}/undo", data={"csrf_token": token})
+    assert r.status_code == 303 and r.headers["location"] == f"/import?undone={run}"
+    page = c.get(r.headers["location"]).text
+    assert 'id="import-undone"' in page and "annulé" in page
+    assert project.store.count("posts") == 0 and project.store.count("rejects") == 0
+    assert c.post(f"/import/runs/{run}/undo", data={"csrf_token": token}).status_code == 303
+    # the same file imports again: its progress went with the run
+    assert _upload(c, BROKEN, token).status_code == 303
+    assert _stats(_after_import(c).text)["imported"] == 3
+    assert c.post("/import/runs/999/undo", data={"csrf_token": token}).status_code == 404

@@ -98,8 +98,44 @@ async def import_post(
     return RedirectResponse("/import", status_code=303)
 
 
+@router.post("/import/runs/{run_id}/undo", include_in_schema=False)
+async def undo_import(
+    run_id: int, request: Request, user: dict = Depends(require("analyst", page=True))
+) -> Response:
+    """Take an import back (`bascule runs undo`): the posts it added and what came of them."""
+    from bascule.store.runs import undo_run
+
+    st = state_of(request)
+    if data.job_runs(st.importing):
+        err = InputError(
+            "an import is running: undo once it has ended",
+            fr="un import est en cours : annulez une fois qu'il est terminé",
+        )
+        return _page(request, user, error=err, status_code=409)
+    try:
+        st.locked(undo_run, st.project.store, run_id)
+    except InputError as exc:
+        return _page(request, user, error=exc, status_code=404)
+    finally:
+        st.invalidate_data()
+    return RedirectResponse(f"/import?undone={run_id}", status_code=303)
+
+
 def _page(request: Request, user: dict, *, status_code: int = 200, **ctx: Any) -> Response:
-    ctx = {"job": _job(state_of(request)), "formats": CHOICES, "shown": SHOWN_REJECTS, **ctx}
+    from bascule.store.runs import list_runs
+
+    st = state_of(request)
+    runs = st.locked(list_runs, st.project.store, 10)
+    for r in runs:  # a file's name, not where it waited on the server
+        r["files"] = ", ".join(Path(x).name for x in (r["source"] or "").split(", "))
+    ctx = {
+        "job": _job(st),
+        "formats": CHOICES,
+        "shown": SHOWN_REJECTS,
+        "runs": runs,
+        "undone": request.query_params.get("undone"),
+        **ctx,
+    }
     return render(request, "import.html.j2", ctx, user=user, status_code=status_code)
 
 
