@@ -88,3 +88,11 @@ def test_export_and_forget_take_the_project(project, data_dir, tmp_path: Path) -
         bascule.export(project, "posts", "csv", io.BytesIO(), target="nobody")
     aid = project.store.rows("SELECT author_id FROM authors LIMIT 1")[0][0]
     assert bascule.forget(project, aid)["forgotten"] == [aid]
+
+
+def test_runs_and_undo_import_from_python(project, data_dir) -> None:  # noqa: ANN001
+    _sample(project, data_dir)
+    (run,) = bascule.runs(project)
+    assert run["posts_held"] == project.store.count("posts") > 0
+    assert bascule.undo_import(project, run["run_id"])["posts"] == run["posts_held"]
+    assert project.store.count("posts") == 0 and bascule.runs(project)[0]["status"] == "undone"

@@ -27,6 +27,8 @@ _API = {
     "import_files": "bascule.sources.importer:import_files",
     "export": "bascule.project:export",
     "forget": "bascule.project:forget",
+    "runs": "bascule.project:runs",
+    "undo_import": "bascule.project:undo_import",
     "analyze": "bascule.text.analyze:analyze",
     "StanceModel": "bascule.text.stance:StanceModel",
     "poll": "bascule.opinion.poll:poll",
@@ -89,11 +91,13 @@ __all__ = [
     "publish",
     "reach",
     "read_graph",
+    "runs",
     "score_message",
     "seeds",
     "simulate",
     "tipping",
     "undecided",
+    "undo_import",
 ]
 
 

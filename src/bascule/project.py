@@ -182,3 +182,17 @@ def forget(project: Project | Any, *authors: str, platform: str | None = None, *
     if hasattr(project, "pseudonymizer"):
         kw.setdefault("pseudonymizer", project.pseudonymizer)
     return erase(getattr(project, "store", project), *authors, platform=platform, **kw)
+
+
+def runs(project: Project | Any, limit: int = 50) -> list[dict]:
+    """`bascule runs` from Python: the latest import runs, newest first."""
+    from bascule.store.runs import list_runs
+
+    return list_runs(getattr(project, "store", project), limit)
+
+
+def undo_import(project: Project | Any, run_id: int) -> dict:
+    """`bascule runs undo` from Python: take an import run back (see `store.runs.undo_run`)."""
+    from bascule.store.runs import undo_run
+
+    return undo_run(getattr(project, "store", project), run_id)
