@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 
 import numpy as np
@@ -65,6 +66,24 @@ def test_model_file_round_trip(tmp_path: Path, model, split) -> None:  # noqa: A
     (tmp_path / "x.pkl").write_bytes(b"\x80\x04N.")
     with pytest.raises(InputError, match="not a Bascule forecast model"):
         CascadeForecaster.load(tmp_path / "x.pkl")
+
+
+def test_a_file_that_is_not_a_model_is_a_clear_error(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a data file given to --model was an UnpicklingError traceback
+    f = str(data_dir / "twitter15" / "forecast_sample.tsv.gz")
+    for wrong in (data_dir / "samples" / "tweets.parquet", data_dir / "twitter15" / "README.md"):
+        assert main(["forecast", "--cascades", f, "--model", str(wrong)]) == 2
+        err = capsys.readouterr().err
+        assert f"{wrong.name} is not a Bascule forecast model" in err.replace("\n", "")
+        assert "Traceback" not in err
+    other = tmp_path / "old.pkl"
+    other.write_bytes(pickle.dumps({"format": "bascule-forecast-0", "model": None}))
+    with pytest.raises(InputError, match=r"another version \(bascule-forecast-0"):
+        CascadeForecaster.load(other)
+    with pytest.raises(InputError, match="cannot read"):
+        CascadeForecaster.load(tmp_path)
 
 
 def test_fit_needs_enough_cascades(split) -> None:  # noqa: ANN001

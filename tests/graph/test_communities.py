@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from sklearn.metrics import normalized_mutual_info_score
 
+from bascule.errors import InputError
 from bascule.graph.build import observed_graph
 from bascule.graph.communities import communities, communities_figure, leiden, stable_ids
 from bascule.graph.io import read_graph
@@ -43,6 +46,20 @@ def test_polblogs_lcc_communities_match_political_labels() -> None:
     # the two largest communities are the two camps
     big = [c["size"] for c in res["communities"][:2]]
     assert min(big) > 400
+
+
+def test_single_accounts_are_counted_and_resolution_must_be_positive(tmp_path: Path) -> None:
+    # polblogs with its 1,490 blogs declared: 268 are not in the largest connected part
+    lines = gzip.decompress((POLBLOGS / "polblogs_lcc_edges.tsv.gz").read_bytes()).splitlines()
+    f = tmp_path / "polblogs.txt"
+    f.write_bytes(b"\n".join([f"1490 {len(lines) - 1}".encode(), *lines[1:]]) + b"\n")
+    res = communities(read_graph(f))
+    assert (res["nodes"], res["n_communities"], res["single_accounts"]) == (1490, 280, 268)
+    assert len(res["communities"]) == 12  # the communities of two accounts or more
+    for bad in (0.0, -1.0, float("nan")):
+        with pytest.raises(InputError, match="--resolution must be above 0"):
+            communities(_cliques(), resolution=bad)
+    assert communities(_cliques(), resolution=0.5)["single_accounts"] == 0
 
 
 def test_seeded_runs_are_identical() -> None:

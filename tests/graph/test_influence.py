@@ -79,6 +79,37 @@ def test_cascade_cycles_are_cut_not_looped_forever() -> None:
     assert per["direct"].sum() == 0.0
 
 
+def test_imported_retweet_trees_credit_the_accounts_the_file_credits(project) -> None:  # noqa: ANN001
+    """Imported into a project, Twitter15 trees credit the source's author and each retweeter
+    who passed it on as reading the file does (not the source's last-written retweeter)."""
+    from bascule.graph.build import observed_graph
+    from bascule.sources.importer import import_files
+
+    import_files(project, [SLICE])
+    res = influencers(observed_graph(project), project=project, top=1.0)
+    by = {r["node"]: r for r in res["top"]}
+
+    def credit(uid: str) -> tuple[float, float]:
+        row = by[project.pseudonymizer.author_id("twitter", uid)]
+        return row["direct"], row["downstream"]
+
+    assert credit("503238478") == (132.0, 86.0)  # the source of tree 356297080169447425
+    assert credit("365190304") == (5.0, 0.0)  # passed it to 5 accounts
+    assert credit("279390084") == (210.0, 11.0)
+    assert res["source"] == "cascades" and res["amplifications"] == 1367.0
+    # the amplification graph has the tree's edges, as read from the file
+    file_graph = read_graph(SLICE).without_self_loops()
+    pid = project.pseudonymizer.author_id
+    file_edges = {
+        (pid("twitter", str(file_graph.nodes[s])), pid("twitter", str(file_graph.nodes[d])))
+        for s, d in zip(file_graph.src, file_graph.dst, strict=True)
+    }
+    g = observed_graph(project)
+    edges = {(str(g.nodes[s]), str(g.nodes[d])) for s, d in zip(g.src, g.dst, strict=True)}
+    # all but the file's 3 links from a retweeter to the source's author, listed again
+    assert edges <= file_edges and len(edges) == len(file_edges) - 3
+
+
 def test_pareto_helpers_exact() -> None:
     v = np.array([0, 0, 0, 10.0])
     assert gini(v) == pytest.approx(0.75)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 from pathlib import Path
 
 import numpy as np
@@ -78,6 +79,82 @@ def test_bad_edge_lists_fail_clearly(tmp_path: Path, text: str, message: str) ->
     f.write_text(text)
     with pytest.raises(InputError, match=message):
         read_graph(f)
+
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+@pytest.mark.parametrize("fmt", ["gml", "graphml", "gexf", "parquet"])
+def test_a_network_in_another_format_under_a_wrong_suffix_is_refused(
+    tmp_path: Path, fmt: str
+) -> None:
+    # a GML file named .txt was read as an edge list of GML tokens (3,040 "nodes")
+    g = read_graph(DATA / "polblogs" / "polblogs_lcc_edges.tsv.gz")
+    right = write_graph(g, tmp_path / f"pb.{fmt}")
+    wrong = tmp_path / "pb.txt"
+    wrong.write_bytes(right.read_bytes())
+    with pytest.raises(InputError, match=rf"looks like \w+: rename it pb\.{fmt}$"):
+        read_graph(wrong)
+    gz = tmp_path / "pb.csv.gz"
+    gz.write_bytes(gzip.compress(right.read_bytes()))
+    name = "pb.parquet (decompressed)" if fmt == "parquet" else f"pb.{fmt}.gz"
+    with pytest.raises(InputError, match=f"rename it {re.escape(name)}$"):
+        read_graph(gz)
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        # tweets, not links: were read as edges tweet_id -> user_id
+        ("samples/tweets.parquet", "no source/target columns .*tweet_id, user_id"),
+        ("samples/fourcat_twitter.csv", "no target column"),  # its `source` is the app
+        ("polblogs/polblogs_lcc_labels.tsv", r"no source/target columns \(its columns: id, value"),
+        ("samples/retweets.jsonl", "looks like JSON, not a network"),
+        ("samples/tweets.csv", "non-numeric values"),
+    ],
+)
+def test_tables_that_are_not_edge_lists_are_refused(name: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        read_graph(DATA / name)
+
+
+@pytest.mark.parametrize(
+    ("name", "nodes", "edges"),
+    [
+        ("polblogs/polblogs_lcc_edges.tsv.gz", 1222, 19019),
+        ("nethept/NetHEPT_wc.txt.gz", 15233, 32235),
+        ("twitter15/edges_slice.tsv.gz", 1371, 1401),
+        ("twitter15/forecast_sample.tsv.gz", 3015, 3026),
+        ("samples/cascades.tsv", 25, 24),
+    ],
+)
+def test_real_edge_lists_still_read(name: str, nodes: int, edges: int) -> None:
+    g = read_graph(DATA / name)
+    assert (g.n, g.m) == (nodes, edges)
+
+
+def test_header_names_the_columns_or_the_table_is_small(tmp_path: Path) -> None:
+    f = tmp_path / "e.csv"
+    f.write_text("a,b,weight\nx,y,2\n")  # unnamed ids, then a weight: as before
+    assert _edges(read_graph(f)) == {("x", "y"): 2.0}
+    f.write_text("to,from\nx,y\n")
+    assert _edges(read_graph(f)) == {("y", "x"): 1.0}
+    f.write_text("source,target,weight,time\nx,y,2,10\n")
+    assert _edges(read_graph(f)) == {("x", "y"): 2.0}
+    f.write_text("node,label,kind,weight\nx,y,z,2\n")
+    with pytest.raises(InputError, match="no source/target columns"):
+        read_graph(f)
+
+
+def test_written_format_follows_the_suffix(tmp_path: Path) -> None:
+    g = Graph.from_edges(["a", "b"], ["b", "c"])
+    write_graph(g, tmp_path / "g.csv")
+    assert (tmp_path / "g.csv").read_text().startswith("source,target,weight")
+    write_graph(g, tmp_path / "g.txt", "tsv")
+    assert (tmp_path / "g.txt").read_text().startswith("source\ttarget")
+    with pytest.raises(InputError, match="no graph format has this suffix"):
+        write_graph(g, tmp_path / "g.txt")
+    assert not (tmp_path / "g.dat").exists()
 
 
 def test_missing_and_unknown_format(tmp_path: Path) -> None:

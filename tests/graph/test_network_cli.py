@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -65,6 +66,66 @@ def test_bad_input_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFix
     f.write_text("a,b\n")
     assert main(["influencers", "--graph", str(f), "--top", "lots"]) == 2
     assert "--top" in capsys.readouterr().err
+
+
+def test_export_format_follows_the_suffix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pb = str(DATA / "polblogs" / "polblogs_lcc_edges.tsv.gz")
+    out = tmp_path / "out" / "pb.csv"
+    assert main(["graph", "export", "--graph", pb, "-o", str(out)]) == 0  # was GEXF
+    assert out.read_text().startswith("source,target,weight\n")
+    assert "(csv, 1,222 nodes, 19,019 edges)" in capsys.readouterr().out
+    gexf = tmp_path / "pb.txt"
+    assert main(["graph", "export", "--graph", pb, "-o", str(gexf), "-f", "gexf"]) == 0
+    assert "<gexf" in gexf.read_text()[:300]
+    capsys.readouterr()
+    for cmd in (["graph", "export"], ["graph", "build"]):
+        bad = tmp_path / f"{cmd[1]}.dat"
+        assert main([*cmd, "--graph", pb, "-o", str(bad)]) == 2
+        err = " ".join(capsys.readouterr().err.split())
+        assert "no graph format has this suffix: name the file .csv," in err
+        assert ("give --format" in err) == (cmd[1] == "export") and not bad.exists()
+
+
+def test_filters_of_the_store_are_refused_with_a_graph_file(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # `graph build --graph FILE --target police` ignored --target without a word
+    pb = str(DATA / "polblogs" / "polblogs_lcc_edges.tsv.gz")
+    for args in (
+        ["graph", "build", "--target", "police"],
+        ["graph", "export", "-o", "x.gexf", "--kind", "reply"],
+        ["influencers", "--since", "2024-01-01"],
+        ["communities", "--kind", "all", "--until", "2024-01-01"],
+        ["bridges", "--kind", "mention"],
+    ):
+        assert main([*args, "--graph", pb]) == 2
+        err = " ".join(capsys.readouterr().err.split())
+        assert "only for the project's interactions; a --graph file is used whole" in err
+        if args[0] == "communities":
+            assert "Error: --kind, --until: only" in err
+
+
+def test_communities_say_how_many_are_single_accounts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # polblogs with its 1,490 blogs: "280 communities" of which 268 are lone blogs
+    lines = gzip.decompress((DATA / "polblogs" / "polblogs_lcc_edges.tsv.gz").read_bytes())
+    rows = lines.splitlines()[1:]
+    f = tmp_path / "polblogs.txt"
+    f.write_bytes(b"\n".join([f"1490 {len(rows)}".encode(), *rows]) + b"\n")
+    res = _json(capsys, "communities", "--graph", str(f))
+    assert (res["n_communities"], res["single_accounts"]) == (280, 268)
+    assert main(["communities", "--graph", str(f)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "280 communities on 1,490 accounts" in out
+    assert "Of these, 268 are single accounts (no link groups them), 12 have two or more." in out
+    assert main(["communities", "--graph", str(f), "--lang", "fr"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Parmi elles, 268 sont des comptes seuls" in out
+    assert main(["communities", "--graph", str(f), "--resolution", "-1"]) == 2
+    assert "--resolution must be above 0" in capsys.readouterr().err
 
 
 def test_commands_on_the_project(net_project, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001

@@ -171,6 +171,31 @@ def test_cascades_rows_become_reposts_of_the_root() -> None:
     assert (first.created_at - root.created_at).total_seconds() == pytest.approx(27.0)
 
 
+def test_cascade_reposts_name_the_post_of_the_account_they_got_it_from() -> None:
+    """A repost's target is the parent's post (the source, or the parent's own repost or
+    reply), so the post it names is by the account it names: the source's author stays the
+    source's author, and the tree's depth (downstream amplification) is kept."""
+    rows = [p for _, p in iter_posts(SAMPLES.parent / "twitter15" / "edges_slice.tsv.gz")]
+    posts: dict[str, Post] = {}
+    for p in rows:
+        posts.setdefault(p.native_id, p)
+    root = "356297080169447425"
+    assert posts[root].author.native_id == "503238478" and posts[root].repost_of is None
+    # 382263575 retweeted the source, 52275888 got it from them, 59648105 from 52275888
+    assert posts[f"{root}-382263575"].repost_of == root
+    assert posts[f"{root}-52275888"].repost_of == f"{root}-382263575"
+    deep = posts[f"{root}-59648105"]
+    assert (deep.repost_of, deep.repost_of_author.native_id) == (f"{root}-52275888", "52275888")
+    # 64653984 retweeted 416361380's own tweet (its own id, 5.15 minutes in)
+    assert posts["356298529104330752"].repost_of == "356298375840284673"
+    reposts = [p for p in posts.values() if p.repost_of]
+    assert len(reposts) == 1367
+    assert all(posts[p.repost_of].author == p.repost_of_author for p in reposts)
+    # the source listed again as a child of one of its retweeters is the source, not a repost
+    again = [p for p in rows if p.native_id == root]
+    assert len(again) == 2 and all(p.repost_of is None for p in again)
+
+
 def test_generic_mapping_detects_and_overrides_columns() -> None:
     rows = list(iter_posts(SAMPLES / "retweets.jsonl", platform="twitter"))
     assert len(rows) == 8

@@ -184,13 +184,37 @@ class CascadeForecaster:
     @classmethod
     def load(cls, path: str | Path) -> CascadeForecaster:
         """Read a model written by `save` (only load files you made: pickle runs code)."""
+        path = Path(path)
         try:
-            data = pickle.loads(Path(path).read_bytes())  # noqa: S301 - the user's own file
+            blob = path.read_bytes()
         except FileNotFoundError:
-            raise InputError(f"forecast model not found: {path}") from None
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise InputError(f"{path} is not a Bascule forecast model")
-        return data["model"]
+            raise InputError(
+                f"forecast model not found: {path}", fr=f"modèle de prévision introuvable : {path}"
+            ) from None
+        except OSError as exc:
+            why = exc.strerror or str(exc)
+            raise InputError(
+                f"cannot read {path}: {why}", fr=f"impossible de lire {path} : {why}"
+            ) from None
+        try:
+            data = pickle.loads(blob)  # noqa: S301 - the user's own file
+        except Exception:  # noqa: BLE001 - whatever fails to unpickle is not a model of ours
+            data = None
+        tag = data.get("format") if isinstance(data, dict) else None
+        if tag == FORMAT and isinstance(data.get("model"), cls):
+            return data["model"]
+        refit = "bascule forecast --cascades FILE --fit FILE --save-model MODEL"
+        if isinstance(tag, str) and tag.startswith("bascule-forecast-") and tag != FORMAT:
+            raise InputError(
+                f"{path} is a Bascule forecast model of another version ({tag}; this one reads "
+                f"{FORMAT}): fit it again with `{refit}`",
+                fr=f"{path} est un modèle de prévision Bascule d'une autre version ({tag} ; "
+                f"celle-ci lit {FORMAT}) : ajustez-le de nouveau avec `{refit}`",
+            )
+        raise InputError(
+            f"{path} is not a Bascule forecast model (write one with `{refit}`)",
+            fr=f"{path} n'est pas un modèle de prévision Bascule (écrivez-en un avec `{refit}`)",
+        )
 
 
 def growth_baseline(cascades: Iterable[np.ndarray], observe: float) -> float:

@@ -36,7 +36,14 @@ ambassadors_app = typer.Typer(
 )
 
 KindOpt = Annotated[
-    str, typer.Option("--kind", help="Interactions: amplify | reply | mention | all.")
+    str | None,
+    typer.Option(
+        "--kind", help="Interactions: amplify | reply | mention | all (default: amplify)."
+    ),
+]
+KindAllOpt = Annotated[
+    str | None,
+    typer.Option("--kind", help="Interactions: amplify | reply | mention | all (default: all)."),
 ]
 SinceOpt = Annotated[
     str | None,
@@ -87,15 +94,31 @@ def _graph(
     project_dir: Path,
     graph_file: Path | None,
     *,
-    kind: str = "amplify",
+    kind: str | None = None,
+    default_kind: str = "amplify",
     since: str | None = None,
     until: str | None = None,
     target: str | None = None,
     lang: str = "en",
 ) -> tuple[Any, Any]:
-    """(graph, project or None): the file when given, else the store's observed graph."""
+    """(graph, project or None): the file when given, else the store's observed graph.
+
+    A file is used whole: the filters of the store's interactions are refused with it.
+    """
     if graph_file is not None:
+        from bascule.errors import InputError
         from bascule.graph.io import read_graph
+
+        filters = {"kind": kind, "target": target, "since": since, "until": until}
+        given = [f"--{name}" for name, value in filters.items() if value is not None]
+        if given:
+            opts = ", ".join(given)
+            raise InputError(
+                f"{opts}: only for the project's interactions; a --graph file is used whole "
+                "(filter the file, or leave out --graph)",
+                fr=f"{opts} : seulement pour les interactions du projet ; un fichier --graph "
+                "est pris en entier (filtrez le fichier, ou retirez --graph)",
+            )
 
         with _busy(tr(lang, f"Lecture de {graph_file}", f"Reading {graph_file}")):
             return read_graph(graph_file), None
@@ -103,7 +126,9 @@ def _graph(
 
     project = open_project(project_dir)
     with _busy(tr(lang, "Construction du réseau", "Building the network")):
-        g = observed_graph(project, kind=kind, since=since, until=until, target=target)
+        g = observed_graph(
+            project, kind=kind or default_kind, since=since, until=until, target=target
+        )
     return g, project
 
 
@@ -150,7 +175,7 @@ def _cell(v: Any) -> str:
 @graph_app.command("build")
 def graph_build(
     project_dir: ProjectOpt = Path("."),
-    kind: KindOpt = "amplify",
+    kind: KindOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
     target: TargetOpt = None,
@@ -163,12 +188,14 @@ def graph_build(
     """Build the directed weighted graph (influence flows from the amplified to the amplifier)."""
     import numpy as np
 
-    from bascule.graph.io import write_graph
+    from bascule.graph.io import write_format, write_graph
 
+    if out is not None:
+        write_format(out)  # a bad suffix fails before the graph is built
     g, _ = _graph(project_dir, graph_file, kind=kind, since=since, until=until, target=target)
     loops = int((g.src == g.dst).sum())
     info = {
-        "kind": kind if graph_file is None else "file",
+        "kind": (kind or "amplify") if graph_file is None else "file",
         "nodes": g.n,
         "edges": g.m,
         "total_weight": float(g.weight.sum()),
@@ -190,23 +217,46 @@ def graph_build(
 
 @graph_app.command("export")
 def graph_export(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output file.")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", help="Output file; its suffix gives the format (.gexf, .csv, ...)."
+        ),
+    ],
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="gexf | graphml | parquet | gml | csv | tsv")
-    ] = "gexf",
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="gexf | graphml | parquet | gml | csv | tsv (default: from the suffix of --out).",
+        ),
+    ] = None,
     project_dir: ProjectOpt = Path("."),
-    kind: KindOpt = "amplify",
+    kind: KindOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
     target: TargetOpt = None,
     graph_file: GraphOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Export the graph for Gephi (GEXF), other tools (GraphML) or dataframes (Parquet)."""
-    from bascule.graph.io import write_graph
+    from bascule.graph.io import write_format, write_graph
 
-    g, _ = _graph(project_dir, graph_file, kind=kind, since=since, until=until, target=target)
-    path = write_graph(g, out, fmt)
-    console.print(f"Wrote {path} ({g.n:,} nodes, {g.m:,} edges)")
+    lang = ui_lang(project_dir, lang=lang)
+    # a bad suffix fails before the graph is built
+    written = write_format(out, fmt or "auto", option="--format")
+    g, _ = _graph(
+        project_dir, graph_file, kind=kind, since=since, until=until, target=target, lang=lang
+    )
+    path = write_graph(g, out, written)
+    nodes, edges = number(g.n, lang), number(g.m, lang)
+    console.print(
+        tr(
+            lang,
+            f"Écrit : {path} ({written}, {nodes} nœuds, {edges} liens)",
+            f"Wrote {path} ({written}, {nodes} nodes, {edges} edges)",
+        )
+    )
 
 
 def influencers_cmd(
@@ -268,7 +318,7 @@ def influencers_cmd(
 
 def communities_cmd(
     project_dir: ProjectOpt = Path("."),
-    kind: KindOpt = "all",
+    kind: KindAllOpt = None,
     seed: SeedOpt = 0,
     resolution: Annotated[
         float, typer.Option("--resolution", help="Higher gives more, smaller communities.")
@@ -281,10 +331,13 @@ def communities_cmd(
     lang: LangOpt = None,
 ) -> None:
     """Communities of the interaction graph (Leiden), with stance mix and undecided share."""
-    from bascule.graph.communities import communities, communities_figure
+    from bascule.graph.communities import check_resolution, communities, communities_figure
 
     lang = ui_lang(project_dir, lang=lang)
-    g, project = _graph(project_dir, graph_file, kind=kind, since=since, until=until, lang=lang)
+    check_resolution(resolution)
+    g, project = _graph(
+        project_dir, graph_file, kind=kind, default_kind="all", since=since, until=until, lang=lang
+    )
     with _busy(tr(lang, "Recherche des communautés (Leiden)", "Finding communities (Leiden)")):
         res = communities(g, seed=seed, project=project, resolution=resolution)
     title = tr(lang, "Communautés", "Communities")
@@ -296,14 +349,27 @@ def communities_cmd(
         return
     n, nodes = number(res["n_communities"], lang), number(res["nodes"], lang)
     modularity = number(res["modularity"], lang, 3)
+    singles = res["single_accounts"]
+    groups = res["n_communities"] - singles
+    alone = ""
+    if singles:
+        # isolated accounts are communities of one: say so, or 279 hides 13 real groups
+        s, g = number(singles, lang), number(groups, lang)
+        alone = tr(
+            lang,
+            f" Parmi elles, {s} sont des comptes seuls (sans lien qui les groupe), {g} en "
+            "ont deux ou plus.",
+            f" Of these, {s} are single accounts (no link groups them), {g} have two or more.",
+        )
     console.print(
         tr(
             lang,
             f"{n} communautés sur {nodes} comptes (modularité {modularity}).",
             f"{n} communities on {nodes} accounts (modularity {modularity}).",
         )
+        + alone
     )
-    listed, total = res["communities"], res["n_communities"]
+    listed, total = res["communities"], groups
     more = None
     if len(listed) < total:
         k = number(len(listed), lang)
@@ -320,7 +386,7 @@ def communities_cmd(
 
 def bridges_cmd(
     project_dir: ProjectOpt = Path("."),
-    kind: KindOpt = "all",
+    kind: KindAllOpt = None,
     seed: SeedOpt = 0,
     top: Annotated[int, typer.Option("--top", help="How many bridges to list.", min=1)] = 20,
     graph_file: GraphOpt = None,
@@ -331,7 +397,7 @@ def bridges_cmd(
     from bascule.graph.bridges import bridges
 
     lang = ui_lang(project_dir, lang=lang)
-    g, project = _graph(project_dir, graph_file, kind=kind, lang=lang)
+    g, project = _graph(project_dir, graph_file, kind=kind, default_kind="all", lang=lang)
     with _busy(tr(lang, "Recherche des ponts", "Finding bridges")):
         res = bridges(g, project=project, seed=seed, top=top)
     if as_json:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from bascule.config import normalize_handle
 from bascule.graph.build import official_of
-from bascule.graph.influence import cascade_influence
+from bascule.graph.influence import cascade_influence, stored_cascades
 from bascule.store import graph as sql
 
 if TYPE_CHECKING:
@@ -50,8 +50,8 @@ def ambassadors(project: Project, target: str, *, limit: int = 50) -> dict[str, 
     a = authors.reindex(st["author_id"])
     official = np.asarray(official_of(project, a["handle"].fillna("").tolist()), dtype=object)
     st = st[official == ""].copy()
-    on_target = cascade_influence(sql.cascade_links(project.store, target=tid).to_pandas())
-    overall = cascade_influence(sql.cascade_links(project.store).to_pandas())
+    on_target = cascade_influence(stored_cascades(project, target=tid))
+    overall = cascade_influence(stored_cascades(project))
     idx = st["author_id"].astype(str)
     st["target_amplification"] = on_target.sum(axis=1).reindex(idx).fillna(0).to_numpy()
     st["direct"] = overall["direct"].reindex(idx).fillna(0).to_numpy()

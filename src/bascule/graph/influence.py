@@ -107,6 +107,27 @@ def read_cascades(path: str | Path) -> pd.DataFrame:
     return out[keep].reset_index(drop=True)
 
 
+def stored_cascades(
+    project: Project,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    target: str | None = None,
+) -> pd.DataFrame:
+    """The store's cascade links (see `cascade_influence`), in an order that does not vary.
+
+    The store gives them by time; a post listed under several parents (Twitter15 trees list
+    some retweets under two accounts, at one time) has its links in no set order, so they
+    go by parent id: the source before its retweets, then the earliest tweet id.
+    """
+    from bascule.store import graph as sql
+
+    c = sql.cascade_links(project.store, since=since, until=until, target=target).to_pandas()
+    first_seen = c.groupby("post_id", sort=False).ngroup()
+    order = np.lexsort((c["parent_post_id"].to_numpy(dtype=str), first_seen.to_numpy()))
+    return c.iloc[order].reset_index(drop=True)
+
+
 def is_cascade_file(path: str | Path) -> bool:
     """Whether a file has the Twitter15/16 cascade columns (so cascades can be read)."""
     from bascule.graph.io import _open_binary
@@ -122,6 +143,8 @@ def is_cascade_file(path: str | Path) -> bool:
 def cascade_influence(cascades: pd.DataFrame) -> pd.DataFrame:
     """Per author: `direct` amplifications of their posts and `downstream` ones (amplifications
     of those amplifications, any depth), from post-level links.
+
+    A post linked to several parents counts once, under its first link.
     """
     if cascades is None or len(cascades) == 0:
         return pd.DataFrame({"direct": [], "downstream": []}, index=pd.Index([], name="author"))
@@ -277,12 +300,8 @@ def influencers(
     if isinstance(top, str):  # "1%", "50", as on the command line
         top = parse_top(top)
     if cascades is None and project is not None:
-        from bascule.store import graph as sql
-
         tid = project.config.target(target).id if target else None
-        cascades = sql.cascade_links(
-            project.store, since=since, until=until, target=tid
-        ).to_pandas()
+        cascades = stored_cascades(project, since=since, until=until, target=tid)
     g = graph.without_self_loops()
     ids = g.nodes.astype(str)
     out_strength = np.bincount(g.src, weights=g.weight, minlength=g.n)

@@ -41,20 +41,22 @@ def _base_suffix(path: Path) -> str:
     return p.suffix.lower().lstrip(".")
 
 
+_SUFFIX_FORMATS = {
+    "csv": "csv",
+    "tsv": "tsv",
+    "tab": "tsv",
+    "gml": "gml",
+    "graphml": "graphml",
+    "xml": "graphml",
+    "gexf": "gexf",
+    "parquet": "parquet",
+    "pq": "parquet",
+}
+
+
 def detect_format(path: str | Path) -> str:
     """The format from the file name (compression suffixes ignored), else `edgelist`."""
-    ext = _base_suffix(Path(path))
-    return {
-        "csv": "csv",
-        "tsv": "tsv",
-        "tab": "tsv",
-        "gml": "gml",
-        "graphml": "graphml",
-        "xml": "graphml",
-        "gexf": "gexf",
-        "parquet": "parquet",
-        "pq": "parquet",
-    }.get(ext, "edgelist")
+    return _SUFFIX_FORMATS.get(_base_suffix(Path(path)), "edgelist")
 
 
 def read_graph(path: str | Path, *, fmt: str = "auto", directed: bool | None = None) -> Graph:
@@ -126,9 +128,77 @@ _BLANK = re.compile(r"\n[ \t\r]*\n")
 _KNOWN_NAMES = set(_SRC_NAMES + _DST_NAMES + _WEIGHT_NAMES + _PROB_NAMES) | {"root_tweet_id"}
 
 
+_MAGIC = (
+    (b"PAR1", "Parquet", ".parquet"),
+    (b"\x1f\x8b", "gzip-compressed", ".gz"),
+    (b"\xfd7zXZ\x00", "xz-compressed", ".xz"),
+    (b"BZh", "bzip2-compressed", ".bz2"),
+)
+_GML = re.compile(rb"^\s*(?:(?:#|creator\b|version\b)[^\n]*\n\s*)*graph\s*\[", re.I)
+
+
+def _renamed(path: Path, suffix: str) -> str:
+    """The name `path` should have to be read as the format of `suffix`."""
+    comp = path.suffix if path.suffix.lower() in _COMPRESSED else ""
+    stem = Path(path.name.removesuffix(comp)).stem
+    if comp and suffix == ".parquet":  # Parquet compresses itself: it is read as is
+        return f"{stem}.parquet (decompressed)"
+    return stem + suffix + comp
+
+
+def _refuse_other_formats(path: Path, head: bytes) -> None:
+    """An edge list's reader takes anything with two columns: refuse the files that plainly
+    are in another format (a GML file named .txt read as edges of GML tokens)."""
+    for magic, what, suffix in _MAGIC:
+        if head.startswith(magic):
+            if suffix == ".parquet":
+                en, fr, name = "like Parquet", "au format Parquet", _renamed(path, suffix)
+            else:
+                en, fr, name = what, f"compressé ({suffix})", path.name + suffix
+            raise InputError(
+                f"{path} looks {en}: rename it {name}",
+                fr=f"{path} semble être {fr} : renommez-le {name}",
+            )
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    found = None
+    if _GML.match(text):
+        found = ("GML", ".gml")
+    elif text.startswith(b"<"):
+        low = text[:2000].lower()
+        if b"<gexf" in low:
+            found = ("GEXF", ".gexf")
+        elif b"<graphml" in low:
+            found = ("GraphML", ".graphml")
+        else:
+            raise InputError(
+                f"{path} looks like XML but not GraphML or GEXF: export the network as a "
+                "CSV/TSV edge list, GML, GraphML or GEXF",
+                fr=f"{path} semble être du XML, ni GraphML ni GEXF : exportez le réseau en "
+                "liste de liens CSV/TSV, GML, GraphML ou GEXF",
+            )
+    elif text[:1] in (b"{", b"["):
+        raise InputError(
+            f"{path} looks like JSON, not a network: --graph takes an edge list (one "
+            "`source target [weight]` per line), GML, GraphML, GEXF or Parquet; import posts "
+            "with `bascule import`",
+            fr=f"{path} semble être du JSON, pas un réseau : --graph prend une liste de liens "
+            "(une ligne `source cible [poids]` par lien), du GML, GraphML, GEXF ou Parquet ; "
+            "importez des publications avec `bascule import`",
+        )
+    if found:
+        what, suffix = found
+        name = _renamed(path, suffix)
+        raise InputError(
+            f"{path} looks like {what}: rename it {name}",
+            fr=f"{path} semble être au format {what} : renommez-le {name}",
+        )
+
+
 def _read_edgelist(path: Path, fmt: str) -> Graph:
     with _open_binary(path) as fh:
-        text = fh.read().decode("utf-8-sig")
+        data = fh.read()
+    _refuse_other_formats(path, data[:4096])
+    text = data.decode("utf-8-sig")
     if _COMMENT.search(text) or _BLANK.search(text.strip()):
         text = "\n".join(
             ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith(("#", "%"))
@@ -176,7 +246,6 @@ def _read_edgelist(path: Path, fmt: str) -> Graph:
             raise InputError(
                 f"{path}: the header names {len(names)} columns, the rows have {df.shape[1]}"
             )
-        si, di = _pick(names, _SRC_NAMES, 0), _pick(names, _DST_NAMES, 1)
         wp, ww = _pick(names, _PROB_NAMES, None), _pick(names, _WEIGHT_NAMES, None)
         if wp is not None:
             wi, kind = wp, "probability"
@@ -184,6 +253,7 @@ def _read_edgelist(path: Path, fmt: str) -> Graph:
             wi = ww
         else:
             wi = None
+        si, di = _id_columns(path, names, wi)
     if names is not None and names[si] == "parent_uid":
         df = df[df.iloc[:, si] != "ROOT"]  # Twitter15/16 cascade trees: the root row
     src, dst = df.iloc[:, si].to_numpy(str), df.iloc[:, di].to_numpy(str)
@@ -192,7 +262,14 @@ def _read_edgelist(path: Path, fmt: str) -> Graph:
     else:
         w = pd.to_numeric(df.iloc[:, wi], errors="coerce").to_numpy(np.float64)
         if not np.all(np.isfinite(w)):
-            raise InputError(f"{path}: the weight column has missing or non-numeric values")
+            what = "the weight column" if names is not None else "the third column (a weight)"
+            raise InputError(
+                f"{path}: {what} has missing or non-numeric values (an edge list has one "
+                "`source target [weight]` per line, or a header naming its columns)",
+                fr=f"{path} : la colonne de poids a des valeurs manquantes ou non numériques "
+                "(une liste de liens a une ligne `source cible [poids]` par lien, ou un en-tête "
+                "qui nomme ses colonnes)",
+            )
         if declared_n is not None and kind == "weight" and w.min() >= 0 and w.max() <= 1:
             kind = "probability"
     if kind == "probability" and (w.min() < 0 or w.max() > 1):
@@ -216,6 +293,31 @@ def _read_edgelist_lines(lines: list[str], sep: str | None) -> Graph:
 
 def _numeric(col: pd.Series) -> bool:
     return bool(pd.to_numeric(col, errors="coerce").notna().all())
+
+
+def _id_columns(path: Path, names: list[str], weight: int | None) -> tuple[int, int]:
+    """(source, target) columns of a table with named columns: the named ones, else the
+    first two others when the table has no more than them and a weight (`a,b,weight`)."""
+    si, di = _pick(names, _SRC_NAMES, None), _pick(names, _DST_NAMES, None)
+    if si is not None and di is not None:
+        return si, di
+    free = [i for i in range(len(names)) if i not in (si, di, weight)]
+    if len(names) <= 3 and len(free) >= (si is None) + (di is None):
+        si = free.pop(0) if si is None else si
+        di = free.pop(0) if di is None else di
+        return si, di
+    cols = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
+    src, dst = "/".join(_SRC_NAMES[:4]), "/".join(_DST_NAMES[:4])
+    if si is None and di is None:
+        en = f"no source/target columns (its columns: {cols}): name them with {src} and {dst}"
+        fr = f"pas de colonnes source/cible (ses colonnes : {cols}) : nommez-les {src} et {dst}"
+    elif di is None:
+        en = f"no target column (its columns: {cols}): name it with {dst}"
+        fr = f"pas de colonne cible (ses colonnes : {cols}) : nommez-la {dst}"
+    else:
+        en = f"no source column (its columns: {cols}): name it with {src}"
+        fr = f"pas de colonne source (ses colonnes : {cols}) : nommez-la {src}"
+    raise InputError(f"{path}: {en}", fr=f"{path} : {fr}")
 
 
 def _pick(names: list[str], wanted: tuple[str, ...], default: int | None) -> int | None:
@@ -353,12 +455,12 @@ def _read_parquet(path: Path) -> Graph:
 
     t = pq.read_table(path)
     names = [c.lower() for c in t.column_names]
-    si, di = _pick(names, _SRC_NAMES, 0), _pick(names, _DST_NAMES, 1)
     wp, ww = _pick(names, _PROB_NAMES, None), _pick(names, _WEIGHT_NAMES, None)
     if wp is not None:
         wi, kind = wp, "probability"
     else:
         wi, kind = ww, ("weight" if ww is not None else "count")
+    si, di = _id_columns(path, names, wi)
     w = None if wi is None else t.column(wi).to_numpy().astype(np.float64)
     nodes = None
     sidecar = _nodes_path(path)
@@ -381,6 +483,32 @@ def _nodes_path(path: Path) -> Path:
 
 
 # -- writing --------------------------------------------------------------------------------
+def write_format(path: str | Path, fmt: str = "auto", *, option: str | None = None) -> str:
+    """The format `write_graph` writes: `fmt`, or with "auto" the one the suffix names (an
+    unknown suffix is an error, not a guess; `option` names the option that gives a format).
+    """
+    known = ", ".join(WRITE_FORMATS)
+    if fmt == "auto":
+        fmt = _SUFFIX_FORMATS.get(_base_suffix(Path(path)), "")
+        if fmt not in WRITE_FORMATS:
+            suffixes = ", .".join(WRITE_FORMATS[:-1]) + " or ." + WRITE_FORMATS[-1]
+            suffixes_fr = ", .".join(WRITE_FORMATS[:-1]) + " ou ." + WRITE_FORMATS[-1]
+            en = fr = ""
+            if option:
+                en, fr = f", or give {option} ({known})", f", ou donnez {option} ({known})"
+            raise InputError(
+                f"{path}: no graph format has this suffix: name the file .{suffixes}{en}",
+                fr=f"{path} : aucun format de graphe n'a ce suffixe : nommez le fichier "
+                f".{suffixes_fr}{fr}",
+            )
+    if fmt not in WRITE_FORMATS:
+        raise InputError(
+            f"cannot write format {fmt!r} (known: {known})",
+            fr=f"impossible d'écrire le format {fmt!r} (formats connus : {known})",
+        )
+    return fmt
+
+
 def write_graph(graph: Graph, path: str | Path, fmt: str = "auto") -> Path:
     """Write `graph` as csv/tsv (edge list), gml, graphml, gexf (Gephi) or parquet.
 
@@ -388,9 +516,7 @@ def write_graph(graph: Graph, path: str | Path, fmt: str = "auto") -> Path:
     with every node (isolated ones too) and its attributes.
     """
     path = Path(path)
-    fmt = detect_format(path) if fmt == "auto" else fmt
-    if fmt not in WRITE_FORMATS:
-        raise InputError(f"cannot write format {fmt!r} (known: {', '.join(WRITE_FORMATS)})")
+    fmt = write_format(path, fmt)
     path.parent.mkdir(parents=True, exist_ok=True)
     wname = "p" if graph.weight_kind == "probability" else "weight"
     if fmt in ("csv", "tsv"):
