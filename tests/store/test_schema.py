@@ -34,3 +34,29 @@ def test_version_2_store_migrates_with_its_posts(tmp_path: Path) -> None:
         == 0
     )
     store.close()
+
+
+def test_a_store_held_by_another_process_says_what_to_do(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    import pytest
+
+    from bascule.errors import BasculeError
+
+    path = tmp_path / "held.duckdb"
+    Store(path).con.close()
+    holder = subprocess.Popen(  # as `bascule serve` holds its project's store
+        [sys.executable, "-c", f"import duckdb,sys,time; c=duckdb.connect({str(path)!r}); "
+         "print('ok', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        with pytest.raises(BasculeError) as err:
+            Store(path, read_only=True)
+        assert "in use by another Bascule process" in str(err.value)
+        assert "/api/poll" in str(err.value) and "API JSON" in err.value.fr
+    finally:
+        holder.kill()
+        holder.wait()

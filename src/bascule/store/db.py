@@ -63,8 +63,15 @@ class Store:
             if "lock" in str(exc).lower():
                 raise BasculeError(
                     f"the database {self.path} is in use by another Bascule process "
-                    "(`bascule serve` or `bascule listen`?). Stop it, or import files through "
-                    "the web UI's Import page; `bascule serve --listen` listens and serves at once."
+                    "(`bascule serve` or `bascule listen`?). Stop it; or, while it serves, "
+                    "import through the war room's Import page and read results from its "
+                    "pages or its JSON API (/api/poll, /api/undecided…: see /openapi.json); "
+                    "`bascule serve --listen` listens and serves at once.",
+                    fr=f"la base {self.path} est utilisée par un autre processus Bascule "
+                    "(`bascule serve` ou `bascule listen` ?). Arrêtez-le ; ou, pendant qu'il "
+                    "sert, importez par la page Importer du war room et lisez les résultats "
+                    "dans ses pages ou son API JSON (/api/poll, /api/undecided… : voir "
+                    "/openapi.json) ; `bascule serve --listen` écoute et sert à la fois.",
                 ) from None
             raise BasculeError(f"cannot open {self.path}: {exc}") from None
         if not read_only:
