@@ -101,3 +101,149 @@ def test_values_that_mean_nothing_are_refused(
     assert main([*argv, "-p", root, *graph]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and err.strip()
+
+
+def test_tipping_says_when_nothing_agreed_in_time(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["tipping", "--graph", "er", "--n", "500", "--runs", "4", "--max-sweeps", "60"]
+    assert main([*args, "--json"]) == 0
+    res = _json(capsys)
+    assert res["critical_fraction"] is None and res["params"]["max_sweeps"] == 60
+    # not one run agreed within 60 sweeps (but those with no one committed never could)
+    assert res["curve"][0]["fraction"] == 0 and res["curve"][0]["runs_capped"] == 0
+    assert res["runs_capped"] == res["runs_total"] - 4
+    top = res["curve"][-1]
+    assert top["fraction"] == 0.2 and top["adoption"] > 0.9
+    # not "nothing tipped": what the limit was, and how many adopted even so
+    assert main(args) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "brought the whole network round within 60 sweeps; yet at " in out
+    assert (
+        "--max-sweeps to wait longer" in out
+        and "No committed fraction in the sweep tipped" not in out
+    )
+    assert main([*args, "--lang", "fr"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "n'a rallié tout le réseau en 60 tours au plus ; avec " in out
+    # with the network's own clock the same graph tips, and the sentence gives that clock
+    assert main(["tipping", "--graph", "er", "--n", "500", "--runs", "4"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "committed (± " in out and "; consensus within " in out
+
+
+def test_tipping_names_a_network_file(net: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["tipping", "--graph", str(net), "--model", "threshold", "--phi", "0.5", "--runs", "2"]
+    assert main([*args, "--json"]) == 0
+    res = _json(capsys)
+    assert res["graph"] == "file" and res["graph_file"] == str(net)
+    assert main(args) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "(threshold (Watts), network file net.txt, n=4)" in out and "observed" not in out
+
+
+@pytest.mark.parametrize("degree", ["-3", "0"])
+def test_tipping_refuses_impossible_degrees(degree: str, capsys) -> None:  # noqa: ANN001
+    assert main(["tipping", "--graph", "er", "--degree", degree, "--runs", "2"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "mean degree must be above 0" in err
+
+
+def test_options_that_would_be_ignored_are_refused(net: Path, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    seeds = tmp_path / "seeds.txt"
+    seeds.write_text("0\n")
+    costs = tmp_path / "costs.csv"
+    costs.write_text("0,5\n")
+    g = ["--graph", str(net)]
+    assert main(["simulate", *g, "--seeds", str(seeds), "--top", "1"]) == 2
+    assert "not both" in capsys.readouterr().err
+    assert main(["seeds", *g, "--k", "2", "--budget", "2"]) == 2  # was: the budget ignored
+    assert "a budget needs costs" in capsys.readouterr().err
+    bad = ["seeds", *g, "--k", "1", "--algorithm", "degree", "--costs", str(costs)]
+    assert main([*bad, "--budget", "2"]) == 2
+    assert "--algorithm imm only" in capsys.readouterr().err
+    assert main(["tipping", *g, "--model", "threshold", "--supporters", "caq"]) == 2
+    assert "--supporters goes with --by-community" in capsys.readouterr().err
+    assert main(["tipping", "--graph", "er", "--by-community"]) == 2  # a generated graph
+    assert "--by-community needs a real network" in capsys.readouterr().err
+    assert main(["tipping", *g, "--model", "threshold", "--max-sweeps", "50"]) == 2
+    assert "max_sweeps is for the naming game" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("algo", ["imm", "celf", "degree", "pagerank"])
+def test_every_algorithm_warns_when_k_exceeds_the_candidates(net: Path, algo: str, capsys) -> None:  # noqa: ANN001
+    assert main(["seeds", "--graph", str(net), "--k", "9", "--algorithm", algo, "--json"]) == 0
+    cap = capsys.readouterr()
+    res = json.loads(cap.out)
+    assert res["eligible"] == 6 and len(res["seeds"]) == 6
+    assert res["warnings"] == ["k=9 is more than the 6 eligible accounts: all are chosen"]
+    assert "Warning: k=9 is more than the 6 eligible accounts" in cap.err
+
+
+# -- accounts named in files, on a real thread whose authors are pseudonymised -------------
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+JULIEN = "9651232"  # @JulienPain, whom everyone in the sample thread replied to or retweeted
+
+
+@pytest.fixture
+def thread(project, tmp_path: Path):  # noqa: ANN001, ANN201
+    """(project folder, Julien's pseudonym): the PHEME sample thread, handles pseudonymised."""
+    from bascule.sources.importer import import_files
+
+    import_files(project, [SAMPLES / "twitter_v1.jsonl"])
+    import_files(project, [SAMPLES / "retweets.jsonl"], platform="twitter")
+    anon = project.pseudonymizer.pseudonym("twitter", JULIEN)
+    root = str(project.root)
+    project.close()  # the commands open it
+    return root, anon
+
+
+def _file(tmp_path: Path, name: str, *lines: str) -> str:
+    p = tmp_path / name
+    p.write_text("".join(f"{x}\n" for x in lines))
+    return str(p)
+
+
+def test_an_excluded_name_that_matches_nobody_is_not_ignored(
+    thread, tmp_path: Path, capsys
+) -> None:  # noqa: ANN001
+    root, anon = thread
+    seeds = ["seeds", "-p", root, "--k", "1", "--runs", "50"]
+    assert main([*seeds, "--json"]) == 0
+    assert _json(capsys)["seed_handles"] == [anon]  # Julien reaches everyone
+    # his real handle is stored nowhere: excluding it used to change nothing, silently
+    real = _file(tmp_path, "real.txt", "@JulienPain")
+    assert main([*seeds, "--exclude", real]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert (
+        "--exclude real.txt: none of its names is an account of the network ('@JulienPain')" in err
+    )
+    assert "pseudonym (anon-…) or author id" in err
+    # with his pseudonym as well, he is left out, and the name ignored is said
+    both = _file(tmp_path, "both.txt", "@JulienPain", anon.upper(), "@nobody")
+    assert main([*seeds, "--exclude", both, "--json"]) == 0
+    cap = capsys.readouterr()
+    res = json.loads(cap.out)
+    assert anon not in res["seed_handles"]
+    assert res["warnings"][0].startswith(
+        "--exclude both.txt: 2 of its 3 names are not accounts of the network and were ignored "
+        "('@JulienPain', '@nobody')"
+    )
+    assert main([*seeds, "--exclude", both]) == 0  # a French project: the warning in French
+    err = " ".join(capsys.readouterr().err.split())
+    assert "Attention : --exclude both.txt : 2 de ses 3 noms ne sont pas des comptes" in err
+
+
+def test_candidates_and_seeds_that_match_nobody(thread, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    root, anon = thread
+    ghosts = _file(tmp_path, "ghosts.txt", "@JulienPain", "@ghost", "@a", "@b")
+    assert main(["seeds", "-p", root, "--k", "1", "--candidates", ghosts]) == 2  # was "0 seeds"
+    err = " ".join(capsys.readouterr().err.split())
+    assert "('@JulienPain', '@ghost', '@a' and 1 more)" in err
+    # the reach of other seeds than those asked would mislead: any unknown one is an error
+    some = _file(tmp_path, "some.txt", anon, "@JulienPain")
+    assert main(["simulate", "-p", root, "--seeds", some, "--runs", "10"]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "1 of its 2 names is not an account of the network ('@JulienPain')" in err
+    assert "anon-" in err
+    # supporters of a target nobody in the network supports: said, not "0 seeds reach 0"
+    assert main(["seeds", "-p", root, "--k", "1", "--supporters", "caq"]) == 2
+    assert "no account of the network supports 'caq'" in capsys.readouterr().err

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -112,4 +114,66 @@ def test_a_sparse_random_graph_tips_on_its_connected_part() -> None:
 
     res = tipping("naming-game", "er", n=500, runs=4, seed=0)
     assert res["left_out"] > 0 and res["n"] + res["left_out"] == 500
-    assert res["critical_fraction"] is not None and 0.05 < res["critical_fraction"] < 0.2
+    assert res["critical_fraction"] is not None and 0.03 < res["critical_fraction"] < 0.08
+
+
+@pytest.mark.parametrize("kind", ["er", "ba"])
+def test_sparse_networks_tip_given_their_own_time(kind: str) -> None:
+    # a naming-game run on a sparse graph needs a few hundred sweeps to agree: cut at 100,
+    # none did, and "nothing tipped" while 95 % adopted; given ten times its own clock, the
+    # graph tips near 5 % (as with 1,000 sweeps), and the limit and the runs that hit it show
+    res = tipping("naming-game", kind, n=1000, runs=8, seed=0)
+    assert 0.04 < res["critical_fraction"] < 0.06
+    assert 100 < res["reference_sweeps"] < 200  # median sweeps to consensus with 20 % committed
+    assert res["params"]["max_sweeps"] == math.ceil(10 * res["reference_sweeps"])
+    curve = {round(r["fraction"], 2): r for r in res["curve"]}
+    assert curve[0.1]["tipped_rate"] == 1.0 and curve[0.1]["runs_capped"] == 0
+    assert 150 < curve[0.1]["consensus_sweeps"] < 300
+    assert curve[0.02]["runs_capped"] == 8 and curve[0.02]["consensus_sweeps"] is None
+    assert res["runs_capped"] == sum(r["runs_capped"] for r in res["curve"]) > 0
+    assert res["runs_total"] == 8 * len(res["curve"])
+
+
+def test_a_given_limit_is_kept_and_said() -> None:
+    res = tipping("naming-game", "er", n=1000, runs=8, seed=0, max_sweeps=100)
+    assert res["critical_fraction"] is None and res["params"]["max_sweeps"] == 100
+    assert res["reference_sweeps"] is None
+    high = {round(r["fraction"], 2): r for r in res["curve"]}[0.1]
+    assert high["adoption"] > 0.9 and high["runs_capped"] == 8  # nearly all, but not all, agree
+    with pytest.raises(InputError, match="max_sweeps"):
+        tipping("naming-game", "er", n=100, max_sweeps=0)
+
+
+def test_the_threshold_model_has_no_clock() -> None:
+    res = tipping("threshold", "er", n=500, degree=10.0, runs=4, seed=0)
+    assert res["params"]["max_sweeps"] is None and res["runs_capped"] == 0
+    with pytest.raises(InputError, match="naming game"):  # not silently ignored
+        tipping("threshold", "er", n=500, degree=10.0, runs=4, max_sweeps=50)
+
+
+def test_a_community_runs_on_its_own_clock() -> None:
+    # two rings of 100 joined by one link: on a ring the committed opinion spreads slowly, so
+    # cut at 100 sweeps a majority took 35 committed members; given the ring's own time, 19
+    src = np.r_[np.arange(100), np.arange(100, 200), 0]
+    dst = np.r_[(np.arange(100) + 1) % 100, 100 + (np.arange(100) + 1) % 100, 100]
+    g = Graph(np.arange(200).astype(str), src, dst, np.ones(201), directed=False)
+    members = {str(i): ("a" if i < 100 else "b") for i in range(200)}
+    rows = community_tipping(g, members, model="naming-game", runs=4, seed=0)
+    assert [r["community"] for r in rows] == ["a", "b"]
+    assert all(10 <= r["committed_needed"] <= 25 for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("kind", "degree", "says"),
+    [
+        ("er", -3.0, "mean degree must be above 0"),  # was numpy's "negative dimensions"
+        ("er", 0.0, "mean degree must be above 0"),  # was a "network" of one account
+        ("er", 1.0, "falls apart"),  # its largest part: 5 % of the accounts
+        ("ba", 1.0, "mean degree of 2 or more"),  # was silently 2
+        ("er", 5000.0, "at most n - 1"),
+    ],
+)
+def test_impossible_degrees_are_refused(kind: str, degree: float, says: str) -> None:
+    with pytest.raises(InputError, match=says) as err:
+        tipping("naming-game", kind, n=1000, degree=degree, runs=2)
+    assert err.value.fr  # the web's French pages say it in French

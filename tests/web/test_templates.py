@@ -157,6 +157,17 @@ def test_tipping_fragment_shows_the_critical_fraction() -> None:
     assert 'id="chart-fig-tipping"' in html
     assert '<div hidden class="figure-json" id="fig-tipping">' in html  # htmx drops <script>
     assert "jeu de dénomination" in html
+    # nothing tipped within the run limit: say how far adoption went, and the limit
+    stuck = {**result, "critical_fraction": None, "params": {"runs": 16, "max_sweeps": 100},
+             "curve": [{"fraction": 0.05, "adoption": 0.61}, {"fraction": 0.1, "adoption": 0.946}]}  # fmt: skip
+    text = _text(
+        _render(
+            "partials/result.html.j2", fragment=True, **{**ctx, "sec": {"ok": True, "data": stuck}}
+        )
+    )
+    assert "Aucune part convaincue n'a rallié tout le réseau en 100 tours" in text
+    assert f"avec 10,0{NN}% de convaincus, 94,6{NN}% des personnes" in text
+    assert "au plus 100 tours par essai" in text
 
 
 def test_alert_detail_has_human_labels() -> None:

@@ -61,29 +61,144 @@ def _with_handles(res: dict, graph) -> dict:  # noqa: ANN001
     return res
 
 
-def _ids(path: Path | None, graph) -> list[str]:  # noqa: ANN001
-    """Ids from a file (one per line, or the first CSV column); handles resolved to ids."""
+def _lookup(graph):  # noqa: ANN001, ANN202 - (name -> id or None)
+    """Find an account by id, or by handle (with or without @, any case)."""
+    nodes = {str(v) for v in graph.nodes}
+    handles = graph.attrs.get("handle")
+    by_handle = {}
+    if handles is not None:
+        by_handle = {
+            str(h).lstrip("@").lower(): str(v)
+            for h, v in zip(handles, graph.nodes, strict=False)
+            if h is not None and str(h)
+        }
+    return lambda x: x if x in nodes else by_handle.get(x.lstrip("@").lower())
+
+
+def _ids(path: Path | None, graph) -> tuple[list[str], list[str]]:  # noqa: ANN001
+    """Ids from a file (one per line, or the first CSV column), handles resolved to ids; and
+    the entries that name no account of `graph` (as written)."""
     if path is None:
-        return []
+        return [], []
     from bascule.errors import InputError
 
     if not path.exists():
-        raise InputError(f"file not found: {path}")
+        raise InputError(f"file not found: {path}", fr=f"fichier introuvable : {path}")
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
         tok = line.split(",")[0].strip()
         if tok and not tok.startswith("#") and tok.lower() not in ("id", "author_id", "node"):
             out.append(tok)
     if not out:
-        raise InputError(f"{path} names no account (one id or handle per line)")
-    handles = graph.attrs.get("handle") if graph is not None else None
-    if handles is not None:
-        nodes = {str(v) for v in graph.nodes}
-        by_handle = {
-            str(h).lstrip("@").lower(): str(v) for h, v in zip(handles, graph.nodes, strict=False)
-        }
-        out = [x if x in nodes else by_handle.get(x.lstrip("@").lower(), x) for x in out]
-    return out
+        raise InputError(
+            f"{path} names no account (one id or handle per line)",
+            fr=f"{path} ne nomme aucun compte (un identifiant ou un pseudo par ligne)",
+        )
+    find = _lookup(graph)
+    ids, unknown = [], []
+    for x in out:
+        v = find(x)
+        if v is None:
+            unknown.append(x)
+        else:
+            ids.append(v)
+    return ids, unknown
+
+
+PSEUDONYM_HINT = (  # French, English
+    "un compte dont le pseudo n'est pas conservé se nomme par son pseudonyme (anon-…) ou son "
+    "identifiant",
+    "an author whose handle is not kept is named by their pseudonym (anon-…) or author id",
+)
+
+
+def _few(names: list[str], lang: str = "en", most: int = 3) -> str:
+    """'a', 'b', 'c' and 4 more: the first few of a list of names, quoted."""
+    shown = ", ".join(repr(x) for x in names[:most])
+    if len(names) <= most:
+        return shown
+    more = number(len(names) - most, lang)
+    return shown + tr(lang, f" et {more} autres", f" and {more} more")
+
+
+def _unmatched(
+    option: str, path: Path, unknown: list[str], total: int, lang: str, *, ignored: bool = False
+) -> str:
+    """What a file of accounts named that the network does not hold, as a sentence (saying
+    they were `ignored` when the others were used)."""
+    names, hint = _few(unknown, lang), PSEUDONYM_HINT[lang == "en"]
+    if len(unknown) == total:
+        return tr(
+            lang,
+            f"{option} {path.name} : aucun de ses noms n'est un compte du réseau ({names}) ; "
+            f"{hint}",
+            f"{option} {path.name}: none of its names is an account of the network ({names}); "
+            f"{hint}",
+        )
+    k, m, one = number(len(unknown), lang), number(total, lang), len(unknown) == 1
+    fr = f"n'est pas un compte du réseau{' et a été ignoré' * ignored}"
+    if not one:
+        fr = f"ne sont pas des comptes du réseau{' et ont été ignorés' * ignored}"
+    en = f"{'is not an account' if one else 'are not accounts'} of the network"
+    en += (" and was ignored" if one else " and were ignored") * ignored
+    return tr(
+        lang,
+        f"{option} {path.name} : {k} de ses {m} noms {fr} ({names}) ; {hint}",
+        f"{option} {path.name}: {k} of its {m} names {en} ({names}); {hint}",
+    )
+
+
+def _accounts(
+    option: str,
+    path: Path | None,
+    graph,  # noqa: ANN001
+    *,
+    strict: bool = False,
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """The ids a file of accounts names, and (French, English) warnings about names ignored.
+
+    A file none of whose names is an account of the network is an error (so is any such name
+    when `strict`): a name that silently matches nobody would leave, say, an account meant to
+    be excluded among the seeds. Pseudonymised authors are stored under `anon-…`, never under
+    the handle a user knows them by.
+    """
+    ids, unknown = _ids(path, graph)
+    return ids, _check_names(option, path, ids, unknown, strict=strict)
+
+
+def _check_names(
+    option: str, path: Path, ids: list, unknown: list[str], *, strict: bool = False
+) -> list[tuple[str, str]]:
+    """An error when no name of a file is an account (or any is not, when `strict`), else
+    a (French, English) warning naming those ignored."""
+    from bascule.errors import InputError
+
+    if not unknown:
+        return []
+    total = len(ids) + len(unknown)
+    if strict or not ids:
+        en, fr = (_unmatched(option, path, unknown, total, lang) for lang in ("en", "fr"))
+        raise InputError(en, fr=fr)
+    return [tuple(_unmatched(option, path, unknown, total, x, ignored=True) for x in ("fr", "en"))]
+
+
+def _warn(res: dict, warnings: list[tuple[str, str]], lang: str) -> None:
+    """Print (French, English) warnings on stderr in `lang`, and the library's about `k`; the
+    result keeps them all in English in `warnings`."""
+    from bascule.cli.common import err_console
+
+    res["warnings"] = [en for _, en in warnings] + res.get("warnings", [])
+    shown = list(warnings)
+    k, e = res.get("k"), res.get("eligible")
+    if k is not None and e is not None and k > e:  # in the library's warnings, in English
+        n_k, n_e = number(k, lang), number(e, lang)
+        shown.append((
+            f"k = {n_k} dépasse les {n_e} comptes éligibles : tous sont choisis",
+            f"k={k} is more than the {n_e} eligible accounts: all are chosen",
+        ))  # fmt: skip
+    for fr, en in shown:
+        err_console.print(tr(lang, f"Attention : {fr}", f"Warning: {en}"), style="yellow",
+                          highlight=False, soft_wrap=True)  # fmt: skip
 
 
 @contextmanager
@@ -103,12 +218,15 @@ def _progress(label: str) -> Iterator:
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
-def _costs(path: Path | None) -> dict[str, float] | None:
+def _costs(path: Path | None, graph) -> tuple[dict[str, float] | None, list[str]]:  # noqa: ANN001
+    """Costs from a CSV of name,cost (names resolved like `_ids`), and the names unmatched."""
     if path is None:
-        return None
+        return None, []
     from bascule.errors import InputError
 
-    out = {}
+    if not path.exists():
+        raise InputError(f"file not found: {path}", fr=f"fichier introuvable : {path}")
+    out: dict[str, float] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         parts = [p.strip() for p in line.split(",")]
         if len(parts) < 2 or not parts[0] or parts[0].startswith("#"):
@@ -118,7 +236,20 @@ def _costs(path: Path | None) -> dict[str, float] | None:
         except ValueError:
             if out:
                 raise InputError(f"bad cost line in {path}: {line!r}") from None
-    return out
+    if not out:
+        raise InputError(
+            f"{path} gives no cost (one id,cost line per account)",
+            fr=f"{path} ne donne aucun coût (une ligne identifiant,coût par compte)",
+        )
+    find = _lookup(graph)
+    costs, unknown = {}, []
+    for name, c in out.items():
+        v = find(name)
+        if v is None:
+            unknown.append(name)
+        else:
+            costs[v] = c
+    return costs, unknown
 
 
 def _select(
@@ -130,7 +261,7 @@ def _select(
     seed: int,
     ex,
     cand,  # noqa: ANN001
-    costs: Path | None,
+    costs: dict[str, float] | None,
     budget: float | None,
     runs: int,
 ) -> dict:
@@ -141,34 +272,60 @@ def _select(
     from bascule.diffusion.simulate import spreads, summarize
     from bascule.errors import InputError
 
-    if algorithm == "imm":
-        return imm.seeds(
-            dg,
-            k,
-            model=model,
-            eps=eps,
-            seed=seed,
-            exclude=ex,
-            candidates=cand,
-            costs=_costs(costs),
-            budget=budget,
-            runs=runs,
+    if algorithm not in ("imm", "celf", "degree", "pagerank"):
+        raise InputError(f"unknown algorithm {algorithm!r}: use imm, celf, degree or pagerank")
+    if algorithm != "imm" and (costs is not None or budget is not None):
+        raise InputError(
+            f"--costs and --budget are for --algorithm imm only ({algorithm} would ignore them)",
+            fr=f"--costs et --budget ne servent qu'avec --algorithm imm ({algorithm} les "
+            "ignorerait)",
         )
+    if algorithm == "imm":
+        return imm.seeds(dg, k, model=model, eps=eps, seed=seed, exclude=ex, candidates=cand,
+                         costs=costs, budget=budget, runs=runs)  # fmt: skip
     if algorithm == "celf":
         return celf.celf(dg, k, model=model, seed=seed, exclude=ex, candidates=cand, eval_runs=runs)
-    if algorithm in ("degree", "pagerank"):
-        allowed, _ = imm.constraints(dg, exclude=ex, candidates=cand)
-        pick = baselines.degree_seeds if algorithm == "degree" else baselines.pagerank_seeds
-        chosen = pick(dg, k, allowed=allowed)
-        out, _ = spreads(dg, chosen, model=model, runs=runs, seed=[seed, 7])
-        return {
-            "algorithm": algorithm,
-            "model": model,
-            "k": k,
-            "seeds": [str(dg.nodes[i]) for i in chosen],
-            "spread": summarize(out) if len(chosen) else summarize(np.zeros(2)),
-        }
-    raise InputError(f"unknown algorithm {algorithm!r}: use imm, celf, degree or pagerank")
+    allowed, _ = imm.constraints(dg, exclude=ex, candidates=cand)
+    pick = baselines.degree_seeds if algorithm == "degree" else baselines.pagerank_seeds
+    chosen = pick(dg, k, allowed=allowed)
+    out, _ = spreads(dg, chosen, model=model, runs=runs, seed=[seed, 7])
+    return {
+        "algorithm": algorithm,
+        "model": model,
+        "k": k,
+        "eligible": int(allowed.sum()),
+        "seeds": [str(dg.nodes[i]) for i in chosen],
+        "spread": summarize(out) if len(chosen) else summarize(np.zeros(2)),
+        "warnings": imm.eligible_warnings(k, int(allowed.sum())),
+    }
+
+
+def _supporting(project_dir: Path, proj, target: str, cand: list[str] | None,
+                candidates: Path | None, graph) -> list[str]:  # noqa: ANN001  # fmt: skip
+    """The accounts of the network that support `target` (among `cand` when given)."""
+    from bascule.errors import InputError
+    from bascule.store.diffusion import supporters as sup
+
+    proj = proj or open_project(project_dir, read_only=True)
+    found = sup(proj.store, target)
+    if not found:  # an unknown target (say so), or one nobody supports yet
+        found = sup(proj.store, proj.config.target(target).id)
+    nodes = {str(v) for v in graph.nodes}
+    found = [x for x in found if x in nodes]
+    if not found:
+        raise InputError(
+            f"no account of the network supports {target!r} (yet)",
+            fr=f"aucun compte du réseau ne soutient {target!r} (pour l'instant)",
+        )
+    if cand is None:
+        return found
+    both = sorted(set(cand) & set(found))
+    if not both:
+        raise InputError(
+            f"none of the accounts of --candidates {candidates.name} supports {target!r}",
+            fr=f"aucun des comptes de --candidates {candidates.name} ne soutient {target!r}",
+        )
+    return both
 
 
 def _committed(row: dict, supporters: str | None, lang: str = "en") -> str:
@@ -226,6 +383,61 @@ def _interval(spread: dict, lang: str) -> str:
     return tr(lang, f"IC à 95 % : {lo} – {hi}", f"95% CI {lo}–{hi}")
 
 
+def _tipping_sentence(res: dict, lang: str) -> str:
+    """The tipping point as a sentence: the critical fraction, or, when no fraction tipped,
+    the most any fraction of the sweep won over (naming-game runs tip at consensus, so a
+    network can be nearly won over without tipping within the time allowed)."""
+    sweeps = res["params"].get("max_sweeps")
+    within_fr = within_en = ""
+    if sweeps is not None:  # the naming game: tipped means everyone agreed in time
+        k = number(sweeps, lang)
+        within_fr, within_en = f" en {k} tours au plus", f" within {k} sweeps"
+    crit = res["critical_fraction"]
+    if crit is not None:
+        how = (
+            f"{label(MODEL_LABELS, res['model'], lang)}, {label(GRAPH_LABELS, res['graph'], lang)}"
+        )
+        if res.get("graph_file"):
+            how += f" {Path(res['graph_file']).name}"
+        n, c = number(res["n"], lang), share(crit, lang, 1)
+        u = number(100 * res["uncertainty"], lang, 1)
+        tail_fr = f" ; consensus{within_fr}" if sweeps is not None else ""
+        tail_en = f"; consensus{within_en}" if sweeps is not None else ""
+        return tr(
+            lang,
+            f"Point de bascule ({how}, n = {n}) : {c} de convaincus (± {u} point{tail_fr})",
+            f"Tipping point ({how}, n={n}): {c} committed (± {u} points{tail_en})",
+        )
+    rows = res["curve"]
+    most = max(rows, key=lambda r: r["adoption"])
+    high = next((r for r in rows if r["adoption"] >= 0.9), most)
+    f, a = share(high["fraction"], lang, 1), share(high["adoption"], lang, 1)
+    if sweeps is None:  # threshold: tipped means a majority adopted
+        return tr(
+            lang,
+            f"Aucune part convaincue du balayage n'a gagné la majorité ; au mieux, avec {f} "
+            f"de convaincus, {a} ont adopté.",
+            f"No committed fraction in the sweep won a majority over; at best, at {f} "
+            f"committed, {a} adopted.",
+        )
+    if high["adoption"] >= 0.5:
+        return tr(
+            lang,
+            f"Aucune part convaincue du balayage n'a rallié tout le réseau{within_fr} ; "
+            f"avec {f} de convaincus, {a} ont pourtant adopté (--max-sweeps pour attendre "
+            "plus longtemps).",
+            f"No committed fraction in the sweep brought the whole network round{within_en}; "
+            f"yet at {f} committed, {a} adopted (--max-sweeps to wait longer).",
+        )
+    return tr(
+        lang,
+        f"Aucune part convaincue du balayage n'a rallié tout le réseau{within_fr} ; au mieux, "
+        f"avec {f} de convaincus, {a} ont adopté.",
+        f"No committed fraction in the sweep brought the whole network round{within_en}; at "
+        f"best, at {f} committed, {a} adopted.",
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Add `simulate`, `seeds` and `tipping` to `app`."""
 
@@ -259,14 +471,17 @@ def register(app: typer.Typer) -> None:
         from bascule.diffusion.simulate import simulate as run
         from bascule.errors import InputError
 
+        if (seeds is None) == (top is None):
+            raise InputError(
+                "give --seeds FILE or --top K" + (", not both" if seeds is not None else ""),
+                fr="donnez --seeds FICHIER ou --top K" + (", pas les deux" if seeds else ""),
+            )
         g, proj = _graph(project, graph)
         dg = prepare(g, prob, model=model, project=proj, seed=seed)
-        if seeds is not None:
-            ids = _ids(seeds, g)
-        elif top is not None:
-            ids = [str(dg.nodes[i]) for i in degree_seeds(dg, top)]
+        if seeds is not None:  # the reach of other seeds than those asked would mislead
+            ids, _ = _accounts("--seeds", seeds, g, strict=True)
         else:
-            raise InputError("give --seeds FILE or --top K")
+            ids = [str(dg.nodes[i]) for i in degree_seeds(dg, top)]
         groups = min_size = None
         if by_community:
             from bascule.store.diffusion import communities
@@ -359,26 +574,30 @@ def register(app: typer.Typer) -> None:
 
         t0 = time.perf_counter()
         g, proj = _graph(project, graph)
-        cand = _ids(candidates, g) if candidates else None
+        warnings: list[tuple[str, str]] = []
+        cand = None
+        if candidates:
+            cand, warned = _accounts("--candidates", candidates, g)
+            warnings += warned
         if supporters:
-            from bascule.store.diffusion import supporters as sup
-
-            proj = proj or open_project(project, read_only=True)
-            found = sup(proj.store, supporters)
-            if not found:  # an unknown target (say so), or one nobody supports yet
-                found = sup(proj.store, proj.config.target(supporters).id)
-            cand = found if cand is None else sorted(set(cand) & set(found))
-        ex = _ids(exclude, g)
+            cand = _supporting(project, proj, supporters, cand, candidates, g)
+        ex, warned = _accounts("--exclude", exclude, g)
+        warnings += warned
+        cost_map = None
+        if costs is not None:
+            cost_map, unknown = _costs(costs, g)
+            warnings += _check_names("--costs", costs, list(cost_map), unknown)
         dg = prepare(g, prob, model=model, project=proj, seed=seed)
         with diffusion_engine(engine, workers, scheduler):
-            res = _select(dg, algorithm, k, model, eps, seed, ex, cand, costs, budget, runs)
+            res = _select(dg, algorithm, k, model, eps, seed, ex, cand, cost_map, budget, runs)
         res["prob"] = prob
         res["seconds_command"] = time.perf_counter() - t0
         _with_handles(res, g)
+        lang = ui_lang(project, proj, lang)
+        _warn(res, warnings, lang)
         if json:
             print_json(res)
             return
-        lang = ui_lang(project, proj, lang)
         s = res["spread"]
         algo, mean = res["algorithm"], number(s["mean"], lang, 1)
         took = number(res["seconds_command"], lang, 2)
@@ -409,6 +628,16 @@ def register(app: typer.Typer) -> None:
             float, typer.Option("--phi", help="Adoption threshold (0-1).", min=0.0, max=1.0)
         ] = 0.18,
         runs: RunsOpt = 16,
+        max_sweeps: Annotated[
+            int | None,
+            typer.Option(
+                "--max-sweeps",
+                help="Naming game: longest a run may last before it counts as not tipped, in "
+                "sweeps (each account speaks once per sweep on average). Default: 10 times "
+                "the network's median time to consensus with 20% committed (at most 10,000).",
+                min=1,
+            ),
+        ] = None,
         seed: SeedOpt = 0,
         by_community: Annotated[
             bool,
@@ -430,16 +659,36 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Smallest committed minority that tips the network (critical fraction and curve)."""
         from bascule.diffusion import tipping as tp
+        from bascule.errors import InputError
 
         lang = ui_lang(project, lang=lang)
+        if supporters and not by_community:
+            raise InputError(
+                "--supporters goes with --by-community (committed supporters per community)",
+                fr="--supporters va avec --by-community (partisans convaincus par communauté)",
+            )
+        if by_community and graph in ("complete", "er", "ba"):
+            raise InputError(
+                f"--by-community needs a real network (--graph observed or FILE), not {graph}",
+                fr=f"--by-community demande un vrai réseau (--graph observed ou FICHIER), "
+                f"pas {graph}",
+            )
         g = proj = None
         kind = graph
         if graph not in TIPPING_GRAPHS:
             from bascule.graph.io import read_graph
 
-            g, kind = read_graph(Path(graph)), "observed"
+            g, kind = read_graph(Path(graph)), "file"
         elif graph == "observed":
             g, proj = _graph(project, None)
+        backers = None
+        if supporters:  # (with --by-community) known before the sweep, which takes a while
+            from bascule.store.diffusion import supporters as sup
+
+            proj = proj or open_project(project, read_only=True)
+            backers = sup(proj.store, supporters)
+            if not backers:  # an unknown target (say so), or one nobody supports yet
+                backers = sup(proj.store, proj.config.target(supporters).id)
         with (
             _progress(
                 tr(lang, "balayage de la part convaincue", "sweeping the committed fraction")
@@ -447,16 +696,17 @@ def register(app: typer.Typer) -> None:
             diffusion_engine(engine, workers, scheduler),
         ):
             res = tp.tipping(model, kind, n=n, seed=seed, graph=g, degree=degree, phi=phi,
-                             runs=runs, progress=bar)  # fmt: skip
+                             runs=runs, max_sweeps=max_sweeps, progress=bar)  # fmt: skip
+        if kind == "file":
+            res["graph_file"] = graph
         if by_community and g is not None:
             from bascule.store.diffusion import communities
-            from bascule.store.diffusion import supporters as sup
 
             proj = proj or open_project(project, read_only=True)
             res["communities"] = tp.community_tipping(
                 g,
                 communities(proj.store),
-                supporters=sup(proj.store, supporters) if supporters else None,
+                supporters=backers,
                 model=model,
                 phi=phi,
                 min_size=proj.config.privacy.min_group_size,
@@ -472,26 +722,7 @@ def register(app: typer.Typer) -> None:
         if json:
             print_json(res)
             return
-        crit = res["critical_fraction"]
-        if crit is None:
-            console.print(
-                tr(
-                    lang,
-                    "Aucune part convaincue du balayage n'a fait basculer le réseau.",
-                    "No committed fraction in the sweep tipped the network.",
-                )
-            )
-        else:
-            how = f"{label(MODEL_LABELS, model, lang)}, {label(GRAPH_LABELS, kind, lang)}"
-            n, c = number(res["n"], lang), share(crit, lang, 1)
-            u = number(100 * res["uncertainty"], lang, 1)
-            console.print(
-                tr(
-                    lang,
-                    f"Point de bascule ({how}, n = {n}) : {c} de convaincus (± {u} point)",
-                    f"Tipping point ({how}, n={n}): {c} committed (± {u} points)",
-                )
-            )
+        console.print(_tipping_sentence(res, lang), highlight=False)
         if res.get("left_out"):
             out = number(res["left_out"], lang)
             console.print(

@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 
-from bascule.diffusion.imm import constraints
+from bascule.diffusion.imm import constraints, eligible_warnings
 from bascule.diffusion.probabilities import DiffusionGraph, prepare
 from bascule.diffusion.simulate import spreads, summarize
 from bascule.errors import InputError
@@ -84,8 +84,10 @@ def celf(
         "algorithm": "CELF",
         "model": model,
         "k": int(k),
+        "eligible": int(allowed.sum()),
         "seeds": [str(dg.nodes[i]) for i in picks],
         "spread": summarize(out),
         "greedy_curve": curve,
         "seconds": {"total": time.perf_counter() - t0},
+        "warnings": eligible_warnings(k, int(allowed.sum())),
     }

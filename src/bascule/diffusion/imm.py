@@ -33,7 +33,11 @@ def constraints(
     candidates: Iterable | None = None,
     costs: Mapping | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
-    """Mask of nodes that may be chosen, and per-node costs (ids as in the input)."""
+    """Mask of nodes that may be chosen, and per-node costs (ids as in the input).
+
+    Ids that are not nodes of the network are left out (the CLI says which); when nothing
+    is left to choose from, that is an error, not an empty seed set.
+    """
     index = {str(v): i for i, v in enumerate(dg.nodes)}
     if candidates is not None:
         allowed = np.zeros(dg.n, dtype=np.bool_)
@@ -43,6 +47,13 @@ def constraints(
     for x in exclude:
         if str(x) in index:
             allowed[index[str(x)]] = False
+    if not allowed.any():
+        raise InputError(
+            "no account is left to choose from: no candidate is in the network, or every one "
+            "is excluded",
+            fr="il ne reste aucun compte à choisir : aucun candidat n'est dans le réseau, ou "
+            "tous sont exclus",
+        )
     cost = None
     if costs:
         cost = np.ones(dg.n)
@@ -53,6 +64,13 @@ def constraints(
                     raise InputError(f"cost of {key!r} must be a positive number, not {c!r}")
                 cost[index[str(key)]] = c
     return allowed, cost
+
+
+def eligible_warnings(k: int, eligible: int) -> list[str]:
+    """The warning every algorithm gives when asked for more seeds than may be chosen."""
+    if int(k) > eligible:
+        return [f"k={k} is more than the {eligible} eligible accounts: all are chosen"]
+    return []
 
 
 def imm_select(
@@ -144,13 +162,18 @@ def seeds(
         raise InputError("k must be at least 1")
     dg = graph if isinstance(graph, DiffusionGraph) else prepare(graph, prob, model=model,
                                                                    project=project, seed=seed)  # fmt: skip
-    allowed, cost = constraints(dg, exclude=exclude, candidates=candidates, costs=costs)
     if costs and budget is None:
-        raise InputError("costs need a budget (--budget)")
+        raise InputError(
+            "costs need a budget (--budget)", fr="des coûts demandent un budget (--budget)"
+        )
+    if budget is not None and not costs:
+        raise InputError(
+            "a budget needs costs (--costs FILE of id,cost)",
+            fr="un budget demande des coûts (--costs FICHIER d'identifiant,coût)",
+        )
+    allowed, cost = constraints(dg, exclude=exclude, candidates=candidates, costs=costs)
     n_cand = int(allowed.sum())
-    warnings = []
-    if int(k) > n_cand:
-        warnings.append(f"k={k} is more than the {n_cand} eligible accounts: all are chosen")
+    warnings = eligible_warnings(k, n_cand)
     t1, c1 = time.perf_counter(), time.process_time()
     sel = imm_select(dg, k, model=model, eps=eps, seed=seed, allowed=allowed, costs=cost,
                      budget=budget, fresh=fresh)  # fmt: skip
@@ -171,6 +194,7 @@ def seeds(
         "model": model,
         "prob": prob if not isinstance(graph, DiffusionGraph) else "given",
         "k": int(k),
+        "eligible": n_cand,
         "eps": eps,
         "seed": seed,
         "nodes": dg.n,

@@ -14,4 +14,5 @@ GRAPH_LABELS = {
     "er": ("réseau aléatoire (Erdős–Rényi)", "random network (Erdős–Rényi)"),
     "ba": ("réseau à pivots (Barabási–Albert)", "hub network (Barabási–Albert)"),
     "observed": ("réseau observé", "observed network"),
+    "file": ("fichier de réseau", "network file"),
 }
