@@ -59,6 +59,17 @@ def test_undecided_cli(campaign, capsys, tmp_path) -> None:  # noqa: ANN001
     fr = capsys.readouterr().out
     assert "publications" in fr and "Pourquoi ils hésitent" in fr
     assert not any(w in fr for w in ("rising", "falling", "stable", " posts", " 1 publications"))
+    assert "thème 1" in fr and "theme-1" not in fr
+    # a window with hours: the totals are whole days, and the output says so
+    assert main(["undecided", "-p", root, "--since", "2026-09-02T10:00", "--by", "hour"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Totaux et thèmes sur des journées entières (2026-09-02 –" in out
+    # an empty window says why: hidden for privacy, or nothing analysed
+    assert main(["undecided", "-p", root, "--since", "2030-01-01"]) == 0
+    assert "aucune publication analysée dans cette fenêtre" in capsys.readouterr().out
+    # an output file in a folder not made yet: made, as `report --out` does
+    deep = tmp_path / "new" / "folder" / "u.html"
+    assert main(["undecided", "-p", root, "--html", "-o", str(deep)]) == 0 and deep.exists()
 
 
 def test_report_section(project, writer) -> None:  # noqa: ANN001

@@ -198,9 +198,16 @@ def test_bootstrap_model_then_analyze(project, add_posts) -> None:  # noqa: ANN0
     with pytest.raises(InputError, match="not enough labels"):
         train_project_model(project)  # an empty project: no cue, no label
     add_posts(project, posts)
+    from bascule.opinion.poll import poll, stance_note
+
+    analyze(project)  # before any model: cue rules
+    assert poll(project, "caq")["cues_only"] and not poll(project, "caq")["model_waiting"]
     res = train_project_model(project)
     assert res["weak_favor"] == 12 and res["weak_against"] == 12 and res["weak_none"] == 12
     assert res["check"] is None  # no one labelled a post yet: nothing to measure it on
+    # trained, not yet used: the poll says what to run, instead of "train a model" again
+    waiting = poll(project, "caq")
+    assert waiting["model_waiting"] and "bascule analyze --redo" in stance_note(waiting, "fr")
     out = analyze(project, redo=True)
     assert out["stance_model"] == "bootstrap-ngram-lr"
     stances = dict(
@@ -209,8 +216,6 @@ def test_bootstrap_model_then_analyze(project, add_posts) -> None:  # noqa: ANN0
     assert sum(stances[f"f{i}"] == "favor" for i in range(12)) >= 10
     assert sum(stances[f"a{i}"] == "against" for i in range(12)) >= 10
     # the poll says the model is not measured yet, and why to take its shares as provisional
-    from bascule.opinion.poll import poll, stance_note
-
     result = poll(project, "caq")
     assert result["model_check"]["check"] is None and not result["cues_only"]
     assert "not measured yet (0 post(s) labelled" in stance_note(result, "en")

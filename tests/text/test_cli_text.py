@@ -95,6 +95,7 @@ def test_project_model_from_cues_says_how_to_measure_it(project, add_posts, caps
     assert main(["stance", "train", "-p", root]) == 0
     out = capsys.readouterr().out.replace("\n", " ")
     assert "Model written to" in out and "Label at least 20 posts" in out
+    assert "bascule analyze --redo" in " ".join(out.split())  # what makes the model count
 
 
 def test_label_in_the_terminal_then_retrain(project, add_posts, capsys, monkeypatch) -> None:  # noqa: ANN001
@@ -111,12 +112,21 @@ def test_label_in_the_terminal_then_retrain(project, add_posts, capsys, monkeypa
     out = capsys.readouterr().out.replace("\n", " ")
     assert "2 labels saved, 1 skipped, model retrained 1 times" in out
     assert "Label at least 20 posts" in out  # after the retrain: too few labels to measure
-    # a French project asks [p]our / [c]ontre / [a]ucun: "a" is aucun there, as shown
-    assert "[p]our / [c]ontre / [a]ucun" in out
+    # a French project asks [p]our / [c]ontre / [n]i l'un ni l'autre, and "a" stays
+    # "against", as the help says (it was "aucun": "against" stored as "none")
+    assert "[p]our / [c]ontre / [n]i l'un ni l'autre" in out
     from bascule.store.db import Store
 
     with Store(Path(root) / "bascule.duckdb", read_only=True) as s:
-        assert sorted(r[0] for r in s.rows("SELECT label FROM stance_labels")) == ["favor", "none"]
+        assert sorted(r[0] for r in s.rows("SELECT label FROM stance_labels")) == [
+            "against",
+            "favor",
+        ]
+    monkeypatch.setattr("sys.stdin", io.StringIO("p\nc\nn\nq\n"))
+    assert main(["stance", "label", "-p", root, "--n", "3", "--retrain-every", "9"]) == 0
+    with Store(Path(root) / "bascule.duckdb", read_only=True) as s:
+        got = sorted(r[0] for r in s.rows("SELECT label FROM stance_labels"))
+    assert got.count("favor") >= 1 and got.count("against") >= 1 and "none" in got
 
 
 def test_text_options_that_mean_nothing_are_refused(tmp_path: Path, project, capsys) -> None:  # noqa: ANN001

@@ -61,6 +61,7 @@ def _write(data: str | bytes, out: Path | None) -> None:
         else:
             sys.stdout.write(data)
         return
+    out.parent.mkdir(parents=True, exist_ok=True)  # as `report --out` does
     if isinstance(data, bytes):
         out.write_bytes(data)
     else:
@@ -207,8 +208,27 @@ def _undecided_table(result: dict, lang: str) -> None:
     from bascule.opinion.undecided import STATES, state_label
 
     a = result["authors"]
+    k = result["min_group_size"]
     if not a:
-        console.print(tr(lang, "Rien à montrer (analyse faite ?).", "Nothing to show (analysed?)."))
+        if result["suppressed"]:
+            console.print(
+                tr(
+                    lang,
+                    f"Rien à montrer : chaque période compte moins de {k} auteurs, les résultats "
+                    "sont masqués pour protéger les personnes.",
+                    f"Nothing to show: every period has fewer than {k} authors, so results are "
+                    "hidden to protect people.",
+                )
+            )
+        else:
+            console.print(
+                tr(
+                    lang,
+                    "Rien à montrer : aucune publication analysée dans cette fenêtre "
+                    "(bascule analyze ?).",
+                    "Nothing to show: no analysed post in this window (bascule analyze?).",
+                )
+            )
         return
     sep = ": " if lang == "en" else " : "
     console.print(
@@ -219,6 +239,18 @@ def _undecided_table(result: dict, lang: str) -> None:
             f" (of {number(a['total'], lang)} authors)",
         )
     )
+    first, last = result.get("totals_days") or (None, None)
+    if result.get("since") or result.get("until"):  # the window may have been widened to days
+        span = " – ".join(x or "…" for x in (first, last))
+        console.print(
+            tr(
+                lang,
+                f"Totaux et thèmes sur des journées entières ({span}), heure de "
+                f"{result['timezone']}.",
+                f"Totals and themes cover whole days ({span}), {result['timezone']} time.",
+            ),
+            highlight=False,
+        )
     t = Table(title=tr(lang, "Pourquoi ils hésitent", "Why they hesitate"))
     for c in (
         tr(lang, "thème", "theme"),
@@ -230,13 +262,22 @@ def _undecided_table(result: dict, lang: str) -> None:
         t.add_column(c)
     for th in result["themes"]:
         t.add_row(
-            th["id"],
+            th["id"].replace("theme-", tr(lang, "thème ", "theme ")),
             ", ".join(th["words"][:6]),
             number(th["posts"], lang),
             number(th["authors"], lang),
             trend_label(th["trend"], lang),
         )
     console.print(t)
+    if not result["themes"] and result["posts"]:
+        console.print(
+            tr(
+                lang,
+                f"Aucun thème ne réunit au moins {k} auteurs indécis (privacy.min_group_size).",
+                f"No theme gathers at least {k} undecided authors (privacy.min_group_size).",
+            )
+        )
+        return
     left, total = result["unassigned"], result["posts"]
     console.print(
         tr(

@@ -326,6 +326,11 @@ def train(
     )
     if data is None:
         _print_check(res.get("check"))
+        # the posts analysed before still carry the old stances (the poll says "no model")
+        console.print(
+            f"Next: [bold]bascule analyze --redo -p {project}[/] analyses every post again "
+            "with this model."
+        )
 
 
 def _print_check(check: dict | None) -> None:
@@ -441,9 +446,11 @@ def predict(
         )
 
 
-# the labelling keys of a French project: pour / contre / aucun ("a" is then "aucun", not
-# "against"); whole words (pour, against, neutre...) work in both languages
-FRENCH_KEYS = {"p": "favor", "c": "against", "a": "none"}
+# the labelling keys of a French project: pour / contre / ni l'un ni l'autre, beside the
+# English f / a / n, which keep their meaning ("a" is "against" in both: an "aucun" key would
+# have stored "against" as "none" for whoever read the English help); whole words (pour,
+# against, neutre...) work in both languages
+FRENCH_KEYS = {"p": "favor", "c": "against", "n": "none"}
 
 
 def _write_table(df: Any, out: Path | None) -> None:
@@ -469,7 +476,8 @@ def label(
     by: Annotated[str, typer.Option("--by", help="Your name, stored with each label.")] = "analyst",
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
 ) -> None:
-    """Label the posts the stance model is least sure of (f/a/n, Enter skips, q quits)."""
+    """Label the posts the stance model is least sure of: f (favor) / a (against) / n (none),
+    in a French project also p (pour) / c (contre); Enter skips, q quits."""
     from bascule.errors import InputError
     from bascule.store import analyses as sql
     from bascule.text.active import KEYS, label_loop
@@ -490,14 +498,16 @@ def label(
         fr = p.config.project.language == "fr"
         keys = {**KEYS, **(FRENCH_KEYS if fr else {})}
         prompt = (
-            "[p]our / [c]ontre / [a]ucun / Entrée passe / [q]uitter"
+            "[p]our / [c]ontre / [n]i l'un ni l'autre / Entrée passe / [q]uitter"
             if fr
             else "[f]avor / [a]gainst / [n]one / Enter skip / [q]uit"
         )
-        again = "tapez p, c, a, q ou Entrée" if fr else "type f, a, n, q or press Enter"
+        again = "tapez p, c, n, q ou Entrée" if fr else "type f, a, n, q or press Enter"
+        said = {"favor": "pour", "against": "contre", "none": "ni l'un ni l'autre"}
 
         def ask(text: str, tgt: str, guess: str) -> str | None:
-            console.rule(f"[bold]{tgt}[/]" + (f"  (model: {guess})" if guess else ""))
+            hint = f"  (modèle : {said.get(guess, guess)})" if fr else f"  (model: {guess})"
+            console.rule(f"[bold]{tgt}[/]" + (hint if guess else ""))
             console.print(text[:1000], markup=False, highlight=False)
             while True:
                 key = typer.prompt(prompt, default="", show_default=False).strip().lower()

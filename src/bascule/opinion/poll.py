@@ -161,8 +161,18 @@ def poll(
         "suppressed": len(all_periods - shown),
         "stance_models": (models := sql.stance_models(project.store, [tgt.id])),
         "cues_only": cues_only(models),
+        "model_waiting": cues_only(models) and _trained(project),
         "model_check": _model_check(project.store, models),
     }
+
+
+def _trained(project: Any) -> bool:
+    """Whether the project has a trained stance model (which `analyze` has not used yet when
+    the stances are cue rules only)."""
+    from bascule.text.analyze import project_model_path
+
+    root = getattr(project, "root", None)
+    return root is not None and project_model_path(root).exists()
 
 
 def _model_check(store: Any, models: list[str]) -> dict | None:
@@ -174,6 +184,17 @@ def _model_check(store: Any, models: list[str]) -> dict | None:
 def stance_note(result: dict, lang: str) -> str | None:
     """What a reader must know about where the poll's stances come from, or None: no model
     yet (cue rules only), or a model trained on too few human labels to be measured."""
+    if result.get("cues_only") and result.get("model_waiting"):
+        return tr(
+            lang,
+            "Un modèle de position est entraîné, mais les publications n'ont pas encore été "
+            "réanalysées avec lui : ces parts viennent encore des seuls mots-clics partisans et "
+            "comptes officiels. Lancez bascule analyze --redo (dans le war room : Annoter, "
+            "« Entraîner et réanalyser »).",
+            "A stance model is trained, but the posts have not been analysed again with it: "
+            "these shares still come from partisan hashtags and official accounts alone. Run "
+            "bascule analyze --redo (in the war room: Label posts, “Train and analyse again”).",
+        )
     if result.get("cues_only"):
         return cues_only_text(lang)
     got = result.get("model_check")

@@ -169,6 +169,11 @@ def undecided(
         "themes": [],
         "posts": 0,
         "unassigned": 0,
+        # the whole days the totals and themes cover (the window widened to days)
+        "totals_days": [
+            P.label(sd, "day") if sd is not None else None,
+            P.label(ud - P.step("day"), "day") if ud is not None else None,
+        ],
     }
     if ev.empty:
         return result
