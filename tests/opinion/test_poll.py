@@ -258,3 +258,24 @@ def test_poll_html_page_has_a_title(project, writer) -> None:  # noqa: ANN001
     assert "<title>Continuous poll — Coalition Avenir Québec, per hour (" in hours
     assert "Plotly.register({" not in hours
     assert '"hoverformat":"%-d' not in hours
+
+
+def test_no_line_across_hidden_periods(project, writer, tmp_path) -> None:  # noqa: ANN001
+    _day(writer, "2026-09-01", ["favor"] * 7 + ["none"] * 5)
+    _day(writer, "2026-09-02", ["favor"] * 6 + ["none"] * 6, prefix="b")
+    _day(writer, "2026-09-20", ["against"] * 11, prefix="c")  # 17 days later
+    r = poll(project, "caq")
+    assert [p["period"] for p in r["periods"]] == ["2026-09-01", "2026-09-02", "2026-09-20"]
+    fig = poll_figure(r, "fr")
+    trend = next(t for t in fig.data if t.name == "pour (tendance)")
+    assert list(trend.x) == ["2026-09-01", "2026-09-02", None, "2026-09-20"]  # broken
+    assert trend.connectgaps is False
+    bands = [
+        t
+        for t in fig.data
+        if t.type == "scatter" and t.fill == "toself" and t.legendgroup == "favor"
+    ]
+    assert len(bands) == 2  # one per run of days
+    assert fig.layout.xaxis.dtick is None  # 19 days: plotly picks the ticks, not one a day
+    poll_png(r, tmp_path / "gap.png", "fr")
+    assert (tmp_path / "gap.png").stat().st_size > 1000

@@ -248,32 +248,37 @@ def poll_figure(result: dict, lang: str = "fr") -> Any:
     )
     rows = result["periods"]
     x = [r["period"] for r in rows]
+    runs = _runs(x, result["by"])  # periods in a row: no line or band across a hidden one
     authors = tr(lang, "auteurs", "authors")
     trend_word = tr(lang, "tendance", "trend")
     for st in STANCES:
         name = stance_label(st, lang)
         color = COLORS[st]
-        fig.add_scatter(  # the 95 % band: a filled outline, no markers on its bounds
-            x=x + x[::-1],
-            y=[r[f"{st}_hi"] for r in rows] + [r[f"{st}_lo"] for r in rows][::-1],
-            mode="lines",
-            fill="toself",
-            fillcolor=_rgba(color, 0.10),
-            line={"width": 0, "color": _rgba(color, 0.0)},
-            hoverinfo="skip",
-            showlegend=False,
-            legendgroup=st,
-            row=1,
-            col=1,
-        )
+        for run in runs:  # the 95 % band: a filled outline, no markers on its bounds
+            part = [rows[i] for i in run]
+            xs = [x[i] for i in run]
+            fig.add_scatter(
+                x=xs + xs[::-1],
+                y=[r[f"{st}_hi"] for r in part] + [r[f"{st}_lo"] for r in part][::-1],
+                mode="lines",
+                fill="toself",
+                fillcolor=_rgba(color, 0.10),
+                line={"width": 0, "color": _rgba(color, 0.0)},
+                hoverinfo="skip",
+                showlegend=False,
+                legendgroup=st,
+                row=1,
+                col=1,
+            )
         fig.add_scatter(
-            x=x,
-            y=[r[f"trend_{st}"] for r in rows],
+            x=_broken(x, runs),
+            y=_broken([r[f"trend_{st}"] for r in rows], runs),
+            connectgaps=False,
             mode="lines",
             line={"color": color, "width": 3},
             name=f"{name} ({trend_word})",
             legendgroup=st,
-            customdata=[escape(share(r[f"trend_{st}"], lang)) for r in rows],
+            customdata=_broken([escape(share(r[f"trend_{st}"], lang)) for r in rows], runs),
             hovertemplate="%{x} : %{customdata} (" + trend_word + ")<extra>" + name + "</extra>",
             row=1,
             col=1,
@@ -349,9 +354,42 @@ def poll_figure(result: dict, lang: str = "fr") -> Any:
     fig.update_yaxes(tickformat=".0%", range=[0, 1], row=1, col=1)
     fig.update_yaxes(title_text=authors, row=2, col=1)
     fig.update_xaxes(**date_axis(lang, hours=result.get("by") == "hour"))
-    if result["by"] == "day" and len(rows) <= 14:  # one label a day, under its bar, no hours
+    if result["by"] == "day" and rows and _span_days(x) <= 14:  # a label a day, no hours
         fig.update_xaxes(dtick=PERIOD_MS["day"], ticklabelmode="period")
     return fig
+
+
+def _runs(periods: list[str], by: str) -> list[list[int]]:
+    """Indices of the shown periods grouped into runs of consecutive periods."""
+    from datetime import datetime, timedelta
+
+    step = timedelta(milliseconds=PERIOD_MS[by])
+    runs: list[list[int]] = []
+    prev = None
+    for i, p in enumerate(periods):
+        t = datetime.fromisoformat(str(p))
+        if prev is None or t - prev > step:
+            runs.append([])
+        runs[-1].append(i)
+        prev = t
+    return runs
+
+
+def _broken(values: list, runs: list[list[int]]) -> list:
+    """`values` with a None between runs: plotly breaks the line there."""
+    out: list = []
+    for run in runs:
+        if out:
+            out.append(None)
+        out.extend(values[i] for i in run)
+    return out
+
+
+def _span_days(periods: list[str]) -> float:
+    from datetime import datetime
+
+    first, last = (datetime.fromisoformat(str(p)) for p in (periods[0], periods[-1]))
+    return (last - first).total_seconds() / 86_400
 
 
 PERIOD_MS = {"day": 86_400_000, "hour": 3_600_000}
@@ -405,26 +443,30 @@ def poll_png_figure(result: dict, lang: str = "fr") -> Any:
 
     rows = result["periods"]
     x = pd.to_datetime([r["period"] for r in rows])
+    runs = _runs([r["period"] for r in rows], result["by"])  # no line across a hidden period
     fig = Figure(figsize=(12, 6))
     ax, axn = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [4, 1]})
     for st in STANCES:
         color = COLORS[st]
         y = np.array([r[st] for r in rows])
-        ax.fill_between(
-            x,
-            [r[f"{st}_lo"] for r in rows],
-            [r[f"{st}_hi"] for r in rows],
-            color=color,
-            alpha=0.10,
-            linewidth=0,
-        )
-        ax.plot(
-            x,
-            [r[f"trend_{st}"] for r in rows],
-            color=color,
-            lw=2.5,
-            label=f"{stance_label(st, lang)} ({tr(lang, 'tendance', 'trend')})",
-        )
+        for k, run in enumerate(runs):
+            ax.fill_between(
+                x[run],
+                [rows[i][f"{st}_lo"] for i in run],
+                [rows[i][f"{st}_hi"] for i in run],
+                color=color,
+                alpha=0.10,
+                linewidth=0,
+            )
+            ax.plot(
+                x[run],
+                [rows[i][f"trend_{st}"] for i in run],
+                color=color,
+                lw=2.5,
+                label=f"{stance_label(st, lang)} ({tr(lang, 'tendance', 'trend')})"
+                if not k
+                else None,
+            )
         ax.scatter(x, y, color=color, s=12, alpha=0.7)
     if rows:  # the latest trend value at the end of each line, labels kept apart
         heights = spread_labels([rows[-1][f"trend_{st}"] for st in STANCES], LABEL_GAP)
