@@ -51,7 +51,11 @@ def test_undecided_cli(campaign, capsys, tmp_path) -> None:  # noqa: ANN001
     out = json.loads(capsys.readouterr().out)
     assert out["authors"]["undecided"] == 24 and len(out["themes"]) == 2
     assert main(["undecided", "-p", root, "--html", "-o", str(tmp_path / "u.html")]) == 0
-    assert (tmp_path / "u.html").stat().st_size > 100_000
+    page = (tmp_path / "u.html").read_text()
+    # a page to read, not a bare chart: French, counts, themes with their quotes, privacy
+    assert page.startswith("<!doctype html>") and '<html lang="fr">' in page
+    assert "Les indécis et leurs raisons" in page and "indécis : 24" in page
+    assert "<blockquote>" in page and "thème 1" in page and "Auteurs pseudonymisés" in page
     assert main(["undecided", "-p", root, "--lang", "en"]) == 0
     assert "Why they hesitate" in capsys.readouterr().out
     # French words in a French table (trend and header were "rising", "posts")

@@ -68,10 +68,6 @@ def _write(data: str | bytes, out: Path | None) -> None:
         out.write_text(data, encoding="utf-8")
 
 
-def _html(fig) -> str:  # noqa: ANN001
-    return fig.to_html(full_html=True, include_plotlyjs=True, config={"displaylogo": False})
-
-
 def poll(
     target: Annotated[str, typer.Option("--target", "-t", help="Target id (see bascule.toml).")],
     project: ProjectOpt = Path("."),
@@ -189,13 +185,16 @@ def undecided(
     with open_project(project, read_only=True) as p:
         result = U.undecided(p, since=since, until=until, by=by, themes=themes, seed=seed)
         lang = lang or p.config.project.language
+        name = p.config.project.name
     if fmt == "json":
         if out:
             _write(_dumps(result), out)
         else:
             print_json(result)
-    elif fmt == "html":
-        _write(_html(U.undecided_figure(result, lang)), out)
+    elif fmt == "html":  # counts, chart, themes and quotes: the report's section as a page
+        from bascule.report.opinion import undecided_page
+
+        _write(undecided_page(result, lang, name), out)
     else:
         _undecided_table(result, lang)
 

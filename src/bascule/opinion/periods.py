@@ -106,3 +106,14 @@ def steps(periods: pd.Series | pd.DatetimeIndex, by: str) -> pd.Series:
     if p.empty:
         return p.astype(float)
     return (p - p.iloc[0]) / _STEP[by]
+
+
+PERIOD_MS = {"day": 86_400_000, "hour": 3_600_000}  # a period's length, as plotly wants it
+
+
+def span_days(labels: list[str]) -> float:
+    """Days from the first to the last of period labels (ISO dates or times), in order."""
+    from datetime import datetime
+
+    first, last = (datetime.fromisoformat(str(p)) for p in (labels[0], labels[-1]))
+    return (last - first).total_seconds() / 86_400

@@ -354,7 +354,7 @@ def poll_figure(result: dict, lang: str = "fr") -> Any:
     fig.update_yaxes(tickformat=".0%", range=[0, 1], row=1, col=1)
     fig.update_yaxes(title_text=authors, row=2, col=1)
     fig.update_xaxes(**date_axis(lang, hours=result.get("by") == "hour"))
-    if result["by"] == "day" and rows and _span_days(x) <= 14:  # a label a day, no hours
+    if result["by"] == "day" and rows and P.span_days(x) <= 14:  # a label a day, no hours
         fig.update_xaxes(dtick=PERIOD_MS["day"], ticklabelmode="period")
     return fig
 
@@ -385,14 +385,7 @@ def _broken(values: list, runs: list[list[int]]) -> list:
     return out
 
 
-def _span_days(periods: list[str]) -> float:
-    from datetime import datetime
-
-    first, last = (datetime.fromisoformat(str(p)) for p in (periods[0], periods[-1]))
-    return (last - first).total_seconds() / 86_400
-
-
-PERIOD_MS = {"day": 86_400_000, "hour": 3_600_000}
+PERIOD_MS = P.PERIOD_MS
 
 
 def _middle(period: str, by: str) -> str:

@@ -241,7 +241,9 @@ def _ctfidf(counts: Any, assign: np.ndarray, k: int, vocab: np.ndarray, n: int) 
 def _quotes(
     part: pd.DataFrame, X: Any, members: np.ndarray, handles: dict[str, str], n: int
 ) -> list[dict]:
-    """The posts closest to the theme's centroid, at most one per author and per text."""
+    """The posts closest to the theme's centroid, at most one per author and per text: a
+    manual retweet ("“@cnnbrk: …”", "RT @x: …") or a copy with another link is the same text,
+    so three quotes are three voices, not one headline thrice."""
     rows = X[members]
     centroid = np.asarray(rows.mean(axis=0)).ravel()
     sim = np.asarray(rows @ centroid).ravel()
@@ -252,10 +254,11 @@ def _quotes(
     seen_texts: set = set()
     for i in order:
         author, text = who[i], str(texts[i] or "")
-        if author in seen_authors or text in seen_texts:
+        core = _core(text)
+        if author in seen_authors or core in seen_texts:
             continue
         seen_authors.add(author)
-        seen_texts.add(text)
+        seen_texts.add(core)
         quotes.append(
             {
                 "post_id": ids[i],
@@ -266,6 +269,18 @@ def _quotes(
         if len(quotes) == n:
             break
     return quotes
+
+
+_QUOTED = re.compile(r"^\W*(?:rt\s+)?@[\w.-]+\s*:\s*", re.IGNORECASE)
+_LINKS = re.compile(r"https?://\S+")
+
+
+def _core(text: str) -> str:
+    """A post's words without a quoted retweet's prefix, links, quote marks and case."""
+    text = _LINKS.sub(" ", text)
+    start = text.find("“@")
+    text = _QUOTED.sub("", text[start + 1 :] if 0 <= start < 20 else text)
+    return " ".join(re.findall(r"\w+", text.lower()))
 
 
 def trend_bins(

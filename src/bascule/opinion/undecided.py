@@ -303,9 +303,9 @@ def undecided_figure(result: dict, lang: str = "fr") -> Any:
             f"{t['label']} ({trend_label(t['trend'], lang)})" if t["trend"] else t["label"]
             for t in themes
         ][::-1]
-        fig.add_bar(
+        fig.add_bar(  # one voice per author, as the poll: the bar and its label say authors
             y=labels,
-            x=[t["posts"] for t in themes][::-1],
+            x=[t["authors"] for t in themes][::-1],
             orientation="h",
             marker_color="#fdae61",
             text=[
@@ -325,6 +325,8 @@ def undecided_figure(result: dict, lang: str = "fr") -> Any:
             row=2,
             col=1,
         )
+    if themes:
+        fig.update_xaxes(title_text=tr(lang, "auteurs indécis", "undecided authors"), row=2, col=1)
     fig.update_layout(
         height=(360 + 48 * len(themes)) if themes else 340,
         bargap=0.35,
@@ -333,5 +335,9 @@ def undecided_figure(result: dict, lang: str = "fr") -> Any:
         separators=tr(lang, ",\u202f", ".,"),
         showlegend=False,
     )
-    fig.update_xaxes(**date_axis(lang), row=1, col=1)
+    fig.update_xaxes(**date_axis(lang, hours=result["by"] == "hour"), row=1, col=1)
+    # each point stands in the middle of its day or hour, as in the poll chart
+    fig.update_traces(xperiod=P.PERIOD_MS[result["by"]], xperiodalignment="middle", row=1, col=1)
+    if result["by"] == "day" and x and P.span_days(x) <= 14:  # a label a day, no hours
+        fig.update_xaxes(dtick=P.PERIOD_MS["day"], ticklabelmode="period", row=1, col=1)
     return fig

@@ -37,25 +37,40 @@ def sections(project, lang: str) -> list[Section]:  # noqa: ANN001
 
 def build_report(project, out: str | Path, *, lang: str | None = None) -> Path:  # noqa: ANN001
     """Render every section into one HTML file (plotly.js inline: opens offline)."""
-    from plotly.offline import get_plotlyjs
-
     lang = lang or project.config.project.language
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2"]))
-    html = env.get_template("report.html.j2").render(
+    html = page(
+        sections(project, lang),
         lang=lang,
         title=project.config.project.name,
         subtitle=tr(lang, "Rapport Bascule — généré le ", "Bascule report — generated ")
         + datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        sections=sections(project, lang),
-        plotly_js=get_plotlyjs(),
-        plotly_locale=plotly_locale_script(lang),
-        footer=tr(
-            lang,
-            "Auteurs pseudonymisés ; groupes de moins de {n} auteurs supprimés.",
-            "Authors pseudonymised; groups under {n} authors suppressed.",
-        ).format(n=project.config.privacy.min_group_size),
+        min_group_size=project.config.privacy.min_group_size,
     )
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(html, encoding="utf-8")
     return out
+
+
+def page(parts: list[Section], *, lang: str, title: str, subtitle: str, min_group_size: int) -> str:
+    """Sections as one self-contained HTML page (plotly.js and its French inline), with the
+    report's look and its privacy footer: the report, or one command's page (`--html`)."""
+    from plotly.offline import get_plotlyjs
+
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2"]))
+    return env.get_template("report.html.j2").render(
+        lang=lang,
+        title=title,
+        subtitle=subtitle,
+        sections=parts,
+        plotly_js=get_plotlyjs(),
+        plotly_locale=plotly_locale_script(lang),
+        footer=tr(
+            lang,
+            "Auteurs pseudonymisés ; opinions de groupes de moins de {n} auteurs masquées "
+            "(périodes, thèmes, communautés ; les parts d'un groupe montré sont publiées "
+            "telles quelles).",
+            "Authors pseudonymised; opinions of groups of fewer than {n} authors hidden "
+            "(periods, themes, communities; a shown group's shares are published as they are).",
+        ).format(n=min_group_size),
+    )

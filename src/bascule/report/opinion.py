@@ -39,7 +39,7 @@ def poll_summary(r: dict, lang: str) -> str:
 def section(project: Any, lang: str) -> Section | None:
     """Poll charts for the most discussed targets and the undecided's reasons (None before analyze)."""
     from bascule.opinion.poll import poll, poll_figure, stance_note
-    from bascule.opinion.undecided import STATES, state_label, undecided, undecided_figure
+    from bascule.opinion.undecided import undecided
 
     if sql.analysed_count(project.store) == 0:
         return None
@@ -72,24 +72,68 @@ def section(project: Any, lang: str) -> Section | None:
         )
     u = undecided(project)
     if u["authors"]:
-        a = u["authors"]
-        summary.append(
-            tr(lang, "Indécis : ", "Undecided: ")
-            + f"{number(a['undecided'], lang)} / {number(a['total'], lang)} "
-            + tr(lang, "auteurs", "authors")
-        )
+        summary.append(undecided_summary(u, lang))
         body += f"<h3>{escape(tr(lang, 'Les indécis', 'The undecided'))}</h3>"
-        colon = tr(lang, " : ", ": ")
-        body += paragraph(
-            ", ".join(f"{state_label(s, lang)}{colon}{number(a[s], lang)}" for s in STATES)
-        )
-        body += figure(undecided_figure(u, lang))
-        body += _themes(u, lang)
+        body += undecided_body(u, lang)
     return Section(
         "opinion",
         tr(lang, "Sondage continu et indécis", "Continuous poll and undecided"),
         body,
         summary,
+    )
+
+
+def undecided_summary(u: dict, lang: str) -> str:
+    a = u["authors"]
+    return (
+        tr(lang, "Indécis : ", "Undecided: ")
+        + f"{number(a['undecided'], lang)} / {number(a['total'], lang)} "
+        + tr(lang, "auteurs", "authors")
+    )
+
+
+def undecided_body(u: dict, lang: str) -> str:
+    """The undecided as HTML: counts by state, the chart, the themes with their quotes."""
+    from bascule.opinion.undecided import STATES, state_label, undecided_figure
+
+    a = u["authors"]
+    colon = tr(lang, " : ", ": ")
+    body = paragraph(
+        ", ".join(f"{state_label(s, lang)}{colon}{number(a[s], lang)}" for s in STATES)
+    )
+    first, last = u.get("totals_days") or (None, None)
+    if first or last:
+        span = " – ".join(x or "…" for x in (first, last))
+        body += paragraph(
+            tr(
+                lang,
+                f"Journées {span}, heure de {u['timezone']}.",
+                f"Days {span}, {u['timezone']} time.",
+            )
+        )
+    return body + figure(undecided_figure(u, lang)) + _themes(u, lang)
+
+
+def undecided_page(u: dict, lang: str, project_name: str) -> str:
+    """`bascule undecided --html`: the undecided as a page a campaign can read and share."""
+    from bascule.report import page
+
+    title = tr(lang, "Les indécis et leurs raisons", "The undecided and their reasons")
+    if not u["authors"]:
+        body = paragraph(
+            tr(
+                lang,
+                f"Rien à montrer : aucune période d'au moins {u['min_group_size']} auteurs "
+                "analysés dans cette fenêtre.",
+                f"Nothing to show: no period of at least {u['min_group_size']} analysed "
+                "authors in this window.",
+            )
+        )
+        parts = [Section("undecided", title, body)]
+    else:
+        parts = [Section("undecided", title, undecided_body(u, lang), [undecided_summary(u, lang)])]
+    return page(
+        parts, lang=lang, title=project_name, subtitle=title, min_group_size=u["min_group_size"]
     )
 
 
