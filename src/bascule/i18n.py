@@ -81,8 +81,9 @@ def share(v: Any, lang: str | None, digits: int = 0) -> str:
     return percent(v, lang, d)
 
 
-def share_range(lo: Any, hi: Any, lang: str | None, digits: int = 0) -> str:
-    """An interval of shares, "0,1–0,4 %" / "0.1–0.4%", both ends with the same decimals."""
+def share_range(lo: Any, hi: Any, lang: str | None, digits: int = 0, *, unit: bool = True) -> str:
+    """An interval of shares, "0,1–0,4 %" / "0.1–0.4%", both ends with the same decimals
+    (without the "%" when `unit` is false: a table whose header names it)."""
     if lo is None or hi is None:
         return DASH
     try:
@@ -90,7 +91,8 @@ def share_range(lo: Any, hi: Any, lang: str | None, digits: int = 0) -> str:
     except (TypeError, ValueError):
         return f"{lo}–{hi}"
     d = max(_share_digits(a, digits), _share_digits(b, digits))
-    return f"{number(a, lang, d)}–{percent(b / 100, lang, d)}"
+    end = percent(b / 100, lang, d) if unit else number(b, lang, d)
+    return f"{number(a, lang, d)}–{end}"
 
 
 def when(v: Any, tz: str | None = None) -> str:

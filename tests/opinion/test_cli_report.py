@@ -33,7 +33,11 @@ def test_poll_formats(campaign, capsys, tmp_path) -> None:  # noqa: ANN001
     assert main(["poll", "-p", root, "-t", "caq", "--png", "-o", str(tmp_path / "p.png")]) == 0
     assert (tmp_path / "p.png").read_bytes()[:4] == b"\x89PNG"
     assert main(["poll", "-p", root, "-t", "caq"]) == 0
-    assert "71\u202f%" in capsys.readouterr().out  # French: a narrow space before %
+    out = capsys.readouterr().out
+    assert "71\u202f% [" in out  # French: a narrow space before %; the interval's in the header
+    assert "heure de America/Toronto" in out  # periods are local days: which zone, said
+    assert main(["poll", "-p", root, "-t", "caq", "--by", "hour"]) == 0
+    assert "2026-09-01 13:00" in capsys.readouterr().out  # 17:00 UTC, whole, in Toronto
 
 
 def test_poll_user_errors(campaign, capsys) -> None:  # noqa: ANN001

@@ -127,17 +127,21 @@ def _poll_table(result: dict, lang: str) -> None:
     from bascule.i18n import number, share, share_range, tr
     from bascule.opinion.poll import STANCES, period_name, stance_label, stance_note, target_name
 
-    t = Table(title=f"{target_name(result, lang)} — {period_name(result['by'], lang)}")
-    t.add_column(tr(lang, "période", "period"))
+    t = Table(
+        title=f"{target_name(result, lang)} — {period_name(result['by'], lang)}",
+        caption=tr(lang, f"heure de {result['timezone']}", f"{result['timezone']} time"),
+    )
+    t.add_column(tr(lang, "période", "period"), no_wrap=True)  # an hour cut off reads as none
     t.add_column(tr(lang, "auteurs", "authors"), justify="right")
     for st in STANCES:
         t.add_column(f"{stance_label(st, lang)} [95 %]", justify="right")
     for r in result["periods"]:
         t.add_row(
-            r["period"],
+            str(r["period"]).replace("T", " "),
             number(r["authors"], lang),
             *(
-                f"{share(r[st], lang)} [{share_range(r[st + '_lo'], r[st + '_hi'], lang)}]"
+                # the interval's unit is in the header: a cell that fits, never cut at its "%"
+                f"{share(r[st], lang)} [{share_range(r[st + '_lo'], r[st + '_hi'], lang, unit=False)}]"
                 for st in STANCES
             ),
         )
