@@ -19,12 +19,18 @@ def test_import_exit_codes_and_summary(project, capsys: pytest.CaptureFixture[st
     root = str(project.root)
     project.close()
     assert main(["import", "-p", root, str(SAMPLES / "twitter_v1.jsonl")]) == 0
-    assert "6 imported, 0 duplicates skipped, 0 rejected" in capsys.readouterr().out
+    # a French project: the summary in French, the rejects' reasons too
+    assert "6 importées, 0 doublons ignorés, 0 rejetées" in capsys.readouterr().out
+    assert main(["import", "-p", root, str(SAMPLES / "twitter_v1.jsonl"), "--lang", "en"]) == 0
+    assert "already imported, skipped" in capsys.readouterr().out
     code = main(["import", "-p", root, "--json", str(SAMPLES / "twitter_v1_broken.jsonl")])
     out = json.loads(capsys.readouterr().out)
     assert code == 1
     assert (out["imported"], out["duplicates"], out["rejected"]) == (0, 3, 4)
     assert [r["line"] for r in out["rejects"]] == [2, 4, 5, 7]
+    assert main(["import", "-p", root, str(SAMPLES / "twitter_v1_broken.jsonl"), "--force"]) == 1
+    out = capsys.readouterr()
+    assert "Rejetées : JSON illisible ×1" in out.out and ":4 : identifiant manquant" in out.err
     assert main(["import", "-p", root, "--format", "nope", str(SAMPLES / "tweets.csv")]) == 2
     assert main(["import", "-p", root, "--map", "id=nope", str(SAMPLES / "tweets.csv")]) == 2
     assert "no column 'nope'" in capsys.readouterr().err

@@ -610,7 +610,7 @@ def test_a_generic_file_of_reposts_of_stored_tweets_gets_a_hint(project, capsys)
     assert import_files(project, [SAMPLES / "tweets.csv"]).platform_hint is None
     root = str(project.root)
     project.close()
-    assert main(["import", "-p", root, str(PHEME / "retweets.jsonl.gz")]) == 0
+    assert main(["import", "-p", root, str(PHEME / "retweets.jsonl.gz"), "--lang", "en"]) == 0
     captured = capsys.readouterr()
     assert "linked to none" in captured.err and "--platform twitter" in captured.err
 

@@ -10,12 +10,14 @@ import typer
 
 from bascule.cli.common import (
     JsonOpt,
+    LangOpt,
     ProjectOpt,
     check_when,
     console,
     err_console,
     open_project,
     print_json,
+    ui_lang,
 )
 
 FORMAT_HELP = (
@@ -128,6 +130,7 @@ def import_(
         bool | None, typer.Option(help="Show a progress bar (default: when stderr is a terminal).")
     ] = None,
     json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Import posts from files: streaming, idempotent, resumable; bad records go to `rejects`.
 
@@ -148,62 +151,102 @@ def import_(
             platform=platform,
             instance=instance,
         )
+        lang = ui_lang(project, p, lang)
     if json:
         print_json(s.to_dict())
     else:
-        _print_summary(s)
+        _print_summary(s, lang)
     raise typer.Exit(s.exit_code)
 
 
-def _print_summary(s) -> None:  # noqa: ANN001 - ImportSummary, imported lazily
+def _print_summary(s, lang: str) -> None:  # noqa: ANN001 - ImportSummary, imported lazily
     from rich.markup import escape
 
+    from bascule.i18n import number, tr
+    from bascule.web.fmt import reject_reason
+
+    def counts(x) -> str:  # noqa: ANN001
+        imported, dups, rej = (number(v, lang) for v in (x.imported, x.duplicates, x.rejected))
+        return tr(
+            lang,
+            f"{imported} importées, {dups} doublons ignorés, {rej} rejetées",
+            f"{imported} imported, {dups} duplicates skipped, {rej} rejected",
+        )
+
+    sep = ": " if lang == "en" else " : "
     for f in s.files:
-        extra = f" (resumed after record {f.resumed_from:,})" if f.status == "resumed" else ""
+        head = f"{escape(f.path)} \\[{f.format}]{sep}"
         if f.status == "already imported":
-            console.print(
-                f"{escape(f.path)} \\[{f.format}]: already imported, skipped (see --force)",
-                soft_wrap=True,
+            text = tr(
+                lang,
+                "déjà importé, ignoré (voir --force)",
+                "already imported, skipped (see --force)",
             )
+            console.print(head + text, soft_wrap=True)
             continue
         if f.status == "empty":
-            console.print(f"{escape(f.path)}: holds no record", soft_wrap=True, highlight=False)
+            text = tr(lang, "aucun enregistrement", "holds no record")
+            console.print(f"{escape(f.path)}{sep}{text}", soft_wrap=True, highlight=False)
             continue
-        console.print(
-            f"{escape(f.path)} \\[{f.format}]: {f.imported:,} imported, {f.duplicates:,} "
-            f"duplicates skipped, {f.rejected:,} rejected{extra}"
-            + (f", {f.deleted:,} deleted" if f.deleted else ""),
-            soft_wrap=True,
-            highlight=False,
-        )
-    console.print(
-        f"[bold]Total[/]: {s.imported:,} imported, {s.duplicates:,} duplicates skipped, "
-        f"{s.rejected:,} rejected (run {s.run_id})"
-    )
+        extra = ""
+        if f.status == "resumed":
+            at = number(f.resumed_from, lang)
+            extra = tr(
+                lang, f" (repris après l'enregistrement {at})", f" (resumed after record {at})"
+            )
+        if f.deleted:
+            gone = number(f.deleted, lang)
+            extra += tr(lang, f", {gone} supprimées", f", {gone} deleted")
+        console.print(head + counts(f) + extra, soft_wrap=True, highlight=False)
+    run = tr(lang, f"import n° {s.run_id}", f"run {s.run_id}")
+    console.print(f"[bold]Total[/]{sep}{counts(s)} ({run})")
     if s.linked:
+        n = number(s.linked, lang)
         console.print(
-            f"Linked {s.linked:,} replies, reposts and quotes to the author of the post they "
-            "act on (the file did not name them)."
+            tr(
+                lang,
+                f"{n} réponses, partages et citations reliés à l'auteur de la publication "
+                "visée (le fichier ne le nommait pas).",
+                f"Linked {n} replies, reposts and quotes to the author of the post they "
+                "act on (the file did not name them).",
+            )
         )
     if s.platform_hint:
         plat, n = s.platform_hint
+        n = number(n, lang)
         err_console.print(
-            f"Note: {n:,} replies, reposts or quotes of this file act on posts stored as "
-            f"'{plat}', but the file was stored as 'generic', so they are linked to none. "
-            f"Take this import back with `bascule runs undo {s.run_id}`, then import the "
-            f"file again with --platform {plat}.",
+            tr(
+                lang,
+                f"Note : {n} réponses, partages ou citations de ce fichier visent des "
+                f"publications enregistrées comme « {plat} », mais le fichier l'a été comme "
+                f"« generic » : ils ne sont reliés à rien. Reprenez cet import avec "
+                f"`bascule runs undo {s.run_id}`, puis importez le fichier de nouveau avec "
+                f"--platform {plat}.",
+                f"Note: {n} replies, reposts or quotes of this file act on posts stored as "
+                f"'{plat}', but the file was stored as 'generic', so they are linked to none. "
+                f"Take this import back with `bascule runs undo {s.run_id}`, then import the "
+                f"file again with --platform {plat}.",
+            ),
             style="yellow",
         )
     if s.rejected:
-        console.print("Rejected: " + ", ".join(f"{k} ×{v}" for k, v in s.reasons.most_common()))
+        reasons = ", ".join(f"{reject_reason(k, lang)} ×{v}" for k, v in s.reasons.most_common())
+        console.print(tr(lang, "Rejetées : ", "Rejected: ") + reasons)
         for r in s.rejects[:20]:
+            where = f"{escape(r['file'])}:{r['line']}"
             err_console.print(
-                f"  {escape(r['file'])}:{r['line']}: {escape(r['reason'])}", soft_wrap=True
+                f"  {where}{sep}{escape(reject_reason(r['reason'], lang))}", soft_wrap=True
             )
         if s.rejected > 20:
+            every = number(s.rejected, lang)
             err_console.print(
-                f"  … all {s.rejected:,} are in the rejects table "
-                f"(SELECT * FROM rejects WHERE run_id = {s.run_id})"
+                tr(
+                    lang,
+                    f"  … les {every} sont dans la table rejects "
+                    f"(SELECT * FROM rejects WHERE run_id = {s.run_id})",
+                    f"  … all {every} are in the rejects table "
+                    f"(SELECT * FROM rejects WHERE run_id = {s.run_id})",
+                )
             )
 
 

@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from bascule.cli.common import JsonOpt, ProjectOpt, console, open_project, print_json
+from bascule.cli.common import (
+    JsonOpt,
+    LangOpt,
+    ProjectOpt,
+    console,
+    open_project,
+    print_json,
+    ui_lang,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -42,13 +50,18 @@ def init(
     project.close()
 
 
-def status(project: ProjectOpt = Path("."), json: JsonOpt = False) -> None:
+def status(project: ProjectOpt = Path("."), json: JsonOpt = False, lang: LangOpt = None) -> None:
     """Counts: posts, authors, interactions, rejects, per platform, date range, languages."""
+    from bascule.i18n import number, tr
     from bascule.report.overview import summary
 
     with open_project(project) as p:
         s = p.status()
         extra = summary(p)
+        lang = ui_lang(project, p, lang)
+        names = {
+            t.id: (t.name_en if lang == "en" and t.name_en else t.name) for t in p.config.targets
+        }
     s["languages"] = extra["languages"]
     s["top_targets"] = extra["top_targets"]
     if json:
@@ -56,23 +69,38 @@ def status(project: ProjectOpt = Path("."), json: JsonOpt = False) -> None:
         return
     from rich.table import Table
 
-    t = Table(title=f"Bascule project {p.root.name}")
-    t.add_column("what")
-    t.add_column("count", justify="right")
-    for k in ("posts", "authors", "interactions", "rejects", "analysed_posts"):
-        t.add_row(k, f"{s[k]:,}")
+    words = {
+        "posts": ("publications", "posts"),
+        "authors": ("auteurs", "authors"),
+        "interactions": ("interactions", "interactions"),
+        "rejects": ("rejets", "rejects"),
+        "analysed_posts": ("publications analysées", "posts analysed"),
+    }
+    t = Table(title=tr(lang, f"Projet Bascule {p.root.name}", f"Bascule project {p.root.name}"))
+    t.add_column(tr(lang, "quoi", "what"))
+    t.add_column(tr(lang, "nombre", "count"), justify="right")
+    for k, (fr, en) in words.items():
+        t.add_row(tr(lang, fr, en), number(s[k], lang))
     for plat, d in s["platforms"].items():
-        t.add_row(f"posts from {plat}", f"{d['posts']:,}")
+        t.add_row(
+            tr(lang, f"publications de {plat}", f"posts from {plat}"), number(d["posts"], lang)
+        )
     console.print(t)
+    sep = ": " if lang == "en" else " : "
     first, last = s["date_range"]
+    period = tr(lang, "période", "date range")
     if first is None:
-        console.print("date range: no posts yet")
+        console.print(period + sep + tr(lang, "aucune publication encore", "no posts yet"))
     else:
-        console.print(f"date range: {str(first)[:16]} → {str(last)[:16]} (UTC)")
-    langs = ", ".join(f"{k} {v:,}" for k, v in s["languages"].items())
-    console.print(f"languages: {langs or '—'}")
-    tops = ", ".join(f"{t['target']} ({t['posts']:,})" for t in s["top_targets"])
-    console.print(f"top targets: {tops or '— (run `bascule analyze`)'}")
+        console.print(f"{period}{sep}{str(first)[:16]} → {str(last)[:16]} (UTC)")
+    langs = ", ".join(f"{k} {number(v, lang)}" for k, v in s["languages"].items())
+    console.print(tr(lang, "langues", "languages") + sep + (langs or "—"))
+    tops = ", ".join(
+        f"{names.get(t['target'], t['target'])} ({number(t['posts'], lang)})"
+        for t in s["top_targets"]
+    )
+    none_yet = tr(lang, "— (lancez `bascule analyze`)", "— (run `bascule analyze`)")
+    console.print(tr(lang, "cibles les plus citées", "top targets") + sep + (tops or none_yet))
 
 
 def report(
