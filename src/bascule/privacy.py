@@ -100,9 +100,11 @@ class Pseudonymizer:
         return self.pseudonym(platform, account), True
 
     def scrub_mentions(self, platform: str, text: str | None) -> str | None:
-        """Replace @handles of people who are not kept by their pseudonym, in post text."""
+        """Replace @handles of people who are not kept by their pseudonym, and e-mail
+        addresses by "[email]", in post text."""
         if not text or self.keep_all or "@" not in text:
             return text
+        text = redact_emails(text)
 
         def repl(m: re.Match[str]) -> str:
             h = m.group(1)
@@ -167,6 +169,31 @@ _ACCOUNT_PATHS = ("/@", "/users/", "/profile/", "did:", "/user/", "/u/")
 # A mention: `@` not preceded by a word character or `@`, then a handle (with its server, for
 # Mastodon). The look-behind sits after the `@` so the regex engine jumps from one `@` to the
 # next instead of trying every position (about 40x faster on long texts).
+# the domain of an e-mail address, found from its "@" (a regex starting with the local part
+# tries every position of a block of 250,000 posts: 50 times slower); `redact_emails` walks
+# back over the local part
+_EMAIL_DOMAIN = re.compile(r"@(?<=[\w.+-]@)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+EMAIL_MARK = "[email]"
+
+
+def redact_emails(text: str) -> str:
+    """`text` with each e-mail address replaced by "[email]"; a Mastodon handle
+    ("@name@server") is not an address and stays for the mention pseudonyms."""
+    if "@" not in text:
+        return text
+    out: list[str] = []
+    last = 0
+    for m in _EMAIL_DOMAIN.finditer(text):
+        at = start = m.start()
+        while start > last and (text[start - 1].isalnum() or text[start - 1] in "._+-"):
+            start -= 1
+        if start == at or (start > 0 and text[start - 1] == "@"):
+            continue
+        out += [text[last:start], EMAIL_MARK]
+        last = m.end()
+    return "".join([*out, text[last:]]) if out else text
+
+
 MENTION = re.compile(
     r"@(?<![\w@]@)([A-Za-z0-9_][A-Za-z0-9_.\-]*(?:@[A-Za-z0-9.\-]+\.[A-Za-z]{2,})?)"
 )

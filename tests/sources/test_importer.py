@@ -633,3 +633,21 @@ def test_csv_rejects_name_the_line_of_the_file(project, tmp_path: Path) -> None:
         (6, "bad date 'zz'"),
     ]
     assert s.imported == 1
+
+
+def test_email_addresses_in_texts_are_not_stored(project, tmp_path: Path) -> None:
+    """A private address in a post is personal data the analysis never needs: both import
+    paths store "[email]" instead, and a Mastodon handle (@name@server) stays a handle."""
+    text = "Écrivez-moi à jane.doe+vote@gmail.com ou à @militant@mastodon.social, merci"
+    rows = [{"id": str(i), "author": f"a{i}", "created_at": "2026-09-01T10:00:00Z", "text": text}
+            for i in range(2)]  # fmt: skip
+    jsonl = tmp_path / "p.jsonl"  # the columnar fast path
+    jsonl.write_bytes(b"\n".join(orjson.dumps(r) for r in rows[:1]) + b"\n")
+    csv_file = tmp_path / "p.csv"  # the record-by-record path
+    csv_file.write_text(f'id,author,created_at,text\n1b,b,2026-09-01T11:00:00Z,"{text}"\n')
+    import_files(project, [jsonl, csv_file])
+    stored = [r[0] for r in project.store.rows("SELECT text FROM posts")]
+    assert len(stored) == 2
+    for t in stored:
+        assert "gmail" not in t and "jane" not in t and "[email]" in t
+        assert "@anon-" in t and "militant" not in t  # the handle, pseudonymised as ever

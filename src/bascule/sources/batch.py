@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bascule.privacy import MENTION, Pseudonymizer, public_url
+from bascule.privacy import MENTION, Pseudonymizer, public_url, redact_emails
 from bascule.sources.model import Account, Post, Reject
 from bascule.store.ingest import AUTHORS_SCHEMA, INTERACTIONS_SCHEMA, POSTS_SCHEMA
 
@@ -115,7 +115,7 @@ class Mentions:
         def repl(m: re.Match[str]) -> str:
             return self._replacement(platform, m.group(1))
 
-        return lambda t: MENTION.sub(repl, t) if t and "@" in t else t
+        return lambda t: MENTION.sub(repl, redact_emails(t)) if t and "@" in t else t
 
     def many(self, platform: str, texts: list[str]) -> list[str]:
         """Scrub a list of strings of one platform."""
@@ -130,6 +130,7 @@ class Mentions:
         joined = _SEP.join(texts)
         if joined.count(_SEP) != len(texts) - 1:
             return None
+        joined = redact_emails(joined)
         # split keeps the handles at odd positions: replace them, no Python call per match
         parts = MENTION.split(joined)
         memo = self.memo.setdefault(platform, {})
