@@ -248,3 +248,4 @@ def test_times_are_shown_in_the_project_time_zone() -> None:
     text = _text(html)
     assert "2015-01-07 06:07 → 2015-01-09 21:00" in text
     assert "Heures du fuseau America/Toronto." in text
+    assert "opinions de groupes de moins de 5 auteurs masquées" in text  # the privacy floor
