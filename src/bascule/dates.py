@@ -43,7 +43,8 @@ def parse_when(value: str | date, option: str = "date") -> datetime:
         return datetime.fromisoformat(text)
     except ValueError:
         pass
-    raise InputError(_explain(text, option))
+    en, fr = _explain(text, option)
+    raise InputError(en, fr=fr)
 
 
 def utc_when(value: str | date, option: str = "date") -> datetime:
@@ -65,12 +66,17 @@ def iso_when(value: str, option: str = "date") -> str:
         return when.isoformat()
 
 
-def _explain(text: str, option: str) -> str:
-    """Why `text` is refused and what to write instead (both readings of a slash date)."""
+def _explain(text: str, option: str) -> tuple[str, str]:
+    """Why `text` is refused and what to write instead (both readings of a slash date), in
+    English and French."""
     fmt = "write it as YYYY-MM-DD (or YYYY-MM-DDTHH:MM for a time)"
+    fmt_fr = "écrivez-la AAAA-MM-JJ (ou AAAA-MM-JJTHH:MM pour une heure)"
     m = _SLASHED.match(text)
     if not m:
-        return f"{option}: {text!r} is not a date or time; {fmt}"
+        return (
+            f"{option}: {text!r} is not a date or time; {fmt}",
+            f"{option} : {text!r} n'est ni une date ni une heure ; {fmt_fr}",
+        )
     a, b, c, rest = m.groups()
     time = f"T{rest}" if rest else ""
     if len(a) == 4:  # 2015/01/07: year first, one reading
@@ -78,17 +84,29 @@ def _explain(text: str, option: str) -> str:
     elif len(c) == 4:
         readings = [_day(int(c), int(b), int(a)), _day(int(c), int(a), int(b))]
     else:
-        return f"{option}: {text!r} is not a date (which is the year?); {fmt}"
+        return (
+            f"{option}: {text!r} is not a date (which is the year?); {fmt}",
+            f"{option} : {text!r} n'est pas une date (où est l'année ?) ; {fmt_fr}",
+        )
     found = list(dict.fromkeys(r for r in readings if r is not None))
     if not found:
-        return f"{option}: {text!r} is not a date; {fmt}"
+        return (
+            f"{option}: {text!r} is not a date; {fmt}",
+            f"{option} : {text!r} n'est pas une date ; {fmt_fr}",
+        )
     if len(found) == 1:
-        return f"{option}: {text!r} is not an ISO date; {fmt}: {found[0].isoformat()}{time}"
+        iso = f"{found[0].isoformat()}{time}"
+        return (
+            f"{option}: {text!r} is not an ISO date; {fmt}: {iso}",
+            f"{option} : {text!r} n'est pas une date ISO ; {fmt_fr} : {iso}",
+        )
     day_first, month_first = found
+    a_iso, b_iso = f"{day_first.isoformat()}{time}", f"{month_first.isoformat()}{time}"
     return (
         f"{option}: {text!r} is ambiguous (day or month first?); {fmt}: "
-        f"{day_first.isoformat()}{time} for {_name(day_first)}, "
-        f"{month_first.isoformat()}{time} for {_name(month_first)}"
+        f"{a_iso} for {_name(day_first)}, {b_iso} for {_name(month_first)}",
+        f"{option} : {text!r} est ambiguë (le jour ou le mois d'abord ?) ; {fmt_fr} : "
+        f"{a_iso} pour le {_name(day_first, 'fr')}, {b_iso} pour le {_name(month_first, 'fr')}",
     )
 
 
@@ -99,5 +117,10 @@ def _day(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _name(d: date) -> str:
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+def _name(d: date, lang: str = "en") -> str:
+    months = _MONTHS_FR if lang == "fr" else _MONTHS
+    return f"{d.day} {months[d.month - 1]} {d.year}"
+
+
+_MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+              "septembre", "octobre", "novembre", "décembre")  # fmt: skip

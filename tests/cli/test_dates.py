@@ -58,7 +58,7 @@ def test_poll_and_export_agree_in_a_french_project(
     assert main(["export", "posts", "-p", root, "--since", AMBIGUOUS]) == 2
     export_err = capsys.readouterr().err
     assert poll_err == export_err
-    assert "write it as YYYY-MM-DD" in poll_err
+    assert "écrivez-la AAAA-MM-JJ" in poll_err and poll_err.startswith("Erreur :")  # French
     assert main(["poll", "-p", root, "-t", "caq", "--json", "--since", "2015-01-07"]) == 0
     assert json.loads(capsys.readouterr().out)["since"] == "2015-01-07"
     assert main(["export", "posts", "-p", root, "--since", "2015-01-07T10:00Z"]) == 0

@@ -252,5 +252,5 @@ def test_cli_notify_dry_run_and_unknown_target(project, capsys) -> None:  # noqa
     out = " ".join(capsys.readouterr().out.split())  # a French project
     assert "@alice : recevrait le kit" in out and "Essai : 1 ambassadeur recevrait le kit" in out
     assert main(["ambassadors", "notify", "-p", str(root), "-t", "nope", "-m", TEXT]) == 2
-    assert "unknown target" in capsys.readouterr().err
+    assert "cible inconnue 'nope'" in capsys.readouterr().err  # a French project
     assert main(["ambassadors", "shared", "-p", str(root), "abc"]) == 2

@@ -139,6 +139,8 @@ def test_cli_help_and_json(demo: Path, capsys: pytest.CaptureFixture[str]) -> No
     out = json.loads(capsys.readouterr().out)
     assert out["post_id"] == FIRST and out["reach"]["authors"] > 300
     assert main(["message", "reach", "-p", root, "--from", "@nobody_at_all"]) == 2
+    assert "aucun de ces comptes n'est dans le réseau observé" in capsys.readouterr().err
+    assert main(["message", "reach", "-p", root, "--from", "@nobody_at_all", "--lang", "en"]) == 2
     assert "none of the accounts" in capsys.readouterr().err
 
 

@@ -43,7 +43,9 @@ def test_poll_formats(campaign, capsys, tmp_path) -> None:  # noqa: ANN001
 def test_poll_user_errors(campaign, capsys) -> None:  # noqa: ANN001
     root = str(campaign.root)
     assert main(["poll", "-p", root, "-t", "nobody", "--json"]) == 2
-    assert "unknown target" in capsys.readouterr().err
+    assert "Erreur : bascule.toml: cible inconnue 'nobody'" in capsys.readouterr().err
+    assert main(["poll", "-p", root, "-t", "nobody", "--lang", "en"]) == 2
+    assert "Error: bascule.toml: unknown target 'nobody'" in capsys.readouterr().err
     assert main(["poll", "-p", root, "-t", "caq", "--by", "week"]) == 2
     assert main(["poll", "-p", root, "-t", "caq", "--json", "--csv"]) == 2
     assert "one output format" in capsys.readouterr().err

@@ -121,7 +121,7 @@ def test_prune_command_refuses_zero_days(project, capsys) -> None:  # noqa: ANN0
     root = str(project.root)
     project.close()
     assert main(["prune", "-p", root, "--days", "0"]) == 2
-    assert "--days 0: a retention period is a whole number of days" in capsys.readouterr().err
+    assert "--days 0 : la durée de conservation est un nombre entier" in capsys.readouterr().err
     assert main(["prune", "-p", root, "--days=-5", "--dry-run"]) == 2
     assert main(["prune", "-p", root, "--days", "100000", "--dry-run"]) == 0  # from the 1750s
     out = " ".join(capsys.readouterr().out.split())

@@ -19,7 +19,7 @@ def test_user_add_list_remove(project, monkeypatch, capsys) -> None:  # noqa: AN
     assert [(u["username"], u["role"]) for u in users] == [("alice", "admin")]
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     assert main(["user", "add", "bob", "--password-stdin", "-p", root]) == 2
-    assert "at least 8" in capsys.readouterr().err
+    assert "au moins 8 caractères" in capsys.readouterr().err  # the project speaks French
     monkeypatch.setattr("sys.stdin", io.StringIO("s3cret-pass\n"))
     assert main(["user", "add", "bob", "--role", "boss", "--password-stdin", "-p", root]) == 2
     assert main(["user", "remove", "alice", "-p", root]) == 0

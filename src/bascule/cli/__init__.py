@@ -7,6 +7,7 @@ the commands, so `bascule --help` stays instant.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import typer
 from rich.markup import escape
@@ -78,14 +79,38 @@ for _module in (
     _module.register(app)
 
 
+def _error_lang(argv: list[str]) -> str:
+    """The language a user error is told in: --lang, else the project's (from -p/--project,
+    BASCULE_PROJECT or the current folder), else English."""
+    import os
+
+    from bascule.cli.common import ui_lang
+
+    lang, folder = None, os.environ.get("BASCULE_PROJECT", ".")
+    for i, arg in enumerate(argv):
+        key, _, value = arg.partition("=")
+        if key in ("--lang", "-p", "--project") and not value and i + 1 < len(argv):
+            value = argv[i + 1]
+        if key == "--lang" and value in ("fr", "en"):
+            lang = value
+        elif key in ("-p", "--project") and value:
+            folder = value
+    try:
+        return ui_lang(Path(folder), lang=lang)
+    except Exception:  # noqa: BLE001 - the error itself must still be told
+        return "en"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: user errors are printed in one line, with no traceback."""
     command = typer.main.get_command(app)
     try:
         rv = command.main(args=argv, prog_name="bascule", standalone_mode=False)
     except BasculeError as exc:
+        lang = _error_lang(sys.argv[1:] if argv is None else argv)
+        head = "Erreur :" if lang == "fr" else "Error:"
         err_console.print(
-            f"[bold red]Error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
+            f"[bold red]{head}[/] {escape(exc.say(lang))}", highlight=False, soft_wrap=True
         )
         return exc.exit_code
     except KeyboardInterrupt:

@@ -117,8 +117,9 @@ def _few(names: list[str], lang: str = "en", most: int = 3) -> str:
     shown = ", ".join(repr(x) for x in names[:most])
     if len(names) <= most:
         return shown
-    more = number(len(names) - most, lang)
-    return shown + tr(lang, f" et {more} autres", f" and {more} more")
+    left = len(names) - most
+    more = number(left, lang)
+    return shown + tr(lang, f" et {more} autre{'s' if left > 1 else ''}", f" and {more} more")
 
 
 def _unmatched(

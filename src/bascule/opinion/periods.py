@@ -56,7 +56,10 @@ def window(
     s, u = _parse(since, "since", tz), _parse(until, "until", tz)
     if by is None:
         if s is not None and u is not None and u <= s:
-            raise InputError(f"--until ({until}) must be after --since ({since})")
+            raise InputError(
+                f"--until ({until}) must be after --since ({since})",
+                fr=f"--until ({until}) doit venir après --since ({since})",
+            )
         return s, u
     if s is not None:
         s = floor(s, by)
@@ -64,7 +67,10 @@ def window(
         fu = floor(u, by)
         u = fu if fu == u else fu + _STEP[by]
     if s is not None and u is not None and u <= s:
-        raise InputError(f"--until ({until}) must be after --since ({since})")
+        raise InputError(
+            f"--until ({until}) must be after --since ({since})",
+            fr=f"--until ({until}) doit venir après --since ({since})",
+        )
     return s, u
 
 
