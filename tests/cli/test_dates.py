@@ -62,3 +62,23 @@ def test_poll_and_export_agree_in_a_french_project(
     assert main(["poll", "-p", root, "-t", "caq", "--json", "--since", "2015-01-07"]) == 0
     assert json.loads(capsys.readouterr().out)["since"] == "2015-01-07"
     assert main(["export", "posts", "-p", root, "--since", "2015-01-07T10:00Z"]) == 0
+
+
+def test_errors_speak_the_language_of_the_project_they_name(
+    project, tmp_path, monkeypatch, capsys
+) -> None:  # noqa: ANN001
+    from bascule.cli import _error_lang
+
+    root = str(project.root)  # `bascule init`: a French project
+    project.close()
+    assert _error_lang(["poll", "-p", root]) == "fr"
+    assert _error_lang(["poll", f"--project={root}", "--lang", "en"]) == "en"
+    assert _error_lang(["poll"]) == "en"  # no project in the current folder: English
+    monkeypatch.setenv("BASCULE_PROJECT", root)
+    assert _error_lang(["poll", "-t", "x"]) == "fr"
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "bascule.toml").write_text("[project\n")  # the error is still told, in English
+    assert _error_lang(["poll", "-p", str(broken)]) == "en"
+    assert main(["poll", "-p", str(broken), "-t", "x"]) == 2
+    assert capsys.readouterr().err.startswith("Error: ")
