@@ -216,7 +216,9 @@ def communities_figure(result: dict[str, Any], lang: str = "fr") -> go.Figure:
 
     from bascule.i18n import tr
 
-    rows = result["communities"][:30]
+    # the 20 largest groups of two or more: discs a reader can tell apart (single accounts
+    # have no link to draw)
+    rows = [r for r in result["communities"] if r["size"] > 1][:20] or result["communities"][:20]
     ids = [r["id"] for r in rows]
     G = nx.Graph()
     G.add_nodes_from(ids)
@@ -242,17 +244,18 @@ def communities_figure(result: dict[str, Any], lang: str = "fr") -> go.Figure:
         y=[pos[i][1] for i in ids],
         mode="markers+text",
         text=[f"#{i}" for i in ids],
-        textposition="top center",
+        textposition="middle center",  # inside its disc: labels never sit on a neighbour
+        textfont={"color": "white", "size": 11},
         hovertext=[f"#{r['id']}: {r['size']:,} — {', '.join(r['top_accounts'][:3])}" for r in rows],
         hoverinfo="text",
         marker={
-            "size": [12 + 48 * (r["size"] / biggest) ** 0.5 for r in rows],
+            "size": [16 + 34 * (r["size"] / biggest) ** 0.5 for r in rows],
             "color": [u if u is not None else 0 for u in und],
             "colorscale": "Oranges",
             "cmin": 0,
             "cmax": 1,
             "showscale": any(u is not None for u in und),
-            "colorbar": {"title": tr(lang, "indécis", "undecided")},
+            "colorbar": {"title": tr(lang, "indécis", "undecided"), "tickformat": ".0%"},
             "line": {"width": 1, "color": "#444"},
         },
         showlegend=False,
@@ -261,7 +264,8 @@ def communities_figure(result: dict[str, Any], lang: str = "fr") -> go.Figure:
         title=tr(lang, "Graphe des communautés", "Community graph"),
         xaxis={"visible": False},
         yaxis={"visible": False},
-        height=420,
+        height=460,
+        separators=tr(lang, ",\u202f", ".,"),
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
     )
     return fig
