@@ -108,11 +108,15 @@ def report(
     out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path(
         "report.html"
     ),
-    lang: Annotated[str | None, typer.Option(help="fr or en (default: the project's).")] = None,
+    lang: LangOpt = None,
 ) -> None:
     """Write a self-contained HTML report with plots: one section per capability."""
+    from bascule.i18n import tr
     from bascule.report import build_report
 
     with open_project(project) as p:
         path = build_report(p, out, lang=lang)
-    console.print(f"Report written to [bold]{path}[/]")
+        lang = ui_lang(project, p, lang)
+    console.print(
+        tr(lang, f"Rapport écrit dans [bold]{path}[/]", f"Report written to [bold]{path}[/]")
+    )

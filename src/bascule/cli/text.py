@@ -320,32 +320,59 @@ def train(
     if json:
         print_json(res)
         return
+    lang = ui_lang(project)
+    rows, classes = number(res["rows"], lang), ", ".join(map(str, res["classes"]))
     console.print(
-        f"Model written to [bold]{res['model']}[/] ({res['rows']:,} rows, "
-        f"classes: {', '.join(map(str, res['classes']))})."
+        tr(
+            lang,
+            f"Modèle écrit dans [bold]{res['model']}[/] ({rows} lignes, classes : {classes}).",
+            f"Model written to [bold]{res['model']}[/] ({rows} rows, classes: {classes}).",
+        )
     )
     if data is None:
-        _print_check(res.get("check"))
+        _print_check(res.get("check"), lang)
         # the posts analysed before still carry the old stances (the poll says "no model")
         console.print(
-            f"Next: [bold]bascule analyze --redo -p {project}[/] analyses every post again "
-            "with this model."
+            tr(
+                lang,
+                f"Ensuite : [bold]bascule analyze --redo -p {project}[/] analyse de nouveau "
+                "chaque publication avec ce modèle.",
+                f"Next: [bold]bascule analyze --redo -p {project}[/] analyses every post again "
+                "with this model.",
+            )
         )
 
 
-def _print_check(check: dict | None) -> None:
+def _print_check(check: dict | None, lang: str = "en") -> None:
     """How the project's model did on the labels people gave (or how many it needs)."""
+    from bascule.i18n import percent
     from bascule.text.weak_labels import MIN_CHECK
 
     if check:
-        f_avg = "—" if check["f_avg"] is None else f"{check['f_avg']:.2f}"
+        f_avg = "—" if check["f_avg"] is None else number(check["f_avg"], lang, 2)
+        n, folds, acc = (
+            number(check["labels"], lang),
+            check["folds"],
+            percent(check["accuracy"], lang),
+        )
         console.print(
-            f"On the {check['labels']:,} labels people gave, unseen in training "
-            f"({check['folds']}-fold): f_avg {f_avg}, accuracy {check['accuracy']:.0%}."
+            tr(
+                lang,
+                f"Sur les {n} annotations des personnes, absentes de l'entraînement "
+                f"({folds} plis) : f_avg {f_avg}, exactitude {acc}.",
+                f"On the {n} labels people gave, unseen in training ({folds}-fold): "
+                f"f_avg {f_avg}, accuracy {acc}.",
+            )
         )
     else:
         console.print(
-            f"Label at least {MIN_CHECK} posts (bascule stance label) to measure the model on them."
+            tr(
+                lang,
+                f"Annotez au moins {MIN_CHECK} publications (bascule stance label) pour mesurer "
+                "le modèle sur elles.",
+                f"Label at least {MIN_CHECK} posts (bascule stance label) to measure the model "
+                "on them.",
+            )
         )
 
 
@@ -526,9 +553,12 @@ def label(
             try:
                 res = train_project_model(p, seed=seed)
             except InputError as exc:
-                err_console.print(f"(not retrained: {exc})")
+                err_console.print(
+                    tr("fr" if fr else "en", "(pas réentraîné : ", "(not retrained: ")
+                    + f"{exc.say('fr' if fr else 'en')})"
+                )
                 return None
-            _print_check(res.get("check"))
+            _print_check(res.get("check"), "fr" if fr else "en")
             return load_project_model(p.root)
 
         res = label_loop(
@@ -541,7 +571,13 @@ def label(
             retrain_every=retrain_every,
             seed=seed,
         )
+    lang = "fr" if fr else "en"
     console.print(
-        f"{res['labelled']} labels saved, {res['skipped']} skipped, "
-        f"model retrained {res['retrained']} times."
+        tr(
+            lang,
+            f"{res['labelled']} annotations enregistrées, {res['skipped']} passées, modèle "
+            f"réentraîné {res['retrained']} fois.",
+            f"{res['labelled']} labels saved, {res['skipped']} skipped, "
+            f"model retrained {res['retrained']} times.",
+        )
     )
