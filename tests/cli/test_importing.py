@@ -76,11 +76,12 @@ def test_runs_list_and_undo(project, capsys: pytest.CaptureFixture[str]) -> None
     # the hint says how to take the import back instead of starting a new project
     assert f"bascule runs undo {wrong}" in err and "--platform twitter" in err
     assert main(["runs", "undo", "-p", root, str(wrong)]) == 0
-    assert f"Run {wrong} undone: {runs[0]['posts_held']:,} posts" in capsys.readouterr().out
+    held = f"{runs[0]['posts_held']:,}".replace(",", "\u202f")  # a French project
+    assert f"Import n° {wrong} annulé : {held} publications" in capsys.readouterr().out
     assert main(["runs", "-p", root]) == 0
     assert "undone" in capsys.readouterr().out
     assert (
         main(["import", "-p", root, "--platform", "twitter", str(PHEME / "retweets.jsonl.gz")]) == 0
     )
     assert main(["runs", "undo", "-p", root, "12345"]) == 2
-    assert "no import run 12345" in capsys.readouterr().err
+    assert "aucun import n° 12345" in capsys.readouterr().err

@@ -46,3 +46,27 @@ def test_undo_then_import_right_equals_importing_right(project, tmp_path: Path) 
         assert got[t] == want[t], t
     with pytest.raises(InputError, match="no import run 999"):
         undo_run(project.store, 999)
+
+
+def test_undo_says_which_later_files_to_import_again(project, tmp_path: Path) -> None:  # noqa: ANN001
+    import gzip
+
+    with gzip.open(DATA / "tweets_v1.jsonl.gz", "rt", encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text("\n".join(lines[:700]) + "\n")
+    b.write_text("\n".join(lines[500:]) + "\n")  # 200 tweets in both files
+    first = import_files(project, [a], fmt="twitter-v1")
+    second = import_files(project, [b], fmt="twitter-v1")
+    assert second.duplicates == 200
+    out = undo_run(project.store, first.run_id)
+    # b's 200 shared tweets went with a's run: b is named, and reads again to what is missing
+    assert out["import_again"] == [str(b)]
+    assert import_files(project, [b], fmt="twitter-v1").imported == 200
+    assert project.store.count("posts") == len(lines) - 500
+
+
+def test_a_run_cut_short_can_be_undone(project) -> None:  # noqa: ANN001
+    run = import_files(project, [DATA / "tweets_v1.jsonl.gz"], fmt="twitter-v1").run_id
+    project.store.execute("UPDATE ingest_runs SET status = 'running' WHERE run_id = ?", [run])
+    assert undo_run(project.store, run)["posts"] == 1203  # killed: still "running", never again

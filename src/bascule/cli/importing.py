@@ -92,14 +92,42 @@ def runs_undo(
 
     with open_project(project) as p:
         out = undo_run(p.store, run_id)
+        lang = ui_lang(project, p, None)
     if json:
         print_json(out)
         return
-    console.print(
-        f"Run {run_id} undone: {out['posts']:,} posts, {out['interactions']:,} interactions, "
-        f"{out['analyses']:,} analyses, {out['authors']:,} authors and {out['rejects']:,} "
-        f"rejects deleted; {out['files']:,} file(s) can be imported again."
+    from bascule.i18n import number, tr
+
+    posts, inter, analyses, authors, rejects, files = (
+        number(out[k], lang)
+        for k in ("posts", "interactions", "analyses", "authors", "rejects", "files")
     )
+    console.print(
+        tr(
+            lang,
+            f"Import n° {run_id} annulé : {posts} publications, {inter} interactions, "
+            f"{analyses} analyses, {authors} auteurs et {rejects} rejets supprimés ; "
+            f"{files} fichier(s) peuvent être importés de nouveau.",
+            f"Run {run_id} undone: {posts} posts, {inter} interactions, {analyses} analyses, "
+            f"{authors} authors and {rejects} rejects deleted; {files} file(s) can be "
+            "imported again.",
+        )
+    )
+    if out["import_again"]:
+        err_console.print(
+            tr(
+                lang,
+                "Des imports plus récents avaient ignoré comme doublons des publications que "
+                "cet import avait enregistrées : importez de nouveau ces fichiers, avec les "
+                "mêmes options (seul ce qui manque est ajouté) :",
+                "Later imports skipped as duplicates posts this run had stored: import these "
+                "files again, with the same options (only what is missing is added):",
+            ),
+            style="yellow",
+        )
+        for path in out["import_again"]:
+            gone = "" if Path(path).exists() else tr(lang, "  (introuvable)", "  (not found)")
+            err_console.print(f"  {path}{gone}", highlight=False)
 
 
 def import_(

@@ -46,10 +46,13 @@ def undo_run(store: Store, run_id: int) -> dict[str, int]:
     be imported again); returns how many rows of each went."""
     status = store.rows("SELECT status FROM ingest_runs WHERE run_id = ?", [run_id])
     if not status:
-        raise InputError(f"no import run {run_id}: `bascule runs` lists them")
-    if status[0][0] == "running":
-        raise InputError(f"import run {run_id} is still running: stop it first")
-    out: dict[str, int] = {}
+        raise InputError(
+            f"no import run {run_id}: `bascule runs` lists them",
+            fr=f"aucun import n° {run_id} : `bascule runs` les liste",
+        )
+    # a run still "running" here was cut short (kill, crash): the store has one writer, and
+    # the caller holds it (the war room refuses while its own import runs)
+    out: dict[str, Any] = {}
     with store.transaction() as con:
         con.execute(
             "CREATE TEMP TABLE _u_posts AS SELECT post_id, author_id FROM posts WHERE run_id = ?",
@@ -92,6 +95,34 @@ def undo_run(store: Store, run_id: int) -> dict[str, int]:
             """
         )
         out["rejects"] = delete_where(con, "rejects", "run_id = ?", [run_id])
+        # a later import skipped as duplicates the posts this run had stored: those are gone
+        # now, so its files must be read again (which adds only what is missing)
+        later = [
+            path
+            for (label,) in con.execute(
+                "SELECT source FROM ingest_runs WHERE run_id > ? AND duplicates > 0 "
+                "AND status <> 'undone'",
+                [run_id],
+            ).fetchall()
+            for path in (label or "").split(", ")
+            if path and not path.startswith("live:") and out["posts"]
+        ]
+        out["import_again"] = (
+            sorted(
+                {
+                    r[0]
+                    for r in con.execute(
+                        f"SELECT path FROM ingest_files WHERE path IN ({', '.join('?' * len(later))})",
+                        later,
+                    ).fetchall()
+                }
+            )
+            if later
+            else []
+        )
+        if out["import_again"]:
+            marks = ", ".join("?" * len(out["import_again"]))
+            con.execute(f"DELETE FROM ingest_files WHERE path IN ({marks})", out["import_again"])
         if sources:
             marks = ", ".join("?" * len(sources))
             out["files"] = delete_where(con, "ingest_files", f"path IN ({marks})", sources)
