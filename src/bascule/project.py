@@ -174,14 +174,25 @@ def export(
     return write(store, what, fmt, out, since=since, until=until, target=target)
 
 
-def forget(project: Project | Any, *authors: str, platform: str | None = None, **kw: Any) -> dict:
+def forget(
+    project: Project | Any,
+    *authors: str,
+    platform: str | None = None,
+    compact: bool = True,
+    **kw: Any,
+) -> dict:
     """`bascule forget` from Python: erase each author and every trace of them (see
-    `store.forget.forget`). A store works too, with `pseudonymizer=`."""
+    `store.forget.forget`), then rewrite the database file so their texts are gone from it
+    too (`compact`; `Store.compact` needs the store to itself). A store works too, with
+    `pseudonymizer=`."""
     from bascule.store.forget import forget as erase
 
     if hasattr(project, "pseudonymizer"):
         kw.setdefault("pseudonymizer", project.pseudonymizer)
-    return erase(getattr(project, "store", project), *authors, platform=platform, **kw)
+    store = getattr(project, "store", project)
+    result = erase(store, *authors, platform=platform, **kw)
+    result["compacted_bytes"] = store.compact() if compact and result.get("forgotten") else 0
+    return result
 
 
 def runs(project: Project | Any, limit: int = 50) -> list[dict]:

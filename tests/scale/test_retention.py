@@ -166,3 +166,27 @@ def test_a_day_split_by_the_cutoff_is_counted_whole_once(project) -> None:  # no
     assert (again["posts"], again["aggregates"]) == (12, 0)
     rows = project.store.rows("SELECT day, authors, posts FROM aggregates")
     assert [(str(d), a, p) for d, a, p in rows] == [("2026-10-02", 24, 24)]
+
+
+def test_prune_leaves_nothing_that_names_deleted_posts_or_authors(project) -> None:  # noqa: ANN001
+    _load(project)
+    store = project.store
+    old = store.scalar("SELECT post_id FROM posts WHERE created_at < ? LIMIT 1",
+                       [NOW - timedelta(days=35)])  # fmt: skip
+    store.execute(
+        "INSERT INTO alerts (alert_id, kind, target_id, post_id, title, created_at) "
+        "VALUES ('forecast:x', 'forecast', 'caq', ?, 't', ?)",
+        [old, NOW - timedelta(days=35)],
+    )
+    store.execute("INSERT INTO alert_deliveries VALUES ('forecast:x', 'email:a@b.c', 'sent', NULL, ?)",
+                  [NOW])  # fmt: skip
+    authors = [r[0] for r in store.rows("SELECT author_id FROM authors")]
+    for a in authors:
+        store.execute("INSERT INTO communities VALUES (?, 1, ?)", [a, NOW])
+    store.execute("INSERT INTO rejects VALUES (1, 'f', 3, 'bad date', 'MT @someone', ?)",
+                  [NOW - timedelta(days=40)])  # fmt: skip
+    result = prune(project, days=3, now=NOW)  # every post but the last day's goes
+    assert result["alerts"] == 1 and store.count("alerts") == 0
+    assert store.count("alert_deliveries") == 0 and store.count("rejects") == 0
+    kept = {r[0] for r in store.rows("SELECT author_id FROM authors")}
+    assert {r[0] for r in store.rows("SELECT author_id FROM communities")} == kept

@@ -651,3 +651,14 @@ def test_email_addresses_in_texts_are_not_stored(project, tmp_path: Path) -> Non
     for t in stored:
         assert "gmail" not in t and "jane" not in t and "[email]" in t
         assert "@anon-" in t and "militant" not in t  # the handle, pseudonymised as ever
+
+
+def test_kept_payloads_say_not_where_people_stood(project) -> None:
+    """45 of PHEME's tweets carry an exact GPS point (`coordinates`, `geo`) and 75 a place:
+    the kept payload drops them."""
+    import_files(project, [PHEME / "tweets_v1.jsonl.gz"], fmt="twitter-v1")
+    n = project.store.scalar(
+        "SELECT count(*) FROM posts WHERE contains(raw, '\"coordinates\"') "
+        "OR contains(raw, '\"geo\"') OR contains(raw, '\"place\"')"
+    )
+    assert n == 0 and project.store.count("posts") == 1203

@@ -129,3 +129,32 @@ def test_forget_by_handle_erases_the_mentions_of_them(project) -> None:
     left = project.store.scalar("SELECT count(*) FROM posts WHERE contains(text, ?)", [mention])
     assert left == 0
     assert project.store.scalar("SELECT count(*) FROM posts WHERE contains(text, '@[forgotten]')")
+    # and in the payloads kept beside the text, which held the same pseudonym
+    raw = project.store.scalar("SELECT count(*) FROM posts WHERE contains(raw, ?)", [mention])
+    assert raw == 0
+
+
+def test_whatever_matched_is_erased_and_what_did_not_is_said(project) -> None:
+    _load(project)
+    # the recipe of PRIVACY.md with a handle nobody mentioned: the author is still erased
+    out = forget(project.store, f"twitter:{JULIEN}", "@nobody_mentions_me",
+                 pseudonymizer=project.pseudonymizer)  # fmt: skip
+    assert out["forgotten"] and out["unmatched"] == ["@nobody_mentions_me"]
+    with pytest.raises(InputError, match="no author matches 'x:1', '@ghost'"):
+        forget(project.store, "x:1", "@ghost", pseudonymizer=project.pseudonymizer)
+
+
+def test_the_database_file_keeps_no_erased_text(project) -> None:
+    from bascule.project import forget as forget_project
+
+    _load(project)
+    text = project.store.scalar("SELECT text FROM posts WHERE post_id = ?", [SOURCE])
+    words = text[:30].encode()
+    project.store.con.execute("CHECKPOINT")
+    path = Path(project.store.path)
+    assert words in path.read_bytes()
+    out = forget_project(project, f"twitter:{JULIEN}")
+    assert out["forgotten"]
+    # DuckDB leaves deleted strings in freed blocks: the file is rewritten without them
+    assert words not in path.read_bytes()
+    assert project.store.count("posts") > 0 and project.store.version() > 0  # still usable

@@ -331,18 +331,44 @@ def forget(
     ] = None,
     json: JsonOpt = False,
 ) -> None:
-    """Erase authors and every trace of them (posts, interactions, analyses); never re-import."""
-    from bascule.store.forget import forget as do_forget
+    """Erase authors and every trace of them (posts, interactions, analyses); never re-import.
 
-    with open_project(project) as p:
-        result = do_forget(p.store, *authors, pseudonymizer=p.pseudonymizer, platform=platform)
+    Exit code 1 when a name matched no author (only @mentions of it were erased)."""
+    from bascule.i18n import number, tr
+    from bascule.project import forget as do_forget
+
+    with open_project(project) as p:  # then the file is rewritten without their texts
+        result = do_forget(p, *authors, platform=platform)
+        lang = ui_lang(project, p, None)
     if json:
         print_json(result)
-        return
-    for aid in result["forgotten"]:
-        console.print(f"forgotten: {aid}")
-    console.print(
-        f"deleted {result['deleted']['posts']:,} posts, "
-        f"{result['deleted']['interactions']:,} interactions, "
-        f"{result['deleted']['analyses']:,} analyses"
-    )
+    else:
+        for aid in result["forgotten"]:
+            console.print(tr(lang, f"effacé : {aid}", f"forgotten: {aid}"))
+        d = result["deleted"]
+        posts, inter, analyses, mentions = (
+            number(d.get(k, 0), lang) for k in ("posts", "interactions", "analyses", "mentions")
+        )
+        console.print(
+            tr(
+                lang,
+                f"{posts} publications, {inter} interactions et {analyses} analyses supprimées ; "
+                f"{mentions} mentions remplacées par @[forgotten].",
+                f"deleted {posts} posts, {inter} interactions, {analyses} analyses; "
+                f"{mentions} mentions replaced by @[forgotten].",
+            )
+        )
+    if result["unmatched"]:
+        names = ", ".join(result["unmatched"])
+        err_console.print(
+            tr(
+                lang,
+                f"Aucun auteur ne correspond à {names} (seules leurs @mentions ont pu être "
+                "effacées) : donnez l'identifiant de compte (PLATEFORME:ID) ou le pseudonyme "
+                "(anon-…) pour effacer la personne.",
+                f"No author matches {names} (only @mentions of them could be erased): give the "
+                "account id (PLATFORM:ID) or the pseudonym (anon-…) to erase the person.",
+            ),
+            style="yellow",
+        )
+        raise typer.Exit(1)  # the erasure asked for is not complete

@@ -28,7 +28,8 @@ def prune(
     from bascule.scale.retention import prune as run
 
     with open_project(project) as p:
-        result = run(p, days=days, parquet=parquet or [], dry_run=dry_run)
+        # the command has the store to itself: the file is rewritten without the deleted texts
+        result = run(p, days=days, parquet=parquet or [], dry_run=dry_run, compact=True)
     if json:
         print_json(result)
         return

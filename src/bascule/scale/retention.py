@@ -28,10 +28,12 @@ def prune(
     now: datetime | None = None,  # noqa: ANN001
     parquet: str | Path | list[Path] | tuple[Path, ...] = (),
     dry_run: bool = False,
+    compact: bool = False,
 ) -> dict:
     """Delete raw data older than the retention period (config or `days`); aggregates stay;
     and the day partitions past it in each Parquet dataset of `parquet` (one folder or
-    several)."""
+    several). `compact` then rewrites the database file so the deleted texts are gone from
+    it too (`Store.compact`: it needs the store to itself, as `bascule prune` has it)."""
     if isinstance(parquet, str | Path):  # one folder, not its characters
         parquet = [Path(parquet)]
     if days is None:  # 0 is a value (refused below), not "use the config's"
@@ -57,6 +59,9 @@ def prune(
     result["retention_days"] = days
     result["parquet_partitions"] = sum(
         prune_parquet(Path(p), cut.date(), dry_run=dry_run) for p in parquet
+    )
+    result["compacted_bytes"] = (
+        project.store.compact() if compact and not dry_run and result["posts"] else 0
     )
     return result
 

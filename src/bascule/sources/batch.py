@@ -419,8 +419,12 @@ _TWEET_LINK = re.compile(
 # an ActivityPub actor in a link (Mastodon's `uri`: /users/<name>/statuses/<id>)
 _AP_ACTOR = re.compile(r"/users/([A-Za-z0-9_.\-]+)(?=/)")
 _HTML_MENTION = re.compile(r"@<span>([^<@\s]+)</span>")
+# where a post was sent from: exact GPS points (Twitter's `coordinates`, `geo`) and places
+# name where a person stands; the analysis never needs them
+_PLACE_KEYS = frozenset({"coordinates", "geo", "place", "geo_location"})
 _TRIGGERS = (
     ('"user"', '"account"', '"author"', '"includes"', "@", "_user", "_author", "_account")
+    + tuple(f'"{k}"' for k in _PLACE_KEYS)
     + ("twitter.com/", "x.com/", "/users/")
     + tuple(f'"{k}"' for k in HANDLE_KEYS)
 )
@@ -453,6 +457,8 @@ def _scrub(
     if isinstance(obj, dict):
         out = {}
         for k, v in obj.items():
+            if k in _PLACE_KEYS:
+                continue
             named = k in _IDENTITY_KEYS or not isinstance(v, dict | list)
             if inside_account and named and k not in _ACCOUNT_FACTS:
                 continue

@@ -207,6 +207,37 @@ class Store:
     def close(self) -> None:
         self.con.close()
 
+    def compact(self) -> int:
+        """Rewrite the database file with only its live rows; returns the bytes saved.
+
+        DuckDB reuses the blocks of deleted rows but never wipes them: after `forget` or a
+        prune, the erased texts stay readable in the file (and in every copy of it) until
+        they happen to be overwritten. Copying every table into a new file and putting it in
+        place of the old one leaves no trace. Needs the store to itself (no other cursor).
+        """
+        import os
+
+        if self.path == ":memory:":
+            return 0
+        before = os.path.getsize(self.path)
+        tmp = self.path + ".compact"
+        for leftover in (tmp, tmp + ".wal"):
+            if os.path.exists(leftover):
+                os.remove(leftover)
+        name = self.con.execute("SELECT current_database()").fetchone()[0]
+        self.con.execute("CHECKPOINT")
+        self.con.execute(f"ATTACH '{tmp}' AS bascule_compact")
+        try:
+            self.con.execute(f'COPY FROM DATABASE "{name}" TO bascule_compact')
+        finally:
+            self.con.execute("DETACH bascule_compact")
+        self.con.close()
+        os.replace(tmp, self.path)
+        if os.path.exists(self.path + ".wal"):
+            os.remove(self.path + ".wal")
+        self.con = duckdb.connect(self.path)
+        return before - os.path.getsize(self.path)
+
     def __enter__(self) -> Store:
         return self
 

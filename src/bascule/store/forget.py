@@ -78,20 +78,29 @@ def forget(
     """Erase each author (id, pseudonym, kept handle or `platform:native id`) everywhere; a
     handle (`@name`) also erases the mentions of that name in other people's posts.
 
-    Returns {"forgotten": [author ids], "deleted": {table: rows}}; an unknown author is an
-    InputError, so a typo never looks like a successful erasure.
+    Returns {"forgotten": [author ids], "deleted": {table: rows}, "unmatched": [names that
+    matched no author]}. Whatever matched is erased; a name that matched no author is listed
+    (a handle may still have erased the @mentions of it), and when nothing matched at all it
+    is an InputError, so a typo never looks like a successful erasure.
     """
     ids: set[str] = set()
+    unmatched: list[str] = []
+    mentioned = False
     for who in authors:
         got = resolve(store, who, pseudonymizer=pseudonymizer, platform=platform)
-        if not got and _mentioned(store, _mention_pseudonyms(store, (who,), pseudonymizer)):
-            continue  # a handle known only from mentions: those are erased below
         if not got:
-            raise InputError(
-                f"no author matches {who!r}: give an author id, a pseudonym (anon-…), a kept "
-                "handle, or PLATFORM:ACCOUNT_ID (e.g. twitter:12345, mastodon:user@host)"
-            )
+            unmatched.append(who)
+            mentioned |= _mentioned(store, _mention_pseudonyms(store, (who,), pseudonymizer))
         ids |= got
+    if not ids and not mentioned:
+        names = ", ".join(repr(w) for w in unmatched)
+        raise InputError(
+            f"no author matches {names}: give an author id, a pseudonym (anon-…), a kept "
+            "handle, or PLATFORM:ACCOUNT_ID (e.g. twitter:12345, mastodon:user@host)",
+            fr=f"aucun auteur ne correspond à {names} : donnez un identifiant d'auteur, un "
+            "pseudonyme (anon-…), un pseudo conservé en clair, ou PLATEFORME:IDENTIFIANT "
+            "(par exemple twitter:12345, mastodon:nom@serveur)",
+        )
     tokens = [
         a.split(":", 1)[1] if ":" in a and not a.startswith("@") else a.lstrip("@") for a in authors
     ]
@@ -101,7 +110,7 @@ def forget(
         [t for t in tokens if len(t) >= 4],
         _mention_pseudonyms(store, authors, pseudonymizer),
     )
-    return {"forgotten": sorted(ids), "deleted": deleted}
+    return {"forgotten": sorted(ids), "deleted": deleted, "unmatched": unmatched}
 
 
 def _mention_pseudonyms(
@@ -164,6 +173,9 @@ def _erase(store: Store, ids: list[str], tokens: list[str], mentions: list[str])
             con, "stance_labels", "text_id IN (SELECT post_id FROM _f_posts)"
         )
         out["alerts"] = delete_where(con, "alerts", "post_id IN (SELECT post_id FROM _f_posts)")
+        delete_where(  # their deliveries name the alert, and so the post
+            con, "alert_deliveries", "alert_id NOT IN (SELECT alert_id FROM alerts)"
+        )
         out["communities"] = delete_where(
             con, "communities", "author_id IN (SELECT author_id FROM _f_authors)"
         )
@@ -179,11 +191,16 @@ def _erase(store: Store, ids: list[str], tokens: list[str], mentions: list[str])
         out["authors"] = delete_where(
             con, "authors", "author_id IN (SELECT author_id FROM _f_authors)"
         )
-        for h in handles + mentions:  # pseudonyms of theirs quoted in other people's text
-            con.execute(
-                "UPDATE posts SET text = replace(text, ?, '@[forgotten]') WHERE contains(text, ?)",
-                ["@" + h, "@" + h],
-            )
+        out["mentions"] = 0
+        for h in handles + mentions:  # their name or pseudonym in other people's text and
+            # kept payload, whatever its case (a kept handle is written @RT_com or @rt_com)
+            pattern = "@" + re.escape(h) + r"\b"
+            for col in ("text", "raw"):
+                out["mentions"] += con.execute(
+                    f"UPDATE posts SET {col} = regexp_replace({col}, ?, '@[forgotten]', 'gi') "
+                    f"WHERE regexp_matches({col}, ?, 'i')",
+                    [pattern, pattern],
+                ).fetchall()[0][0]
         out["rejects"] = 0
         for tok in tokens + handles:
             pattern = r"(^|[^\w])" + re.escape(tok) + r"($|[^\w])"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bascule.store.db import Store
+from bascule.store.db import Store, delete_where
 
 # What a prune deletes and keeps, written once: the dry run counts with these very
 # predicates, so its figures are the real run's (`?` is the cutoff each time).
@@ -53,6 +53,20 @@ def prune(store: Store, cutoff: datetime, *, min_group_size: int, dry_run: bool 
             f"SELECT count(*) FROM analyses WHERE post_id IN {_OLD_POSTS}", [cutoff]
         ),
     }
+    # what still names the deleted posts and authors: alerts about a post (its id names its
+    # author in one public lookup), community memberships, and the rejected lines read
+    # before the cutoff (their excerpts quote people)
+    traces = {
+        "alerts": ("alerts", f"post_id IN {_OLD_POSTS}", [cutoff]),
+        "communities": (
+            "communities",
+            f"author_id IN (SELECT a.author_id FROM {_ORPHANED_AUTHORS})",
+            [cutoff] * 2,
+        ),
+        "rejects": ("rejects", "created_at < ?", [cutoff]),
+    }
+    for key, (table, where, params) in traces.items():
+        counts[key] = store.scalar(f"SELECT count(*) FROM {table} WHERE {where}", params)
     if dry_run:
         return {
             **counts,
@@ -66,7 +80,10 @@ def prune(store: Store, cutoff: datetime, *, min_group_size: int, dry_run: bool 
         kept = con.execute(
             f"INSERT INTO aggregates {_KEPT_AGGREGATES}", [cutoff, min_group_size]
         ).fetchall()[0][0]
-        # before the posts go, so that the predicate is the dry run's
+        # before the posts go, so that the predicates are the dry run's
+        for table, where, params in traces.values():
+            con.execute(f"DELETE FROM {table} WHERE {where}", params).fetchall()
+        delete_where(con, "alert_deliveries", "alert_id NOT IN (SELECT alert_id FROM alerts)")
         counts["authors"] = con.execute(
             f"DELETE FROM {_ORPHANED_AUTHORS}", [cutoff] * 2
         ).fetchall()[0][0]
