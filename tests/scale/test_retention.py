@@ -190,3 +190,20 @@ def test_prune_leaves_nothing_that_names_deleted_posts_or_authors(project) -> No
     assert store.count("alert_deliveries") == 0 and store.count("rejects") == 0
     kept = {r[0] for r in store.rows("SELECT author_id FROM authors")}
     assert {r[0] for r in store.rows("SELECT author_id FROM communities")} == kept
+
+
+def test_the_prune_command_rewrites_the_file(project, capsys) -> None:  # noqa: ANN001
+    from pathlib import Path
+
+    from bascule.cli import main
+
+    b = BatchBuilder(project.pseudonymizer, source="test", run_id=None)
+    b.add(Post("mastodon", "old", Account("mastodon", "u1"), datetime(2020, 1, 1),
+               text="quelque chose de très personnel écrit en 2020"))  # fmt: skip
+    write_batch(project.store, *b.tables())
+    project.store.con.execute("CHECKPOINT")
+    path, root = Path(project.store.path), str(project.root)
+    project.close()
+    assert "très personnel".encode() in path.read_bytes()
+    assert main(["prune", "-p", root, "--days", "30", "--json"]) == 0
+    assert "très personnel".encode() not in path.read_bytes()  # not left in freed blocks
