@@ -113,6 +113,19 @@ def runs_undo(
             "imported again.",
         )
     )
+    if out["live"] and out["posts"]:
+        err_console.print(
+            tr(
+                lang,
+                "Ces publications venaient de l'écoute : ses sources sont déjà plus loin et ne "
+                "les relisent pas d'elles-mêmes (une source replay relit son fichier si on "
+                "l'importe avec `bascule import`).",
+                "These posts came from listening: its sources have moved past them and will "
+                "not read them again by themselves (a replay source's file can be imported "
+                "with `bascule import`).",
+            ),
+            style="yellow",
+        )
     if out["import_again"]:
         err_console.print(
             tr(

@@ -44,7 +44,7 @@ def undo_run(store: Store, run_id: int) -> dict[str, int]:
     """Delete the posts run `run_id` added, their interactions, analyses and alerts, its
     rejects, the authors it alone brought in, and its files' import progress (so they can
     be imported again); returns how many rows of each went."""
-    status = store.rows("SELECT status FROM ingest_runs WHERE run_id = ?", [run_id])
+    status = store.rows("SELECT status, format FROM ingest_runs WHERE run_id = ?", [run_id])
     if not status:
         raise InputError(
             f"no import run {run_id}: `bascule runs` lists them",
@@ -52,7 +52,8 @@ def undo_run(store: Store, run_id: int) -> dict[str, int]:
         )
     # a run still "running" here was cut short (kill, crash): the store has one writer, and
     # the caller holds it (the war room refuses while its own import runs)
-    out: dict[str, Any] = {}
+    # a listening session: its sources' cursors have moved past these posts
+    out: dict[str, Any] = {"live": str(status[0][1] or "").startswith("live:")}
     with store.transaction() as con:
         con.execute(
             "CREATE TEMP TABLE _u_posts AS SELECT post_id, author_id FROM posts WHERE run_id = ?",
