@@ -662,3 +662,25 @@ def test_kept_payloads_say_not_where_people_stood(project) -> None:
         "OR contains(raw, '\"geo\"') OR contains(raw, '\"place\"')"
     )
     assert n == 0 and project.store.count("posts") == 1203
+
+
+def test_a_kept_account_seen_first_by_id_alone_stays_in_clear(project, tmp_path: Path) -> None:
+    """A candidate quoted (by account id alone) before their own post in the file stayed
+    pseudonymised for the whole import: 7 of 13 official accounts of the 2022 file."""
+    cfg = project.config_path
+    cfg.write_text(cfg.read_text().replace("opted_in = [", 'opted_in = ["@yjadot", ', 1))
+    project.reload()
+    f = tmp_path / "q.csv"
+    f.write_text(
+        "tweet_id,account,who,when,body,qt_of,qt_of_by\n"
+        "1,Fabien_Roussel,Fabien_Roussel,2021-03-29 12:24:10+00:00,quoting,100,yjadot\n"
+        "2,yjadot,yjadot,2021-04-13 13:35:38+00:00,own post,,\n"
+    )
+    mapping = "id=tweet_id,author=account,handle=who,created_at=when,text=body,quote_of=qt_of,quote_of_author=qt_of_by"
+    import_files(project, [f], platform="twitter", mapping=mapping)
+    got = dict(project.store.rows("SELECT handle, pseudonymised FROM authors"))
+    assert got.get("yjadot") is False  # kept, as the config asks
+    first, last = project.store.rows(
+        "SELECT first_seen, last_seen FROM authors WHERE handle = 'yjadot'"
+    )[0]
+    assert str(first).startswith("2021-03-29") and str(last).startswith("2021-04-13")

@@ -215,11 +215,16 @@ class BatchBuilder:
     def author(self, acc: Account, seen: datetime) -> str:
         aid = self.d.author_id(acc.platform, acc.key)
         prev = self._authors.get(aid)
-        if prev is None or (acc.handle and prev[4] is None and not prev[3]):
-            if acc.handle and self.p.keeps(acc.handle):  # `Pseudonymizer.handle`
+        kept = bool(acc.handle) and self.p.keeps(acc.handle)  # `Pseudonymizer.handle`
+        # first sighting, or the first to name a kept account that an earlier one (a quoted
+        # or reposted author, known by id alone) left pseudonymised
+        if prev is None or (kept and prev[4]):
+            if kept:
                 handle, pseudo = acc.handle.lstrip("@"), False
             else:
                 handle, pseudo = self.d.pseudonym(acc.platform, acc.key), True
+            first = seen if prev is None else min(prev[8], seen)
+            last = seen if prev is None else max(prev[9], seen)
             self._authors[aid] = (
                 aid,
                 acc.platform,
@@ -229,8 +234,8 @@ class BatchBuilder:
                 acc.followers,
                 acc.following,
                 acc.verified,
-                seen,
-                seen,
+                first,
+                last,
             )
         else:
             first = min(prev[8], seen)
