@@ -371,3 +371,31 @@ def test_accounts_are_changed_not_silently_replaced(server, web_project) -> None
     )
     assert r.status_code == 422 and "au moins 8 caractères" in r.text
     assert admin.delete("/api/users/lea", headers={"x-csrf-token": token}).status_code == 200
+
+
+def test_the_network_page_finds_the_communities_the_command_finds(server, web_project) -> None:  # noqa: ANN001
+    from bascule.graph.build import observed_graph
+    from bascule.graph.communities import communities
+    from bascule.web import data
+
+    _, app = server
+    st = app.state.web
+    store = web_project.store
+    # two accounts that only reply: in every graph but the amplification one
+    store.execute(
+        "INSERT INTO interactions VALUES ('mastodon:r1', 'mastodon:r2', 'reply', 'r:1', NULL, "
+        "TIMESTAMP '2026-09-01 12:00:00')"
+    )
+    try:
+        st.invalidate_data()
+        cli = communities(observed_graph(web_project, kind="all"), seed=0, project=web_project)
+        stored = store.rows("SELECT author_id, community FROM communities ORDER BY 1")
+        web = data.communities(st)
+        # the same graph as `bascule communities` (every kind of interaction), and a page
+        # view never replaces what the command stored
+        assert (web["n_communities"], web["nodes"]) == (cli["n_communities"], cli["nodes"])
+        assert store.rows("SELECT author_id, community FROM communities ORDER BY 1") == stored
+    finally:
+        store.execute("DELETE FROM interactions WHERE post_id = 'r:1'")
+        store.execute("DELETE FROM communities WHERE author_id IN ('mastodon:r1', 'mastodon:r2')")
+        st.invalidate_data()

@@ -233,10 +233,18 @@ def pareto_figure(st: WebState, lang: str) -> str | None:
 
 
 def communities(st: WebState) -> dict:
-    """Communities of the observed network."""
+    """Communities of the observed network: every kind of interaction, as `bascule
+    communities` finds them (the amplification graph alone left out the accounts that only
+    reply or mention). A page view stores them only when none are stored yet (the audience
+    and reach views read them): it never replaces what the command stored."""
     fn = capability("bascule.graph.communities", "communities")
-    g = graph(st)
-    return st.cached(("communities",), lambda: jsonable(fn(g, seed=0, project=st.project)))
+    g = graph(st, "all")
+
+    def compute() -> dict:
+        save = st.locked(lambda: st.project.store.count("communities") == 0)
+        return jsonable(fn(g, seed=0, project=st.project, save=save))
+
+    return st.cached(("communities",), compute)
 
 
 def bridges(st: WebState) -> dict:
