@@ -130,6 +130,8 @@ def test_language_switch(server) -> None:  # noqa: ANN001
     assert listed["burst-caq-1"] == "Burst of '#caq': 12 posts vs 3.5 expected"
     assert listed["critic-xss"].startswith("<b>Critique")  # no detail to read it from: as stored
     assert c.post("/lang", data={"lang": "en", "csrf_token": "bad"}).status_code == 403
+    # the switch comes back to the same page with its target: it lost the query string
+    assert 'name="next" value="/network?target=plq"' in c.get("/network?target=plq").text
     anon = httpx.Client(base_url=base)
     assert "Mot de passe" in anon.get("/login").text
     assert "Password" in anon.get("/login", params={"lang": "en"}).text

@@ -266,3 +266,16 @@ def test_undecided_and_alerts_read_like_a_report(browser, server) -> None:  # no
     )
     _shot(page, "alerts")
     page.context.close()
+
+
+def test_pages_fit_a_phone(browser, server) -> None:  # noqa: ANN001
+    base, _ = server
+    page = _page(browser, base, "ana")
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/", "/network"):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        # wide tables scroll inside their card; the page itself stays the phone's width
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 400, (path, width)
+    page.context.close()

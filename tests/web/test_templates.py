@@ -168,6 +168,14 @@ def test_tipping_fragment_shows_the_critical_fraction() -> None:
     assert "Aucune part convaincue n'a rallié tout le réseau en 100 tours" in text
     assert f"avec 10,0{NN}% de convaincus, 94,6{NN}% des personnes" in text
     assert "au plus 100 tours par essai" in text
+    # a small fraction never reads as "0 %"; the accounts left out are said
+    small = {**result, "critical_fraction": 0.004, "n": 194, "left_out": 6}
+    text = _text(
+        _render(
+            "partials/result.html.j2", fragment=True, **{**ctx, "sec": {"ok": True, "data": small}}
+        )
+    )
+    assert f"environ 0,4{NN}% de la population" in text and "6 autres, qu'aucun chemin" in text
 
 
 def test_alert_detail_has_human_labels() -> None:

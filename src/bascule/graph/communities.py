@@ -245,7 +245,8 @@ def communities_figure(result: dict[str, Any], lang: str = "fr") -> go.Figure:
         mode="markers+text",
         text=[f"#{i}" for i in ids],
         textposition="middle center",  # inside its disc: labels never sit on a neighbour
-        textfont={"color": "white", "size": 11},
+        # white on the dark discs, dark on the light ones (few undecided, or unknown)
+        textfont={"color": ["white" if (u or 0) > 0.5 else "#222" for u in und], "size": 11},
         hovertext=[f"#{r['id']}: {r['size']:,} — {', '.join(r['top_accounts'][:3])}" for r in rows],
         hoverinfo="text",
         marker={

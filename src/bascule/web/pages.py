@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from bascule.errors import BasculeError, InputError
-from bascule.i18n import PLOTLY_FR, tr
+from bascule.i18n import PLOTLY_FR, share, tr
 from bascule.web import data, fmt
 from bascule.web.auth import lang_of, require, state_of
 from bascule.web.security import safe_url
@@ -82,6 +82,8 @@ def helpers(lang: str, config: Any) -> dict[str, Any]:
         "say": lambda e: say(e, lang),
         "num": lambda v, d=0: fmt.number(v, lang, d),
         "pct": lambda v, d=0: fmt.percent(v, lang, d),
+        # a share that never reads as a misleading 0 % or 100 % ("< 0,1 %", "0,4 %")
+        "share": lambda v, d=0: share(v, lang, d),
         "when": lambda v: fmt.when(v, config.project.timezone),
         "timezone": config.project.timezone,
         "kind_label": lambda k: fmt.label(fmt.ALERT_KINDS, k, lang),
@@ -127,6 +129,8 @@ def render(
         csrf_token=csrf,
         nav=nav,
         path=request.url.path,
+        # where the language switch comes back to: the same page, its target or filter kept
+        here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         project_name=st.project.config.project.name,
         plotly_locale=PLOTLY_FR,
         **ctx,
