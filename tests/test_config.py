@@ -130,3 +130,15 @@ def test_toml_syntax_errors_read_in_french() -> None:
         with pytest.raises(ConfigError) as err:
             parse_config(text)
         assert said in err.value.fr and "invalid TOML" in str(err.value), text
+
+
+def test_hashtags_and_accounts_are_checked() -> None:
+    base = '[project]\nname = "x"\n[[targets]]\nid = "rn"\nname = "RN"\n'
+    assert parse_config(base + 'hashtags = ["MLP", " #RN "]').targets[0].hashtags == ["#MLP", "#RN"]
+    with pytest.raises(ConfigError) as err:  # saved silently, matched nothing
+        parse_config(base + 'hashtags = ["#R N"]')
+    assert "bascule.toml:6" in str(err.value) and "'#R N' is not a hashtag" in str(err.value)
+    assert "n'est pas un mot-clic" in err.value.fr
+    with pytest.raises(ConfigError, match="not an account: give its handle"):
+        parse_config(base + 'accounts = ["https://twitter.com/RNational_off"]')
+    assert parse_config(base + 'accounts = ["@x@mastodon.social"]').targets[0].accounts

@@ -92,6 +92,44 @@ class Target(_Model):
             )
         return v
 
+    @field_validator("hashtags", "favor_hashtags", "against_hashtags")
+    @classmethod
+    def _hashtags(cls, v: list[str]) -> list[str]:
+        out = []
+        for h in v:
+            h = h.strip()
+            tag = h if h.startswith("#") else "#" + h  # "MLP" means #MLP
+            if len(tag) < 2 or any(c.isspace() for c in tag) or tag.count("#") > 1:
+                raise PydanticCustomError(
+                    "hashtag",
+                    "'{value}' is not a hashtag: one word after # (no space), e.g. '#{example}'",
+                    {
+                        "value": h,
+                        "example": "".join(tag.split()).replace("#", "") or "caq",
+                        "fr": f"{h!r} n'est pas un mot-clic : un seul mot après # (sans espace), "
+                        f"par exemple '#{''.join(tag.split()).replace('#', '') or 'caq'}'",
+                    },
+                )
+            out.append(tag)
+        return out
+
+    @field_validator("accounts")
+    @classmethod
+    def _accounts(cls, v: list[str]) -> list[str]:
+        for a in v:
+            if "://" in a or "/" in a or any(c.isspace() for c in a.strip()) or not a.strip():
+                raise PydanticCustomError(
+                    "account",
+                    "'{value}' is not an account: give its handle (@name, or @name@server on "
+                    "Mastodon), not a link",
+                    {
+                        "value": a,
+                        "fr": f"{a!r} n'est pas un compte : donnez son pseudo (@nom, ou "
+                        "@nom@serveur sur Mastodon), pas un lien",
+                    },
+                )
+        return [a.strip() for a in v]
+
     @property
     def label(self) -> str:
         return self.name

@@ -150,6 +150,8 @@ def test_config_editor_validates_then_reloads(server, web_project) -> None:  # n
     )
     assert r.status_code == 422 and "min_group_size" in r.json()["detail"]
     assert r.json()["detail"].startswith("bascule.toml:8:")  # not where it lies on the server
+    r = c.put("/api/config", json={"toml": ""}, headers={"x-csrf-token": token})
+    assert r.status_code == 422 and "remove every target" in r.json()["detail"]  # not wiped
     r = c.put("/api/config", json={"toml": "[project"}, headers={"x-csrf-token": token})
     assert r.status_code == 422 and r.json()["detail"].startswith("bascule.toml: invalid TOML")
     assert web_project.config_path.read_text() == before  # nothing written

@@ -126,6 +126,13 @@ def save_config(project: Any, text: str) -> Config:
     """Validate TOML text as a config, write `bascule.toml` atomically and reload the project."""
     config = parse_config(text, path=project.config_path.name)  # errors name the file, not
     # where it lies on the server
+    if project.config.targets and not config.targets:  # an emptied editor, saved by mistake
+        raise ConfigError(
+            "this would remove every target (and with them the poll, the undecided and the "
+            "alerts): remove targets one by one in the list above",
+            fr="cela retirerait toutes les cibles (et avec elles le sondage, les indécis et "
+            "les alertes) : retirez-les une à une dans la liste ci-dessus",
+        )
     tmp = project.config_path.with_suffix(".toml.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, project.config_path)
