@@ -202,6 +202,11 @@ def test_label_and_train_through_the_json_api(labelling) -> None:  # noqa: ANN00
     after = c.get("/api/label", params={"target": "caq", "k": 3}).json()
     assert after["labels"]["favor"] == 1
     assert first["post_id"] not in {p["post_id"] for p in after["posts"]}
+    # a post as GET gives it (`target_id`) can be sent back as it is
+    second = after["posts"][0]
+    echo = {"post_id": second["post_id"], "target_id": second["target_id"], "label": "none"}
+    assert c.post("/api/label", json=echo, headers=h).status_code == 201
+    assert c.post("/api/label/undo", headers=h).json()["undone"]["text_id"] == second["post_id"]
     refused = [
         ({**body, "label": "maybe"}, 422),
         ({**body, "post_id": "nowhere:1"}, 400),

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from bascule.errors import BasculeError
 from bascule.store import web as sql
@@ -69,8 +69,13 @@ class ConfigIn(BaseModel):
 
 
 class LabelIn(BaseModel):
+    # `target_id` as `GET /api/label` gives it, or `target`
+    model_config = ConfigDict(populate_by_name=True)
+
     post_id: str = Field(..., min_length=1, max_length=300)
-    target: str = Field(..., min_length=1, max_length=200)
+    target: str = Field(
+        ..., min_length=1, max_length=200, validation_alias=AliasChoices("target", "target_id")
+    )
     label: Literal["favor", "against", "none"]
 
 
