@@ -273,3 +273,22 @@ def test_an_import_is_undone_from_the_page(importing) -> None:  # noqa: ANN001
     assert _upload(c, BROKEN, token).status_code == 303
     assert _stats(_after_import(c).text)["imported"] == 3
     assert c.post("/import/runs/999/undo", data={"csrf_token": token}).status_code == 404
+
+
+def test_undoing_an_import_names_the_later_files_to_import_again(importing, tmp_path: Path) -> None:  # noqa: ANN001
+    base, project = importing
+    lines = (SAMPLES / "twitter_v1.jsonl").read_text().splitlines()
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text("\n".join(lines[:4]) + "\n")
+    b.write_text("\n".join(lines[2:]) + "\n")  # two tweets in both files
+    c = login(base, "ana")
+    token = form_token(c.get("/import").text)
+    for f in (a, b):
+        assert _upload(c, f, token).status_code == 303
+        _after_import(c)
+    from bascule.store.runs import list_runs
+
+    first = min(r["run_id"] for r in list_runs(project.store))
+    r = c.post(f"/import/runs/{first}/undo", data={"csrf_token": token})
+    page = c.get(r.headers["location"]).text
+    assert 'id="import-again"' in page and "b.jsonl" in page

@@ -113,7 +113,10 @@ async def undo_import(
         )
         return _page(request, user, error=err, status_code=409)
     try:
-        st.locked(undo_run, st.project.store, run_id)
+        out = st.locked(undo_run, st.project.store, run_id)
+        # the files a later import must read again (it had skipped this run's posts as
+        # duplicates): shown on the page the redirect leads to, by their names
+        st.last_undo = {"run": run_id, "again": [Path(x).name for x in out["import_again"]]}
     except InputError as exc:
         return _page(request, user, error=exc, status_code=404)
     finally:
@@ -134,6 +137,7 @@ def _page(request: Request, user: dict, *, status_code: int = 200, **ctx: Any) -
         "shown": SHOWN_REJECTS,
         "runs": runs,
         "undone": request.query_params.get("undone"),
+        "undo": st.last_undo,
         **ctx,
     }
     return render(request, "import.html.j2", ctx, user=user, status_code=status_code)

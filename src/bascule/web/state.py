@@ -59,6 +59,7 @@ class WebState:
         self.sessions: dict[str, tuple[float, dict | None]] = {}
         self.training: dict[str, Any] | None = None  # the stance model's last training job
         self.importing: dict[str, Any] | None = None  # the last import of an uploaded file
+        self.last_undo: dict[str, Any] | None = None  # the last import undone (the page says it)
         self.listener: Any = None  # `web.listening.Listener` under `bascule serve --listen`
 
     def locked(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
