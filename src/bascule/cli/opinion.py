@@ -208,7 +208,7 @@ def _undecided_table(result: dict, lang: str) -> None:
 
     from bascule.i18n import number, tr
     from bascule.opinion.themes import trend_label
-    from bascule.opinion.undecided import STATES, state_label
+    from bascule.opinion.undecided import STATES, days_note, state_label
 
     a = result["authors"]
     k = result["min_group_size"]
@@ -242,18 +242,9 @@ def _undecided_table(result: dict, lang: str) -> None:
             f" (of {number(a['total'], lang)} authors)",
         )
     )
-    first, last = result.get("totals_days") or (None, None)
-    if result.get("since") or result.get("until"):  # the window may have been widened to days
-        span = " – ".join(x or "…" for x in (first, last))
-        console.print(
-            tr(
-                lang,
-                f"Totaux et thèmes sur des journées entières ({span}), heure de "
-                f"{result['timezone']}.",
-                f"Totals and themes cover whole days ({span}), {result['timezone']} time.",
-            ),
-            highlight=False,
-        )
+    note = days_note(result, lang)  # the window may have been widened to days
+    if note:
+        console.print(note, highlight=False)
     t = Table(title=tr(lang, "Pourquoi ils hésitent", "Why they hesitate"))
     for c in (
         tr(lang, "thème", "theme"),

@@ -117,9 +117,14 @@ def steps(periods: pd.Series | pd.DatetimeIndex, by: str) -> pd.Series:
 PERIOD_MS = {"day": 86_400_000, "hour": 3_600_000}  # a period's length, as plotly wants it
 
 
-def span_days(labels: list[str]) -> float:
-    """Days from the first to the last of period labels (ISO dates or times), in order."""
+def day_ticks(labels: list[str], by: str) -> dict:
+    """Plotly x-axis settings for a chart of periods: a label a day, under its day, when
+    daily points span two weeks or less (plotly would label every 12 hours); else none."""
     from datetime import datetime
 
+    if by != "day" or not labels:
+        return {}
     first, last = (datetime.fromisoformat(str(p)) for p in (labels[0], labels[-1]))
-    return (last - first).total_seconds() / 86_400
+    if (last - first).total_seconds() > 14 * 86_400:
+        return {}
+    return {"dtick": PERIOD_MS["day"], "ticklabelmode": "period"}

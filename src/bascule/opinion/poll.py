@@ -350,12 +350,11 @@ def poll_figure(result: dict, lang: str = "fr") -> Any:
     )
     # each point and bar stands in the middle of its day or hour, the bar spanning it: a day's
     # bar centred on midnight read as half the day before
-    fig.update_traces(xperiod=PERIOD_MS[result["by"]], xperiodalignment="middle")
+    fig.update_traces(xperiod=P.PERIOD_MS[result["by"]], xperiodalignment="middle")
     fig.update_yaxes(tickformat=".0%", range=[0, 1], row=1, col=1)
     fig.update_yaxes(title_text=authors, row=2, col=1)
     fig.update_xaxes(**date_axis(lang, hours=result.get("by") == "hour"))
-    if result["by"] == "day" and rows and P.span_days(x) <= 14:  # a label a day, no hours
-        fig.update_xaxes(dtick=PERIOD_MS["day"], ticklabelmode="period")
+    fig.update_xaxes(**P.day_ticks(x, result["by"]))
     return fig
 
 
@@ -363,7 +362,7 @@ def _runs(periods: list[str], by: str) -> list[list[int]]:
     """Indices of the shown periods grouped into runs of consecutive periods."""
     from datetime import datetime, timedelta
 
-    step = timedelta(milliseconds=PERIOD_MS[by])
+    step = timedelta(milliseconds=P.PERIOD_MS[by])
     runs: list[list[int]] = []
     prev = None
     for i, p in enumerate(periods):
@@ -385,15 +384,12 @@ def _broken(values: list, runs: list[list[int]]) -> list:
     return out
 
 
-PERIOD_MS = P.PERIOD_MS
-
-
 def _middle(period: str, by: str) -> str:
     """The middle of a period given by its start, as the chart's points stand there."""
     from datetime import datetime, timedelta
 
     start = datetime.fromisoformat(str(period))
-    return (start + timedelta(milliseconds=PERIOD_MS[by] / 2)).isoformat()
+    return (start + timedelta(milliseconds=P.PERIOD_MS[by] / 2)).isoformat()
 
 
 def poll_html(result: dict, lang: str = "fr") -> str:

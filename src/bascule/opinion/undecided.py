@@ -338,6 +338,20 @@ def undecided_figure(result: dict, lang: str = "fr") -> Any:
     fig.update_xaxes(**date_axis(lang, hours=result["by"] == "hour"), row=1, col=1)
     # each point stands in the middle of its day or hour, as in the poll chart
     fig.update_traces(xperiod=P.PERIOD_MS[result["by"]], xperiodalignment="middle", row=1, col=1)
-    if result["by"] == "day" and x and P.span_days(x) <= 14:  # a label a day, no hours
-        fig.update_xaxes(dtick=P.PERIOD_MS["day"], ticklabelmode="period", row=1, col=1)
+    fig.update_xaxes(**P.day_ticks(x, result["by"]), row=1, col=1)
     return fig
+
+
+def days_note(result: dict, lang: str) -> str | None:
+    """What days the totals and themes cover, once a window widened them to whole days
+    (None without a window: they cover everything shown)."""
+    if not (result.get("since") or result.get("until")):
+        return None
+    first, last = result.get("totals_days") or (None, None)
+    span = " – ".join(x or "…" for x in (first, last))
+    tz = result["timezone"]
+    return tr(
+        lang,
+        f"Totaux et thèmes sur des journées entières ({span}), heure de {tz}.",
+        f"Totals and themes cover whole days ({span}), {tz} time.",
+    )

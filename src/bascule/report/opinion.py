@@ -94,23 +94,16 @@ def undecided_summary(u: dict, lang: str) -> str:
 
 def undecided_body(u: dict, lang: str) -> str:
     """The undecided as HTML: counts by state, the chart, the themes with their quotes."""
-    from bascule.opinion.undecided import STATES, state_label, undecided_figure
+    from bascule.opinion.undecided import STATES, days_note, state_label, undecided_figure
 
     a = u["authors"]
     colon = tr(lang, " : ", ": ")
     body = paragraph(
         ", ".join(f"{state_label(s, lang)}{colon}{number(a[s], lang)}" for s in STATES)
     )
-    first, last = u.get("totals_days") or (None, None)
-    if first or last:
-        span = " – ".join(x or "…" for x in (first, last))
-        body += paragraph(
-            tr(
-                lang,
-                f"Journées {span}, heure de {u['timezone']}.",
-                f"Days {span}, {u['timezone']} time.",
-            )
-        )
+    note = days_note(u, lang)
+    if note:
+        body += paragraph(note)
     return body + figure(undecided_figure(u, lang)) + _themes(u, lang)
 
 
