@@ -148,9 +148,7 @@ def score(
         )
     if not words:
         notes.append(tr(lang, "aucun mot à analyser", "no words to score"))
-        empty = _tip(
-            lang, "Écrivez un message d'au moins une phrase.", "Write at least one sentence."
-        )
+        empty = _tip("Écrivez un message d'au moins une phrase.", "Write at least one sentence.")
         dims = {d: {"score": 0, "evidence": {}, **_suggestion(empty, lang)} for d in DIMENSIONS}
         return {"lang": lang, "score": 0, "dimensions": dims, "words": 0, "notes": notes}
     low = text.lower().replace("’", "'")
@@ -182,7 +180,7 @@ def compare(
     }
 
 
-def _tip(lang: str, fr: str, en: str) -> dict[str, str]:  # noqa: ARG001 - reads as tr(lang, ...)
+def _tip(fr: str, en: str) -> dict[str, str]:
     """A suggestion in both languages: the card follows its reader, not the draft."""
     return {"fr": fr, "en": en}
 
@@ -201,23 +199,18 @@ def _simple(text: str, words: list[str], lang: str) -> dict:
     longest = max(sents, key=lambda x: len(x.split()))
     if len(words) > 30:
         tip = _tip(
-            lang,
             f"Dites l'essentiel en 30 mots au plus (ici {len(words)}).",
             f"Say the core in 30 words or fewer (now {len(words)}).",
         )
     elif long_words:
         tip = _tip(
-            lang,
             f"Remplacez les mots longs ({', '.join(long_words[:3])}) par des mots courants.",
             f"Replace long words ({', '.join(long_words[:3])}) with everyday ones.",
         )
     elif len(longest.split()) > 20:
-        tip = _tip(
-            lang, "Coupez la phrase la plus longue en deux.", "Split the longest sentence in two."
-        )
+        tip = _tip("Coupez la phrase la plus longue en deux.", "Split the longest sentence in two.")
     else:
         tip = _tip(
-            lang,
             "Gardez une seule idée centrale, énoncée dès la première phrase.",
             "Keep one core idea, stated in the first sentence.",
         )
@@ -246,13 +239,11 @@ def _unexpected(low: str, words: list[str], lang: str, corpus: Corpus | None) ->
         s = 25 + 25 * min(len(cues), 2) + 20 * question
     tip = (
         _tip(
-            lang,
             "Ouvrez sur ce que votre public croit savoir, puis contredisez-le (« Pourtant… »).",
             'Open with what your audience thinks it knows, then break it ("Yet…").',
         )
         if not cues
         else _tip(
-            lang,
             "Posez une question qui crée un manque de savoir, et répondez-y à la fin.",
             "Ask a question that opens a knowledge gap, and close it at the end.",
         )
@@ -282,13 +273,11 @@ def _concrete(text: str, words: list[str], lang: str) -> dict:
     tangible = [w for w, r in reversed(by_rating) if r >= 4.0][:4]
     tip = (
         _tip(
-            lang,
             f"Remplacez « {abstract[0]} » par une image qu'on peut voir ou toucher.",
             f'Replace "{abstract[0]}" with something people can see or touch.',
         )
         if abstract
         else _tip(
-            lang,
             "Ajoutez un détail que l'on peut voir : un lieu, un objet, un montant.",
             "Add a detail people can picture: a place, an object, an amount.",
         )
@@ -318,19 +307,16 @@ def _credible(text: str, low: str, lang: str) -> dict:
     )
     if not numbers:
         tip = _tip(
-            lang,
             "Ajoutez un chiffre vérifiable à échelle humaine (« 1 famille sur 4 »).",
             'Add one checkable number on a human scale ("1 family in 4").',
         )
     elif not sources and not urls:
         tip = _tip(
-            lang,
             "Citez la source du chiffre (« selon Statistique Canada, 2025 »).",
             'Name the number\'s source ("according to Statistics Canada, 2025").',
         )
     else:
         tip = _tip(
-            lang,
             "Ajoutez un témoin crédible : une personne touchée qui parle en son nom.",
             "Add a credible witness: someone affected, speaking for themselves.",
         )
@@ -375,13 +361,11 @@ def _emotional(text: str, low: str, words: list[str], lang: str) -> dict:
     s = 60 * intensity + 20 * bool(you) + 15 * bool(people) + 5 * min(exclaim, 1)
     tip = (
         _tip(
-            lang,
             "Parlez à une personne (« vous ») de ce que cela change pour elle.",
             'Speak to one person ("you") about what it changes for them.',
         )
         if not you
         else _tip(
-            lang,
             "Nommez ce que l'on ressent, à travers une personne, pas une statistique.",
             "Name the feeling, through one person rather than a statistic.",
         )
@@ -447,13 +431,11 @@ def _stories(text: str, low: str, words: list[str], lang: str) -> dict:
     s = 25 * sum(cues)
     tip = (
         _tip(
-            lang,
             "Racontez ce qui est arrivé à une personne : qui, quand, puis quoi.",
             "Tell what happened to one person: who, when, then what.",
         )
         if sum(cues) < 3
         else _tip(
-            lang,
             "Terminez l'histoire par le tournant que votre proposition change.",
             "End the story on the turn your proposal changes.",
         )
