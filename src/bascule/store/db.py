@@ -226,7 +226,8 @@ class Store:
                 os.remove(leftover)
         name = self.con.execute("SELECT current_database()").fetchone()[0]
         self.con.execute("CHECKPOINT")
-        self.con.execute(f"ATTACH '{tmp}' AS bascule_compact")
+        quoted = tmp.replace("'", "''")  # a folder named "l'équipe" is a path too
+        self.con.execute(f"ATTACH '{quoted}' AS bascule_compact")
         try:
             self.con.execute(f'COPY FROM DATABASE "{name}" TO bascule_compact')
         finally:

@@ -98,29 +98,7 @@ def undo_run(store: Store, run_id: int) -> dict[str, int]:
         out["rejects"] = delete_where(con, "rejects", "run_id = ?", [run_id])
         # a later import skipped as duplicates the posts this run had stored: those are gone
         # now, so its files must be read again (which adds only what is missing)
-        later = [
-            path
-            for (label,) in con.execute(
-                "SELECT source FROM ingest_runs WHERE run_id > ? AND duplicates > 0 "
-                "AND status <> 'undone'",
-                [run_id],
-            ).fetchall()
-            for path in (label or "").split(", ")
-            if path and not path.startswith("live:") and out["posts"]
-        ]
-        out["import_again"] = (
-            sorted(
-                {
-                    r[0]
-                    for r in con.execute(
-                        f"SELECT path FROM ingest_files WHERE path IN ({', '.join('?' * len(later))})",
-                        later,
-                    ).fetchall()
-                }
-            )
-            if later
-            else []
-        )
+        out["import_again"] = _later_files(con, run_id) if out["posts"] else []
         if out["import_again"]:
             marks = ", ".join("?" * len(out["import_again"]))
             con.execute(f"DELETE FROM ingest_files WHERE path IN ({marks})", out["import_again"])
@@ -133,3 +111,15 @@ def undo_run(store: Store, run_id: int) -> dict[str, int]:
         con.execute("DROP TABLE _u_posts")
         con.execute("DROP TABLE _u_orphans")
     return out
+
+
+def _later_files(con: Any, run_id: int) -> list[str]:
+    """The files of later, not undone imports that skipped posts as duplicates, among those
+    whose progress is stored (a run's label lists its files, joined by ", ")."""
+    labels = con.execute(
+        "SELECT source FROM ingest_runs WHERE run_id > ? AND duplicates > 0 AND status <> 'undone'",
+        [run_id],
+    ).fetchall()
+    paths = {p for (label,) in labels for p in (label or "").split(", ") if p}
+    stored = {r[0] for r in con.execute("SELECT path FROM ingest_files").fetchall()}
+    return sorted(paths & stored)
