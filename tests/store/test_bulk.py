@@ -163,3 +163,39 @@ def test_two_uploads_of_one_file_at_once_store_each_post_once(project, tmp_path)
 
     _hold_group_open(project, tmp_path, second)
     assert project.store.count("authors") == 3
+
+
+PHEME_TWEETS = (
+    Path(__file__).resolve().parents[2] / "data" / "pheme_charliehebdo" / "tweets_v1.jsonl.gz"
+)
+
+
+def _full_tweets(copies: int) -> list[dict]:
+    """The bundled PHEME tweets as the API gave them (2.7 KB a line), each copy with new ids."""
+    import gzip
+
+    tweets = [
+        orjson.loads(line) for line in gzip.decompress(PHEME_TWEETS.read_bytes()).splitlines()
+    ]
+    return [
+        {**t, "id": t["id"] + c * 10**17, "id_str": str(t["id"] + c * 10**17)}
+        for c in range(copies)
+        for t in tweets
+    ]
+
+
+def test_wide_records_go_through_duckdb_in_slices_with_the_same_rows(
+    project, tmp_path, monkeypatch
+) -> None:
+    import bascule.store.bulk as bulk
+
+    block, _, whole = _blocks(project, tmp_path, _full_tweets(1), block_bytes=64 << 20)[0]
+    assert len(bulk._slices(block.lines, block.lines["line"])) == 2  # 3.2 MB of lines
+    narrow = _blocks(project, tmp_path, _records(3000), block_bytes=64 << 20)[0][0]
+    assert len(bulk._slices(narrow.lines, narrow.lines["line"])) == 1
+    monkeypatch.setattr(bulk, "VECTOR_BYTES", 64 << 10)
+    block, _, sliced = _blocks(project, tmp_path, _full_tweets(1), block_bytes=64 << 20)[0]
+    assert len(bulk._slices(block.lines, block.lines["line"])) > 40
+    assert sliced.rows.equals(whole.rows) and sliced.authors.equals(whole.authors)
+    raw = orjson.loads(whole.rows["raw"][0].as_py())  # the fields no column took, kept
+    assert "entities" in raw and "text" not in raw and "id" not in raw

@@ -21,7 +21,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bascule.privacy import Pseudonymizer, public_url
-from bascule.sources.batch import MAX_TEXT, Digests, Mentions, _scrub_raw, split_buffer
+from bascule.sources.batch import (
+    MAX_TEXT,
+    Digests,
+    Mentions,
+    _scrub_raw,
+    may_name_someone,
+    split_buffer,
+)
 from bascule.sources.formats import generic
 from bascule.sources.model import Reject
 from bascule.store.bulk import LineSpec
@@ -222,13 +229,18 @@ def line_spec(
         )
 
     def scrub_raw(rows: pa.Table) -> pa.Table:
-        out = [
-            _scrub_raw(raw, subs.function(plat))
-            for raw, plat in zip(
-                rows["value"].to_pylist(), rows["platform"].to_pylist(), strict=True
-            )
-        ]
-        return pa.table({"pos": rows["pos"], "value": pa.array(out, pa.string())})
+        values = rows["value"].combine_chunks().cast(pa.string())
+        need = may_name_someone(values)
+        if pc.any(need).as_py():
+            sub = rows.filter(need)
+            out = [
+                _scrub_raw(raw, subs.function(plat))
+                for raw, plat in zip(
+                    sub["value"].to_pylist(), sub["platform"].to_pylist(), strict=True
+                )
+            ]
+            values = pc.replace_with_mask(values, need, pa.array(out, pa.string()))
+        return pa.table({"pos": rows["pos"], "value": values})
 
     def reject(no: int, reason: str, line: str) -> Reject:
         if reason == "broken JSON":

@@ -14,10 +14,12 @@ column map did not take (NULL when it took them all): nothing is lost, nothing s
 from __future__ import annotations
 
 import contextlib
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -99,11 +101,11 @@ def prepare_json_lines(lines: pa.Table, spec: LineSpec, rejects: list[Any]) -> P
     rewrite its mentions, without touching the store."""
     con = scratch()
     con.execute(_MACROS)
-    con.register("_lines", lines)
-    try:
-        x = con.sql(_extract_sql(spec), params=[spec.platform]).to_arrow_table()
-    finally:
-        con.unregister("_lines")
+    sql = _extract_sql(spec)
+    x = pa.concat_tables(
+        _run_sliced(con, "_lines", part, sql, [spec.platform])
+        for part in _slices(lines, lines["line"])
+    )
     bad = pc.is_valid(x["reason"])
     rejects = list(rejects)
     if pc.any(bad).as_py():
@@ -118,7 +120,7 @@ def prepare_json_lines(lines: pa.Table, spec: LineSpec, rejects: list[Any]) -> P
         rejects.sort(key=lambda r: r.line)
         x = x.filter(pc.invert(bad))
     received = x.num_rows
-    x = first_of_each(x, "post_id")
+    x = _with_remainders(con, first_of_each(x, "post_id"), lines, spec)
     keys = _keys(con, x, spec)
     x = _with_author_ids(x, keys, spec)
     authors = _block_authors(con, x, keys, spec)
@@ -212,6 +214,60 @@ class BlockWriter:
             self.commit()
         else:
             self.rollback()
+
+
+VECTOR_BYTES = 2 << 20
+_VECTOR = 2048  # rows DuckDB hands each function at once
+
+
+def _slices(table: pa.Table, text: pa.Array | pa.ChunkedArray) -> list[pa.Table]:
+    """The table whole, or in slices whose lines start within `VECTOR_BYTES` of each other
+    when 2,048 of its lines hold more than that.
+
+    DuckDB's JSON functions take 10 to 20 times the bytes of each vector of 2,048 lines they
+    read (`json_merge_patch` the most): an 18 MB block of 4.8 KB records needed 160 MB to
+    extract and 192 MB for its remainders, past the scratch cap. Narrow lines, the usual
+    case, stay one statement a block; wide ones go a few MB at a time, so the memory stays
+    bounded whatever the width of the records (a line is at most 1 MiB).
+    """
+    size = pc.binary_length(text).to_numpy(zero_copy_only=False).astype(np.int64)
+    ends = np.cumsum(size)
+    if len(size) <= _VECTOR:
+        widest = int(ends[-1]) if len(size) else 0
+    else:
+        widest = int((ends[_VECTOR - 1 :] - np.concatenate([[0], ends[:-_VECTOR]])).max())
+    if widest <= VECTOR_BYTES:
+        return [table]
+    window = (ends - size) // VECTOR_BYTES
+    bounds = [0, *(np.flatnonzero(np.diff(window)) + 1).tolist(), len(size)]
+    return [table.slice(a, b - a) for a, b in itertools.pairwise(bounds)]
+
+
+def _run_sliced(con: Any, name: str, part: pa.Table, sql: str, params: list[Any]) -> pa.Table:
+    con.register(name, part)
+    try:
+        return con.sql(sql, params=params).to_arrow_table()
+    finally:
+        con.unregister(name)
+
+
+def _with_remainders(con: Any, x: pa.Table, lines: pa.Table, spec: LineSpec) -> pa.Table:
+    """The rows with `raw`: what each line holds beyond the mapped fields (NULL when nothing),
+    by `json_merge_patch` (in slices: `_slices`)."""
+    need = pc.fill_null(x["has_rest"], False).combine_chunks()
+    x = x.drop_columns(["has_rest"])
+    raw = pa.nulls(x.num_rows, pa.string())
+    if pc.any(need).as_py():
+        rest = pa.table({"line": pc.take(lines["line"], x["pos"].filter(need))})
+        sql = (
+            f"SELECT nullif(CAST(json_merge_patch(line, {_remainder(spec.columns)[1]}) AS VARCHAR),"
+            " '{}') AS raw FROM _rest"
+        )
+        got = [
+            _run_sliced(con, "_rest", part, sql, [])["raw"] for part in _slices(rest, rest["line"])
+        ]
+        raw = pc.replace_with_mask(raw, need, pa.chunked_array(got).combine_chunks())
+    return x.append_column("raw", raw)
 
 
 _NO_KEYS = pa.table({"platform": pa.array([], pa.string()), "akey": pa.array([], pa.string())})
@@ -439,21 +495,21 @@ def _extract_sql(spec: LineSpec) -> str:
         return f"v[{fields.index(name) + 1}]" if name in columns else "NULL"
 
     handle = "NULL" if columns.get("handle") == columns.get("author") else f("handle")
-    flat, patch = _remainder(columns)
+    flat, _ = _remainder(columns)
     n = int(spec.max_text)
     return f"""
-    WITH v AS (
+    WITH o AS (
         SELECT no, pos, line,
-            CASE WHEN NOT json_valid(line) THEN 'broken JSON'
-                 WHEN NOT starts_with(line, '{{') AND NOT starts_with(ltrim(line), '{{')
-                    THEN 'not a JSON object' END AS bad
+            starts_with(line, '{{') OR starts_with(ltrim(line), '{{') AS object
         FROM _lines WHERE starts_with(line, '{{') OR trim(line) <> ''
     ), x AS (
-        SELECT no, pos, line, bad,
-            CASE WHEN bad IS NULL THEN json_extract_string(line, {paths}) END AS v
-        FROM v
+        SELECT no, pos, line, object,
+            CASE WHEN object THEN try(json_extract_string(line, {paths})) END AS v
+        FROM o
     ), y AS (
-        SELECT no, pos, line, bad, v,
+        SELECT no, pos, line, v,
+            CASE WHEN v IS NULL THEN CASE WHEN NOT object AND json_valid(line)
+                THEN 'not a JSON object' ELSE 'broken JSON' END END AS bad,
             b_id({f("id")}) AS id,
             b_id({f("author")}) AS author,
             nullif({handle}, '') AS handle,
@@ -493,8 +549,7 @@ def _extract_sql(spec: LineSpec) -> str:
         b_int({f("followers")}) AS followers,
         b_int({f("following")}) AS following,
         b_bool({f("verified")}) AS verified,
-        CASE WHEN bad IS NULL AND len(list_filter(json_keys(line),
-                lambda k: NOT list_contains({flat}, k))) > 0
-            THEN nullif(CAST(json_merge_patch(line, {patch}) AS VARCHAR), '{{}}') END AS raw
+        CASE WHEN bad IS NULL THEN len(list_filter(json_keys(line),
+            lambda k: NOT list_contains({flat}, k))) > 0 END AS has_rest
     FROM y
     """
