@@ -263,10 +263,15 @@ def _with_remainders(con: Any, x: pa.Table, lines: pa.Table, spec: LineSpec) -> 
             f"SELECT nullif(CAST(json_merge_patch(line, {_remainder(spec.columns)[1]}) AS VARCHAR),"
             " '{}') AS raw FROM _rest"
         )
-        got = [
-            _run_sliced(con, "_rest", part, sql, [])["raw"] for part in _slices(rest, rest["line"])
-        ]
-        raw = pc.replace_with_mask(raw, need, pa.chunked_array(got).combine_chunks())
+        got = pa.chunked_array(
+            [
+                chunk
+                for part in _slices(rest, rest["line"])
+                for chunk in _run_sliced(con, "_rest", part, sql, [])["raw"].chunks
+            ],
+            pa.string(),
+        ).combine_chunks()  # (a list of chunked arrays would go through Python objects)
+        raw = got if len(got) == x.num_rows else pc.replace_with_mask(raw, need, got)
     return x.append_column("raw", raw)
 
 
@@ -305,8 +310,8 @@ def _scrubbed(x: pa.Table, spec: LineSpec) -> pa.Table:
             need = pc.and_(need, pc.fill_null(pc.match_substring(values, "@"), False))
         if not pc.any(need).as_py():
             continue
-        sub = x.filter(need)
-        got = fn(pa.table({"pos": sub["pos"], "platform": sub["platform"], "value": sub[column]}))
+        sub = pa.table({"pos": x["pos"], "platform": x["platform"], "value": values})
+        got = fn(sub.filter(need))
         new = pc.replace_with_mask(values, need, got["value"].combine_chunks().cast(values.type))
         x = x.set_column(x.schema.get_field_index(column), column, new)
     return x

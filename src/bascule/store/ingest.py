@@ -280,7 +280,7 @@ def first_of_each(table: pa.Table, key: str) -> pa.Table:
         or pc.count_distinct(table[key]).as_py() == table.num_rows
     ):
         return table
-    idx = pa.array(range(table.num_rows), pa.int64())
+    idx = pa.array(np.arange(table.num_rows, dtype=np.int64))
     first = (
         pa.table({"k": table[key], "i": idx})
         .group_by("k", use_threads=False)
