@@ -590,6 +590,7 @@ def test_fast_path_never_brings_back_deleted_posts_or_forgotten_authors(
     again = import_files(project, [f], platform="x", force=True)
     assert (again.imported, again.duplicates) == (0, 6)
     assert project.store.rows("SELECT native_id FROM posts ORDER BY 1") == [("0",), ("4",)]
+    assert project.store.rows("SELECT post_id FROM interactions") == [("x:4",)]  # not x:2
     eight = project.pseudonymizer.author_id("x", "8")
     assert (
         project.store.scalar(

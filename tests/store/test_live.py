@@ -41,6 +41,7 @@ def test_deletion_removes_post_and_interactions_and_blocks_reimport(project) -> 
         "bluesky:p9",
     }
     assert _write(project, [reply, _post(9), _post(3)]) == 1  # only p3 is new
+    assert store.count("interactions") == 0  # nor the deleted reply's link to its author
 
 
 def test_known_only_tombstones_stored_posts_only(project) -> None:

@@ -385,7 +385,9 @@ def _write(con: Any, spec: LineSpec, run_id: int | None) -> int:
                 FROM _x WHERE {t}_author_id IS NOT NULL"""
                 for k, t in acted_on.items()
             ),
+            distinct=False,  # one row per post (`first_of_each`), one account per kind
         )
+    con.execute("DROP TABLE _seen")
     return imported
 
 

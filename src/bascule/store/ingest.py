@@ -129,6 +129,7 @@ def write_batch(
             imported = insert_new_posts(con, "_b_posts")
             merge_authors(con, "_b_authors")
             insert_interactions(con, "SELECT * FROM _b_inter")
+            con.execute("DROP TABLE _seen")
         finally:
             for name in ("_b_posts", "_b_authors", "_b_inter"):
                 con.unregister(name)
@@ -152,20 +153,25 @@ def insert_new_posts(
     batch's ids and scans only the post_id column of posts. A NOT EXISTS against posts may hash
     all of posts instead, and memory then grows with the store (DuckDB has no statistics on an
     Arrow batch to choose the smaller side). The batch holds each post_id once.
+
+    Leaves the temporary table `_seen` (post_id, stored): the batch's posts stored before it
+    (stored), and those deleted or reposting a deleted post (not stored, never to be), for
+    `insert_interactions`.
     """
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _seen AS "
-        f"SELECT post_id FROM posts WHERE post_id IN (SELECT post_id FROM {batch}) "
-        f"UNION ALL SELECT post_id FROM tombstones WHERE post_id IN (SELECT post_id FROM {batch})"
+        f"SELECT post_id, true AS stored FROM posts WHERE post_id IN (SELECT post_id FROM {batch}) "
+        f"UNION ALL SELECT post_id, false FROM tombstones "
+        f"WHERE post_id IN (SELECT post_id FROM {batch}) "
+        f"UNION ALL SELECT b.post_id, false FROM {batch} b "
+        f"JOIN tombstones t ON t.post_id = {repost_of}"
     )
     imported = con.execute(
         f"INSERT INTO posts SELECT {select} FROM {batch} b "
         "WHERE NOT EXISTS (SELECT 1 FROM _seen q WHERE q.post_id = b.post_id) "
-        "AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = b.author_id) "
-        f"AND NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.post_id = {repost_of})",
+        "AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = b.author_id)",
         params or [],
     ).fetchall()[0][0]
-    con.execute("DROP TABLE _seen")
     return int(imported)
 
 
@@ -204,30 +210,47 @@ def merge_authors(con: Any, batch: str) -> None:
     )
 
 
-def insert_interactions(con: Any, select: str) -> int:
+def insert_interactions(
+    con: Any, select: str, *, batch_posts: bool = True, distinct: bool = True
+) -> int:
     """Insert the interactions a query yields (the table's columns), new ones only (one per
     acting post, kind and account acted on), none touching a forgotten author; returns how
     many.
 
-    Interactions have no index (schema v4): as for posts, the stored ones among the batch's
-    posts are found first by a semi-join on `post_id`, so memory follows the batch, not the
-    store.
+    `batch_posts`: the acting posts are a batch `insert_new_posts` just wrote, whose `_seen`
+    table says which were stored before (only theirs can be stored already: an interaction
+    lives and goes with its post) and which are deleted (their interactions never come back).
+    Otherwise (links to stored posts), every stored interaction of the posts is checked.
+    `distinct=False`: the query yields each (post, kind, account acted on) once already.
+    Interactions have no index (schema v4): stored ones are found by a semi-join on `post_id`,
+    so memory follows the batch, not the store.
     """
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _new_i AS SELECT * FROM ({select}) i")
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _seen_i AS SELECT post_id, kind, dst_author "
-        "FROM interactions WHERE post_id IN (SELECT post_id FROM _new_i)"
+    skip = (
+        "WHERE post_id NOT IN (SELECT post_id FROM _seen WHERE NOT stored)" if batch_posts else ""
+    )
+    rows = f"SELECT * FROM ({select}) i {skip}"
+    if batch_posts:  # only the posts stored before can have stored interactions
+        stored = con.execute("SELECT count(*) FROM _seen WHERE stored").fetchall()[0][0]
+        acting = "(SELECT post_id FROM _seen WHERE stored)" if stored else ""
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _new_i AS {rows}")
+        rows, acting = "SELECT * FROM _new_i", "(SELECT post_id FROM _new_i)"
+    known = (
+        f"SELECT post_id, kind, dst_author FROM interactions WHERE post_id IN {acting}"
+        if acting
+        else "SELECT NULL AS post_id, NULL AS kind, NULL AS dst_author WHERE false"
     )
     added = con.execute(
-        "INSERT INTO interactions SELECT DISTINCT ON (i.post_id, i.kind, i.dst_author) i.* "
-        "FROM _new_i i "
-        "WHERE NOT EXISTS (SELECT 1 FROM _seen_i s WHERE s.post_id = i.post_id "
+        f"WITH _known AS ({known}) INSERT INTO interactions SELECT "
+        + ("DISTINCT ON (i.post_id, i.kind, i.dst_author) " if distinct else "")
+        + f"i.* FROM ({rows}) i "
+        "WHERE NOT EXISTS (SELECT 1 FROM _known s WHERE s.post_id = i.post_id "
         "AND s.kind = i.kind AND s.dst_author = i.dst_author) "
         "AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = i.src_author) "
         "AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.author_id = i.dst_author)"
     ).fetchall()[0][0]
-    con.execute("DROP TABLE _new_i")
-    con.execute("DROP TABLE _seen_i")
+    if not batch_posts:
+        con.execute("DROP TABLE _new_i")
     return int(added)
 
 
@@ -453,6 +476,7 @@ def link_targets(store: Store, runs: set[int]) -> int:
                   AND NOT EXISTS (SELECT 1 FROM interactions i
                                   WHERE i.post_id = a.post_id AND i.kind = a.kind)
                 """,
+                batch_posts=False,
             )
         _save_links_pending(con, links_pending(store) - runs)
     return added
