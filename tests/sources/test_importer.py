@@ -708,3 +708,23 @@ def test_full_tweets_as_generic_json_lines_import_whole(project, tmp_path) -> No
     kept = project.store.scalar("SELECT count(*) FROM posts WHERE raw LIKE '%\"entities\"%'")
     assert kept == 3 * len(tweets)  # what no column took stays in raw
     assert import_files(project, [path], fmt="jsonl", force=True).imported == 0
+
+
+def test_wide_records_are_committed_by_the_megabyte_not_only_by_the_count(
+    project, monkeypatch
+) -> None:
+    """Bounded memory: a batch of 70,000 API tweets with their payloads held ~950 MiB."""
+    import bascule.sources.importer as importer
+
+    batches: list[int] = []
+    write = importer.write_batch
+
+    def counting(store, posts, *args, **kw):
+        batches.append(posts.num_rows)
+        return write(store, posts, *args, **kw)
+
+    monkeypatch.setattr(importer, "write_batch", counting)
+    monkeypatch.setattr(importer, "BATCH_BYTES", 1 << 20)
+    summary = import_files(project, [PHEME / "tweets_v1.jsonl.gz"])  # 3.2 MB unpacked
+    assert summary.imported == project.store.count("posts") > 1000
+    assert len(batches) >= 4 and max(batches) < 500

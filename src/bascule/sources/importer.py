@@ -39,6 +39,8 @@ IMPORT_MEMORY = "256MB"  # DuckDB buffer cap during imports (it spills to disk b
 # JSONL (11.7M posts) peaked at 935 MiB of RSS with it, 1082 MiB with 384MB
 JSONL_BYTES_PER_RECORD = 256  # generic JSON lines go in blocks of 70,000 x 256 bytes, ~18 MB
 BATCH = 70_000  # records per commit of the record-by-record formats
+BATCH_BYTES = 64 << 20  # or fewer, when they are wide: 70,000 API tweets (2.7 KB each) held
+# with their kept payloads took a 1 GB file's import to 950 MiB of RSS
 MAX_SAMPLE = 50
 _CACHE_LIMIT = 100_000  # pseudonym cache entries kept between batches (bounded memory)
 READ_AHEAD = 2  # generic JSON-lines blocks read ahead of the one being written
@@ -234,6 +236,7 @@ def _import_one(
     seen: set[str] = set()
     task = bar.start(path, start[0], fmt)
     last_no, last_pos, primary_no = start[1], start[0], -1
+    flushed_at = start[0]
 
     def flush(done: bool) -> None:
         tables = builder.tables()
@@ -264,8 +267,12 @@ def _import_one(
         return _done(fs, summary)
     for no, item, pos in iter_items(path, fmt, start=start, **options):
         if no != last_no:
-            if len(builder) + len(builder.rejects) >= batch_size:
+            if (
+                len(builder) + len(builder.rejects) >= batch_size
+                or last_pos - flushed_at >= BATCH_BYTES
+            ):
                 flush(False)
+                flushed_at = last_pos
             last_no = no
         last_pos = pos
         if isinstance(item, Post):
