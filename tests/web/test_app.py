@@ -403,3 +403,34 @@ def test_the_network_page_finds_the_communities_the_command_finds(server, web_pr
         store.execute("DELETE FROM interactions WHERE post_id = 'r:1'")
         store.execute("DELETE FROM communities WHERE author_id IN ('mastodon:r1', 'mastodon:r2')")
         st.invalidate_data()
+
+
+def test_a_long_computation_does_not_hold_up_other_requests(server, monkeypatch) -> None:  # noqa: ANN001
+    """A tipping sweep can take minutes: the war room must keep answering meanwhile (an
+    `async` route that computes on the event loop held every other request)."""
+    import threading
+
+    from bascule.web import data
+
+    base, _ = server
+    started, release = threading.Event(), threading.Event()
+
+    def slow(*args, **kwargs):  # noqa: ANN002, ANN003
+        started.set()
+        release.wait(30)
+        raise data.NotAvailable("stopped by the test")
+
+    monkeypatch.setattr(data, "tipping_view", slow)
+    c = login(base, "vic")
+    token = csrf(c)
+    sweep = threading.Thread(
+        target=lambda: c.post("/fragments/tipping", data={"csrf_token": token}), daemon=True
+    )
+    sweep.start()
+    try:
+        assert started.wait(10)
+        other = httpx.get(f"{base}/healthz", timeout=5)  # while the sweep still runs
+        assert other.status_code == 200 and sweep.is_alive()
+    finally:
+        release.set()
+        sweep.join(10)

@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from bascule.errors import BasculeError
 from bascule.store import web as sql
@@ -59,12 +60,16 @@ async def save_config(
     """Validate and save the whole bascule.toml (admin)."""
     text = str((await request.form()).get("toml") or "")
     st = state_of(request)
-    try:
-        st.locked(settings.save_config, st.project, text)
-    except BasculeError as exc:
-        return _settings(request, user, error=exc, text=text, status_code=422)
-    st.invalidate_data()
-    return RedirectResponse("/settings?saved=1", status_code=303)
+
+    def save() -> Response:
+        try:
+            st.locked(settings.save_config, st.project, text)
+        except BasculeError as exc:
+            return _settings(request, user, error=exc, text=text, status_code=422)
+        st.invalidate_data()
+        return RedirectResponse("/settings?saved=1", status_code=303)
+
+    return await run_in_threadpool(save)
 
 
 @router.post("/settings/targets")
@@ -76,17 +81,21 @@ async def save_target(
     st = state_of(request)
     old_id = str(form.get("old_id") or "") or None
     base = next((t for t in st.project.config.targets if t.id == old_id), None)
-    try:
-        target = settings.target_from_form(form, base)
-        text = settings.upsert_target(
-            st.project.config_path.read_text(encoding="utf-8"), target, old_id=old_id
-        )
-        st.locked(settings.save_config, st.project, text)
-    except BasculeError as exc:
-        return _settings(request, user, error=exc, status_code=422)
-    st.invalidate_data()
-    # posts analysed before do not know what changed: the page offers to analyse them again
-    return RedirectResponse(f"/settings?saved=1&changed={quote(target.id)}", status_code=303)
+
+    def save() -> Response:
+        try:
+            target = settings.target_from_form(form, base)
+            text = settings.upsert_target(
+                st.project.config_path.read_text(encoding="utf-8"), target, old_id=old_id
+            )
+            st.locked(settings.save_config, st.project, text)
+        except BasculeError as exc:
+            return _settings(request, user, error=exc, status_code=422)
+        st.invalidate_data()
+        # posts analysed before do not know what changed: the page offers to analyse them again
+        return RedirectResponse(f"/settings?saved=1&changed={quote(target.id)}", status_code=303)
+
+    return await run_in_threadpool(save)
 
 
 @router.post("/settings/targets/{target_id}/delete")
@@ -95,13 +104,18 @@ async def delete_target(
 ) -> Response:
     """Remove one target (admin)."""
     st = state_of(request)
-    try:
-        text = settings.remove_target(st.project.config_path.read_text(encoding="utf-8"), target_id)
-        st.locked(settings.save_config, st.project, text)
-    except BasculeError as exc:
-        return _settings(request, user, error=exc, status_code=422)
-    st.invalidate_data()
-    return RedirectResponse("/settings?saved=1", status_code=303)
+
+    def remove() -> Response:
+        try:
+            path = st.project.config_path
+            text = settings.remove_target(path.read_text(encoding="utf-8"), target_id)
+            st.locked(settings.save_config, st.project, text)
+        except BasculeError as exc:
+            return _settings(request, user, error=exc, status_code=422)
+        st.invalidate_data()
+        return RedirectResponse("/settings?saved=1", status_code=303)
+
+    return await run_in_threadpool(remove)
 
 
 def _users(
@@ -130,24 +144,28 @@ async def add_user(request: Request, user: dict = Depends(require("admin", page=
     form = await request.form()
     st = state_of(request)
     name = str(form.get("username") or "").strip()
-    try:
-        if st.web_sql(sql.get_user, name) is not None:
-            raise BasculeError(
-                f"an account {name!r} exists already: change its role or password in the list",
-                fr=f"le compte « {name} » existe déjà : changez son rôle ou son mot de passe "
-                "dans la liste",
+
+    def add() -> Response:  # a password hash (argon2) takes CPU: off the event loop
+        try:
+            if st.web_sql(sql.get_user, name) is not None:
+                raise BasculeError(
+                    f"an account {name!r} exists already: change its role or password in the list",
+                    fr=f"le compte « {name} » existe déjà : changez son rôle ou son mot de passe "
+                    "dans la liste",
+                )
+            st.locked(
+                create_user,
+                st.project,
+                name,
+                str(form.get("password") or ""),
+                str(form.get("role") or "viewer"),
             )
-        st.locked(
-            create_user,
-            st.project,
-            name,
-            str(form.get("password") or ""),
-            str(form.get("role") or "viewer"),
-        )
-    except BasculeError as exc:
-        return _users(request, user, error=exc, status_code=422)
-    st.invalidate()
-    return RedirectResponse("/users", status_code=303)
+        except BasculeError as exc:
+            return _users(request, user, error=exc, status_code=422)
+        st.invalidate()
+        return RedirectResponse("/users", status_code=303)
+
+    return await run_in_threadpool(add)
 
 
 @router.post("/users/{username}/edit")
@@ -161,12 +179,16 @@ async def edit_user(
     st = state_of(request)
     role = str(form.get("role") or "")
     password = str(form.get("password") or "")
-    try:
-        update_account(st, username, role, password, request)
-    except BasculeError as exc:
-        return _users(request, user, error=exc, status_code=422)
-    st.invalidate()
-    return RedirectResponse("/users", status_code=303)
+
+    def edit() -> Response:
+        try:
+            update_account(st, username, role, password, request)
+        except BasculeError as exc:
+            return _users(request, user, error=exc, status_code=422)
+        st.invalidate()
+        return RedirectResponse("/users", status_code=303)
+
+    return await run_in_threadpool(edit)
 
 
 def update_account(st, username: str, role: str, password: str, request: Request) -> None:  # noqa: ANN001 - WebState
@@ -208,5 +230,5 @@ async def delete_user(
     username: str, request: Request, user: dict = Depends(require("admin", page=True))
 ) -> Response:
     """Remove an account (admin; not yourself, not the last admin)."""
-    remove_account(state_of(request), username, user["username"])
+    await run_in_threadpool(remove_account, state_of(request), username, user["username"])
     return RedirectResponse("/users", status_code=303)

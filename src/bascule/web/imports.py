@@ -70,7 +70,9 @@ async def _start(
 
     await run_in_threadpool(save)
     mapping, platform = ((v or "").strip() or None for v in (mapping, platform))
-    return data.start_import(st, dest, fmt, mapping=mapping, platform=platform)
+    return await run_in_threadpool(
+        data.start_import, st, dest, fmt, mapping=mapping, platform=platform
+    )
 
 
 # -- page ---------------------------------------------------------------------------------
@@ -94,7 +96,7 @@ async def import_post(
             request, upload if isinstance(upload, FormFile) else None, fmt, mapping, platform
         )
     except InputError as exc:
-        return _page(request, user, error=exc, status_code=400)
+        return await run_in_threadpool(_page, request, user, error=exc, status_code=400)
     return RedirectResponse("/import", status_code=303)
 
 
@@ -103,6 +105,10 @@ async def undo_import(
     run_id: int, request: Request, user: dict = Depends(require("analyst", page=True))
 ) -> Response:
     """Take an import back (`bascule runs undo`): the posts it added and what came of them."""
+    return await run_in_threadpool(_undo, run_id, request, user)
+
+
+def _undo(run_id: int, request: Request, user: dict) -> Response:
     from bascule.store.runs import undo_run
 
     st = state_of(request)

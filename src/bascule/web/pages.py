@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
+from starlette.concurrency import run_in_threadpool
 
 from bascule.errors import BasculeError, InputError
 from bascule.i18n import PLOTLY_FR, share, tr
@@ -252,17 +253,21 @@ async def label_post(
     """Save one label, then show the next posts (the page again, or why the label was refused)."""
     f = await request.form()
     target = str(f.get("filter") or "") or None
-    saved = section(
-        data.save_label,
-        state_of(request),
-        str(f.get("post_id") or ""),
-        str(f.get("target_id") or ""),
-        str(f.get("label") or ""),
-        user["username"],
-    )
-    if saved["ok"]:
-        return _back_to_label(target)
-    return _label(request, user, target, saved=saved, status_code=400)
+
+    def save() -> Response:
+        saved = section(
+            data.save_label,
+            state_of(request),
+            str(f.get("post_id") or ""),
+            str(f.get("target_id") or ""),
+            str(f.get("label") or ""),
+            user["username"],
+        )
+        if saved["ok"]:
+            return _back_to_label(target)
+        return _label(request, user, target, saved=saved, status_code=400)
+
+    return await run_in_threadpool(save)
 
 
 @router.post("/label/undo")
@@ -271,7 +276,7 @@ async def label_undo(
 ) -> Response:
     """Forget the last label this person gave (a mis-click): the post comes back to label."""
     f = await request.form()
-    data.undo_label(state_of(request), user["username"])
+    await run_in_threadpool(data.undo_label, state_of(request), user["username"])
     return _back_to_label(str(f.get("filter") or "") or None)
 
 
@@ -281,7 +286,7 @@ async def label_train(
 ) -> Response:
     """Start training the stance model (then every post is analysed again) in the background."""
     f = await request.form()
-    data.start_training(state_of(request))
+    await run_in_threadpool(data.start_training, state_of(request))
     return _back_to_label(str(f.get("filter") or "") or None)
 
 
@@ -361,7 +366,7 @@ async def simulate_fragment(
             _int(f.get("seed"), 0, 0, 2**31, "graine", "seed"),
         )
 
-    return _fragment(request, user, "simulate", run)
+    return await run_in_threadpool(_fragment, request, user, "simulate", run)
 
 
 @router.post("/fragments/seeds", response_class=HTMLResponse)
@@ -376,7 +381,7 @@ async def seeds_fragment(
         k = _int(f.get("k"), 10, 1, 500, "nombre de comptes", "number of accounts")
         return data.with_names(st, data.seeds, k)
 
-    return _fragment(request, user, "seeds", run)
+    return await run_in_threadpool(_fragment, request, user, "seeds", run)
 
 
 @router.post("/fragments/tipping", response_class=HTMLResponse)
@@ -397,7 +402,7 @@ async def tipping_fragment(
             lang,
         )
 
-    sec = section(run)
+    sec = await run_in_threadpool(section, run)
     fig = sec["data"]["figure"] if sec["ok"] else None
     if sec["ok"]:
         sec = {"ok": True, "data": sec["data"]["result"]}
@@ -414,7 +419,7 @@ async def score_fragment(
     text = str(f.get("text") or "")[:5000]
     lang = str(f.get("lang") or "auto")
     ui = lang_of(request, user)
-    sec = section(data.score_view, state_of(request), text, lang, ui)
+    sec = await run_in_threadpool(section, data.score_view, state_of(request), text, lang, ui)
     ctx = {"title": "score", "sec": sec, "draft": text}
     return render(request, "partials/result.html.j2", ctx, user=user)
 
@@ -426,7 +431,9 @@ async def reach_fragment(
     """htmx fragment: the predicted reach of the accounts typed."""
     f = await request.form()
     accounts = _list(f.get("accounts"))[:100]
-    return _fragment(request, user, "reach", data.reach, state_of(request), accounts)
+    return await run_in_threadpool(
+        _fragment, request, user, "reach", data.reach, state_of(request), accounts
+    )
 
 
 @router.post("/fragments/effect", response_class=HTMLResponse)
@@ -447,7 +454,7 @@ async def effect_fragment(
         hours = _int(f.get("hours"), 24, 1, 24 * 60, "Heures", "Hours")
         return data.effect(st, post_id, hours)
 
-    return _fragment(request, user, "effect", measure)
+    return await run_in_threadpool(_fragment, request, user, "effect", measure)
 
 
 @router.post("/alerts/{alert_id}/ack")
@@ -458,6 +465,6 @@ async def ack_alert(
     from bascule.store.web import acknowledge_alert
 
     st = state_of(request)
-    st.web_sql(acknowledge_alert, alert_id, user["username"])
+    await run_in_threadpool(st.web_sql, acknowledge_alert, alert_id, user["username"])
     st.invalidate_data()
     return RedirectResponse(f"/alerts/{alert_id}", status_code=303)
