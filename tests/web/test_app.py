@@ -434,3 +434,21 @@ def test_a_long_computation_does_not_hold_up_other_requests(server, monkeypatch)
     finally:
         release.set()
         sweep.join(10)
+
+
+def test_tipping_on_the_observed_network(server) -> None:  # noqa: ANN001
+    """The war room offered generated graphs only, and `/api/tipping?graph_kind=observed`
+    failed: the tipping point of the people actually followed is what a campaign plans."""
+    base, _ = server
+    c = login(base, "vic")
+    r = c.get("/api/tipping", params={"graph_kind": "observed", "model": "threshold"})
+    assert r.status_code == 200, r.text
+    res = r.json()
+    assert res["graph"] == "observed" and 0 < res["n"] <= 40  # the test project's accounts
+    page = c.get("/tipping").text
+    assert 'value="observed"' in page
+    frag = c.post(
+        "/fragments/tipping",
+        data={"csrf_token": csrf(c), "graph_kind": "observed", "model": "threshold"},
+    )
+    assert frag.status_code == 200 and "réseau observé" in frag.text

@@ -274,7 +274,8 @@ def tipping(
     seed: int = Query(0, ge=0, le=2**31),
     user: dict = Viewer,
 ) -> JSON:
-    """The critical fraction of committed supporters for a model on a graph family."""
+    """The critical fraction of committed supporters for a model on a graph family
+    (complete, er, ba: `n` accounts) or on the observed network (`graph_kind=observed`)."""
     return _call(data.tipping, state_of(request), model, graph_kind, n, seed)
 
 

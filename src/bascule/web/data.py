@@ -488,8 +488,15 @@ def with_names(st: WebState, fn: Any, *args: Any) -> dict:
 
 
 def tipping(st: WebState, model: str, graph_kind: str, n: int, seed: int) -> dict:
-    """The critical fraction of a model on a graph family."""
+    """The critical fraction of a model on a graph family, or on the observed network
+    (`graph_kind` "observed": who amplifies whom, as `bascule tipping --graph observed`)."""
     fn = capability("bascule.diffusion.tipping", "tipping")
+    if graph_kind == "observed":
+        g = graph(st)
+        return st.cached(
+            ("tipping", model, graph_kind, 0, seed),
+            lambda: jsonable(fn(model, graph_kind, graph=g, seed=seed)),
+        )
     return st.cached(
         ("tipping", model, graph_kind, n, seed),
         lambda: jsonable(fn(model, graph_kind, n=n, seed=seed)),
