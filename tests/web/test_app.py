@@ -452,3 +452,20 @@ def test_tipping_on_the_observed_network(server) -> None:  # noqa: ANN001
         data={"csrf_token": csrf(c), "graph_kind": "observed", "model": "threshold"},
     )
     assert frag.status_code == 200 and "réseau observé" in frag.text
+
+
+def test_a_burst_shows_the_posts_it_is_made_of(server) -> None:  # noqa: ANN001
+    """A burst said which term and how many posts, never what they said."""
+    import re
+
+    base, _ = server
+    page = login(base, "vic").get("/alerts/burst-caq-1").text
+    shown = re.search(r'<div id="burst-posts">(.*?)</div>', page, re.S)
+    assert shown is not None and "Ce qui se dit" in page
+    quotes = re.findall(r'<blockquote class="post">(.*?)</blockquote>', shown.group(1), re.S)
+    assert len(quotes) == 5 and all("#caq" in q for q in quotes)  # 28 in its hour: the top 5
+    assert "#plq" not in shown.group(1)
+    api = login(base, "vic").get("/api/alerts/burst-caq-1").json()
+    assert [e["text"] for e in api["examples"]] == [
+        re.sub(r"<[^>]+>", "", q).strip() for q in quotes
+    ]

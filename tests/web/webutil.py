@@ -124,7 +124,8 @@ def write_rows(project) -> None:  # noqa: ANN001
             "target_id": "caq",
             "post_id": "mastodon:3",
             "title": "Pic de « #caq » : 12 publications pour 3,5 attendues",
-            "detail": '{"term": "#caq", "posts": 12, "baseline_posts": 3.5}',
+            "detail": '{"term": "#caq", "posts": 12, "baseline_posts": 3.5, '
+            '"start": "2026-09-01T12:00:00", "end": "2026-09-01T13:00:00"}',
             "score": 3.0,
             "created_at": T0 + timedelta(days=2),
         },

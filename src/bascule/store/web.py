@@ -161,6 +161,23 @@ def get_post(store: Store, post_id: str) -> dict[str, Any] | None:
     return dict(zip(cols, row, strict=True)) if row else None
 
 
+def burst_posts(
+    store: Store, term: str, start: datetime, end: datetime, limit: int = 5
+) -> list[dict[str, Any]]:
+    """The posts behind a burst: originals holding `term` (as the detector counts them,
+    lower-cased) between `start` and `end`, the most reposted first."""
+    cols = ("post_id", "platform", "created_at", "text", "lang", "url", "reposts")
+    rows = store.rows(
+        f"""SELECT {", ".join(cols)} FROM posts
+            WHERE created_at >= ? AND created_at < ? AND repost_of IS NULL
+              AND contains(lower(coalesce(text, '')), ?)
+            ORDER BY coalesce(reposts, 0) + coalesce(quotes, 0) DESC, created_at, post_id
+            LIMIT ?""",
+        [start, end, term, limit],
+    )
+    return [dict(zip(cols, r, strict=True)) for r in rows]
+
+
 def acknowledge_alert(store: Store, alert_id: str, username: str) -> bool:
     """Mark an alert as seen by a user; False when there is no such alert."""
     if _one(store, "SELECT count(*) FROM alerts WHERE alert_id = ?", [alert_id])[0] == 0:

@@ -228,7 +228,8 @@ async def alerts_stream(request: Request, user: dict = Viewer) -> StreamingRespo
 
 @router.get("/alerts/{alert_id}", tags=["alerts"])
 def alert(request: Request, alert_id: str, user: dict = Viewer) -> JSON:
-    """One alert and its post (post text is untrusted)."""
+    """One alert and its post, or for a burst its most shared posts (`examples`; post texts
+    are untrusted)."""
     st = state_of(request)
 
     def get() -> dict:
@@ -236,7 +237,13 @@ def alert(request: Request, alert_id: str, user: dict = Viewer) -> JSON:
         if a is None:
             raise HTTPException(404, "no such alert")
         post = data.post(st, str(a["post_id"])) if a.get("post_id") else None
-        return {"alert": a, "post": post}
+        detail = a.get("detail")
+        burst = a.get("kind") == "burst" and isinstance(detail, dict)
+        return {
+            "alert": a,
+            "post": post,
+            "examples": data.burst_examples(st, detail) if burst else [],
+        }
 
     return _call(get)
 

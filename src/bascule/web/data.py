@@ -439,6 +439,21 @@ def post(st: WebState, post_id: str) -> dict | None:
     return st.cached(("post", post_id), lambda: jsonable(get_post(st.project.store, post_id)))
 
 
+def burst_examples(st: WebState, detail: dict, limit: int = 5) -> list[dict]:
+    """What a burst is made of: the most reposted posts holding its term in its hours."""
+    from datetime import datetime
+
+    from bascule.store.web import burst_posts
+
+    try:
+        term = str(detail["term"])
+        start, end = (datetime.fromisoformat(str(detail[k])) for k in ("start", "end"))
+    except (KeyError, TypeError, ValueError):
+        return []
+    key = ("burst-posts", term, start, end, limit)
+    return st.cached(key, lambda: jsonable(burst_posts(st.project.store, term, start, end, limit)))
+
+
 # -- tipping point ----------------------------------------------------------------------------
 def handles(st: WebState) -> dict[str, str]:
     """Node id -> the name shown for it (handle, or pseudonym), for the observed network."""

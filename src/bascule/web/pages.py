@@ -214,13 +214,15 @@ def alert_page(
     """One alert and its post (untrusted text, escaped; only http(s) links)."""
     st = state_of(request)
     sec = section(data.alert, st, alert_id, lang_of(request, user))
-    post = None
+    post, examples = None, []
     if sec["ok"] and sec["data"] and sec["data"].get("post_id"):
         post = data.post(st, str(sec["data"]["post_id"]))
+    if sec["ok"] and sec["data"] and sec["data"].get("kind") == "burst":
+        detail = sec["data"].get("detail")
+        examples = data.burst_examples(st, detail) if isinstance(detail, dict) else []
     status = 404 if sec["ok"] and not sec["data"] else 200
-    return render(
-        request, "alert.html.j2", {"sec": sec, "post": post}, user=user, status_code=status
-    )
+    ctx = {"sec": sec, "post": post, "examples": examples}
+    return render(request, "alert.html.j2", ctx, user=user, status_code=status)
 
 
 @router.get("/tipping", response_class=HTMLResponse)
