@@ -469,3 +469,42 @@ def test_a_burst_shows_the_posts_it_is_made_of(server) -> None:  # noqa: ANN001
     assert [e["text"] for e in api["examples"]] == [
         re.sub(r"<[^>]+>", "", q).strip() for q in quotes
     ]
+
+
+def test_a_new_target_takes_every_field_and_a_target_can_be_removed(server, web_project) -> None:  # noqa: ANN001
+    """The add form had id, kind, name and aliases only (hashtags and accounts, the only
+    for/against signal without a model, needed a second edit) and no target could be removed."""
+    import re
+
+    base, _ = server
+    c = login(base, "ada")
+    token = csrf(c)
+    page = c.get("/settings").text
+    new = re.search(r'<details class="target" id="target-new">(.*?)</details>', page, re.S).group(1)
+    for field in ("name_en", "party", "hashtags", "accounts", "favor_hashtags", "against_hashtags"):
+        assert f'name="{field}"' in new, field
+    assert 'action="/settings/targets/caq/delete"' in page and "data-confirm" in page
+    before = [t.id for t in web_project.config.targets]
+    r = c.post(
+        "/settings/targets",
+        data={
+            "csrf_token": token,
+            "id": "qs",
+            "kind": "party",
+            "name": "Québec solidaire",
+            "name_en": "Québec solidaire",
+            "hashtags": "#qs",
+            "accounts": "QuebecSolidaire",
+            "favor_hashtags": "#VoteQS",
+        },
+    )
+    assert r.status_code == 303
+    qs = web_project.config.target("qs")
+    assert (qs.hashtags, qs.accounts, qs.favor_hashtags) == (
+        ["#qs"],
+        ["QuebecSolidaire"],
+        ["#VoteQS"],
+    )
+    r = c.post("/settings/targets/qs/delete", data={"csrf_token": token})
+    assert r.status_code == 303
+    assert [t.id for t in web_project.config.targets] == before
