@@ -195,6 +195,23 @@ def forget(
     return result
 
 
+def forget_summary(result: dict, lang: str) -> str:
+    """What an erasure (`forget`'s result) removed, in one sentence of `lang`."""
+    from bascule.i18n import number, tr
+
+    d = result["deleted"]
+    posts, inter, analyses, mentions = (
+        number(d.get(k, 0), lang) for k in ("posts", "interactions", "analyses", "mentions")
+    )
+    return tr(
+        lang,
+        f"{posts} publications, {inter} interactions et {analyses} analyses supprimées ; "
+        f"{mentions} mentions remplacées par @[forgotten].",
+        f"deleted {posts} posts, {inter} interactions, {analyses} analyses; "
+        f"{mentions} mentions replaced by @[forgotten].",
+    )
+
+
 def runs(project: Project | Any, limit: int = 50) -> list[dict]:
     """`bascule runs` from Python: the latest import runs, newest first."""
     from bascule.store.runs import list_runs

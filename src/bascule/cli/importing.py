@@ -347,8 +347,9 @@ def forget(
     """Erase authors and every trace of them (posts, interactions, analyses); never re-import.
 
     Exit code 1 when a name matched no author (only @mentions of it were erased)."""
-    from bascule.i18n import number, tr
+    from bascule.i18n import tr
     from bascule.project import forget as do_forget
+    from bascule.project import forget_summary
 
     with open_project(project) as p:  # then the file is rewritten without their texts
         result = do_forget(p, *authors, platform=platform)
@@ -358,19 +359,7 @@ def forget(
     else:
         for aid in result["forgotten"]:
             console.print(tr(lang, f"effacé : {aid}", f"forgotten: {aid}"))
-        d = result["deleted"]
-        posts, inter, analyses, mentions = (
-            number(d.get(k, 0), lang) for k in ("posts", "interactions", "analyses", "mentions")
-        )
-        console.print(
-            tr(
-                lang,
-                f"{posts} publications, {inter} interactions et {analyses} analyses supprimées ; "
-                f"{mentions} mentions remplacées par @[forgotten].",
-                f"deleted {posts} posts, {inter} interactions, {analyses} analyses; "
-                f"{mentions} mentions replaced by @[forgotten].",
-            )
-        )
+        console.print(forget_summary(result, lang))
     if result["unmatched"]:
         names = ", ".join(result["unmatched"])
         err_console.print(

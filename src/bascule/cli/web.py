@@ -53,6 +53,7 @@ def serve(
         raise BasculeError(
             "no source to listen to: add [[sources]] to bascule.toml (see `bascule init`)"
         )
+    compact_if_due(proj)  # a server stopped before it could rewrite the file after an erasure
     app = create_app(proj, listen=listen)
     warm(app)
     console.print(f"Bascule war room on http://{host}:{port}/ (Ctrl-C to stop)", highlight=False)
@@ -64,7 +65,35 @@ def serve(
             app, host=host, port=port, log_level=log_level, proxy_headers=True, access_log=False
         )
     finally:
+        app.state.web.close()
+        compact_if_due(proj)
         proj.close()
+
+
+def compact_if_due(proj) -> None:  # noqa: ANN001 - a Project
+    """Rewrite the database file without the rows erased from the war room (`forget` marks it;
+    the rewrite needs the store to itself, so it waits for the server to stop)."""
+    from bascule.i18n import tr
+    from bascule.store.forget import compaction_due
+
+    if compaction_due(proj.store):
+        lang = proj.config.project.language
+        with console.status(
+            tr(
+                lang,
+                "Réécriture du fichier de la base sans les textes effacés…",
+                "Rewriting the database file without the erased texts…",
+            )
+        ):
+            proj.store.compact()
+        console.print(
+            tr(
+                lang,
+                "Textes effacés retirés du fichier de la base.",
+                "Erased texts removed from the database file.",
+            ),
+            highlight=False,
+        )
 
 
 @user_app.command("add")

@@ -237,6 +237,7 @@ class Store:
         if os.path.exists(self.path + ".wal"):
             os.remove(self.path + ".wal")
         self.con = duckdb.connect(self.path)
+        self.con.execute("DELETE FROM meta WHERE key = 'compaction_due'")  # `forget`'s mark
         return before - os.path.getsize(self.path)
 
     def __enter__(self) -> Store:

@@ -215,3 +215,16 @@ def _erase(store: Store, ids: list[str], tokens: list[str], mentions: list[str])
 
 def _q(items: list[Any]) -> str:
     return ", ".join("?" * len(items)) or "NULL"
+
+
+_COMPACT_DUE = "compaction_due"
+
+
+def mark_compaction_due(store: Store) -> None:
+    """Remember that erased rows still sit in the database file's free blocks (an erasure
+    made while the war room held the store): the next `Store.compact` clears it."""
+    store.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [_COMPACT_DUE, "1"])
+
+
+def compaction_due(store: Store) -> bool:
+    return store.scalar("SELECT count(*) FROM meta WHERE key = ?", [_COMPACT_DUE]) > 0

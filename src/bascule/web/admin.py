@@ -11,7 +11,14 @@ from starlette.concurrency import run_in_threadpool
 from bascule.errors import BasculeError
 from bascule.store import web as sql
 from bascule.web import settings
-from bascule.web.auth import SESSION_COOKIE, check_password, create_user, require, state_of
+from bascule.web.auth import (
+    SESSION_COOKIE,
+    check_password,
+    create_user,
+    lang_of,
+    require,
+    state_of,
+)
 from bascule.web.pages import render
 from bascule.web.security import hash_password, token_hash
 
@@ -27,10 +34,12 @@ def _settings(
     saved: bool = False,
     changed: str | None = None,
     status_code: int = 200,
+    erased: dict | None = None,
 ) -> Response:
     st = state_of(request)
     cfg = st.project.config
     ctx = {
+        "erased": erased,
         "toml": text if text is not None else st.project.config_path.read_text(encoding="utf-8"),
         "targets": [t.model_dump() for t in cfg.targets],
         "sources": [s.model_dump(exclude_defaults=True) for s in cfg.sources],
@@ -116,6 +125,43 @@ async def delete_target(
         return RedirectResponse("/settings?saved=1", status_code=303)
 
     return await run_in_threadpool(remove)
+
+
+@router.post("/privacy/forget")
+async def forget_people(
+    request: Request, user: dict = Depends(require("admin", page=True))
+) -> Response:
+    """Erase people and every trace of them while the war room runs (`bascule forget`); the
+    database file is rewritten without their texts when the server stops (`serve`)."""
+    from bascule.project import forget, forget_summary
+    from bascule.store.forget import mark_compaction_due
+
+    form = await request.form()
+    names = [n.strip() for n in str(form.get("people") or "").splitlines() if n.strip()][:100]
+    platform = str(form.get("platform") or "").strip() or None
+    st = state_of(request)
+
+    def erase() -> Response:
+        try:
+            if not names:
+                raise BasculeError(
+                    "give at least one person: a handle (@name), a pseudonym (anon-…) or an "
+                    "account id (PLATFORM:ID), one per line",
+                    fr="indiquez au moins une personne : un pseudo (@nom), un pseudonyme "
+                    "(anon-…) ou un identifiant de compte (PLATEFORME:ID), un par ligne",
+                )
+            result = st.locked(forget, st.project, *names, platform=platform, compact=False)
+            if result["forgotten"] or result["deleted"].get("mentions"):
+                st.locked(mark_compaction_due, st.project.store)
+        except BasculeError as exc:
+            return _settings(request, user, error=exc, status_code=422)
+        finally:
+            st.invalidate_data()
+        lang = lang_of(request, user)
+        erased = {**result, "summary": forget_summary(result, lang)}
+        return _settings(request, user, erased=erased)
+
+    return await run_in_threadpool(erase)
 
 
 def _users(

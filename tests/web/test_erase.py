@@ -1,0 +1,66 @@
+"""Erasing a person from the war room while it runs, then the file rewritten when it stops."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+
+import httpx
+
+from tests.web.webutil import CONFIG, PASSWORDS, csrf, free_port, login, write_rows
+
+BASCULE = "import sys; from bascule.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+def test_an_admin_erases_a_person_and_the_file_forgets_them_when_the_server_stops(
+    tmp_path,
+) -> None:
+    """Erasure requests arrive while the war room runs; `bascule forget` needed it stopped."""
+    from bascule.project import init_project, open_project
+    from bascule.web.auth import create_user
+
+    root = tmp_path / "proj"
+    p = init_project(root)
+    (root / "bascule.toml").write_text(CONFIG, encoding="utf-8")
+    p.reload()
+    write_rows(p)
+    create_user(p, "ada", PASSWORDS["ada"], "admin")
+    p.close()
+    gone = [b"post 40 #pq", b"post 80 #pq", b"post 120 #pq"]  # mastodon:a39's three posts
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-c", BASCULE, "serve", "-p", str(root), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        c = login(base, "ada")
+        assert 'action="/privacy/forget"' in c.get("/settings").text
+        r = c.post(
+            "/privacy/forget",
+            data={"csrf_token": csrf(c), "people": "mastodon:a39\n@nobody-here"},
+        )
+        assert r.status_code == 200, r.text
+        assert 'id="erased"' in r.text and "mastodon:a39" in r.text and "3 publications" in r.text
+        assert "@nobody-here" in r.text and 'id="erase-unmatched"' in r.text
+        refused = c.post("/privacy/forget", data={"csrf_token": csrf(c), "people": " "})
+        assert refused.status_code == 422
+    finally:
+        server.send_signal(signal.SIGINT)
+        out = server.communicate(timeout=60)[0].decode()
+    assert "Textes effacés retirés du fichier de la base" in out, out
+    data = (root / "bascule.duckdb").read_bytes()
+    assert not any(text in data for text in gone)
+    with open_project(root) as q:
+        assert q.store.scalar("SELECT count(*) FROM posts WHERE author_id = 'mastodon:a39'") == 0
+        assert q.store.scalar("SELECT count(*) FROM meta WHERE key = 'compaction_due'") == 0
