@@ -257,6 +257,5 @@ def test_critique_alerts_without_a_model_say_so(project, capsys) -> None:  # noq
     project.close()
     args = ["alerts", "watch", "-p", root, "--once", "--no-deliver", "--now", "2026-09-10T12:00"]
     assert main(args) == 0
-    assert "critique alerts (forecast, lone critic) only see" in capsys.readouterr().err.replace(
-        "\n", " "
-    )
+    err = " ".join(capsys.readouterr().err.split())  # a French project: told in French
+    assert "les alertes de critique (prévision, critique isolée) ne voient que" in err

@@ -79,7 +79,7 @@ def test_runs_list_and_undo(project, capsys: pytest.CaptureFixture[str]) -> None
     held = f"{runs[0]['posts_held']:,}".replace(",", "\u202f")  # a French project
     assert f"Import n° {wrong} annulé : {held} publications" in capsys.readouterr().out
     assert main(["runs", "-p", root]) == 0
-    assert "undone" in capsys.readouterr().out
+    assert "annulé" in capsys.readouterr().out  # a French project: the run's state in French
     assert (
         main(["import", "-p", root, "--platform", "twitter", str(PHEME / "retweets.jsonl.gz")]) == 0
     )

@@ -48,7 +48,7 @@ def test_poll_user_errors(campaign, capsys) -> None:  # noqa: ANN001
     assert "Error: bascule.toml: unknown target 'nobody'" in capsys.readouterr().err
     assert main(["poll", "-p", root, "-t", "caq", "--by", "week"]) == 2
     assert main(["poll", "-p", root, "-t", "caq", "--json", "--csv"]) == 2
-    assert "one output format" in capsys.readouterr().err
+    assert "choisissez un seul format de sortie" in capsys.readouterr().err  # a French project
 
 
 def test_undecided_cli(campaign, capsys, tmp_path) -> None:  # noqa: ANN001

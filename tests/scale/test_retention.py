@@ -125,7 +125,8 @@ def test_prune_command_refuses_zero_days(project, capsys) -> None:  # noqa: ANN0
     assert main(["prune", "-p", root, "--days=-5", "--dry-run"]) == 2
     assert main(["prune", "-p", root, "--days", "100000", "--dry-run"]) == 0  # from the 1750s
     out = " ".join(capsys.readouterr().out.split())
-    assert out.startswith("Would delete 0 posts") and "would keep 0 daily aggregates" in out
+    assert out.startswith("Supprimerait 0 publications")  # a French project
+    assert "garderait 0 agrégats quotidiens" in out
 
 
 def test_no_retention_is_a_clear_error(project) -> None:  # noqa: ANN001

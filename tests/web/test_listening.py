@@ -54,4 +54,4 @@ def test_serve_listen_needs_a_source(project, capsys) -> None:  # noqa: ANN001
     root = str(project.root)
     project.close()
     assert main(["serve", "-p", root, "--listen"]) == 2
-    assert "no source to listen to" in capsys.readouterr().err
+    assert "aucune source à écouter" in capsys.readouterr().err  # a French project

@@ -114,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         return exc.exit_code
     except KeyboardInterrupt:
-        err_console.print("Interrupted.")
+        lang = _error_lang(sys.argv[1:] if argv is None else argv)
+        err_console.print("Interrompu." if lang == "fr" else "Interrupted.")
         return 130
     except BrokenPipeError:
         return 0
@@ -125,7 +126,8 @@ def main(argv: list[str] | None = None) -> int:
             exc.show()
             return int(exc.exit_code)
         if name == "Abort":
-            err_console.print("Aborted.")
+            lang = _error_lang(sys.argv[1:] if argv is None else argv)
+            err_console.print("Abandon." if lang == "fr" else "Aborted.")
             return 130
         if name == "Exit":
             return int(getattr(exc, "exit_code", 0))

@@ -11,13 +11,17 @@ import typer
 
 from bascule.cli.common import (
     JsonOpt,
+    LangOpt,
     ProjectOpt,
     check_when,
-    console,
     err_console,
     open_project,
     print_json,
+    print_rows,
+    ui_lang,
 )
+from bascule.i18n import number, tr
+from bascule.report.html import Col
 
 alerts_app = typer.Typer(
     help="Early warning: forecasts, bursts and lone critics; delivered by webhook and e-mail.",
@@ -25,24 +29,43 @@ alerts_app = typer.Typer(
 )
 
 
-def _print_alerts(rows: list[dict[str, Any]], title: str) -> None:
-    from rich.table import Table
+ALERT_COLUMNS = [
+    Col("created_at", "quand (UTC)", "when (UTC)", "when"),
+    Col("kind", "type", "kind"),
+    Col("target_id", "cible", "target"),
+    Col("title", "alerte", "alert"),
+    Col("score", "score", "score", "num", 1),
+]
+SENT_TO = Col("sent_to", "envoyée à", "sent to")
 
-    t = Table(title=title)
+
+def _print_alerts(rows: list[dict[str, Any]], title: str, lang: str) -> None:
+    from bascule.alerts import KIND_LABELS
+    from bascule.i18n import DASH, label
+
     sent = any("delivered_to" in a for a in rows)
-    for c in ("created_at", "kind", "target", "title", "score", *(("sent to",) if sent else ())):
-        t.add_column(c)
-    for a in rows:
-        score = a.get("score")
-        t.add_row(
-            str(a["created_at"])[:16],
-            a["kind"],
-            a.get("target_id") or "",
-            a["title"],
-            "" if score is None else f"{score:,.1f}",
-            *((", ".join(a.get("delivered_to") or []) or "—",) if sent else ()),
+    shown = [
+        {
+            **a,
+            "kind": label(KIND_LABELS, a["kind"], lang),
+            "sent_to": ", ".join(a.get("delivered_to") or []) or DASH,
+        }
+        for a in rows
+    ]
+    columns = [*ALERT_COLUMNS, *((SENT_TO,) if sent else ())]
+    print_rows(shown, columns, title, lang, limit=None)
+
+
+def _alerts_title(n: int, lang: str, *, new: bool = False) -> str:
+    """ "3 nouvelles alertes" / "3 new alerts": a table's title."""
+    k, many = number(n, lang), n > 1
+    if new:
+        return tr(
+            lang,
+            f"{k} nouvelle{'s' if many else ''} alerte{'s' if many else ''}",
+            f"{k} new alert{'' if n == 1 else 's'}",
         )
-    console.print(t)
+    return tr(lang, f"{k} alerte{'s' if many else ''}", f"{k} alert{'' if n == 1 else 's'}")
 
 
 @alerts_app.command("watch")
@@ -68,21 +91,33 @@ def watch_cmd(
         bool, typer.Option("--no-deliver", help="Store and print alerts, send nothing.")
     ] = False,
     as_json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Run the detectors, store new alerts and deliver them to the configured channels."""
 
     from bascule.alerts.deliver import deliver, retry_failed
-    from bascule.alerts.watch import check, critiques_read_by_cues_only
+    from bascule.alerts.watch import check, critiques_read_by_cues_only, title
     from bascule.errors import InputError
 
     if interval is not None and interval <= 0:
-        raise InputError("--interval must be a positive number of seconds")
+        raise InputError(
+            "--interval must be a positive number of seconds",
+            fr="--interval doit être un nombre de secondes positif",
+        )
     project = open_project(project_dir)
+    asked, lang = lang, ui_lang(project_dir, project, lang)
     if critiques_read_by_cues_only(project):
         err_console.print(
-            "No stance model yet: critique alerts (forecast, lone critic) only see against "
-            "hashtags and rival official accounts; bursts are unaffected. Label posts and train "
-            "one: bascule stance label, bascule stance train."
+            tr(
+                lang,
+                "Pas encore de modèle de position : les alertes de critique (prévision, critique "
+                "isolée) ne voient que les mots-clics contre et les comptes officiels rivaux ; "
+                "les pics n'en dépendent pas. Annotez des publications et entraînez-en un : "
+                "bascule stance label, bascule stance train.",
+                "No stance model yet: critique alerts (forecast, lone critic) only see against "
+                "hashtags and rival official accounts; bursts are unaffected. Label posts and "
+                "train one: bascule stance label, bascule stance train.",
+            )
         )
     while True:
         fresh = check(project, now=now)  # checked by check_when
@@ -95,11 +130,23 @@ def watch_cmd(
         if as_json:
             print_json({"alerts": fresh, "delivery": sent})
         else:
-            _print_alerts(fresh, f"{len(fresh)} new alert(s)")
+            shown = fresh
+            if asked:  # titled in the project's language as delivered; here in the one asked
+                cfg = project.config
+                shown = [{**a, "title": title(a, lang, cfg) or a["title"]} for a in fresh]
+            _print_alerts(shown, _alerts_title(len(fresh), lang, new=True), lang)
             if sent["sent"] or sent["failed"]:
-                err_console.print(f"delivered: {sent['sent']}, failed: {sent['failed']}")
+                done, failed = number(sent["sent"], lang), number(sent["failed"], lang)
+                err_console.print(
+                    tr(
+                        lang,
+                        f"envoyées : {done}, en échec : {failed}",
+                        f"delivered: {done}, failed: {failed}",
+                    )
+                )
+            sep = ": " if lang == "en" else " : "
             for e in sent["errors"]:
-                err_console.print(f"[red]{e['channel']}[/]: {e['error']}", highlight=False)
+                err_console.print(f"[red]{e['channel']}[/]{sep}{e['error']}", highlight=False)
         if once or interval is None:
             return
         time.sleep(interval)
@@ -121,16 +168,28 @@ def list_cmd(
     ] = None,
     limit: Annotated[int, typer.Option("--limit", help="At most this many.")] = 100,
     as_json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Stored alerts, newest first, with the channels they reached."""
     from bascule.alerts.watch import list_alerts
 
     project = open_project(project_dir, read_only=True)
-    rows = list_alerts(project, since=since, kind=kind, limit=limit)
+    # titles as stored (in the project's language), or in the language asked
+    rows = list_alerts(project, since=since, kind=kind, limit=limit, lang=lang)
     if as_json:
         print_json(rows)
     else:
-        _print_alerts(rows, f"{len(rows)} alert(s)")
+        lang = ui_lang(project_dir, project, lang)
+        _print_alerts(rows, _alerts_title(len(rows), lang), lang)
+
+
+FORECAST_COLUMNS = [
+    Col("cascade", "cascade", "cascade"),
+    Col("observed", "observés", "observed", "int"),
+    Col("predicted", "prévus", "predicted", "num", 1),
+    Col("low", "bas", "low", "num", 1),
+    Col("high", "haut", "high", "num", 1),
+]
 
 
 def forecast_cmd(
@@ -168,26 +227,37 @@ def forecast_cmd(
     as_json: Annotated[
         bool, typer.Option("--json", help="One JSON line per cascade instead of a table.")
     ] = False,
+    lang: LangOpt = None,
 ) -> None:
     """Forecast each cascade's final number of events from those seen after --observe minutes.
 
     Without --fit or --model, a Hawkes process with SEISMIC's power-law kernel (Zhao et al.,
     KDD 2015); with --fit, that process plus a correction learned on the other cascades.
     """
+    import os
+
     import orjson
 
     from bascule.alerts.cascades import read_cascades
     from bascule.alerts.forecast import CascadeForecaster, forecast_file
     from bascule.errors import InputError
 
+    # no project here: the language of the one named by BASCULE_PROJECT or the current folder
+    lang = ui_lang(Path(os.environ.get("BASCULE_PROJECT", ".")), lang=lang)
     windows = [observe]
     if fit_windows:
         try:
             windows = [float(w) for w in fit_windows.split(",") if w.strip()]
         except ValueError:
-            raise InputError(f"--fit-windows: not a list of minutes: {fit_windows!r}") from None
+            raise InputError(
+                f"--fit-windows: not a list of minutes: {fit_windows!r}",
+                fr=f"--fit-windows : pas une liste de minutes : {fit_windows!r}",
+            ) from None
         if not windows or min(windows) <= 0:
-            raise InputError("--fit-windows: give positive minutes, e.g. 15,30,60")
+            raise InputError(
+                "--fit-windows: give positive minutes, e.g. 15,30,60",
+                fr="--fit-windows : donnez des minutes positives, par exemple 15,30,60",
+            )
     m = None
     if model is not None:
         m = CascadeForecaster.load(model)
@@ -195,7 +265,13 @@ def forecast_cmd(
         import contextlib
 
         spinner = (
-            err_console.status(f"fitting the forecaster on {fit} ...")
+            err_console.status(
+                tr(
+                    lang,
+                    f"ajustement du modèle de prévision sur {fit} …",
+                    f"fitting the forecaster on {fit} ...",
+                )
+            )
             if err_console.is_terminal
             else contextlib.nullcontext()
         )
@@ -203,7 +279,9 @@ def forecast_cmd(
             m = CascadeForecaster().fit(read_cascades(fit), windows)
         if save_model is not None:
             m.save(save_model)
-            err_console.print(f"model written to {save_model}")
+            err_console.print(
+                tr(lang, f"modèle écrit dans {save_model}", f"model written to {save_model}")
+            )
     rows = forecast_file(cascades, observe, model=m)
     keys = ("cascade", "observed", "predicted", *(("low", "high") if interval else ()))
     if as_json:
@@ -211,14 +289,15 @@ def forecast_cmd(
         for r in rows:
             out.write(orjson.dumps({k: r[k] for k in keys}).decode() + "\n")
         return
-    from rich.table import Table
-
-    t = Table(title=f"Forecast after {observe:g} min ({rows[0]['method'] if rows else '-'})")
-    for k in keys:
-        t.add_column(k)
-    for r in rows:
-        t.add_row(*(str(r[k]) for k in keys))
-    console.print(t)
+    digits = len(f"{observe:g}".partition(".")[2])  # as given: 60, 7.5, 0.25
+    minutes, method = number(observe, lang, digits), rows[0]["method"] if rows else "-"
+    title = tr(
+        lang,
+        f"Prévision après {minutes} min ({method})",
+        f"Forecast after {minutes} min ({method})",
+    )
+    columns = [c for c in FORECAST_COLUMNS if c.key in keys]
+    print_rows(rows, columns, title, lang, limit=None)
 
 
 def register(app: typer.Typer) -> None:

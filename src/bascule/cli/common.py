@@ -188,7 +188,10 @@ def diffusion_engine(engine: str, workers: int, scheduler: str | None) -> Iterat
         yield
         return
     if engine != "dask":
-        raise InputError(f"unknown engine {engine!r}: use embedded or dask")
+        raise InputError(
+            f"unknown engine {engine!r}: use embedded or dask",
+            fr=f"moteur inconnu {engine!r} : choisissez embedded ou dask",
+        )
     from bascule.diffusion.engine import backend
     from bascule.scale.dask_diffusion import backend as dask_backend
 
@@ -200,3 +203,30 @@ def diffusion_engine(engine: str, workers: int, scheduler: str | None) -> Iterat
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def compact_if_due(proj, lang: str | None = None) -> None:  # noqa: ANN001 - a Project
+    """Rewrite the database file without the rows erased or pruned while a server or listener
+    held the store (`store.forget.mark_compaction_due`): the rewrite needs the store to
+    itself, so it waits for them to stop."""
+    from bascule.i18n import tr
+    from bascule.store.forget import compaction_due
+
+    if compaction_due(proj.store):
+        lang = lang or proj.config.project.language
+        with console.status(
+            tr(
+                lang,
+                "Réécriture du fichier de la base sans les textes effacés…",
+                "Rewriting the database file without the erased texts…",
+            )
+        ):
+            proj.store.compact()
+        console.print(
+            tr(
+                lang,
+                "Textes effacés retirés du fichier de la base.",
+                "Erased texts removed from the database file.",
+            ),
+            highlight=False,
+        )

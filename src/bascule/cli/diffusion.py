@@ -236,7 +236,10 @@ def _costs(path: Path | None, graph) -> tuple[dict[str, float] | None, list[str]
             out[parts[0]] = float(parts[1])
         except ValueError:
             if out:
-                raise InputError(f"bad cost line in {path}: {line!r}") from None
+                raise InputError(
+                    f"bad cost line in {path}: {line!r}",
+                    fr=f"ligne de coût illisible dans {path} : {line!r}",
+                ) from None
     if not out:
         raise InputError(
             f"{path} gives no cost (one id,cost line per account)",
@@ -274,7 +277,10 @@ def _select(
     from bascule.errors import InputError
 
     if algorithm not in ("imm", "celf", "degree", "pagerank"):
-        raise InputError(f"unknown algorithm {algorithm!r}: use imm, celf, degree or pagerank")
+        raise InputError(
+            f"unknown algorithm {algorithm!r}: use imm, celf, degree or pagerank",
+            fr=f"algorithme inconnu {algorithm!r} : choisissez imm, celf, degree ou pagerank",
+        )
     if algorithm != "imm" and (costs is not None or budget is not None):
         raise InputError(
             f"--costs and --budget are for --algorithm imm only ({algorithm} would ignore them)",

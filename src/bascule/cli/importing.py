@@ -17,6 +17,7 @@ from bascule.cli.common import (
     err_console,
     open_project,
     print_json,
+    print_rows,
     ui_lang,
 )
 
@@ -49,34 +50,49 @@ def runs(
     project: ProjectOpt = Path("."),
     limit: Annotated[int, typer.Option("--limit", help="How many runs, newest first.", min=1)] = 20,
     json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """List the latest import runs (and listening sessions): what each added and holds."""
     if ctx.invoked_subcommand is not None:
         return
-    from rich.table import Table
-
-    from bascule.i18n import when
+    from bascule.i18n import label, tr
+    from bascule.report.html import Col
     from bascule.store.runs import list_runs
 
     with open_project(project, read_only=True) as p:
         rows = list_runs(p.store, limit)
+        lang = ui_lang(project, p, lang)
     if json:
         print_json(rows)
         return
-    t = Table(title="Import runs")
-    for c in ("run", "started (UTC)", "source", "format", "imported", "holds", "status"):
-        t.add_column(c, overflow="fold")
-    for r in rows:
-        t.add_row(
-            str(r["run_id"]),
-            when(r["started_at"]),
-            r["source"] or "",
-            r["format"] or "",
-            f"{r['imported'] or 0:,}",
-            f"{r['posts_held']:,}",
-            r["status"] or "",
-        )
-    console.print(t)
+    columns = [
+        Col("run_id", "n°", "run"),
+        Col("started_at", "début (UTC)", "started (UTC)", "when"),
+        Col("source", "source", "source"),
+        Col("format", "format", "format"),
+        Col("imported", "importées", "imported", "int"),
+        Col("posts_held", "en base", "holds", "int"),
+        Col("status", "état", "status"),
+    ]
+    shown = [
+        {
+            **r,
+            "imported": r["imported"] or 0,
+            "status": label(RUN_STATUS, r["status"], lang) if r["status"] else "",
+        }
+        for r in rows
+    ]
+    print_rows(shown, columns, tr(lang, "Imports", "Import runs"), lang, limit=None)
+
+
+# the state of a run, as `bascule runs` shows it
+RUN_STATUS = {
+    "running": ("en cours", "running"),
+    "done": ("terminé", "done"),
+    "failed": ("échoué", "failed"),
+    "stopped": ("arrêté", "stopped"),
+    "undone": ("annulé", "undone"),
+}
 
 
 @runs_app.command("undo")
@@ -84,6 +100,7 @@ def runs_undo(
     run_id: Annotated[int, typer.Argument(help="The run, as `bascule runs` lists it.")],
     project: ProjectOpt = Path("."),
     json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Take an import back: delete the posts it added (not those already stored), with their
     interactions, analyses and alerts, its rejects, the authors it alone brought in, and its
@@ -92,7 +109,7 @@ def runs_undo(
 
     with open_project(project) as p:
         out = undo_run(p.store, run_id)
-        lang = ui_lang(project, p, None)
+        lang = ui_lang(project, p, lang)
     if json:
         print_json(out)
         return
@@ -318,6 +335,7 @@ def export(
     target: Annotated[
         str | None, typer.Option(help="Only posts analysed as about this target (id or name).")
     ] = None,
+    lang: LangOpt = None,
 ) -> None:
     """Export posts, authors, interactions or analyses as Parquet (by day), CSV or JSONL.
 
@@ -325,13 +343,28 @@ def export(
     are the stance of each (post, target) pair. Times are UTC (CSV and JSONL say so: "…Z",
     "…+00:00"; Parquet keeps them without a zone).
     """
+    from bascule.i18n import number, tr
     from bascule.store.export import export as do_export
 
     with open_project(project, read_only=True) as p:
         target_id = p.config.target(target).id if target else None
         n = do_export(p.store, what, format, out, since=since, until=until, target=target_id)
+        lang = ui_lang(project, p, lang)
     if out is not None:
-        err_console.print(f"{n:,} {what} written to {out}")
+        k = number(n, lang)
+        written = EXPORTED.get(what, (what, what))[0]
+        err_console.print(
+            tr(lang, f"{k} {written} dans {out}", f"{k} {what} written to {out}"), highlight=False
+        )
+
+
+# what `export` wrote, in French (the English says "N posts written to FILE")
+EXPORTED = {
+    "posts": ("publications écrites", "posts"),
+    "authors": ("auteurs écrits", "authors"),
+    "interactions": ("interactions écrites", "interactions"),
+    "analyses": ("analyses écrites", "analyses"),
+}
 
 
 def forget(
@@ -343,6 +376,7 @@ def forget(
         str | None, typer.Option(help="Platform of a handle (default: every platform).")
     ] = None,
     json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Erase authors and every trace of them (posts, interactions, analyses); never re-import.
 
@@ -353,13 +387,13 @@ def forget(
 
     with open_project(project) as p:  # then the file is rewritten without their texts
         result = do_forget(p, *authors, platform=platform)
-        lang = ui_lang(project, p, None)
+        lang = ui_lang(project, p, lang)
     if json:
         print_json(result)
     else:
         for aid in result["forgotten"]:
             console.print(tr(lang, f"effacé : {aid}", f"forgotten: {aid}"))
-        console.print(forget_summary(result, lang))
+        console.print(forget_summary(result, lang), markup=False)  # @[forgotten] as is
     if result["unmatched"]:
         names = ", ".join(result["unmatched"])
         err_console.print(

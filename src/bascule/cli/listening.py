@@ -8,7 +8,17 @@ from typing import Annotated
 
 import typer
 
-from bascule.cli.common import JsonOpt, ProjectOpt, console, open_project, print_json
+from bascule.cli.common import (
+    JsonOpt,
+    LangOpt,
+    ProjectOpt,
+    compact_if_due,
+    console,
+    open_project,
+    print_json,
+    ui_lang,
+)
+from bascule.i18n import number, tr
 
 
 def register(app: typer.Typer) -> None:
@@ -32,6 +42,7 @@ def listen_cmd(
         bool, typer.Option("--no-alerts", help="Do not check nor send alerts.")
     ] = False,
     json_out: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Listen to the live sources of bascule.toml (Mastodon, Bluesky, RSS, replay).
 
@@ -42,32 +53,54 @@ def listen_cmd(
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     proj = open_project(project)
+    lang = ui_lang(project, proj, lang)
     _stop_on_sigterm()
     if not once and not json_out:
-        console.print("Listening… (Ctrl-C to stop)", style="dim")
+        console.print(
+            tr(lang, "Écoute… (Ctrl-C pour arrêter)", "Listening… (Ctrl-C to stop)"), style="dim"
+        )
     try:
         summary = listen(
             proj, once=once, sources=source or None, analyze=not no_analyze, alerts=not no_alerts
         )
     finally:
+        compact_if_due(proj, lang)  # the retention period deleted texts meanwhile
         proj.close()
     if json_out:
         print_json(summary)
         return
+    sep = ": " if lang == "en" else " : "
     for s in summary["sources"]:
-        line = (
-            f"{s['source']} ({s['kind']}): {s['posts']} new posts, {s['duplicates']} duplicates, "
-            f"{s['deleted']} deleted, {s['malformed']} malformed, {s['retries']} retries"
+        posts, dups, gone, bad, retries = (
+            number(s[k], lang) for k in ("posts", "duplicates", "deleted", "malformed", "retries")
+        )
+        fr = (  # French plurals from 2 on
+            f"{posts} nouvelle{_s(s['posts'])} publication{_s(s['posts'])}, {dups} "
+            f"doublon{_s(s['duplicates'])}, {gone} supprimée{_s(s['deleted'])}, {bad} mal "
+            f"formée{_s(s['malformed'])}, {retries} nouvelle{_s(s['retries'])} "
+            f"tentative{_s(s['retries'])}"
+        )
+        line = f"{s['source']} ({s['kind']}){sep}" + tr(
+            lang,
+            fr,
+            f"{posts} new posts, {dups} duplicates, {gone} deleted, {bad} malformed, "
+            f"{retries} retries",
         )
         if s["error"]:
-            line += f" — stopped: {s['error']}"
+            line += tr(lang, " — arrêtée : ", " — stopped: ") + str(s["error"])
         console.print(line, highlight=False)
         for w in s.get("warnings") or []:  # a feed that answered 404, one skipped this round
-            console.print(f"  warning: {w}", style="yellow", highlight=False)
+            console.print(
+                tr(lang, f"  attention : {w}", f"  warning: {w}"), style="yellow", highlight=False
+            )
+    posts, took = number(summary["posts"], lang), number(summary["seconds"], lang, 1)
+    many = _s(summary["posts"])
     console.print(
-        f"{summary['posts']} posts in {summary['seconds']} s", style="bold", highlight=False
+        tr(lang, f"{posts} publication{many} en {took} s", f"{posts} posts in {took} s"),
+        style="bold",
+        highlight=False,
     )
-    for line in _after_cycles(summary.get("cycles") or []):
+    for line in _after_cycles(summary.get("cycles") or [], lang):
         console.print(line, style="yellow", highlight=False)
     if any(s["error"] for s in summary["sources"]):
         raise typer.Exit(1)  # a source stopped: cron and systemd should see it
@@ -86,21 +119,43 @@ def _stop_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, stop)
 
 
-def _after_cycles(cycles: list[dict]) -> list[str]:
+def _after_cycles(cycles: list[dict], lang: str = "en") -> list[str]:
     """What the cycles did after storing that a staffer must know: posts deleted at once by
-    the retention period, deliveries that failed, analysis or alert errors."""
+    the retention period, deliveries that failed, analysis or alert errors (these as the
+    library words them)."""
     out = []
     pruned = sum((c.get("pruned") or {}).get("posts", 0) for c in cycles)
     if pruned:
         days = next(c["pruned"].get("retention_days") for c in cycles if c.get("pruned"))
+        n, d = number(pruned, lang), number(days, lang)
         out.append(
-            f"{pruned} posts deleted: older than the retention period ({days} days, "
-            "privacy.retention_days)"
+            tr(
+                lang,
+                f"{n} publication{_s(pruned)} supprimée{_s(pruned)} : plus ancienne{_s(pruned)} "
+                f"que la durée de conservation ({d} jour{_s(days)}, privacy.retention_days)",
+                f"{n} posts deleted: older than the retention period ({d} days, "
+                "privacy.retention_days)",
+            )
         )
     failed = sum(c.get("delivery_failed") or 0 for c in cycles)
     if failed:
-        out.append(f"{failed} alert deliveries failed: they are tried again on the next cycle")
+        n = number(failed, lang)
+        fr = f"{n} envois d'alertes ont échoué : ils seront retentés au prochain cycle"
+        if failed == 1:
+            fr = "1 envoi d'alerte a échoué : il sera retenté au prochain cycle"
+        out.append(
+            tr(
+                lang,
+                fr,
+                f"{n} alert deliveries failed: they are tried again on the next cycle",
+            )
+        )
     out += [
         c[k] for c in cycles for k in ("analysis_error", "alerts_error", "prune_error") if c.get(k)
     ]
     return out
+
+
+def _s(n: int | None) -> str:
+    """The French plural's "s" (from 2 on: "0 doublon", "1 doublon", "2 doublons")."""
+    return "s" if (n or 0) > 1 else ""

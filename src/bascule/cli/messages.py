@@ -61,11 +61,17 @@ def score(
     from bascule.messages.score import score as run
 
     if lang not in ("fr", "en", "auto"):
-        raise InputError(f"--lang must be fr, en or auto (got {lang!r})")
+        raise InputError(
+            f"--lang must be fr, en or auto (got {lang!r})",
+            fr=f"--lang vaut fr, en ou auto (pas {lang!r})",
+        )
     if text == "-":
         text = sys.stdin.read()
     if not text.strip() or (vs is not None and not vs.strip()):
-        raise InputError("the draft is empty: write the message to score")
+        raise InputError(
+            "the draft is empty: write the message to score",
+            fr="le brouillon est vide : écrivez le message à noter",
+        )
     corpus, ui_lang = _corpus(project)
     ui = ui_lang or "en"
     result = (
@@ -82,7 +88,7 @@ def score(
         page = score_page(texts, drafts, ui)
         if out:
             out.write_text(page, encoding="utf-8")
-            console.print(f"Written to {out}")
+            console.print(tr(ui, f"Écrit : {out}", f"Written to {out}"))
         else:
             sys.stdout.write(page + "\n")
         return
@@ -90,10 +96,11 @@ def score(
 
     pairs = [("A", result["a"]), ("B", result["b"])] if vs is not None else [("", result)]
     for name, r in pairs:
-        t = Table(title=f"{name} score {r['score']}/100 ({r['lang']})".strip())
+        title = tr(ui, f"{name} note {r['score']}/100", f"{name} score {r['score']}/100")
+        t = Table(title=f"{title} ({r['lang']})".strip())
         t.add_column("dimension")
-        t.add_column("score", justify="right")
-        t.add_column("suggestion")
+        t.add_column(tr(ui, "note", "score"), justify="right")
+        t.add_column(tr(ui, "conseil", "suggestion"))
         for d in DIMENSIONS:
             dim = r["dimensions"][d]
             t.add_row(label(d, ui), str(dim["score"]), suggestion(dim, ui))
@@ -127,7 +134,9 @@ def _read_seeds(path: Path) -> list[str]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+        raise InputError(
+            f"cannot read {path}: {exc.strerror}", fr=f"impossible de lire {path} : {exc.strerror}"
+        ) from None
     return [x.strip().split(",")[0] for x in lines if x.strip() and not x.startswith("#")]
 
 

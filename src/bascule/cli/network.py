@@ -172,6 +172,32 @@ def _cell(v: Any) -> str:
     return str(v)
 
 
+# what `graph build` prints, in French and English: each figure, and the words of its values
+BUILD_WORDS = {
+    "kind": ("interactions", "kind"),
+    "nodes": ("nœuds", "nodes"),
+    "edges": ("liens", "edges"),
+    "total_weight": ("poids total", "total weight"),
+    "weight_kind": ("poids", "weights"),
+    "directed": ("orienté", "directed"),
+    "self_loops": ("boucles", "self-loops"),
+    "isolated": ("nœuds isolés", "isolated nodes"),
+    "max_in_degree": ("degré entrant maximal", "max in-degree"),
+    "max_out_degree": ("degré sortant maximal", "max out-degree"),
+    "written": ("écrit dans", "written to"),
+}
+BUILD_VALUES = {
+    "amplify": ("amplifications (partages et citations)", "amplify"),
+    "reply": ("réponses", "reply"),
+    "mention": ("mentions", "mention"),
+    "all": ("toutes", "all"),
+    "file": ("celles du fichier", "file"),
+    "count": ("nombre d'interactions", "count"),
+    "weight": ("poids du fichier", "weight"),
+    "probability": ("probabilités", "probability"),
+}
+
+
 @graph_app.command("build")
 def graph_build(
     project_dir: ProjectOpt = Path("."),
@@ -184,15 +210,20 @@ def graph_build(
     ] = None,
     graph_file: GraphOpt = None,
     as_json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Build the directed weighted graph (influence flows from the amplified to the amplifier)."""
     import numpy as np
 
     from bascule.graph.io import write_format, write_graph
+    from bascule.i18n import label
 
+    lang = ui_lang(project_dir, lang=lang)
     if out is not None:
         write_format(out)  # a bad suffix fails before the graph is built
-    g, _ = _graph(project_dir, graph_file, kind=kind, since=since, until=until, target=target)
+    g, _ = _graph(
+        project_dir, graph_file, kind=kind, since=since, until=until, target=target, lang=lang
+    )
     loops = int((g.src == g.dst).sum())
     info = {
         "kind": (kind or "amplify") if graph_file is None else "file",
@@ -211,8 +242,15 @@ def graph_build(
     if as_json:
         print_json(info)
         return
+    sep = ": " if lang == "en" else " : "
     for k, v in info.items():
-        console.print(f"{k}: {v}")
+        if isinstance(v, bool) or k == "written":
+            shown = number(v, lang) if isinstance(v, bool) else v
+        elif isinstance(v, str):
+            shown = label(BUILD_VALUES, v, lang)
+        else:  # counts are whole; a file's weights (probabilities) need decimals
+            shown = number(v, lang, 0 if float(v).is_integer() else 3)
+        console.print(f"{label(BUILD_WORDS, k, lang)}{sep}{shown}", highlight=False, soft_wrap=True)
 
 
 @graph_app.command("export")
@@ -462,7 +500,10 @@ def ambassadors_cmd(
     from bascule.graph.ambassadors import ambassadors
 
     if not target:
-        raise InputError("give the target: `bascule ambassadors --target ID`")
+        raise InputError(
+            "give the target: `bascule ambassadors --target ID`",
+            fr="donnez la cible : `bascule ambassadors --target ID`",
+        )
     project = open_project(project_dir)
     lang = ui_lang(project_dir, project, lang)
     res = ambassadors(project, target, limit=limit)

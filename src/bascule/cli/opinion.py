@@ -49,7 +49,11 @@ def register(app: typer.Typer) -> None:
 def _one_format(**flags: bool) -> str | None:
     chosen = [k for k, v in flags.items() if v]
     if len(chosen) > 1:
-        raise InputError(f"choose one output format, not {' and '.join('--' + c for c in chosen)}")
+        flags = ["--" + c for c in chosen]
+        raise InputError(
+            f"choose one output format, not {' and '.join(flags)}",
+            fr=f"choisissez un seul format de sortie, pas {' et '.join(flags)}",
+        )
     return chosen[0] if chosen else None
 
 
@@ -105,7 +109,11 @@ def poll(
         import io
 
         if out is None and sys.stdout.isatty():  # bytes a terminal cannot show
-            raise InputError("--png writes an image: give a file with --out (e.g. -o poll.png)")
+            raise InputError(
+                "--png writes an image: give a file with --out (e.g. -o poll.png)",
+                fr="--png écrit une image : donnez un fichier avec --out (par exemple -o "
+                "sondage.png)",
+            )
         buf = io.BytesIO()
         P.poll_png(result, buf, lang)
         _write(buf.getvalue(), out)

@@ -32,18 +32,30 @@ def init(
         Path | None,
         typer.Option("--config", help="Start from this bascule.toml instead of the example."),
     ] = None,
+    lang: LangOpt = None,
 ) -> None:
     """Create a project: a commented example config (Quebec election), a database, a secret."""
+    from bascule.i18n import tr
     from bascule.project import SECRET_PATH, init_project
 
     project = init_project(directory, force=force, template=config)
+    lang = ui_lang(directory, project, lang)
+    root, cfg = escape(str(project.root)), escape(str(project.config_path))
+    db, secret = escape(str(project.store.path)), escape(str(project.root / SECRET_PATH))
     # soft_wrap: long paths are left to the terminal, never cut mid-sentence by rich
     lines = (
-        f"Created project in [bold]{escape(str(project.root))}[/]",
-        f"  config:   {escape(str(project.config_path))}  (edit targets, sources, privacy)",
-        f"  database: {escape(str(project.store.path))}",
-        f"  secret:   {escape(str(project.root / SECRET_PATH))}  "
-        "(keep it safe: it makes pseudonyms)",
+        tr(lang, f"Projet créé dans [bold]{root}[/]", f"Created project in [bold]{root}[/]"),
+        tr(
+            lang,
+            f"  configuration :   {cfg}  (modifiez les cibles, les sources, la vie privée)",
+            f"  config:   {cfg}  (edit targets, sources, privacy)",
+        ),
+        tr(lang, f"  base de données : {db}", f"  database: {db}"),
+        tr(
+            lang,
+            f"  secret :          {secret}  (gardez-le en lieu sûr : il fabrique les pseudonymes)",
+            f"  secret:   {secret}  (keep it safe: it makes pseudonyms)",
+        ),
     )
     for line in lines:
         console.print(line, soft_wrap=True)

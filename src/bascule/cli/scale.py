@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from bascule.cli.common import JsonOpt, ProjectOpt, console, open_project, print_json
+from bascule.cli.common import (
+    JsonOpt,
+    LangOpt,
+    ProjectOpt,
+    console,
+    open_project,
+    print_json,
+    ui_lang,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -23,20 +31,49 @@ def prune(
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Count, delete nothing.")] = False,
     json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Delete raw posts older than privacy.retention_days; keep daily aggregates ≥ min group."""
+    from bascule.i18n import number, tr, when
     from bascule.scale.retention import prune as run
 
     with open_project(project) as p:
         # the command has the store to itself: the file is rewritten without the deleted texts
         result = run(p, days=days, parquet=parquet or [], dry_run=dry_run, compact=True)
+        lang = ui_lang(project, p, lang)
     if json:
         print_json(result)
         return
-    deleted, kept = ("Would delete", "would keep") if dry_run else ("Deleted", "kept")
-    console.print(
-        f"{deleted} {result['posts']:,} posts older than {result['cutoff']} "
-        f"({result['interactions']:,} interactions, {result['analyses']:,} analyses, "
-        f"{result['authors']:,} authors, {result['parquet_partitions']} Parquet partitions); "
-        f"{kept} {result['aggregates']:,} daily aggregates."
+    posts, inter, analyses, authors, parts, aggregates = (
+        number(result[k], lang)
+        for k in (
+            "posts",
+            "interactions",
+            "analyses",
+            "authors",
+            "parquet_partitions",
+            "aggregates",
+        )
     )
+    cut = when(result["cutoff"])  # UTC, to the minute
+    if dry_run:
+        said = tr(
+            lang,
+            f"Supprimerait {posts} publications antérieures au {cut} UTC ({inter} "
+            f"interactions, {analyses} analyses, {authors} auteurs, {parts} partitions "
+            f"Parquet) ; garderait {aggregates} agrégats quotidiens.",
+            f"Would delete {posts} posts older than {cut} UTC ({inter} interactions, "
+            f"{analyses} analyses, {authors} authors, {parts} Parquet partitions); would keep "
+            f"{aggregates} daily aggregates.",
+        )
+    else:
+        said = tr(
+            lang,
+            f"{posts} publications antérieures au {cut} UTC supprimées ({inter} interactions, "
+            f"{analyses} analyses, {authors} auteurs, {parts} partitions Parquet) ; "
+            f"{aggregates} agrégats quotidiens gardés.",
+            f"Deleted {posts} posts older than {cut} UTC ({inter} interactions, {analyses} "
+            f"analyses, {authors} authors, {parts} Parquet partitions); kept {aggregates} "
+            "daily aggregates.",
+        )
+    console.print(said)

@@ -19,9 +19,11 @@ from bascule.cli.common import (
     err_console,
     open_project,
     print_json,
+    print_rows,
     ui_lang,
 )
 from bascule.i18n import number, tr
+from bascule.report.html import Col
 
 stance_app = typer.Typer(
     help="Stance models: train, evaluate, label a file, label posts (active learning).",
@@ -93,7 +95,10 @@ def analyze(
         elif engine == "embedded":
             out = run(p, redo=redo, batch_size=batch_size, progress=show)
         else:
-            raise InputError(f"unknown engine {engine!r}: use embedded or dask")
+            raise InputError(
+                f"unknown engine {engine!r}: use embedded or dask",
+                fr=f"moteur inconnu {engine!r} : choisissez embedded ou dask",
+            )
     if json:
         print_json(out)
         return
@@ -235,6 +240,7 @@ def train(
     smoothing: SmoothingOpt = 0.5,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Train a text classifier (stance, or any label set such as party or camp)."""
     from bascule.errors import InputError
@@ -248,7 +254,10 @@ def train(
             res = train_project_model(p, out=out, seed=seed, C=4.0 if c is None else c)
     else:
         if out is None:
-            raise InputError("pass --out MODEL to say where to write the model")
+            raise InputError(
+                "pass --out MODEL to say where to write the model",
+                fr="donnez --out MODÈLE pour dire où écrire le modèle",
+            )
         d = read_labelled(
             data,
             text_col=text_col,
@@ -265,16 +274,26 @@ def train(
             from bascule.text.stance import recency_weights
 
             if d.times is None:
-                raise InputError("--half-life needs --time-col (the column of the dates)")
+                raise InputError(
+                    "--half-life needs --time-col (the column of the dates)",
+                    fr="--half-life demande --time-col (la colonne des dates)",
+                )
             when = pd.to_datetime(pd.Series(d.times), utc=True, errors="coerce", format="mixed")
             if when.isna().any():
-                raise InputError(f"{int(when.isna().sum())} rows have no readable date")
+                bad = int(when.isna().sum())
+                raise InputError(
+                    f"{bad} rows have no readable date",
+                    fr=f"{bad} lignes n'ont pas de date lisible",
+                )
             ages = ((when.max() - when).dt.total_seconds() / 86400).to_numpy()
             weights = recency_weights(ages, half_life)
         if c is None:
             c = 0.5 if classifier == "svm" else 4.0
         if c <= 0:
-            raise InputError(f"--c {c}: the regularisation strength must be above 0")
+            raise InputError(
+                f"--c {c}: the regularisation strength must be above 0",
+                fr=f"--c {c} : la force de régularisation doit être supérieure à 0",
+            )
         if unlabeled is not None:
             from bascule.text.stance import check_self_training
 
@@ -320,7 +339,7 @@ def train(
     if json:
         print_json(res)
         return
-    lang = ui_lang(project)
+    lang = ui_lang(project, lang=lang)
     rows, classes = number(res["rows"], lang), ", ".join(map(str, res["classes"]))
     console.print(
         tr(
@@ -376,6 +395,21 @@ def _print_check(check: dict | None, lang: str = "en") -> None:
         )
 
 
+CLASS_COLUMNS = [
+    Col("label", "classe", "class"),
+    Col("precision", "précision", "precision", "num", 3),
+    Col("recall", "rappel", "recall", "num", 3),
+    Col("f1", "F1", "F1", "num", 3),
+    Col("support", "effectif", "support", "int"),
+]
+TARGET_COLUMNS = [
+    Col("target", "cible", "target"),
+    Col("n", "lignes", "rows", "int"),
+    Col("f_avg", "f_avg", "f_avg", "num", 3),
+    Col("macro_f1", "macro-F1", "macro-F1", "num", 3),
+]
+
+
 @stance_app.command("evaluate")
 def evaluate(
     data: DataOpt,
@@ -389,6 +423,7 @@ def evaluate(
     neighbours: NeighboursOpt = 0,
     smoothing: SmoothingOpt = 0.5,
     json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Scores of a model on a labelled file: f_avg (SemEval), macro-F1, per class and target."""
     from bascule.text.analyze import project_model_path
@@ -410,25 +445,23 @@ def evaluate(
     if json:
         print_json(res)
         return
-    from rich.table import Table
-
-    f_avg = "—" if res["f_avg"] is None else f"{res['f_avg']:.4f}"
+    lang = ui_lang(project, lang=lang)
+    n, f_avg = number(res["n"], lang), number(res["f_avg"], lang, 4)  # None: an em dash
+    macro, acc = number(res["macro_f1"], lang, 4), number(res["accuracy"], lang, 4)
     console.print(
-        f"{res['n']:,} rows: f_avg {f_avg}, macro-F1 {res['macro_f1']:.4f}, "
-        f"accuracy {res['accuracy']:.4f}"
-    )
-    t = Table("class", "precision", "recall", "F1", "support")
-    for lab, s in res["per_class"].items():
-        t.add_row(
-            lab, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}", str(s["support"])
+        tr(
+            lang,
+            f"{n} lignes : f_avg {f_avg}, macro-F1 {macro}, exactitude {acc}",
+            f"{n} rows: f_avg {f_avg}, macro-F1 {macro}, accuracy {acc}",
         )
-    console.print(t)
+    )
+    classes = [{"label": lab, **s} for lab, s in res["per_class"].items()]
+    title = tr(lang, "Par classe", "Per class")
+    print_rows(classes, CLASS_COLUMNS, title, lang, limit=None)
     if res["per_target"]:
-        t = Table("target", "rows", "f_avg", "macro-F1")
-        for tg, s in res["per_target"].items():
-            fa = "—" if s["f_avg"] is None else f"{s['f_avg']:.3f}"
-            t.add_row(tg, str(s["n"]), fa, f"{s['macro_f1']:.3f}")
-        console.print(t)
+        targets = [{"target": tg, **s} for tg, s in res["per_target"].items()]
+        title = tr(lang, "Par cible", "Per target")
+        print_rows(targets, TARGET_COLUMNS, title, lang, limit=None)
 
 
 @stance_app.command("predict")
@@ -448,6 +481,7 @@ def predict(
             "--out", help="File to write (.csv, .tsv or .jsonl; default: CSV on standard output)."
         ),
     ] = None,
+    lang: LangOpt = None,
 ) -> None:
     """Label every row of a file with a model: its columns plus `predicted` and `score`."""
     import numpy as np
@@ -466,10 +500,16 @@ def predict(
     df["score"] = scores.max(axis=1).round(4)
     _write_table(df, out)
     if out is not None:
+        lang = ui_lang(project, lang=lang)
         counts = df["predicted"].value_counts()
+        rows = number(len(df), lang)
+        each = ", ".join(f"{k} {number(v, lang)}" for k, v in counts.items())
         err_console.print(
-            f"{len(df):,} rows labelled into [bold]{out}[/]: "
-            + ", ".join(f"{k} {v:,}" for k, v in counts.items())
+            tr(
+                lang,
+                f"{rows} lignes étiquetées dans [bold]{out}[/] : {each}",
+                f"{rows} rows labelled into [bold]{out}[/]: {each}",
+            )
         )
 
 
@@ -502,9 +542,10 @@ def label(
     ] = 10,
     by: Annotated[str, typer.Option("--by", help="Your name, stored with each label.")] = "analyst",
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    lang: LangOpt = None,
 ) -> None:
     """Label the posts the stance model is least sure of: f (favor) / a (against) / n (none),
-    in a French project also p (pour) / c (contre); Enter skips, q quits."""
+    in French (a French project, or --lang fr) also p (pour) / c (contre); Enter skips, q quits."""
     from bascule.errors import InputError
     from bascule.store import analyses as sql
     from bascule.text.active import KEYS, label_loop
@@ -519,10 +560,15 @@ def label(
             mask = [t == tid for t in cands.column("target_id").to_pylist()]
             cands = cands.filter(mask)
         if cands.num_rows == 0:
-            raise InputError("no analysed post mentions a target yet: run `bascule analyze`")
+            raise InputError(
+                "no analysed post mentions a target yet: run `bascule analyze`",
+                fr="aucune publication analysée ne mentionne encore de cible : lancez "
+                "`bascule analyze`",
+            )
         model = load_project_model(p.root)
 
-        fr = p.config.project.language == "fr"
+        lang = ui_lang(project, p, lang)
+        fr = lang == "fr"
         keys = {**KEYS, **(FRENCH_KEYS if fr else {})}
         prompt = (
             "[p]our / [c]ontre / [n]i l'un ni l'autre / Entrée passe / [q]uitter"
@@ -554,11 +600,10 @@ def label(
                 res = train_project_model(p, seed=seed)
             except InputError as exc:
                 err_console.print(
-                    tr("fr" if fr else "en", "(pas réentraîné : ", "(not retrained: ")
-                    + f"{exc.say('fr' if fr else 'en')})"
+                    tr(lang, "(pas réentraîné : ", "(not retrained: ") + f"{exc.say(lang)})"
                 )
                 return None
-            _print_check(res.get("check"), "fr" if fr else "en")
+            _print_check(res.get("check"), lang)
             return load_project_model(p.root)
 
         res = label_loop(
@@ -571,7 +616,6 @@ def label(
             retrain_every=retrain_every,
             seed=seed,
         )
-    lang = "fr" if fr else "en"
     console.print(
         tr(
             lang,

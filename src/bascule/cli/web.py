@@ -8,7 +8,19 @@ from typing import Annotated
 
 import typer
 
-from bascule.cli.common import JsonOpt, ProjectOpt, console, open_project, print_json
+from bascule.cli.common import (
+    JsonOpt,
+    LangOpt,
+    ProjectOpt,
+    compact_if_due,
+    console,
+    open_project,
+    print_json,
+    print_rows,
+    ui_lang,
+)
+from bascule.i18n import tr
+from bascule.report.html import Col
 
 user_app = typer.Typer(help="Accounts of the web dashboard (roles: admin, analyst, viewer).")
 
@@ -32,6 +44,7 @@ def serve(
             "listen`, in the same process: one process writes a project's store).",
         ),
     ] = False,
+    lang: LangOpt = None,
 ) -> None:
     """Serve the war room (web dashboard) of the project; it holds the project's store.
     Create an account to log in with first: `bascule user add NAME --role admin`.
@@ -43,57 +56,44 @@ def serve(
     from bascule.web.app import create_app, warm
 
     proj = open_project(project)
+    lang = ui_lang(project, proj, lang)
     if sql.list_users(proj.store) == []:
         proj.close()
         raise BasculeError(
-            f"no web account yet: create one with `bascule user add NAME --role admin -p {project}`"
+            f"no web account yet: create one with `bascule user add NAME --role admin -p {project}`",
+            fr="pas encore de compte web : créez-en un avec "
+            f"`bascule user add NOM --role admin -p {project}`",
         )
     if listen and not proj.config.sources:
         proj.close()
         raise BasculeError(
-            "no source to listen to: add [[sources]] to bascule.toml (see `bascule init`)"
+            "no source to listen to: add [[sources]] to bascule.toml (see `bascule init`)",
+            fr="aucune source à écouter : ajoutez des [[sources]] à bascule.toml (voir "
+            "`bascule init`)",
         )
-    compact_if_due(proj)  # a server stopped before it could rewrite the file after an erasure
+    compact_if_due(proj, lang)  # a server stopped before it could rewrite the file after an erasure
     app = create_app(proj, listen=listen)
     warm(app)
-    console.print(f"Bascule war room on http://{host}:{port}/ (Ctrl-C to stop)", highlight=False)
+    url = f"http://{host}:{port}/"
+    console.print(
+        tr(
+            lang,
+            f"War room Bascule sur {url} (Ctrl-C pour arrêter)",
+            f"Bascule war room on {url} (Ctrl-C to stop)",
+        ),
+        highlight=False,
+    )
     if listen:
         names = ", ".join(s.name or s.kind for s in proj.config.sources)
-        console.print(f"Listening to {names}.", highlight=False)
+        console.print(tr(lang, f"Écoute de {names}.", f"Listening to {names}."), highlight=False)
     try:
         uvicorn.run(
             app, host=host, port=port, log_level=log_level, proxy_headers=True, access_log=False
         )
     finally:
         app.state.web.close()
-        compact_if_due(proj)
+        compact_if_due(proj, lang)
         proj.close()
-
-
-def compact_if_due(proj) -> None:  # noqa: ANN001 - a Project
-    """Rewrite the database file without the rows erased from the war room (`forget` marks it;
-    the rewrite needs the store to itself, so it waits for the server to stop)."""
-    from bascule.i18n import tr
-    from bascule.store.forget import compaction_due
-
-    if compaction_due(proj.store):
-        lang = proj.config.project.language
-        with console.status(
-            tr(
-                lang,
-                "Réécriture du fichier de la base sans les textes effacés…",
-                "Rewriting the database file without the erased texts…",
-            )
-        ):
-            proj.store.compact()
-        console.print(
-            tr(
-                lang,
-                "Textes effacés retirés du fichier de la base.",
-                "Erased texts removed from the database file.",
-            ),
-            highlight=False,
-        )
 
 
 @user_app.command("add")
@@ -108,34 +108,69 @@ def user_add(
 ) -> None:
     """Create a web account, or give an existing one a new password and role (it is logged
     out everywhere); the password is asked for, or read from stdin."""
+    from bascule.i18n import label
     from bascule.web.auth import create_user
+    from bascule.web.fmt import ROLES
 
+    # no --lang here: --language is the account's; this speaks the project's language
+    lang = ui_lang(project)
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = typer.prompt(
+            tr(lang, "Mot de passe", "Password"),
+            hide_input=True,
+            confirmation_prompt=tr(lang, "Confirmez le mot de passe", "Repeat for confirmation"),
+        )
     with open_project(project) as proj:
         create_user(proj, name, password, role, language=language)
-    console.print(f"User {name} ({role}) saved.", highlight=False)
+    said = label(ROLES, role, lang)
+    console.print(
+        tr(lang, f"Compte {name} ({said}) enregistré.", f"User {name} ({said}) saved."),
+        highlight=False,
+    )
+
+
+USER_COLUMNS = [
+    Col("username", "compte", "user"),
+    Col("role", "rôle", "role"),
+    Col("created_at", "créé le (UTC)", "created (UTC)", "when"),
+]
 
 
 @user_app.command("list")
-def user_list(project: ProjectOpt = Path("."), as_json: JsonOpt = False) -> None:
+def user_list(
+    project: ProjectOpt = Path("."), as_json: JsonOpt = False, lang: LangOpt = None
+) -> None:
     """List the web accounts and their roles."""
+    from bascule.i18n import label
     from bascule.store import web as sql
+    from bascule.web.fmt import ROLES
 
     with open_project(project) as proj:
         users = sql.list_users(proj.store)
+        lang = ui_lang(project, proj, lang)
     if as_json:
         print_json(users)
         return
-    for u in users:
-        console.print(f"{u['username']}\t{u['role']}\t{u['created_at']}", highlight=False)
+    if not users:
+        console.print(
+            tr(
+                lang,
+                "Aucun compte web : créez-en un avec `bascule user add NOM --role admin`.",
+                "No web account: create one with `bascule user add NAME --role admin`.",
+            )
+        )
+        return
+    rows = [{**u, "role": label(ROLES, u["role"], lang)} for u in users]
+    print_rows(rows, USER_COLUMNS, tr(lang, "Comptes web", "Web accounts"), lang, limit=None)
 
 
 @user_app.command("remove")
 def user_remove(
-    name: Annotated[str, typer.Argument(help="User name.")], project: ProjectOpt = Path(".")
+    name: Annotated[str, typer.Argument(help="User name.")],
+    project: ProjectOpt = Path("."),
+    lang: LangOpt = None,
 ) -> None:
     """Remove a web account and log its sessions out."""
     from bascule.errors import BasculeError
@@ -143,5 +178,6 @@ def user_remove(
 
     with open_project(project) as proj:
         if not sql.remove_user(proj.store, name):
-            raise BasculeError(f"no user {name!r}")
-    console.print(f"User {name} removed.", highlight=False)
+            raise BasculeError(f"no user {name!r}", fr=f"aucun compte {name!r}")
+        lang = ui_lang(project, proj, lang)
+    console.print(tr(lang, f"Compte {name} supprimé.", f"User {name} removed."), highlight=False)

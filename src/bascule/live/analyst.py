@@ -64,6 +64,10 @@ def _prune(project: Any) -> dict:
         return {}
     try:
         res = prune(project)
+        if res.get("posts"):  # their texts stay in freed blocks until the file is rewritten
+            from bascule.store.forget import mark_compaction_due
+
+            mark_compaction_due(project.store)
     except Exception as exc:  # noqa: BLE001 - keep listening; say why
         log.warning("prune failed: %s: %s", type(exc).__name__, exc)
         return {"prune_error": f"{type(exc).__name__}: {exc}"}

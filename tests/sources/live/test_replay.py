@@ -116,7 +116,7 @@ def test_sigterm_stops_listening_like_ctrl_c(project, tmp_path) -> None:
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
-    assert "drill (replay): 1 new posts" in out
+    assert "drill (replay) : 1 nouvelle publication" in out  # a French project
 
 
 def test_a_replayed_generic_file_takes_its_platform(project, tmp_path) -> None:
