@@ -116,9 +116,15 @@ def init_project(
     root = Path(root)
     cfg = root / CONFIG_NAME
     if root.exists() and not root.is_dir():
-        raise BasculeError(f"{root} is a file: give a folder to create the project in.")
+        raise BasculeError(
+            f"{root} is a file: give a folder to create the project in.",
+            fr=f"{root} est un fichier : donnez un dossier où créer le projet.",
+        )
     if cfg.exists() and not force:
-        raise BasculeError(f"{cfg} exists already; use --force to overwrite the config.")
+        raise BasculeError(
+            f"{cfg} exists already; use --force to overwrite the config.",
+            fr=f"{cfg} existe déjà ; --force pour remplacer la configuration.",
+        )
     source = Path(template or TEMPLATE)
     text = _read_template(source)
     parse_config(text, path=str(source))  # a bad --config is reported, and nothing is made
@@ -141,16 +147,26 @@ def _read_template(path: Path) -> str:
     """The text of the config to start from; a clear error when it cannot be read."""
     hint = "give the path of an existing bascule.toml, or leave out --config to start from "
     hint += "the commented example"
+    fr = "donnez le chemin d'un bascule.toml existant, ou omettez --config pour partir de "
+    fr += "l'exemple commenté"
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError(f"--config {path}: no such file; {hint}") from None
+        raise InputError(
+            f"--config {path}: no such file; {hint}",
+            fr=f"--config {path} : fichier introuvable ; {fr}",
+        ) from None
     except IsADirectoryError:
-        raise InputError(f"--config {path}: is a folder; {hint}") from None
+        raise InputError(
+            f"--config {path}: is a folder; {hint}", fr=f"--config {path} : est un dossier ; {fr}"
+        ) from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"not valid UTF-8 ({exc.reason})", path=str(path)) from None
     except OSError as exc:
-        raise InputError(f"--config {path}: cannot be read ({exc.strerror}); {hint}") from None
+        raise InputError(
+            f"--config {path}: cannot be read ({exc.strerror}); {hint}",
+            fr=f"--config {path} : illisible ({exc.strerror}) ; {fr}",
+        ) from None
 
 
 def export(

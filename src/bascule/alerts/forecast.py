@@ -240,7 +240,10 @@ def forecast_file(
     from bascule.alerts.cascades import read_cascades
 
     if observe <= 0:
-        raise InputError("--observe must be a positive number of minutes")
+        raise InputError(
+            "--observe must be a positive number of minutes",
+            fr="--observe doit être un nombre de minutes positif",
+        )
     cascades = read_cascades(path)
     if model is None:
         model = CascadeForecaster()

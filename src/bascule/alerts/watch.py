@@ -196,7 +196,10 @@ def _check_kind(kind: str, known: dict) -> None:
     from bascule.errors import InputError
 
     if kind not in known:
-        raise InputError(f"unknown alert kind {kind!r}: use {', '.join(known)}")
+        raise InputError(
+            f"unknown alert kind {kind!r}: use {', '.join(known)}",
+            fr=f"type d'alerte inconnu {kind!r} : au choix {', '.join(known)}",
+        )
 
 
 def title(alert: dict[str, Any], lang: str, config: Any = None) -> str | None:

@@ -96,6 +96,8 @@ def selected_sources(project: Any, names: list[str] | None) -> list[tuple[int, S
     if not sources:
         raise ConfigError(
             "no [[sources]] in bascule.toml: add a mastodon, bluesky, rss or replay source",
+            fr="aucune [[sources]] dans bascule.toml : ajoutez une source mastodon, bluesky, rss "
+            "ou replay",
             path=str(project.config_path),
         )
     if not names:

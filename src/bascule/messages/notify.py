@@ -235,7 +235,9 @@ def shared(project: Any, message_id: str) -> dict[str, Any]:
     if not rows:
         raise InputError(
             f"no ambassador was notified of {message_id!r} "
-            "(run `bascule ambassadors notify --yes` first)"
+            "(run `bascule ambassadors notify --yes` first)",
+            fr=f"aucun ambassadeur n'a été prévenu de {message_id!r} "
+            "(lancez d'abord `bascule ambassadors notify --yes`)",
         )
     msg = sql.message_row(project.store, message_id)
     sent = [r for r in rows if r[2] == "sent"]

@@ -22,10 +22,17 @@ def _source(project, name: str):  # noqa: ANN001, ANN202
     for i, s in enumerate(project.config.sources):
         if s.key(i) == name:
             if s.kind not in ("mastodon", "bluesky"):
-                raise ConfigError(f"source {name!r} is {s.kind}: only mastodon and bluesky publish")
+                raise ConfigError(
+                    f"source {name!r} is {s.kind}: only mastodon and bluesky publish",
+                    fr=f"la source {name!r} est de type {s.kind} : seules mastodon et bluesky "
+                    "publient",
+                )
             return s
-    names = ", ".join(s.key(i) for i, s in enumerate(project.config.sources)) or "none"
-    raise ConfigError(f"no source named {name!r} in bascule.toml (sources: {names})")
+    names = ", ".join(s.key(i) for i, s in enumerate(project.config.sources))
+    raise ConfigError(
+        f"no source named {name!r} in bascule.toml (sources: {names or 'none'})",
+        fr=f"aucune source nommée {name!r} dans bascule.toml (sources : {names or 'aucune'})",
+    )
 
 
 def _mastodon_client(source, root):  # noqa: ANN001, ANN202

@@ -22,7 +22,10 @@ _PAD = timedelta(days=2)  # larger than any UTC offset: fetch, then cut in local
 def check_by(by: str) -> str:
     """The period name, or a clear error."""
     if by not in BY:
-        raise InputError(f"--by must be one of {', '.join(BY)} (got {by!r})")
+        raise InputError(
+            f"--by must be one of {', '.join(BY)} (got {by!r})",
+            fr=f"--by vaut {', '.join(BY)} (reçu {by!r})",
+        )
     return by
 
 

@@ -133,14 +133,19 @@ def import_files(
         paths = [paths]
     paths = [Path(p) for p in paths]
     if fmt != "auto" and fmt not in FORMATS:
-        raise InputError(f"unknown format {fmt!r}; choose one of: auto, {', '.join(FORMATS)}")
+        raise InputError(
+            f"unknown format {fmt!r}; choose one of: auto, {', '.join(FORMATS)}",
+            fr=f"format inconnu {fmt!r} ; au choix : auto, {', '.join(FORMATS)}",
+        )
     for p in paths:
         if p.is_dir():
             raise InputError(
-                f"{p} is a folder: name the files inside it (for example {p / '*.jsonl'})"
+                f"{p} is a folder: name the files inside it (for example {p / '*.jsonl'})",
+                fr=f"{p} est un dossier : nommez les fichiers qu'il contient (par exemple "
+                f"{p / '*.jsonl'})",
             )
         if not p.is_file():
-            raise InputError(f"{p}: no such file")
+            raise InputError(f"{p}: no such file", fr=f"{p} : fichier introuvable")
         if fmt != "parquet":
             check_text(p)
     store = project.store

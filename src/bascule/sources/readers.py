@@ -407,7 +407,7 @@ def iter_items(
     """
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{path}: no such file")
+        raise InputError(f"{path}: no such file", fr=f"{path} : fichier introuvable")
     if fmt == "auto":
         fmt = detect_format(path)
     if fmt not in FORMATS:
