@@ -23,7 +23,6 @@ from bascule.sources.model import Deletion, Post, Reject
 from bascule.sources.readers import check_text, detect_format, is_whole_document, iter_items
 from bascule.store.ingest import (
     BatchResult,
-    apply_deletions,
     drop_file_rejects,
     file_progress,
     finish_run,
@@ -251,14 +250,14 @@ def _import_one(
             builder.rejects,
             run_id=run_id,
             progress=(fp, str(path), fmt, last_pos, last_no, done),
+            deletions=[pseudo.hide_dids(d) for d in deletions],
         )
         _note_rejects(summary, builder.rejects)
         fs.imported += res.imported
         fs.duplicates += res.duplicates
         fs.rejected += res.rejected
-        if deletions:
-            fs.deleted += apply_deletions(store, [pseudo.hide_dids(d) for d in deletions])
-            deletions.clear()
+        fs.deleted += res.deleted
+        deletions.clear()
         builder.clear()
         seen.clear()
         if len(pseudo._cache) > _CACHE_LIMIT:

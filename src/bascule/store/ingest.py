@@ -76,11 +76,13 @@ class BatchResult:
     imported: int = 0
     duplicates: int = 0
     rejected: int = 0
+    deleted: int = 0  # stored posts removed by the batch's deletion notices
 
     def __iadd__(self, other: BatchResult) -> BatchResult:
         self.imported += other.imported
         self.duplicates += other.duplicates
         self.rejected += other.rejected
+        self.deleted += other.deleted
         return self
 
 
@@ -111,8 +113,11 @@ def write_batch(
     run_id: int | None = None,
     progress: tuple[str, str, str, int, int, bool] | None = None,
     cursors: dict[tuple[str, str], str] | None = None,
+    deletions: Iterable[str] = (),
 ) -> BatchResult:
-    """Store one batch atomically; returns how many posts were new, duplicate, rejected.
+    """Store one batch atomically; returns how many posts were new, duplicate, rejected, and
+    deleted by the batch's deletion notices (`deletions`, post ids: tombstoned in the same
+    transaction as the file's progress, so a crash cannot lose them).
 
     `progress` = (fingerprint, path, format, bytes_done, records_done, done) of a file;
     `cursors` = {(source, key): value} of a live connector. Posts of forgotten authors and
@@ -133,8 +138,9 @@ def write_batch(
         finally:
             for name in ("_b_posts", "_b_authors", "_b_inter"):
                 con.unregister(name)
+        deleted = _tombstone(con, deletions)
         finish_batch(con, rejects, run_id, progress, cursors)
-    return BatchResult(imported, received - imported, len(rejects))
+    return BatchResult(imported, received - imported, len(rejects), deleted)
 
 
 def insert_new_posts(
@@ -353,6 +359,15 @@ def apply_deletions(store: Store, post_ids: Iterable[str]) -> int:
     ids = sorted(set(post_ids))
     if not ids:
         return 0
+    with store.transaction() as con:
+        return _tombstone(con, ids)
+
+
+def _tombstone(con: Any, post_ids: Iterable[str]) -> int:
+    """`apply_deletions` inside the caller's transaction."""
+    ids = sorted(set(post_ids))
+    if not ids:
+        return 0
     t = now()
     tomb = pa.table(
         {
@@ -360,17 +375,16 @@ def apply_deletions(store: Store, post_ids: Iterable[str]) -> int:
             "deleted_at": pa.array([t] * len(ids), pa.timestamp("us")),
         }
     )
-    with store.transaction() as con:
-        con.register("_b_tomb", tomb)
-        try:
-            con.execute("INSERT OR IGNORE INTO tombstones SELECT * FROM _b_tomb")
-            removed = con.execute(
-                "SELECT count(*) FROM posts WHERE post_id IN (SELECT post_id FROM _b_tomb)"
-            ).fetchone()[0]
-            for table in ("interactions", "post_analyses", "analyses", "posts"):
-                con.execute(f"DELETE FROM {table} WHERE post_id IN (SELECT post_id FROM _b_tomb)")
-        finally:
-            con.unregister("_b_tomb")
+    con.register("_b_tomb", tomb)
+    try:
+        con.execute("INSERT OR IGNORE INTO tombstones SELECT * FROM _b_tomb")
+        removed = con.execute(
+            "SELECT count(*) FROM posts WHERE post_id IN (SELECT post_id FROM _b_tomb)"
+        ).fetchone()[0]
+        for table in ("interactions", "post_analyses", "analyses", "posts"):
+            con.execute(f"DELETE FROM {table} WHERE post_id IN (SELECT post_id FROM _b_tomb)")
+    finally:
+        con.unregister("_b_tomb")
     return int(removed)
 
 
