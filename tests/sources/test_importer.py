@@ -748,3 +748,38 @@ def test_a_kill_after_a_batch_loses_none_of_its_deletions(project, monkeypatch) 
     import_files(project, [SAMPLES / "bluesky.jsonl"])  # the rerun resumes after the batch
     assert project.store.count("tombstones") == 1
     assert project.store.scalar("SELECT count(*) FROM posts WHERE native_id LIKE '%0002'") == 0
+
+
+@pytest.mark.parametrize("multiline", [False, True])
+def test_a_csv_cut_short_resumes_at_the_right_record(
+    project, tmp_path, monkeypatch, multiline
+) -> None:  # noqa: ANN001
+    """A resumed CSV skipped as many records as the last one's line number: one record lost
+    per resume, and every record after a cut when texts span several lines (166,368 of
+    376,368 posts, the file then marked done)."""
+    import csv
+
+    import bascule.sources.importer as importer
+
+    rows = list(csv.reader((SAMPLES / "tweets.csv").open(encoding="utf-8")))
+    if multiline:
+        rows = [rows[0]] + [[*r[:5], r[5] + "\nsuite du texte\n", *r[6:]] for r in rows[1:]]
+    path = tmp_path / "tweets.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    write, calls = importer.write_batch, []
+
+    def killed_after_two(*args, **kw):
+        calls.append(write(*args, **kw))
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # kill -9 once two batches are committed
+        return calls[-1]
+
+    monkeypatch.setattr(importer, "write_batch", killed_after_two)
+    with pytest.raises(KeyboardInterrupt):
+        import_files(project, [path], batch_size=2)
+    assert project.store.count("posts") == 4
+    monkeypatch.setattr(importer, "write_batch", write)
+    again = import_files(project, [path], batch_size=2)
+    assert again.files[0].status == "resumed" and again.imported == 2
+    assert project.store.count("posts") == len(rows) - 1

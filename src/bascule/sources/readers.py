@@ -319,7 +319,7 @@ def _iter_csv(
     src = str(path)
     max_bytes = int(options.get("max_record_bytes") or MAX_RECORD_BYTES)
     csv.field_size_limit(max_bytes)
-    skip_records = start[1]
+    skip_records = start[0]  # (records done, line of the last): a record may span lines
     with open_binary(path) as fb:
         text = io.TextIOWrapper(fb, encoding="utf-8-sig", errors="surrogateescape", newline="")
         first = text.readline()
