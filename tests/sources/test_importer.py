@@ -783,3 +783,31 @@ def test_a_csv_cut_short_resumes_at_the_right_record(
     again = import_files(project, [path], batch_size=2)
     assert again.files[0].status == "resumed" and again.imported == 2
     assert project.store.count("posts") == len(rows) - 1
+
+
+def test_wide_csv_rows_are_committed_by_the_megabyte_too(project, tmp_path, monkeypatch) -> None:
+    """The byte cap read a table's resume position, a record count: 60,000 CSV rows of 10 KB
+    texts went in one batch (4.5 GB of RSS)."""
+    import csv
+
+    import bascule.sources.importer as importer
+
+    rows = list(csv.reader((SAMPLES / "tweets.csv").open(encoding="utf-8")))
+    path = tmp_path / "wide.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(rows[0])
+        for i in range(200):
+            r = rows[1 + i % (len(rows) - 1)]
+            out.writerow([str(10**12 + i), *r[1:5], r[5] + " " + "long " * 400, "", "", *r[8:]])
+    batches: list[int] = []
+    write = importer.write_batch
+
+    def counting(store, posts, *args, **kw):
+        batches.append(posts.num_rows)
+        return write(store, posts, *args, **kw)
+
+    monkeypatch.setattr(importer, "write_batch", counting)
+    monkeypatch.setattr(importer, "BATCH_BYTES", 100_000)
+    assert import_files(project, [path]).imported == 200
+    assert len(batches) >= 4 and max(batches) <= 60  # 2 KB texts: about 50 a batch

@@ -199,3 +199,20 @@ def test_wide_records_go_through_duckdb_in_slices_with_the_same_rows(
     assert sliced.rows.equals(whole.rows) and sliced.authors.equals(whole.authors)
     raw = orjson.loads(whole.rows["raw"][0].as_py())  # the fields no column took, kept
     assert "entities" in raw and "text" not in raw and "id" not in raw
+
+
+def test_wide_blocks_are_committed_by_the_megabyte_too(project, tmp_path, monkeypatch) -> None:
+    """47,000 records of 14 KB stayed in one open transaction to the end of the file."""
+    import bascule.store.bulk as bulk
+
+    blocks = _blocks(project, tmp_path, _full_tweets(1), block_bytes=256 << 10)
+    assert len(blocks) > 8
+    monkeypatch.setattr(bulk, "GROUP_BYTES", 256 << 10)
+    committed = []
+    with BlockWriter(project.store, run_id=None, commit_rows=10**9) as w:
+        for b, spec, prepared in blocks:
+            committed.append(
+                len(w.write(prepared, spec, ("fp", "f", "jsonl", b.offset, b.line, False)))
+            )
+    assert sum(1 for n in committed if n) >= 2  # groups committed along the way
+    assert project.store.count("posts") == sum(b[2].rows.num_rows for b in blocks)
