@@ -710,20 +710,28 @@ def test_full_tweets_as_generic_json_lines_import_whole(project, tmp_path) -> No
     assert import_files(project, [path], fmt="jsonl", force=True).imported == 0
 
 
+def _batch_sizes(monkeypatch) -> list[int]:  # noqa: ANN001
+    """The number of posts of each batch the record-by-record import writes, as it goes."""
+    import bascule.sources.importer as importer
+
+    batches: list[int] = []
+    write = importer.write_batch
+
+    def counting(store, posts, *args, **kw):  # noqa: ANN001, ANN002, ANN003
+        batches.append(posts.num_rows)
+        return write(store, posts, *args, **kw)
+
+    monkeypatch.setattr(importer, "write_batch", counting)
+    return batches
+
+
 def test_wide_records_are_committed_by_the_megabyte_not_only_by_the_count(
     project, monkeypatch
 ) -> None:
     """Bounded memory: a batch of 70,000 API tweets with their payloads held ~950 MiB."""
     import bascule.sources.importer as importer
 
-    batches: list[int] = []
-    write = importer.write_batch
-
-    def counting(store, posts, *args, **kw):
-        batches.append(posts.num_rows)
-        return write(store, posts, *args, **kw)
-
-    monkeypatch.setattr(importer, "write_batch", counting)
+    batches = _batch_sizes(monkeypatch)
     monkeypatch.setattr(importer, "BATCH_BYTES", 1 << 20)
     summary = import_files(project, [PHEME / "tweets_v1.jsonl.gz"])  # 3.2 MB unpacked
     assert summary.imported == project.store.count("posts") > 1000
@@ -800,14 +808,7 @@ def test_wide_csv_rows_are_committed_by_the_megabyte_too(project, tmp_path, monk
         for i in range(200):
             r = rows[1 + i % (len(rows) - 1)]
             out.writerow([str(10**12 + i), *r[1:5], r[5] + " " + "long " * 400, "", "", *r[8:]])
-    batches: list[int] = []
-    write = importer.write_batch
-
-    def counting(store, posts, *args, **kw):
-        batches.append(posts.num_rows)
-        return write(store, posts, *args, **kw)
-
-    monkeypatch.setattr(importer, "write_batch", counting)
+    batches = _batch_sizes(monkeypatch)
     monkeypatch.setattr(importer, "BATCH_BYTES", 100_000)
     assert import_files(project, [path]).imported == 200
     assert len(batches) >= 4 and max(batches) <= 60  # 2 KB texts: about 50 a batch
