@@ -812,3 +812,28 @@ def test_wide_csv_rows_are_committed_by_the_megabyte_too(project, tmp_path, monk
     monkeypatch.setattr(importer, "BATCH_BYTES", 100_000)
     assert import_files(project, [path]).imported == 200
     assert len(batches) >= 4 and max(batches) <= 60  # 2 KB texts: about 50 a batch
+
+
+def test_the_format_is_found_past_a_long_or_broken_first_line(project, tmp_path) -> None:
+    """Detection parsed only the first 64 KB: a page of 100 API v2 tweets (80 KB) was "not a
+    known format", and one broken first line refused a whole file of tweets."""
+    from bascule.sources.readers import detect_format
+
+    page = orjson.loads((SAMPLES / "twitter_v2.jsonl").read_bytes())
+    tweet = page["data"][0]
+    pages = [
+        {**page, "data": [{**tweet, "id": str(10**18 + 1000 * p + i)} for i in range(400)]}
+        for p in range(2)
+    ]
+    long = tmp_path / "pages.jsonl"
+    long.write_bytes(b"".join(orjson.dumps(p) + b"\n" for p in pages))
+    assert long.stat().st_size > 2 * 64 * 1024
+    assert detect_format(long) == "twitter-v2"
+    assert import_files(project, [long]).imported == 801  # and the tweet in `includes`
+    lines = (SAMPLES / "twitter_v1.jsonl").read_bytes().splitlines()
+    cut = tmp_path / "cut.jsonl"
+    cut.write_bytes(b"\n".join([lines[0][:40], *lines[1:]]) + b"\n")  # line 1 cut in half
+    assert detect_format(cut) == "twitter-v1"
+    summary = import_files(project, [cut])
+    assert summary.rejected == 1 and summary.rejects[0]["line"] == 1
+    assert summary.imported == len(lines) - 1

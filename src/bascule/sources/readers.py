@@ -106,8 +106,7 @@ def detect_format(path: str | Path) -> str:
                 arr = orjson.loads(f.read(MAX_WHOLE_JSON))
             obj = arr[0] if isinstance(arr, list) and arr else {}
         else:
-            line = stripped.split(b"\n", 1)[0]
-            obj = orjson.loads(line)
+            obj = _first_record(path)
     except (orjson.JSONDecodeError, IndexError):
         try:
             with open_binary(path) as f:
@@ -120,6 +119,28 @@ def detect_format(path: str | Path) -> str:
                 "choisissez-le dans la liste des formats",
             ) from None
     return detect_json(obj)
+
+
+def _first_record(path: Path, tries: int = 20) -> Any:
+    """The first of a JSON-lines file's first lines that parses: a broken first line goes to
+    the rejects, and a long one (a page of 100 API v2 tweets is 80 KB) is read whole, rather
+    than either hiding the file's format."""
+    with open_binary(path) as f:
+        for _ in range(tries):
+            line = f.readline(MAX_RECORD_BYTES + 1)
+            if not line:
+                break
+            if len(line) > MAX_RECORD_BYTES and not line.endswith(b"\n"):
+                while (more := f.readline(1 << 20)) and not more.endswith(b"\n"):
+                    pass
+                continue
+            if not line.strip():
+                continue
+            try:
+                return orjson.loads(line)
+            except orjson.JSONDecodeError:
+                continue
+    raise orjson.JSONDecodeError("no record parses", "", 0)
 
 
 def detect_json(obj: Any) -> str:
