@@ -837,3 +837,26 @@ def test_the_format_is_found_past_a_long_or_broken_first_line(project, tmp_path)
     summary = import_files(project, [cut])
     assert summary.rejected == 1 and summary.rejects[0]["line"] == 1
     assert summary.imported == len(lines) - 1
+
+
+def test_a_nested_user_without_id_str_gives_its_id(project, tmp_path) -> None:
+    """`user.id_str` was taken wherever a record had a `user`, so a `user` with only an `id`
+    rejected every row as "missing author" (940,920 of 940,920)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    recs = [
+        {"id": str(i), "created_at": "2022-01-01T10:00:00Z", "text": f"post {i}",
+         "user": {"id": 10 + i % 2, "screen_name": f"person{i % 2}"}}
+        for i in range(4)
+    ]  # fmt: skip
+    lines = tmp_path / "nested.jsonl"
+    lines.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in recs))
+    table = tmp_path / "nested.parquet"
+    pq.write_table(
+        pa.Table.from_pylist([{**r, "id": str(100 + int(r["id"]))} for r in recs]), table
+    )
+    for path in (lines, table):
+        summary = import_files(project, [path], fmt="jsonl" if path == lines else "auto")
+        assert (summary.imported, summary.rejected) == (4, 0), path.suffix
+    assert project.store.count("authors") == 2

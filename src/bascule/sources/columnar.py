@@ -152,7 +152,7 @@ def _resolve(lines: pa.Array, mapping: dict[str, str]) -> generic.ColumnMap | No
         except orjson.JSONDecodeError:
             continue
         if isinstance(obj, dict):
-            return generic.ColumnMap.resolve(obj.keys(), mapping)
+            return generic.ColumnMap.resolve(generic.key_paths(obj), mapping)
     return None
 
 

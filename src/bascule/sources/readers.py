@@ -213,7 +213,7 @@ def _json_mapper(fmt: str, options: dict[str, Any]) -> Callable[[Any, str], list
             raise RecordError("not a JSON object")
         cmap = state.get("m")
         if cmap is None:
-            cmap = state["m"] = generic.ColumnMap.resolve(obj.keys(), mapping)
+            cmap = state["m"] = generic.ColumnMap.resolve(generic.key_paths(obj), mapping)
         return [generic.map_row(obj, cmap, platform=platform, raw=raw)]
 
     return generic_map
@@ -396,11 +396,15 @@ def _iter_csv(
 def _iter_parquet(
     path: Path, options: dict[str, Any], start: tuple[int, int]
 ) -> Iterator[tuple[int, Item, int]]:
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     src = str(path)
     pf = pq.ParquetFile(path)
-    cols = pf.schema_arrow.names
+    schema = pf.schema_arrow
+    cols = schema.names + [  # and the fields of struct columns (`user.id`), as for JSON
+        f"{f.name}.{sub.name}" for f in schema if pa.types.is_struct(f.type) for sub in f.type
+    ]
     mapper = _row_mapper("parquet", options, cols)
     n = 0
     for batch in pf.iter_batches(batch_size=20_000):

@@ -98,6 +98,16 @@ def parse_mapping(spec: str | Mapping[str, str] | None) -> dict[str, str]:
     return dict(spec)
 
 
+def key_paths(record: Mapping[str, Any]) -> list[str]:
+    """A record's keys and those of the objects it holds (`user.id`), for `ColumnMap.resolve`:
+    `user.id_str` is then taken only where the record has it, not wherever it has a `user`."""
+    out = list(record)
+    for key, value in record.items():
+        if isinstance(value, Mapping):
+            out += [f"{key}.{sub}" for sub in value]
+    return out
+
+
 @dataclass
 class ColumnMap:
     """Which column feeds which Post field, resolved once against a file's columns."""
@@ -113,12 +123,14 @@ class ColumnMap:
             if "." not in col and col not in have:
                 raise InputError(f"--map {name}={col}: no column {col!r} (have: {', '.join(have)})")
         used = set(cols.values())
+        nested = {h.split(".", 1)[0] for h in have if "." in h}  # objects whose keys are known
         for name, cands in CANDIDATES.items():
             if name in cols:
                 continue
             for c in cands:
                 top = c.split(".", 1)[0]
-                if top in have and c not in used:
+                present = c in have if "." in c and top in nested else top in have
+                if present and c not in used:
                     cols[name] = c
                     if name != "handle":
                         used.add(c)
