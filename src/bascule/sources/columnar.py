@@ -141,8 +141,15 @@ def iter_blocks(
             yield Block(table, rejects, offset, last, cmap.columns if cmap else None)
 
 
+SAMPLE = 2000  # JSON objects read to find the columns
+
+
 def _resolve(lines: pa.Array, mapping: dict[str, str]) -> generic.ColumnMap | None:
-    """The column map from the first JSON object among these lines."""
+    """The column map from the keys of the first JSON objects among these lines (up to
+    `SAMPLE`): a key the first record lacks (`in_reply_to_status_id` of an export that
+    leaves out empty fields) still counts, where the first record alone lost every reply."""
+    keys: dict[str, None] = {}
+    seen = 0
     for i in range(len(lines)):
         line = lines[i].as_py()
         if not line.strip():
@@ -152,8 +159,11 @@ def _resolve(lines: pa.Array, mapping: dict[str, str]) -> generic.ColumnMap | No
         except orjson.JSONDecodeError:
             continue
         if isinstance(obj, dict):
-            return generic.ColumnMap.resolve(generic.key_paths(obj), mapping)
-    return None
+            keys.update(dict.fromkeys(generic.key_paths(obj)))
+            seen += 1
+            if seen >= SAMPLE:
+                break
+    return generic.ColumnMap.resolve(keys, mapping) if seen else None
 
 
 def _python_rejects(
