@@ -879,3 +879,12 @@ def test_columns_missing_from_the_first_record_are_mapped(project, tmp_path) -> 
     kinds = dict(project.store.rows("SELECT kind, count(*) FROM interactions GROUP BY kind"))
     assert kinds == {"reply": 1, "repost": 1}
     assert project.store.scalar("SELECT count(*) FROM posts WHERE raw IS NOT NULL") == 0
+
+
+def test_reject_kinds_read_as_words() -> None:
+    """The histogram's kinds were cut at the first digit: "expected", "bad delay -"."""
+    from bascule.sources.importer import reason_key
+
+    assert reason_key("bad delay -5.0") == "bad delay"
+    assert reason_key("wrong number of columns: 9 for 10") == "wrong number of columns"
+    assert reason_key("record too large (> 1,048,576 bytes)") == "record too large"

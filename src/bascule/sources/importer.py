@@ -105,7 +105,7 @@ def fingerprint(path: Path) -> str:
 
 def reason_key(reason: str) -> str:
     """The kind of a reject reason, without its particulars (for the histogram)."""
-    return re.split(r"[:(\"'\d]", reason, maxsplit=1)[0].strip() or reason
+    return re.split(r"[:(\"']|\s-?\d", reason, maxsplit=1)[0].strip() or reason
 
 
 def import_files(

@@ -383,7 +383,7 @@ def _iter_csv(
                 yield line, Reject(src, line, "bad encoding: not valid UTF-8", rec), n
                 continue
             if len(values) != len(header):
-                reason = f"expected {len(header)} columns, got {len(values)}"
+                reason = f"wrong number of columns: {len(values)} for {len(header)}"
                 yield line, Reject(src, line, reason, raw_line[:EXCERPT]), n
                 continue
             raw = orjson.dumps(row).decode() if keep_raw else raw_line

@@ -118,8 +118,10 @@ REJECT_REASONS_FR = [
     ),
     (r"bad delay", "délai invalide"),
     (r"bad CSV record", "ligne CSV invalide"),
-    (r"expected (\d+) columns, got (\d+)", r"\1 colonnes attendues, \2 trouvées"),
-    (r"expected$", "nombre de colonnes inattendu"),  # the reason's kind
+    (r"wrong number of columns: (\d+) for (\d+)", r"\1 colonnes au lieu de \2"),
+    (r"wrong number of columns", "nombre de colonnes inattendu"),  # the reason's kind
+    (r"expected (\d+) columns, got (\d+)", r"\1 colonnes attendues, \2 trouvées"),  # before
+    (r"expected$", "nombre de colonnes inattendu"),
     (r"user without id", "utilisateur sans identifiant"),
     (r"account without acct", "compte sans « acct »"),
     (r"delete notice without id", "avis de suppression sans identifiant"),
