@@ -158,3 +158,24 @@ def test_the_database_file_keeps_no_erased_text(project) -> None:
     # DuckDB leaves deleted strings in freed blocks: the file is rewritten without them
     assert words not in path.read_bytes()
     assert project.store.count("posts") > 0 and project.store.version() > 0  # still usable
+
+
+def test_status_says_when_erased_texts_wait_for_a_rewrite_and_prune_does_it(
+    project, capsys
+) -> None:  # noqa: ANN001
+    """An erasure made while the war room held the store leaves the texts in the file until a
+    rewrite; status says so, and `bascule prune` rewrites it even when nothing is old enough."""
+    from bascule.cli import main
+    from bascule.store.forget import compaction_due, mark_compaction_due
+
+    mark_compaction_due(project.store)
+    assert project.status()["compaction_due"]
+    root = str(project.root)
+    project.close()
+    assert main(["status", "-p", root, "--lang", "en"]) == 0
+    assert "Erased texts remain in the database file" in " ".join(capsys.readouterr().out.split())
+    assert main(["prune", "-p", root, "--days", "365"]) == 0
+    from bascule.project import open_project
+
+    with open_project(root) as p:
+        assert not compaction_due(p.store) and not p.status()["compaction_due"]

@@ -113,6 +113,17 @@ def status(project: ProjectOpt = Path("."), json: JsonOpt = False, lang: LangOpt
     )
     none_yet = tr(lang, "— (lancez `bascule analyze`)", "— (run `bascule analyze`)")
     console.print(tr(lang, "cibles les plus citées", "top targets") + sep + (tops or none_yet))
+    if s.get("compaction_due"):
+        console.print(
+            tr(
+                lang,
+                "Des textes effacés restent dans le fichier de la base jusqu'à sa réécriture : "
+                "elle se fait à l'arrêt de `bascule serve` ou `listen`, ou lancez `bascule prune`.",
+                "Erased texts remain in the database file until it is rewritten: that happens "
+                "when `bascule serve` or `listen` stops, or run `bascule prune`.",
+            ),
+            style="yellow",
+        )
 
 
 def report(

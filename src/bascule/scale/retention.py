@@ -60,9 +60,10 @@ def prune(
     result["parquet_partitions"] = sum(
         prune_parquet(Path(p), cut.date(), dry_run=dry_run) for p in parquet
     )
-    result["compacted_bytes"] = (
-        project.store.compact() if compact and not dry_run and result["posts"] else 0
-    )
+    from bascule.store.forget import compaction_due
+
+    due = result["posts"] or compaction_due(project.store)  # or erased while a server held it
+    result["compacted_bytes"] = project.store.compact() if compact and not dry_run and due else 0
     return result
 
 
