@@ -888,3 +888,16 @@ def test_reject_kinds_read_as_words() -> None:
     assert reason_key("bad delay -5.0") == "bad delay"
     assert reason_key("wrong number of columns: 9 for 10") == "wrong number of columns"
     assert reason_key("record too large (> 1,048,576 bytes)") == "record too large"
+
+
+def test_a_twitter_v2_page_over_a_megabyte_imports(project, tmp_path) -> None:
+    """A line of the API v2 is a page (up to 500 tweets with their expansions: 1-3 MB in
+    full-archive exports); the 1 MiB record cap rejected such pages whole."""
+    page = orjson.loads((SAMPLES / "twitter_v2.jsonl").read_bytes())
+    tweet = page["data"][0]
+    page["data"] = [{**tweet, "id": str(10**18 + i), "text": "x" * 4000} for i in range(500)]
+    path = tmp_path / "page.jsonl"
+    path.write_bytes(orjson.dumps(page) + b"\n")
+    assert path.stat().st_size > 2 << 20
+    summary = import_files(project, [path])
+    assert (summary.imported, summary.rejected) == (501, 0)  # and the tweet in `includes`

@@ -32,6 +32,8 @@ from bascule.sources.formats import (
 from bascule.sources.model import Deletion, Post, RecordError, Reject
 
 MAX_RECORD_BYTES = 1 << 20  # a record (line) larger than 1 MiB is rejected, not loaded
+MAX_PAGE_BYTES = 32 << 20  # but a line of the Twitter API v2 is a page of up to 500 tweets with
+# their expansions (1-3 MB in full-archive exports); each tweet's text is still capped
 MAX_WHOLE_JSON = 256 << 20  # a JSON array / single-object file is parsed whole up to this
 EXCERPT = 300
 _COMPRESSED = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
@@ -127,10 +129,10 @@ def _first_record(path: Path, tries: int = 20) -> Any:
     than either hiding the file's format."""
     with open_binary(path) as f:
         for _ in range(tries):
-            line = f.readline(MAX_RECORD_BYTES + 1)
+            line = f.readline(MAX_PAGE_BYTES + 1)
             if not line:
                 break
-            if len(line) > MAX_RECORD_BYTES and not line.endswith(b"\n"):
+            if len(line) > MAX_PAGE_BYTES and not line.endswith(b"\n"):
                 while (more := f.readline(1 << 20)) and not more.endswith(b"\n"):
                     pass
                 continue
@@ -240,7 +242,8 @@ def _iter_json(
 ) -> Iterator[tuple[int, Item, int]]:
     src = str(path)
     mapper = _json_mapper(fmt, options)
-    max_bytes = int(options.get("max_record_bytes") or MAX_RECORD_BYTES)
+    page = MAX_PAGE_BYTES if fmt == "twitter-v2" else MAX_RECORD_BYTES
+    max_bytes = int(options.get("max_record_bytes") or page)
     if is_whole_document(path):
         with open_binary(path) as f:
             yield from _iter_whole(path, f, b"", mapper)
