@@ -901,3 +901,23 @@ def test_a_twitter_v2_page_over_a_megabyte_imports(project, tmp_path) -> None:
     assert path.stat().st_size > 2 << 20
     summary = import_files(project, [path])
     assert (summary.imported, summary.rejected) == (501, 0)  # and the tweet in `includes`
+
+
+def test_a_json_array_streams_and_keeps_what_comes_before_a_break(project, tmp_path) -> None:
+    """A JSON array was parsed whole (223 MB took 1.9 GB of RSS); it is now read an element
+    at a time (gzip too), and a broken one is a reject, not a crash."""
+    import gzip
+
+    tweets = [
+        orjson.loads(line) for line in (SAMPLES / "twitter_v1.jsonl").read_bytes().splitlines()
+    ]
+    whole = tmp_path / "tweets.json.gz"
+    whole.write_bytes(gzip.compress(orjson.dumps(tweets, option=orjson.OPT_INDENT_2)))
+    assert import_files(project, [whole]).imported == project.store.count("posts") > 0
+    stored = project.store.count("posts")
+    fresh = [{**t, "id": t["id"] + 1, "id_str": str(t["id"] + 1)} for t in tweets[:3]]
+    broken = tmp_path / "broken.json"
+    broken.write_bytes(b"[" + b",\n".join(orjson.dumps(t) for t in fresh) + b',\n{"id": 1, "te')
+    summary = import_files(project, [broken])
+    assert summary.rejected == 1 and summary.rejects[0]["reason"].startswith("broken JSON")
+    assert project.store.count("posts") == stored + summary.imported

@@ -12,10 +12,11 @@ import csv
 import gzip
 import io
 import lzma
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+import duckdb
 import orjson
 
 from bascule.errors import InputError
@@ -103,13 +104,8 @@ def detect_format(path: str | Path) -> str:
             return "csv"
     stripped = head.lstrip()
     try:
-        if stripped[:1] == b"[":
-            with open_binary(path) as f:
-                arr = orjson.loads(f.read(MAX_WHOLE_JSON))
-            obj = arr[0] if isinstance(arr, list) and arr else {}
-        else:
-            obj = _first_record(path)
-    except (orjson.JSONDecodeError, IndexError):
+        obj = _first_element(path) if stripped[:1] == b"[" else _first_record(path)
+    except (orjson.JSONDecodeError, IndexError, ValueError):
         try:
             with open_binary(path) as f:
                 obj = orjson.loads(f.read(MAX_WHOLE_JSON))
@@ -300,28 +296,103 @@ def _skip(f: IO[bytes], n: int) -> None:
         n -= len(got)
 
 
+def _array_elements(path: Path) -> Iterator[Any] | None:
+    """The elements of a JSON array file, decoded one at a time (DuckDB's `read_json_objects`
+    streams the array: memory follows one chunk, where parsing the whole document took 8 times
+    its size); None when DuckDB cannot read the file (xz, bz2) or it is no array."""
+    from bascule.store.db import scratch
+
+    if path.suffix.lower() in (".xz", ".bz2") or not _starts_array(path):
+        return None
+    con = scratch().cursor()
+    quoted = str(path).replace("'", "''")
+    try:
+        rel = con.execute(
+            f"SELECT json FROM read_json_objects('{quoted}', format = 'array', "
+            f"maximum_object_size = {MAX_PAGE_BYTES})"
+        )
+    except duckdb.Error:
+        con.close()
+        return None
+
+    def elements() -> Iterator[Any]:
+        try:
+            while rows := rel.fetchmany(2048):
+                for (text,) in rows:
+                    yield orjson.loads(text)
+        finally:
+            con.close()
+
+    return elements()
+
+
+def _first_element(path: Path) -> Any:
+    """The first element of a JSON array file, read alone (the rest may be long, or broken)."""
+    import json
+
+    with open_binary(path) as f:
+        text = f.read(MAX_PAGE_BYTES).decode("utf-8", "replace")
+    start = text.index("[") + 1
+    while start < len(text) and text[start].isspace():
+        start += 1
+    if text[start : start + 1] == "]":
+        return {}
+    return json.JSONDecoder().raw_decode(text, start)[0]
+
+
+def _starts_array(path: Path) -> bool:
+    with open_binary(path) as f:
+        return f.read(4096).lstrip()[:1] == b"["
+
+
 def _iter_whole(
     path: Path, f: IO[bytes], head: bytes, mapper: Callable[[Any, str], list[Item]]
 ) -> Iterator[tuple[int, Item, int]]:
-    """A JSON array (or one pretty-printed object): record number = position in the array."""
-    data = head + f.read(MAX_WHOLE_JSON)
-    if f.read(1):
-        raise InputError(f"{path}: JSON document larger than {MAX_WHOLE_JSON >> 20} MiB; use JSONL")
-    try:
-        doc = orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
-        yield 1, Reject(str(path), 1, _reason(exc), data[:EXCERPT].decode("utf-8", "replace")), 0
-        return
-    records = doc if isinstance(doc, list) else [doc]
-    for i, obj in enumerate(records, 1):
-        raw = orjson.dumps(obj).decode()
+    """A JSON array (or one pretty-printed object): record number = position in the array.
+    An array is streamed (`_array_elements`); a malformed one gives the elements read before
+    the buffer where it breaks, then a reject."""
+    records: Iterator[Any] | list[Any] | None = _array_elements(path)
+    if records is None:
+        data = head + f.read(MAX_WHOLE_JSON)
+        if f.read(1):
+            raise InputError(
+                f"{path}: JSON document larger than {MAX_WHOLE_JSON >> 20} MiB; use JSONL",
+                fr=f"{path} : document JSON de plus de {MAX_WHOLE_JSON >> 20} Mio ; passez en "
+                "JSON lines (un objet par ligne)",
+            )
         try:
-            items = mapper(obj, raw)
-        except RecordError as exc:
-            yield i, Reject(str(path), i, str(exc), raw[:EXCERPT]), 0
-            continue
-        for item in items:
-            yield i, item, 0
+            doc = orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            rec = data[:EXCERPT].decode("utf-8", "replace")
+            yield 1, Reject(str(path), 1, _reason(exc), rec), 0
+            return
+        records = doc if isinstance(doc, list) else [doc]
+    yield from _map_records(path, records, mapper)
+
+
+def _map_records(
+    path: Path, records: Iterable[Any], mapper: Callable[[Any, str], list[Item]]
+) -> Iterator[tuple[int, Item, int]]:
+    i = 0
+    try:
+        for i, obj in enumerate(records, 1):
+            yield from _map_one(path, i, obj, mapper)
+    except (duckdb.Error, orjson.JSONDecodeError) as exc:  # the array breaks after element i
+        reason = f"broken JSON: {str(exc).splitlines()[0][:160]}"
+        yield i + 1, Reject(str(path), i + 1, reason, None), 0
+
+
+def _map_one(
+    path: Path, i: int, obj: Any, mapper: Callable[[Any, str], list[Item]]
+) -> Iterator[tuple[int, Item, int]]:
+    raw = orjson.dumps(obj).decode()
+    try:
+        items = mapper(obj, raw)
+    except RecordError as exc:
+        yield i, Reject(str(path), i, str(exc), raw[:EXCERPT]), 0
+        return
+    for item in items:
+        yield i, item, 0
 
 
 # -- tables ----------------------------------------------------------------------------------
