@@ -199,15 +199,22 @@ def forget(
 ) -> dict:
     """`bascule forget` from Python: erase each author and every trace of them (see
     `store.forget.forget`), then rewrite the database file so their texts are gone from it
-    too (`compact`; `Store.compact` needs the store to itself). A store works too, with
-    `pseudonymizer=`."""
+    too (`compact`; `Store.compact` needs the store to itself: without it, as in the war room,
+    the file is marked for a rewrite when the store is free, `compaction_due`). A store works
+    too, with `pseudonymizer=`."""
     from bascule.store.forget import forget as erase
+    from bascule.store.forget import mark_compaction_due
 
     if hasattr(project, "pseudonymizer"):
         kw.setdefault("pseudonymizer", project.pseudonymizer)
     store = getattr(project, "store", project)
     result = erase(store, *authors, platform=platform, **kw)
-    result["compacted_bytes"] = store.compact() if compact and result.get("forgotten") else 0
+    result["compacted_bytes"] = 0
+    if result["forgotten"] or result["deleted"].get("mentions"):  # texts were rewritten
+        if compact:
+            result["compacted_bytes"] = store.compact()
+        else:
+            mark_compaction_due(store)
     return result
 
 

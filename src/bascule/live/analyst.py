@@ -63,11 +63,7 @@ def _prune(project: Any) -> dict:
     except ImportError:
         return {}
     try:
-        res = prune(project)
-        if res.get("posts"):  # their texts stay in freed blocks until the file is rewritten
-            from bascule.store.forget import mark_compaction_due
-
-            mark_compaction_due(project.store)
+        res = prune(project)  # marks the file for a rewrite when the listener stops
     except Exception as exc:  # noqa: BLE001 - keep listening; say why
         log.warning("prune failed: %s: %s", type(exc).__name__, exc)
         return {"prune_error": f"{type(exc).__name__}: {exc}"}

@@ -60,10 +60,13 @@ def prune(
     result["parquet_partitions"] = sum(
         prune_parquet(Path(p), cut.date(), dry_run=dry_run) for p in parquet
     )
-    from bascule.store.forget import compaction_due
+    from bascule.store.forget import compaction_due, mark_compaction_due
 
-    due = result["posts"] or compaction_due(project.store)  # or erased while a server held it
-    result["compacted_bytes"] = project.store.compact() if compact and not dry_run and due else 0
+    result["compacted_bytes"] = 0
+    if not dry_run and compact and (result["posts"] or compaction_due(project.store)):
+        result["compacted_bytes"] = project.store.compact()
+    elif not dry_run and result["posts"]:  # a listener shares the store: rewrite it later
+        mark_compaction_due(project.store)
     return result
 
 

@@ -19,6 +19,9 @@ from bascule.store.schema import MIGRATIONS, SCHEMA_VERSION
 T = TypeVar("T")
 
 # tables kept unique by their writers (no index: schema v3 and v4) -> their key columns
+# meta key: rows were erased or pruned while the store was shared, so their texts still sit in
+# the file's free blocks until `Store.compact` rewrites it (which clears the key)
+COMPACTION_DUE = "compaction_due"
 UNIQUE_WITHOUT_INDEX = {"posts": ("post_id",), "interactions": ("post_id", "kind", "dst_author")}
 
 _POST_LOCKS: dict[str, threading.RLock] = {}
@@ -237,7 +240,7 @@ class Store:
         if os.path.exists(self.path + ".wal"):
             os.remove(self.path + ".wal")
         self.con = duckdb.connect(self.path)
-        self.con.execute("DELETE FROM meta WHERE key = 'compaction_due'")  # `forget`'s mark
+        self.con.execute("DELETE FROM meta WHERE key = ?", [COMPACTION_DUE])
         return before - os.path.getsize(self.path)
 
     def __enter__(self) -> Store:

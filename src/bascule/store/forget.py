@@ -15,7 +15,7 @@ from typing import Any
 
 from bascule.errors import InputError
 from bascule.privacy import Pseudonymizer, normalize
-from bascule.store.db import Store, count_rows, delete_where
+from bascule.store.db import COMPACTION_DUE, Store, count_rows, delete_where
 from bascule.store.ingest import now
 
 
@@ -217,14 +217,11 @@ def _q(items: list[Any]) -> str:
     return ", ".join("?" * len(items)) or "NULL"
 
 
-_COMPACT_DUE = "compaction_due"
-
-
 def mark_compaction_due(store: Store) -> None:
-    """Remember that erased rows still sit in the database file's free blocks (an erasure
-    made while the war room held the store): the next `Store.compact` clears it."""
-    store.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [_COMPACT_DUE, "1"])
+    """Remember that erased rows still sit in the database file's free blocks (an erasure or a
+    prune made while a server held the store): the next `Store.compact` clears it."""
+    store.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [COMPACTION_DUE, "1"])
 
 
 def compaction_due(store: Store) -> bool:
-    return store.scalar("SELECT count(*) FROM meta WHERE key = ?", [_COMPACT_DUE]) > 0
+    return store.scalar("SELECT count(*) FROM meta WHERE key = ?", [COMPACTION_DUE]) > 0

@@ -8,6 +8,7 @@ import pyarrow as pa
 
 from bascule.dates import utc_when
 from bascule.store.db import Store
+from bascule.store.forget import compaction_due
 
 TABLES = (
     "posts",
@@ -107,9 +108,7 @@ def status(store: Store) -> dict[str, Any]:
         "interaction_kinds": kinds,
         "date_range": [str(first) if first else None, str(last) if last else None],
         "schema_version": store.version(),
-        # erased or pruned texts still in the file's free blocks (`forget.compaction_due`)
-        "compaction_due": store.scalar("SELECT count(*) FROM meta WHERE key = 'compaction_due'")
-        > 0,
+        "compaction_due": compaction_due(store),  # erased texts still in the file's free blocks
     }
 
 

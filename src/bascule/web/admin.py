@@ -134,7 +134,6 @@ async def forget_people(
     """Erase people and every trace of them while the war room runs (`bascule forget`); the
     database file is rewritten without their texts when the server stops (`serve`)."""
     from bascule.project import forget, forget_summary
-    from bascule.store.forget import mark_compaction_due
 
     form = await request.form()
     names = [n.strip() for n in str(form.get("people") or "").splitlines() if n.strip()][:100]
@@ -150,9 +149,8 @@ async def forget_people(
                     fr="indiquez au moins une personne : un pseudo (@nom), un pseudonyme "
                     "(anon-…) ou un identifiant de compte (PLATEFORME:ID), un par ligne",
                 )
+            # the server holds the store: the file is rewritten when it stops
             result = st.locked(forget, st.project, *names, platform=platform, compact=False)
-            if result["forgotten"] or result["deleted"].get("mentions"):
-                st.locked(mark_compaction_due, st.project.store)
         except BasculeError as exc:
             return _settings(request, user, error=exc, status_code=422)
         finally:
