@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -68,17 +69,7 @@ async def save_config(
 ) -> Response:
     """Validate and save the whole bascule.toml (admin)."""
     text = str((await request.form()).get("toml") or "")
-    st = state_of(request)
-
-    def save() -> Response:
-        try:
-            st.locked(settings.save_config, st.project, text)
-        except BasculeError as exc:
-            return _settings(request, user, error=exc, text=text, status_code=422)
-        st.invalidate_data()
-        return RedirectResponse("/settings?saved=1", status_code=303)
-
-    return await run_in_threadpool(save)
+    return await run_in_threadpool(_write_config, request, user, lambda _: (text, ""), text)
 
 
 @router.post("/settings/targets")
@@ -87,24 +78,17 @@ async def save_target(
 ) -> Response:
     """Add or edit one target, keeping the rest of the file as written (admin)."""
     form = dict(await request.form())
-    st = state_of(request)
     old_id = str(form.get("old_id") or "") or None
-    base = next((t for t in st.project.config.targets if t.id == old_id), None)
+    base = next((t for t in state_of(request).project.config.targets if t.id == old_id), None)
 
-    def save() -> Response:
-        try:
-            target = settings.target_from_form(form, base)
-            text = settings.upsert_target(
-                st.project.config_path.read_text(encoding="utf-8"), target, old_id=old_id
-            )
-            st.locked(settings.save_config, st.project, text)
-        except BasculeError as exc:
-            return _settings(request, user, error=exc, status_code=422)
-        st.invalidate_data()
+    def upsert(current: str) -> tuple[str, str]:
+        target = settings.target_from_form(form, base)
         # posts analysed before do not know what changed: the page offers to analyse them again
-        return RedirectResponse(f"/settings?saved=1&changed={quote(target.id)}", status_code=303)
+        return settings.upsert_target(
+            current, target, old_id=old_id
+        ), f"&changed={quote(target.id)}"
 
-    return await run_in_threadpool(save)
+    return await run_in_threadpool(_write_config, request, user, upsert)
 
 
 @router.post("/settings/targets/{target_id}/delete")
@@ -112,19 +96,30 @@ async def delete_target(
     target_id: str, request: Request, user: dict = Depends(require("admin", page=True))
 ) -> Response:
     """Remove one target (admin)."""
+
+    def remove(current: str) -> tuple[str, str]:
+        return settings.remove_target(current, target_id), ""
+
+    return await run_in_threadpool(_write_config, request, user, remove)
+
+
+def _write_config(
+    request: Request,
+    user: dict,
+    change: Callable[[str], tuple[str, str]],
+    shown: str | None = None,
+) -> Response:
+    """Save the bascule.toml that `change` makes of the current one (with what the page's
+    address adds after "saved=1"), or show the page with why not (and `shown`, the text the
+    admin typed)."""
     st = state_of(request)
-
-    def remove() -> Response:
-        try:
-            path = st.project.config_path
-            text = settings.remove_target(path.read_text(encoding="utf-8"), target_id)
-            st.locked(settings.save_config, st.project, text)
-        except BasculeError as exc:
-            return _settings(request, user, error=exc, status_code=422)
-        st.invalidate_data()
-        return RedirectResponse("/settings?saved=1", status_code=303)
-
-    return await run_in_threadpool(remove)
+    try:
+        text, query = change(st.project.config_path.read_text(encoding="utf-8"))
+        st.locked(settings.save_config, st.project, text)
+    except BasculeError as exc:
+        return _settings(request, user, error=exc, text=shown, status_code=422)
+    st.invalidate_data()
+    return RedirectResponse(f"/settings?saved=1{query}", status_code=303)
 
 
 @router.post("/privacy/forget")

@@ -237,13 +237,7 @@ def alert(request: Request, alert_id: str, user: dict = Viewer) -> JSON:
         if a is None:
             raise HTTPException(404, "no such alert")
         post = data.post(st, str(a["post_id"])) if a.get("post_id") else None
-        detail = a.get("detail")
-        burst = a.get("kind") == "burst" and isinstance(detail, dict)
-        return {
-            "alert": a,
-            "post": post,
-            "examples": data.burst_examples(st, detail) if burst else [],
-        }
+        return {"alert": a, "post": post, "examples": data.burst_examples(st, a)}
 
     return _call(get)
 

@@ -439,12 +439,16 @@ def post(st: WebState, post_id: str) -> dict | None:
     return st.cached(("post", post_id), lambda: jsonable(get_post(st.project.store, post_id)))
 
 
-def burst_examples(st: WebState, detail: dict, limit: int = 5) -> list[dict]:
-    """What a burst is made of: the most reposted posts holding its term in its hours."""
+def burst_examples(st: WebState, alert: dict, limit: int = 5) -> list[dict]:
+    """What a burst alert is made of: the most reposted posts holding its term in its hours
+    (none for other alerts)."""
     from datetime import datetime
 
     from bascule.store.web import burst_posts
 
+    detail = alert.get("detail")
+    if alert.get("kind") != "burst" or not isinstance(detail, dict):
+        return []
     try:
         term = str(detail["term"])
         start, end = (datetime.fromisoformat(str(detail[k])) for k in ("start", "end"))
@@ -506,15 +510,10 @@ def tipping(st: WebState, model: str, graph_kind: str, n: int, seed: int) -> dic
     """The critical fraction of a model on a graph family, or on the observed network
     (`graph_kind` "observed": who amplifies whom, as `bascule tipping --graph observed`)."""
     fn = capability("bascule.diffusion.tipping", "tipping")
-    if graph_kind == "observed":
-        g = graph(st)
-        return st.cached(
-            ("tipping", model, graph_kind, 0, seed),
-            lambda: jsonable(fn(model, graph_kind, graph=g, seed=seed)),
-        )
+    on = {"graph": graph(st)} if graph_kind == "observed" else {"n": n}
     return st.cached(
-        ("tipping", model, graph_kind, n, seed),
-        lambda: jsonable(fn(model, graph_kind, n=n, seed=seed)),
+        ("tipping", model, graph_kind, n if "n" in on else 0, seed),
+        lambda: jsonable(fn(model, graph_kind, seed=seed, **on)),
     )
 
 

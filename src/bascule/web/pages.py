@@ -215,11 +215,10 @@ def alert_page(
     st = state_of(request)
     sec = section(data.alert, st, alert_id, lang_of(request, user))
     post, examples = None, []
-    if sec["ok"] and sec["data"] and sec["data"].get("post_id"):
-        post = data.post(st, str(sec["data"]["post_id"]))
-    if sec["ok"] and sec["data"] and sec["data"].get("kind") == "burst":
-        detail = sec["data"].get("detail")
-        examples = data.burst_examples(st, detail) if isinstance(detail, dict) else []
+    if sec["ok"] and sec["data"]:
+        if sec["data"].get("post_id"):
+            post = data.post(st, str(sec["data"]["post_id"]))
+        examples = data.burst_examples(st, sec["data"])
     status = 404 if sec["ok"] and not sec["data"] else 200
     ctx = {"sec": sec, "post": post, "examples": examples}
     return render(request, "alert.html.j2", ctx, user=user, status_code=status)
