@@ -190,12 +190,12 @@ def test_wide_records_go_through_duckdb_in_slices_with_the_same_rows(
     import bascule.store.bulk as bulk
 
     block, _, whole = _blocks(project, tmp_path, _full_tweets(1), block_bytes=64 << 20)[0]
-    assert len(bulk._slices(block.lines, block.lines["line"])) == 2  # 3.2 MB of lines
+    assert len(bulk._slices(block.lines)) == 2  # 3.2 MB of lines
     narrow = _blocks(project, tmp_path, _records(3000), block_bytes=64 << 20)[0][0]
-    assert len(bulk._slices(narrow.lines, narrow.lines["line"])) == 1
+    assert len(bulk._slices(narrow.lines)) == 1
     monkeypatch.setattr(bulk, "VECTOR_BYTES", 64 << 10)
     block, _, sliced = _blocks(project, tmp_path, _full_tweets(1), block_bytes=64 << 20)[0]
-    assert len(bulk._slices(block.lines, block.lines["line"])) > 40
+    assert len(bulk._slices(block.lines)) > 40
     assert sliced.rows.equals(whole.rows) and sliced.authors.equals(whole.authors)
     raw = orjson.loads(whole.rows["raw"][0].as_py())  # the fields no column took, kept
     assert "entities" in raw and "text" not in raw and "id" not in raw

@@ -226,11 +226,17 @@ def _reason(exc: Exception) -> str:
 
 def is_whole_document(path: Path) -> bool:
     """True for a JSON array or a single pretty-printed object (read whole, not by line)."""
+    head = _first_byte(path)
+    return head == b"[" or (_suffixes(path)[0] == ".json" and not _first_line_parses(path))
+
+
+def _first_byte(path: Path) -> bytes:
+    """The file's first byte that is not white space (b"" when there is none)."""
     with open_binary(path) as f:
         head = f.read(1)
         while head in (b" ", b"\n", b"\r", b"\t"):
             head = f.read(1)
-    return head == b"[" or (_suffixes(path)[0] == ".json" and not _first_line_parses(path))
+    return head
 
 
 def _iter_json(
@@ -302,7 +308,7 @@ def _array_elements(path: Path) -> Iterator[Any] | None:
     its size); None when DuckDB cannot read the file (xz, bz2) or it is no array."""
     from bascule.store.db import scratch
 
-    if path.suffix.lower() in (".xz", ".bz2") or not _starts_array(path):
+    if path.suffix.lower() in (".xz", ".bz2") or _first_byte(path) != b"[":
         return None
     con = scratch().cursor()
     quoted = str(path).replace("'", "''")
@@ -338,11 +344,6 @@ def _first_element(path: Path) -> Any:
     if text[start : start + 1] == "]":
         return {}
     return json.JSONDecoder().raw_decode(text, start)[0]
-
-
-def _starts_array(path: Path) -> bool:
-    with open_binary(path) as f:
-        return f.read(4096).lstrip()[:1] == b"["
 
 
 def _iter_whole(

@@ -103,8 +103,7 @@ def prepare_json_lines(lines: pa.Table, spec: LineSpec, rejects: list[Any]) -> P
     con.execute(_MACROS)
     sql = _extract_sql(spec)
     x = pa.concat_tables(
-        _run_sliced(con, "_lines", part, sql, [spec.platform])
-        for part in _slices(lines, lines["line"])
+        _run_sliced(con, "_lines", part, sql, [spec.platform]) for part in _slices(lines)
     )
     bad = pc.is_valid(x["reason"])
     rejects = list(rejects)
@@ -198,14 +197,18 @@ class BlockWriter:
             finally:
                 self._open = False
                 self.store.posts_lock.release()
-        done, self._pending, self._authors, self._rows = self._pending, [], [], 0
-        self._bytes = 0
+        done = self._pending
+        self._clear()
         return done
+
+    def _clear(self) -> None:
+        """Nothing pending."""
+        self._pending, self._authors, self._rows, self._bytes = [], [], 0, 0
 
     def rollback(self) -> None:
         if self._open:
             self._open = False
-            self._pending, self._authors, self._rows, self._bytes = [], [], 0, 0
+            self._clear()
             try:
                 self.store.con.execute("ROLLBACK")
             finally:
@@ -225,9 +228,9 @@ VECTOR_BYTES = 2 << 20
 _VECTOR = 2048  # rows DuckDB hands each function at once
 
 
-def _slices(table: pa.Table, text: pa.Array | pa.ChunkedArray) -> list[pa.Table]:
-    """The table whole, or in slices whose lines start within `VECTOR_BYTES` of each other
-    when 2,048 of its lines hold more than that.
+def _slices(table: pa.Table) -> list[pa.Table]:
+    """The table (its `line` column) whole, or in slices whose lines start within
+    `VECTOR_BYTES` of each other when 2,048 of its lines hold more than that.
 
     DuckDB's JSON functions take 10 to 20 times the bytes of each vector of 2,048 lines they
     read (`json_merge_patch` the most): an 18 MB block of 4.8 KB records needed 160 MB to
@@ -235,7 +238,7 @@ def _slices(table: pa.Table, text: pa.Array | pa.ChunkedArray) -> list[pa.Table]
     case, stay one statement a block; wide ones go a few MB at a time, so the memory stays
     bounded whatever the width of the records (a line is at most 1 MiB).
     """
-    size = pc.binary_length(text).to_numpy(zero_copy_only=False).astype(np.int64)
+    size = pc.binary_length(table["line"]).to_numpy(zero_copy_only=False).astype(np.int64)
     ends = np.cumsum(size)
     if len(size) <= _VECTOR:
         widest = int(ends[-1]) if len(size) else 0
@@ -271,12 +274,12 @@ def _with_remainders(con: Any, x: pa.Table, lines: pa.Table, spec: LineSpec) -> 
         got = pa.chunked_array(
             [
                 chunk
-                for part in _slices(rest, rest["line"])
+                for part in _slices(rest)
                 for chunk in _run_sliced(con, "_rest", part, sql, [])["raw"].chunks
             ],
             pa.string(),
         ).combine_chunks()  # (a list of chunked arrays would go through Python objects)
-        raw = got if len(got) == x.num_rows else pc.replace_with_mask(raw, need, got)
+        raw = pc.replace_with_mask(raw, need, got)
     return x.append_column("raw", raw)
 
 
