@@ -10,6 +10,7 @@ the same.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -21,6 +22,17 @@ NNBSP = "\u202f"
 def tr(lang: str | None, fr: str, en: str) -> str:
     """The text in `lang` (French unless English is asked for)."""
     return en if lang == "en" else fr
+
+
+def colon(lang: str | None) -> str:
+    """ ": " after a label in English, " : " in French (a space before the colon)."""
+    return tr(lang, " : ", ": ")
+
+
+def plural_s(n: Any, lang: str | None) -> str:
+    """The "s" of a plural: from 2 on in French ("0 doublon"), but for 1 in English."""
+    n = n or 0
+    return "s" if (n > 1 if lang != "en" else n != 1) else ""
 
 
 def label(table: dict[str, tuple[str, str]], key: Any, lang: str | None) -> str:
@@ -43,6 +55,11 @@ def number(v: Any, lang: str | None, digits: int = 0) -> str:
     if lang == "en":
         return text
     return text.replace(",", NNBSP).replace(".", ",")
+
+
+def numbers(values: Mapping[str, Any], keys: Iterable[str], lang: str | None) -> list[str]:
+    """`number` of each of `values[key]` (0 when missing), for a sentence that says several."""
+    return [number(values.get(k, 0), lang) for k in keys]
 
 
 def percent(v: Any, lang: str | None, digits: int = 0) -> str:

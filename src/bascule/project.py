@@ -220,12 +220,10 @@ def forget(
 
 def forget_summary(result: dict, lang: str) -> str:
     """What an erasure (`forget`'s result) removed, in one sentence of `lang`."""
-    from bascule.i18n import number, tr
+    from bascule.i18n import numbers, tr
 
-    d = result["deleted"]
-    posts, inter, analyses, mentions = (
-        number(d.get(k, 0), lang) for k in ("posts", "interactions", "analyses", "mentions")
-    )
+    keys = ("posts", "interactions", "analyses", "mentions")
+    posts, inter, analyses, mentions = numbers(result["deleted"], keys, lang)
     return tr(
         lang,
         f"{posts} publications, {inter} interactions et {analyses} analyses supprimées ; "

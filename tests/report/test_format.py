@@ -53,3 +53,12 @@ def test_one_format_per_column() -> None:
     assert "<th>count</th>" in table(rows, cols, lang="en")
     # plain keys (the CLI's HTML pages): a column of 24 and 8.0 is read as whole numbers
     assert ">8<" in table([{"a": 24}, {"a": 8.0}]) and "8.000" not in table([{"a": 24}, {"a": 8.0}])
+
+
+def test_colons_plurals_and_several_numbers_follow_the_language() -> None:
+    from bascule.i18n import colon, numbers, plural_s
+
+    assert (colon("fr"), colon("en")) == (" : ", ": ")
+    assert [plural_s(n, "fr") for n in (0, 1, 2)] == ["", "", "s"]
+    assert [plural_s(n, "en") for n in (0, 1, 2)] == ["s", "", "s"]
+    assert numbers({"a": 12927, "b": 3}, ("a", "b", "c"), "fr") == ["12\u202f927", "3", "0"]

@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from bascule.errors import BasculeError, ConfigError
+from bascule.i18n import colon
 
 
 def channels(config: Any) -> dict[str, list[str]]:
@@ -50,7 +51,7 @@ def message(alert: dict[str, Any], lang: str = "en", link: str | None = None) ->
     kind = label(KIND_LABELS, alert.get("kind"), lang)
     at = alert.get("created_at")
     lines.append(f"{kind} · {when(at)} UTC" if at else kind)
-    sep = ": " if lang == "en" else " : "
+    sep = colon(lang)
     if alert.get("post_id"):
         lines.append(f"{tr(lang, 'publication', 'post')}{sep}{alert['post_id']}")
     detail = alert.get("detail") or {}

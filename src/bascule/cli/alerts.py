@@ -20,7 +20,7 @@ from bascule.cli.common import (
     print_rows,
     ui_lang,
 )
-from bascule.i18n import number, tr
+from bascule.i18n import colon, number, plural_s, tr
 from bascule.report.html import Col
 
 alerts_app = typer.Typer(
@@ -58,14 +58,10 @@ def _print_alerts(rows: list[dict[str, Any]], title: str, lang: str) -> None:
 
 def _alerts_title(n: int, lang: str, *, new: bool = False) -> str:
     """ "3 nouvelles alertes" / "3 new alerts": a table's title."""
-    k, many = number(n, lang), n > 1
+    k, s = number(n, lang), plural_s(n, lang)
     if new:
-        return tr(
-            lang,
-            f"{k} nouvelle{'s' if many else ''} alerte{'s' if many else ''}",
-            f"{k} new alert{'' if n == 1 else 's'}",
-        )
-    return tr(lang, f"{k} alerte{'s' if many else ''}", f"{k} alert{'' if n == 1 else 's'}")
+        return tr(lang, f"{k} nouvelle{s} alerte{s}", f"{k} new alert{s}")
+    return tr(lang, f"{k} alerte{s}", f"{k} alert{s}")
 
 
 @alerts_app.command("watch")
@@ -144,7 +140,7 @@ def watch_cmd(
                         f"delivered: {done}, failed: {failed}",
                     )
                 )
-            sep = ": " if lang == "en" else " : "
+            sep = colon(lang)
             for e in sent["errors"]:
                 err_console.print(f"[red]{e['channel']}[/]{sep}{e['error']}", highlight=False)
         if once or interval is None:

@@ -24,7 +24,7 @@ from bascule.cli.common import (
     ui_lang,
 )
 from bascule.diffusion.labels import GRAPH_LABELS, MODEL_LABELS
-from bascule.i18n import label, number, share, tr
+from bascule.i18n import colon, label, number, share, tr
 
 ModelOpt = Annotated[str, typer.Option("--model", help="Diffusion model: ic or lt.")]
 ProbOpt = Annotated[
@@ -745,7 +745,7 @@ def register(app: typer.Typer) -> None:
             k = row["size"]
             size = tr(lang, f"{number(k, lang)} compte{'s' if k > 1 else ''}",
                       f"{number(k, lang)} account{'s' if k != 1 else ''}")  # fmt: skip
-            sep = ": " if lang == "en" else " : "
+            sep = colon(lang)
             console.print(f"  {tr(lang, 'communauté', 'community')} {row['community']} ({size})"
                           f"{sep}{_committed(row, supporters, lang)}")  # fmt: skip
         if window:

@@ -20,6 +20,7 @@ from bascule.cli.common import (
     print_rows,
     ui_lang,
 )
+from bascule.i18n import colon
 
 FORMAT_HELP = (
     "auto | jsonl | csv | parquet | mastodon | bluesky | twitter-v1 | twitter-v2 | 4cat | "
@@ -113,12 +114,10 @@ def runs_undo(
     if json:
         print_json(out)
         return
-    from bascule.i18n import number, tr
+    from bascule.i18n import numbers, tr
 
-    posts, inter, analyses, authors, rejects, files = (
-        number(out[k], lang)
-        for k in ("posts", "interactions", "analyses", "authors", "rejects", "files")
-    )
+    keys = ("posts", "interactions", "analyses", "authors", "rejects", "files")
+    posts, inter, analyses, authors, rejects, files = numbers(out, keys, lang)
     console.print(
         tr(
             lang,
@@ -231,7 +230,7 @@ def _print_summary(s, lang: str) -> None:  # noqa: ANN001 - ImportSummary, impor
             f"{imported} imported, {dups} duplicates skipped, {rej} rejected",
         )
 
-    sep = ": " if lang == "en" else " : "
+    sep = colon(lang)
     for f in s.files:
         head = f"{escape(f.path)} \\[{f.format}]{sep}"
         if f.status == "already imported":

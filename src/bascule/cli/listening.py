@@ -18,7 +18,7 @@ from bascule.cli.common import (
     print_json,
     ui_lang,
 )
-from bascule.i18n import number, tr
+from bascule.i18n import colon, number, numbers, plural_s, tr
 
 
 def register(app: typer.Typer) -> None:
@@ -69,10 +69,10 @@ def listen_cmd(
     if json_out:
         print_json(summary)
         return
-    sep = ": " if lang == "en" else " : "
+    sep = colon(lang)
     for s in summary["sources"]:
-        posts, dups, gone, bad, retries = (
-            number(s[k], lang) for k in ("posts", "duplicates", "deleted", "malformed", "retries")
+        posts, dups, gone, bad, retries = numbers(
+            s, ("posts", "duplicates", "deleted", "malformed", "retries"), lang
         )
         fr = (  # French plurals from 2 on
             f"{posts} nouvelle{_s(s['posts'])} publication{_s(s['posts'])}, {dups} "
@@ -157,5 +157,5 @@ def _after_cycles(cycles: list[dict], lang: str = "en") -> list[str]:
 
 
 def _s(n: int | None) -> str:
-    """The French plural's "s" (from 2 on: "0 doublon", "1 doublon", "2 doublons")."""
-    return "s" if (n or 0) > 1 else ""
+    """The French plural's "s" (these sentences are French)."""
+    return plural_s(n, "fr")

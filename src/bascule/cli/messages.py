@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from bascule.cli.common import JsonOpt, LangOpt, ProjectOpt, console, print_json, ui_lang
-from bascule.i18n import label, number, tr
+from bascule.i18n import colon, label, number, tr
 
 message_app = typer.Typer(
     help="Message lab: score drafts, predict reach, publish, measure.", no_args_is_help=True
@@ -124,7 +124,7 @@ def _verdict(result: dict, lang: str) -> str:
             w=result["better"].upper(), n=abs(gap)
         )
     ups = [f"{label(d, lang)} {v:+d}" for d, v in result["difference"].items() if v]
-    sep = " : " if lang == "fr" else ": "
+    sep = colon(lang)
     return head + (f" (B − A{sep}{', '.join(ups)})" if ups else "") + "."
 
 
@@ -227,7 +227,7 @@ def effect(
         highlight=False,
     )
     for s in result["stance"]:
-        sep = ": " if lang == "en" else " : "
+        sep = colon(lang)
         found = verdict(s, lang)
         if s["estimate"] is not None:
             est = number(s["estimate"], lang, 3)
@@ -312,7 +312,7 @@ def notify(
         return
     from bascule.messages.notify import WORDS
 
-    sep = ": " if lang == "en" else " : "
+    sep = colon(lang)
     for r in result["recipients"]:
         status = label(WORDS, r["status"], lang)
         console.print(f"  {r['handle']}{sep}{status} ({', '.join(r['channels'])})")
@@ -373,7 +373,7 @@ def shared(
     )
     from bascule.messages.notify import WORDS
 
-    sep = ": " if lang == "en" else " : "
+    sep = colon(lang)
     for a in result["ambassadors"]:
         if a["shared"]:
             mark = tr(lang, "a partagé", "shared")

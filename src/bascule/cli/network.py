@@ -25,7 +25,7 @@ from bascule.cli.common import (
     print_rows,
     ui_lang,
 )
-from bascule.i18n import number, share, tr
+from bascule.i18n import colon, number, share, tr
 from bascule.report.html import Col
 from bascule.report.network import COMMUNITY_COLUMNS, INFLUENCER_COLUMNS
 
@@ -242,7 +242,7 @@ def graph_build(
     if as_json:
         print_json(info)
         return
-    sep = ": " if lang == "en" else " : "
+    sep = colon(lang)
     for k, v in info.items():
         if isinstance(v, bool) or k == "written":
             shown = number(v, lang) if isinstance(v, bool) else v
@@ -459,7 +459,7 @@ def audience_cmd(
     if as_json:
         print_json(res)
         return
-    sep = ": " if lang == "en" else " : "
+    sep = colon(lang)
     accounts = ", ".join(res["accounts"]) or "—"
     console.print(f"{res['target']}{sep}{tr(lang, 'comptes', 'accounts')} {accounts}")
     if res["reached"]:

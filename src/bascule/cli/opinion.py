@@ -18,6 +18,7 @@ from bascule.cli.common import (
     print_json,
 )
 from bascule.errors import InputError
+from bascule.i18n import colon
 
 SinceOpt = Annotated[
     str | None,
@@ -241,7 +242,7 @@ def _undecided_table(result: dict, lang: str) -> None:
                 )
             )
         return
-    sep = ": " if lang == "en" else " : "
+    sep = colon(lang)
     console.print(
         ", ".join(f"{state_label(s, lang)}{sep}{number(a[s], lang)}" for s in STATES)
         + tr(

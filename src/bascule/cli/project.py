@@ -17,6 +17,7 @@ from bascule.cli.common import (
     print_json,
     ui_lang,
 )
+from bascule.i18n import colon
 
 
 def register(app: typer.Typer) -> None:
@@ -98,7 +99,7 @@ def status(project: ProjectOpt = Path("."), json: JsonOpt = False, lang: LangOpt
             tr(lang, f"publications de {plat}", f"posts from {plat}"), number(d["posts"], lang)
         )
     console.print(t)
-    sep = ": " if lang == "en" else " : "
+    sep = colon(lang)
     first, last = s["date_range"]
     period = tr(lang, "période", "date range")
     if first is None:

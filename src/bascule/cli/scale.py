@@ -34,7 +34,7 @@ def prune(
     lang: LangOpt = None,
 ) -> None:
     """Delete raw posts older than privacy.retention_days; keep daily aggregates ≥ min group."""
-    from bascule.i18n import number, tr, when
+    from bascule.i18n import numbers, tr, when
     from bascule.scale.retention import prune as run
 
     with open_project(project) as p:
@@ -44,17 +44,8 @@ def prune(
     if json:
         print_json(result)
         return
-    posts, inter, analyses, authors, parts, aggregates = (
-        number(result[k], lang)
-        for k in (
-            "posts",
-            "interactions",
-            "analyses",
-            "authors",
-            "parquet_partitions",
-            "aggregates",
-        )
-    )
+    keys = ("posts", "interactions", "analyses", "authors", "parquet_partitions", "aggregates")
+    posts, inter, analyses, authors, parts, aggregates = numbers(result, keys, lang)
     cut = when(result["cutoff"])  # UTC, to the minute
     if dry_run:
         said = tr(

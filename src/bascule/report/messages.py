@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bascule.i18n import number, tr
+from bascule.i18n import colon, number, tr
 from bascule.messages.corpus import project_corpus
 from bascule.messages.effect import published, verdict
 from bascule.messages.render import LABELS
@@ -88,7 +88,7 @@ def section(project, lang: str) -> Section | None:  # noqa: ANN001
 def _effect_row(e: dict, lang: str) -> dict:
     """One published message: its reach in 24 h and what it did to each target's stances."""
     eff = e["effect"]
-    sep = ": " if lang == "en" else " : "
+    sep = colon(lang)
     stances = []
     for s in eff["stance"]:
         found = verdict(s, lang)
