@@ -49,8 +49,32 @@ def test_each_sample_imports_then_reimports_nothing(project, name, posts, kinds)
     again = import_files(project, [SAMPLES / name], platform="twitter")
     assert again.files[0].status == "already imported" and again.imported == 0
     forced = import_files(project, [SAMPLES / name], platform="twitter", force=True)
-    assert forced.imported == 0 and forced.duplicates >= posts
+    # each record read once more is one duplicate; the posts records embed (a retweet's
+    # original, a v2 page's expansions) are context, counted only where new
+    records = {"twitter_v2.jsonl": 2, "bluesky.jsonl": 4}.get(name, posts)  # 4: one deleted
+    assert (forced.imported, forced.duplicates) == (0, records), (forced.duplicates, records)
     assert _counts(project) == before
+
+
+@pytest.mark.parametrize("batch_size", [1, 100])
+def test_an_embedded_original_is_no_duplicate_wherever_batches_end(
+    project, tmp_path, batch_size
+) -> None:  # noqa: ANN001
+    """Three retweets of one tweet: its copy inside each is context, stored once. It was
+    counted as a duplicate once per batch after the first (2 here with batches of 1 record,
+    0 with one batch), so the summary depended on where the batches ended."""
+    original = orjson.loads((SAMPLES / "twitter_v1.jsonl").read_bytes().splitlines()[0])
+    rts = [
+        {**original, "id_str": str(10**18 + i), "id": 10**18 + i, "retweeted_status": original,
+         "text": "RT @JulienPain: " + original["text"]}
+        for i in range(3)
+    ]  # fmt: skip
+    f = tmp_path / "rts.jsonl"
+    f.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rts))
+    s = import_files(project, [f], "twitter-v1", batch_size=batch_size)
+    assert (s.imported, s.duplicates) == (4, 0)
+    again = import_files(project, [f], "twitter-v1", batch_size=batch_size, force=True)
+    assert (again.imported, again.duplicates) == (0, 3)
 
 
 def test_bluesky_deletion_tombstones_the_post(project) -> None:
@@ -758,60 +782,101 @@ def test_a_kill_after_a_batch_loses_none_of_its_deletions(project, monkeypatch) 
     assert project.store.scalar("SELECT count(*) FROM posts WHERE native_id LIKE '%0002'") == 0
 
 
+def _many_rows(name: str, n: int, *, multiline: bool = False, wide: bool = False) -> list:
+    """The sample's header and `n` rows cycling over its rows with new ids (first column);
+    texts spanning lines or 2 KB long when asked."""
+    import csv
+
+    rows = list(csv.reader((SAMPLES / name).open(encoding="utf-8")))
+    text = rows[0].index("text" if "text" in rows[0] else "body")
+    out = [rows[0]]
+    for i in range(n):
+        r = list(rows[1 + i % (len(rows) - 1)])
+        r[0] = str(10**12 + i)
+        if multiline:
+            r[text] += "\nsuite du texte\n"
+        if wide:
+            r[text] += " " + "long " * 400
+        out.append(r)
+    return out
+
+
+def _write_csv(path: Path, rows: list) -> Path:
+    import csv
+
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    return path
+
+
+def _killed_after_two_commits(monkeypatch, fmt: str) -> None:  # noqa: ANN001
+    """Raise (as a kill would stop it) once two groups of posts are committed: generic CSV
+    commits through the fast path's `BlockWriter`, 4CAT through `write_batch`."""
+    import bascule.sources.importer as importer
+    import bascule.store.bulk as bulk
+
+    owner, name = (bulk.BlockWriter, "commit") if fmt == "csv" else (importer, "write_batch")
+    real, calls = getattr(owner, name), []
+
+    def killed(*args, **kw):  # noqa: ANN002, ANN003
+        got = real(*args, **kw)
+        calls.append(got)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return got
+
+    monkeypatch.setattr(owner, name, killed)
+
+
 @pytest.mark.parametrize("multiline", [False, True])
+@pytest.mark.parametrize(
+    ("fmt", "sample"), [("csv", "tweets.csv"), ("4cat", "fourcat_twitter.csv")]
+)
 def test_a_csv_cut_short_resumes_at_the_right_record(
-    project, tmp_path, monkeypatch, multiline
+    project, tmp_path, monkeypatch, multiline, fmt, sample
 ) -> None:  # noqa: ANN001
     """A resumed CSV skipped as many records as the last one's line number: one record lost
     per resume, and every record after a cut when texts span several lines (166,368 of
     376,368 posts, the file then marked done)."""
-    import csv
-
-    import bascule.sources.importer as importer
-
-    rows = list(csv.reader((SAMPLES / "tweets.csv").open(encoding="utf-8")))
-    if multiline:
-        rows = [rows[0]] + [[*r[:5], r[5] + "\nsuite du texte\n", *r[6:]] for r in rows[1:]]
-    path = tmp_path / "tweets.csv"
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows(rows)
-    write, calls = importer.write_batch, []
-
-    def killed_after_two(*args, **kw):
-        calls.append(write(*args, **kw))
-        if len(calls) == 2:
-            raise KeyboardInterrupt  # kill -9 once two batches are committed
-        return calls[-1]
-
-    monkeypatch.setattr(importer, "write_batch", killed_after_two)
-    with pytest.raises(KeyboardInterrupt):
-        import_files(project, [path], batch_size=2)
-    assert project.store.count("posts") == 4
-    monkeypatch.setattr(importer, "write_batch", write)
-    again = import_files(project, [path], batch_size=2)
-    assert again.files[0].status == "resumed" and again.imported == 2
-    assert project.store.count("posts") == len(rows) - 1
+    path = _write_csv(tmp_path / "tweets.csv", _many_rows(sample, 20, multiline=multiline))
+    with monkeypatch.context() as m:
+        _killed_after_two_commits(m, fmt)
+        with pytest.raises(KeyboardInterrupt):
+            import_files(project, [path], fmt, batch_size=2)
+    done = project.store.count("posts")
+    assert 0 < done < 20
+    again = import_files(project, [path], fmt, batch_size=2)
+    assert again.files[0].status == "resumed" and again.imported == 20 - done
+    assert project.store.count("posts") == 20
 
 
 def test_wide_csv_rows_are_committed_by_the_megabyte_too(project, tmp_path, monkeypatch) -> None:
     """The byte cap read a table's resume position, a record count: 60,000 CSV rows of 10 KB
-    texts went in one batch (4.5 GB of RSS)."""
-    import csv
-
+    texts went in one batch (4.5 GB of RSS). 4CAT goes record by record, generic CSV by
+    blocks of lines: both hold a few MB at most."""
     import bascule.sources.importer as importer
 
-    rows = list(csv.reader((SAMPLES / "tweets.csv").open(encoding="utf-8")))
-    path = tmp_path / "wide.csv"
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        out = csv.writer(fh)
-        out.writerow(rows[0])
-        for i in range(200):
-            r = rows[1 + i % (len(rows) - 1)]
-            out.writerow([str(10**12 + i), *r[1:5], r[5] + " " + "long " * 400, "", "", *r[8:]])
+    path = _write_csv(tmp_path / "wide.csv", _many_rows("fourcat_twitter.csv", 200, wide=True))
     batches = _batch_sizes(monkeypatch)
     monkeypatch.setattr(importer, "BATCH_BYTES", 100_000)
-    assert import_files(project, [path]).imported == 200
+    assert import_files(project, [path], "4cat").imported == 200
     assert len(batches) >= 4 and max(batches) <= 60  # 2 KB texts: about 50 a batch
+
+    import bascule.store.bulk as bulk
+
+    groups = []
+    commit = bulk.BlockWriter.commit
+
+    def counting(self):  # noqa: ANN001, ANN202
+        groups.append(self._rows)
+        return commit(self)
+
+    monkeypatch.setattr(bulk.BlockWriter, "commit", counting)
+    monkeypatch.setattr(importer, "JSONL_BYTES_PER_RECORD", 1)  # blocks of 64 KB
+    monkeypatch.setattr(bulk, "GROUP_BYTES", 200_000)
+    path = _write_csv(tmp_path / "wide2.csv", _many_rows("tweets.csv", 200, wide=True))
+    assert import_files(project, [path]).imported == 200
+    assert len([g for g in groups if g]) >= 3 and max(groups) <= 100  # 2 KB: ~90 a group
 
 
 def test_the_format_is_found_past_a_long_or_broken_first_line(project, tmp_path) -> None:

@@ -244,7 +244,8 @@ class BatchBuilder:
             self._authors[aid] = (*prev[:5], followers, *prev[6:8], first, last)
         return aid
 
-    def add(self, post: Post) -> None:
+    def add(self, post: Post) -> str:
+        """Add a post; returns its post id as stored."""
         ts = _utc(post.created_at)
         plat = post.platform
         if plat == "bluesky":  # its post ids carry the account id (`privacy.hide_dids`)
@@ -295,6 +296,7 @@ class BatchBuilder:
                 )
         for m in post.mentions:
             self._interaction(aid, self.author(m, ts), "mention", pid, None, ts)
+        return pid
 
     def _scrub(self, platform: str) -> Callable[[str | None], str | None]:
         """`Pseudonymizer.scrub_mentions` of this platform (memoised per handle)."""

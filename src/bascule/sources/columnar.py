@@ -5,7 +5,8 @@ archives, skips the intermediate `Post` objects: lines are read in blocks of ~18
 into an Arrow array in one copy (oversized and non-UTF-8 lines rejected here); `store.bulk`
 parses, checks and writes them, calling back `line_spec`'s functions to pseudonymise each
 distinct account once (`batch.Digests`) and the @mentions of a whole block in one regex pass
-(`batch.Mentions`). Same rows, same rejects, several times faster.
+(`batch.Mentions`). Same rows, same rejects, several times faster. Generic CSV and Parquet
+files take the same path, their rows made JSON objects (`sources.tables`).
 """
 
 from __future__ import annotations
@@ -40,13 +41,18 @@ EXCERPT = 300
 @dataclass
 class Block:
     """One block of lines (`no, pos, line`), the rejects found before parsing, where the next
-    block starts, and the column map."""
+    block starts, the column map, its dotted names that are plain keys, the delimiter of the
+    CSV file its lines (JSON objects) were made from, and the bytes of that file read (for
+    the progress bar, where `offset` counts records)."""
 
     lines: pa.Table | None
     rejects: list[Reject]
     offset: int
     line: int
     columns: dict[str, str] | None
+    flat: frozenset[str] = frozenset()
+    delimiter: str | None = None
+    read: int | None = None
 
 
 def _line_blocks(
@@ -226,10 +232,17 @@ def _prepare(
 
 
 def line_spec(
-    columns: dict[str, str], platform: str, pseudo: Pseudonymizer, source: str
+    columns: dict[str, str],
+    platform: str,
+    pseudo: Pseudonymizer,
+    source: str,
+    flat: frozenset[str] = frozenset(),
+    delimiter: str | None = None,
 ) -> LineSpec:
     """What `store.bulk` needs to write a generic file's blocks: the map and the callbacks
-    that pseudonymise accounts and rewrite @mentions (nothing to rewrite with keep_handles)."""
+    that pseudonymise accounts and rewrite @mentions (nothing to rewrite with keep_handles).
+    With a CSV `delimiter`, a reject quotes the record as a CSV line, not as the JSON object
+    made of it."""
     subs = Mentions(pseudo)
 
     def scrub_text(rows: pa.Table) -> pa.Table:
@@ -253,7 +266,9 @@ def line_spec(
         return pa.table({"pos": rows["pos"], "value": values})
 
     def reject(no: int, reason: str, line: str) -> Reject:
-        if reason == "broken JSON":
+        if delimiter is not None:
+            line = delimiter.join(orjson.loads(line).values())
+        elif reason == "broken JSON":
             try:
                 orjson.loads(line)
             except orjson.JSONDecodeError as exc:
@@ -270,6 +285,7 @@ def line_spec(
         scrub_raw=None if pseudo.keep_all else scrub_raw,
         reject=reject,
         public_url=None if pseudo.keep_all else public_url,
+        flat=flat,
     )
 
 

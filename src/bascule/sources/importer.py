@@ -239,8 +239,9 @@ def _import_one(
     builder = BatchBuilder(pseudo, source=str(path), run_id=run_id)
     deletions: list[str] = []
     seen: set[str] = set()
+    primary: list[str] = []  # the batch's records' own posts (not the ones they embed)
     task = bar.start(path, start[0], fmt)
-    last_no, last_pos, primary_no = start[1], start[0], -1
+    last_no, last_pos = start[1], start[0]
     held = 0  # characters of the batch's texts and payloads: wide records flush sooner
 
     def flush(done: bool) -> None:
@@ -252,6 +253,7 @@ def _import_one(
             run_id=run_id,
             progress=(fp, str(path), fmt, last_pos, last_no, done),
             deletions=[pseudo.hide_dids(d) for d in deletions],
+            primary=primary,
         )
         _note_rejects(summary, builder.rejects)
         fs.imported += res.imported
@@ -261,14 +263,17 @@ def _import_one(
         deletions.clear()
         builder.clear()
         seen.clear()
+        primary.clear()
         if len(pseudo._cache) > _CACHE_LIMIT:
             pseudo._cache.clear()
         bar.update(task, last_pos, fs.imported + fs.duplicates)
 
-    if fmt == "jsonl" and not is_whole_document(path):
-        _fast_jsonl(
-            store, pseudo, path, fp, options, start, run_id, bar, task, fs, summary, batch_size
-        )
+    blocks = _fast_blocks(path, fmt, options, start, batch_size)
+    if blocks is not None:
+        _write_blocks(
+            store, pseudo, path, fp, fmt, blocks, start, options, run_id, bar, task, fs, summary,
+            batch_size,
+        )  # fmt: skip
         return _done(fs, summary)
     for no, item, pos in iter_items(path, fmt, start=start, **options):
         if no != last_no:
@@ -280,15 +285,16 @@ def _import_one(
         if isinstance(item, Post):
             held += len(item.raw or "") + len(item.text or "")
             pid = f"{item.platform}:{item.native_id}"
-            secondary = no == primary_no
-            primary_no = no
-            if pid in seen and secondary:
+            if item.embedded and pid in seen:
                 continue  # an embedded original already in this batch
             seen.add(pid)
             try:
-                builder.add(item)
+                stored = builder.add(item)
             except (TypeError, ValueError, AttributeError) as exc:
                 builder.reject(no, f"cannot store record: {exc}"[:200], item.raw)
+                continue
+            if not item.embedded:
+                primary.append(stored)
         elif isinstance(item, Reject):
             builder.keep_reject(item)
         elif isinstance(item, Deletion):
@@ -316,13 +322,47 @@ def _note_rejects(summary: ImportSummary, rejects: list[Reject]) -> None:
             )
 
 
-def _fast_jsonl(
+def _fast_blocks(
+    path: Path, fmt: str, options: dict[str, Any], start: tuple[int, int], batch_size: int
+) -> Any:
+    """The blocks of a generic JSON-lines, CSV or Parquet file for the columnar fast path
+    (`sources.columnar`, `sources.tables`); None for the formats read record by record."""
+    from bascule.sources.columnar import iter_blocks
+    from bascule.sources.formats.generic import parse_mapping
+    from bascule.sources.readers import MAX_RECORD_BYTES, is_seekable, open_binary
+    from bascule.sources.tables import iter_csv_blocks, iter_parquet_blocks
+
+    mapping = parse_mapping(options.get("mapping"))
+    max_bytes = int(options.get("max_record_bytes") or MAX_RECORD_BYTES)
+    size = max(64 << 10, batch_size * JSONL_BYTES_PER_RECORD)
+    if fmt == "jsonl" and not is_whole_document(path):
+        return iter_blocks(
+            path,
+            open_binary,
+            start=start,
+            seekable=is_seekable(path),
+            mapping=mapping,
+            source=str(path),
+            max_bytes=max_bytes,
+            block_bytes=size,
+        )
+    common = {"start": start, "mapping": mapping, "source": str(path), "max_bytes": max_bytes}
+    if fmt == "csv":
+        return iter_csv_blocks(path, open_binary, block_bytes=size, block_rows=batch_size, **common)
+    if fmt == "parquet":
+        return iter_parquet_blocks(path, block_bytes=size, block_rows=batch_size, **common)
+    return None
+
+
+def _write_blocks(
     store: Any,
     pseudo: Any,
     path: Path,
     fp: str,
-    options: dict[str, Any],
+    fmt: str,
+    blocks: Any,
     start: tuple[int, int],
+    options: dict[str, Any],
     run_id: int,
     bar: _Bar,
     task: Any,
@@ -330,22 +370,8 @@ def _fast_jsonl(
     summary: ImportSummary,
     batch_size: int,
 ) -> None:
-    """Generic JSON lines through the columnar fast path, committed in groups of blocks."""
-    from bascule.sources.columnar import iter_blocks
-    from bascule.sources.formats.generic import parse_mapping
-    from bascule.sources.readers import MAX_RECORD_BYTES, is_seekable, open_binary
-
+    """A file's blocks through the columnar fast path, committed in groups of blocks."""
     platform = options.get("platform") or "generic"
-    blocks = iter_blocks(
-        path,
-        open_binary,
-        start=start,
-        seekable=is_seekable(path),
-        mapping=parse_mapping(options.get("mapping")),
-        source=str(path),
-        max_bytes=MAX_RECORD_BYTES,
-        block_bytes=max(64 << 10, batch_size * JSONL_BYTES_PER_RECORD),
-    )
     # blocks are read here, ahead, then parsed and pseudonymised in a worker thread while
     # DuckDB writes the previous one (DuckDB, Arrow and hashing release the GIL): the two
     # cores share the work about evenly; a second worker would only fight for them
@@ -381,7 +407,7 @@ def _fast_jsonl(
             b, fut = pending.popleft()
             spec, prepared = fut.result()
             read_ahead()
-            progress = (fp, str(path), "jsonl", b.offset, b.line, False)
+            progress = (fp, str(path), fmt, b.offset, b.line, False)
             if prepared is None:  # no JSON object met yet: only rejects
                 count(writer.commit())
                 done = [
@@ -395,7 +421,7 @@ def _fast_jsonl(
                 rejects = prepared.rejects
             _note_rejects(summary, rejects)
             count(done)
-            bar.update(task, b.offset, fs.imported + fs.duplicates)
+            bar.update(task, b.offset if b.read is None else b.read, fs.imported + fs.duplicates)
             last = b
         count(writer.commit())
     if last is not None:  # mark the file done (an empty batch carrying the final progress)
@@ -404,11 +430,11 @@ def _fast_jsonl(
             store,
             *empty,
             run_id=run_id,
-            progress=(fp, str(path), "jsonl", last.offset, last.line, True),
+            progress=(fp, str(path), fmt, last.offset, last.line, True),
         )
     else:
         write_batch(
-            store, *_empty_tables(), run_id=run_id, progress=(fp, str(path), "jsonl", *start, True)
+            store, *_empty_tables(), run_id=run_id, progress=(fp, str(path), fmt, *start, True)
         )
 
 
@@ -424,7 +450,7 @@ def _prepare_block(b: Any, pseudo: Any, platform: str, source: str) -> tuple:
     b.rejects = [replace(r, record=pseudo.scrub_record(r.record)) for r in b.rejects]
     if b.columns is None:
         return None, None
-    spec = line_spec(b.columns, platform, pseudo, source)
+    spec = line_spec(b.columns, platform, pseudo, source, b.flat, b.delimiter)
     lines, b.lines = b.lines, None  # the block's text is not needed once parsed
     return spec, prepare_json_lines(lines, spec, b.rejects)
 
@@ -467,10 +493,11 @@ class _Bar:
     def start(self, path: Path, done: int, fmt: str = "jsonl") -> Any:
         if self.p is None:
             return None
-        by_bytes = fmt in ("jsonl", "mastodon", "bluesky", "twitter-v1", "twitter-v2")
+        by_bytes = fmt in ("jsonl", "mastodon", "bluesky", "twitter-v1", "twitter-v2", "csv")
         plain = path.suffix.lower() not in (".gz", ".xz", ".bz2")
         size = path.stat().st_size if by_bytes and plain else None  # else: a record count
-        task = self.p.add_task(path.name, total=size, completed=done if by_bytes else 0, posts=0)
+        done = done if by_bytes and fmt != "csv" else 0  # a CSV resumes by record, not byte
+        task = self.p.add_task(path.name, total=size, completed=done, posts=0)
         return (task, by_bytes)
 
     def update(self, task: Any, done: int, posts: int) -> None:

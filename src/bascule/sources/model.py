@@ -48,6 +48,7 @@ class Post:
     replies: int | None = None
     quotes: int | None = None
     raw: str | None = None  # the payload as received (JSON text)
+    embedded: bool = False  # carried inside another record (a retweet's original), not read
 
 
 @dataclass(slots=True)

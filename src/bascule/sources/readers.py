@@ -20,6 +20,7 @@ import duckdb
 import orjson
 
 from bascule.errors import InputError
+from bascule.sources.csvrows import csv_header, csv_rows
 from bascule.sources.formats import (
     FORMATS,
     bluesky,
@@ -418,40 +419,25 @@ def _iter_csv(
     skip_records = start[0]  # (records done, line of the last): a record may span lines
     with open_binary(path) as fb:
         text = io.TextIOWrapper(fb, encoding="utf-8-sig", errors="surrogateescape", newline="")
-        first = text.readline()
-        if not first:
+        head = csv_header(text, path)
+        if head is None:
             return  # an empty file: nothing to import
-        if not first.strip():
-            raise InputError(
-                f"{path}: the first line, which should name the columns, is empty",
-                fr=f"{path} : la première ligne, qui doit nommer les colonnes, est vide",
-            )
-        # comma, tab, or the semicolon of spreadsheets set to French: the most used in the header
-        delim = max((",", "\t", ";"), key=first.count)
-        header = next(csv.reader([first], delimiter=delim))
+        delim, header = head
         mapper = _row_mapper(fmt, options, header)
         keep_raw = fmt != "cascades"
-        reader = csv.reader(text, delimiter=delim)
         n = 0
-        while True:
-            # the record's first line in the file: the header was read before the reader
-            line = reader.line_num + 2
-            try:
-                values = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                n += 1
-                yield line, Reject(src, line, f"bad CSV record: {exc}"[:200], None), n
-                continue
+        for row in csv_rows(text, delim):
             n += 1
             if n <= skip_records:
                 continue
+            line, values = row.line, row.values
+            if values is None:
+                yield line, Reject(src, line, (row.error or "bad CSV record")[:200], None), n
+                continue
             if not values:
                 continue
-            row = dict(zip(header, values, strict=False))
             raw_line = delim.join(values)
-            if any("\udc80" <= ch <= "\udcff" for v in values for ch in v if ch >= "\ud800"):
+            if row.bad_encoding:
                 rec = (
                     raw_line[:EXCERPT].encode("utf-8", "surrogateescape").decode("utf-8", "replace")
                 )
@@ -461,9 +447,10 @@ def _iter_csv(
                 reason = f"wrong number of columns: {len(values)} for {len(header)}"
                 yield line, Reject(src, line, reason, raw_line[:EXCERPT]), n
                 continue
-            raw = orjson.dumps(row).decode() if keep_raw else raw_line
+            row_dict = dict(zip(header, values, strict=False))
+            raw = orjson.dumps(row_dict).decode() if keep_raw else raw_line
             try:
-                yield line, mapper(row, raw), n
+                yield line, mapper(row_dict, raw), n
             except RecordError as exc:
                 yield line, Reject(src, line, str(exc), raw_line[:EXCERPT]), n
 
@@ -471,16 +458,13 @@ def _iter_csv(
 def _iter_parquet(
     path: Path, options: dict[str, Any], start: tuple[int, int]
 ) -> Iterator[tuple[int, Item, int]]:
-    import pyarrow as pa
     import pyarrow.parquet as pq
+
+    from bascule.sources.tables import parquet_columns
 
     src = str(path)
     pf = pq.ParquetFile(path)
-    schema = pf.schema_arrow
-    cols = schema.names + [  # and the fields of struct columns (`user.id`), as for JSON
-        f"{f.name}.{sub.name}" for f in schema if pa.types.is_struct(f.type) for sub in f.type
-    ]
-    mapper = _row_mapper("parquet", options, cols)
+    mapper = _row_mapper("parquet", options, parquet_columns(pf.schema_arrow))
     n = 0
     for batch in pf.iter_batches(batch_size=20_000):
         if n + batch.num_rows <= start[1]:

@@ -71,6 +71,7 @@ class LineSpec:
     order; None keeps all.
     `reject(no, reason, line)` makes the reject record of a bad line; `public_url(url, handle,
     akey)` the link kept for a post by a pseudonymised author (None keeps links as they are).
+    A dotted key in `flat` names a top-level key (`user.id` of a CSV file), not a path.
     """
 
     columns: dict[str, str]
@@ -82,6 +83,7 @@ class LineSpec:
     scrub_raw: Callable[[pa.Table], pa.Table] | None
     reject: Callable[[int, str, str], Any]
     public_url: Callable[..., str | None] | None = None
+    flat: frozenset[str] = frozenset()  # dotted keys that are keys, not paths (CSV columns)
 
 
 @dataclass
@@ -267,9 +269,10 @@ def _with_remainders(con: Any, x: pa.Table, lines: pa.Table, spec: LineSpec) -> 
     raw = pa.nulls(x.num_rows, pa.string())
     if pc.any(need).as_py():
         rest = pa.table({"line": pc.take(lines["line"], x["pos"].filter(need))})
+        patch = _remainder(spec.columns, spec.flat)[1]
         sql = (
-            f"SELECT nullif(CAST(json_merge_patch(line, {_remainder(spec.columns)[1]}) AS VARCHAR),"
-            " '{}') AS raw FROM _rest"
+            f"SELECT nullif(CAST(json_merge_patch(line, {patch}) AS VARCHAR), '{{}}') AS raw"
+            " FROM _rest"
         )
         got = pa.chunked_array(
             [
@@ -468,8 +471,20 @@ def _merge_group_authors(con: Any, blocks: list[pa.Table]) -> None:
             con.unregister("_ga")
 
 
-def _path(column: str) -> str:
-    if "." in column:
+def rows_as_json(batch: pa.RecordBatch | pa.Table) -> pa.Array:
+    """Each row as the JSON object of its columns (structs nested), by DuckDB: a generic
+    table's rows then take the JSON-lines path (`sources.tables`)."""
+    con = scratch()
+    con.register("_rows", batch)
+    try:
+        got = con.sql("SELECT to_json(_rows) AS line FROM _rows").to_arrow_table()["line"]
+    finally:
+        con.unregister("_rows")
+    return got.combine_chunks().cast(pa.string())
+
+
+def _path(column: str, flat: frozenset[str] = frozenset()) -> str:
+    if "." in column and column not in flat:
         return "$." + ".".join('"' + p.replace('"', '\\"') + '"' for p in column.split("."))
     return '$."' + column.replace('"', '\\"') + '"'
 
@@ -478,14 +493,15 @@ def _sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _remainder(columns: dict[str, str]) -> tuple[str, str]:
-    """(top-level keys the map takes whole, a JSON merge patch deleting every mapped key)."""
+def _remainder(columns: dict[str, str], keys: frozenset[str] = frozenset()) -> tuple[str, str]:
+    """(top-level keys the map takes whole, a JSON merge patch deleting every mapped key);
+    `keys` are dotted names that are top-level keys."""
     import json
 
     patch: dict[str, Any] = {}
     flat = set()
     for col in set(columns.values()):
-        parts = col.split(".")
+        parts = [col] if col in keys else col.split(".")
         if len(parts) == 1:
             flat.add(col)
         node = patch
@@ -504,13 +520,13 @@ def _extract_sql(spec: LineSpec) -> str:
     """One row per non-empty line: its reason when bad, else the typed fields."""
     columns = spec.columns
     fields = list(columns)
-    paths = "[" + ", ".join(_sql_text(_path(columns[f])) for f in fields) + "]"
+    paths = "[" + ", ".join(_sql_text(_path(columns[f], spec.flat)) for f in fields) + "]"
 
     def f(name: str) -> str:
         return f"v[{fields.index(name) + 1}]" if name in columns else "NULL"
 
     handle = "NULL" if columns.get("handle") == columns.get("author") else f("handle")
-    flat, _ = _remainder(columns)
+    flat, _ = _remainder(columns, spec.flat)
     n = int(spec.max_text)
     return f"""
     WITH o AS (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -114,10 +114,16 @@ def write_batch(
     progress: tuple[str, str, str, int, int, bool] | None = None,
     cursors: dict[tuple[str, str], str] | None = None,
     deletions: Iterable[str] = (),
+    primary: Sequence[str] | None = None,
 ) -> BatchResult:
     """Store one batch atomically; returns how many posts were new, duplicate, rejected, and
     deleted by the batch's deletion notices (`deletions`, post ids: tombstoned in the same
     transaction as the file's progress, so a crash cannot lose them).
+
+    `primary` = the post ids of the records read, when the batch also holds posts embedded in
+    them (a retweet's original): only those records count as duplicates, so an original
+    already stored is not a duplicate of the file (it was counted as one or not depending on
+    where the batches of the file ended).
 
     `progress` = (fingerprint, path, format, bytes_done, records_done, done) of a file;
     `cursors` = {(source, key): value} of a live connector. Posts of forgotten authors and
@@ -132,6 +138,9 @@ def write_batch(
         con.register("_b_inter", interactions)
         try:
             imported = insert_new_posts(con, "_b_posts")
+            duplicates = received - imported
+            if primary is not None:
+                duplicates = len(primary) - _new_among(con, primary)
             merge_authors(con, "_b_authors")
             insert_interactions(con, "SELECT * FROM _b_inter")
             con.execute("DROP TABLE _seen")
@@ -140,7 +149,20 @@ def write_batch(
                 con.unregister(name)
         deleted = _tombstone(con, deletions)
         finish_batch(con, rejects, run_id, progress, cursors)
-    return BatchResult(imported, received - imported, len(rejects), deleted)
+    return BatchResult(imported, duplicates, len(rejects), deleted)
+
+
+def _new_among(con: Any, post_ids: Sequence[str]) -> int:
+    """How many distinct posts of `post_ids` the batch just stored (`_seen` holds the batch's
+    posts that were stored before it, or may never be)."""
+    con.register("_b_primary", pa.table({"post_id": pa.array(post_ids, pa.string())}))
+    try:
+        return con.execute(
+            """SELECT count(DISTINCT post_id) FROM _b_primary
+            WHERE post_id NOT IN (SELECT post_id FROM _seen)"""
+        ).fetchall()[0][0]
+    finally:
+        con.unregister("_b_primary")
 
 
 def insert_new_posts(

@@ -142,5 +142,7 @@ def map_all(obj: dict[str, Any], raw: str | None = None, *, instance: str | None
     reblog = obj.get("reblog")
     if isinstance(reblog, dict):
         with contextlib.suppress(RecordError):
-            out.append(map_status(reblog, None, instance=inst))
+            original = map_status(reblog, None, instance=inst)
+            original.embedded = True
+            out.append(original)
     return out

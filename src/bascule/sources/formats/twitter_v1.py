@@ -116,5 +116,10 @@ def map_all(obj: dict[str, Any], raw: str | None = None) -> list[Post | Deletion
         inner = obj.get(key)
         if isinstance(inner, dict):
             with contextlib.suppress(RecordError):
-                out.append(map_tweet(inner, None))
+                out.append(_embedded(map_tweet(inner, None)))
     return out
+
+
+def _embedded(post: Post) -> Post:
+    post.embedded = True
+    return post

@@ -127,5 +127,7 @@ def map_all(obj: dict[str, Any], raw: str | None = None) -> list[Post]:
         out.append(map_tweet(t, own, users=users, tweets=tweets))
     for t in tweets.values():
         with contextlib.suppress(RecordError):
-            out.append(map_tweet(t, orjson.dumps(t).decode(), users=users, tweets=tweets))
+            post = map_tweet(t, orjson.dumps(t).decode(), users=users, tweets=tweets)
+            post.embedded = True  # an expansion: context of the page's tweets
+            out.append(post)
     return out

@@ -1,0 +1,195 @@
+"""Generic CSV and Parquet files through the columnar fast path of JSON lines.
+
+Each row becomes a JSON object (its columns as keys; Parquet structs as nested objects) in
+blocks like a JSON-lines file's (`columnar.Block`), so `store.bulk` parses, checks,
+pseudonymises and writes them with the same code, rejects and results. Rows were mapped one
+at a time into `Post` objects before: 3,600-32,000 posts/s, against the JSON-lines path's
+hundreds of thousands. A block's `offset` is the number of records done (a table resumes by
+record, not by byte) and its lines' `no` the line a CSV record starts on, or a Parquet row's
+number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bascule.sources.columnar import EXCERPT, Block
+from bascule.sources.csvrows import csv_header, csv_rows
+from bascule.sources.formats import generic
+from bascule.sources.model import Reject
+
+BLOCK_BYTES = 16 << 20
+
+
+def _block(nos: list[int], lines: list[bytes], rejects: list[Reject], done: int, last: int,
+           columns: dict[str, str], flat: frozenset[str], delimiter: str,
+           read: int | None) -> Block:  # fmt: skip
+    text = pa.array(lines, pa.binary()).cast(pa.string())
+    table = pa.table(
+        {
+            "no": pa.array(nos, pa.int64()),
+            "pos": pa.array(np.arange(len(lines), dtype=np.int64)),
+            "line": text,
+        }
+    )
+    return Block(table, rejects, done, last, columns, flat, delimiter, read)
+
+
+def iter_csv_blocks(
+    path: Path,
+    opener: Any,
+    *,
+    start: tuple[int, int],
+    mapping: dict[str, str],
+    source: str,
+    max_bytes: int,
+    block_bytes: int = BLOCK_BYTES,
+    block_rows: int = 1 << 62,
+) -> Iterator[Block]:
+    """Blocks of a generic CSV file, from `start` = (records done, line of the last)."""
+    csv.field_size_limit(max_bytes)
+    with opener(path) as fb:
+        text = io.TextIOWrapper(fb, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        head = csv_header(text, path)
+        if head is None:
+            return
+        delim, header = head
+        columns = generic.ColumnMap.resolve(header, mapping).columns
+        flat = frozenset(h for h in header if "." in h)
+        nos: list[int] = []
+        lines: list[bytes] = []
+        rejects: list[Reject] = []
+        size = n = last = 0
+        for row in csv_rows(text, delim):
+            n += 1
+            last = row.line
+            if n <= start[0]:
+                continue
+            values = row.values
+            if values is None:
+                rejects.append(Reject(source, row.line, (row.error or "")[:200], None))
+                continue
+            if not values:
+                continue
+            reason = None
+            if len(values) != len(header):
+                reason = (
+                    "bad encoding: not valid UTF-8"
+                    if row.bad_encoding
+                    else f"wrong number of columns: {len(values)} for {len(header)}"
+                )
+            else:
+                try:
+                    line = orjson.dumps(dict(zip(header, values, strict=True)))
+                except TypeError:  # orjson refuses the surrogates of bytes that were not UTF-8
+                    reason = "bad encoding: not valid UTF-8"
+                else:
+                    if len(line) > max_bytes:
+                        reason = f"record too large (> {max_bytes:,} bytes)"
+            if reason:
+                rejects.append(Reject(source, row.line, reason, _excerpt(delim.join(values))))
+            else:
+                nos.append(row.line)
+                lines.append(line)
+                size += len(line)
+            if size >= block_bytes or len(lines) >= block_rows:
+                yield _block(nos, lines, rejects, n, last, columns, flat, delim, _tell(fb))
+                nos, lines, rejects, size = [], [], [], 0
+        if lines or rejects:
+            yield _block(nos, lines, rejects, n, last, columns, flat, delim, _tell(fb))
+
+
+def _tell(f: Any) -> int | None:
+    try:
+        return int(f.tell())
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _excerpt(text: str) -> str:
+    return text[:EXCERPT].encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def parquet_columns(schema: pa.Schema) -> list[str]:
+    """A Parquet file's columns and the fields of its struct columns (`user.id`), as the
+    keys of a JSON object are found (`generic.key_paths`)."""
+    return schema.names + [
+        f"{f.name}.{sub.name}" for f in schema if pa.types.is_struct(f.type) for sub in f.type
+    ]
+
+
+def iter_parquet_blocks(
+    path: Path,
+    *,
+    start: tuple[int, int],
+    mapping: dict[str, str],
+    source: str,
+    max_bytes: int,
+    block_bytes: int = BLOCK_BYTES,
+    block_rows: int = 1 << 62,
+) -> Iterator[Block]:
+    """Blocks of a generic Parquet file, from `start` = (rows done, rows done): each row as
+    the JSON object DuckDB writes for it (`to_json`), numbered from 1."""
+    import pyarrow.parquet as pq
+
+    from bascule.store.bulk import rows_as_json
+
+    pf = pq.ParquetFile(path)
+    columns = generic.ColumnMap.resolve(parquet_columns(pf.schema_arrow), mapping).columns
+    flat = frozenset(c for c in pf.schema_arrow.names if "." in c)
+    n = 0
+    nos: list[np.ndarray] = []
+    lines: list[pa.Array] = []
+    size = rows = 0
+    for batch in pf.iter_batches(batch_size=min(8192, block_rows)):
+        if n + batch.num_rows <= start[0]:  # rows before the resume point
+            n += batch.num_rows
+            continue
+        if n < start[0]:
+            batch, n = batch.slice(start[0] - n), start[0]
+        text = rows_as_json(batch)
+        nos.append(np.arange(n + 1, n + 1 + len(text), dtype=np.int64))
+        lines.append(text)
+        n += len(text)
+        size += text.nbytes
+        rows += len(text)
+        if size >= block_bytes or rows >= block_rows:
+            yield _parquet_block(nos, lines, n, columns, flat, source, max_bytes)
+            nos, lines, size, rows = [], [], 0, 0
+    if lines:
+        yield _parquet_block(nos, lines, n, columns, flat, source, max_bytes)
+
+
+def _parquet_block(nos: list[np.ndarray], lines: list[pa.Array], done: int,
+                   columns: dict[str, str], flat: frozenset[str], source: str,
+                   max_bytes: int) -> Block:  # fmt: skip
+    text = pa.concat_arrays(lines) if lines else pa.array([], pa.string())
+    no = pa.array(np.concatenate(nos) if nos else np.array([], np.int64))
+    over = pc.greater(pc.binary_length(text), max_bytes)
+    rejects = []
+    if pc.any(over).as_py():  # DuckDB's JSON functions need 10-20x a line: keep them small
+        big = pc.indices_nonzero(over).to_pylist()
+        rejects = [
+            Reject(
+                source,
+                no[i].as_py(),
+                f"record too large (> {max_bytes:,} bytes)",
+                text[i].as_py()[:EXCERPT],
+            )  # fmt: skip
+            for i in big
+        ]
+        keep = pc.invert(over)
+        text, no = text.filter(keep), no.filter(keep)
+    table = pa.table(
+        {"no": no, "pos": pa.array(np.arange(len(text), dtype=np.int64)), "line": text}
+    )
+    return Block(table, rejects, done, done, columns, flat)
