@@ -15,7 +15,7 @@ pytestmark = pytest.mark.filterwarnings(
 def test_no_data_without_login(server) -> None:  # noqa: ANN001
     base, app = server
     c = httpx.Client(base_url=base, follow_redirects=False)
-    spec = c.get("/openapi.json").json()
+    spec = login(base, "vic").get("/openapi.json").json()
     gets = [p for p, ops in spec["paths"].items() if "get" in ops and "{" not in p]
     assert "/api/overview" in gets and len(gets) >= 10
     for path in gets:
@@ -24,6 +24,19 @@ def test_no_data_without_login(server) -> None:  # noqa: ANN001
     for page in ("/", "/undecided", "/network", "/alerts", "/settings", "/users"):
         r = c.get(page)
         assert r.status_code == 303 and r.headers["location"].startswith("/login"), page
+
+
+def test_the_api_description_needs_a_login(server) -> None:  # noqa: ANN001
+    # /openapi.json, which names every route and parameter, was served to anyone
+    base, _ = server
+    c = httpx.Client(base_url=base, follow_redirects=False)
+    r = c.get("/openapi.json")
+    assert r.status_code == 401 and r.json() == {"detail": "login required"}
+    for path in ("/docs", "/redoc", "/docs/oauth2-redirect"):
+        assert c.get(path).status_code == 404, path
+    spec = login(base, "vic").get("/openapi.json")  # any role: it is the API's description
+    assert spec.status_code == 200 and "/api/overview" in spec.json()["paths"]
+    assert "/openapi.json" not in spec.json()["paths"]
 
 
 def test_security_headers_and_cookie(server) -> None:  # noqa: ANN001

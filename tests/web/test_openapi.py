@@ -32,7 +32,7 @@ def api_schema(admin):  # noqa: ANN001
     base, cookies, _headers = admin
     import httpx
 
-    spec = httpx.get(base + "/openapi.json").json()
+    spec = httpx.get(base + "/openapi.json", cookies=cookies).json()  # logged in only
     return schemathesis.openapi.from_dict(spec)
 
 

@@ -48,6 +48,11 @@ def listen_cmd(
 
     Back-fills each source on its first run, then follows what is new until stopped (Ctrl-C);
     new posts are analysed as they arrive. A restart resumes where it stopped.
+
+    Each source that stores or rejects something, or fails, is recorded as one import run
+    (`bascule runs`): `done` when its source gave everything (--once, the end of a replayed
+    file), `stopped` when listening was stopped (Ctrl-C, kill), `failed` when its source
+    failed. A session that finds nothing new adds no run.
     """
     from bascule.live.listen import listen
 
@@ -86,24 +91,35 @@ def listen_cmd(
             f"{posts} new posts, {dups} duplicates, {gone} deleted, {bad} malformed, "
             f"{retries} retries",
         )
+        if s.get("run_id") is not None:  # `bascule runs` lists it, `runs undo` takes it back
+            line += tr(lang, f" (import n° {s['run_id']})", f" (run {s['run_id']})")
         if s["error"]:
             line += tr(lang, " — arrêtée : ", " — stopped: ") + str(s["error"])
         console.print(line, highlight=False)
         for w in s.get("warnings") or []:  # a feed that answered 404, one skipped this round
+            w = tr(lang, getattr(w, "fr", w), w)  # `Said`: the connector's words in French too
             console.print(
                 tr(lang, f"  attention : {w}", f"  warning: {w}"), style="yellow", highlight=False
             )
-    posts, took = number(summary["posts"], lang), number(summary["seconds"], lang, 1)
-    many = _s(summary["posts"])
-    console.print(
-        tr(lang, f"{posts} publication{many} en {took} s", f"{posts} posts in {took} s"),
-        style="bold",
-        highlight=False,
-    )
+    console.print(_total(summary, lang), style="bold", highlight=False)
     for line in _after_cycles(summary.get("cycles") or [], lang):
         console.print(line, style="yellow", highlight=False)
     if any(s["error"] for s in summary["sources"]):
         raise typer.Exit(1)  # a source stopped: cron and systemd should see it
+
+
+def _total(summary: dict, lang: str) -> str:
+    """The session's last line: posts stored, and, as `bascule import` says them, the
+    duplicates skipped (posts stored before: a file replayed again) and the malformed."""
+    posts, took = number(summary["posts"], lang), number(summary["seconds"], lang, 1)
+    dups, bad = numbers(summary, ("duplicates", "malformed"), lang)
+    n_dups, n_bad = summary.get("duplicates") or 0, summary.get("malformed") or 0
+    return tr(
+        lang,
+        f"{posts} publication{_s(summary['posts'])} en {took} s ({dups} doublon{_s(n_dups)} "
+        f"ignoré{_s(n_dups)}, {bad} mal formée{_s(n_bad)})",
+        f"{posts} posts in {took} s ({dups} duplicates skipped, {bad} malformed)",
+    )
 
 
 def _stop_on_sigterm() -> None:

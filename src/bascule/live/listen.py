@@ -3,6 +3,12 @@
 Each connector runs in its own thread and hands pages to the one writer (this thread), which
 stores every page in a single transaction with its cursors (`store.ingest.write_batch`). A
 restart, even after `kill -9`, resumes from the stored cursors: nothing lost, nothing twice.
+
+Each source's session is one import run (`bascule runs`), recorded from the first page that
+brings posts (new or duplicate) or rejected records, or when the source fails: a restart, or a
+poll that finds nothing new, adds no empty run. A run ends `done` when its source has nothing
+more to give (`--once`, the end of a replayed file), `stopped` when listening was stopped
+(Ctrl-C, SIGTERM, the war room shutting down) and `failed` when its source failed.
 """
 
 from __future__ import annotations
@@ -21,7 +27,8 @@ from bascule.sources.live.base import Connector, Page, parse_since
 
 log = logging.getLogger("bascule.listen")
 
-_DONE = object()
+_DONE = object()  # the source gave everything it had
+_STOPPED = object()  # the source ended because listening was stopped
 MERGE_POSTS = 10_000  # pages waiting in the queue are stored together, up to this many posts
 
 
@@ -124,9 +131,12 @@ def _run_connector(
         for page in conn.pages(cursors, once=once, stop=stop):
             if not _put(out, (conn.name, page), stop):
                 return
-        _put(out, (conn.name, _DONE), stop)
     except Exception as exc:  # noqa: BLE001 - one failing source must not stop the others
-        _put(out, (conn.name, exc), stop)
+        # a retry cut short by the stop (`Backoff`) is no failure of the source
+        _put(out, (conn.name, _STOPPED if stop.is_set() else exc), stop)
+        return
+    # a connector returns when asked to stop, mid-fetch or between polls: not finished
+    _put(out, (conn.name, _STOPPED if stop.is_set() else _DONE), stop)
 
 
 def _put(out: queue.Queue, item: tuple, stop: threading.Event) -> bool:
@@ -152,10 +162,10 @@ def listen(
 ) -> dict:
     """Listen to the configured sources; with `once`, fetch everything new and return.
 
-    Returns a JSON-ready summary per source (posts stored, duplicates, deletions honoured,
-    malformed records skipped, retries) and the totals; `connectors` injects ready-made ones.
+    Returns a JSON-ready summary per source (status, its run, posts stored, duplicates,
+    deletions honoured, malformed records skipped, retries) and the totals (posts, duplicates,
+    malformed); `connectors` injects ready-made ones.
     """
-    from bascule.store import ingest
     from bascule.store.live import load_cursors
 
     stop = stop_event or threading.Event()
@@ -168,8 +178,6 @@ def listen(
     threads = []
     t0 = time.perf_counter()
     for conn in connectors:
-        tally = tallies[conn.name]
-        tally.run_id = ingest.start_run(store, conn.name, f"live:{tally.kind}")
         cursors = load_cursors(store, conn.name)
         th = threading.Thread(
             target=_run_connector,
@@ -202,7 +210,7 @@ def listen(
                 active.discard(name)
                 if item is _DONE:
                     tally.finished = True
-                else:
+                elif item is not _STOPPED:
                     tally.error = f"{type(item).__name__}: {item}"
                     log.warning("source %s stopped: %s", name, tally.error)
     except KeyboardInterrupt:
@@ -263,6 +271,8 @@ def _store_page(project: Any, name: str, page: Page, tally: _Tally) -> int:
         known = page.deletions_known_only
         tally.deleted += store.retrying(lambda: apply_deletions(store, rest, known_only=known))
         tally.deletions += len(page.deletions)
+    if tally.run_id is None and (page.posts or page.rejects):
+        tally.run_id = _start_run(store, name, tally)
     builder = BatchBuilder(project.pseudonymizer, source=name, run_id=tally.run_id)
     for post in page.posts:
         builder.add(post)
@@ -282,6 +292,13 @@ def _store_page(project: Any, name: str, page: Page, tally: _Tally) -> int:
     return result.imported
 
 
+def _start_run(store: Any, name: str, tally: _Tally) -> int:
+    """The source's run of this session, recorded when it first has something to count."""
+    from bascule.store import ingest
+
+    return ingest.start_run(store, name, f"live:{tally.kind}")
+
+
 def _summary(
     project: Any,
     connectors: list[Connector],
@@ -299,12 +316,16 @@ def _summary(
         st = conn.stats
         result = ingest.BatchResult(t.posts, t.duplicates, t.malformed)
         status = "failed" if t.error else ("done" if t.finished else "stopped")
-        ingest.finish_run(project.store, t.run_id, result, status=status)
+        if t.run_id is None and t.error:  # a failure is worth a run, even with nothing stored
+            t.run_id = _start_run(project.store, conn.name, t)
+        if t.run_id is not None:
+            ingest.finish_run(project.store, t.run_id, result, status=status)
         out_sources.append(
             {
                 "source": conn.name,
                 "kind": t.kind,
                 "status": status,
+                "run_id": t.run_id,  # None: nothing stored nor rejected, no run recorded
                 "posts": t.posts,
                 "duplicates": t.duplicates,
                 "deletions": t.deletions,
@@ -323,6 +344,8 @@ def _summary(
         "once": once,
         "seconds": round(elapsed, 3),
         "posts": total,
+        "duplicates": sum(s["duplicates"] for s in out_sources),
+        "malformed": sum(s["malformed"] for s in out_sources),
         "posts_per_second": round(total / elapsed, 1) if elapsed > 0 else None,
         "sources": out_sources,
         "cycles": cycles,

@@ -4,6 +4,12 @@ Undoing a run is how a mistaken import is taken back, a file imported without th
 `--platform` its replies and reposts needed, say: only the posts the run added go (a post
 already stored by an earlier run stays), with what was derived from them, so the file can be
 imported again the right way without counting anything twice.
+
+A run's `status`: `running` (still going, or cut short by a kill or a crash), `done`,
+`failed`, `stopped` (a listening session stopped by Ctrl-C, SIGTERM or the war room shutting
+down, before its source had given everything) and `undone`. A listening session records one
+run per source, and only for a source that stored or rejected something, or failed
+(`live.listen`): restarts that find nothing new leave no empty runs.
 """
 
 from __future__ import annotations

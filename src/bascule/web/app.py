@@ -64,8 +64,9 @@ def create_app(
         version=__version__,
         description="The data of every page of the Bascule web dashboard. Log in at /login "
         "(session cookie); changes need the X-CSRF-Token header of the session.",
-        docs_url=None,
+        docs_url=None,  # no /docs nor /redoc pages
         redoc_url=None,
+        openapi_url=None,  # served below, to logged-in users only
     )
     app.state.web = WebState(project, **state_options)
     app.state.web.listener = listener
@@ -109,6 +110,14 @@ def create_app(
             media_type="text/javascript",
             headers={"cache-control": "public, max-age=86400"},
         )
+
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi_schema(request: Request) -> Response:
+        """The JSON API's description: like the API, for logged-in users only (it names every
+        route and parameter of the war room)."""
+        if auth.current_user(request) is None:
+            return JSONResponse({"detail": "login required"}, 401)
+        return JSONResponse(app.openapi())
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict:

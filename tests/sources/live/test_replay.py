@@ -134,3 +134,51 @@ def test_a_replayed_generic_file_takes_its_platform(project, tmp_path) -> None:
     )
     assert listen(project, once=True, analyze=False, alerts=False)["posts"] == 1
     assert project.store.rows("SELECT post_id FROM posts") == [("twitter:1",)]
+
+
+def test_replaying_stored_posts_says_the_duplicates(project, tmp_path, capsys) -> None:
+    # a file imported, then replayed: the summary's last line said "0 publication en 0,1 s"
+    # and the run it recorded was not named, where `bascule import` says both
+    from bascule.cli import main
+    from bascule.project import open_project
+    from bascule.store.runs import list_runs
+
+    data = tmp_path / "statuses.jsonl"
+    _write(data, make_statuses(30))  # and a broken last line
+    add_sources(
+        project,
+        f'[[sources]]\nkind = "replay"\nname = "drill"\npath = "{data}"\nformat = "mastodon"\n',
+    )
+    root = str(project.root)
+    project.close()
+    assert main(["import", "-p", root, str(data), "--format", "mastodon"]) == 1  # 1 rejected
+    capsys.readouterr()
+    listen_args = ["listen", "-p", root, "--once", "--no-analyze", "--no-alerts"]
+    assert main(listen_args) == 0
+    out = " ".join(capsys.readouterr().out.split())  # a French project
+    assert "drill (replay) : 0 nouvelle publication, 30 doublons" in out
+    assert "(import n° 2)" in out
+    assert "0 publication en" in out and "(30 doublons ignorés, 1 mal formée)" in out
+    with open_project(root) as p:
+        run = list_runs(p.store)[0]
+    assert (run["run_id"], run["imported"], run["duplicates"], run["rejected"]) == (2, 0, 30, 1)
+    assert (run["format"], run["status"]) == ("live:replay", "done")
+    # the same in English and in --json, whose totals now say the duplicates too
+    _from_the_start(root)
+    assert main([*listen_args, "--lang", "en"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "drill (replay): 0 new posts, 30 duplicates" in out and "(run 3)" in out
+    assert "(30 duplicates skipped, 1 malformed)" in out
+    _from_the_start(root)
+    assert main([*listen_args, "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["posts"], summary["duplicates"], summary["malformed"]) == (0, 30, 1)
+    assert summary["sources"][0]["run_id"] == 4
+
+
+def _from_the_start(root: str) -> None:
+    """The replay reads its file from the start again (as a new source would)."""
+    from bascule.project import open_project
+
+    with open_project(root) as p:
+        p.store.execute("DELETE FROM cursors WHERE source = 'drill'")

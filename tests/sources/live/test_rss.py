@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bascule.live.listen import listen
@@ -124,7 +126,36 @@ def test_listen_says_what_it_skipped_and_deleted(project, fedi, capsys) -> None:
     assert main(["listen", "-p", root, "--once", "--no-alerts"]) == 0
     out = capsys.readouterr().out
     out = " ".join(out.split())  # a French project: told in French
-    assert "attention :" in out and "missing.xml: HTTP 404" in out
+    assert f"attention : {fedi.url}/missing.xml : HTTP 404 ; ignoré jusqu'au prochain" in out
     assert "2 publications supprimées : plus anciennes que la durée de conservation (1 jour" in out
     # the listener held the store: the file is rewritten without those texts when it stops
     assert "Textes effacés retirés du fichier de la base" in out
+
+
+def test_a_dead_feed_is_named_once_with_the_reason(project, monkeypatch, capsys) -> None:  # noqa: ANN001
+    # "attention : http://…/down.xml: http://…/down.xml: [Errno 111] Connection refused;
+    # skipped this round": the address twice, and English in a French project
+    from bascule.cli import main
+    from bascule.sources.live import rss
+    from tests.web.webutil import free_port
+
+    monkeypatch.setattr(rss, "FEED_TRIES", 1)  # no waits between tries
+    dead = f"http://127.0.0.1:{free_port()}/down.xml"
+    add_sources(project, f'[[sources]]\nkind = "rss"\nname = "news"\nfeeds = ["{dead}"]')
+    root = str(project.root)
+    project.close()
+    args = ["listen", "-p", root, "--once", "--no-analyze", "--no-alerts"]
+    for lang, said in (
+        ("fr", f"attention : {dead} : injoignable ("),
+        ("en", f"warning: {dead}: unreachable ("),
+    ):
+        assert main([*args, "--lang", lang]) == 0
+        out = " ".join(capsys.readouterr().out.split())
+        assert out.count(dead) == 1 and said in out, out
+        assert (
+            out.count("ignoré jusqu'au prochain relevé" if lang == "fr" else "skipped until") == 1
+        )
+    assert main([*args, "--json"]) == 0
+    (warning,) = json.loads(capsys.readouterr().out)["sources"][0]["warnings"]
+    assert warning.startswith(f"{dead}: unreachable (") and warning.count(dead) == 1
+    assert warning.endswith("; skipped until the next poll")

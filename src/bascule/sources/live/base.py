@@ -38,6 +38,18 @@ class Page:
         return bool(self.posts or self.deletions or self.rejects or self.cursors)
 
 
+class Said(str):
+    """A warning for the reader: the English text (what `--json` gives), and its French in
+    `fr` (what a French project's summary prints)."""
+
+    fr: str
+
+    def __new__(cls, en: str, fr: str) -> Said:
+        said = super().__new__(cls, en)
+        said.fr = fr
+        return said
+
+
 @dataclass
 class Stats:
     """Counters a connector keeps while it runs (read by `listen` for its summary)."""
@@ -46,7 +58,12 @@ class Stats:
     retries: int = 0
     rate_limited: int = 0
     malformed: int = 0
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # plain English, or `Said` in both
+
+    def warn(self, en: str, fr: str) -> None:
+        """Add a warning once (a feed down for a day is said once, not at every poll)."""
+        if en not in self.errors:
+            self.errors.append(Said(en, fr))
 
 
 class Connector(Protocol):

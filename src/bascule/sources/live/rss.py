@@ -71,6 +71,15 @@ def map_entry(entry: dict, feed_url: str, feed: dict, *, fetched_at: datetime) -
     )
 
 
+class FeedDown(Transient):
+    """A feed that did not answer (network, server error), worth another try; says why in
+    English and in French (`fr`), without the feed's address (the warning gives it once)."""
+
+    def __init__(self, why: str, fr: str) -> None:
+        super().__init__(why)
+        self.fr = fr
+
+
 FEED_TRIES = 3  # tries of one feed per round (about 3 s of waits) before the next feed
 
 
@@ -107,16 +116,24 @@ class RssConnector:
                     return
                 try:
                     page = backoff.call(lambda url=url: self._fetch(url, cursors))
-                except (Transient, RateLimited) as exc:
-                    said = f"{url}: {exc or 'rate limited'}; skipped this round"
-                    if said not in self.stats.errors:  # once, not every round of a long outage
-                        self.stats.errors.append(said)
+                except RateLimited:
+                    self._skipped(url, "rate limited by the server", "trop de requêtes")
+                    continue
+                except Transient as exc:
+                    self._skipped(url, str(exc), getattr(exc, "fr", None))
                     continue
                 if page:
                     cursors.update(page.cursors)
                     yield page
             if once or stop.wait(self.poll_seconds):
                 return
+
+    def _skipped(self, url: str, why: str, why_fr: str | None = None) -> None:
+        """Say once that feed `url` was skipped until the next poll, and why (the URL once)."""
+        self.stats.warn(
+            f"{url}: {why}; skipped until the next poll",
+            f"{url} : {why_fr or why} ; ignoré jusqu'au prochain relevé",
+        )
 
     def _fetch(self, url: str, cursors: dict[str, str]) -> Page:
         import feedparser
@@ -129,15 +146,17 @@ class RssConnector:
         try:
             resp = self.client.get(url, headers=headers)
         except httpx.TransportError as exc:
-            raise Transient(f"{url}: {exc}") from exc
+            why = str(exc) or type(exc).__name__  # a timeout may have no message
+            raise FeedDown(f"unreachable ({why})", f"injoignable ({why})") from exc
         if resp.status_code == 429 or (resp.status_code == 503 and "retry-after" in resp.headers):
             raise RateLimited(retry_after_seconds(resp.headers.get("retry-after")))
-        if resp.status_code >= 500:
-            raise Transient(f"{url}: HTTP {resp.status_code}")
-        if resp.status_code == 304:
+        code = resp.status_code
+        if code >= 500:
+            raise FeedDown(f"server error (HTTP {code})", f"erreur du serveur (HTTP {code})")
+        if code == 304:
             return Page()
-        if resp.status_code >= 400:
-            self.stats.errors.append(f"{url}: HTTP {resp.status_code}")
+        if code >= 400:
+            self._skipped(url, f"HTTP {code}", f"HTTP {code}")
             return Page()
         parsed = feedparser.parse(resp.content)
         page = Page()
