@@ -845,6 +845,8 @@ def test_a_csv_cut_short_resumes_at_the_right_record(
             import_files(project, [path], fmt, batch_size=2)
     done = project.store.count("posts")
     assert 0 < done < 20
+    # stopped as Ctrl-C stops it (it said "failed"; a listening session says "stopped")
+    assert project.store.scalar("SELECT status FROM ingest_runs") == "stopped"
     again = import_files(project, [path], fmt, batch_size=2)
     assert again.files[0].status == "resumed" and again.imported == 20 - done
     assert project.store.count("posts") == 20

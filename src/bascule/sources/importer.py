@@ -200,6 +200,9 @@ def _import_all(
         if platform is None:
             summary.platform_hint = platform_hint(store, run_id)
         status = "done"
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: stopped, as a listening session is
+        status = "stopped"
+        raise
     finally:
         bar.close()
         finish_run(
