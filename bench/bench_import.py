@@ -2,7 +2,8 @@
 
 Two files of 1M posts: generated minimal records (ids, authors drawn from 100k accounts, ISO
 dates, 35-character texts with mentions and replies), and, when `../shared/data` is given,
-real records (PHEME's tweets repeated with new ids: 18 fields, real texts, a `raw` remainder).
+real records (PHEME's tweets repeated with new ids: 18 fields, real texts, a `raw` remainder),
+also as CSV and Parquet files beside DuckDB's `read_csv` and `read_parquet`.
 Each side runs in its own process, which reports its wall time and peak RSS. Goal: >= 50,000
 posts/s and within 3x of the raw read.
 """
@@ -24,8 +25,8 @@ RAW = """
 import json, resource, sys, time, duckdb
 t = time.perf_counter()
 con = duckdb.connect(sys.argv[2])
-con.execute("CREATE TABLE posts AS SELECT * FROM read_json(?, format='newline_delimited')",
-            [sys.argv[1]])
+reader = sys.argv[3] if len(sys.argv) > 3 else "read_json(?, format='newline_delimited')"
+con.execute(f"CREATE TABLE posts AS SELECT * FROM {reader}", [sys.argv[1]])
 n = con.execute("SELECT count(*) FROM posts").fetchall()[0][0]
 con.close()
 r = resource.getrusage(resource.RUSAGE_SELF)
@@ -108,14 +109,14 @@ def _run(code: str, *args: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _best(code: str, src: Path, out: Path, times: int) -> dict:
+def _best(code: str, src: Path, out: Path, times: int, *extra: str) -> dict:
     """The fastest of `times` runs, each into a fresh database."""
     import shutil
 
     runs = []
     for i in range(times):
         target = out.with_name(f"{out.name}{i}")
-        runs.append(_run(code, str(src), str(target)))
+        runs.append(_run(code, str(src), str(target), *extra))
         shutil.rmtree(target, ignore_errors=True)
         target.unlink(missing_ok=True)
     return min(runs, key=lambda r: r["seconds"])
@@ -184,7 +185,19 @@ def run(data: Path, quick: bool) -> str:
             f"Ratio: **{r_ratio:.1f}x** the raw read (goal <= 3x: "
             f"{'met' if r_ratio <= 3 else 'not met'}); "
             f"**{n / real['ours']['seconds']:,.0f} posts/s**.",
+            "",
+            "The same posts as CSV and as Parquet files (written by DuckDB), beside DuckDB's "
+            "own `read_csv` / `read_parquet` into a table (one run each):",
+            "",
+            "| | MiB | DuckDB s | Bascule s | ratio | Bascule posts/s | peak RSS (MiB) |",
+            "|---|---:|---:|---:|---:|---:|---:|",
         ]
+        for fmt, got in real["tables"].items():
+            a, b = got["raw"]["seconds"], got["ours"]["seconds"]
+            lines.append(
+                f"| {fmt} | {got['mib']:.0f} | {a:.2f} | {b:.2f} | {b / a:.1f}x | "
+                f"{n / b:,.0f} | {got['ours']['rss_mib']:.0f} |"
+            )
     if big is not None:
         lines += [
             "",
@@ -207,9 +220,37 @@ def _real(tmp: Path, n: int, tweets: Path) -> dict | None:
     print(f"real-shaped ({mib:.0f} MiB): duckdb read_json {raw['seconds']:.2f} s")
     ours = _best(OURS, src, tmp / "projreal", 2)
     print(f"real-shaped: bascule import {ours['seconds']:.2f} s")
+    tables = _tables(tmp, src)
     src.unlink()
     assert raw["rows"] == n and ours["rows"] == unique, (raw, ours, unique)
-    return {"raw": raw, "ours": ours, "mib": mib}
+    for got in tables.values():
+        assert got["raw"]["rows"] == n and got["ours"]["rows"] == unique, (got, unique)
+    return {"raw": raw, "ours": ours, "mib": mib, "tables": tables}
+
+
+TABLE_READERS = {"csv": "read_csv(?)", "parquet": "read_parquet(?)"}
+
+
+def _tables(tmp: Path, src: Path) -> dict:
+    """The real-shaped posts as CSV and as Parquet (written by DuckDB), each imported by
+    Bascule beside DuckDB's own reader of that format (one run each)."""
+    import duckdb
+
+    out = {}
+    for fmt, reader in TABLE_READERS.items():
+        path = tmp / f"real.{fmt}"
+        with duckdb.connect() as con:
+            con.execute(
+                f"COPY (SELECT * FROM read_json(?, format='newline_delimited')) TO '{path}' "
+                f"(FORMAT {fmt})",
+                [str(src)],
+            )
+        raw = _best(RAW, path, tmp / f"raw{fmt}.duckdb", 1, reader)
+        ours = _best(OURS, path, tmp / f"proj{fmt}", 1)
+        print(f"real-shaped {fmt}: duckdb {raw['seconds']:.2f} s, bascule {ours['seconds']:.2f} s")
+        out[fmt] = {"raw": raw, "ours": ours, "mib": path.stat().st_size / 2**20}
+        path.unlink()
+    return out
 
 
 def _big(tmp: Path) -> dict:

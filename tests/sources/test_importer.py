@@ -988,3 +988,41 @@ def test_a_json_array_streams_and_keeps_what_comes_before_a_break(project, tmp_p
     summary = import_files(project, [broken])
     assert summary.rejected == 1 and summary.rejects[0]["reason"].startswith("broken JSON")
     assert project.store.count("posts") == stored + summary.imported
+
+
+def test_a_resumed_file_keeps_the_column_map_of_its_start(project, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    """The column map came from the block a resumed import started at: a key its first
+    records lacked (the replies' `in_reply_to_status_id`) was dropped for the rest of the
+    file, and the replies after the cut lost what they answer."""
+    import bascule.sources.columnar as columnar
+    import bascule.sources.importer as importer
+    import bascule.store.bulk as bulk
+
+    def post(i: int, reply: bool) -> dict:
+        rec = {"id": str(10**12 + i), "author_id": str(i % 50),
+               "created_at": "2026-09-01T10:00:00Z", "text": f"post {i} " + "x" * 100}  # fmt: skip
+        if reply:
+            rec["in_reply_to_status_id"] = str(10**12)
+        return rec
+
+    rows = [post(i, i < 5 or i >= 2990) for i in range(3000)]
+    f = tmp_path / "posts.jsonl"
+    f.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
+    monkeypatch.setattr(columnar, "SAMPLE", 5)
+    monkeypatch.setattr(importer, "JSONL_BYTES_PER_RECORD", 1)  # blocks of 64 KB
+    real, calls = bulk.BlockWriter.commit, []
+
+    def killed(self):  # noqa: ANN001, ANN202
+        calls.append(real(self))
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return calls[-1]
+
+    with monkeypatch.context() as m:
+        m.setattr(bulk.BlockWriter, "commit", killed)
+        with pytest.raises(KeyboardInterrupt):
+            import_files(project, [f], batch_size=200)
+    assert 0 < project.store.count("posts") < 2990
+    assert import_files(project, [f], batch_size=200).files[0].status == "resumed"
+    assert project.store.count("posts") == 3000
+    assert project.store.scalar("SELECT count(reply_to) FROM posts") == 15

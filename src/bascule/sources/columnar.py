@@ -116,7 +116,7 @@ def iter_blocks(
     block_bytes: int = BLOCK_BYTES,
 ) -> Iterator[Block]:
     """Blocks of a generic JSON-lines file, from `start` = (byte offset, lines done)."""
-    cmap: generic.ColumnMap | None = None
+    cmap = _map_from_start(path, opener, mapping, max_bytes, block_bytes) if start[0] else None
     with opener(path) as f:
         if start[0]:
             if seekable:
@@ -148,6 +148,17 @@ def iter_blocks(
 
 
 SAMPLE = 2000  # JSON objects read to find the columns
+
+
+def _map_from_start(
+    path: Path, opener: Any, mapping: dict[str, str], max_bytes: int, block_bytes: int
+) -> generic.ColumnMap | None:
+    """The column map of a resumed file, from its first block as on the first run (the block
+    it resumes at may lack keys the first ones had: its replies would then be lost)."""
+    with opener(path) as f:
+        for _, buf, _, _ in _line_blocks(f, 0, 0, max_bytes, block_bytes):
+            return _resolve(split_lines(buf), mapping)
+    return None
 
 
 def _resolve(lines: pa.Array, mapping: dict[str, str]) -> generic.ColumnMap | None:
