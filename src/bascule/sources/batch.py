@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -446,6 +447,7 @@ def may_name_someone(payloads: pa.Array | pa.ChunkedArray) -> pa.Array:
     return pc.fill_null(pc.match_substring_regex(payloads, _TRIGGER_RE), False)
 
 
+@functools.lru_cache(maxsize=8192)  # a payload's keys repeat from record to record
 def _names_account(key: str) -> bool:
     return not _ACCOUNT_WORDS.isdisjoint(re.split(r"[_.\-]", key.lower()))
 
@@ -473,29 +475,29 @@ def _scrub(
     if isinstance(obj, dict):
         out = {}
         for k, v in obj.items():
-            if k in _PLACE_KEYS:
-                continue
-            named = k in _IDENTITY_KEYS or not isinstance(v, dict | list)
-            if inside_account and named and k not in _ACCOUNT_FACTS:
+            f = _key_flags(k)
+            if f & _PLACE:
                 continue
             if isinstance(v, str):  # leaves inline (most values): no call per value
-                if k in HANDLE_KEYS or _names_account(k):
+                if f & _HANDLE or (inside_account and not f & _FACT):
                     continue
                 if "twitter.com/" in v or "x.com/" in v:
                     v = _TWEET_LINK.sub(r"\1i/web", v)
                 if "/users/" in v and text_fn is not None:
                     v = _AP_ACTOR.sub(lambda m: "/users/" + _actor(m.group(1), text_fn), v)
                 out[k] = _text(v, text_fn) if text_fn is not None and "@" in v else v
-            elif not isinstance(v, dict | list) and _names_account(k) and k not in _ACCOUNT_KEYS:
-                continue  # an account's number (in_reply_to_user_id)
-            elif isinstance(v, (dict, list)):
-                is_acc = k in _ACCOUNT_KEYS or (inside_account and k == "profile")
+            elif isinstance(v, dict | list):
+                if inside_account and f & _IDENTITY and not f & _FACT:
+                    continue
+                is_acc = f & _ACCOUNT or (inside_account and k == "profile")
                 out[k] = _scrub(
                     v,
-                    inside_account=is_acc
+                    inside_account=bool(is_acc)
                     or (inside_account and isinstance(v, dict) and k != "status"),
                     text_fn=text_fn,
                 )
+            elif (inside_account and not f & _FACT) or f & _NAMES_NOT_ACCOUNT:
+                continue  # an account's number (in_reply_to_user_id)
             else:
                 out[k] = v
         return out
@@ -509,6 +511,24 @@ def _scrub(
     if text_fn is not None and isinstance(obj, str) and "@" in obj:
         return _text(obj, text_fn)
     return obj
+
+
+_PLACE, _IDENTITY, _HANDLE, _FACT, _ACCOUNT, _NAMES_NOT_ACCOUNT = 1, 2, 4, 8, 16, 32
+
+
+@functools.lru_cache(maxsize=8192)
+def _key_flags(key: str) -> int:
+    """What `_scrub` needs to know of a key, worked out once per key (a payload walk meets
+    the same few dozen keys a million times: 1.9 s of 8.6 for 30,000 API tweets)."""
+    names = _names_account(key)
+    return (
+        (_PLACE if key in _PLACE_KEYS else 0)
+        | (_IDENTITY if key in _IDENTITY_KEYS else 0)
+        | (_HANDLE if key in HANDLE_KEYS or names else 0)
+        | (_FACT if key in _ACCOUNT_FACTS else 0)
+        | (_ACCOUNT if key in _ACCOUNT_KEYS else 0)
+        | (_NAMES_NOT_ACCOUNT if names and key not in _ACCOUNT_KEYS else 0)
+    )
 
 
 _ACCOUNT_KEYS = frozenset({"user", "account", "author", "users", "user_mentions", "mentions"})
