@@ -208,3 +208,47 @@ def test_the_prune_command_rewrites_the_file(project, capsys) -> None:  # noqa: 
     assert "très personnel".encode() in path.read_bytes()
     assert main(["prune", "-p", root, "--days", "30", "--json"]) == 0
     assert "très personnel".encode() not in path.read_bytes()  # not left in freed blocks
+
+
+def test_kept_counts_are_the_polls_days_and_voices(project) -> None:  # noqa: ANN001
+    # kept as UTC days with an author under each stance they took: 02:00 UTC on Oct 2 is
+    # 22:00 on Oct 1 in Toronto, and twelve authors who turned against count once, against
+    from bascule.store.retention import kept_format
+
+    b = BatchBuilder(project.pseudonymizer, source="test", run_id=None)
+    for a in range(12):
+        for pid, hour in ((f"m-{a}", 14), (f"e-{a}", 26)):  # Oct 1 10:00 and 22:00 local
+            b.add(Post("mastodon", pid, Account("mastodon", f"u{a}"),
+                       datetime(2026, 10, 1) + timedelta(hours=hour)))  # fmt: skip
+    write_batch(project.store, *b.tables())
+    rows = project.store.rows("SELECT post_id, native_id FROM posts")
+    stance = {pid: "favor" if native.startswith("m-") else "against" for pid, native in rows}
+    project.store.insert(
+        "analyses",
+        pa.table(
+            {"post_id": list(stance), "target_id": ["caq"] * 24, "stance": list(stance.values())}
+        ),  # fmt: skip
+    )
+    assert prune(project, days=30, now=NOW + timedelta(days=1))["aggregates"] == 1
+    assert kept_format(project.store) == {
+        "timezone": "America/Toronto",
+        "each_stance_through": None,
+        "min_group_size": 10,
+        "pruned_before": "2026-10-03T12:00:00",
+    }
+    rows = project.store.rows("SELECT day, target_id, stance, authors, posts FROM aggregates")
+    assert [(str(d), t, s, a, p) for d, t, s, a, p in rows] == [
+        ("2026-10-01", "caq", "against", 12, 12)  # "favor": 12 posts, no one's last word
+    ]
+
+
+def test_a_dry_run_records_nothing(project) -> None:  # noqa: ANN001
+    from bascule.store.retention import kept_format
+
+    _load(project)
+    prune(project, days=30, now=NOW, dry_run=True)
+    assert kept_format(project.store) == {}
+    prune(project, days=30, now=NOW)
+    assert kept_format(project.store)["pruned_before"] == "2026-10-02T12:00:00"
+    prune(project, days=60, now=NOW)  # an earlier cutoff: the latest one is kept
+    assert kept_format(project.store)["pruned_before"] == "2026-10-02T12:00:00"

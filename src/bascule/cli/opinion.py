@@ -36,6 +36,14 @@ UntilOpt = Annotated[
     ),
 ]
 ByOpt = Annotated[str, typer.Option("--by", help="Period: hour or day.")]
+PollByOpt = Annotated[
+    str,
+    typer.Option(
+        "--by",
+        help="Period: hour or day (days whose posts were pruned are shown by day only, from "
+        "the daily counts kept).",
+    ),
+]
 OutOpt = Annotated[
     Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
 ]
@@ -76,7 +84,7 @@ def _write(data: str | bytes, out: Path | None) -> None:
 def poll(
     target: Annotated[str, typer.Option("--target", "-t", help="Target id (see bascule.toml).")],
     project: ProjectOpt = Path("."),
-    by: ByOpt = "day",
+    by: PollByOpt = "day",
     since: SinceOpt = None,
     until: UntilOpt = None,
     json: JsonOpt = False,
@@ -89,7 +97,8 @@ def poll(
     """Continuous poll: share of authors for / against / neither per period, 95 % intervals.
 
     One author, one voice (their latest stance in the period); periods with fewer authors
-    than privacy.min_group_size are hidden.
+    than privacy.min_group_size are hidden. Days whose posts `bascule prune` deleted come
+    from the daily counts it kept (marked as such; by day only: they have no hours).
     """
     from bascule.opinion import poll as P
 
@@ -134,7 +143,14 @@ def _poll_table(result: dict, lang: str) -> None:
     from rich.table import Table
 
     from bascule.i18n import number, share, share_range, tr
-    from bascule.opinion.poll import STANCES, period_name, stance_label, stance_note, target_name
+    from bascule.opinion.poll import (
+        STANCES,
+        kept_note,
+        period_name,
+        stance_label,
+        stance_note,
+        target_name,
+    )
 
     t = Table(
         title=f"{target_name(result, lang)} — {period_name(result['by'], lang)}",
@@ -144,20 +160,33 @@ def _poll_table(result: dict, lang: str) -> None:
     t.add_column(tr(lang, "auteurs", "authors"), justify="right")
     for st in STANCES:
         t.add_column(f"{stance_label(st, lang)} [95 %]", justify="right")
+    # a day read from the counts `prune` kept is marked (a column would not fit 80 characters)
+    kept = any(r.get("source") == "aggregates" for r in result["periods"])
     for r in result["periods"]:
-        t.add_row(
-            str(r["period"]).replace("T", " "),
+        mark = " †" if r.get("source") == "aggregates" else ""
+        cells = [
+            str(r["period"]).replace("T", " ") + mark,
             number(r["authors"], lang),
             *(
                 # the interval's unit is in the header: a cell that fits, never cut at its "%"
                 f"{share(r[st], lang)} [{share_range(r[st + '_lo'], r[st + '_hi'], lang, unit=False)}]"
                 for st in STANCES
             ),
-        )
+        ]
+        t.add_row(*cells)
     if not result["periods"]:
         console.print(tr(lang, "Aucune période à montrer.", "No period to show."))
     else:
         console.print(t)
+    if kept:
+        console.print(
+            tr(
+                lang,
+                "† jour lu dans les comptes quotidiens gardés (ses publications sont supprimées)",
+                "† day read from the kept daily counts (its posts are deleted)",
+            ),
+            highlight=False,
+        )
     hidden, k = result["suppressed"], result["min_group_size"]
     if hidden:
         console.print(
@@ -168,9 +197,9 @@ def _poll_table(result: dict, lang: str) -> None:
                 f"{hidden} period{'s' if hidden > 1 else ''} under {k} authors hidden (privacy).",
             )
         )
-    note = stance_note(result, lang)
-    if note:
-        console.print(note)
+    for note in (kept_note(result, lang), stance_note(result, lang)):
+        if note:
+            console.print(note, highlight=False)
 
 
 def undecided(

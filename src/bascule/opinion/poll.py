@@ -3,7 +3,8 @@
 One author, one voice: each author counts once per period, with their latest stance on the
 target in that period. Shares come with 95 % Wilson intervals and an exponentially weighted
 trend (weighted by authors); periods with fewer authors than `privacy.min_group_size` are
-suppressed, and their data enter no published number.
+suppressed, and their data enter no published number. Days whose posts `bascule prune` deleted
+are read back, by day only, from the counts it kept (`opinion.kept`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from bascule.i18n import date_axis, number, plotly_locale_script, share, share_range, tr
+from bascule.opinion import kept as K
 from bascule.opinion import periods as P
 from bascule.opinion.intervals import ewma_shares, wilson
 from bascule.opinion.suppression import shown_periods
@@ -106,6 +108,14 @@ def poll(
 ) -> dict:
     """Shares of authors for/against/none per period, with intervals, trend and suppression.
 
+    Each period says where it comes from (`source`): "posts", or "aggregates" for a day whose
+    posts `bascule prune` deleted, read back from the daily counts it kept (`opinion.kept`:
+    the same one-voice shares, Wilson intervals and trend; a stance it did not keep, under
+    `min_group_size` authors, is None in `not_kept` and the intervals cover what it may have
+    been). Hours cannot come from daily counts: an hourly poll shows none of those days, and
+    `pruned` (with `kept_note`) says which days only the daily poll has. A day is read from
+    one source: posts still stored on a kept day are not counted again.
+
     `cues_only` says no trained model read the stances (only partisan hashtags and official
     accounts did): the other posts count as none.
     """
@@ -121,6 +131,9 @@ def poll(
     frame = sql.stances(project.store, tgt.id, since=lo_utc, until=hi_utc)
     frame["local"] = P.to_local(frame["created_at"], tz) if len(frame) else frame["created_at"]
     frame = frame[P.in_window(frame["local"], s, u)]
+    kept = K.read(project.store, tgt.id, k)
+    seen = bool(len(frame))
+    frame = frame[~kept.mask(frame, tz)]  # pruned days come from their kept counts alone
     shown = shown_periods(frame["author_id"], frame["local"], by, k) if len(frame) else set()
     latest = latest_stances(frame, by) if len(frame) else frame.assign(period=frame["local"])
     all_periods = set(latest["period"])
@@ -131,19 +144,31 @@ def poll(
         else pd.DataFrame(columns=list(STANCES))
     )
     counts = counts.reindex(columns=list(STANCES), fill_value=0).sort_index()
+    c = counts.to_numpy(dtype=float).reshape(len(counts), len(STANCES))
+    n = c.sum(axis=1)
+    lo, hi = wilson(c, n[:, None], level=level) if len(counts) else (c, c)
+    kept_days = kept.in_window(s, u)
+    old = K.day_rows(kept, kept_days if by == "day" else kept_days[:0], k, level)
+    periods = [*counts.index, *old.periods]
+    source = ["posts"] * len(counts) + ["aggregates"] * len(old.periods)
+    not_kept = [[]] * len(counts) + old.not_kept
+    c = np.vstack([c, old.counts])
+    n = np.concatenate([n, old.authors])
+    lo, hi = np.vstack([lo, old.lo]), np.vstack([hi, old.hi])
+    order = sorted(range(len(periods)), key=lambda i: periods[i])
     rows: list[dict] = []
-    if len(counts):
-        n = counts.sum(axis=1).to_numpy()
-        c = counts.to_numpy()
-        lo, hi = wilson(c, n[:, None], level=level)
-        trend = ewma_shares(c, P.steps(counts.index, by).to_numpy(), halflife=halflife)
-        for i, period in enumerate(counts.index):
-            row: dict[str, Any] = {"period": P.label(period, by), "authors": int(n[i])}
+    if order:
+        c, n, lo, hi = c[order], n[order], lo[order], hi[order]
+        steps = P.steps(pd.Series([periods[o] for o in order]), by).to_numpy()
+        trend = ewma_shares(c, steps, halflife=halflife)  # a stance not kept counts as 0
+        for i, o in enumerate(order):
+            row: dict[str, Any] = {"period": P.label(periods[o], by), "authors": int(n[i])}
             for j, st in enumerate(STANCES):
-                row[st] = round(float(c[i, j] / n[i]), 4)
+                row[st] = None if st in not_kept[o] else round(float(c[i, j] / n[i]), 4)
                 row[f"{st}_lo"] = round(float(lo[i, j]), 4)
                 row[f"{st}_hi"] = round(float(hi[i, j]), 4)
                 row[f"trend_{st}"] = round(float(trend[i, j]), 4)
+            row["source"], row["not_kept"] = source[o], list(not_kept[o])
             rows.append(row)
     return {
         "target": tgt.id,
@@ -158,12 +183,20 @@ def poll(
         "level": level,
         "trend": f"exponentially weighted by authors, half-life {halflife:g} {by}s",
         "periods": rows,
-        "suppressed": len(all_periods - shown),
+        "suppressed": len(all_periods - shown) + old.suppressed,
+        "pruned": K.info(kept, kept_days, len(old.periods), s, tz, seen=seen),
         "stance_models": (models := sql.stance_models(project.store, [tgt.id])),
         "cues_only": cues_only(models),
         "model_waiting": cues_only(models) and _trained(project),
         "model_check": _model_check(project.store, models),
     }
+
+
+def kept_note(result: dict, lang: str) -> str | None:
+    """What a reader must know about the days whose posts were pruned (None: nothing pruned
+    there): which days come from the kept daily counts, or, per hour, which only the daily
+    poll shows."""
+    return K.note(result, lang)
 
 
 def _trained(project: Any) -> bool:
@@ -230,9 +263,10 @@ def cues_only_text(lang: str) -> str:
 
 
 def poll_csv(result: dict) -> str:
-    """The periods as CSV text (one row per shown period)."""
+    """The periods as CSV text (one row per shown period); `source` says "aggregates" for a
+    day read from the counts `prune` kept (an empty share: a stance it did not keep)."""
     cols = ["period", "authors"] + [f"{st}{q}" for st in STANCES for q in ("", "_lo", "_hi")]
-    cols += [f"trend_{st}" for st in STANCES]
+    cols += [f"trend_{st}" for st in STANCES] + ["source"]
     return pd.DataFrame(result["periods"], columns=cols).to_csv(index=False)
 
 
@@ -250,6 +284,8 @@ def poll_figure(result: dict, lang: str = "fr") -> Any:
     x = [r["period"] for r in rows]
     runs = _runs(x, result["by"])  # periods in a row: no line or band across a hidden one
     authors = tr(lang, "auteurs", "authors")
+    kept = [r.get("source") == "aggregates" for r in rows]
+    symbols = ["circle-open" if k else "circle" for k in kept]
     trend_word = tr(lang, "tendance", "trend")
     for st in STANCES:
         name = stance_label(st, lang)
@@ -287,7 +323,8 @@ def poll_figure(result: dict, lang: str = "fr") -> Any:
             x=x,
             y=[r[st] for r in rows],
             mode="markers",
-            marker={"color": color, "size": 6, "opacity": 0.7},
+            # a day read from the counts `prune` kept: an open marker (its posts are gone)
+            marker={"color": color, "size": 6, "opacity": 0.7, "symbol": symbols},
             customdata=[
                 [
                     escape(share(r[st], lang)),
@@ -325,12 +362,38 @@ def poll_figure(result: dict, lang: str = "fr") -> Any:
     fig.add_bar(
         x=x,
         y=[r["authors"] for r in rows],
-        marker_color="#4575b4",
+        marker_color=[KEPT_COLOR if k else "#4575b4" for k in kept],
         name=authors,
         showlegend=False,
         row=2,
         col=1,
     )
+    for i, (first, last) in enumerate(kept_spans(result)):  # days read from kept counts
+        fig.add_vrect(
+            x0=first,
+            x1=last,
+            fillcolor=KEPT_COLOR,
+            opacity=0.12,
+            line_width=0,
+            layer="below",
+            row="all",
+            col=1,
+            name="kept-aggregates",
+        )
+        if i:  # named once: the title's note says what every shaded span is
+            continue
+        fig.add_annotation(
+            x=first,
+            y=0.995,
+            xref="x",
+            yref="y domain",
+            xanchor="left",
+            yanchor="top",
+            text=escape(kept_label(lang)),
+            showarrow=False,
+            font={"size": 11, "color": KEPT_COLOR},
+            name="kept-aggregates",
+        )
     note = tr(
         lang,
         f"Une voix par auteur · IC 95 % (Wilson) · {result['suppressed']} période(s) de moins "
@@ -338,6 +401,12 @@ def poll_figure(result: dict, lang: str = "fr") -> Any:
         f"One voice per author · 95% CI (Wilson) · {result['suppressed']} period(s) under "
         f"{result['min_group_size']} authors hidden",
     )
+    if any(kept):
+        note += tr(
+            lang,
+            " · zone ombrée : comptes quotidiens gardés (publications supprimées)",
+            " · shaded: kept daily counts (posts deleted)",
+        )
     fig.update_layout(
         title={"text": f"{poll_title(result, lang)}<br><sup>{note}</sup>"},
         height=500,
@@ -356,6 +425,37 @@ def poll_figure(result: dict, lang: str = "fr") -> Any:
     fig.update_xaxes(**date_axis(lang, hours=result.get("by") == "hour"))
     fig.update_xaxes(**P.day_ticks(x, result["by"]))
     return fig
+
+
+KEPT_COLOR = "#6a51a3"  # days read from the counts `prune` kept
+
+
+def kept_label(lang: str) -> str:
+    """The words on the shaded days of a chart that come from kept counts."""
+    return tr(lang, "comptes gardés (publications supprimées)", "kept counts (posts deleted)")
+
+
+def kept_spans(result: dict) -> list[tuple[str, str]]:
+    """(start, end) of each run of consecutive periods read from kept counts, end excluded
+    (the start of the period after the last one), as ISO dates."""
+    from datetime import datetime, timedelta
+
+    rows, by = result["periods"], result["by"]
+    step = timedelta(milliseconds=P.PERIOD_MS[by])
+    spans: list[tuple[str, str]] = []
+    prev = None
+    for r in rows:
+        if r.get("source") != "aggregates":
+            prev = None
+            continue
+        start = datetime.fromisoformat(str(r["period"]))
+        end = (start + step).isoformat()
+        if prev is not None and start - prev <= step:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start.isoformat(), end))
+        prev = start
+    return spans
 
 
 def _runs(periods: list[str], by: str) -> list[list[int]]:
@@ -394,7 +494,8 @@ def _middle(period: str, by: str) -> str:
 
 def poll_html(result: dict, lang: str = "fr") -> str:
     """The poll chart as a standalone HTML page (plotly.js inline), titled with the target
-    and the period in the reader's language."""
+    and the period in the reader's language, with what the reader must know about pruned
+    days (`kept_note`) under it."""
     from html import escape
 
     from plotly.offline import get_plotlyjs
@@ -404,10 +505,12 @@ def poll_html(result: dict, lang: str = "fr") -> str:
         full_html=False, include_plotlyjs=False, config={"displaylogo": False}
     )
     locale = plotly_locale_script(lang)
+    note = kept_note(result, lang)  # which days come from kept counts, or have no hours
+    note = f'<p class="kept-note">{escape(note)}</p>\n' if note else ""
     return (
         f'<!doctype html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{title}</title>\n<script>{get_plotlyjs()}</script>\n{locale}</head>\n"
-        f"<body>\n{div}\n</body>\n</html>\n"
+        f"<body>\n{div}\n{note}</body>\n</html>\n"
     )
 
 
@@ -433,11 +536,12 @@ def poll_png_figure(result: dict, lang: str = "fr") -> Any:
     rows = result["periods"]
     x = pd.to_datetime([r["period"] for r in rows])
     runs = _runs([r["period"] for r in rows], result["by"])  # no line across a hidden period
+    kept = np.array([r.get("source") == "aggregates" for r in rows], dtype=bool)
     fig = Figure(figsize=(12, 6))
     ax, axn = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [4, 1]})
     for st in STANCES:
         color = COLORS[st]
-        y = np.array([r[st] for r in rows])
+        y = np.array([np.nan if r[st] is None else r[st] for r in rows], dtype=float)
         for k, run in enumerate(runs):
             ax.fill_between(
                 x[run],
@@ -456,7 +560,17 @@ def poll_png_figure(result: dict, lang: str = "fr") -> Any:
                 if not k
                 else None,
             )
-        ax.scatter(x, y, color=color, s=12, alpha=0.7)
+        # a day read from the counts `prune` kept: an open marker (its posts are gone)
+        ax.scatter(x[~kept], y[~kept], color=color, s=12, alpha=0.7)
+        ax.scatter(x[kept], y[kept], facecolors="none", edgecolors=color, s=14, alpha=0.8)
+    half = pd.Timedelta(milliseconds=P.PERIOD_MS[result["by"]] / 2)  # points stand at starts
+    for i, (first, last) in enumerate(kept_spans(result)):  # days read from kept counts
+        x0, x1 = pd.Timestamp(first) - half, pd.Timestamp(last) - half
+        for a in (ax, axn):  # named once, in the legend
+            a.axvspan(
+                x0, x1, color=KEPT_COLOR, alpha=0.10, linewidth=0,
+                label=kept_label(lang) if a is ax and not i else None,
+            )  # fmt: skip
     if rows:  # the latest trend value at the end of each line, labels kept apart
         heights = spread_labels([rows[-1][f"trend_{st}"] for st in STANCES], LABEL_GAP)
         for st, h in zip(STANCES, heights, strict=True):
@@ -476,7 +590,12 @@ def poll_png_figure(result: dict, lang: str = "fr") -> Any:
     ax.set_title(poll_title(result, lang))
     ax.grid(alpha=0.3)
     width = 0.8 if result["by"] == "day" else 0.8 / 24
-    axn.bar(x, [r["authors"] for r in rows], color="#4575b4", width=width)
+    axn.bar(
+        x,
+        [r["authors"] for r in rows],
+        color=[KEPT_COLOR if k else "#4575b4" for k in kept],
+        width=width,
+    )
     axn.set_ylabel(tr(lang, "auteurs", "authors"))
     if result["by"] == "day" and len(rows):
         days = max(1, int((x[-1] - x[0]).days) // 10 + 1)
@@ -488,5 +607,6 @@ def poll_png_figure(result: dict, lang: str = "fr") -> Any:
     # room on the right for the end labels, and below the dates for the legend: horizontal,
     # under the plot, it never covers the lines or their end labels
     fig.subplots_adjust(left=0.07, right=0.7, top=0.93, bottom=0.2, hspace=0.08)
+    # the shaded kept days, when any, have their entry on a second row
     fig.legend(loc="lower center", bbox_to_anchor=(0.385, 0.01), ncol=3, frameon=False)
     return fig

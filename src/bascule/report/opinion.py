@@ -37,17 +37,22 @@ def poll_summary(r: dict, lang: str) -> str:
 
 
 def section(project: Any, lang: str) -> Section | None:
-    """Poll charts for the most discussed targets and the undecided's reasons (None before analyze)."""
-    from bascule.opinion.poll import poll, poll_figure, stance_note
+    """Poll charts for the most discussed targets and the undecided's reasons (None before
+    analyze). Days whose posts were pruned are in the charts, shaded, from the daily counts
+    `prune` kept, and said under each chart; a target whose every post was pruned is still
+    charted from them."""
+    from bascule.opinion.poll import kept_note, poll, poll_figure, stance_note
     from bascule.opinion.undecided import undecided
 
-    if sql.analysed_count(project.store) == 0:
+    kept = sql.kept_targets(project.store)
+    if sql.analysed_count(project.store) == 0 and not kept:
         return None
     known = {t.id for t in project.config.targets}
     body, summary = "", []
     notes: list[str] = []
     shown = 0
-    for target_id, _n, _a in queries.target_mentions(project.store):
+    mentioned = [t for t, _n, _a in queries.target_mentions(project.store)]
+    for target_id in dict.fromkeys([*mentioned, *kept]):  # most discussed now, then pruned
         if target_id not in known or shown >= MAX_TARGETS:
             continue
         r = poll(project, target_id)
@@ -61,6 +66,9 @@ def section(project: Any, lang: str) -> Section | None:
             notes.append(note)
         summary.append(poll_summary(r, lang))
         body += figure(poll_figure(r, lang))
+        note = kept_note(r, lang)  # which days come from kept counts: this target's own
+        if note:
+            body += paragraph(note)
     body = "".join(paragraph(n) for n in notes) + body
     if not shown:
         body += paragraph(

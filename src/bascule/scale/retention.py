@@ -30,8 +30,9 @@ def prune(
     dry_run: bool = False,
     compact: bool = False,
 ) -> dict:
-    """Delete raw data older than the retention period (config or `days`); aggregates stay;
-    and the day partitions past it in each Parquet dataset of `parquet` (one folder or
+    """Delete raw data older than the retention period (config or `days`); daily aggregates
+    stay, counted in the project's days as the poll counts them (`bascule poll --by day` reads
+    them back); and the day partitions past it in each Parquet dataset of `parquet` (one folder or
     several). `compact` then rewrites the database file so the deleted texts are gone from
     it too (`Store.compact`: it needs the store to itself, as `bascule prune` has it)."""
     if isinstance(parquet, str | Path):  # one folder, not its characters
@@ -53,7 +54,11 @@ def prune(
         )
     cut = cutoff_for(days, now)
     result = retention.prune(
-        project.store, cut, min_group_size=project.config.privacy.min_group_size, dry_run=dry_run
+        project.store,
+        cut,
+        min_group_size=project.config.privacy.min_group_size,
+        timezone=project.config.project.timezone,  # the poll's days
+        dry_run=dry_run,
     )
     result["cutoff"] = cut.isoformat(sep=" ")
     result["retention_days"] = days

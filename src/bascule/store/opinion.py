@@ -1,4 +1,5 @@
-"""SQL of the opinion area: stances for the poll, political posts for the undecided."""
+"""SQL of the opinion area: stances for the poll (and the days `prune` kept of them), political
+posts for the undecided."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from bascule.store.db import Store
+from bascule.store.retention import kept_format as kept_format  # how the kept days were counted
 
 # Posts removed by the platform or by a "forget me" request never enter an aggregate.
 _ALIVE = """p.post_id NOT IN (SELECT post_id FROM tombstones)
@@ -40,6 +42,24 @@ def stances(store: Store, target_id: str, *, since: str | None, until: str | Non
             ORDER BY p.created_at, a.post_id""",
         [target_id, *params],
     )
+
+
+def kept_days(store: Store, target_id: str) -> pd.DataFrame:
+    """(day, stance, authors) that `bascule prune` kept for one target (see `kept_format`)."""
+    return _df(
+        store,
+        "SELECT day, stance, authors FROM aggregates WHERE target_id = ? ORDER BY day, stance",
+        [target_id],
+    )
+
+
+def kept_targets(store: Store) -> list[str]:
+    """Targets with days kept by `bascule prune`, most kept days first."""
+    rows = store.rows(
+        "SELECT target_id FROM aggregates GROUP BY target_id "
+        "ORDER BY count(DISTINCT day) DESC, target_id"
+    )
+    return [r[0] for r in rows]
 
 
 def political_posts(store: Store, *, since: str | None, until: str | None) -> pd.DataFrame:

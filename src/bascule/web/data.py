@@ -100,13 +100,19 @@ def _share_of_voice(project: Any) -> list[dict]:
 
 
 def _poll(project: Any, target: str, lang: str) -> dict:
+    """A target's daily poll, its figure, and what to say about days whose posts were pruned
+    (read back from the counts `prune` kept: shaded in the figure)."""
     poll = capability("bascule.opinion.poll", "poll")
     result = poll(project, target)
     try:
         fig = figure_json(capability("bascule.opinion.poll", "poll_figure")(result, lang))
     except NotAvailable:
         fig = None
-    return {"data": jsonable(result), "figure": fig}
+    try:
+        note = capability("bascule.opinion.poll", "kept_note")(result, lang)
+    except NotAvailable:
+        note = None
+    return {"data": jsonable(result), "figure": fig, "kept_note": note}
 
 
 def overview(st: WebState, lang: str, *, stale: bool = True) -> dict:
