@@ -4,6 +4,7 @@ French numbers included, and English when `--lang en` asks for it."""
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
@@ -200,6 +201,40 @@ def test_serve_and_user_accounts(
     assert err == "Erreur : aucun compte 'alice'"
     out, _ = _run(capsys, "user", "list", "-p", root, "--lang", "en")
     assert out.startswith("No web account")
+
+
+def _table(out: str) -> dict[str, dict[str, str]]:
+    """A printed table's rows, by their first cell, as {header: cell} (one line a row)."""
+
+    def cells(line: str) -> list[str]:
+        return [c.strip() for c in re.split("[│┃]", line)[1:-1]]
+
+    head = cells(next(line for line in out.splitlines() if line.startswith("┃")))
+    rows = (cells(line) for line in out.splitlines() if line.startswith("│"))
+    return {r[0]: dict(zip(head, r, strict=True)) for r in rows}
+
+
+def test_runs_show_the_duplicates_skipped_and_the_records_rejected(
+    root: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a file imported again (or a replay) was an empty row: 0 imported, 0 held, nothing said
+    # of its 3 posts already stored nor of its 4 unreadable lines
+    broken = str(DATA / "samples" / "twitter_v1_broken.jsonl")  # 3 of the 6, 4 bad lines
+    assert main(["import", "-p", root, broken]) == 1
+    capsys.readouterr()
+    assert main(["runs", "-p", root]) == 0
+    rows = _table(capsys.readouterr().out)
+    keys = ("importées", "doublons", "rejetées", "en base", "état")
+    assert [rows["2"][k] for k in keys] == ["0", "3", "4", "0", "terminé"]
+    assert [rows["1"][k] for k in keys] == ["6", "0", "0", "6", "terminé"]
+    assert main(["runs", "-p", root, "--lang", "en"]) == 0
+    rows = _table(capsys.readouterr().out)
+    keys = ("imported", "duplicates", "rejected", "holds", "status")
+    assert [rows["2"][k] for k in keys] == ["0", "3", "4", "0", "done"]
+    assert main(["runs", "-p", root, "--json"]) == 0
+    (second, first) = json.loads(capsys.readouterr().out)
+    assert [second[k] for k in ("imported", "duplicates", "rejected", "posts_held")] == [0, 3, 4, 0]
+    assert [first[k] for k in ("imported", "duplicates", "rejected", "posts_held")] == [6, 0, 0, 6]
 
 
 def test_runs_export_and_forget(

@@ -75,6 +75,11 @@ def test_upload_a_broken_export_then_again(importing) -> None:  # noqa: ANN001
     page = _after_import(c).text
     assert _stats(page) == {"imported": 0, "duplicates": 3, "rejected": 4, "analysed": 0}
     assert project.store.rows("SELECT count(*) FROM posts")[0][0] == 3
+    # and the earlier imports say so too, not an empty row: imported, duplicates, rejected,
+    # still stored, state
+    runs = re.findall(r'<tr id="run-\d+">(.*?)</tr>', page, re.S)
+    cells = [re.findall(r'<td class="num">([^<]*)</td>', run) for run in runs]
+    assert cells == [["0", "3", "4", "0"], ["3", "0", "4", "3"]]
 
 
 def test_refusals_say_why_in_the_pages_language(importing, tmp_path: Path) -> None:  # noqa: ANN001

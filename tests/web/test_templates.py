@@ -257,3 +257,37 @@ def test_times_are_shown_in_the_project_time_zone() -> None:
     assert "2015-01-07 06:07 → 2015-01-09 21:00" in text
     assert "Heures du fuseau America/Toronto." in text
     assert "opinions de groupes de moins de 5 auteurs masquées" in text  # the privacy floor
+
+
+def test_earlier_imports_show_duplicates_rejects_and_every_state() -> None:
+    from bascule.store.runs import RUN_STATUS
+
+    # a re-import read as an empty row (no duplicates nor rejects shown), and a listening
+    # session stopped by the war room's shutdown showed its state in English on French pages
+    runs = [
+        {"run_id": 3, "started_at": "2026-09-01 10:00:00", "files": "mastodon", "imported": 2,
+         "duplicates": 1500, "rejected": 1, "posts_held": 2, "status": "stopped"},
+        {"run_id": 2, "started_at": "2026-08-31 10:00:00", "files": "b.jsonl", "imported": 0,
+         "duplicates": 3, "rejected": 4, "posts_held": 0, "status": "done"},
+    ]  # fmt: skip
+
+    def rows(lang: str) -> tuple[list[str], dict[str, list[str]]]:
+        html = _render(
+            "import.html.j2", lang, job=None, formats=("auto",), shown=20, runs=runs,
+            run_status=RUN_STATUS, undone=None, undo=None,
+        )  # fmt: skip
+        table = re.search(r'id="import-runs">(.*?)</table>', html, re.S).group(1)
+        head = [_text(h).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", table)]
+        body = {
+            n: [_text(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for n, row in re.findall(r'<tr id="run-(\d+)">(.*?)</tr>', table, re.S)
+        }
+        return head, body
+
+    head, body = rows("fr")
+    assert head[3:8] == ["Importées", "Doublons ignorés", "Rejetées", "Encore en base", "État"]
+    assert body["3"][3:8] == ["2", f"1{NN}500", "1", "2", "arrêté"]
+    assert body["2"][3:8] == ["0", "3", "4", "0", "terminé"]
+    head, body = rows("en")
+    assert head[3:8] == ["Imported", "Duplicates skipped", "Rejected", "Still stored", "State"]
+    assert body["3"][3:8] == ["2", "1,500", "1", "2", "stopped"]

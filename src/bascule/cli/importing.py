@@ -41,7 +41,8 @@ def register(app: typer.Typer) -> None:
 
 
 runs_app = typer.Typer(
-    help="Import runs: list what each import added; undo one.", invoke_without_command=True
+    help="Import runs: list what each import added, skipped as duplicates and rejected; undo one.",
+    invoke_without_command=True,
 )
 
 
@@ -53,12 +54,13 @@ def runs(
     json: JsonOpt = False,
     lang: LangOpt = None,
 ) -> None:
-    """List the latest import runs (and listening sessions): what each added and holds."""
+    """List the latest import runs (and listening sessions): the posts each imported, the
+    duplicates it skipped, the records it rejected, and the posts it still holds."""
     if ctx.invoked_subcommand is not None:
         return
     from bascule.i18n import label, tr
     from bascule.report.html import Col
-    from bascule.store.runs import list_runs
+    from bascule.store.runs import RUN_STATUS, list_runs
 
     with open_project(project, read_only=True) as p:
         rows = list_runs(p.store, limit)
@@ -72,28 +74,15 @@ def runs(
         Col("source", "source", "source"),
         Col("format", "format", "format"),
         Col("imported", "importées", "imported", "int"),
+        Col("duplicates", "doublons", "duplicates", "int"),
+        Col("rejected", "rejetées", "rejected", "int"),
         Col("posts_held", "en base", "holds", "int"),
         Col("status", "état", "status"),
     ]
     shown = [
-        {
-            **r,
-            "imported": r["imported"] or 0,
-            "status": label(RUN_STATUS, r["status"], lang) if r["status"] else "",
-        }
-        for r in rows
+        {**r, "status": label(RUN_STATUS, r["status"], lang) if r["status"] else ""} for r in rows
     ]
     print_rows(shown, columns, tr(lang, "Imports", "Import runs"), lang, limit=None)
-
-
-# the state of a run, as `bascule runs` shows it
-RUN_STATUS = {
-    "running": ("en cours", "running"),
-    "done": ("terminé", "done"),
-    "failed": ("échoué", "failed"),
-    "stopped": ("arrêté", "stopped"),
-    "undone": ("annulé", "undone"),
-}
 
 
 @runs_app.command("undo")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -71,29 +73,72 @@ def serve(
             fr="aucune source à écouter : ajoutez des [[sources]] à bascule.toml (voir "
             "`bascule init`)",
         )
-    compact_if_due(proj, lang)  # a server stopped before it could rewrite the file after an erasure
-    app = create_app(proj, listen=listen)
-    warm(app)
-    url = f"http://{host}:{port}/"
-    console.print(
-        tr(
-            lang,
-            f"War room Bascule sur {url} (Ctrl-C pour arrêter)",
-            f"Bascule war room on {url} (Ctrl-C to stop)",
-        ),
-        highlight=False,
-    )
-    if listen:
-        names = ", ".join(s.name or s.kind for s in proj.config.sources)
-        console.print(tr(lang, f"Écoute de {names}.", f"Listening to {names}."), highlight=False)
+    app = None
+    with _sigterm_as_ctrl_c():
+        try:
+            # a server stopped before it could rewrite the file after an erasure
+            compact_if_due(proj, lang)
+            app = create_app(proj, listen=listen)
+            warm(app)
+            url = f"http://{host}:{port}/"
+            console.print(
+                tr(
+                    lang,
+                    f"War room Bascule sur {url} (Ctrl-C pour arrêter)",
+                    f"Bascule war room on {url} (Ctrl-C to stop)",
+                ),
+                highlight=False,
+            )
+            if listen:
+                names = ", ".join(s.name or s.kind for s in proj.config.sources)
+                console.print(
+                    tr(lang, f"Écoute de {names}.", f"Listening to {names}."), highlight=False
+                )
+            uvicorn.run(
+                app, host=host, port=port, log_level=log_level, proxy_headers=True, access_log=False
+            )
+        except KeyboardInterrupt:
+            pass  # Ctrl-C or SIGTERM before uvicorn took them (it swallows its own): stopped
+        finally:  # the store to itself at last: the erased texts out of the file
+            if app is not None:
+                _stop_warming(app)
+                app.state.web.close()
+            compact_if_due(proj, lang)
+            proj.close()
+
+
+@contextlib.contextmanager
+def _sigterm_as_ctrl_c() -> Iterator[None]:
+    """SIGTERM (`kill`, systemd, `docker stop`) stops the war room as Ctrl-C does: the same
+    cleanup, exit code 0. uvicorn takes both signals while it serves, shuts down gracefully,
+    then raises the signal again for the handler it found: SIGTERM's default one killed the
+    process there, before `serve` could close the store and rewrite its file. This one raises
+    KeyboardInterrupt, as Ctrl-C does, which `uvicorn.run` swallows."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach the main thread only
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGTERM, stop)
     try:
-        uvicorn.run(
-            app, host=host, port=port, log_level=log_level, proxy_headers=True, access_log=False
-        )
+        yield
     finally:
-        app.state.web.close()
-        compact_if_due(proj, lang)
-        proj.close()
+        if before is not None:  # None: a handler set outside Python, which cannot be restored
+            signal.signal(signal.SIGTERM, before)
+
+
+def _stop_warming(app) -> None:  # noqa: ANN001 - a FastAPI app, imported lazily
+    """Let the background warming (`web.app.warm`) end its current step before the store
+    closes: the app's shutdown does it, but a stop before uvicorn ran the app skips that."""
+    thread = getattr(app.state, "warming", None)
+    if thread is not None:
+        app.state.stop_warming.set()
+        thread.join(120)
 
 
 @user_app.command("add")

@@ -32,11 +32,25 @@ RUN_COLUMNS = (
 )
 
 
+# the state of a run as people read it (`bascule runs`, the war room's import page)
+RUN_STATUS = {
+    "running": ("en cours", "running"),
+    "done": ("terminé", "done"),
+    "failed": ("échoué", "failed"),
+    "stopped": ("arrêté", "stopped"),
+    "undone": ("annulé", "undone"),
+}
+_COUNTS = ("imported", "duplicates", "rejected")
+
+
 def list_runs(store: Store, limit: int = 50) -> list[dict[str, Any]]:
-    """The latest import runs, newest first, with the posts each still holds."""
+    """The latest import runs, newest first: the posts each imported, the duplicates it
+    skipped (posts stored before: a replay, a file imported again) and the records it
+    rejected, and the posts it still holds."""
+    cols = ", ".join(f"coalesce(r.{c}, 0)" if c in _COUNTS else f"r.{c}" for c in RUN_COLUMNS)
     rows = store.rows(
         f"""
-        SELECT {", ".join("r." + c for c in RUN_COLUMNS)}, coalesce(p.n, 0)
+        SELECT {cols}, coalesce(p.n, 0)
         FROM ingest_runs r
         LEFT JOIN (SELECT run_id, count(*) AS n FROM posts GROUP BY run_id) p USING (run_id)
         ORDER BY r.run_id DESC LIMIT ?

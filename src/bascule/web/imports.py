@@ -131,7 +131,7 @@ def _undo(run_id: int, request: Request, user: dict) -> Response:
 
 
 def _page(request: Request, user: dict, *, status_code: int = 200, **ctx: Any) -> Response:
-    from bascule.store.runs import list_runs
+    from bascule.store.runs import RUN_STATUS, list_runs
 
     st = state_of(request)
     runs = st.locked(list_runs, st.project.store, 10)
@@ -142,6 +142,7 @@ def _page(request: Request, user: dict, *, status_code: int = 200, **ctx: Any) -
         "formats": CHOICES,
         "shown": SHOWN_REJECTS,
         "runs": runs,
+        "run_status": RUN_STATUS,  # the states' labels, as `bascule runs` says them
         "undone": request.query_params.get("undone"),
         "undo": st.last_undo,
         **ctx,

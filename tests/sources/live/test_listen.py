@@ -217,7 +217,8 @@ def test_sigterm_records_the_run_stopped(project, fedi, command, moment) -> None
             if proc.poll() is None:
                 proc.kill()
                 proc.wait(10)
-    # uvicorn raises the SIGTERM again once the war room has shut down
-    assert proc.returncode in ((0,) if command == "listen" else (0, -signal.SIGTERM)), err
+    # uvicorn raises the SIGTERM again once the war room has shut down: `serve` takes it as
+    # Ctrl-C (it died of it, before closing the store)
+    assert proc.returncode == 0, err
     (run,) = list_runs(project.store)
     assert (run["source"], run["status"], run["imported"]) == ("news", "stopped", 2), out
