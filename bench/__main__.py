@@ -29,6 +29,7 @@ BENCHES: list[str] = [
     "bench.bench_scale",
     "bench.bench_stance_default",
     "bench.bench_text",
+    "bench.bench_tipping",
     "bench.bench_web",
 ]
 

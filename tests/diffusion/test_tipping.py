@@ -122,7 +122,8 @@ def test_sparse_networks_tip_given_their_own_time(kind: str) -> None:
     # a naming-game run on a sparse graph needs a few hundred sweeps to agree: cut at 100,
     # none did, and "nothing tipped" while 95 % adopted; given ten times its own clock, the
     # graph tips near 5 % (as with 1,000 sweeps), and the limit and the runs that hit it show
-    res = tipping("naming-game", kind, n=1000, runs=8, seed=0)
+    # (every fraction of the sweep measured, to see the runs at 2 %)
+    res = tipping("naming-game", kind, n=1000, runs=8, seed=0, whole_curve=True)
     assert 0.04 < res["critical_fraction"] < 0.06
     assert 100 < res["reference_sweeps"] < 200  # median sweeps to consensus with 20 % committed
     assert res["params"]["max_sweeps"] == math.ceil(10 * res["reference_sweeps"])
@@ -138,8 +139,10 @@ def test_a_given_limit_is_kept_and_said() -> None:
     res = tipping("naming-game", "er", n=1000, runs=8, seed=0, max_sweeps=100)
     assert res["critical_fraction"] is None and res["params"]["max_sweeps"] == 100
     assert res["reference_sweeps"] is None
-    high = {round(r["fraction"], 2): r for r in res["curve"]}[0.1]
-    assert high["adoption"] > 0.9 and high["runs_capped"] == 8  # nearly all, but not all, agree
+    # nothing tipped at the top of the sweep: nothing below it was measured (bisection)
+    assert [r["fraction"] for r in res["curve"]] == [0.0, 0.2]
+    high = res["curve"][-1]
+    assert high["adoption"] > 0.9 and high["runs_capped"] >= 6  # nearly all, but not all, agree
     with pytest.raises(InputError, match="max_sweeps"):
         tipping("naming-game", "er", n=100, max_sweeps=0)
 
@@ -153,14 +156,19 @@ def test_the_threshold_model_has_no_clock() -> None:
 
 def test_a_community_runs_on_its_own_clock() -> None:
     # two rings of 100 joined by one link: on a ring the committed opinion spreads slowly, so
-    # cut at 100 sweeps a majority took 35 committed members; given the ring's own time, 19
+    # cut at 100 sweeps a majority took about 40 committed members (median over 40 seeds, 37
+    # to 41 for half of them); given the ring's own time, about 8 (2 to 13). With 4 runs a
+    # search, one seed's answer varies (1 to 26): the median of 6 seeds is what is tested.
     src = np.r_[np.arange(100), np.arange(100, 200), 0]
     dst = np.r_[(np.arange(100) + 1) % 100, 100 + (np.arange(100) + 1) % 100, 100]
     g = Graph(np.arange(200).astype(str), src, dst, np.ones(201), directed=False)
     members = {str(i): ("a" if i < 100 else "b") for i in range(200)}
-    rows = community_tipping(g, members, model="naming-game", runs=4, seed=0)
-    assert [r["community"] for r in rows] == ["a", "b"]
-    assert all(10 <= r["committed_needed"] <= 25 for r in rows)
+    need = []
+    for seed in range(6):
+        rows = community_tipping(g, members, model="naming-game", runs=4, seed=seed)
+        assert [r["community"] for r in rows] == ["a", "b"]
+        need += [r["committed_needed"] for r in rows]
+    assert np.median(need) <= 20
 
 
 @pytest.mark.parametrize(

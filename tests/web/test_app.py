@@ -419,7 +419,7 @@ def test_the_network_page_finds_the_communities_the_command_finds(server, web_pr
 
 
 def test_a_long_computation_does_not_hold_up_other_requests(server, monkeypatch) -> None:  # noqa: ANN001
-    """A tipping sweep can take minutes: the war room must keep answering meanwhile (an
+    """A tipping sweep takes seconds to a minute: the war room must keep answering meanwhile (an
     `async` route that computes on the event loop held every other request)."""
     import threading
 

@@ -646,6 +646,16 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         seed: SeedOpt = 0,
+        whole_curve: Annotated[
+            bool,
+            typer.Option(
+                "--whole-curve",
+                help="Naming game: measure every committed fraction of the sweep, for the "
+                "whole adoption curve (the threshold model always does). Default: the lowest "
+                "and the highest, then halve the interval where the network tips: the same "
+                "tipping point from far fewer runs.",
+            ),
+        ] = False,
         by_community: Annotated[
             bool,
             typer.Option("--by-community", help="Per community: committed supporters needed."),
@@ -703,7 +713,8 @@ def register(app: typer.Typer) -> None:
             diffusion_engine(engine, workers, scheduler),
         ):
             res = tp.tipping(model, kind, n=n, seed=seed, graph=g, degree=degree, phi=phi,
-                             runs=runs, max_sweeps=max_sweeps, progress=bar)  # fmt: skip
+                             runs=runs, max_sweeps=max_sweeps, whole_curve=whole_curve,
+                             progress=bar)  # fmt: skip
         if kind == "file":
             res["graph_file"] = graph
         if by_community and g is not None:

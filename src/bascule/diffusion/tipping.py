@@ -8,6 +8,27 @@ when every account holds the committed opinion; it runs until then or until `max
 ≈ 10 % (mean field 9.79 %); sparse networks shift the tipping point (Zhang, Lim & Szymanski 2012,
 arXiv:1304.7401) and tip slowly: measured here, Erdős–Rényi and Barabási–Albert graphs of mean
 degree 4 (n = 1000) tip from about 5 % committed, after a few hundred sweeps.
+
+A naming-game run that does not tip lasts the whole `max_sweeps`, and on a real network that
+is nearly all the time a sweep takes: on the demo's observed network (10,565 connected
+accounts, 94 % of them linked to one hub only) no run agrees within 10,000 sweeps, so the
+measurement of the network's clock and each of the 10 fractions above 0 cost 16 runs of 10⁸
+speaker turns (2 minutes in all). Hence the naming game (i) steps with `contagion.naming_game`
+(the same dynamics as the former kernel, 1.7 to 3 times faster a step), (ii) splits the runs
+of each point between the cores, (iii) takes the runs that measured the clock as the point with
+20 % committed when they lasted the limit (same committed count, same limit: the same
+experiment), and (iv) searches the fraction by bisection (`whole_curve=False`): the share of
+runs that tip grows with the committed fraction, so the sweep measures both ends, then halves
+the interval holding the crossing (at most 6 of the 11 fractions, only the 2 ends when nothing
+tips) and refines it as before: the same critical fraction, from the same points, whenever the
+11 fractions cross half once. Runs still stop at consensus or `max_sweeps` only. The model
+has no frozen state short of consensus (while anyone holds B, some interaction changes a
+state), so "stable" could only mean a plateau of adoption, and stopping a run on one loses runs
+that would have tipped: the time to consensus grows without bound as the committed fraction
+nears the critical one (Xie et al. 2011), and a run there lingers on a plateau for several
+times the network's clock before it tips. Measured: on an Erdős–Rényi graph (n = 1000, mean
+degree 4, 5 % committed), 67 % of the runs tip within the limit, 36 % when a run stops after
+one clock (120 sweeps) without a new high of adoption; so it is not done.
 `watts_window` reproduces Watts' cascade window; `community_tipping` says, per community of the
 observed network, how many committed supporters (and which) tip it.
 """
@@ -108,6 +129,47 @@ MIN_SWEEPS = 100
 SWEEP_CEILING = 10_000  # also the limit on a network where 20 % committed never agree
 
 
+def _naming_game_chunk(run_ids: np.ndarray, *, csr: tuple, complete: bool, order: np.ndarray,
+                       ncom: int, shuffle: bool, base: np.uint64,
+                       max_sweeps: int) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Some runs of one naming-game point (a picklable task)."""
+    return contagion.naming_game(csr[0], csr[1], complete, order, int(ncom), shuffle, run_ids,
+                                 base, int(max_sweeps))  # fmt: skip
+
+
+def naming_game_runs(csr: tuple, complete: bool, order: np.ndarray, ncom: int, shuffle: bool,
+                     runs: int, base: np.uint64,
+                     max_sweeps: int) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Final share of A and sweeps to consensus (-1: none) of `runs` naming-game runs, split
+    between the cores (or the backend's `map`). Run r draws from the stream `(base, r)`, so
+    the result does not depend on the split."""
+    runs = int(runs)
+    threads = engine.n_threads()
+    k = min(runs, 4 * threads) if threads > 1 or override("map") is not None else min(runs, 1)
+    ids = [np.arange(i, runs, k, dtype=np.int64) for i in range(k)]
+    task = partial(_naming_game_chunk, csr=csr, complete=complete, order=order, ncom=ncom,
+                   shuffle=shuffle, base=base, max_sweeps=max_sweeps)  # fmt: skip
+    share, when = np.zeros(runs), np.full(runs, -1.0)
+    for idx, (s, w) in zip(ids, (_mapper() if k > 1 else map)(task, ids), strict=True):
+        share[idx], when[idx] = s, w
+    return share, when
+
+
+def _clock(csr: tuple, n: int, complete: bool, *, runs: int,
+           seed) -> tuple[dict, np.ndarray, np.ndarray]:  # noqa: ANN001  # fmt: skip
+    """`sweep_limit`, and the share and consensus sweeps of the reference runs it measured."""
+    ncom = max(1, int(round(REFERENCE * n)))
+    order = np.arange(n, dtype=np.int64)
+    share, when = naming_game_runs(csr, complete, order, ncom, True, int(runs),
+                                   base_seed([seed, ncom, 1]), SWEEP_CEILING)  # fmt: skip
+    done = when[when >= 0]
+    if 2 * len(done) <= len(when):
+        return {"max_sweeps": SWEEP_CEILING, "reference_sweeps": None}, share, when
+    ref = float(np.median(done))
+    limit = min(max(math.ceil(PATIENCE * ref), MIN_SWEEPS), SWEEP_CEILING)
+    return {"max_sweeps": int(limit), "reference_sweeps": ref}, share, when
+
+
 def sweep_limit(csr: tuple, n: int, complete: bool, *, runs: int = 16, seed=0) -> dict:  # noqa: ANN001
     """The default length of a naming-game run, in sweeps, measured on the network itself.
 
@@ -122,17 +184,7 @@ def sweep_limit(csr: tuple, n: int, complete: bool, *, runs: int = 16, seed=0) -
     least `MIN_SWEEPS`, at most `SWEEP_CEILING`, the limit too when most reference runs
     never agree). Returns {"max_sweeps", "reference_sweeps"} (None when they never agree).
     """
-    indptr, indices = csr
-    ncom = max(1, int(round(REFERENCE * n)))
-    order = np.arange(n, dtype=np.int64)
-    _, when = contagion.naming_game(indptr, indices, complete, order, ncom, True, int(runs),
-                                    base_seed([seed, ncom, 1]), SWEEP_CEILING)  # fmt: skip
-    done = when[when >= 0]
-    if 2 * len(done) <= len(when):
-        return {"max_sweeps": SWEEP_CEILING, "reference_sweeps": None}
-    ref = float(np.median(done))
-    limit = min(max(math.ceil(PATIENCE * ref), MIN_SWEEPS), SWEEP_CEILING)
-    return {"max_sweeps": int(limit), "reference_sweeps": ref}
+    return _clock(csr, n, complete, runs=runs, seed=seed)[0]
 
 
 def _adoption(model: str, csr: tuple, complete: bool, ncom: int, *, runs: int, seed, n: int,
@@ -154,8 +206,8 @@ def _adoption(model: str, csr: tuple, complete: bool, ncom: int, *, runs: int, s
             return np.zeros(int(runs)), np.zeros(int(runs), np.bool_), np.full(int(runs), -2.0)
         if max_sweeps is None:
             max_sweeps = sweep_limit(csr, n, complete, runs=runs, seed=int(base))["max_sweeps"]
-        share, when = contagion.naming_game(indptr, indices, complete, order, int(ncom), shuffle,
-                                            int(runs), base, int(max_sweeps))  # fmt: skip
+        share, when = naming_game_runs(csr, complete, order, int(ncom), shuffle, int(runs), base,
+                                       int(max_sweeps))  # fmt: skip
         return share, when >= 0, when
     if model == "threshold":
         phis = np.full(n, float(phi))
@@ -228,6 +280,7 @@ def tipping(
     runs: int = 16,
     max_sweeps: int | None = None,
     refine: bool = True,
+    whole_curve: bool = False,
     project=None,  # noqa: ANN001
     progress: Callable[[int, int], None] | None = None,
 ) -> dict:
@@ -239,6 +292,14 @@ def tipping(
     the network's `sweep_limit`, its median time to consensus with 20 % committed in
     `reference_sweeps`); each point of the curve says how many runs hit that limit
     (`runs_capped`) and how long the others took (`consensus_sweeps`, the median).
+
+    The threshold model measures every fraction of `fractions`. The naming game, whose runs
+    below the tipping point each last `max_sweeps`, measures the lowest and highest, then
+    bisects between the last that tips in fewer than half its runs and the first that tips in
+    half or more (the tipping rate grows with the committed fraction, Xie et al. 2011): the
+    crossing, its interval and `refine` are as with every fraction measured, and the curve
+    holds the fractions measured (`params["search"]` says "bisection"). `whole_curve=True`
+    measures every fraction ("grid"), for the whole adoption curve.
 
     `progress(done, total)` is called after each point of the sweep (for a progress bar).
     """
@@ -297,10 +358,12 @@ def tipping(
             fr=f"la plus grande partie connexe du réseau compte {n} compte{'s' if n > 1 else ''} :"
             " rien à faire basculer (un réseau généré demande un --degree plus grand)",
         )
-    clock = None
+    clock = reference = None
     if model == "naming-game" and max_sweeps is None:
-        clock = sweep_limit(csr, n, complete, runs=runs, seed=seed)
+        clock, ref_share, ref_when = _clock(csr, n, complete, runs=runs, seed=seed)
         max_sweeps = clock["max_sweeps"]
+        if clock["reference_sweeps"] is None:  # they lasted the limit: a point of the sweep
+            reference = max(1, int(round(REFERENCE * n))), (ref_share, ref_when >= 0, ref_when)
     elif model == "naming-game":
         max_sweeps = int(max_sweeps)
     else:
@@ -315,13 +378,19 @@ def tipping(
 
     point = partial(_point, model=model, csr=csr, complete=complete, runs=runs, seed=seed, n=n,
                     phi=phi, max_sweeps=max_sweeps)  # fmt: skip
-    mapper = _mapper()
-    total = len(fr) + (5 if refine else 0)
+    bisect = model == "naming-game" and not whole_curve
+    total = (2 + math.ceil(math.log2(len(fr) - 1)) if bisect else len(fr)) + (5 if refine else 0)
+
+    def measure(ncom: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if reference is not None and ncom == reference[0]:
+            return reference[1]
+        return point(ncom)
 
     def run_all(points: np.ndarray) -> None:
         ncoms = [int(round(f * n)) for f in points]
-        for f, ncom, (share, tipped, when) in zip(points, ncoms, mapper(point, ncoms),
-                                                  strict=True):  # fmt: skip
+        # a naming-game point splits its runs between the cores; threshold points are short
+        results = map(measure, ncoms) if model == "naming-game" else _mapper()(point, ncoms)
+        for f, ncom, (share, tipped, when) in zip(points, ncoms, results, strict=True):
             se = share.std(ddof=1) / math.sqrt(len(share)) if len(share) > 1 else 0.0
             done = when[when >= 0]
             rows[float(f)] = {
@@ -339,12 +408,24 @@ def tipping(
             if progress:
                 progress(len(rows), total)
 
-    run_all(fr)
-    crit, lo, hi = _crossing(fr, np.array([rows[f]["tipped_rate"] for f in fr]))
+    def crossing() -> tuple[float, float, float]:
+        xs = np.array(sorted(rows))
+        return _crossing(xs, np.array([rows[x]["tipped_rate"] for x in xs]))
+
+    if bisect:
+        run_all(fr[[0, -1]])
+        below, above = 0, len(fr) - 1
+        if rows[fr[0]]["tipped_rate"] < 0.5 <= rows[fr[-1]]["tipped_rate"]:
+            while above - below > 1:
+                mid = (below + above) // 2
+                run_all(fr[[mid]])
+                below, above = (below, mid) if rows[fr[mid]]["tipped_rate"] >= 0.5 else (mid, above)
+    else:
+        run_all(fr)
+    crit, lo, hi = crossing()
     if refine and math.isfinite(crit) and hi > lo:
         run_all(np.linspace(lo, hi, 7)[1:-1])
-        xs = np.array(sorted(rows))
-        crit, lo, hi = _crossing(xs, np.array([rows[x]["tipped_rate"] for x in xs]))
+        crit, lo, hi = crossing()
     curve = [rows[x] for x in sorted(rows)]
     res = {
         "model": model,
@@ -352,7 +433,13 @@ def tipping(
         "n": int(n),
         "left_out": int(left_out),
         "edges": int(len(csr[1]) // 2) if not complete else n * (n - 1) // 2,
-        "params": {"degree": degree, "phi": phi, "runs": runs, "max_sweeps": max_sweeps},
+        "params": {
+            "degree": degree,
+            "phi": phi,
+            "runs": runs,
+            "max_sweeps": max_sweeps,
+            "search": "bisection" if bisect else "grid",
+        },
         # the limit was measured on the network (None: given, or no clock)
         "reference_sweeps": clock["reference_sweeps"] if clock else None,
         "seed": seed,

@@ -99,7 +99,8 @@ def section(project, lang: str) -> Section | None:  # noqa: ANN001
                     f"… and {len(per) - 20} more communities.",
                 )
             )
-    res_t = tipping.tipping("naming-game", "complete", n=300, runs=8, seed=0)
+    # a figure of the whole curve (every fraction: a fraction of a second on 300 people)
+    res_t = tipping.tipping("naming-game", "complete", n=300, runs=8, seed=0, whole_curve=True)
     body += f"<h3>{tr(lang, 'Minorité engagée', 'Committed minority')}</h3>"
     body += figure(tipping.tipping_figure(res_t, lang))
     return Section("diffusion", tr(lang, "Planifier la bascule", "Plan the tipping point"), body,
