@@ -200,3 +200,20 @@ def test_a_parquet_file_cut_short_resumes_at_the_right_row(project, tmp_path, mo
     again = import_files(project, [f], batch_size=2)
     assert again.files[0].status == "resumed" and again.imported == 24 - done
     assert project.store.count("posts") == 24
+
+
+def test_a_file_of_bad_rows_is_held_a_block_at_a_time(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    """Rejects did not count toward a block's size: a CSV of bad rows was held whole."""
+    import bascule.sources.tables as tables
+    from bascule.sources.readers import open_binary
+
+    f = tmp_path / "bad.csv"
+    f.write_text("id,author,created_at,text\n" + "1,a,too,many,columns\n" * 120, encoding="utf-8")
+    monkeypatch.setattr(tables, "REJECTS_HELD", 50)
+    blocks = list(
+        tables.iter_csv_blocks(
+            f, open_binary, start=(0, 0), mapping={}, source="bad.csv", max_bytes=1 << 20
+        )
+    )
+    assert [len(b.rejects) for b in blocks] == [50, 50, 20]
+    assert [b.offset for b in blocks] == [50, 100, 120]  # each resumes after its records

@@ -23,11 +23,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bascule.sources.columnar import EXCERPT, Block
-from bascule.sources.csvrows import csv_header, csv_rows
+from bascule.sources.csvrows import Row, csv_header, csv_rows
 from bascule.sources.formats import generic
 from bascule.sources.model import Reject
 
 BLOCK_BYTES = 16 << 20
+REJECTS_HELD = 50_000  # rejects of a CSV block, at most (each with a 300-character excerpt)
 
 
 def _block(nos: list[int], lines: list[bytes], rejects: list[Reject], done: int, last: int,
@@ -74,38 +75,40 @@ def iter_csv_blocks(
             last = row.line
             if n <= start[0]:
                 continue
-            values = row.values
-            if values is None:
-                rejects.append(Reject(source, row.line, (row.error or "")[:200], None))
-                continue
-            if not values:
-                continue
-            reason = None
-            if len(values) != len(header):
-                reason = (
-                    "bad encoding: not valid UTF-8"
-                    if row.bad_encoding
-                    else f"wrong number of columns: {len(values)} for {len(header)}"
-                )
-            else:
-                try:
-                    line = orjson.dumps(dict(zip(header, values, strict=True)))
-                except TypeError:  # orjson refuses the surrogates of bytes that were not UTF-8
-                    reason = "bad encoding: not valid UTF-8"
-                else:
-                    if len(line) > max_bytes:
-                        reason = f"record too large (> {max_bytes:,} bytes)"
+            line, reason = _as_json(row, header, max_bytes)
             if reason:
-                rejects.append(Reject(source, row.line, reason, _excerpt(delim.join(values))))
-            else:
+                excerpt = None if row.values is None else _excerpt(delim.join(row.values))
+                rejects.append(Reject(source, row.line, reason, excerpt))
+            elif line is not None:
                 nos.append(row.line)
                 lines.append(line)
                 size += len(line)
-            if size >= block_bytes or len(lines) >= block_rows:
+            # rejects count too: a file of bad rows is held a block at a time, not whole
+            if size >= block_bytes or len(lines) >= block_rows or len(rejects) >= REJECTS_HELD:
                 yield _block(nos, lines, rejects, n, last, columns, flat, delim, _tell(fb))
                 nos, lines, rejects, size = [], [], [], 0
         if lines or rejects:
             yield _block(nos, lines, rejects, n, last, columns, flat, delim, _tell(fb))
+
+
+def _as_json(row: Row, header: list[str], max_bytes: int) -> tuple[bytes | None, str | None]:
+    """A CSV record as a JSON object, or why it cannot be one (None, None: a blank line)."""
+    values = row.values
+    if values is None:
+        return None, (row.error or "bad CSV record")[:200]
+    if not values:
+        return None, None
+    if len(values) != len(header):
+        if row.bad_encoding:
+            return None, "bad encoding: not valid UTF-8"
+        return None, f"wrong number of columns: {len(values)} for {len(header)}"
+    try:
+        line = orjson.dumps(dict(zip(header, values, strict=True)))
+    except TypeError:  # orjson refuses the surrogates of bytes that were not UTF-8
+        return None, "bad encoding: not valid UTF-8"
+    if len(line) > max_bytes:
+        return None, f"record too large (> {max_bytes:,} bytes)"
+    return line, None
 
 
 def _tell(f: Any) -> int | None:
@@ -178,15 +181,8 @@ def _parquet_block(nos: list[np.ndarray], lines: list[pa.Array], done: int,
     rejects = []
     if pc.any(over).as_py():  # DuckDB's JSON functions need 10-20x a line: keep them small
         big = pc.indices_nonzero(over).to_pylist()
-        rejects = [
-            Reject(
-                source,
-                no[i].as_py(),
-                f"record too large (> {max_bytes:,} bytes)",
-                text[i].as_py()[:EXCERPT],
-            )  # fmt: skip
-            for i in big
-        ]
+        reason = f"record too large (> {max_bytes:,} bytes)"
+        rejects = [Reject(source, no[i].as_py(), reason, text[i].as_py()[:EXCERPT]) for i in big]
         keep = pc.invert(over)
         text, no = text.filter(keep), no.filter(keep)
     table = pa.table(
