@@ -15,6 +15,7 @@ import orjson
 import pytest
 
 from bascule.sources.importer import import_files
+from tests.sources.helpers import killed_after_two_commits
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 PHEME = Path(__file__).resolve().parents[2] / "data" / "pheme_charliehebdo"
@@ -809,25 +810,6 @@ def _write_csv(path: Path, rows: list) -> Path:
     return path
 
 
-def _killed_after_two_commits(monkeypatch, fmt: str) -> None:  # noqa: ANN001
-    """Raise (as a kill would stop it) once two groups of posts are committed: generic CSV
-    commits through the fast path's `BlockWriter`, 4CAT through `write_batch`."""
-    import bascule.sources.importer as importer
-    import bascule.store.bulk as bulk
-
-    owner, name = (bulk.BlockWriter, "commit") if fmt == "csv" else (importer, "write_batch")
-    real, calls = getattr(owner, name), []
-
-    def killed(*args, **kw):  # noqa: ANN002, ANN003
-        got = real(*args, **kw)
-        calls.append(got)
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-        return got
-
-    monkeypatch.setattr(owner, name, killed)
-
-
 @pytest.mark.parametrize("multiline", [False, True])
 @pytest.mark.parametrize(
     ("fmt", "sample"), [("csv", "tweets.csv"), ("4cat", "fourcat_twitter.csv")]
@@ -840,7 +822,7 @@ def test_a_csv_cut_short_resumes_at_the_right_record(
     376,368 posts, the file then marked done)."""
     path = _write_csv(tmp_path / "tweets.csv", _many_rows(sample, 20, multiline=multiline))
     with monkeypatch.context() as m:
-        _killed_after_two_commits(m, fmt)
+        killed_after_two_commits(m, fmt)
         with pytest.raises(KeyboardInterrupt):
             import_files(project, [path], fmt, batch_size=2)
     done = project.store.count("posts")
@@ -996,7 +978,6 @@ def test_a_resumed_file_keeps_the_column_map_of_its_start(project, tmp_path, mon
     file, and the replies after the cut lost what they answer."""
     import bascule.sources.columnar as columnar
     import bascule.sources.importer as importer
-    import bascule.store.bulk as bulk
 
     def post(i: int, reply: bool) -> dict:
         rec = {"id": str(10**12 + i), "author_id": str(i % 50),
@@ -1010,16 +991,8 @@ def test_a_resumed_file_keeps_the_column_map_of_its_start(project, tmp_path, mon
     f.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
     monkeypatch.setattr(columnar, "SAMPLE", 5)
     monkeypatch.setattr(importer, "JSONL_BYTES_PER_RECORD", 1)  # blocks of 64 KB
-    real, calls = bulk.BlockWriter.commit, []
-
-    def killed(self):  # noqa: ANN001, ANN202
-        calls.append(real(self))
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-        return calls[-1]
-
     with monkeypatch.context() as m:
-        m.setattr(bulk.BlockWriter, "commit", killed)
+        killed_after_two_commits(m)
         with pytest.raises(KeyboardInterrupt):
             import_files(project, [f], batch_size=200)
     assert 0 < project.store.count("posts") < 2990

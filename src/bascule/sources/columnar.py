@@ -147,6 +147,80 @@ def iter_blocks(
             yield Block(table, rejects, offset, last, cmap.columns if cmap else None)
 
 
+def iter_array_blocks(
+    path: Path,
+    *,
+    start: tuple[int, int],
+    mapping: dict[str, str],
+    source: str,
+    max_bytes: int,
+    block_bytes: int = BLOCK_BYTES,
+) -> Iterator[Block] | None:
+    """Blocks of a generic JSON array file, its elements as lines numbered from 1, from
+    `start` = (elements done, elements done); None when DuckDB cannot stream it (xz, bz2).
+    A block's `read` is the bytes of the elements so far (for the progress bar). An array
+    that breaks gives the elements before the chunk where it breaks, then a reject."""
+    import duckdb
+
+    from bascule.store.bulk import json_array_elements
+
+    if path.suffix.lower() in (".xz", ".bz2"):
+        return None
+    chunks = json_array_elements(str(path), max(max_bytes, 1 << 20) * 32)
+    if chunks is None:
+        return None
+
+    def blocks() -> Iterator[Block]:
+        cmap: generic.ColumnMap | None = None
+        parts: list[pa.Array] = []
+        n = size = read = 0
+        first = start[0] + 1
+        rejects: list[Reject] = []
+        try:
+            for chunk in chunks:
+                if n + len(chunk) <= start[0]:  # done before: the column map comes from it
+                    cmap = cmap or _resolve(chunk.cast(pa.binary()), mapping)
+                    n += len(chunk)
+                    continue
+                if n < start[0]:
+                    chunk, n = chunk.slice(start[0] - n), start[0]
+                parts.append(chunk)
+                n += len(chunk)
+                got = int(pc.sum(pc.binary_length(chunk)).as_py() or 0)
+                size, read = size + got, read + got
+                if size >= block_bytes:
+                    block, cmap = _array_block(parts, first, n, cmap, mapping, source, max_bytes)
+                    block.read = read
+                    yield block
+                    parts, size, first = [], 0, n + 1
+        except duckdb.Error as exc:
+            reason = f"broken JSON: {str(exc).splitlines()[0][:160]}"
+            rejects.append(Reject(source, n + 1, reason, None))
+        if parts or rejects:
+            block, _ = _array_block(parts, first, n, cmap, mapping, source, max_bytes)
+            block.rejects += rejects
+            block.read = read
+            yield block
+
+    return blocks()
+
+
+def _array_block(parts: list[pa.Array], first: int, done: int,
+                 cmap: generic.ColumnMap | None, mapping: dict[str, str], source: str,
+                 max_bytes: int) -> tuple[Block, generic.ColumnMap | None]:  # fmt: skip
+    """A block of array elements (`first` the number of the first), as `iter_blocks` makes
+    one of lines; and the column map, found in the first elements when not yet known."""
+    text = pa.concat_arrays(parts).cast(pa.binary()) if parts else pa.array([], pa.binary())
+    if cmap is None:
+        cmap = _resolve(text, mapping)
+    if cmap is None:
+        rejects = _python_rejects(text, first, source, max_bytes)
+        table = _lines_table(pa.array([], pa.string()), pa.array([], pa.int64()))
+    else:
+        table, rejects = _prepare(text, first, source, max_bytes)
+    return Block(table, rejects, done, done, cmap.columns if cmap else None), cmap
+
+
 SAMPLE = 2000  # JSON objects read to find the columns
 
 

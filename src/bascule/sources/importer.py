@@ -330,9 +330,9 @@ def _fast_blocks(
 ) -> Any:
     """The blocks of a generic JSON-lines, CSV or Parquet file for the columnar fast path
     (`sources.columnar`, `sources.tables`); None for the formats read record by record."""
-    from bascule.sources.columnar import iter_blocks
+    from bascule.sources.columnar import iter_array_blocks, iter_blocks
     from bascule.sources.formats.generic import parse_mapping
-    from bascule.sources.readers import MAX_RECORD_BYTES, is_seekable, open_binary
+    from bascule.sources.readers import MAX_RECORD_BYTES, first_byte, is_seekable, open_binary
     from bascule.sources.tables import iter_csv_blocks, iter_parquet_blocks
 
     mapping = parse_mapping(options.get("mapping"))
@@ -350,6 +350,8 @@ def _fast_blocks(
             block_bytes=size,
         )
     common = {"start": start, "mapping": mapping, "source": str(path), "max_bytes": max_bytes}
+    if fmt == "jsonl" and first_byte(path) == b"[":  # a JSON array, element by element
+        return iter_array_blocks(path, block_bytes=size, **common)
     if fmt == "csv":
         return iter_csv_blocks(path, open_binary, block_bytes=size, block_rows=batch_size, **common)
     if fmt == "parquet":

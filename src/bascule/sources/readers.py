@@ -227,11 +227,11 @@ def _reason(exc: Exception) -> str:
 
 def is_whole_document(path: Path) -> bool:
     """True for a JSON array or a single pretty-printed object (read whole, not by line)."""
-    head = _first_byte(path)
+    head = first_byte(path)
     return head == b"[" or (_suffixes(path)[0] == ".json" and not _first_line_parses(path))
 
 
-def _first_byte(path: Path) -> bytes:
+def first_byte(path: Path) -> bytes:
     """The file's first byte that is not white space (b"" when there is none)."""
     with open_binary(path) as f:
         head = f.read(1)
@@ -304,33 +304,16 @@ def _skip(f: IO[bytes], n: int) -> None:
 
 
 def _array_elements(path: Path) -> Iterator[Any] | None:
-    """The elements of a JSON array file, decoded one at a time (DuckDB's `read_json_objects`
-    streams the array: memory follows one chunk, where parsing the whole document took 8 times
-    its size); None when DuckDB cannot read the file (xz, bz2) or it is no array."""
-    from bascule.store.db import scratch
+    """The elements of a JSON array file, decoded one at a time (`store.bulk.json_array_
+    elements`); None when DuckDB cannot read the file (xz, bz2) or it is no array."""
+    from bascule.store.bulk import json_array_elements
 
-    if path.suffix.lower() in (".xz", ".bz2") or _first_byte(path) != b"[":
+    if path.suffix.lower() in (".xz", ".bz2") or first_byte(path) != b"[":
         return None
-    con = scratch().cursor()
-    quoted = str(path).replace("'", "''")
-    try:
-        rel = con.execute(
-            f"SELECT json FROM read_json_objects('{quoted}', format = 'array', "
-            f"maximum_object_size = {MAX_PAGE_BYTES})"
-        )
-    except duckdb.Error:
-        con.close()
+    chunks = json_array_elements(str(path), MAX_PAGE_BYTES)
+    if chunks is None:
         return None
-
-    def elements() -> Iterator[Any]:
-        try:
-            while rows := rel.fetchmany(2048):
-                for (text,) in rows:
-                    yield orjson.loads(text)
-        finally:
-            con.close()
-
-    return elements()
+    return (orjson.loads(text) for chunk in chunks for text in chunk.to_pylist())
 
 
 def _first_element(path: Path) -> Any:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -481,6 +481,36 @@ def rows_as_json(batch: pa.RecordBatch | pa.Table) -> pa.Array:
     finally:
         con.unregister("_rows")
     return got.combine_chunks().cast(pa.string())
+
+
+def json_array_elements(path: str, max_object_bytes: int) -> Iterator[pa.Array] | None:
+    """The elements of a JSON array file as JSON texts, a chunk of up to 2,048 at a time
+    (DuckDB's `read_json_objects` streams the array: memory follows one chunk, where parsing
+    the whole document took 8 times its size); None when DuckDB cannot open it as an array.
+    A malformed array raises `duckdb.Error` at the chunk where it breaks."""
+    import duckdb
+
+    con = scratch().cursor()
+    quoted = str(path).replace("'", "''")
+    try:
+        reader = con.sql(
+            f"SELECT json::VARCHAR AS json FROM read_json_objects('{quoted}', format = 'array', "
+            f"maximum_object_size = {int(max_object_bytes)})"
+        ).to_arrow_reader(2048)
+    except duckdb.Error:
+        con.close()
+        return None
+
+    def chunks() -> Iterator[pa.Array]:
+        try:
+            for batch in reader:
+                yield batch.column(0)
+        except OSError as exc:  # DuckDB's error, as the Arrow stream hands it on
+            raise duckdb.InvalidInputException(str(exc)) from exc
+        finally:
+            con.close()
+
+    return chunks()
 
 
 def _path(column: str, flat: frozenset[str] = frozenset()) -> str:
