@@ -158,7 +158,8 @@ def test_a_community_runs_on_its_own_clock() -> None:
     # two rings of 100 joined by one link: on a ring the committed opinion spreads slowly, so
     # cut at 100 sweeps a majority took about 40 committed members (median over 40 seeds, 37
     # to 41 for half of them); given the ring's own time, about 8 (2 to 13). With 4 runs a
-    # search, one seed's answer varies (1 to 26): the median of 6 seeds is what is tested.
+    # search, one seed's answer used to vary from 1 to 26 (see test_community_tipping.py):
+    # the median of 6 seeds is what is tested.
     src = np.r_[np.arange(100), np.arange(100, 200), 0]
     dst = np.r_[(np.arange(100) + 1) % 100, 100 + (np.arange(100) + 1) % 100, 100]
     g = Graph(np.arange(200).astype(str), src, dst, np.ones(201), directed=False)

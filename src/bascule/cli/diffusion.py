@@ -375,6 +375,49 @@ def _committed(row: dict, supporters: str | None, lang: str = "en") -> str:
     )
 
 
+def _committed_spread(row: dict, lang: str = "en") -> str:
+    """How sure a naming-game community's answer is, to follow `_committed` ("" for the
+    threshold model, whose answer is exact): the interval of committed counts not ruled
+    out, and the share of runs that tip with the answer and with one fewer."""
+    from bascule.i18n import share_range
+
+    rate, need = row.get("rate_needed"), row["committed_needed"]
+    if rate is None:
+        return ""
+
+    def measured(r: dict) -> tuple[str, str, str]:
+        lo, hi = r["ci95"]
+        return share(r["rate"], lang), number(r["runs"], lang), share_range(lo, hi, lang)
+
+    if need is None:
+        pct, runs, ci = measured(rate)
+        k = number(rate["committed"], lang)
+        return tr(lang, f" ({pct} de {runs} essais basculent avec {k} convaincus ; IC 95\u202f% {ci})",
+                  f" ({pct} of {runs} runs tip with {k} committed; 95% CI {ci})")  # fmt: skip
+    low, high = row.get("needed_low"), row.get("needed_high")
+    parts = []
+    if high is None:
+        k = number(low, lang)
+        parts.append(tr(lang, f"{k} ou plus (même tous ne la font peut-être pas basculer)",
+                        f"{k} or more (even all may not tip it)"))  # fmt: skip
+    elif low != high:
+        a, b = number(low, lang), number(high, lang)
+        parts.append(tr(lang, f"vraisemblablement entre {a} et {b}",
+                        f"plausibly between {a} and {b}"))  # fmt: skip
+    pct, runs, ci = measured(rate)
+    at = tr(lang, f"{pct} de {runs} essais basculent avec {number(need, lang)} ({ci})",
+            f"{pct} of {runs} runs tip with {number(need, lang)} ({ci})")  # fmt: skip
+    below = row.get("rate_below")
+    if below is not None:
+        b_pct, b_runs, b_ci = measured(below)
+        k = number(below["committed"], lang)
+        at += tr(lang, f", {b_pct} de {b_runs} avec {k} ({b_ci})",
+                 f", {b_pct} of {b_runs} with {k} ({b_ci})")  # fmt: skip
+    parts.append(at)
+    sep = tr(lang, " ; ", "; ")
+    return sep + sep.join(parts)
+
+
 def _seeds(n: int, lang: str, algorithm: str | None = None) -> str:
     """ "12 seeds (imm) reach" / "1 amorce atteint": the subject and verb of a reach."""
     how = f" ({algorithm})" if algorithm else ""
@@ -758,7 +801,8 @@ def register(app: typer.Typer) -> None:
                       f"{number(k, lang)} account{'s' if k != 1 else ''}")  # fmt: skip
             sep = colon(lang)
             console.print(f"  {tr(lang, 'communauté', 'community')} {row['community']} ({size})"
-                          f"{sep}{_committed(row, supporters, lang)}")  # fmt: skip
+                          f"{sep}{_committed(row, supporters, lang)}"
+                          f"{_committed_spread(row, lang)}")  # fmt: skip
         if window:
             w = res["cascade_window"]
 
