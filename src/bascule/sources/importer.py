@@ -328,8 +328,9 @@ def _note_rejects(summary: ImportSummary, rejects: list[Reject]) -> None:
 def _fast_blocks(
     path: Path, fmt: str, options: dict[str, Any], start: tuple[int, int], batch_size: int
 ) -> Any:
-    """The blocks of a generic JSON-lines, CSV or Parquet file for the columnar fast path
-    (`sources.columnar`, `sources.tables`); None for the formats read record by record."""
+    """The blocks of a generic JSON-lines, JSON-array, CSV or Parquet file for the columnar
+    fast path (`sources.columnar`, `sources.tables`); None for the formats (and the single
+    JSON documents, xz and bz2 arrays) read record by record."""
     from bascule.sources.columnar import iter_array_blocks, iter_blocks
     from bascule.sources.formats.generic import parse_mapping
     from bascule.sources.readers import MAX_RECORD_BYTES, first_byte, is_seekable, open_binary
@@ -338,18 +339,11 @@ def _fast_blocks(
     mapping = parse_mapping(options.get("mapping"))
     max_bytes = int(options.get("max_record_bytes") or MAX_RECORD_BYTES)
     size = max(64 << 10, batch_size * JSONL_BYTES_PER_RECORD)
+    common = {"start": start, "mapping": mapping, "source": str(path), "max_bytes": max_bytes}
     if fmt == "jsonl" and not is_whole_document(path):
         return iter_blocks(
-            path,
-            open_binary,
-            start=start,
-            seekable=is_seekable(path),
-            mapping=mapping,
-            source=str(path),
-            max_bytes=max_bytes,
-            block_bytes=size,
+            path, open_binary, seekable=is_seekable(path), block_bytes=size, **common
         )
-    common = {"start": start, "mapping": mapping, "source": str(path), "max_bytes": max_bytes}
     if fmt == "jsonl" and first_byte(path) == b"[":  # a JSON array, element by element
         return iter_array_blocks(path, block_bytes=size, **common)
     if fmt == "csv":
