@@ -150,8 +150,9 @@ def test_a_network_that_never_agrees_costs_one_batch_of_runs(monkeypatch) -> Non
     assert res["critical_fraction"] is None and [r["fraction"] for r in res["curve"]] == [0, 0.2]
     top = res["curve"][-1]
     assert top["committed"] == 197 and top["runs_capped"] == 8 and 0.5 < top["adoption"] < 1
-    assert sum(simulated) == 8  # the clock's 8 runs, and no other
+    assert sum(simulated) == tp.CLOCK_MIN_RUNS  # the clock's runs, and no other
     simulated.clear()
     grid = tp.tipping("naming-game", "er", n=1000, runs=8, seed=0, whole_curve=True)
-    assert sum(simulated) == 8 * 10 and len(grid["curve"]) == 11  # 0 % needs no run
+    assert sum(simulated) == tp.CLOCK_MIN_RUNS + 8 * 9  # 0 % needs no run, 20 % is the clock's
+    assert len(grid["curve"]) == 11
     assert grid["curve"][-1] == top

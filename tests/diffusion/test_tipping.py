@@ -186,3 +186,14 @@ def test_impossible_degrees_are_refused(kind: str, degree: float, says: str) -> 
     with pytest.raises(InputError, match=says) as err:
         tipping("naming-game", kind, n=1000, degree=degree, runs=2)
     assert err.value.fr  # the web's French pages say it in French
+
+
+def test_a_sweep_of_few_runs_measures_its_clock_with_enough() -> None:
+    """The clock, which sets how long every run lasts, came from the sweep's own `runs`:
+    with 4, the limit (and so the answer) moved with the luck of 4 runs."""
+    from bascule.diffusion.tipping import tipping
+
+    few = tipping("naming-game", "er", n=300, runs=4, seed=3, fractions=[0.0, 0.2])
+    many = tipping("naming-game", "er", n=300, runs=16, seed=3, fractions=[0.0, 0.2])
+    assert few["reference_sweeps"] == many["reference_sweeps"] is not None
+    assert few["params"]["max_sweeps"] == many["params"]["max_sweeps"]

@@ -127,6 +127,7 @@ REFERENCE = 0.2  # twice the mean-field critical fraction: a minority that tips,
 PATIENCE = 10
 MIN_SWEEPS = 100
 SWEEP_CEILING = 10_000  # also the limit on a network where 20 % committed never agree
+CLOCK_MIN_RUNS = 16  # a network's or community's clock (its sweep limit) from as many runs
 
 
 def _naming_game_chunk(run_ids: np.ndarray, *, csr: tuple, complete: bool, order: np.ndarray,
@@ -290,8 +291,9 @@ def tipping(
     "observed"), else on the project's observed network ("observed") or a generated one of
     `n` nodes. A naming-game run lasts until consensus or `max_sweeps` sweeps (by default
     the network's `sweep_limit`, its median time to consensus with 20 % committed in
-    `reference_sweeps`); each point of the curve says how many runs hit that limit
-    (`runs_capped`) and how long the others took (`consensus_sweeps`, the median).
+    `reference_sweeps`, from at least `CLOCK_MIN_RUNS` runs); each point of the curve says
+    how many runs hit that limit (`runs_capped`) and how long the others took
+    (`consensus_sweeps`, the median).
 
     The threshold model measures every fraction of `fractions`. The naming game, whose runs
     below the tipping point each last `max_sweeps`, measures the lowest and highest, then
@@ -360,10 +362,15 @@ def tipping(
         )
     clock = reference = None
     if model == "naming-game" and max_sweeps is None:
-        clock, ref_share, ref_when = _clock(csr, n, complete, runs=runs, seed=seed)
+        # the clock sets every run's length: measured from enough runs even when the sweep
+        # asks for few (4 runs put a community's limit anywhere from 1,215 to 2,155 sweeps)
+        clock_runs = max(int(runs), CLOCK_MIN_RUNS)
+        clock, ref_share, ref_when = _clock(csr, n, complete, runs=clock_runs, seed=seed)
         max_sweeps = clock["max_sweeps"]
         if clock["reference_sweeps"] is None:  # they lasted the limit: a point of the sweep
-            reference = max(1, int(round(REFERENCE * n))), (ref_share, ref_when >= 0, ref_when)
+            # (its first `runs` runs: run r draws from the same stream in both)
+            share, when = ref_share[: int(runs)], ref_when[: int(runs)]
+            reference = max(1, int(round(REFERENCE * n))), (share, when >= 0, when)
     elif model == "naming-game":
         max_sweeps = int(max_sweeps)
     else:
@@ -542,7 +549,6 @@ def _edge(x: np.ndarray, y: np.ndarray, i: int, *, rising: bool, level: float = 
 PROBE_LEVEL = 0.99  # a probe is decided when its exact 99 % interval leaves out one half
 PROBE_MIN_RUNS = 8  # the fewest runs that can decide: 8 tipped of 8 give a lower bound of 0.516
 PROBE_GROWTH = 8  # an undecided probe doubles its runs up to 8 times its first batch
-CLOCK_MIN_RUNS = 16  # a community's clock (its sweep limit) from at least this many runs
 CLOCK_SEED = 0  # ... and from the same random numbers whatever the seed of the search
 
 
