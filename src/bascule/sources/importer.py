@@ -492,10 +492,11 @@ class _Bar:
     def start(self, path: Path, done: int, fmt: str = "jsonl") -> Any:
         if self.p is None:
             return None
-        by_bytes = fmt in ("jsonl", "mastodon", "bluesky", "twitter-v1", "twitter-v2", "csv")
+        by_bytes = fmt in ("jsonl", "mastodon", "bluesky", "twitter-v1", "twitter-v2", "csv",
+                           "parquet")  # fmt: skip
         plain = path.suffix.lower() not in (".gz", ".xz", ".bz2")
         size = path.stat().st_size if by_bytes and plain else None  # else: a record count
-        done = done if by_bytes and fmt != "csv" else 0  # a CSV resumes by record, not byte
+        done = done if by_bytes and fmt not in ("csv", "parquet") else 0  # (by record)
         task = self.p.add_task(path.name, total=size, completed=done, posts=0)
         return (task, by_bytes)
 

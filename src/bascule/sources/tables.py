@@ -147,6 +147,7 @@ def iter_parquet_blocks(
     from bascule.store.bulk import rows_as_json
 
     pf = pq.ParquetFile(path)
+    rows_in_file, file_bytes = max(pf.metadata.num_rows, 1), path.stat().st_size
     columns = generic.ColumnMap.resolve(parquet_columns(pf.schema_arrow), mapping).columns
     flat = frozenset(c for c in pf.schema_arrow.names if "." in c)
     n = 0
@@ -166,10 +167,14 @@ def iter_parquet_blocks(
         size += text.nbytes
         rows += len(text)
         if size >= block_bytes or rows >= block_rows:
-            yield _parquet_block(nos, lines, n, columns, flat, source, max_bytes)
+            block = _parquet_block(nos, lines, n, columns, flat, source, max_bytes)
+            block.read = file_bytes * n // rows_in_file  # for the progress bar: rows as bytes
+            yield block
             nos, lines, size, rows = [], [], 0, 0
     if lines:
-        yield _parquet_block(nos, lines, n, columns, flat, source, max_bytes)
+        block = _parquet_block(nos, lines, n, columns, flat, source, max_bytes)
+        block.read = file_bytes * n // rows_in_file
+        yield block
 
 
 def _parquet_block(nos: list[np.ndarray], lines: list[pa.Array], done: int,
