@@ -197,3 +197,21 @@ def test_a_sweep_of_few_runs_measures_its_clock_with_enough() -> None:
     many = tipping("naming-game", "er", n=300, runs=16, seed=3, fractions=[0.0, 0.2])
     assert few["reference_sweeps"] == many["reference_sweeps"] is not None
     assert few["params"]["max_sweeps"] == many["params"]["max_sweeps"]
+
+
+def test_the_plausible_range_widens_where_the_tipping_rate_stays_near_one_half() -> None:
+    """The critical interval brackets the crossing of the rates measured; with 16 runs a
+    point, a rate near one half over a range (NetHEPT: 4 to 7 % committed) could cross
+    anywhere in it, which `critical_plausible` says (exact binomial intervals)."""
+    from bascule.cli.diffusion import _plausible
+    from bascule.diffusion.tipping import plausible_crossing, tipping
+
+    fr, runs = np.array([0.0, 0.04, 0.05, 0.06, 0.07, 0.08]), np.full(6, 16)
+    assert plausible_crossing(fr, np.array([0, 0, 0, 16, 16, 16]), runs) == (0.05, 0.06)
+    assert plausible_crossing(fr, np.array([0, 7, 8, 9, 8, 16]), runs) == (0.0, 0.08)
+    assert plausible_crossing(fr, np.array([0, 0, 0, 5, 8, 9]), runs) == (0.05, None)
+    res = tipping("naming-game", "er", n=500, runs=16, seed=0)
+    low, high = res["critical_plausible"]
+    assert low <= res["critical_interval"][0] <= res["critical_fraction"] <= high
+    assert _plausible(res, "fr") == " ; vraisemblablement entre 4,0\u202f% et 5,3\u202f%"
+    assert _plausible(res, "en") == "; plausibly between 4.0% and 5.3%"

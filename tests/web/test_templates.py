@@ -176,6 +176,21 @@ def test_tipping_fragment_shows_the_critical_fraction() -> None:
         )
     )
     assert f"environ 0,4{NN}% de la population" in text and "6 autres, qu'aucun chemin" in text
+    # where the crossing may be, when few runs a point leave it wider than the bracket
+    flat = {**result, "critical_interval": [0.05, 0.06], "critical_plausible": [0.04, 0.07]}
+    text = _text(
+        _render(
+            "partials/result.html.j2", fragment=True, **{**ctx, "sec": {"ok": True, "data": flat}}
+        )
+    )
+    assert f"vraisemblablement entre 4,0{NN}% et 7,0{NN}%" in text
+    same = {**flat, "critical_plausible": [0.05, 0.06]}
+    text = _text(
+        _render(
+            "partials/result.html.j2", fragment=True, **{**ctx, "sec": {"ok": True, "data": same}}
+        )
+    )
+    assert "vraisemblablement" not in text
 
 
 def test_alert_detail_has_human_labels() -> None:

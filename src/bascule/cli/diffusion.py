@@ -433,6 +433,20 @@ def _interval(spread: dict, lang: str) -> str:
     return tr(lang, f"IC à 95 % : {lo} – {hi}", f"95% CI {lo}–{hi}")
 
 
+def _plausible(res: dict, lang: str) -> str:
+    """Where the crossing may be given the runs of each point, when that is wider than the
+    bracket of the rates measured (a tipping rate that stays near one half over a range)."""
+    low, high = res.get("critical_plausible") or (None, None)
+    bracket = res.get("critical_interval") or (None, None)
+    if low is None or (low, high) == tuple(bracket):
+        return ""
+    a = share(low, lang, 1)
+    if high is None:
+        return tr(lang, f" ; vraisemblablement au-delà de {a}", f"; plausibly above {a}")
+    b = share(high, lang, 1)
+    return tr(lang, f" ; vraisemblablement entre {a} et {b}", f"; plausibly between {a} and {b}")
+
+
 def _tipping_sentence(res: dict, lang: str) -> str:
     """The tipping point as a sentence: the critical fraction, or, when no fraction tipped,
     the most any fraction of the sweep won over (naming-game runs tip at consensus, so a
@@ -457,7 +471,7 @@ def _tipping_sentence(res: dict, lang: str) -> str:
             lang,
             f"Point de bascule ({how}, n = {n}) : {c} de convaincus (± {u} point{tail_fr})",
             f"Tipping point ({how}, n={n}): {c} committed (± {u} points{tail_en})",
-        )
+        ) + _plausible(res, lang)
     rows = res["curve"]
     most = max(rows, key=lambda r: r["adoption"])
     high = next((r for r in rows if r["adoption"] >= 0.9), most)

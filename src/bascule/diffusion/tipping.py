@@ -249,6 +249,30 @@ def _crossing(fr: np.ndarray, rate: np.ndarray, level: float = 0.5) -> tuple[flo
     return float(x), float(x0), float(x1)
 
 
+def plausible_crossing(
+    fr: np.ndarray, tipped: np.ndarray, runs: np.ndarray, level: float = 0.5
+) -> tuple[float, float | None]:
+    """Where the tipping rate may cross `level`, given the runs measured: from the highest
+    fraction whose rate is surely below it to the lowest whose rate is surely above it (exact
+    95 % Clopper-Pearson intervals of `tipped` of `runs`; None: no fraction surely above).
+
+    The bracket of `_crossing` holds the crossing of the rates measured; this holds it
+    whatever the luck of the runs. Where the rate rises steeply they agree; where it stays near
+    one half over a range (NetHEPT: 4 to 7 % committed), 16 runs a point cannot say where in
+    that range the network tips, and this says so.
+    """
+    from scipy.stats import binomtest
+
+    below, above = float(fr[0]), None
+    for f, k, n in zip(fr, tipped, runs, strict=True):
+        ci = binomtest(int(k), int(n)).proportion_ci(0.95)
+        if ci.high < level:
+            below = float(f)
+        elif ci.low > level and above is None:
+            above = float(f)
+    return below, above
+
+
 def naming_game_critical(tol: float = 1e-6) -> float:
     """Mean-field critical committed fraction of the naming game (bisection on the ODE)."""
     lo, hi = 0.0, 0.5
@@ -409,6 +433,7 @@ def tipping(
                     float(share.mean() + 1.96 * se),
                 ],  # fmt: skip
                 "tipped_rate": float(tipped.mean()),
+                "runs": int(len(tipped)),
                 "runs_capped": int((when == -1).sum()),
                 "consensus_sweeps": float(np.median(done)) if len(done) else None,
             }
@@ -434,6 +459,11 @@ def tipping(
         run_all(np.linspace(lo, hi, 7)[1:-1])
         crit, lo, hi = crossing()
     curve = [rows[x] for x in sorted(rows)]
+    plausible = plausible_crossing(
+        np.array([r["fraction"] for r in curve]),
+        np.array([round(r["tipped_rate"] * r["runs"]) for r in curve]),
+        np.array([r["runs"] for r in curve]),
+    )
     res = {
         "model": model,
         "graph": graph_kind,
@@ -453,6 +483,8 @@ def tipping(
         "critical_fraction": None if math.isnan(crit) else crit,
         "critical_interval": [lo, None if math.isnan(hi) else hi],
         "uncertainty": None if math.isnan(hi) else (hi - lo) / 2,
+        # where the crossing may be, given how few runs each point had (`plausible_crossing`)
+        "critical_plausible": list(plausible) if not math.isnan(crit) else None,
         "curve": curve,
         "runs_capped": sum(r["runs_capped"] for r in curve),
         "runs_total": int(runs) * len(curve),
