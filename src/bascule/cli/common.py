@@ -230,3 +230,29 @@ def compact_if_due(proj, lang: str | None = None) -> None:  # noqa: ANN001 - a P
             ),
             highlight=False,
         )
+
+
+@contextlib.contextmanager
+def sigterm_as_ctrl_c() -> Iterator[None]:
+    """SIGTERM (`kill`, systemd, `docker stop`) stops a long command as Ctrl-C does, while
+    the block runs: the same cleanup (`listen` closes its runs and prints its summary, `serve`
+    closes the store and rewrites its file) and exit code. uvicorn takes both signals while it
+    serves, then raises the signal again for the handler it found: SIGTERM's default one
+    killed the process there. This one raises KeyboardInterrupt, which `uvicorn.run`
+    swallows as it does Ctrl-C's."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach the main thread only
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        if before is not None:  # None: a handler set outside Python, which cannot be restored
+            signal.signal(signal.SIGTERM, before)

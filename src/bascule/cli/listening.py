@@ -16,6 +16,7 @@ from bascule.cli.common import (
     console,
     open_project,
     print_json,
+    sigterm_as_ctrl_c,
     ui_lang,
 )
 from bascule.i18n import colon, number, numbers, plural_s, tr
@@ -59,18 +60,24 @@ def listen_cmd(
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     proj = open_project(project)
     lang = ui_lang(project, proj, lang)
-    _stop_on_sigterm()
     if not once and not json_out:
         console.print(
             tr(lang, "Écoute… (Ctrl-C pour arrêter)", "Listening… (Ctrl-C to stop)"), style="dim"
         )
-    try:
-        summary = listen(
-            proj, once=once, sources=source or None, analyze=not no_analyze, alerts=not no_alerts
-        )
-    finally:
-        compact_if_due(proj, lang)  # the retention period deleted texts meanwhile
-        proj.close()
+    # `kill` stops listening as Ctrl-C does: the summary printed, the runs closed, instead of
+    # runs left `running` forever
+    with sigterm_as_ctrl_c():
+        try:
+            summary = listen(
+                proj,
+                once=once,
+                sources=source or None,
+                analyze=not no_analyze,
+                alerts=not no_alerts,
+            )
+        finally:
+            compact_if_due(proj, lang)  # the retention period deleted texts meanwhile
+            proj.close()
     if json_out:
         print_json(summary)
         return
@@ -120,19 +127,6 @@ def _total(summary: dict, lang: str) -> str:
         f"ignoré{_s(n_dups)}, {bad} mal formée{_s(n_bad)})",
         f"{posts} posts in {took} s ({dups} duplicates skipped, {bad} malformed)",
     )
-
-
-def _stop_on_sigterm() -> None:
-    """`kill` (systemd, docker stop) stops listening as Ctrl-C does: the summary printed, the
-    run closed, instead of a run left `running` forever."""
-    import signal
-    import threading
-
-    def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, stop)
 
 
 def _after_cycles(cycles: list[dict], lang: str = "en") -> list[str]:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +17,7 @@ from bascule.cli.common import (
     open_project,
     print_json,
     print_rows,
+    sigterm_as_ctrl_c,
     ui_lang,
 )
 from bascule.i18n import tr
@@ -74,7 +73,7 @@ def serve(
             "`bascule init`)",
         )
     app = None
-    with _sigterm_as_ctrl_c():
+    with sigterm_as_ctrl_c():
         try:
             # a server stopped before it could rewrite the file after an erasure
             compact_if_due(proj, lang)
@@ -105,31 +104,6 @@ def serve(
                 app.state.web.close()
             compact_if_due(proj, lang)
             proj.close()
-
-
-@contextlib.contextmanager
-def _sigterm_as_ctrl_c() -> Iterator[None]:
-    """SIGTERM (`kill`, systemd, `docker stop`) stops the war room as Ctrl-C does: the same
-    cleanup, exit code 0. uvicorn takes both signals while it serves, shuts down gracefully,
-    then raises the signal again for the handler it found: SIGTERM's default one killed the
-    process there, before `serve` could close the store and rewrite its file. This one raises
-    KeyboardInterrupt, as Ctrl-C does, which `uvicorn.run` swallows."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        yield  # signals reach the main thread only
-        return
-
-    def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    before = signal.signal(signal.SIGTERM, stop)
-    try:
-        yield
-    finally:
-        if before is not None:  # None: a handler set outside Python, which cannot be restored
-            signal.signal(signal.SIGTERM, before)
 
 
 def _stop_warming(app) -> None:  # noqa: ANN001 - a FastAPI app, imported lazily
