@@ -11,7 +11,7 @@ files take the same path, their rows made JSON objects (`sources.tables`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -135,14 +135,9 @@ def iter_blocks(
                 Reject(source, no, f"record too large (> {max_bytes:,} bytes)", _txt(ex))
                 for no, ex in big
             ]
-            if cmap is None:
-                cmap = _resolve(lines, mapping)
-            if cmap is None:  # no JSON object yet: every line of the block is a reject
-                rejects += _python_rejects(lines, first, source, max_bytes)
-                table = _lines_table(pa.array([], pa.string()), pa.array([], pa.int64()))
-            else:
-                table, more = _prepare(lines, first, source, max_bytes)
-                rejects += more
+            cmap = cmap or _resolve(lines, mapping)
+            table, more = _checked(lines, first, cmap, source, max_bytes)
+            rejects += more
             last = first + len(lines) - 1
             yield Block(table, rejects, offset, last, cmap.columns if cmap else None)
 
@@ -158,8 +153,8 @@ def iter_array_blocks(
 ) -> Iterator[Block] | None:
     """Blocks of a generic JSON array file, its elements as lines numbered from 1, from
     `start` = (elements done, elements done); None when DuckDB cannot stream it (xz, bz2).
-    A block's `read` is the bytes of the elements so far (for the progress bar). An array
-    that breaks gives the elements before the chunk where it breaks, then a reject."""
+    An array that breaks gives the elements before the chunk where it breaks, then a block
+    with the reject only."""
     import duckdb
 
     from bascule.store.bulk import json_array_elements
@@ -169,56 +164,93 @@ def iter_array_blocks(
     chunks = json_array_elements(str(path), max(max_bytes, 1 << 20) * 32)
     if chunks is None:
         return None
+    seen = [0]
+    broken: list[Reject] = []
 
-    def blocks() -> Iterator[Block]:
-        cmap: generic.ColumnMap | None = None
-        parts: list[pa.Array] = []
-        n = size = read = 0
-        first = start[0] + 1
-        rejects: list[Reject] = []
+    def elements() -> Iterator[pa.Array]:
         try:
             for chunk in chunks:
-                if n + len(chunk) <= start[0]:  # done before: the column map comes from it
-                    cmap = cmap or _resolve(chunk.cast(pa.binary()), mapping)
-                    n += len(chunk)
-                    continue
-                if n < start[0]:
-                    chunk, n = chunk.slice(start[0] - n), start[0]
-                parts.append(chunk)
-                n += len(chunk)
-                got = int(pc.sum(pc.binary_length(chunk)).as_py() or 0)
-                size, read = size + got, read + got
-                if size >= block_bytes:
-                    block, cmap = _array_block(parts, first, n, cmap, mapping, source, max_bytes)
-                    block.read = read
-                    yield block
-                    parts, size, first = [], 0, n + 1
+                seen[0] += len(chunk)
+                yield chunk
         except duckdb.Error as exc:
             reason = f"broken JSON: {str(exc).splitlines()[0][:160]}"
-            rejects.append(Reject(source, n + 1, reason, None))
-        if parts or rejects:
-            block, _ = _array_block(parts, first, n, cmap, mapping, source, max_bytes)
-            block.rejects += rejects
-            block.read = read
-            yield block
+            broken.append(Reject(source, seen[0] + 1, reason, None))
+
+    def blocks() -> Iterator[Block]:
+        yield from json_blocks(elements(), start=start[0], mapping=mapping, source=source,
+                               max_bytes=max_bytes, block_bytes=block_bytes)  # fmt: skip
+        if broken:  # (a block of no line: written with its progress, as JSON lines' are)
+            empty = _lines_table(pa.array([], pa.string()), pa.array([], pa.int64()))
+            yield Block(empty, broken, seen[0], seen[0], None)
 
     return blocks()
 
 
-def _array_block(parts: list[pa.Array], first: int, done: int,
-                 cmap: generic.ColumnMap | None, mapping: dict[str, str], source: str,
-                 max_bytes: int) -> tuple[Block, generic.ColumnMap | None]:  # fmt: skip
-    """A block of array elements (`first` the number of the first), as `iter_blocks` makes
-    one of lines; and the column map, found in the first elements when not yet known."""
-    text = pa.concat_arrays(parts).cast(pa.binary()) if parts else pa.array([], pa.binary())
+def json_blocks(
+    chunks: Iterable[Any],
+    *,
+    start: int,
+    mapping: dict[str, str],
+    source: str,
+    max_bytes: int,
+    block_bytes: int = BLOCK_BYTES,
+    block_rows: int = 1 << 62,
+    columns: dict[str, str] | None = None,
+    flat: frozenset[str] = frozenset(),
+    as_text: Callable[[Any], pa.Array] = lambda chunk: chunk,
+    read: Callable[[int, int], int] | None = None,
+) -> Iterator[Block]:
+    """Blocks of JSON objects that come a chunk at a time, numbered from 1 in order (a JSON
+    array's elements, a Parquet file's rows), from `start` objects done: what `iter_blocks`
+    does for lines. `as_text` makes a chunk's texts (a chunk skipped is made text only to find
+    the column map); the column map is `columns`, else found in the first texts.
+    A block's `read` (for the progress bar) is `read(objects done, bytes of their texts)`,
+    else those bytes."""
+    cmap = generic.ColumnMap(columns) if columns is not None else None
+    parts: list[pa.Array] = []
+    n = size = rows = nbytes = 0
+    first = start + 1
+
+    def block() -> Block:
+        nonlocal cmap
+        text = pa.concat_arrays(parts).cast(pa.binary())
+        cmap = cmap or _resolve(text, mapping)
+        table, rejects = _checked(text, first, cmap, source, max_bytes)
+        done = read(n, nbytes) if read else nbytes
+        return Block(table, rejects, n, n, cmap.columns if cmap else None, flat, read=done)
+
+    for chunk in chunks:
+        if n + len(chunk) <= start:  # done before: the column map may come from it
+            cmap = cmap or _resolve(as_text(chunk).cast(pa.binary()), mapping)
+            n += len(chunk)
+            continue
+        if n < start:
+            chunk, n = chunk.slice(start - n), start
+        text = as_text(chunk)
+        parts.append(text)
+        n, rows = n + len(text), rows + len(text)
+        got = int(pc.sum(pc.binary_length(text)).as_py() or 0)
+        size, nbytes = size + got, nbytes + got
+        if size >= block_bytes or rows >= block_rows:
+            yield block()
+            parts, size, rows, first = [], 0, 0, n + 1
+    if parts:
+        yield block()
+
+
+def _checked(
+    lines: pa.BinaryArray,
+    first: int,
+    cmap: generic.ColumnMap | None,
+    source: str,
+    max_bytes: int,
+) -> tuple[pa.Table, list[Reject]]:
+    """A block's lines as (`no`, `pos`, `line`) rows and the rejects found before parsing;
+    every line a reject while no JSON object gave the column map."""
     if cmap is None:
-        cmap = _resolve(text, mapping)
-    if cmap is None:
-        rejects = _python_rejects(text, first, source, max_bytes)
-        table = _lines_table(pa.array([], pa.string()), pa.array([], pa.int64()))
-    else:
-        table, rejects = _prepare(text, first, source, max_bytes)
-    return Block(table, rejects, done, done, cmap.columns if cmap else None), cmap
+        rejects = _python_rejects(lines, first, source, max_bytes)
+        return _lines_table(pa.array([], pa.string()), pa.array([], pa.int64())), rejects
+    return _prepare(lines, first, source, max_bytes)
 
 
 SAMPLE = 2000  # JSON objects read to find the columns

@@ -20,9 +20,8 @@ from typing import Any
 import numpy as np
 import orjson
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from bascule.sources.columnar import EXCERPT, Block
+from bascule.sources.columnar import EXCERPT, Block, json_blocks
 from bascule.sources.csvrows import Row, csv_header, csv_rows
 from bascule.sources.formats import generic
 from bascule.sources.model import Reject
@@ -148,49 +147,16 @@ def iter_parquet_blocks(
 
     pf = pq.ParquetFile(path)
     rows_in_file, file_bytes = max(pf.metadata.num_rows, 1), path.stat().st_size
-    columns = generic.ColumnMap.resolve(parquet_columns(pf.schema_arrow), mapping).columns
-    flat = frozenset(c for c in pf.schema_arrow.names if "." in c)
-    n = 0
-    nos: list[np.ndarray] = []
-    lines: list[pa.Array] = []
-    size = rows = 0
-    for batch in pf.iter_batches(batch_size=min(8192, block_rows)):
-        if n + batch.num_rows <= start[0]:  # rows before the resume point
-            n += batch.num_rows
-            continue
-        if n < start[0]:
-            batch, n = batch.slice(start[0] - n), start[0]
-        text = rows_as_json(batch)
-        nos.append(np.arange(n + 1, n + 1 + len(text), dtype=np.int64))
-        lines.append(text)
-        n += len(text)
-        size += text.nbytes
-        rows += len(text)
-        if size >= block_bytes or rows >= block_rows:
-            block = _parquet_block(nos, lines, n, columns, flat, source, max_bytes)
-            block.read = file_bytes * n // rows_in_file  # for the progress bar: rows as bytes
-            yield block
-            nos, lines, size, rows = [], [], 0, 0
-    if lines:
-        block = _parquet_block(nos, lines, n, columns, flat, source, max_bytes)
-        block.read = file_bytes * n // rows_in_file
-        yield block
-
-
-def _parquet_block(nos: list[np.ndarray], lines: list[pa.Array], done: int,
-                   columns: dict[str, str], flat: frozenset[str], source: str,
-                   max_bytes: int) -> Block:  # fmt: skip
-    text = pa.concat_arrays(lines) if lines else pa.array([], pa.string())
-    no = pa.array(np.concatenate(nos) if nos else np.array([], np.int64))
-    over = pc.greater(pc.binary_length(text), max_bytes)
-    rejects = []
-    if pc.any(over).as_py():  # DuckDB's JSON functions need 10-20x a line: keep them small
-        big = pc.indices_nonzero(over).to_pylist()
-        reason = f"record too large (> {max_bytes:,} bytes)"
-        rejects = [Reject(source, no[i].as_py(), reason, text[i].as_py()[:EXCERPT]) for i in big]
-        keep = pc.invert(over)
-        text, no = text.filter(keep), no.filter(keep)
-    table = pa.table(
-        {"no": no, "pos": pa.array(np.arange(len(text), dtype=np.int64)), "line": text}
+    return json_blocks(
+        pf.iter_batches(batch_size=min(8192, block_rows)),
+        start=start[0],
+        mapping=mapping,
+        source=source,
+        max_bytes=max_bytes,
+        block_bytes=block_bytes,
+        block_rows=block_rows,
+        columns=generic.ColumnMap.resolve(parquet_columns(pf.schema_arrow), mapping).columns,
+        flat=frozenset(c for c in pf.schema_arrow.names if "." in c),
+        as_text=rows_as_json,
+        read=lambda done, _: file_bytes * done // rows_in_file,  # rows read, as bytes
     )
-    return Block(table, rejects, done, done, columns, flat)
