@@ -31,11 +31,10 @@ from bascule.sources.batch import (
     split_buffer,
 )
 from bascule.sources.formats import generic
-from bascule.sources.model import Reject
+from bascule.sources.model import EXCERPT, Reject
 from bascule.store.bulk import LineSpec
 
 BLOCK_BYTES = 16 << 20
-EXCERPT = 300
 
 
 @dataclass

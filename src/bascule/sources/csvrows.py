@@ -11,17 +11,21 @@ neither `csv` nor pyarrow's reader can resume after a bad record with line numbe
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import IO, TextIO
 
 from bascule.errors import InputError
+from bascule.sources.model import EXCERPT
 
 _SURROGATE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8 (surrogateescape)
+BAD_ENCODING = "bad encoding: not valid UTF-8"
 
 
 @dataclass(slots=True)
@@ -37,6 +41,29 @@ class Row:
     @property
     def bad_encoding(self) -> bool:
         return bool(self.values) and any(_SURROGATE.search(v) for v in self.values)
+
+    def problem(self, width: int, *, encoding: bool = True) -> str | None:
+        """Why this record is no row of `width` columns (None: it is one, or a blank line).
+        `encoding=False` leaves the encoding of a row of the right width to the caller (a
+        test of every value, where `orjson` refuses the same surrogates for free)."""
+        values = self.values
+        if values is None:
+            return (self.error or "bad CSV record")[:200]
+        if not values:
+            return None
+        if (encoding or len(values) != width) and self.bad_encoding:
+            return BAD_ENCODING
+        if len(values) != width:
+            return f"wrong number of columns: {len(values)} for {width}"
+        return None
+
+    def excerpt(self, delimiter: str) -> str | None:
+        """The record as a line of text, for a reject (the bytes that were not UTF-8 shown
+        as replacement characters)."""
+        if self.values is None:
+            return None
+        text = delimiter.join(self.values)[:EXCERPT]
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 class _Lines:
@@ -110,3 +137,20 @@ def csv_header(text: TextIO, path: Path) -> tuple[str, list[str]] | None:
     # comma, tab, or the semicolon of spreadsheets set to French: the most used in the header
     delim = max((",", "\t", ";"), key=first.count)
     return delim, next(csv.reader([first], delimiter=delim))
+
+
+@contextlib.contextmanager
+def csv_file(
+    path: Path, opener: Callable[[Path], IO[bytes]], max_bytes: int
+) -> Iterator[tuple[IO[bytes], str, list[str], Iterator[Row]] | None]:
+    """A CSV file opened for its records: (the binary file, for its position; delimiter;
+    column names; the records after the header), or None when the file is empty."""
+    csv.field_size_limit(max_bytes)
+    with opener(path) as fb:
+        text = io.TextIOWrapper(fb, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        head = csv_header(text, path)
+        if head is None:
+            yield None
+            return
+        delimiter, header = head
+        yield fb, delimiter, header, csv_rows(text, delimiter)

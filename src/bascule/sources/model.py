@@ -51,6 +51,9 @@ class Post:
     embedded: bool = False  # carried inside another record (a retweet's original), not read
 
 
+EXCERPT = 300  # characters of a rejected record kept to show it
+
+
 @dataclass(slots=True)
 class Reject:
     """A record that could not be imported: where it was and why."""

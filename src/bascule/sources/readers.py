@@ -8,9 +8,7 @@ JSON arrays, CSV/TSV, Parquet. Broken records become `Reject`s with their line n
 from __future__ import annotations
 
 import bz2
-import csv
 import gzip
-import io
 import lzma
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -20,7 +18,7 @@ import duckdb
 import orjson
 
 from bascule.errors import InputError
-from bascule.sources.csvrows import csv_header, csv_rows
+from bascule.sources.csvrows import csv_file
 from bascule.sources.formats import (
     FORMATS,
     bluesky,
@@ -31,13 +29,12 @@ from bascule.sources.formats import (
     twitter_v1,
     twitter_v2,
 )
-from bascule.sources.model import Deletion, Post, RecordError, Reject
+from bascule.sources.model import EXCERPT, Deletion, Post, RecordError, Reject
 
 MAX_RECORD_BYTES = 1 << 20  # a record (line) larger than 1 MiB is rejected, not loaded
 MAX_PAGE_BYTES = 32 << 20  # but a line of the Twitter API v2 is a page of up to 500 tweets with
 # their expansions (1-3 MB in full-archive exports); each tweet's text is still capped
 MAX_WHOLE_JSON = 256 << 20  # a JSON array / single-object file is parsed whole up to this
-EXCERPT = 300
 _COMPRESSED = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 JSON_FORMATS = ("jsonl", "mastodon", "bluesky", "twitter-v1", "twitter-v2")
 TABLE_FORMATS = ("csv", "4cat", "cascades")
@@ -398,38 +395,26 @@ def _iter_csv(
 ) -> Iterator[tuple[int, Item, int]]:
     src = str(path)
     max_bytes = int(options.get("max_record_bytes") or MAX_RECORD_BYTES)
-    csv.field_size_limit(max_bytes)
     skip_records = start[0]  # (records done, line of the last): a record may span lines
-    with open_binary(path) as fb:
-        text = io.TextIOWrapper(fb, encoding="utf-8-sig", errors="surrogateescape", newline="")
-        head = csv_header(text, path)
-        if head is None:
+    with csv_file(path, open_binary, max_bytes) as opened:
+        if opened is None:
             return  # an empty file: nothing to import
-        delim, header = head
+        _, delim, header, records = opened
         mapper = _row_mapper(fmt, options, header)
         keep_raw = fmt != "cascades"
         n = 0
-        for row in csv_rows(text, delim):
+        for row in records:
             n += 1
             if n <= skip_records:
                 continue
             line, values = row.line, row.values
-            if values is None:
-                yield line, Reject(src, line, (row.error or "bad CSV record")[:200], None), n
+            reason = row.problem(len(header))
+            if reason:
+                yield line, Reject(src, line, reason, row.excerpt(delim)), n
                 continue
             if not values:
                 continue
             raw_line = delim.join(values)
-            if row.bad_encoding:
-                rec = (
-                    raw_line[:EXCERPT].encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-                )
-                yield line, Reject(src, line, "bad encoding: not valid UTF-8", rec), n
-                continue
-            if len(values) != len(header):
-                reason = f"wrong number of columns: {len(values)} for {len(header)}"
-                yield line, Reject(src, line, reason, raw_line[:EXCERPT]), n
-                continue
             row_dict = dict(zip(header, values, strict=False))
             raw = orjson.dumps(row_dict).decode() if keep_raw else raw_line
             try:

@@ -11,8 +11,6 @@ number.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,8 +19,8 @@ import numpy as np
 import orjson
 import pyarrow as pa
 
-from bascule.sources.columnar import EXCERPT, Block, json_blocks
-from bascule.sources.csvrows import Row, csv_header, csv_rows
+from bascule.sources.columnar import Block, json_blocks
+from bascule.sources.csvrows import BAD_ENCODING, Row, csv_file
 from bascule.sources.formats import generic
 from bascule.sources.model import Reject
 
@@ -56,28 +54,24 @@ def iter_csv_blocks(
     block_rows: int = 1 << 62,
 ) -> Iterator[Block]:
     """Blocks of a generic CSV file, from `start` = (records done, line of the last)."""
-    csv.field_size_limit(max_bytes)
-    with opener(path) as fb:
-        text = io.TextIOWrapper(fb, encoding="utf-8-sig", errors="surrogateescape", newline="")
-        head = csv_header(text, path)
-        if head is None:
+    with csv_file(path, opener, max_bytes) as opened:
+        if opened is None:
             return
-        delim, header = head
+        fb, delim, header, records = opened
         columns = generic.ColumnMap.resolve(header, mapping).columns
         flat = frozenset(h for h in header if "." in h)
         nos: list[int] = []
         lines: list[bytes] = []
         rejects: list[Reject] = []
         size = n = last = 0
-        for row in csv_rows(text, delim):
+        for row in records:
             n += 1
             last = row.line
             if n <= start[0]:
                 continue
             line, reason = _as_json(row, header, max_bytes)
             if reason:
-                excerpt = None if row.values is None else _excerpt(delim.join(row.values))
-                rejects.append(Reject(source, row.line, reason, excerpt))
+                rejects.append(Reject(source, row.line, reason, row.excerpt(delim)))
             elif line is not None:
                 nos.append(row.line)
                 lines.append(line)
@@ -92,19 +86,13 @@ def iter_csv_blocks(
 
 def _as_json(row: Row, header: list[str], max_bytes: int) -> tuple[bytes | None, str | None]:
     """A CSV record as a JSON object, or why it cannot be one (None, None: a blank line)."""
-    values = row.values
-    if values is None:
-        return None, (row.error or "bad CSV record")[:200]
-    if not values:
-        return None, None
-    if len(values) != len(header):
-        if row.bad_encoding:
-            return None, "bad encoding: not valid UTF-8"
-        return None, f"wrong number of columns: {len(values)} for {len(header)}"
+    reason = row.problem(len(header), encoding=False)
+    if reason or not row.values:
+        return None, reason
     try:
-        line = orjson.dumps(dict(zip(header, values, strict=True)))
+        line = orjson.dumps(dict(zip(header, row.values, strict=True)))
     except TypeError:  # orjson refuses the surrogates of bytes that were not UTF-8
-        return None, "bad encoding: not valid UTF-8"
+        return None, BAD_ENCODING
     if len(line) > max_bytes:
         return None, f"record too large (> {max_bytes:,} bytes)"
     return line, None
@@ -115,10 +103,6 @@ def _tell(f: Any) -> int | None:
         return int(f.tell())
     except (OSError, ValueError, AttributeError):
         return None
-
-
-def _excerpt(text: str) -> str:
-    return text[:EXCERPT].encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def parquet_columns(schema: pa.Schema) -> list[str]:
