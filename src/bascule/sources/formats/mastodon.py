@@ -10,6 +10,7 @@ Accounts are keyed by their full address `user@host`, the same on every server.
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from typing import Any
 
 from bascule.sources.formats.common import host, html_text, parse_time, to_int
@@ -142,7 +143,5 @@ def map_all(obj: dict[str, Any], raw: str | None = None, *, instance: str | None
     reblog = obj.get("reblog")
     if isinstance(reblog, dict):
         with contextlib.suppress(RecordError):
-            original = map_status(reblog, None, instance=inst)
-            original.embedded = True
-            out.append(original)
+            out.append(replace(map_status(reblog, None, instance=inst), embedded=True))
     return out

@@ -7,6 +7,7 @@ repost of the retweeted tweet, whose full object is stored too.
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from typing import Any
 
 from bascule.sources.formats.common import parse_time, to_bool, to_id, to_int, tweet_text
@@ -116,10 +117,5 @@ def map_all(obj: dict[str, Any], raw: str | None = None) -> list[Post | Deletion
         inner = obj.get(key)
         if isinstance(inner, dict):
             with contextlib.suppress(RecordError):
-                out.append(_embedded(map_tweet(inner, None)))
+                out.append(replace(map_tweet(inner, None), embedded=True))
     return out
-
-
-def _embedded(post: Post) -> Post:
-    post.embedded = True
-    return post

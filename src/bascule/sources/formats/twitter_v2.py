@@ -7,6 +7,7 @@ Post ids are tweet ids; authors are keyed by user id, with the handle taken from
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from typing import Any
 
 from bascule.sources.formats.common import parse_time, to_bool, to_id, to_int, tweet_text
@@ -128,6 +129,5 @@ def map_all(obj: dict[str, Any], raw: str | None = None) -> list[Post]:
     for t in tweets.values():
         with contextlib.suppress(RecordError):
             post = map_tweet(t, orjson.dumps(t).decode(), users=users, tweets=tweets)
-            post.embedded = True  # an expansion: context of the page's tweets
-            out.append(post)
+            out.append(replace(post, embedded=True))  # an expansion: the page's context
     return out
