@@ -68,6 +68,24 @@ def _pick_committed(order, ncom, shuffle, state, mark):  # noqa: ANN001
 
 
 @nb.njit(cache=True, nogil=True)
+def _opening(order, ncom, shuffle, base, run, committed_word):  # noqa: ANN001, ANN202
+    """Run `run`'s random state, who is committed, the agents' words (`committed_word` for
+    the committed, B for the others) and how many are committed: how both kernels start."""
+    n = order.shape[0]
+    state = np.zeros(1, dtype=np.uint64)
+    state[0] = _stream(base, run)
+    committed = np.zeros(n, dtype=np.bool_)
+    _pick_committed(order, ncom, shuffle, state, committed)
+    s = np.full(n, B, dtype=np.int8)
+    n_a = 0
+    for v in range(n):
+        if committed[v]:
+            s[v] = committed_word
+            n_a += 1
+    return state, committed, s, n_a
+
+
+@nb.njit(cache=True, nogil=True)
 def naming_game(indptr, indices, complete, order, ncom, shuffle, run_ids, base, max_sweeps):  # noqa: ANN001
     """Final share of A (all agents) and sweeps to A-consensus (-1 if none) of each run.
 
@@ -77,8 +95,9 @@ def naming_game(indptr, indices, complete, order, ncom, shuffle, run_ids, base, 
     faster: one 64-bit draw a step (32 bits pick the speaker, 31 the listener, 1 the word of
     an AB speaker; multiply-shift, bias below n / 2^31) and the outcome read from the table
     `_OUTCOME` rather than found through data-dependent branches, which a CPU mispredicts
-    (1.7 to 3 times fewer nanoseconds a step on the demo's network). Runs are those of `run_ids`: run r draws from the
-    stream `(base, r)`, so the runs of one point may be split between threads.
+    (1.7 to 3 times fewer nanoseconds a step on the demo's network). Runs are those of
+    `run_ids`: run r draws from the stream `(base, r)`, so the runs of one point may be split
+    between threads.
     """
     n = order.shape[0]
     m = run_ids.shape[0]
@@ -87,16 +106,7 @@ def naming_game(indptr, indices, complete, order, ncom, shuffle, run_ids, base, 
     nn = np.uint64(n)
     others = np.uint64(max(n - 1, 1))
     for i in range(m):
-        state = np.zeros(1, dtype=np.uint64)
-        state[0] = _stream(base, run_ids[i])
-        committed = np.zeros(n, dtype=np.bool_)
-        _pick_committed(order, ncom, shuffle, state, committed)
-        s = np.full(n, B, dtype=np.int8)
-        n_a = 0
-        for v in range(n):
-            if committed[v]:
-                s[v] = C
-                n_a += 1
+        state, _, s, n_a = _opening(order, ncom, shuffle, base, run_ids[i], C)
         x = state[0]
         steps = np.int64(max_sweeps) * n
         t = np.int64(0)
@@ -136,16 +146,7 @@ def naming_game_reference(indptr, indices, complete, order, ncom, shuffle, runs,
     share = np.zeros(runs, dtype=np.float64)
     when = np.full(runs, -1.0)
     for r in range(runs):
-        state = np.zeros(1, dtype=np.uint64)
-        state[0] = _stream(base, r)
-        committed = np.zeros(n, dtype=np.bool_)
-        _pick_committed(order, ncom, shuffle, state, committed)
-        s = np.full(n, B, dtype=np.int8)
-        n_a = 0
-        for v in range(n):
-            if committed[v]:
-                s[v] = A
-                n_a += 1
+        state, committed, s, n_a = _opening(order, ncom, shuffle, base, r, A)
         steps = np.int64(max_sweeps) * n
         t = np.int64(0)
         while t < steps and n_a < n:
