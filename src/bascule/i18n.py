@@ -41,6 +41,17 @@ def label(table: dict[str, tuple[str, str]], key: Any, lang: str | None) -> str:
     return tr(lang, *pair) if pair else str(key)
 
 
+# the state of an import run as people read it (`bascule runs`, the war room's import page)
+RUN_STATUS = {
+    "running": ("en cours", "running"),
+    "done": ("terminé", "done"),
+    "failed": ("échoué", "failed"),
+    "stopped": ("arrêté", "stopped"),
+    "interrupted": ("interrompu", "interrupted"),
+    "undone": ("annulé", "undone"),
+}
+
+
 def number(v: Any, lang: str | None, digits: int = 0) -> str:
     """`v` with thousands separators and `digits` decimals in the reader's language."""
     if v is None or isinstance(v, bool):

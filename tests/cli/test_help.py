@@ -41,3 +41,20 @@ def test_flags_show_no_value_in_help(capsys: pytest.CaptureFixture[str]) -> None
     assert "--json" in out and "<path>" in out  # options that take a value show its type
     assert "<bool>" not in out
     assert main(["status", "--json", "true"]) == 2  # a flag takes no value
+
+
+def test_help_paragraphs_wrap_to_the_terminal(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a docstring's line breaks would cut sentences into ragged halves at 80 columns
+    root = typer.main.get_command(app)
+    for command in COMMANDS:
+        cmd = root
+        for name in command:
+            cmd = cmd.commands[name]
+        for paragraph in (cmd.help or "").split("\n\n"):
+            assert "\n" not in paragraph, command
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["poll", "--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "periods with fewer authors than privacy.min_group_size are hidden" in out

@@ -315,6 +315,9 @@ def test_kill_9_then_rerun_leaves_every_post_once(project, tmp_path: Path) -> No
         done = p.store.count("posts")
         assert 0 < done < n
         assert p.store.scalar("SELECT bool_or(done) FROM ingest_files") is False
+        # the killed run is closed as interrupted, with the posts it committed
+        killed = p.store.rows("SELECT status, imported FROM ingest_runs")
+        assert killed == [("interrupted", done)]
         s = import_files(p, [data])
         assert s.files[0].status == "resumed"
         assert s.imported == n - done

@@ -70,3 +70,21 @@ def test_a_run_cut_short_can_be_undone(project) -> None:  # noqa: ANN001
     run = import_files(project, [DATA / "tweets_v1.jsonl.gz"], fmt="twitter-v1").run_id
     project.store.execute("UPDATE ingest_runs SET status = 'running' WHERE run_id = ?", [run])
     assert undo_run(project.store, run)["posts"] == 1203  # killed: still "running", never again
+
+
+def test_runs_left_running_by_a_dead_process_are_closed_as_interrupted(project) -> None:  # noqa: ANN001
+    from bascule.project import open_project
+    from bascule.store import ingest
+
+    done = import_files(project, [DATA / "tweets_v1.jsonl.gz"], fmt="twitter-v1").run_id
+    # what a killed import leaves: its run "running", with the posts it committed
+    project.store.execute("UPDATE ingest_runs SET status = 'running' WHERE run_id = ?", [done])
+    other = open_project(project.root)  # a second store of this process: it may be running
+    assert other.store.scalar("SELECT status FROM ingest_runs") == "running"
+    other.close()
+    live = ingest.start_run(project.store, "feed", "live:rss")
+    project.close()  # no store of this process writes the file now: nobody runs them
+    runs = {r["run_id"]: r for r in list_runs(open_project(project.root).store)}
+    assert runs[done]["status"] == "interrupted" and runs[done]["imported"] == 1203
+    assert (runs[live]["status"], runs[live]["imported"]) == ("interrupted", 0)
+    assert undo_run(project.store, done)["posts"] == 1203  # and can be undone

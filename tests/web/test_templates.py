@@ -275,7 +275,7 @@ def test_times_are_shown_in_the_project_time_zone() -> None:
 
 
 def test_earlier_imports_show_duplicates_rejects_and_every_state() -> None:
-    from bascule.store.runs import RUN_STATUS
+    from bascule.i18n import RUN_STATUS
 
     # a re-import read as an empty row (no duplicates nor rejects shown), and a listening
     # session stopped by the war room's shutdown showed its state in English on French pages

@@ -6,6 +6,7 @@ the commands, so `bascule --help` stays instant.
 
 from __future__ import annotations
 
+import inspect
 import sys
 from pathlib import Path
 
@@ -77,6 +78,29 @@ for _module in (
     scale,
 ):
     _module.register(app)
+
+
+def _prose(text: str | None) -> str | None:
+    """Help text with each paragraph on one line: Typer keeps a docstring's line breaks,
+    which a terminal narrower than the source then wraps into ragged halves."""
+    if not text:
+        return text
+    paragraphs = inspect.cleandoc(text).split("\n\n")
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs)
+
+
+def _reflow_help(t: typer.Typer) -> None:
+    """Every command's and group's help (`_prose`), through the command tree."""
+    t.info.help = _prose(t.info.help)
+    for c in t.registered_commands:
+        c.help = _prose(c.help or (c.callback.__doc__ if c.callback else None))
+    for g in t.registered_groups:
+        g.help = _prose(g.help)
+        if g.typer_instance is not None:
+            _reflow_help(g.typer_instance)
+
+
+_reflow_help(app)
 
 
 def _error_lang(argv: list[str]) -> str:

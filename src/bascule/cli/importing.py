@@ -58,9 +58,9 @@ def runs(
     duplicates it skipped, the records it rejected, and the posts it still holds."""
     if ctx.invoked_subcommand is not None:
         return
-    from bascule.i18n import label, tr
+    from bascule.i18n import RUN_STATUS, label, tr
     from bascule.report.html import Col
-    from bascule.store.runs import RUN_STATUS, list_runs
+    from bascule.store.runs import list_runs
 
     with open_project(project, read_only=True) as p:
         rows = list_runs(p.store, limit)

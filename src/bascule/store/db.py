@@ -25,6 +25,7 @@ COMPACTION_DUE = "compaction_due"
 UNIQUE_WITHOUT_INDEX = {"posts": ("post_id",), "interactions": ("post_id", "kind", "dst_author")}
 
 _POST_LOCKS: dict[str, threading.RLock] = {}
+_WRITERS: dict[str, int] = {}  # database file -> this process's open writing stores
 _POST_LOCKS_GUARD = threading.Lock()
 
 
@@ -80,6 +81,23 @@ class Store:
         if not read_only:
             self.migrate()
         self._check_version()
+        if not read_only:
+            self._first_opening()
+
+    def _first_opening(self) -> None:
+        """When no other store of this process writes the file, close the runs left
+        `running` (`runs.close_interrupted`): DuckDB lets one process at a time write a file,
+        and a run needs an open store, so whoever left them is gone (killed, crashed)."""
+        if self.path == ":memory:":
+            return
+        key = self._writer_key = str(Path(self.path).resolve())
+        with _POST_LOCKS_GUARD:
+            first = not _WRITERS.get(key)
+            _WRITERS[key] = _WRITERS.get(key, 0) + 1
+        if first:
+            from bascule.store.runs import close_interrupted
+
+            close_interrupted(self)
 
     # -- schema -----------------------------------------------------------------------
     def version(self) -> int:
@@ -209,6 +227,10 @@ class Store:
 
     def close(self) -> None:
         self.con.close()
+        key, self._writer_key = getattr(self, "_writer_key", None), None
+        if key is not None:
+            with _POST_LOCKS_GUARD:
+                _WRITERS[key] -= 1
 
     def compact(self) -> int:
         """Rewrite the database file with only its live rows; returns the bytes saved.

@@ -5,9 +5,10 @@ Undoing a run is how a mistaken import is taken back, a file imported without th
 already stored by an earlier run stays), with what was derived from them, so the file can be
 imported again the right way without counting anything twice.
 
-A run's `status`: `running` (still going, or cut short by a kill or a crash), `done`,
-`failed`, `stopped` (a listening session stopped by Ctrl-C, SIGTERM or the war room shutting
-down, before its source had given everything) and `undone`. A listening session records one
+A run's `status`: `running` (still going), `done`, `failed`, `stopped` (an import or a
+listening session stopped by Ctrl-C, SIGTERM or the war room shutting down, before its source
+had given everything), `interrupted` (cut short by a kill, a crash or a power cut: found
+`running` when the store was next opened) and `undone`. A listening session records one
 run per source, and only for a source that stored or rejected something, or failed
 (`live.listen`): restarts that find nothing new leave no empty runs.
 """
@@ -31,16 +32,27 @@ RUN_COLUMNS = (
     "status",
 )
 
-
-# the state of a run as people read it (`bascule runs`, the war room's import page)
-RUN_STATUS = {
-    "running": ("en cours", "running"),
-    "done": ("terminé", "done"),
-    "failed": ("échoué", "failed"),
-    "stopped": ("arrêté", "stopped"),
-    "undone": ("annulé", "undone"),
-}
 _COUNTS = ("imported", "duplicates", "rejected")
+
+
+def close_interrupted(store: Store) -> int:
+    """Mark `interrupted` the runs left `running` by a process that died (the caller knows
+    none is still going), with the posts and rejects they committed as their counts (their
+    duplicates were never counted); returns how many. A rerun of the same files resumes
+    where they stopped, as a new run."""
+    stale = store.scalar("SELECT count(*) FROM ingest_runs WHERE status = 'running'")
+    if not stale:
+        return 0
+    with store.transaction() as con:
+        con.execute(
+            """
+            UPDATE ingest_runs r SET status = 'interrupted',
+                imported = (SELECT count(*) FROM posts p WHERE p.run_id = r.run_id),
+                rejected = (SELECT count(*) FROM rejects j WHERE j.run_id = r.run_id)
+            WHERE status = 'running'
+            """
+        )
+    return int(stale)
 
 
 def list_runs(store: Store, limit: int = 50) -> list[dict[str, Any]]:

@@ -131,7 +131,8 @@ def _undo(run_id: int, request: Request, user: dict) -> Response:
 
 
 def _page(request: Request, user: dict, *, status_code: int = 200, **ctx: Any) -> Response:
-    from bascule.store.runs import RUN_STATUS, list_runs
+    from bascule.i18n import RUN_STATUS
+    from bascule.store.runs import list_runs
 
     st = state_of(request)
     runs = st.locked(list_runs, st.project.store, 10)
