@@ -972,7 +972,41 @@ def test_a_json_array_streams_and_keeps_what_comes_before_a_break(project, tmp_p
     broken.write_bytes(b"[" + b",\n".join(orjson.dumps(t) for t in fresh) + b',\n{"id": 1, "te')
     summary = import_files(project, [broken])
     assert summary.rejected == 1 and summary.rejects[0]["reason"].startswith("broken JSON")
+    assert summary.imported == 3  # DuckDB dropped the whole buffer it broke in
     assert project.store.count("posts") == stored + summary.imported
+
+
+def test_a_json_array_broken_in_the_middle_loses_only_the_broken_element(project, tmp_path) -> None:  # noqa: ANN001
+    """DuckDB stops at the first syntax error: one unclosed string lost every element of a
+    20,000-post export. Both paths now read on past it (`sources.jsonarray`)."""
+    tweets = [
+        orjson.loads(line) for line in (SAMPLES / "twitter_v1.jsonl").read_bytes().splitlines()
+    ]
+    pretty = orjson.dumps(tweets, option=orjson.OPT_INDENT_2).decode()
+    cut = pretty.index('"text": "', pretty.index(f'"id_str": "{tweets[4]["id_str"]}"'))
+    end = pretty.index("\n", cut)
+    broken = tmp_path / "tweets.json"  # Twitter API tweets: the record path
+    assert pretty[end - 2 : end] == '",'
+    broken.write_text(pretty[: end - 2] + pretty[end - 1 :])  # the text's closing quote gone
+    got = import_files(project, [broken])
+    assert (got.imported, got.rejected) == (len(tweets) - 1, 1)
+    reject = got.rejects[0]
+    element = pretty[:cut].count("\n  {")  # elements open at the margin + 2 (nested: deeper)
+    assert element > 1 and reject["line"] == element
+    assert "a string is not closed on its line" in reject["reason"]
+    line = pretty[: pretty.rfind("\n  {", 0, cut) + 1].count("\n") + 1
+    assert f"(element starting on line {line} of the file)" in reject["reason"]
+
+    posts = [orjson.dumps({"id": str(i), "author": f"u{i % 50}", "text": f"post {i}",
+                           "created_at": "2024-05-01T10:00:00Z"}) for i in range(20_000)]  # fmt: skip
+    posts[15_000] = b'{"id": "15000", "text": "broken'
+    generic = tmp_path / "posts.json"  # generic posts: the columnar path
+    generic.write_bytes(b"[\n" + b",\n".join(posts) + b"\n]\n")
+    got = import_files(project, [generic])
+    assert (got.imported, got.rejected) == (19_999, 1)
+    assert got.rejects[0]["line"] == 15_001
+    assert got.rejects[0]["reason"].endswith("(element starting on line 15002 of the file)")
+    assert import_files(project, [generic], force=True).imported == 0  # a rerun adds nothing
 
 
 def test_a_resumed_file_keeps_the_column_map_of_its_start(project, tmp_path, monkeypatch) -> None:  # noqa: ANN001

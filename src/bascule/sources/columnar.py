@@ -12,7 +12,7 @@ files take the same path, their rows made JSON objects (`sources.tables`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -152,8 +152,8 @@ def iter_array_blocks(
 ) -> Iterator[Block] | None:
     """Blocks of a generic JSON array file, its elements as lines numbered from 1, from
     `start` = (elements done, elements done); None when DuckDB cannot stream it (xz, bz2).
-    An array that breaks gives the elements before the chunk where it breaks, then a block
-    with the reject only."""
+    An array that breaks is read again from the element it broke at by `jsonarray`: the
+    elements before and after the break are imported, each broken one rejected."""
     import duckdb
 
     from bascule.store.bulk import json_array_elements
@@ -163,26 +163,52 @@ def iter_array_blocks(
     chunks = json_array_elements(str(path), max(max_bytes, 1 << 20) * 32)
     if chunks is None:
         return None
-    seen = [0]
     broken: list[Reject] = []
 
     def elements() -> Iterator[pa.Array]:
+        seen = 0
         try:
             for chunk in chunks:
-                seen[0] += len(chunk)
+                seen += len(chunk)
                 yield chunk
-        except duckdb.Error as exc:
-            reason = f"broken JSON: {str(exc).splitlines()[0][:160]}"
-            broken.append(Reject(source, seen[0] + 1, reason, None))
+        except duckdb.Error:
+            yield from _elements_after_break(path, seen, source, max_bytes, broken)
 
     def blocks() -> Iterator[Block]:
-        yield from json_blocks(elements(), start=start[0], mapping=mapping, source=source,
-                               max_bytes=max_bytes, block_bytes=block_bytes)  # fmt: skip
-        if broken:  # (a block of no line: written with its progress, as JSON lines' are)
-            empty = _lines_table(pa.array([], pa.string()), pa.array([], pa.int64()))
-            yield Block(empty, broken, seen[0], seen[0], None)
+        for b in json_blocks(elements(), start=start[0], mapping=mapping, source=source,
+                             max_bytes=max_bytes, block_bytes=block_bytes):  # fmt: skip
+            if broken:
+                mine = [r for r in broken if r.line <= b.offset]
+                del broken[: len(mine)]
+                b = replace(b, rejects=sorted([*b.rejects, *mine], key=lambda r: r.line))
+            yield b
 
     return blocks()
+
+
+def _elements_after_break(
+    path: Path, done: int, source: str, max_bytes: int, broken: list[Reject]
+) -> Iterator[pa.Array]:
+    """The elements after the first `done` of an array DuckDB could not read on, found by
+    `jsonarray` (chunks of texts); a broken element is an empty text (skipped as a blank
+    line) and its reject, with the line of the file it starts on, goes to `broken`."""
+    from bascule.sources.jsonarray import array_elements
+    from bascule.sources.readers import open_binary
+
+    texts: list[bytes] = []
+    with open_binary(path) as f:
+        for e in array_elements(f, max_bytes=max_bytes):
+            if e.number <= done:
+                continue
+            if e.broken:
+                why = f"broken JSON: {e.broken} (element starting on line {e.line} of the file)"
+                broken.append(Reject(source, e.number, why, _txt(e.text)))
+            texts.append(b"" if e.broken else e.text)
+            if len(texts) >= 2048:
+                yield pa.array(texts, pa.binary())
+                texts = []
+    if texts:
+        yield pa.array(texts, pa.binary())
 
 
 def json_blocks(

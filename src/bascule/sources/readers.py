@@ -302,15 +302,48 @@ def _skip(f: IO[bytes], n: int) -> None:
 
 def _array_elements(path: Path) -> Iterator[Any] | None:
     """The elements of a JSON array file, decoded one at a time (`store.bulk.json_array_
-    elements`); None when DuckDB cannot read the file (xz, bz2) or it is no array."""
+    elements`), a broken one as its `Reject`; None when DuckDB cannot read the file (xz,
+    bz2) or it is no array. Where DuckDB stops at a syntax error, `jsonarray` reads on (or
+    reads it all, when DuckDB refused the array at once)."""
     from bascule.store.bulk import json_array_elements
 
     if path.suffix.lower() in (".xz", ".bz2") or first_byte(path) != b"[":
         return None
     chunks = json_array_elements(str(path), MAX_PAGE_BYTES)
-    if chunks is None:
-        return None
-    return (orjson.loads(text) for chunk in chunks for text in chunk.to_pylist())
+    if chunks is None:  # DuckDB broke on its first buffer: a small array, a break early on
+        return _elements_after_break(path, 0)
+
+    def elements() -> Iterator[Any]:
+        seen = 0
+        try:
+            for chunk in chunks:
+                for text in chunk.to_pylist():
+                    seen += 1
+                    yield orjson.loads(text)
+        except duckdb.Error:
+            yield from _elements_after_break(path, seen)
+
+    return elements()
+
+
+def _elements_after_break(path: Path, done: int) -> Iterator[Any]:
+    """The elements after the first `done` of an array DuckDB could not read on, each
+    decoded, or its `Reject` with the line of the file it starts on (`jsonarray`)."""
+    from bascule.sources.jsonarray import array_elements
+
+    with open_binary(path) as f:
+        for e in array_elements(f, max_bytes=MAX_PAGE_BYTES):
+            if e.number <= done:
+                continue
+            where = f" (element starting on line {e.line} of the file)"
+            rec = e.text[:EXCERPT].decode("utf-8", "replace")
+            if e.broken:
+                yield Reject(str(path), e.number, f"broken JSON: {e.broken}{where}", rec)
+                continue
+            try:
+                yield orjson.loads(e.text)
+            except orjson.JSONDecodeError as exc:
+                yield Reject(str(path), e.number, _reason(exc) + where, rec)
 
 
 def _first_element(path: Path) -> Any:
@@ -331,8 +364,8 @@ def _iter_whole(
     path: Path, f: IO[bytes], head: bytes, mapper: Callable[[Any, str], list[Item]]
 ) -> Iterator[tuple[int, Item, int]]:
     """A JSON array (or one pretty-printed object): record number = position in the array.
-    An array is streamed (`_array_elements`); a malformed one gives the elements read before
-    the buffer where it breaks, then a reject."""
+    An array is streamed (`_array_elements`); in a malformed one, each broken element is a
+    reject and the others are read."""
     records: Iterator[Any] | list[Any] | None = _array_elements(path)
     if records is None:
         data = head + f.read(MAX_WHOLE_JSON)
@@ -358,6 +391,9 @@ def _map_records(
     i = 0
     try:
         for i, obj in enumerate(records, 1):
+            if isinstance(obj, Reject):  # an element of a broken array (`_array_elements`)
+                yield i, obj, 0
+                continue
             yield from _map_one(path, i, obj, mapper)
     except (duckdb.Error, orjson.JSONDecodeError) as exc:  # the array breaks after element i
         reason = f"broken JSON: {str(exc).splitlines()[0][:160]}"
