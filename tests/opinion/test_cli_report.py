@@ -46,7 +46,7 @@ def test_poll_user_errors(campaign, capsys) -> None:  # noqa: ANN001
     assert "Erreur : bascule.toml: cible inconnue 'nobody'" in capsys.readouterr().err
     assert main(["poll", "-p", root, "-t", "nobody", "--lang", "en"]) == 2
     assert "Error: bascule.toml: unknown target 'nobody'" in capsys.readouterr().err
-    assert main(["poll", "-p", root, "-t", "caq", "--by", "week"]) == 2
+    assert main(["poll", "-p", root, "-t", "caq", "--by", "month"]) == 2
     assert main(["poll", "-p", root, "-t", "caq", "--json", "--csv"]) == 2
     assert "choisissez un seul format de sortie" in capsys.readouterr().err  # a French project
 

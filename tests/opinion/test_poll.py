@@ -150,7 +150,7 @@ def test_errors(project) -> None:  # noqa: ANN001
     with pytest.raises(ConfigError):
         poll(project, "nope")
     with pytest.raises(InputError):
-        poll(project, "caq", by="week")
+        poll(project, "caq", by="month")
     with pytest.raises(InputError):
         poll(project, "caq", since="yesterday-ish")
     assert poll(project, "caq")["periods"] == []

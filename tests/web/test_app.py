@@ -271,7 +271,7 @@ def test_api_is_the_cli_result(server, web_project) -> None:  # noqa: ANN001
     assert c.get("/api/poll", params={"target": "nope"}).status_code == 400
     hourly = c.get("/api/poll", params={"target": "caq", "by": "hour"})  # what the poll offers
     assert hourly.status_code == 200 and hourly.json()["by"] == "hour"
-    assert c.get("/api/poll", params={"target": "caq", "by": "week"}).status_code == 422
+    assert c.get("/api/poll", params={"target": "caq", "by": "month"}).status_code == 422
 
 
 def test_warm_computes_the_first_pages_before_anyone_asks(web_project) -> None:  # noqa: ANN001

@@ -40,8 +40,9 @@ PollByOpt = Annotated[
     str,
     typer.Option(
         "--by",
-        help="Period: hour or day (days whose posts were pruned are shown by day only, from "
-        "the daily counts kept).",
+        help="Period: hour, day or week (ISO week from Monday 00:00 in the project time zone, "
+        "named by its Monday). Days whose posts were pruned are shown by day only, from the "
+        "daily counts kept: no hour of them, and no week holding one.",
     ),
 ]
 OutOpt = Annotated[
@@ -98,7 +99,8 @@ def poll(
 
     One author, one voice (their latest stance in the period); periods with fewer authors
     than privacy.min_group_size are hidden. Days whose posts `bascule prune` deleted come
-    from the daily counts it kept (marked as such; by day only: they have no hours).
+    from the daily counts it kept (marked as such; by day only: they have no hours, and a
+    week holding one is not shown, the output names it).
     """
     from bascule.opinion import poll as P
 
@@ -156,7 +158,13 @@ def _poll_table(result: dict, lang: str) -> None:
         title=f"{target_name(result, lang)} — {period_name(result['by'], lang)}",
         caption=tr(lang, f"heure de {result['timezone']}", f"{result['timezone']} time"),
     )
-    t.add_column(tr(lang, "période", "period"), no_wrap=True)  # an hour cut off reads as none
+    # an hour cut off reads as none; a week's date is its Monday, which "period" would not say
+    head = (
+        tr(lang, "semaine du", "week of")
+        if result["by"] == "week"
+        else tr(lang, "période", "period")
+    )
+    t.add_column(head, no_wrap=True)
     t.add_column(tr(lang, "auteurs", "authors"), justify="right")
     for st in STANCES:
         t.add_column(f"{stance_label(st, lang)} [95 %]", justify="right")

@@ -20,6 +20,12 @@ are left out of every poll, daily and hourly: the daily poll shows that day from
 and no hour is shown next to it (an hour of the day's rest subtracted from the whole day
 would expose the pruned part). Hours cannot be made from daily counts: the hourly poll shows
 none of these days and says that the daily poll has them.
+
+Weeks cannot be made from them either: summing a week's days would count an author active on
+several days several times. The weekly poll shows no week that holds a pruned day, a post left
+out above or the cutoff (`pruned_weeks`), not even from the days of it that still have posts (a
+partial week, or "whole week minus its kept days"), and names those weeks: the daily poll
+has their pruned days.
 """
 
 from __future__ import annotations
@@ -75,6 +81,52 @@ class Kept:
         if until is not None:
             m &= days < until
         return days[m]
+
+
+def pruned_weeks(
+    kept: Kept,
+    left_out: pd.Series,
+    tz: str,
+    since: pd.Timestamp | None,
+    until: pd.Timestamp | None,
+    *,
+    seen: bool,
+) -> list[pd.Timestamp]:
+    """Weeks (Mondays, local time) of [since, until) the weekly poll must not show: those
+    holding a kept day (in the project's days or the counts' own), a post `left_out` (local
+    times of the posts `Kept.mask` drops) or the latest cutoff (part of the week is gone; named
+    only when the target has posts in the window or kept days, `seen`: else nothing is lost)."""
+    starts: list[pd.Timestamp] = []
+    pad = pd.Timedelta(days=1)  # a day kept in another zone may reach over the window's ends
+    near = kept.in_window(
+        since - pad if since is not None else None, until + pad if until is not None else None
+    )
+    for day in near:
+        starts += [day, *_local_span(day, kept.zone, tz)]
+    starts += list(left_out)
+    if kept.pruned_before is not None and (seen or len(kept.days)):
+        cutoff = P.to_local(pd.Series([kept.pruned_before]), tz).iloc[0]
+        if P.floor(cutoff, "week") < cutoff:
+            starts.append(cutoff)
+    weeks = {P.floor(pd.Timestamp(t), "week") for t in starts}
+    return sorted(
+        w for w in weeks if (since is None or w >= since) and (until is None or w < until)
+    )
+
+
+def _local_span(day: pd.Timestamp, zone: str | None, tz: str) -> tuple[pd.Timestamp, ...]:
+    """First and last instants, in `tz` wall-clock time, of a day kept in `zone` (nothing
+    more when the counts are in the project's zone: the day is the day)."""
+    if not zone or zone == tz:
+        return ()
+    ends = (day, day + pd.Timedelta(days=1))
+    local = [
+        t.tz_localize(zone, ambiguous=False, nonexistent="shift_forward")
+        .tz_convert(tz)
+        .tz_localize(None)
+        for t in ends
+    ]
+    return local[0], local[1] - pd.Timedelta(microseconds=1)
 
 
 def _no_days() -> pd.DataFrame:
@@ -161,19 +213,27 @@ def info(
     tz: str,
     *,
     seen: bool,
+    weeks: list[pd.Timestamp] | None = None,
 ) -> dict | None:
     """What the result says about pruned days: the kept days of the window, how many are
-    shown, how they were counted. None when nothing was pruned before or in the window, or
-    when the target has neither kept days nor posts in it (`seen`: nothing to explain)."""
+    shown, how they were counted, and for a weekly poll the `weeks` it leaves out (Mondays).
+    None when nothing was pruned before or in the window, or when the target has neither kept
+    days nor posts in it (`seen`: nothing to explain), and no week was left out."""
     before = None
     if kept.pruned_before is not None:
         before = P.to_local(pd.Series([kept.pruned_before]), tz).iloc[0]
-    if not len(days) and (
-        before is None or (since is not None and since >= before) or not (seen or len(kept.days))
+    if (
+        not len(days)
+        and not weeks
+        and (
+            before is None
+            or (since is not None and since >= before)
+            or not (seen or len(kept.days))
+        )
     ):
         return None
     through = kept.each_stance_through
-    return {
+    out = {
         "days": len(days),
         "first": P.label(days[0], "day") if len(days) else None,
         "last": P.label(days[-1], "day") if len(days) else None,
@@ -185,6 +245,9 @@ def info(
         "min_group_size": kept.bound,
         "pruned_before": before.strftime("%Y-%m-%dT%H:%M") if before is not None else None,
     }
+    if weeks is not None:
+        out["weeks"] = [P.label(w, "week") for w in weeks]
+    return out
 
 
 def _span(first: str, last: str, lang: str) -> str:
@@ -199,6 +262,8 @@ def note(result: dict, lang: str) -> str | None:
     kept = result.get("pruned")
     if not kept:
         return None
+    if result["by"] == "week":
+        return week_note(kept, result, lang)
     k = kept["min_group_size"] or result["min_group_size"]
     before = (kept.get("pruned_before") or "").replace("T", " ")
     if not kept["days"]:
@@ -261,3 +326,58 @@ def note(result: dict, lang: str) -> str | None:
             f" These are days of {kept['timezone']}, not {result['timezone']}.",
         )
     return text
+
+
+def _weeks_not_shown(weeks: list[str], lang: str) -> str:
+    """ "La semaine du 2026-08-31 n'est pas montrée" / "The weeks of 2026-08-24 to 2026-08-31
+    (2 weeks) are not shown": the weeks named by their Mondays."""
+    first, last, n = weeks[0], weeks[-1], len(weeks)
+    if n == 1:
+        return tr(
+            lang,
+            f"La semaine du {first} n'est pas montrée",
+            f"The week of {first} is not shown",
+        )
+    return tr(
+        lang,
+        f"Les semaines du {first} au {last} ({n} semaines) ne sont pas montrées",
+        f"The weeks of {first} to {last} ({n} weeks) are not shown",
+    )
+
+
+def week_note(kept: dict, result: dict, lang: str) -> str:
+    """What the weekly poll says about pruned days: which weeks it leaves out (they hold a
+    pruned day: only daily counts remain, which cannot make a week) and that the daily poll
+    has those days."""
+    weeks = kept.get("weeks") or []
+    k = kept["min_group_size"] or result["min_group_size"]
+    before = (kept.get("pruned_before") or "").replace("T", " ")
+    deleted = tr(
+        lang,
+        f"Les publications d'avant le {before} ont été supprimées (durée de conservation)",
+        f"Posts before {before} were deleted (retention)",
+    )
+    if not weeks:  # none in this window: only what was deleted
+        return deleted + "."
+    its = tr(lang, "ses" if len(weeks) == 1 else "leurs", "its" if len(weeks) == 1 else "their")
+    head = _weeks_not_shown(weeks, lang)
+    if not kept["days"]:
+        return deleted + tr(
+            lang,
+            " et aucun compte quotidien n'en a été gardé pour cette cible dans cette fenêtre "
+            f"(aucune position n'y réunissait {k} auteurs). {head} : une partie de {its} "
+            "publications manque.",
+            " and no daily count of them was kept for this target in this window (no stance "
+            f"had {k} authors). {head}: some of {its} posts are gone.",
+        )
+    days = _span(kept["first"], kept["last"], lang)
+    return head + tr(
+        lang,
+        f" : une partie de {its} publications a été supprimée (durée de conservation) et il "
+        "n'en reste que des comptes quotidiens, dont on ne peut pas faire une semaine (un "
+        "auteur actif plusieurs jours y compterait plusieurs fois). Voyez ces jours "
+        f"({days}) dans le sondage par jour (bascule poll --by day).",
+        f": some of {its} posts were deleted (retention) and only daily counts of them "
+        "remain, which cannot make a week (an author active on several days would count "
+        f"several times). See these days ({days}) in the daily poll (bascule poll --by day).",
+    )

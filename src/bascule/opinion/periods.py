@@ -1,7 +1,11 @@
 """Periods cut in the project's time zone, and windows aligned on whole periods.
 
-Aligning `--since/--until` on whole periods means that every published cell is a full hour
-or day, whatever window was asked: two queries can never be subtracted to isolate a part of
+A week is the ISO week: it starts on Monday at 00:00, wall-clock time in the project's time
+zone, and is named by that Monday's date (2015-01-05). Only the continuous poll counts weeks
+(`POLL_BY`); the undecided keep hours and days (`BY`).
+
+Aligning `--since/--until` on whole periods means that every published cell is a full hour,
+day or week, whatever window was asked: two queries can never be subtracted to isolate a part of
 a period (a differencing attack on a suppressed group).
 """
 
@@ -15,16 +19,17 @@ from bascule.dates import parse_when
 from bascule.errors import InputError
 
 BY = ("hour", "day")
-_STEP = {"hour": pd.Timedelta(hours=1), "day": pd.Timedelta(days=1)}
+POLL_BY = ("hour", "day", "week")  # the continuous poll also counts ISO weeks
+_STEP = {"hour": pd.Timedelta(hours=1), "day": pd.Timedelta(days=1), "week": pd.Timedelta(days=7)}
 _PAD = timedelta(days=2)  # larger than any UTC offset: fetch, then cut in local time
 
 
-def check_by(by: str) -> str:
-    """The period name, or a clear error."""
-    if by not in BY:
+def check_by(by: str, choices: tuple[str, ...] = BY) -> str:
+    """The period name if it is one of `choices`, or a clear error."""
+    if by not in choices:
         raise InputError(
-            f"--by must be one of {', '.join(BY)} (got {by!r})",
-            fr=f"--by vaut {', '.join(BY)} (reçu {by!r})",
+            f"--by must be one of {', '.join(choices)} (got {by!r})",
+            fr=f"--by vaut {', '.join(choices)} (reçu {by!r})",
         )
     return by
 
@@ -36,9 +41,20 @@ def to_local(utc: pd.Series, tz: str) -> pd.Series:
 
 
 def floor(local: pd.Series | pd.Timestamp, by: str) -> pd.Series | pd.Timestamp:
-    """Start of the period holding each wall-clock time."""
+    """Start of the period holding each wall-clock time (a week's: its Monday, 00:00)."""
+    if by == "week":
+        return _monday(local)
     freq = "h" if by == "hour" else "D"
     return local.dt.floor(freq) if isinstance(local, pd.Series) else local.floor(freq)
+
+
+def _monday(local: pd.Series | pd.Timestamp) -> pd.Series | pd.Timestamp:
+    """Midnight of the Monday on or before each wall-clock time (ISO weeks start on Monday)."""
+    if isinstance(local, pd.Series):
+        day = local.dt.floor("D")
+        return day - pd.to_timedelta(day.dt.day_of_week, unit="D")
+    day = local.floor("D")
+    return day - pd.Timedelta(days=day.day_of_week)
 
 
 def _parse(value: str | None, name: str, tz: str | None) -> pd.Timestamp | None:
@@ -105,8 +121,9 @@ def step(by: str) -> pd.Timedelta:
 
 
 def label(period: pd.Timestamp, by: str) -> str:
-    """ISO label of a period: 2026-09-14 or 2026-09-14T13:00."""
-    return period.strftime("%Y-%m-%d") if by == "day" else period.strftime("%Y-%m-%dT%H:00")
+    """ISO label of a period: 2026-09-14 (a day, or the week starting that Monday) or
+    2026-09-14T13:00 (an hour). A week keeps a plain date: sortable, and read by any tool."""
+    return period.strftime("%Y-%m-%dT%H:00") if by == "hour" else period.strftime("%Y-%m-%d")
 
 
 def steps(periods: pd.Series | pd.DatetimeIndex, by: str) -> pd.Series:
@@ -117,17 +134,21 @@ def steps(periods: pd.Series | pd.DatetimeIndex, by: str) -> pd.Series:
     return (p - p.iloc[0]) / _STEP[by]
 
 
-PERIOD_MS = {"day": 86_400_000, "hour": 3_600_000}  # a period's length, as plotly wants it
+# a period's length, as plotly wants it
+PERIOD_MS = {"day": 86_400_000, "hour": 3_600_000, "week": 7 * 86_400_000}
+_TICKS_WITHIN = {"day": 14 * 86_400, "week": 16 * 7 * 86_400}  # seconds from first to last
 
 
 def day_ticks(labels: list[str], by: str) -> dict:
-    """Plotly x-axis settings for a chart of periods: a label a day, under its day, when
-    daily points span two weeks or less (plotly would label every 12 hours); else none."""
+    """Plotly x-axis settings for a chart of periods: a label a day (or a week, on its
+    Mondays), under its period, when daily points span two weeks or less (plotly would label
+    every 12 hours), weekly ones sixteen weeks or less; else none (plotly picks)."""
     from datetime import datetime
 
-    if by != "day" or not labels:
+    if by not in _TICKS_WITHIN or not labels:
         return {}
     first, last = (datetime.fromisoformat(str(p)) for p in (labels[0], labels[-1]))
-    if (last - first).total_seconds() > 14 * 86_400:
+    if (last - first).total_seconds() > _TICKS_WITHIN[by]:
         return {}
-    return {"dtick": PERIOD_MS["day"], "ticklabelmode": "period"}
+    ticks = {"dtick": PERIOD_MS[by], "ticklabelmode": "period"}
+    return {**ticks, "tick0": str(labels[0])} if by == "week" else ticks

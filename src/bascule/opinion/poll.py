@@ -1,10 +1,11 @@
-"""The continuous poll: per hour or day, the share of authors for / against / neither.
+"""The continuous poll: per hour, day or week, the share of authors for / against / neither.
 
 One author, one voice: each author counts once per period, with their latest stance on the
 target in that period. Shares come with 95 % Wilson intervals and an exponentially weighted
 trend (weighted by authors); periods with fewer authors than `privacy.min_group_size` are
 suppressed, and their data enter no published number. Days whose posts `bascule prune` deleted
-are read back, by day only, from the counts it kept (`opinion.kept`).
+are read back, by day only, from the counts it kept (`opinion.kept`). A week is the ISO week in
+the project's time zone (Monday 00:00 to Monday 00:00), named by its Monday.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from bascule.text.weak_labels import MIN_CHECK
 
 STANCES = ("favor", "against", "none")
 COLORS = {"favor": "#1a9850", "against": "#d73027", "none": "#878787"}
-HALFLIFE = {"hour": 6.0, "day": 3.0}
+HALFLIFE = {"hour": 6.0, "day": 3.0, "week": 2.0}
 
 
 def stance_label(stance: str, lang: str) -> str:
@@ -38,8 +39,12 @@ def stance_label(stance: str, lang: str) -> str:
 
 
 def period_name(by: str, lang: str) -> str:
-    """User words for a period: "jour" / "day", "heure" / "hour"."""
-    return {"day": tr(lang, "jour", "day"), "hour": tr(lang, "heure", "hour")}.get(by, by)
+    """User words for a period: "jour" / "day", "heure" / "hour", "semaine" / "week"."""
+    return {
+        "day": tr(lang, "jour", "day"),
+        "hour": tr(lang, "heure", "hour"),
+        "week": tr(lang, "semaine", "week"),
+    }.get(by, by)
 
 
 def target_name(result: dict, lang: str) -> str:
@@ -48,8 +53,13 @@ def target_name(result: dict, lang: str) -> str:
 
 
 def poll_title(result: dict, lang: str) -> str:
-    """ "Sondage continu — Charlie Hebdo, par jour (2015-01-07 – 2015-01-10)"."""
-    by = {"day": tr(lang, "par jour", "per day"), "hour": tr(lang, "par heure", "per hour")}
+    """ "Sondage continu — Charlie Hebdo, par jour (2015-01-07 – 2015-01-10)"; weeks are
+    named by their Monday: "par semaine (semaines du 2015-01-05 au 2015-01-12)"."""
+    by = {
+        "day": tr(lang, "par jour", "per day"),
+        "hour": tr(lang, "par heure", "per hour"),
+        "week": tr(lang, "par semaine", "per week"),
+    }
     title = (
         tr(lang, "Sondage continu — ", "Continuous poll — ")
         + target_name(result, lang)
@@ -59,8 +69,19 @@ def poll_title(result: dict, lang: str) -> str:
     rows = result["periods"]
     if rows:
         first, last = rows[0]["period"].replace("T", " "), rows[-1]["period"].replace("T", " ")
-        title += f" ({first})" if first == last else f" ({first} – {last})"
+        if result["by"] == "week":
+            title += f" ({_weeks_of(first, last, lang)})"
+        else:
+            title += f" ({first})" if first == last else f" ({first} – {last})"
     return title
+
+
+def _weeks_of(first: str, last: str, lang: str) -> str:
+    """ "semaine du 2015-01-05" / "weeks of 2015-01-05 to 2015-01-12": a week's date is its
+    Monday, which a bare date would not say."""
+    if first == last:
+        return tr(lang, f"semaine du {first}", f"week of {first}")
+    return tr(lang, f"semaines du {first} au {last}", f"weeks of {first} to {last}")
 
 
 def spread_labels(values: list[float], gap: float, lo: float = 0.0, hi: float = 1.0) -> list[float]:
@@ -89,6 +110,36 @@ def end_label(result: dict, stance: str, lang: str, *, html: bool = True) -> str
     return f"{value} {stance_label(stance, lang)} ({tr(lang, 'tendance', 'trend')})"
 
 
+def shown_weeks(authors: pd.Series, local: pd.Series, k: int) -> set[pd.Timestamp]:
+    """Weeks (Mondays, local time) with at least `k` authors that "week minus its shown days"
+    or "week minus its shown hours" cannot expose: the authors of the week in none of its shown
+    days (or hours) are 0 or at least `k`, else the week is hidden. Days and hours are published
+    too and keep their own rule (`suppression.shown_periods`): a week never hides them."""
+    frame = pd.DataFrame({"author": authors.to_numpy(), "t": local.to_numpy()})
+    covered = {
+        by: P.floor(frame["t"], by).isin(shown_periods(frame["author"], frame["t"], by, k))
+        for by in ("day", "hour")
+    }
+    shown: set[pd.Timestamp] = set()
+    for week, rows in frame.groupby(P.floor(frame["t"], "week")):
+        everyone = set(rows["author"])
+        if len(everyone) < k:
+            continue
+        rests = (len(everyone - set(rows["author"][c[rows.index]])) for c in covered.values())
+        if all(rest == 0 or rest >= k for rest in rests):
+            shown.add(week)
+    return shown
+
+
+def _shown(frame: pd.DataFrame, by: str, k: int) -> set[pd.Timestamp]:
+    """The periods of `frame` (posts with `author_id` and `local`) that may be shown."""
+    if not len(frame):
+        return set()
+    if by == "week":
+        return shown_weeks(frame["author_id"], frame["local"], k)
+    return shown_periods(frame["author_id"], frame["local"], by, k)
+
+
 def latest_stances(frame: pd.DataFrame, by: str) -> pd.DataFrame:
     """One row per (period, author): their latest stance in the period."""
     f = frame.sort_values(["local", "post_id"], kind="stable")
@@ -112,16 +163,18 @@ def poll(
     posts `bascule prune` deleted, read back from the daily counts it kept (`opinion.kept`:
     the same one-voice shares, Wilson intervals and trend; a stance it did not keep, under
     `min_group_size` authors, is None in `not_kept` and the intervals cover what it may have
-    been). Hours cannot come from daily counts: an hourly poll shows none of those days, and
-    `pruned` (with `kept_note`) says which days only the daily poll has. A day is read from
-    one source: posts still stored on a kept day are not counted again.
+    been). Hours and weeks cannot come from daily counts: an hourly poll shows none of those
+    days, a weekly one no week holding one (nor the week the cutoff splits), and `pruned`
+    (with `kept_note`) says which days, or weeks (`pruned["weeks"]`, their Mondays), only the
+    daily poll has. A day is read from one source: posts still stored on a kept day are not
+    counted again.
 
     `cues_only` says no trained model read the stances (only partisan hashtags and official
     accounts did): the other posts count as none.
     """
     from bascule.text.analyze import cues_only
 
-    P.check_by(by)
+    P.check_by(by, P.POLL_BY)
     cfg = project.config
     tgt = cfg.target(target)
     tz, k = cfg.project.timezone, cfg.privacy.min_group_size
@@ -133,8 +186,14 @@ def poll(
     frame = frame[P.in_window(frame["local"], s, u)]
     kept = K.read(project.store, tgt.id, k)
     seen = bool(len(frame))
-    frame = frame[~kept.mask(frame, tz)]  # pruned days come from their kept counts alone
-    shown = shown_periods(frame["author_id"], frame["local"], by, k) if len(frame) else set()
+    left_out = kept.mask(frame, tz)
+    weeks = []
+    if by == "week":
+        weeks = K.pruned_weeks(kept, frame.loc[left_out, "local"], tz, s, u, seen=seen)
+    frame = frame[~left_out]  # pruned days come from their kept counts alone
+    if weeks and len(frame):  # a week holding a pruned day: not shown, not even partly
+        frame = frame[~P.floor(frame["local"], "week").isin(weeks)]
+    shown = _shown(frame, by, k)
     latest = latest_stances(frame, by) if len(frame) else frame.assign(period=frame["local"])
     all_periods = set(latest["period"])
     latest = latest[latest["period"].isin(shown)]
@@ -184,7 +243,15 @@ def poll(
         "trend": f"exponentially weighted by authors, half-life {halflife:g} {by}s",
         "periods": rows,
         "suppressed": len(all_periods - shown) + old.suppressed,
-        "pruned": K.info(kept, kept_days, len(old.periods), s, tz, seen=seen),
+        "pruned": K.info(
+            kept,
+            kept_days,
+            len(old.periods),
+            s,
+            tz,
+            seen=seen,
+            weeks=weeks if by == "week" else None,
+        ),
         "stance_models": (models := sql.stance_models(project.store, [tgt.id])),
         "cues_only": cues_only(models),
         "model_waiting": cues_only(models) and _trained(project),
@@ -195,7 +262,7 @@ def poll(
 def kept_note(result: dict, lang: str) -> str | None:
     """What a reader must know about the days whose posts were pruned (None: nothing pruned
     there): which days come from the kept daily counts, or, per hour, which only the daily
-    poll shows."""
+    poll shows, or, per week, which weeks are not shown (the daily poll has their days)."""
     return K.note(result, lang)
 
 
@@ -529,7 +596,7 @@ PNG_DPI = 120
 
 def poll_png_figure(result: dict, lang: str = "fr") -> Any:
     """The matplotlib figure `poll_png` writes."""
-    from matplotlib.dates import DateFormatter, DayLocator
+    from matplotlib.dates import MO, DateFormatter, DayLocator, WeekdayLocator
     from matplotlib.figure import Figure  # no pyplot: no global state, safe in the web app
     from matplotlib.ticker import PercentFormatter
 
@@ -589,7 +656,7 @@ def poll_png_figure(result: dict, lang: str = "fr") -> Any:
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_title(poll_title(result, lang))
     ax.grid(alpha=0.3)
-    width = 0.8 if result["by"] == "day" else 0.8 / 24
+    width = {"day": 0.8, "hour": 0.8 / 24, "week": 0.8 * 7}[result["by"]]
     axn.bar(
         x,
         [r["authors"] for r in rows],
@@ -600,6 +667,10 @@ def poll_png_figure(result: dict, lang: str = "fr") -> Any:
     if result["by"] == "day" and len(rows):
         days = max(1, int((x[-1] - x[0]).days) // 10 + 1)
         axn.xaxis.set_major_locator(DayLocator(interval=days))
+        axn.xaxis.set_major_formatter(DateFormatter("%Y-%m-%d"))
+    if result["by"] == "week" and len(rows):  # ticks on the Mondays that name the weeks
+        weeks = max(1, int((x[-1] - x[0]).days) // 70 + 1)
+        axn.xaxis.set_major_locator(WeekdayLocator(byweekday=MO, interval=weeks))
         axn.xaxis.set_major_formatter(DateFormatter("%Y-%m-%d"))
     for label in axn.get_xticklabels():
         label.set_rotation(30)

@@ -125,7 +125,7 @@ async def overview(request: Request, lang: str | None = Lang, user: dict = Viewe
 def poll(
     request: Request,
     target: str = Query(..., max_length=200),
-    by: Literal["hour", "day"] = "day",
+    by: Literal["hour", "day", "week"] = "day",
     since: date | None = Query(None, description="first day (YYYY-MM-DD)"),
     until: date | None = Query(None, description="day after the last (YYYY-MM-DD)"),
     user: dict = Viewer,
