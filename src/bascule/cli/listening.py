@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -66,6 +66,7 @@ def listen_cmd(
         )
     # `kill` stops listening as Ctrl-C does: the summary printed, the runs closed, instead of
     # runs left `running` forever
+    warn_old_replays(proj, lang, source or None)
     with sigterm_as_ctrl_c():
         try:
             summary = listen(
@@ -113,6 +114,34 @@ def listen_cmd(
         console.print(line, style="yellow", highlight=False)
     if any(s["error"] for s in summary["sources"]):
         raise typer.Exit(1)  # a source stopped: cron and systemd should see it
+
+
+def warn_old_replays(proj: Any, lang: str, names: list[str] | None = None) -> None:
+    """Say before listening that a replay of posts older than the retention period will
+    be deleted by the listener's retention pass right after it stores them."""
+    from bascule.live.listen import make_connector, replays_past_retention, selected_sources
+
+    replays = [
+        make_connector(proj, s, i) for i, s in selected_sources(proj, names) if s.kind == "replay"
+    ]
+    for name, first, days in replays_past_retention(proj, replays):
+        day = first.date().isoformat()
+        console.print(
+            tr(
+                lang,
+                f"attention : la source {name} rejoue des publications du {day}, plus vieilles "
+                f"que la durée de conservation ({days} jours) : l'écoute les supprimera juste "
+                "après les avoir stockées. Pour un exercice sur des données anciennes, retirez "
+                "retention_days de [privacy] dans le bascule.toml de ce projet d'exercice.",
+                f"warning: source {name} replays posts from {day}, older than the retention "
+                f"period ({days} days): listening deletes them right after storing them. For "
+                "a drill on old data, remove retention_days from [privacy] in this drill "
+                "project's bascule.toml.",
+            ),
+            style="yellow",
+            highlight=False,
+            markup=False,  # [privacy] is no style
+        )
 
 
 def _total(summary: dict, lang: str) -> str:

@@ -89,10 +89,13 @@ def serve(
                 highlight=False,
             )
             if listen:
+                from bascule.cli.listening import warn_old_replays
+
                 names = ", ".join(s.name or s.kind for s in proj.config.sources)
                 console.print(
                     tr(lang, f"Écoute de {names}.", f"Listening to {names}."), highlight=False
                 )
+                warn_old_replays(proj, lang)
             uvicorn.run(
                 app, host=host, port=port, log_level=log_level, proxy_headers=True, access_log=False
             )

@@ -18,6 +18,7 @@ import queue
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bascule.config import Source
@@ -223,6 +224,24 @@ def listen(
     elapsed = time.perf_counter() - t0
     cycles = analyst.cycles if analyst is not None else []
     return _summary(project, connectors, tallies, cycles, elapsed, once=once)
+
+
+def replays_past_retention(
+    project: Any, connectors: list[Connector], *, now: datetime | None = None
+) -> list[tuple[str, datetime, int]]:
+    """(source, first post date, retention days) of each replay source whose file starts
+    before `privacy.retention_days`: the listener's retention pass would delete those posts
+    right after storing them (a drill on an old dataset), so the user is told before."""
+    days = project.config.privacy.retention_days
+    if not days:
+        return []
+    cutoff = (now or datetime.now(UTC).replace(tzinfo=None)) - timedelta(days=days)
+    out = []
+    for conn in connectors:
+        first = conn.first_date() if hasattr(conn, "first_date") else None
+        if first is not None and first < cutoff:
+            out.append((conn.name, first, days))
+    return out
 
 
 def _gather(first: tuple, out: queue.Queue) -> tuple[dict[str, Page], list[tuple]]:

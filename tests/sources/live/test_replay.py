@@ -182,3 +182,33 @@ def _from_the_start(root: str) -> None:
 
     with open_project(root) as p:
         p.store.execute("DELETE FROM cursors WHERE source = 'drill'")
+
+
+def test_a_replay_older_than_the_retention_period_is_announced(project, tmp_path, capsys) -> None:
+    # a drill on a 2015 dataset was stored, then deleted at once by the retention pass,
+    # with nothing said before
+    from datetime import datetime
+
+    from bascule.cli import main
+    from bascule.live.listen import make_connector, replays_past_retention, selected_sources
+
+    data = tmp_path / "statuses.jsonl"
+    statuses = make_statuses(3)
+    for s in statuses:
+        s["created_at"] = s["created_at"].replace(s["created_at"][:4], "2015", 1)
+    _write(data, statuses)
+    add_sources(
+        project,
+        f'[[sources]]\nkind = "replay"\nname = "drill"\npath = "{data}"\nformat = "mastodon"\n',
+    )
+    conns = [make_connector(project, s, i) for i, s in selected_sources(project, None)]
+    (name, first, days), *_ = replays_past_retention(project, conns)
+    assert (name, first.year, days) == ("drill", 2015, 365)
+    assert replays_past_retention(project, conns, now=datetime(2015, 6, 1)) == []
+    root = str(project.root)
+    project.close()
+    args = ["listen", "-p", root, "--once", "--no-analyze", "--no-alerts", "--lang", "en"]
+    assert main(args) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "warning: source drill replays posts from 2015-" in out
+    assert "remove retention_days from [privacy]" in out

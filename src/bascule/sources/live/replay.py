@@ -57,6 +57,16 @@ class ReplayConnector:
             raise ConfigError(f"source {name!r}: {path} does not exist")
         return cls(name, path, fmt=source.format, speed=source.speed, platform=source.platform)
 
+    def first_date(self) -> datetime | None:
+        """When the file's first post was written (naive UTC), None if it holds none."""
+        from bascule.sources.readers import iter_posts
+
+        options = {"platform": self.platform} if self.platform else {}
+        for _, item in iter_posts(self.path, self.fmt, **options):
+            if isinstance(item, Post):
+                return naive_utc(item.created_at)
+        return None
+
     def pages(
         self, cursors: dict[str, str], *, once: bool, stop: threading.Event
     ) -> Iterator[Page]:
