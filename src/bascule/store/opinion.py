@@ -96,6 +96,18 @@ def favors(store: Store, *, since: str | None, until: str | None) -> pd.DataFram
     )
 
 
+def named_accounts(store: Store, handles: Sequence[str]) -> list[str]:
+    """author_id of the accounts kept in clear under one of `handles` (lower case, no `@`)."""
+    if not handles:
+        return []
+    rows = store.rows(
+        "SELECT author_id FROM authors WHERE NOT pseudonymised "
+        "AND list_contains(?, lower(ltrim(handle, '@')))",
+        [sorted(set(handles))],
+    )
+    return [r[0] for r in rows]
+
+
 def handles(store: Store, author_ids: Sequence[str]) -> dict[str, str]:
     """author_id -> handle as stored (a pseudonym unless the person is kept in clear)."""
     if not author_ids:
