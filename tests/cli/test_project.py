@@ -73,3 +73,72 @@ def test_serve_help_says_to_create_an_admin_first(capsys: pytest.CaptureFixture[
     assert main(["serve", "--help"]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "`bascule user add NAME --role admin`" in out
+
+
+@pytest.fixture
+def mentioned(project):  # noqa: ANN001, ANN201
+    """A project whose analyses mention the Liberals 1,200 times, the CAQ twice, and a
+    target since removed from bascule.toml once."""
+    from ..opinion.conftest import Writer
+
+    rows = [(f"a{i}", "2026-09-01T16:00", "t", {"plq": "favor"}, False, "fr") for i in range(1200)]
+    rows += [(f"c{i}", "2026-09-01T17:00", "t", {"caq": "favor"}, False, "fr") for i in range(2)]
+    rows += [("g", "2026-09-01T18:00", "t", {"gone": "none"}, False, "fr")]
+    Writer(project).posts(rows)
+    project.close()  # the CLI opens the database itself
+    return project
+
+
+def test_status_names_targets_in_the_output_language(
+    mentioned, capsys: pytest.CaptureFixture[str]
+) -> None:  # noqa: ANN001
+    root = str(mentioned.root)
+    assert main(["status", "-p", root, "--lang", "en"]) == 0
+    en = capsys.readouterr().out
+    assert "top targets: Quebec Liberal Party (1,200), Coalition Avenir Québec (2), gone (1)" in en
+    assert "Parti libéral" not in en
+    # French, the project's language: its names, and "1 200" never cut at its narrow space
+    assert main(["status", "-p", root]) == 0
+    fr = capsys.readouterr().out
+    assert "cibles les plus citées : Parti libéral du Québec (1\u202f200)," in fr
+    assert "Coalition avenir Québec (2), gone (1)" in fr and "Quebec Liberal" not in fr
+
+
+def test_status_json_keeps_target_ids(mentioned, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+    import json
+
+    assert main(["status", "-p", str(mentioned.root), "--json", "--lang", "en"]) == 0
+    tops = json.loads(capsys.readouterr().out)["top_targets"]
+    assert tops == [
+        {
+            "target": "plq",
+            "name": "Parti libéral du Québec",
+            "name_en": "Quebec Liberal Party",
+            "posts": 1200,
+            "authors": 1200,
+        },
+        {
+            "target": "caq",
+            "name": "Coalition avenir Québec",
+            "name_en": "Coalition Avenir Québec",
+            "posts": 2,
+            "authors": 2,
+        },
+        {"target": "gone", "name": "gone", "name_en": None, "posts": 1, "authors": 1},
+    ]
+
+
+def test_a_long_listing_breaks_between_items_only(capsys: pytest.CaptureFixture[str]) -> None:
+    from bascule.cli.project import _print_listing
+
+    items = [f"Cible numéro {i} (1\u202f{i}00)" for i in range(1, 9)]
+    _print_listing("cibles les plus citées : ", items, "—")
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) > 1 and all(len(line) <= console.width for line in lines)
+    assert lines[0].startswith("cibles les plus citées : Cible numéro 1 (1\u202f100),")
+    assert all(line.startswith("  Cible numéro ") for line in lines[1:])
+    assert " ".join(line.strip() for line in lines) == "cibles les plus citées : " + ", ".join(
+        items
+    )
+    _print_listing("langues : ", [], "—")
+    assert capsys.readouterr().out == "langues : —\n"

@@ -117,3 +117,64 @@ def test_a_poll_without_a_trained_model_says_so(project, writer, capsys) -> None
     project.close()
     assert main(["poll", "-p", root, "-t", "caq", "--lang", "en"]) == 0
     assert "No stance model is trained yet" in capsys.readouterr().out.replace("\n", " ")
+
+
+def _lines(out: str) -> list[str]:
+    """The output's lines without rich's padding to the terminal width."""
+    return [line.rstrip() for line in out.splitlines()]
+
+
+def test_undecided_cli_shows_periods_hidden_ones_and_quotes(project, writer, capsys) -> None:  # noqa: ANN001
+    from rich.cells import cell_len
+
+    from .test_undecided import HOUSING
+
+    _campaign(writer)
+    writer.posts(  # 5 undecided authors alone on Sept 6: a day (and an hour) hidden for privacy
+        (f"late{a}", "2026-09-06T16:00", HOUSING[a % 3], {"caq": "none"}, True, "fr")
+        for a in range(5)
+    )
+    project.close()
+    root = str(project.root)
+    assert main(["undecided", "-p", root, "--seed", "1", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    quotes = [q for t in data["themes"] for q in t["quotes"]]
+    assert main(["undecided", "-p", root, "--seed", "1", "--lang", "en"]) == 0
+    en = _lines(capsys.readouterr().out)
+    # one row per day: committed, leaning, undecided, then the undecided share and its interval
+    assert "│ 2026-09-01 │         0 │      30 │        12 │        29% [17–44] │" in en
+    assert "│ 2026-09-04 │        30 │       0 │        12 │        29% [17–44] │" in en
+    assert "Committed, leaning, undecided — day" in " ".join(en)
+    assert "1 period under 10 authors hidden (privacy)." in en
+    # the themes, then their quotes: each as the JSON gives it, signed with its pseudonym
+    assert "Why they hesitate" in " ".join(en) and "In their own words" in en
+    text = " ".join(" ".join(en).split())
+    assert all(f"{q['text']} — {q['author']}" in text for q in quotes)
+    assert text.count("— pseudo-") == len(quotes) == 6
+    assert max(cell_len(line) for line in en) <= 80
+    # by hour: the hours of each day, and the hidden one said
+    assert main(["undecided", "-p", root, "--seed", "1", "--by", "hour", "--lang", "en"]) == 0
+    hours = _lines(capsys.readouterr().out)
+    assert "│ 2026-09-01 12:00 │         0 │       0 │        12 │      100% [76–100] │" in hours
+    assert "│ 2026-09-01 13:00 │         0 │      30 │         0 │          0% [0–11] │" in hours
+    assert "1 period under 10 authors hidden (privacy)." in hours
+    assert max(cell_len(line) for line in hours) <= 80
+    # French: French words and numbers, the same note as `poll`'s
+    assert main(["undecided", "-p", root, "--seed", "1"]) == 0
+    fr = _lines(capsys.readouterr().out)
+    assert "│ 2026-09-01 │       0 │        30 │      12 │     29\u202f% [17–44] │" in fr
+    assert "┃ période    ┃ décidés ┃ penchants ┃ indécis ┃ % indécis [95 %] ┃" in fr
+    assert "1 période de moins de 10 auteurs masquée (vie privée)." in fr
+    assert "Ce qu'ils disent" in fr and "thème 1 — " in " ".join(fr)
+    assert main(["poll", "-p", root, "-t", "caq"]) == 0
+    assert "1 période de moins de 10 auteurs masquée (vie privée)." in capsys.readouterr().out
+
+
+def test_a_long_quote_is_cut_at_a_word() -> None:
+    from bascule.cli.opinion import QUOTE_CHARS, _short_quote
+
+    text = "Le   logement\net les loyers " + "vraiment " * 30 + "fin"
+    short = _short_quote(text)
+    assert len(short) <= QUOTE_CHARS and short.endswith("vraiment…")
+    assert short.startswith("Le logement et les loyers vraiment")
+    assert _short_quote("Qui va régler la crise ?") == "Qui va régler la crise ?"

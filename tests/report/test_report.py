@@ -96,3 +96,14 @@ def test_empty_project_says_no_posts_yet(project, tmp_path) -> None:  # noqa: AN
     en = _text(build_report(project, tmp_path / "en.html", lang="en"))
     assert "aucune publication pour l'instant" in fr and "no posts yet" in en
     assert "None" not in fr and "None" not in en
+
+
+def test_overview_names_targets_in_the_report_language(project, writer, tmp_path) -> None:  # noqa: ANN001
+    writer.posts(
+        (f"a{i}", "2026-09-01T16:00", "t", {"plq": "favor"}, False, "fr") for i in range(3)
+    )
+    fr = _text(build_report(project, tmp_path / "fr.html"))
+    en = _text(build_report(project, tmp_path / "en.html", lang="en"))
+    assert "<tr><td>Parti libéral du Québec</td><td class='num'>3</td>" in fr
+    assert "<tr><td>Quebec Liberal Party</td><td class='num'>3</td>" in en
+    assert "<td>plq</td>" not in fr + en

@@ -18,7 +18,7 @@ from bascule.cli.common import (
     print_json,
 )
 from bascule.errors import InputError
-from bascule.i18n import colon
+from bascule.i18n import colon, number, tr
 
 SinceOpt = Annotated[
     str | None,
@@ -48,6 +48,8 @@ PollByOpt = Annotated[
 OutOpt = Annotated[
     Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
 ]
+# a quote in the terminal: two or three lines at 80 columns (--json gives it whole)
+QUOTE_CHARS = 140
 
 
 def register(app: typer.Typer) -> None:
@@ -141,10 +143,25 @@ def _dumps(obj: object) -> str:
     return _json.dumps(obj, ensure_ascii=False, indent=2, default=_default) + "\n"
 
 
+def _hidden_note(result: dict, lang: str) -> str | None:
+    """How many periods were hidden for having fewer than `privacy.min_group_size` authors
+    (None when none was): `poll` and `undecided` say it in the same words, so a reader
+    knows a missing day or hour is withheld, not empty."""
+    hidden, k = result["suppressed"], result["min_group_size"]
+    if not hidden:
+        return None
+    s = "s" if hidden > 1 else ""
+    return tr(
+        lang,
+        f"{number(hidden, lang)} période{s} de moins de {k} auteurs masquée{s} (vie privée).",
+        f"{number(hidden, lang)} period{s} under {k} authors hidden (privacy).",
+    )
+
+
 def _poll_table(result: dict, lang: str) -> None:
     from rich.table import Table
 
-    from bascule.i18n import number, share, share_range, tr
+    from bascule.i18n import share, share_range
     from bascule.opinion.poll import (
         STANCES,
         kept_note,
@@ -195,17 +212,7 @@ def _poll_table(result: dict, lang: str) -> None:
             ),
             highlight=False,
         )
-    hidden, k = result["suppressed"], result["min_group_size"]
-    if hidden:
-        console.print(
-            tr(
-                lang,
-                f"{hidden} période{'s' if hidden > 1 else ''} de moins de {k} auteurs "
-                f"masquée{'s' if hidden > 1 else ''} (vie privée).",
-                f"{hidden} period{'s' if hidden > 1 else ''} under {k} authors hidden (privacy).",
-            )
-        )
-    for note in (kept_note(result, lang), stance_note(result, lang)):
+    for note in (_hidden_note(result, lang), kept_note(result, lang), stance_note(result, lang)):
         if note:
             console.print(note, highlight=False)
 
@@ -250,36 +257,49 @@ def undecided(
 
 
 def _undecided_table(result: dict, lang: str) -> None:
-    from rich.table import Table
+    """What the help promises, in the terminal: totals, committed / leaning / undecided per
+    period with the undecided share, hidden periods, the themes, then their quotes."""
+    if not result["authors"]:
+        _undecided_nothing(result, lang)
+        return
+    _undecided_totals(result, lang)
+    _undecided_periods(result, lang)
+    note = _hidden_note(result, lang)
+    if note:
+        console.print(note, highlight=False)
+    if _undecided_themes(result, lang):
+        _undecided_quotes(result, lang)
 
-    from bascule.i18n import number, tr
-    from bascule.opinion.themes import trend_label
+
+def _undecided_nothing(result: dict, lang: str) -> None:
+    """Why there is nothing to show: every period hidden for privacy, or nothing analysed."""
+    k = result["min_group_size"]
+    if result["suppressed"]:
+        console.print(
+            tr(
+                lang,
+                f"Rien à montrer : chaque période compte moins de {k} auteurs, les résultats "
+                "sont masqués pour protéger les personnes.",
+                f"Nothing to show: every period has fewer than {k} authors, so results are "
+                "hidden to protect people.",
+            )
+        )
+    else:
+        console.print(
+            tr(
+                lang,
+                "Rien à montrer : aucune publication analysée dans cette fenêtre "
+                "(bascule analyze ?).",
+                "Nothing to show: no analysed post in this window (bascule analyze?).",
+            )
+        )
+
+
+def _undecided_totals(result: dict, lang: str) -> None:
+    """Authors by state over the whole (day-widened) window, and which days that covers."""
     from bascule.opinion.undecided import STATES, days_note, state_label
 
-    a = result["authors"]
-    k = result["min_group_size"]
-    if not a:
-        if result["suppressed"]:
-            console.print(
-                tr(
-                    lang,
-                    f"Rien à montrer : chaque période compte moins de {k} auteurs, les résultats "
-                    "sont masqués pour protéger les personnes.",
-                    f"Nothing to show: every period has fewer than {k} authors, so results are "
-                    "hidden to protect people.",
-                )
-            )
-        else:
-            console.print(
-                tr(
-                    lang,
-                    "Rien à montrer : aucune publication analysée dans cette fenêtre "
-                    "(bascule analyze ?).",
-                    "Nothing to show: no analysed post in this window (bascule analyze?).",
-                )
-            )
-        return
-    sep = colon(lang)
+    a, sep = result["authors"], colon(lang)
     console.print(
         ", ".join(f"{state_label(s, lang)}{sep}{number(a[s], lang)}" for s in STATES)
         + tr(
@@ -291,6 +311,48 @@ def _undecided_table(result: dict, lang: str) -> None:
     note = days_note(result, lang)  # the window may have been widened to days
     if note:
         console.print(note, highlight=False)
+
+
+def _undecided_periods(result: dict, lang: str) -> None:
+    """One row per shown period: authors by state, and the undecided share with its 95 %
+    interval, as `poll` prints its shares (the three counts add up to the period's authors,
+    so no authors column: the hour view fits 80 columns)."""
+    from rich.table import Table
+
+    from bascule.i18n import share, share_range
+    from bascule.opinion.poll import period_name
+    from bascule.opinion.undecided import STATES, state_label
+
+    if not result["periods"]:
+        console.print(tr(lang, "Aucune période à montrer.", "No period to show."))
+        return
+    t = Table(
+        title=tr(lang, "Décidés, penchants, indécis", "Committed, leaning, undecided")
+        + f" — {period_name(result['by'], lang)}",
+        caption=tr(lang, f"heure de {result['timezone']}", f"{result['timezone']} time"),
+    )
+    t.add_column(tr(lang, "période", "period"), no_wrap=True)
+    for st in STATES:
+        t.add_column(state_label(st, lang), justify="right")
+    t.add_column(tr(lang, "% indécis [95 %]", "% undecided [95 %]"), justify="right")
+    for r in result["periods"]:
+        interval = share_range(r["undecided_lo"], r["undecided_hi"], lang, unit=False)
+        t.add_row(
+            str(r["period"]).replace("T", " "),
+            *(number(r[st], lang) for st in STATES),
+            f"{share(r['undecided_share'], lang)} [{interval}]",
+        )
+    console.print(t)
+
+
+def _undecided_themes(result: dict, lang: str) -> bool:
+    """The themes table and the posts left out of it; False when no theme is shown."""
+    from rich.table import Table
+
+    from bascule.opinion.themes import trend_label
+    from bascule.report.opinion import theme_name
+
+    k = result["min_group_size"]
     t = Table(title=tr(lang, "Pourquoi ils hésitent", "Why they hesitate"))
     for c in (
         tr(lang, "thème", "theme"),
@@ -302,7 +364,7 @@ def _undecided_table(result: dict, lang: str) -> None:
         t.add_column(c)
     for th in result["themes"]:
         t.add_row(
-            th["id"].replace("theme-", tr(lang, "thème ", "theme ")),
+            theme_name(th["id"], lang),
             ", ".join(th["words"][:6]),
             number(th["posts"], lang),
             number(th["authors"], lang),
@@ -317,7 +379,7 @@ def _undecided_table(result: dict, lang: str) -> None:
                 f"No theme gathers at least {k} undecided authors (privacy.min_group_size).",
             )
         )
-        return
+        return False
     left, total = result["unassigned"], result["posts"]
     console.print(
         tr(
@@ -327,3 +389,40 @@ def _undecided_table(result: dict, lang: str) -> None:
             f"{number(left, lang)} of {number(total, lang)} posts unassigned.",
         )
     )
+    return bool(result["themes"])
+
+
+def _undecided_quotes(result: dict, lang: str) -> None:
+    """Each theme's quotes as the JSON gives them (at most three, one per author), each cut
+    to two lines, signed with the author as stored (a pseudonym unless kept in clear)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from bascule.report.opinion import theme_name
+
+    console.print()
+    console.print(tr(lang, "Ce qu'ils disent", "In their own words"), style="bold")
+    for th in result["themes"]:
+        if not th["quotes"]:
+            continue
+        console.print(Text(f"{theme_name(th['id'], lang)} — {th['label']}", style="bold"))
+        grid = Table.grid(padding=(0, 1))  # a hanging indent: a long quote wraps under itself
+        grid.add_column(width=2, justify="right")
+        grid.add_column()
+        for q in th["quotes"]:  # Text, not markup: a post's "[...]" is printed as written
+            line = Text(_short_quote(q["text"]) + " — ")
+            line.append(str(q["author"]), style="dim")
+            grid.add_row("•", line)
+        console.print(grid)
+
+
+def _short_quote(text: str, limit: int = QUOTE_CHARS) -> str:
+    """`text` on one line, cut at a word before `limit` characters with "…" (never longer
+    than the stored quote, which the JSON gives whole)."""
+    flat = " ".join(str(text).split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    if " " in cut[limit // 2 :]:  # a word boundary in the second half: cut there
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.") + "…"

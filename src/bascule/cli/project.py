@@ -66,15 +66,12 @@ def init(
 def status(project: ProjectOpt = Path("."), json: JsonOpt = False, lang: LangOpt = None) -> None:
     """Counts: posts, authors, interactions, rejects, per platform, date range, languages."""
     from bascule.i18n import number, tr
-    from bascule.report.overview import summary
+    from bascule.report.overview import summary, top_target_name
 
     with open_project(project) as p:
         s = p.status()
         extra = summary(p)
         lang = ui_lang(project, p, lang)
-        names = {
-            t.id: (t.name_en if lang == "en" and t.name_en else t.name) for t in p.config.targets
-        }
     s["languages"] = extra["languages"]
     s["top_targets"] = extra["top_targets"]
     if json:
@@ -106,14 +103,16 @@ def status(project: ProjectOpt = Path("."), json: JsonOpt = False, lang: LangOpt
         console.print(period + sep + tr(lang, "aucune publication encore", "no posts yet"))
     else:
         console.print(f"{period}{sep}{str(first)[:16]} → {str(last)[:16]} (UTC)")
-    langs = ", ".join(f"{k} {number(v, lang)}" for k, v in s["languages"].items())
-    console.print(tr(lang, "langues", "languages") + sep + (langs or "—"))
-    tops = ", ".join(
-        f"{names.get(t['target'], t['target'])} ({number(t['posts'], lang)})"
-        for t in s["top_targets"]
+    _print_listing(
+        tr(lang, "langues", "languages") + sep,
+        [f"{k} {number(v, lang)}" for k, v in s["languages"].items()],
+        "—",
     )
-    none_yet = tr(lang, "— (lancez `bascule analyze`)", "— (run `bascule analyze`)")
-    console.print(tr(lang, "cibles les plus citées", "top targets") + sep + (tops or none_yet))
+    _print_listing(
+        tr(lang, "cibles les plus citées", "top targets") + sep,
+        [f"{top_target_name(t, lang)} ({number(t['posts'], lang)})" for t in s["top_targets"]],
+        tr(lang, "— (lancez `bascule analyze`)", "— (run `bascule analyze`)"),
+    )
     if s.get("compaction_due"):
         console.print(
             tr(
@@ -125,6 +124,26 @@ def status(project: ProjectOpt = Path("."), json: JsonOpt = False, lang: LangOpt
             ),
             style="yellow",
         )
+
+
+def _print_listing(head: str, items: list[str], empty: str) -> None:
+    """`head` then `items` separated by commas, lines broken between items only: rich would
+    break a French number at its narrow space ("5 041") or a name anywhere."""
+    from rich.cells import cell_len
+
+    if not items:
+        console.print(head + empty, highlight=False, markup=False)
+        return
+    width = max(console.width, 40)
+    lines = [head.rstrip()]
+    for i, item in enumerate(items):
+        piece = item + ("," if i < len(items) - 1 else "")
+        if cell_len(lines[-1]) + 1 + cell_len(piece) > width and lines[-1] != head.rstrip():
+            lines.append("  " + piece)  # continued: indented by two
+        else:
+            lines[-1] += " " + piece
+    for line in lines:  # soft_wrap: an item wider than the terminal is left to the terminal
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
 
 
 def report(

@@ -8,9 +8,13 @@ from bascule.store import queries
 
 
 def summary(project) -> dict:  # noqa: ANN001
-    """The short summary `make demo` prints: posts, authors, dates, languages, top targets."""
+    """The short summary `make demo` prints: posts, authors, dates, languages, top targets.
+
+    Each top target keeps its id (`target`, as `poll --target` takes it) with its names
+    (`name` in the project's language, `name_en` when set), as `poll --json` gives them: the
+    reader's language picks the name (`top_target_name`), never the data.
+    """
     s = project.status()
-    names = {t.id: t.name for t in project.config.targets}
     return {
         "posts": s["posts"],
         "authors": s["authors"],
@@ -18,19 +22,32 @@ def summary(project) -> dict:  # noqa: ANN001
         "rejects": s["rejects"],
         "date_range": s["date_range"],
         "languages": dict(queries.languages(project.store)[:8]),
-        "top_targets": [
-            {"target": names.get(t, t), "posts": n, "authors": a}
-            for t, n, a in queries.target_mentions(project.store)[:8]
-        ],
+        "top_targets": top_targets(project),
     }
 
 
-def target_name(project, target_id: str, lang: str) -> str:  # noqa: ANN001
-    """A target's name in the report's language (its `name_en` in English, when set)."""
-    for t in project.config.targets:
-        if t.id == target_id:
-            return (t.name_en or t.name) if lang == "en" else t.name
-    return target_id
+def top_targets(project, limit: int = 8) -> list[dict]:  # noqa: ANN001
+    """The most mentioned targets: id, names, posts and authors (a target no longer in
+    bascule.toml is named by its id)."""
+    known = {t.id: t for t in project.config.targets}
+    out = []
+    for target_id, posts, authors in queries.target_mentions(project.store)[:limit]:
+        t = known.get(target_id)
+        out.append(
+            {
+                "target": target_id,
+                "name": t.name if t else target_id,
+                "name_en": t.name_en if t else None,
+                "posts": posts,
+                "authors": authors,
+            }
+        )
+    return out
+
+
+def top_target_name(entry: dict, lang: str) -> str:
+    """A `top_targets` entry's name in `lang`: its English name in English, when set."""
+    return (lang == "en" and entry.get("name_en")) or entry["name"]
 
 
 def date_range_text(first, last, lang: str) -> str:  # noqa: ANN001
@@ -98,10 +115,7 @@ def section(project, lang: str) -> Section:  # noqa: ANN001
         [{"lang": k, "posts": v} for k, v in s["languages"].items()], LANG_COLUMNS, lang=lang
     )
     if s["top_targets"]:
-        top = [
-            {"target": target_name(project, t, lang), "posts": n, "authors": a}
-            for t, n, a in queries.target_mentions(project.store)[:8]
-        ]
+        top = [{**t, "target": top_target_name(t, lang)} for t in s["top_targets"]]
         body += f"<h3>{tr(lang, 'Cibles les plus citées', 'Most mentioned targets')}</h3>"
         body += table(top, TARGET_COLUMNS, lang=lang)
     return Section("overview", tr(lang, "Vue d'ensemble", "Overview"), body, summary_lines)
