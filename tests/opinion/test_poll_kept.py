@@ -279,3 +279,32 @@ def test_poll_command_marks_kept_days(pruned, capsys) -> None:  # noqa: ANN001
     assert [p["source"] for p in out["periods"]] == ["aggregates"] * 2 + ["posts"] * 2
     assert main(["poll", "-p", pruned, "-t", "caq", "--csv"]) == 0
     assert capsys.readouterr().out.splitlines()[1].endswith(",aggregates")
+
+
+def test_official_accounts_are_not_voices_live_or_kept(project, writer) -> None:  # noqa: ANN001
+    # the CAQ's own accounts, "for" the CAQ every day, were counted as two of its supporters
+    import pyarrow as pa
+
+    history(writer)
+    before = {p["period"]: p for p in poll(project, "caq")["periods"]}
+    officials = [("caq-a", "@coalitionavenir"), ("caq-b", "FrancoisLegault")]
+    project.store.insert(
+        "authors",
+        pa.Table.from_pylist(
+            [
+                {"author_id": f"test:{a}", "platform": "test", "handle": h, "pseudonymised": False}
+                for a, h in officials
+            ]  # fmt: skip
+        ),
+    )
+    writer.posts(
+        (a, f"{day}T15:00:00", "Votez CAQ", {"caq": "favor"}, False, "fr")
+        for a, _ in officials
+        for day in ("2026-09-01", "2026-09-02", "2026-09-03")
+    )
+    after = {p["period"]: p for p in poll(project, "caq")["periods"]}
+    assert after == before
+    prune(project, days=30, now=NOW)
+    kept = {p["period"]: p for p in poll(project, "caq")["periods"]}
+    assert kept["2026-09-01"]["authors"] == before["2026-09-01"]["authors"] == 32
+    assert kept["2026-09-01"]["source"] == "aggregates"

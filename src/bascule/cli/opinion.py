@@ -99,8 +99,8 @@ def poll(
 ) -> None:
     """Continuous poll: share of authors for / against / neither per period, 95 % intervals.
 
-    One author, one voice (their latest stance in the period); periods with fewer authors
-    than privacy.min_group_size are hidden. Days whose posts `bascule prune` deleted come
+    One author, one voice (their latest stance in the period); the targets' official accounts
+    are not counted; periods with fewer authors than privacy.min_group_size are hidden. Days whose posts `bascule prune` deleted come
     from the daily counts it kept (marked as such; by day only: they have no hours, and a
     week holding one is not shown, the output names it).
     """

@@ -1,7 +1,7 @@
 """The continuous poll: per hour, day or week, the share of authors for / against / neither.
 
 One author, one voice: each author counts once per period, with their latest stance on the
-target in that period. Shares come with 95 % Wilson intervals and an exponentially weighted
+target in that period; the targets' official accounts are not counted (`opinion.voices`). Shares come with 95 % Wilson intervals and an exponentially weighted
 trend (weighted by authors); periods with fewer authors than `privacy.min_group_size` are
 suppressed, and their data enter no published number. Days whose posts `bascule prune` deleted
 are read back, by day only, from the counts it kept (`opinion.kept`). A week is the ISO week in
@@ -21,6 +21,7 @@ from bascule.opinion import kept as K
 from bascule.opinion import periods as P
 from bascule.opinion.intervals import ewma_shares, wilson
 from bascule.opinion.suppression import shown_periods
+from bascule.opinion.voices import official_authors
 from bascule.store import opinion as sql
 from bascule.text.weak_labels import MIN_CHECK
 
@@ -181,7 +182,9 @@ def poll(
     s, u = P.window(since, until, by, tz)
     halflife = halflife or HALFLIFE[by]
     lo_utc, hi_utc = P.fetch_bounds(s, u)
-    frame = sql.stances(project.store, tgt.id, since=lo_utc, until=hi_utc)
+    frame = sql.stances(
+        project.store, tgt.id, since=lo_utc, until=hi_utc, excluded=official_authors(project)
+    )
     frame["local"] = P.to_local(frame["created_at"], tz) if len(frame) else frame["created_at"]
     frame = frame[P.in_window(frame["local"], s, u)]
     kept = K.read(project.store, tgt.id, k)

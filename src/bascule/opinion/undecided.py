@@ -9,7 +9,7 @@ time order (leaders and candidates count for their party):
 
 The view is about the public: the accounts that speak for a target (its official accounts)
 and those named by consent (`privacy.opted_in`: news organisations, public figures) are left
-out, or a newsroom's headlines would read as the reasons of the undecided.
+out (`opinion.voices`), or a newsroom's headlines would read as the reasons of the undecided.
 
 Published numbers follow `privacy.min_group_size`: days with fewer authors are dropped before
 anything is computed; totals and themes always cover whole shown days (so the hour and day
@@ -29,6 +29,7 @@ from bascule.opinion import periods as P
 from bascule.opinion.intervals import ewma_shares, wilson
 from bascule.opinion.suppression import shown_periods
 from bascule.opinion.themes import extract_themes, trend_label
+from bascule.opinion.voices import named_authors
 from bascule.store import opinion as sql
 from bascule.text.hesitation import hesitation
 
@@ -54,15 +55,6 @@ def vote_targets(config: Any) -> dict[str, str]:
     return {t.id: (t.party if t.party in ids else t.id) for t in chosen}
 
 
-def speakers(project: Any) -> list[str]:
-    """author_id of the targets' official accounts and of the accounts named by consent."""
-    from bascule.config import normalize_handle
-
-    cfg = project.config
-    named = set(cfg.official_handles()) | {normalize_handle(h) for h in cfg.privacy.opted_in}
-    return sql.named_accounts(project.store, sorted(named))
-
-
 def events(
     project: Any, since: pd.Timestamp | None, until: pd.Timestamp | None
 ) -> tuple[pd.DataFrame, list[str]]:
@@ -70,7 +62,7 @@ def events(
     tz = project.config.project.timezone
     lo, hi = P.fetch_bounds(since, until)
     posts = sql.political_posts(project.store, since=lo, until=hi)
-    posts = posts[~posts["author_id"].isin(speakers(project))]
+    posts = posts[~posts["author_id"].isin(named_authors(project))]
     posts["local"] = P.to_local(posts["created_at"], tz) if len(posts) else posts["created_at"]
     posts = posts[P.in_window(posts["local"], since, until)].copy()
     missing = posts["hesitation"].isna().to_numpy()

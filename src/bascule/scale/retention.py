@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bascule.errors import BasculeError, InputError
+from bascule.opinion.voices import official_authors
 from bascule.store import retention
 
 _DAY_DIR = re.compile(r"^(?:day|created_day|date)=(\d{4}-\d{2}-\d{2})$")
@@ -59,6 +60,7 @@ def prune(
         min_group_size=project.config.privacy.min_group_size,
         timezone=project.config.project.timezone,  # the poll's days
         dry_run=dry_run,
+        excluded=official_authors(project),  # as the poll leaves them out
     )
     result["cutoff"] = cut.isoformat(sep=" ")
     result["retention_days"] = days

@@ -31,16 +31,24 @@ def _window(since: str | None, until: str | None) -> tuple[str, list]:
     return " AND ".join([*where, _ALIVE]), params
 
 
-def stances(store: Store, target_id: str, *, since: str | None, until: str | None) -> pd.DataFrame:
-    """(post_id, author_id, created_at, stance) of every analysed post about one target."""
+def stances(
+    store: Store,
+    target_id: str,
+    *,
+    since: str | None,
+    until: str | None,
+    excluded: Sequence[str] = (),
+) -> pd.DataFrame:
+    """(post_id, author_id, created_at, stance) of every analysed post about one target, but
+    those of the `excluded` authors."""
     where, params = _window(since, until)
     return _df(
         store,
         f"""SELECT a.post_id, p.author_id, p.created_at, a.stance
             FROM analyses a JOIN posts p USING (post_id)
-            WHERE a.target_id = ? AND {where}
+            WHERE a.target_id = ? AND {where} AND NOT list_contains(?, p.author_id)
             ORDER BY p.created_at, a.post_id""",
-        [target_id, *params],
+        [target_id, *params, list(excluded)],
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +13,8 @@ from bascule.store.db import Store, delete_where
 _OLD_POSTS = "(SELECT post_id FROM posts WHERE created_at < ?)"
 # The day of a post in the time zone the aggregates are kept in (`$zone`).
 _DAY = "CAST(timezone($zone, timezone('UTC', p.created_at)) AS DATE)"
-# What the poll counts, per day: one author, one voice (their latest stance that day on the
+# What the poll counts, per day (but the `$excluded` authors: the targets' official accounts,
+# `opinion.voices`): one author, one voice (their latest stance that day on the
 # target, as `opinion.poll` takes it), and the posts with each stance. Whole days: the day the
 # cutoff splits is counted with all its posts when first touched, and a (day, target) already
 # kept is never counted again (a second prune would see only its rest).
@@ -25,6 +27,7 @@ _KEPT_AGGREGATES = f"""
         FROM analyses a JOIN posts p USING (post_id)
         WHERE p.created_at < (SELECT max(created_at) FROM posts WHERE created_at < $cutoff)
                              + INTERVAL 3 DAY
+          AND NOT list_contains($excluded, p.author_id)
     ) v
     WHERE day <= (SELECT CAST(timezone($zone, timezone('UTC', max(p.created_at))) AS DATE)
                   FROM posts p WHERE p.created_at < $cutoff)
@@ -49,12 +52,14 @@ def prune(
     min_group_size: int,
     timezone: str = "UTC",
     dry_run: bool = False,
+    excluded: Sequence[str] = (),
 ) -> dict:
     """Delete posts created before `cutoff` and every row derived from them.
 
     Before deleting, daily stance counts per target are kept in `aggregates` when at least
     `min_group_size` authors stand behind them (smaller groups are never kept), counted as
-    the poll counts a day: one author, one voice (their latest stance that day), days of
+    the poll counts a day: one author, one voice (their latest stance that day; the
+    `excluded` authors, the targets' official accounts, not at all), days of
     `timezone` (the project's; a store that already keeps aggregates goes on in the zone of
     its first ones, so that no two kept days overlap). A (day, target) is counted whole,
     once: the day the cutoff splits is counted with its later posts too, so the next prune,
@@ -65,7 +70,7 @@ def prune(
     """
     fmt = kept_format(store)
     zone = fmt.get("timezone") or timezone
-    kept_params = {"cutoff": cutoff, "zone": zone, "k": min_group_size}
+    kept_params = {"cutoff": cutoff, "zone": zone, "k": min_group_size, "excluded": list(excluded)}
     counts = {
         "posts": store.scalar("SELECT count(*) FROM posts WHERE created_at < ?", [cutoff]),
         "interactions": store.scalar(
