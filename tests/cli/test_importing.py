@@ -85,3 +85,102 @@ def test_runs_list_and_undo(project, capsys: pytest.CaptureFixture[str]) -> None
     )
     assert main(["runs", "undo", "-p", root, "12345"]) == 2
     assert "aucun import n° 12345" in capsys.readouterr().err
+
+
+def test_export_takes_its_format_from_the_out_name(project, capsys, tmp_path: Path) -> None:  # noqa: ANN001
+    root = str(project.root)
+    project.close()
+    assert main(["import", "-p", root, str(SAMPLES / "twitter_v1.jsonl")]) == 0
+    capsys.readouterr()
+    auto = tmp_path / "out" / "auto.csv"
+    assert main(["export", "posts", "-p", root, "-o", str(auto), "--lang", "en"]) == 0
+    assert auto.read_text().startswith("post_id,platform")  # not JSON lines
+    assert "6 posts written to" in capsys.readouterr().err
+    days = tmp_path / "a.parquet"
+    assert main(["export", "posts", "-p", root, "-o", str(days)]) == 0
+    assert any(days.glob("day=*/*.parquet"))
+    capsys.readouterr()
+    # an explicit --format the name contradicts: one line, exit 2, in the project's French
+    bad = tmp_path / "b.parquet"
+    assert main(["export", "posts", "-p", root, "-f", "csv", "-o", str(bad)]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert err.startswith("Erreur : --format csv, mais --out b.parquet désigne un export parquet")
+    assert "Traceback" not in err and not bad.exists()
+    assert (
+        main(["export", "posts", "-p", root, "-f", "jsonl", "-o", str(auto), "--lang", "en"]) == 2
+    )
+    assert "--format jsonl but --out auto.csv names a csv export" in capsys.readouterr().err
+    # standard output without --out: JSON lines by default, CSV when asked
+    assert main(["export", "posts", "-p", root]) == 0
+    assert json.loads(capsys.readouterr().out.splitlines()[0])["post_id"]
+    assert main(["export", "posts", "-p", root, "-f", "csv"]) == 0
+    assert capsys.readouterr().out.startswith("post_id,platform")
+
+
+def test_runs_undo_twice_says_it_was_undone(project, capsys) -> None:  # noqa: ANN001
+    # the second undo reported "0 posts" with exit code 0
+    root = str(project.root)
+    project.close()
+    assert main(["import", "-p", root, str(SAMPLES / "twitter_v1.jsonl")]) == 0
+    assert main(["runs", "undo", "-p", root, "1"]) == 0
+    capsys.readouterr()
+    assert main(["runs", "undo", "-p", root, "1", "--lang", "en"]) == 2
+    captured = capsys.readouterr()
+    assert "import run 1 was already undone" in captured.err and captured.out == ""
+
+
+def test_runs_show_file_names_that_fit_80_columns(project, capsys, monkeypatch) -> None:  # noqa: ANN001
+    # the full path of each run's file wrapped a character at a time at 80 columns
+    from bascule.cli.common import console
+
+    root = str(project.root)
+    project.close()
+    assert main(["import", "-p", root, str(SAMPLES / "twitter_v1.jsonl")]) == 0
+    assert (
+        main(["import", "-p", root, str(SAMPLES / "tweets.csv"), str(SAMPLES / "tweets.parquet")])
+        == 0
+    )
+    capsys.readouterr()
+    monkeypatch.setattr(console, "_width", 80)
+    assert main(["runs", "-p", root, "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert str(SAMPLES) not in out and max(len(line) for line in out.splitlines()) <= 80
+    assert "run 1  " in out and "twitter_v1.jsonl [twitter-v1]  done" in out
+    assert "tweets.csv +1 [" in out and "6 imported, 0 duplicates, 0 rejected; holds 6" in out
+    monkeypatch.setattr(console, "_width", 140)  # room for the table
+    assert main(["runs", "-p", root, "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "┃ run ┃" in out and "│ twitter_v1.jsonl " in out and str(SAMPLES) not in out
+    assert main(["runs", "-p", root, "--json"]) == 0  # the full paths
+    sources = [r["source"] for r in json.loads(capsys.readouterr().out)]
+    assert sources[1] == str(SAMPLES / "twitter_v1.jsonl")
+    assert sources[0] == f"{SAMPLES / 'tweets.csv'}, {SAMPLES / 'tweets.parquet'}"
+
+
+def test_short_source_keeps_the_name_and_its_suffix() -> None:
+    from bascule.cli.importing import SOURCE_WIDTH, short_source
+
+    assert short_source("/a/b/tweets.csv") == "tweets.csv"
+    assert short_source("/a/x.jsonl, /b/y.jsonl, /c/z.jsonl") == "x.jsonl +2"
+    assert short_source("drill", "live:replay") == "drill"
+    long = short_source("/data/" + "charliehebdo_" * 4 + "tweets.jsonl.gz")
+    assert len(long) == SOURCE_WIDTH and long.endswith("ts.jsonl.gz") and "…" in long
+    assert short_source(None) == ""
+
+
+def test_forget_by_account_and_handle_succeeds_and_again_says_erased(project, capsys) -> None:  # noqa: ANN001
+    # the erasure PRIVACY.md documents exited 1 ("No author matches @JulienPain"), so a
+    # script took it for a failure; asking again exited 2 with "no author matches"
+    root = str(project.root)
+    project.close()
+    assert main(["import", "-p", root, str(SAMPLES / "twitter_v1.jsonl")]) == 0
+    capsys.readouterr()
+    person = ["forget", "-p", root, "twitter:9651232", "@JulienPain", "--lang", "en"]
+    assert main(person) == 0
+    captured = capsys.readouterr()
+    assert "forgotten: twitter:" in captured.out and "No author matches" not in captured.err
+    assert main(person) == 0
+    out = capsys.readouterr().out
+    assert "already forgotten: twitter:9651232" in out and "already forgotten: @JulienPain" in out
+    assert main(["forget", "-p", root, "@JulienPain"]) == 0
+    assert "déjà effacé : @JulienPain" in capsys.readouterr().out

@@ -1036,3 +1036,111 @@ def test_a_resumed_file_keeps_the_column_map_of_its_start(project, tmp_path, mon
     assert import_files(project, [f], batch_size=200).files[0].status == "resumed"
     assert project.store.count("posts") == 3000
     assert project.store.scalar("SELECT count(reply_to) FROM posts") == 15
+
+
+@pytest.mark.parametrize(
+    ("name", "mapping", "message"),
+    [
+        ("tweets.csv", "bogus", "expected field=column"),
+        ("tweets.csv", "idx=tweet_id", "unknown field"),
+        ("tweets.csv", "id=nope", "no column 'nope'"),
+        ("tweets.parquet", "id=nope", "no column 'nope'"),
+        ("retweets.jsonl", "id=nope", "no column 'nope'"),
+        ("twitter_v1.jsonl", "bogus", "expected field=column"),
+        ("array.json", "id=nope", "no column 'nope'"),
+        ("noid.csv", None, "cannot tell which column is the post id"),
+        ("bad.parquet", None, "not a Parquet file"),  # was a traceback from pyarrow
+    ],
+)
+def test_usage_errors_leave_no_failed_run(project, tmp_path, name, mapping, message) -> None:  # noqa: ANN001
+    # a bad --map or columns it cannot tell left a `failed` row in `bascule runs` each time
+    from bascule.errors import InputError
+    from bascule.store.runs import list_runs
+
+    path = SAMPLES / name
+    if name == "array.json":
+        path = tmp_path / name
+        lines = (SAMPLES / "retweets.jsonl").read_text().splitlines()
+        path.write_text("[\n" + ",\n".join(lines) + "\n]\n")
+    if name == "noid.csv":
+        path = tmp_path / name
+        path.write_text("what,when\nhello,2015-01-09\n")
+    if name == "bad.parquet":
+        path = tmp_path / name
+        path.write_text("hello\n")
+    with pytest.raises(InputError, match=message):
+        import_files(project, [path], mapping=mapping)
+    assert list_runs(project.store) == []
+
+
+def test_a_column_the_first_records_lack_is_no_usage_error(project, tmp_path) -> None:  # noqa: ANN001
+    # the check before the run reads the keys of the first objects, as the import does
+    recs = [{"id": "1", "user_id": "10", "created_at": "2022-01-01T10:00:00Z", "t": "a"}]
+    recs += [{**recs[0], "id": "2", "parent": "1"}]
+    path = tmp_path / "sparse.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in recs))
+    assert import_files(project, [path], mapping="reply_to=parent").imported == 2
+
+
+def test_an_rss_feed_is_sent_to_the_live_source(project, tmp_path) -> None:  # noqa: ANN001
+    # "cannot tell its format; give it with --format", though no format reads a feed
+    from bascule.errors import InputError
+
+    feed = tmp_path / "feed.xml"
+    feed.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>x</title>'
+        "<item><title>t</title></item></channel></rss>\n"
+    )
+    atom = tmp_path / "atom.xml"
+    atom.write_text('<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom"></feed>\n')
+    for f in (feed, atom):
+        with pytest.raises(InputError, match="RSS or Atom feed") as err:
+            import_files(project, [f])
+        assert '[[sources]] kind = "rss"' in str(err.value) and "bascule listen" in str(err.value)
+        assert "--format" not in str(err.value) and "bascule listen" in err.value.fr
+
+
+def test_a_file_read_as_the_wrong_format_gets_a_format_hint(project, capsys) -> None:  # noqa: ANN001
+    # twitter_v1.jsonl read as Mastodon: "missing account" x6, and no word of --format
+    from bascule.cli import main
+
+    wrong = import_files(project, [SAMPLES / "twitter_v1.jsonl"], fmt="mastodon")
+    hint = {"reason": "missing account", "detected": "twitter-v1"}
+    assert wrong.files[0].format_hint == hint
+    assert wrong.to_dict()["files"][0]["format_hint"] == hint
+    right = import_files(project, [SAMPLES / "twitter_v1.jsonl"])
+    assert right.imported == 6 and right.files[0].format_hint is None
+    broken = import_files(project, [SAMPLES / "twitter_v1_broken.jsonl"])
+    assert broken.files[0].format_hint is None  # reasons differ: a damaged file
+    root = str(project.root)
+    project.close()
+    args = ["import", "-p", root, str(SAMPLES / "twitter_v1.jsonl"), "-f", "mastodon", "--force"]
+    assert main([*args, "--lang", "en"]) == 1
+    err = " ".join(capsys.readouterr().err.split())
+    assert (
+        "Every record was rejected for the same reason (missing account): check --format: "
+        "auto-detection reads it as twitter-v1." in err
+    )
+    assert main([*args, "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["files"][0]["format_hint"] == hint
+
+
+def test_generic_posts_already_stored_under_a_platform_get_the_hint(project, capsys) -> None:  # noqa: ANN001
+    # tweets.csv without --platform into a project holding the same tweets from the API: the
+    # six tweets stored again as generic, their authors counted twice, without a word
+    from bascule.cli import main
+
+    import_files(project, [SAMPLES / "twitter_v1.jsonl"])
+    twice = import_files(project, [SAMPLES / "tweets.csv"])
+    assert twice.imported == 6 and twice.same_posts_hint == ("twitter", 6)
+    assert twice.to_dict()["same_posts_hint"] == ("twitter", 6)
+    right = import_files(project, [SAMPLES / "tweets.parquet"], platform="twitter")
+    assert right.imported == 0 and right.same_posts_hint is None
+    root = str(project.root)
+    project.close()
+    assert main(["runs", "undo", "-p", root, str(twice.run_id)]) == 0
+    capsys.readouterr()
+    assert main(["import", "-p", root, str(SAMPLES / "tweets.csv"), "--lang", "en"]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert "6 posts of this file have the ids of posts already stored as 'twitter'" in err
+    assert "bascule runs undo" in err and "--platform twitter" in err

@@ -120,3 +120,34 @@ def test_posts_carry_what_analyze_read(loaded) -> None:
     rows = [orjson.loads(x) for x in buf.getvalue().splitlines()]
     assert rows and all({"detected_lang", "sentiment", "hesitation"} <= set(r) for r in rows)
     assert all(r["detected_lang"] for r in rows if r["text"])
+
+
+def test_the_format_follows_the_out_name_and_a_contradiction_is_refused(
+    loaded, tmp_path: Path
+) -> None:
+    # `export posts -o out/auto.csv` without --format wrote JSON lines into the .csv file
+    from bascule.store.export import export_format
+
+    auto = tmp_path / "out" / "auto.csv"
+    n = export(loaded.store, "posts", None, auto)
+    assert n and auto.read_text().startswith("post_id,platform,native_id,")
+    assert list(csv.DictReader(io.StringIO(auto.read_text())))[0]["post_id"]
+    lines = tmp_path / "p.jsonl"
+    export(loaded.store, "posts", None, lines)
+    assert orjson.loads(lines.read_text().splitlines()[0])["post_id"]
+    day = tmp_path / "a.parquet"  # one folder per day
+    assert export(loaded.store, "posts", None, day) == n and any(day.glob("day=*/*.parquet"))
+    assert export_format(None, tmp_path / "folder") == "parquet"
+    assert export_format(None, tmp_path) == "parquet"  # an existing folder
+    assert export_format(None, tmp_path / "x.json") == "jsonl"
+    assert export_format(None, None) == "jsonl"  # standard output
+    assert export_format("csv", tmp_path / "x.txt") == "csv"  # said, nothing contradicts it
+    with pytest.raises(InputError, match="--format jsonl but --out a.csv names a csv") as err:
+        export(loaded.store, "posts", "jsonl", tmp_path / "a.csv")
+    assert err.value.fr and "--format jsonl" in err.value.fr
+    with pytest.raises(InputError, match="--format csv but --out b.parquet"):
+        export(loaded.store, "posts", "csv", tmp_path / "b.parquet")
+    with pytest.raises(InputError, match="cannot tell the export format"):
+        export(loaded.store, "posts", None, tmp_path / "a.txt")
+    assert not (tmp_path / "a.csv").exists() and not (tmp_path / "b.parquet").exists()
+    assert not (tmp_path / "a.txt").exists()

@@ -179,3 +179,31 @@ def test_status_says_when_erased_texts_wait_for_a_rewrite_and_prune_does_it(
 
     with open_project(root) as p:
         assert not compaction_due(p.store) and not p.status()["compaction_due"]
+
+
+def test_the_handle_given_with_the_account_is_theirs_and_asking_again_says_erased(
+    project,
+) -> None:
+    # PRIVACY.md's `twitter:ID @handle` erased the person, then listed the handle as matching
+    # no author (exit code 1), and asking again said "no author matches" (exit code 2)
+    aid = _load(project)
+    pseudo = project.store.scalar("SELECT handle FROM authors WHERE author_id = ?", [aid])
+    kw = {"pseudonymizer": project.pseudonymizer}
+    out = forget(project.store, f"twitter:{JULIEN}", "@JulienPain", **kw)
+    assert out["forgotten"] == [aid] and out["deleted"]["mentions"] > 0
+    assert (out["handles"], out["unmatched"], out["already"]) == (["@JulienPain"], [], [])
+    # the handle goes into `forgotten` with them, keyed as a handle of their platform
+    keyed = project.pseudonymizer.author_id("twitter", "@julienpain")
+    assert project.store.scalar("SELECT count(*) FROM forgotten WHERE author_id = ?", [keyed])
+    for names in ([f"twitter:{JULIEN}", "@JulienPain"], ["@julienpain"], [aid], [pseudo]):
+        again = forget(project.store, *names, **kw)
+        assert again["already"] == names and again["forgotten"] == again["unmatched"] == []
+    with pytest.raises(InputError, match="no author matches '@someone_else'"):
+        forget(project.store, "@someone_else", **kw)
+
+
+def test_a_handle_that_left_no_trace_is_still_said(project) -> None:
+    _load(project)
+    out = forget(project.store, f"twitter:{JULIEN}", "@JulienPian",  # a typo: nobody mentions it
+                 pseudonymizer=project.pseudonymizer)  # fmt: skip
+    assert out["unmatched"] == ["@JulienPian"] and out["handles"] == []

@@ -88,3 +88,57 @@ def test_runs_left_running_by_a_dead_process_are_closed_as_interrupted(project) 
     assert runs[done]["status"] == "interrupted" and runs[done]["imported"] == 1203
     assert (runs[live]["status"], runs[live]["imported"]) == ("interrupted", 0)
     assert undo_run(project.store, done)["posts"] == 1203  # and can be undone
+
+
+SAMPLES = DATA.parent / "samples"
+
+
+def _audit_runs(project) -> list[int]:  # noqa: ANN001
+    """The audit's sequence: the tweets from the API, their retweets as generic, the same
+    tweets as generic Parquet, then as generic CSV (whose 6 duplicates are the Parquet's)."""
+    files = ("twitter_v1.jsonl", "retweets.jsonl", "tweets.parquet", "tweets.csv")
+    return [import_files(project, [SAMPLES / f]).run_id for f in files]
+
+
+def test_undo_names_only_the_later_files_that_hold_its_posts(project) -> None:  # noqa: ANN001
+    # `runs undo 2` (the retweets) told to import tweets.csv again, whose duplicates were the
+    # Parquet file's posts (run 3), and dropped its progress
+    runs = _audit_runs(project)
+    csv_progress = project.store.scalar(
+        "SELECT count(*) FROM ingest_files WHERE path = ?", [str(SAMPLES / "tweets.csv")]
+    )
+    out = undo_run(project.store, runs[1])
+    assert out["posts"] == 8 and out["import_again"] == []
+    assert (
+        project.store.scalar(
+            "SELECT count(*) FROM ingest_files WHERE path = ?", [str(SAMPLES / "tweets.csv")]
+        )
+        == csv_progress
+        == 1
+    )
+    # the Parquet file's run: tweets.csv skipped exactly its posts, so it is named
+    out = undo_run(project.store, runs[2])
+    assert out["import_again"] == [str(SAMPLES / "tweets.csv")]
+    again = import_files(project, [SAMPLES / "tweets.csv"])
+    assert (again.imported, again.duplicates) == (6, 0)
+
+
+def test_a_later_file_that_cannot_be_read_again_is_named(project, tmp_path: Path) -> None:  # noqa: ANN001
+    # the store does not say which posts an import skipped: a file gone cannot tell, and
+    # naming it loses nothing (reading it again adds only what is missing)
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_bytes((SAMPLES / "tweets.csv").read_bytes())
+    b.write_bytes((SAMPLES / "tweets.csv").read_bytes())
+    first = import_files(project, [a]).run_id
+    assert import_files(project, [b]).duplicates == 6
+    b.unlink()
+    assert undo_run(project.store, first)["import_again"] == [str(b)]
+
+
+def test_undoing_a_run_twice_is_refused_when_asked(project) -> None:  # noqa: ANN001
+    run = import_files(project, [SAMPLES / "twitter_v1.jsonl"]).run_id
+    assert undo_run(project.store, run, refuse_undone=True)["posts"] == 6
+    with pytest.raises(InputError, match=f"import run {run} was already undone") as err:
+        undo_run(project.store, run, refuse_undone=True)
+    assert err.value.fr and "déjà annulé" in err.value.fr
+    assert undo_run(project.store, run)["posts"] == 0  # a web form sent twice: nothing left

@@ -58,16 +58,23 @@ def runs(
     duplicates it skipped, the records it rejected, and the posts it still holds."""
     if ctx.invoked_subcommand is not None:
         return
-    from bascule.i18n import RUN_STATUS, label, tr
-    from bascule.report.html import Col
     from bascule.store.runs import list_runs
 
     with open_project(project, read_only=True) as p:
         rows = list_runs(p.store, limit)
         lang = ui_lang(project, p, lang)
     if json:
-        print_json(rows)
+        print_json(rows)  # with each run's full source (its files' paths)
         return
+    _print_runs(rows, lang)
+
+
+def _print_runs(rows: list[dict], lang: str) -> None:
+    """The runs as a table when the terminal is wide enough for it, else two lines a run
+    (at 80 columns the nine columns of the table wrapped every header and value)."""
+    from bascule.i18n import RUN_STATUS, label, tr
+    from bascule.report.html import Col
+
     columns = [
         Col("run_id", "n°", "run"),
         Col("started_at", "début (UTC)", "started (UTC)", "when"),
@@ -80,9 +87,76 @@ def runs(
         Col("status", "état", "status"),
     ]
     shown = [
-        {**r, "status": label(RUN_STATUS, r["status"], lang) if r["status"] else ""} for r in rows
+        {
+            **r,
+            "source": short_source(r["source"], r["format"]),
+            "status": label(RUN_STATUS, r["status"], lang) if r["status"] else "",
+        }
+        for r in rows
     ]
-    print_rows(shown, columns, tr(lang, "Imports", "Import runs"), lang, limit=None)
+    title = tr(lang, "Imports", "Import runs")
+    if _table_width(shown, columns, lang) <= console.width:
+        print_rows(shown, columns, title, lang, limit=None)
+        return
+    console.print(title, style="italic")
+    for r in shown:
+        _print_run_lines(r, lang)
+
+
+def _table_width(rows: list[dict], columns: list, lang: str) -> int:
+    """How wide the `print_rows` table of these rows is with nothing wrapped: each column's
+    widest header or cell, its padding and its border."""
+    widths = [
+        max([len(c.header(lang))] + [len(c.cell(r.get(c.key), lang)) for r in rows])
+        for c in columns
+    ]
+    return sum(widths) + 3 * len(columns) + 1
+
+
+def _print_run_lines(r: dict, lang: str) -> None:
+    """One run in two lines: which, when, what and its state; then its counts."""
+    from rich.markup import escape
+
+    from bascule.i18n import number, tr, when
+
+    n = {k: number(r[k], lang) for k in ("imported", "duplicates", "rejected", "posts_held")}
+    head = tr(lang, f"n° {r['run_id']}", f"run {r['run_id']}")
+    started = when(r["started_at"]) if r["started_at"] else ""
+    console.print(
+        f"{head}  {started}  {escape(r['source'])} \\[{r['format']}]  {r['status']}",
+        highlight=False,
+    )
+    console.print(
+        tr(
+            lang,
+            f"  {n['imported']} importées, {n['duplicates']} doublons, {n['rejected']} "
+            f"rejetées ; {n['posts_held']} en base",
+            f"  {n['imported']} imported, {n['duplicates']} duplicates, {n['rejected']} "
+            f"rejected; holds {n['posts_held']}",
+        ),
+        highlight=False,
+    )
+
+
+SOURCE_WIDTH = 24  # characters of a run's source in the `runs` table (80 columns in all)
+
+
+def short_source(source: str | None, fmt: str | None = None) -> str:
+    """A run's source as the `runs` table shows it: its file's name rather than its full
+    path (which wrapped a character at a time at 80 columns; `--json` has the path), the
+    first file's and how many more when the run read several, a listening session's source
+    name as it is; a name too long is cut in its middle, where the suffix stays."""
+    if not source:
+        return ""
+    if fmt and fmt.startswith("live:"):
+        text = source
+    else:
+        names = [Path(p).name or p for p in source.split(", ") if p]
+        text = names[0] + (f" +{len(names) - 1}" if len(names) > 1 else "") if names else ""
+    if len(text) <= SOURCE_WIDTH:
+        return text
+    keep = SOURCE_WIDTH - 1
+    return text[: keep - keep // 2] + "…" + text[-(keep // 2) :]
 
 
 @runs_app.command("undo")
@@ -98,7 +172,7 @@ def runs_undo(
     from bascule.store.runs import undo_run
 
     with open_project(project) as p:
-        out = undo_run(p.store, run_id)
+        out = undo_run(p.store, run_id, refuse_undone=True)
         lang = ui_lang(project, p, lang)
     if json:
         print_json(out)
@@ -244,6 +318,8 @@ def _print_summary(s, lang: str) -> None:  # noqa: ANN001 - ImportSummary, impor
             gone = number(f.deleted, lang)
             extra += tr(lang, f", {gone} supprimées", f", {gone} deleted")
         console.print(head + counts(f) + extra, soft_wrap=True, highlight=False)
+        if f.format_hint:
+            _print_format_hint(f, lang)
     run = tr(lang, f"import n° {s.run_id}", f"run {s.run_id}")
     console.print(f"[bold]Total[/]{sep}{counts(s)} ({run})")
     if s.linked:
@@ -275,6 +351,8 @@ def _print_summary(s, lang: str) -> None:  # noqa: ANN001 - ImportSummary, impor
             ),
             style="yellow",
         )
+    if s.same_posts_hint:
+        _print_same_posts_hint(s, lang)
     if s.rejected:
         reasons = ", ".join(f"{reject_reason(k, lang)} ×{v}" for k, v in s.reasons.most_common())
         console.print(tr(lang, "Rejetées : ", "Rejected: ") + reasons)
@@ -296,10 +374,69 @@ def _print_summary(s, lang: str) -> None:  # noqa: ANN001 - ImportSummary, impor
             )
 
 
+def _print_same_posts_hint(s, lang: str) -> None:  # noqa: ANN001 - ImportSummary
+    """Say that a generic import stored again posts held under another platform, and how
+    to take it back (`ImportSummary.same_posts_hint`)."""
+    from bascule.i18n import number, tr
+
+    plat, n = s.same_posts_hint
+    n = number(n, lang)
+    err_console.print(
+        tr(
+            lang,
+            f"Note : {n} publications de ce fichier ont les identifiants de publications déjà "
+            f"enregistrées comme « {plat} » : enregistrées de nouveau comme « generic », elles "
+            "et leurs auteurs comptent deux fois. Reprenez cet import avec "
+            f"`bascule runs undo {s.run_id}`, puis importez le fichier de nouveau avec "
+            f"--platform {plat}.",
+            f"Note: {n} posts of this file have the ids of posts already stored as '{plat}': "
+            "stored again as 'generic', they and their authors count twice. Take this import "
+            f"back with `bascule runs undo {s.run_id}`, then import the file again with "
+            f"--platform {plat}.",
+        ),
+        style="yellow",
+    )
+
+
+def _print_format_hint(f, lang: str) -> None:  # noqa: ANN001 - FileSummary
+    """One line after a file whose every record was rejected for the same reason: check
+    --format (and which format auto-detection reads the file as, when another)."""
+    from bascule.i18n import tr
+    from bascule.web.fmt import reject_reason
+
+    why = reject_reason(f.format_hint["reason"], lang)
+    other = f.format_hint["detected"]
+    generic = f.format in ("jsonl", "csv", "parquet")
+    if other:
+        en = f"check --format: auto-detection reads it as {other}"
+        fr = f"vérifiez --format : la détection automatique y lit du {other}"
+    elif generic:
+        en, fr = "check --format, or --map", "vérifiez --format, ou --map"
+    else:
+        en, fr = "check --format", "vérifiez --format"
+    err_console.print(
+        tr(
+            lang,
+            f"  Toutes ses lignes sont rejetées pour la même raison ({why}) : {fr}.",
+            f"  Every record was rejected for the same reason ({why}): {en}.",
+        ),
+        style="yellow",
+        highlight=False,
+    )
+
+
 def export(
     what: Annotated[str, typer.Argument(help="posts | authors | interactions | analyses")],
     project: ProjectOpt = Path("."),
-    format: Annotated[str, typer.Option("--format", "-f", help="parquet | csv | jsonl")] = "jsonl",
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="parquet | csv | jsonl. Default: what --out's name says (.csv, .jsonl or "
+            ".json, .parquet or a folder), JSONL on standard output.",
+        ),
+    ] = None,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -368,7 +505,9 @@ def forget(
 ) -> None:
     """Erase authors and every trace of them (posts, interactions, analyses); never re-import.
 
-    Exit code 1 when a name matched no author (only @mentions of it were erased)."""
+    A handle given with the account id (twitter:12345 @theirname) erases the @mentions of
+    them too. Someone erased before is said to be so (exit code 0). Exit code 1 when a name
+    matched no author (only @mentions of it were erased)."""
     from bascule.i18n import tr
     from bascule.project import forget as do_forget
     from bascule.project import forget_summary
@@ -381,7 +520,12 @@ def forget(
     else:
         for aid in result["forgotten"]:
             console.print(tr(lang, f"effacé : {aid}", f"forgotten: {aid}"))
-        console.print(forget_summary(result, lang), markup=False)  # @[forgotten] as is
+        for name in result["already"]:
+            console.print(
+                tr(lang, f"déjà effacé : {name}", f"already forgotten: {name}"), highlight=False
+            )
+        if result["forgotten"] or result["deleted"].get("mentions") or not result["already"]:
+            console.print(forget_summary(result, lang), markup=False)  # @[forgotten] as is
     if result["unmatched"]:
         names = ", ".join(result["unmatched"])
         err_console.print(

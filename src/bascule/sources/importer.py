@@ -11,7 +11,7 @@ import contextlib
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from bascule.store.ingest import (
     start_run,
     write_batch,
 )
+from bascule.store.runs import same_posts_hint
 
 IMPORT_MEMORY = "256MB"  # DuckDB buffer cap during imports (it spills to disk beyond): a 2 GB
 # JSONL (11.7M posts) peaked at 935 MiB of RSS with it, 1082 MiB with 384MB
@@ -58,6 +59,10 @@ class FileSummary:
     deleted: int = 0
     status: str = "imported"  # imported | resumed | already imported | empty
     resumed_from: int = 0
+    # every record rejected for one reason, as a wrong --format does: {"reason": that
+    # reason, "detected": the format auto-detection reads the file as, when another}
+    format_hint: dict[str, str | None] | None = None
+    reasons: Counter = field(default_factory=Counter, repr=False)  # this run's, by kind
 
 
 @dataclass
@@ -72,6 +77,9 @@ class ImportSummary:
     linked: int = 0  # replies, reposts, quotes linked to their stored post's author
     # (platform, count): generic posts of this run acting on posts stored under that platform
     platform_hint: tuple[str, int] | None = None
+    # (platform, count): generic posts of this run whose ids are those of posts stored under
+    # that platform: the same posts stored twice, their authors counted twice
+    same_posts_hint: tuple[str, int] | None = None
     files: list[FileSummary] = field(default_factory=list)
     reasons: Counter = field(default_factory=Counter)
     rejects: list[dict[str, Any]] = field(default_factory=list)
@@ -91,10 +99,17 @@ class ImportSummary:
             "deleted": self.deleted,
             "linked": self.linked,
             "platform_hint": self.platform_hint,
-            "files": [asdict(f) for f in self.files],
+            "same_posts_hint": self.same_posts_hint,
+            "files": [_file_dict(f) for f in self.files],
             "reasons": dict(self.reasons.most_common()),
             "rejects": self.rejects,
         }
+
+
+def _file_dict(f: FileSummary) -> dict[str, Any]:
+    out = asdict(f)
+    out.pop("reasons")  # the run's `reasons` has them all
+    return out
 
 
 def fingerprint(path: Path) -> str:
@@ -172,6 +187,8 @@ def _import_all(
 ) -> ImportSummary:
     options = {"mapping": mapping, "platform": platform, "instance": instance}
     formats = {p: fmt if fmt != "auto" else detect_format(p) for p in paths}
+    for p in paths:  # usage errors before the run exists: they leave no `failed` run
+        check_mapping(p, formats[p], mapping)
     label = ", ".join(str(p) for p in paths)
     run_id = start_run(
         store, label[:1000], fmt if len(set(formats.values())) != 1 else formats[paths[0]]
@@ -182,23 +199,16 @@ def _import_all(
     status = "failed"
     try:
         for path in paths:
-            summary.files.append(
-                _import_one(
-                    store,
-                    pseudo,
-                    path,
-                    formats[path],
-                    options,
-                    force,
-                    run_id,
-                    batch_size,
-                    bar,
-                    summary,
-                )
-            )
+            fs = _import_one(
+                store, pseudo, path, formats[path], options, force, run_id, batch_size, bar,
+                summary,
+            )  # fmt: skip
+            fs.format_hint = format_hint(fs, path, fmt)
+            summary.files.append(fs)
         summary.linked = link_targets(store, links_pending(store))
         if platform is None:
             summary.platform_hint = platform_hint(store, run_id)
+            summary.same_posts_hint = same_posts_hint(store, run_id)
         status = "done"
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: stopped, as a listening session is
         status = "stopped"
@@ -258,7 +268,7 @@ def _import_one(
             deletions=[pseudo.hide_dids(d) for d in deletions],
             primary=primary,
         )
-        _note_rejects(summary, builder.rejects)
+        _note_rejects(summary, builder.rejects, fs)
         fs.imported += res.imported
         fs.duplicates += res.duplicates
         fs.rejected += res.rejected
@@ -306,6 +316,152 @@ def _import_one(
     return _done(fs, summary)
 
 
+# reasons a record is refused before any format reads it: not the sign of a wrong --format,
+# unless auto-detection reads the file as another
+UNREADABLE = ("broken JSON", "bad encoding", "record too large", "wrong number of columns")
+
+
+def format_hint(fs: FileSummary, path: Path, fmt: str) -> dict[str, str | None] | None:
+    """When every record of a file was rejected for one and the same reason ("missing
+    account" for each line of a Twitter file read as Mastodon), what to say: that reason,
+    and the format auto-detection reads the file as (`fmt` being the one asked for), when
+    it is another; None when some record went in, or the reasons differ."""
+    if fs.imported or fs.duplicates or not fs.rejected or len(fs.reasons) != 1:
+        return None
+    reason = next(iter(fs.reasons))
+    detected = None
+    if fmt != "auto":
+        try:
+            detected = detect_format(path)
+        except InputError:  # nothing auto-detection reads either
+            detected = None
+    if detected == fs.format:
+        detected = None
+    if detected is None and reason.startswith(UNREADABLE):
+        return None  # a broken file, not a wrong format
+    return {"reason": reason, "detected": detected}
+
+
+def check_mapping(path: Path, fmt: str, mapping: str | Mapping[str, str] | None) -> None:
+    """Raise the usage errors of `--map` before the run is created, so that they leave no
+    `failed` run: its syntax and fields, and for a generic file the columns it names or
+    that no column gives (id, author, date), read from the CSV header, the Parquet schema
+    or the first JSON objects as the import reads them."""
+    from bascule.sources.formats.generic import ColumnMap, parse_mapping
+
+    parsed = parse_mapping(mapping)  # every format reads it (and refuses a broken one)
+    columns = generic_columns(path, fmt)
+    if columns is not None:
+        ColumnMap.resolve(columns, parsed)
+
+
+SAMPLE_OBJECTS = 2000  # JSON objects whose keys give a generic file's columns (`columnar`)
+SAMPLE_BYTES = 64 << 20  # read at most this much for them
+
+
+def generic_columns(path: Path, fmt: str) -> list[str] | None:
+    """A generic file's columns, as its import resolves the column map from them: the CSV
+    header, the Parquet schema, or the keys of the first JSON objects (their nested keys as
+    `user.id`); None for the other formats, and where no JSON object comes first."""
+    from bascule.sources.readers import MAX_RECORD_BYTES, first_byte, open_binary
+
+    if fmt == "csv":
+        from bascule.sources.csvrows import csv_file
+
+        with csv_file(path, open_binary, MAX_RECORD_BYTES) as opened:
+            return None if opened is None else list(opened[2])
+    if fmt == "parquet":
+        return _parquet_columns(path)
+    if fmt != "jsonl":
+        return None
+    if is_whole_document(path):
+        return _array_keys(path) if first_byte(path) == b"[" else None
+    return _line_keys(path)
+
+
+def _parquet_columns(path: Path) -> list[str]:
+    """A Parquet file's columns; a file that is no Parquet is a usage error (it was a
+    traceback from pyarrow)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from bascule.sources.tables import parquet_columns
+
+    try:
+        return list(parquet_columns(pq.ParquetFile(path).schema_arrow))
+    except (pa.ArrowException, OSError) as exc:
+        why = str(exc).splitlines()[0][:160]
+        raise InputError(
+            f"{path}: not a Parquet file ({why}): give a JSON lines, CSV or Parquet export, "
+            "or its format with --format",
+            fr=f"{path} : ce n'est pas un fichier Parquet ({why}) : donnez un export JSON "
+            "lines, CSV ou Parquet, ou son format avec --format",
+        ) from None
+
+
+def _line_keys(path: Path) -> list[str] | None:
+    """The keys of the first JSON objects of a JSON-lines file (None: no object)."""
+    from bascule.sources.readers import MAX_RECORD_BYTES, open_binary
+
+    def lines() -> Iterator[bytes]:
+        read = 0
+        with open_binary(path) as f:
+            while read < SAMPLE_BYTES and (line := f.readline(MAX_RECORD_BYTES + 1)):
+                read += len(line)
+                yield line
+
+    return _object_keys(lines())
+
+
+def _array_keys(path: Path) -> list[str] | None:
+    """The keys of the first objects of a JSON array file (None: no object)."""
+    from bascule.sources.jsonarray import array_elements
+    from bascule.sources.readers import MAX_RECORD_BYTES, open_binary
+
+    with open_binary(path) as f:
+        return _object_keys(e.text for e in array_elements(f, max_bytes=MAX_RECORD_BYTES))
+
+
+def _object_keys(texts: Iterable[bytes]) -> list[str] | None:
+    """The keys (and nested keys, `user.id`) of the first `SAMPLE_OBJECTS` JSON objects
+    among these texts, the others skipped; None when there is none."""
+    import orjson
+
+    from bascule.sources.formats.generic import key_paths
+
+    keys: dict[str, None] = {}
+    seen = 0
+    for text in texts:
+        try:
+            obj = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            continue
+        if isinstance(obj, dict):
+            keys.update(dict.fromkeys(key_paths(obj)))
+            seen += 1
+            if seen >= SAMPLE_OBJECTS:
+                break
+    return list(keys) if seen else None
+
+
+def post_keys(
+    path: str | Path, fmt: str, batch_size: int = 50_000
+) -> Iterator[list[tuple[str, str]]]:
+    """The (platform, native id) of every post a file holds, those its records embed too, in
+    batches: what `store.runs` compares with an undone run's posts, the store keeping no
+    record of the posts an import skipped. The file is read as `fmt` without the options it
+    was imported with (the store keeps none): a generic file's posts come as "generic"."""
+    batch: list[tuple[str, str]] = []
+    for _, item, _ in iter_items(path, fmt):
+        if isinstance(item, Post):
+            batch.append((item.platform, item.native_id))
+            if len(batch) >= batch_size:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
 def _done(fs: FileSummary, summary: ImportSummary) -> FileSummary:
     if fs.status == "imported" and not (fs.imported or fs.duplicates or fs.rejected):
         fs.status = "empty"  # no record at all: say so rather than three zeros
@@ -316,9 +472,10 @@ def _done(fs: FileSummary, summary: ImportSummary) -> FileSummary:
     return fs
 
 
-def _note_rejects(summary: ImportSummary, rejects: list[Reject]) -> None:
+def _note_rejects(summary: ImportSummary, rejects: list[Reject], fs: FileSummary) -> None:
     for r in rejects:
         summary.reasons[reason_key(r.reason)] += 1
+        fs.reasons[reason_key(r.reason)] += 1
         if len(summary.rejects) < MAX_SAMPLE:
             summary.rejects.append(
                 {"file": r.source, "line": r.line, "reason": r.reason, "record": r.record}
@@ -418,7 +575,7 @@ def _write_blocks(
             else:
                 done = writer.write(prepared, spec, progress)
                 rejects = prepared.rejects
-            _note_rejects(summary, rejects)
+            _note_rejects(summary, rejects, fs)
             count(done)
             bar.update(task, b.offset if b.read is None else b.read, fs.imported + fs.duplicates)
             last = b

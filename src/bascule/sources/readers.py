@@ -101,6 +101,15 @@ def detect_format(path: str | Path) -> str:
         if ext in (".csv", ".tsv", ".txt"):
             return "csv"
     stripped = head.lstrip()
+    if _is_feed(stripped):
+        raise InputError(
+            f"{path}: an RSS or Atom feed: no import format reads feeds, a live source does: "
+            'add its address to bascule.toml as [[sources]] kind = "rss", feeds = ["https://…"], '
+            "then run `bascule listen`",
+            fr=f"{path} : un flux RSS ou Atom : aucun format d'import ne lit les flux, une "
+            "source en direct le fait : ajoutez son adresse à bascule.toml, [[sources]] "
+            'kind = "rss", feeds = ["https://…"], puis lancez `bascule listen`',
+        )
     try:
         obj = _first_element(path) if stripped[:1] == b"[" else _first_record(path)
     except (orjson.JSONDecodeError, IndexError, ValueError):
@@ -115,6 +124,14 @@ def detect_format(path: str | Path) -> str:
                 "choisissez-le dans la liste des formats",
             ) from None
     return detect_json(obj)
+
+
+def _is_feed(head: bytes) -> bool:
+    """Whether a file's first bytes are those of an RSS or Atom feed (XML whose root is
+    `<rss>`, `<feed>` or RSS 1.0's `<rdf:RDF>`)."""
+    if not head.lstrip(b"\xef\xbb\xbf").startswith(b"<"):
+        return False
+    return any(root in head for root in (b"<rss", b"<feed", b"<rdf:RDF"))
 
 
 def _first_record(path: Path, tries: int = 20) -> Any:

@@ -15,6 +15,15 @@ from bascule.store.db import Store
 
 WHAT = ("posts", "authors", "interactions", "analyses")
 FORMATS = ("parquet", "csv", "jsonl")
+# the format an --out name implies; a name without a suffix is a folder, hence Parquet
+SUFFIX_FORMATS = {
+    ".csv": "csv",
+    ".jsonl": "jsonl",
+    ".json": "jsonl",
+    ".ndjson": "jsonl",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
 POST_COLUMNS = (
     "post_id, platform, native_id, author_id, created_at, text, lang, reply_to, repost_of, "
     "quote_of, conversation_id, url, likes, reposts, replies, quotes, source, run_id"
@@ -35,7 +44,10 @@ def query(
 ) -> tuple[str, str]:
     """(SQL, day column) selecting what to export; parameters inlined after validation."""
     if what not in WHAT:
-        raise InputError(f"cannot export {what!r}; choose one of: {', '.join(WHAT)}")
+        raise InputError(
+            f"cannot export {what!r}; choose one of: {', '.join(WHAT)}",
+            fr=f"impossible d'exporter {what!r} ; au choix : {', '.join(WHAT)}",
+        )
     cond = []
     col = {"posts": "p.created_at", "interactions": "i.created_at", "analyses": "p.created_at"}
     tcol = col.get(what, "p.created_at")
@@ -80,10 +92,59 @@ def query(
     return "SELECT * FROM authors ORDER BY author_id", "first_seen"
 
 
+def export_format(fmt: str | None, out: str | Path | IO[bytes] | None) -> str:
+    """The format an export writes: `fmt` when given, else the one `out`'s name implies
+    (`.csv`, `.jsonl`/`.json`/`.ndjson`, `.parquet` or a folder: Parquet is one folder per
+    day), JSON lines on a stream. A given `fmt` the name contradicts (`-f jsonl -o a.csv`)
+    is refused, as is a name that implies none: JSON lines in a `.csv` file, say, would be
+    written and announced as done, and read back as nonsense."""
+    if fmt is not None and fmt not in FORMATS:
+        raise InputError(
+            f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}",
+            fr=f"format d'export inconnu {fmt!r} ; au choix : {', '.join(FORMATS)}",
+        )
+    if not isinstance(out, str | Path):
+        return fmt or "jsonl"
+    path = Path(out)
+    implied = _implied_format(path)
+    if fmt is None:
+        if implied is None:
+            raise InputError(
+                f"{path}: cannot tell the export format from this name: end it in .csv, "
+                ".jsonl or .parquet (a folder), or give --format (csv, jsonl, parquet)",
+                fr=f"{path} : ce nom ne dit pas le format de l'export : terminez-le par .csv, "
+                ".jsonl ou .parquet (un dossier), ou donnez --format (csv, jsonl, parquet)",
+            )
+        return implied
+    named = SUFFIX_FORMATS.get(path.suffix.lower())
+    if named is not None and named != fmt:
+        raise InputError(
+            f"--format {fmt} but --out {path.name} names a {named} export: drop --format, "
+            f"or give --out a .{fmt} name",
+            fr=f"--format {fmt}, mais --out {path.name} désigne un export {named} : retirez "
+            f"--format, ou terminez --out par .{fmt}",
+        )
+    return fmt
+
+
+def _implied_format(path: Path) -> str | None:
+    """The format `path`'s name implies: its suffix's; Parquet for a folder, or a name with
+    no suffix (a folder to be); None for an unknown suffix, or an existing file with none
+    (`/dev/stdout`: the default, JSON lines, as before)."""
+    suffix = path.suffix.lower()
+    if suffix in SUFFIX_FORMATS:
+        return SUFFIX_FORMATS[suffix]
+    if path.is_dir() or (not suffix and not path.exists()):
+        return "parquet"
+    if not suffix:
+        return "jsonl"
+    return None
+
+
 def export(
     store: Store,
     what: str,
-    fmt: str = "jsonl",
+    fmt: str | None = None,
     out: str | Path | IO[bytes] | None = None,
     since: str | None = None,
     until: str | None = None,
@@ -91,16 +152,19 @@ def export(
 ) -> int:
     """Write `what` as `fmt` to `out` (a file, a folder for Parquet, or stdout); returns rows.
 
-    Parquet is partitioned by day (`day=YYYY-MM-DD/` folders), the layout DuckDB, Spark,
-    pandas and Arrow read back as one dataset.
+    Without `fmt`, `out`'s name says which (`export_format`; JSON lines on a stream). Parquet
+    is partitioned by day (`day=YYYY-MM-DD/` folders), the layout DuckDB, Spark, pandas and
+    Arrow read back as one dataset.
     """
-    if fmt not in FORMATS:
-        raise InputError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    fmt = export_format(fmt, out)
     sql, day = query(what, since=since, until=until, target=target)
     n = int(store.rows(f"SELECT count(*) FROM ({sql})")[0][0])
     if fmt == "parquet":
         if out is None or not isinstance(out, str | Path):
-            raise InputError("Parquet export needs --out FOLDER (it writes one folder per day)")
+            raise InputError(
+                "Parquet export needs --out FOLDER (it writes one folder per day)",
+                fr="l'export Parquet demande --out DOSSIER (il écrit un dossier par jour)",
+            )
         path = Path(out)
         _clear_export_folder(path)
         store.execute(
@@ -111,7 +175,10 @@ def export(
     if isinstance(out, str | Path):
         path = Path(out)
         if path.is_dir():
-            raise InputError(f"{path} is a folder: give a file name for the {fmt.upper()} export")
+            raise InputError(
+                f"{path} is a folder: give a file name for the {fmt.upper()} export",
+                fr=f"{path} est un dossier : donnez un nom de fichier pour l'export {fmt.upper()}",
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "wb") as fh:
             _stream(store, sql, fmt, fh)
@@ -143,14 +210,20 @@ def _clear_export_folder(path: Path) -> None:
     import shutil
 
     if path.exists() and not path.is_dir():
-        raise InputError(f"{path} is a file: a Parquet export writes a folder (one per day)")
+        raise InputError(
+            f"{path} is a file: a Parquet export writes a folder (one per day)",
+            fr=f"{path} est un fichier : un export Parquet écrit un dossier (un par jour)",
+        )
     path.mkdir(parents=True, exist_ok=True)
     entries = list(path.iterdir())
     other = [e.name for e in entries if not (e.is_dir() and e.name.startswith("day="))]
     if other:
         raise InputError(
             f"{path} holds other files ({', '.join(sorted(other)[:3])}): export into a new "
-            "folder, or one that holds only an earlier export's day= folders"
+            "folder, or one that holds only an earlier export's day= folders",
+            fr=f"{path} contient d'autres fichiers ({', '.join(sorted(other)[:3])}) : exportez "
+            "dans un nouveau dossier, ou dans un qui ne contient que les dossiers day= d'un "
+            "export précédent",
         )
     for e in entries:
         shutil.rmtree(e)

@@ -37,35 +37,81 @@ def resolve(
     if len(shared) > 1:  # pseudonyms are 40 bits: a million authors may hold a pair
         raise InputError(
             f"the pseudonym {who!r} is shared by {len(shared)} authors: pass the author id of "
-            f"the one to erase ({', '.join(shared)}), e.g. from `bascule export authors`"
+            f"the one to erase ({', '.join(shared)}), e.g. from `bascule export authors`",
+            fr=f"le pseudonyme {who!r} est porté par {len(shared)} auteurs : donnez "
+            f"l'identifiant d'auteur de celui à effacer ({', '.join(shared)}), par exemple "
+            "lu dans `bascule export authors`",
         )
     found = {aid for aid, _ in rows}
-    if pseudonymizer is not None:
-        platforms = (
-            [platform]
-            if platform
-            else [
-                r[0]
-                for r in store.rows(
-                    "SELECT DISTINCT platform FROM authors UNION SELECT DISTINCT platform FROM posts"
-                )
-            ]
+    for aid in _keyed_ids(store, who, pseudonymizer, platform):
+        if store.scalar("SELECT count(*) FROM authors WHERE author_id = ?", [aid]) or (
+            store.scalar("SELECT count(*) FROM posts WHERE author_id = ?", [aid])
+        ):
+            found.add(aid)
+    return found
+
+
+def _platforms(store: Store, platform: str | None) -> list[str]:
+    """The platform given, else every one the store knows of (an erased author's too)."""
+    if platform:
+        return [platform]
+    return [
+        r[0]
+        for r in store.rows(
+            "SELECT DISTINCT platform FROM authors UNION SELECT DISTINCT platform FROM posts "
+            "UNION SELECT DISTINCT split_part(author_id, ':', 1) FROM forgotten"
         )
-        keys = []
-        if ":" in who and not who.startswith("@") and who.split(":", 1)[0] in platforms:
-            plat, native = who.split(":", 1)
-            keys.append((plat, native))
-            keys.append((plat, "@" + normalize(native)))
-        else:
-            for plat in platforms:
-                keys.append((plat, normalize(who) if not who.startswith("@") else who[1:]))
-                keys.append((plat, "@" + normalize(who)))
-        for plat, key in keys:
-            aid = pseudonymizer.author_id(plat, key)
-            if store.scalar("SELECT count(*) FROM authors WHERE author_id = ?", [aid]) or (
-                store.scalar("SELECT count(*) FROM posts WHERE author_id = ?", [aid])
-            ):
-                found.add(aid)
+    ]
+
+
+def _keyed_ids(
+    store: Store, who: str, pseudonymizer: Pseudonymizer | None, platform: str | None
+) -> list[str]:
+    """The author ids `who` is keyed to: `platform:native id` (or `platform:name`), or a
+    handle on each platform (an author known only by a handle is keyed by `@handle`)."""
+    if pseudonymizer is None:
+        return []
+    platforms = _platforms(store, platform)
+    keys = []
+    if ":" in who and not who.startswith("@") and who.split(":", 1)[0] in platforms:
+        plat, native = who.split(":", 1)
+        keys.append((plat, native))
+        keys.append((plat, "@" + normalize(native)))
+    else:
+        for plat in platforms:
+            keys.append((plat, normalize(who) if not who.startswith("@") else who[1:]))
+            keys.append((plat, "@" + normalize(who)))
+    return [pseudonymizer.author_id(plat, key) for plat, key in keys]
+
+
+def forgotten_ids(
+    store: Store,
+    who: str,
+    *,
+    pseudonymizer: Pseudonymizer | None = None,
+    platform: str | None = None,
+) -> set[str]:
+    """The author ids in `forgotten` that `who` names (an author id, `platform:native id`,
+    a handle an erasure recorded, or a pseudonym: its 10 characters begin the hash of the
+    author id): a person erased before, whom nothing matches any more."""
+    candidates = {who.strip(), *_keyed_ids(store, who.strip(), pseudonymizer, platform)}
+    marks = ", ".join("?" * len(candidates))
+    found = {
+        r[0]
+        for r in store.rows(
+            f"SELECT author_id FROM forgotten WHERE author_id IN ({marks})", sorted(candidates)
+        )
+    }
+    name = who.strip().lower()
+    if re.fullmatch(r"anon-[0-9a-f]{10}", name):
+        found |= {
+            r[0]
+            for r in store.rows(
+                "SELECT author_id FROM forgotten WHERE starts_with(split_part(author_id, ':', 2), ?)"
+                + (" AND split_part(author_id, ':', 1) = ?" if platform else ""),
+                [name[5:]] + ([platform] if platform else []),
+            )
+        }
     return found
 
 
@@ -78,21 +124,38 @@ def forget(
     """Erase each author (id, pseudonym, kept handle or `platform:native id`) everywhere; a
     handle (`@name`) also erases the mentions of that name in other people's posts.
 
-    Returns {"forgotten": [author ids], "deleted": {table: rows}, "unmatched": [names that
-    matched no author]}. Whatever matched is erased; a name that matched no author is listed
-    (a handle may still have erased the @mentions of it), and when nothing matched at all it
-    is an InputError, so a typo never looks like a successful erasure.
+    Returns {"forgotten": [author ids], "deleted": {table: rows}, "already": [names of
+    people erased before], "handles": [handles taken as those of the accounts erased],
+    "unmatched": [names that matched no author]}. Whatever matched is erased. A handle that
+    matched no author, given with an account that did (or was erased before), is that
+    account's handle, as PRIVACY.md's `twitter:12345 @theirname` gives it, when it left a
+    trace: @mentions of it were found, or an earlier erasure recorded it; it goes into
+    `forgotten` keyed as a handle, with the account's platform, so a later import that
+    knows them by it stores nothing and asking again says they were erased. A name that
+    matched nothing else is listed (a handle may still have erased the @mentions of it),
+    and when nothing matched at all it is an InputError, so a typo never looks like a
+    successful erasure.
     """
     ids: set[str] = set()
+    known: set[str] = set()  # ids of the people named who were erased before
+    already: list[str] = []
     unmatched: list[str] = []
-    mentioned = False
+    traced: list[str] = []  # unmatched handles whose @mentions were found
     for who in authors:
         got = resolve(store, who, pseudonymizer=pseudonymizer, platform=platform)
-        if not got:
-            unmatched.append(who)
-            mentioned |= _mentioned(store, _mention_pseudonyms(store, (who,), pseudonymizer))
+        gone = set() if got else forgotten_ids(store, who, pseudonymizer=pseudonymizer,
+                                                platform=platform)  # fmt: skip
         ids |= got
-    if not ids and not mentioned:
+        known |= gone
+        if gone:
+            already.append(who)
+        elif not got:
+            unmatched.append(who)
+            if _mentioned(store, _mention_pseudonyms(store, (who,), pseudonymizer)):
+                traced.append(who)
+    handles = [w for w in traced if _is_handle(w)] if ids or known else []
+    unmatched = [w for w in unmatched if w not in handles]
+    if not ids and not traced and not already:
         names = ", ".join(repr(w) for w in unmatched)
         raise InputError(
             f"no author matches {names}: give an author id, a pseudonym (anon-…), a kept "
@@ -109,8 +172,33 @@ def forget(
         sorted(ids),
         [t for t in tokens if len(t) >= 4],
         _mention_pseudonyms(store, authors, pseudonymizer),
+        remember=_handle_ids(handles, ids | known, pseudonymizer),
     )
-    return {"forgotten": sorted(ids), "deleted": deleted, "unmatched": unmatched}
+    return {
+        "forgotten": sorted(ids),
+        "deleted": deleted,
+        "already": already,
+        "handles": handles,
+        "unmatched": unmatched,
+    }
+
+
+def _is_handle(name: str) -> bool:
+    """`@name` (or a bare name): not an author id, `platform:id` or a pseudonym."""
+    return name.startswith("@") or (":" not in name and not name.startswith("anon-"))
+
+
+def _handle_ids(
+    handles: list[str], accounts: set[str], pseudonymizer: Pseudonymizer | None
+) -> list[str]:
+    """The author ids of `handles` keyed as handles, on the platforms of `accounts` (the
+    account ids erased with them): what `forgotten` records so that they stay erased."""
+    if pseudonymizer is None or not handles:
+        return []
+    platforms = sorted({a.split(":", 1)[0] for a in accounts})
+    return sorted(
+        {pseudonymizer.author_id(p, "@" + normalize(h)) for h in handles for p in platforms}
+    )
 
 
 def _mention_pseudonyms(
@@ -139,7 +227,11 @@ def _mentioned(store: Store, pseudonyms: list[str]) -> bool:
     )
 
 
-def _erase(store: Store, ids: list[str], tokens: list[str], mentions: list[str]) -> dict[str, int]:
+def _erase(
+    store: Store, ids: list[str], tokens: list[str], mentions: list[str], *, remember: list[str]
+) -> dict[str, int]:
+    """Delete every trace of the authors `ids` (see the module), the rejects holding one of
+    `tokens`, their @`mentions`; record `ids` and `remember` (their handles) as forgotten."""
     handles = [
         r[0] for r in store.rows(f"SELECT handle FROM authors WHERE author_id IN ({_q(ids)})", ids)
     ]
@@ -206,8 +298,11 @@ def _erase(store: Store, ids: list[str], tokens: list[str], mentions: list[str])
             pattern = r"(^|[^\w])" + re.escape(tok) + r"($|[^\w])"
             out["rejects"] += delete_where(con, "rejects", "regexp_matches(record, ?)", [pattern])
         t = now()
-        if ids:
-            con.executemany("INSERT OR IGNORE INTO forgotten VALUES (?, ?)", [[a, t] for a in ids])
+        if ids or remember:
+            con.executemany(
+                "INSERT OR IGNORE INTO forgotten VALUES (?, ?)",
+                [[a, t] for a in sorted({*ids, *remember})],
+            )
         con.execute("DROP TABLE _f_posts")
         con.execute("DROP TABLE _f_authors")
     return out

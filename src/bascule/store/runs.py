@@ -15,10 +15,16 @@ run per source, and only for a source that stored or rejected something, or fail
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
+
+import duckdb
 
 from bascule.errors import InputError
 from bascule.store.db import Store, count_rows, delete_where
+
+# (path, format) -> batches of the (platform, native id) of the posts a file holds
+FileKeys = Callable[[str, str], Iterable[list[tuple[str, str]]]]
 
 RUN_COLUMNS = (
     "run_id",
@@ -72,16 +78,53 @@ def list_runs(store: Store, limit: int = 50) -> list[dict[str, Any]]:
     return [dict(zip((*RUN_COLUMNS, "posts_held"), r, strict=True)) for r in rows]
 
 
-def undo_run(store: Store, run_id: int) -> dict[str, int]:
+def same_posts_hint(store: Store, run_id: int) -> tuple[str, int] | None:
+    """(platform, how many): the generic posts run `run_id` stored whose native ids are
+    those of posts stored under another platform (tweets.csv imported without `--platform
+    twitter` into a project holding the same tweets from the API): the same posts twice,
+    and their authors, counted as two people each; the platform most of them match, None
+    when none does. The remedy is `platform_hint`'s: undo the run, import with --platform."""
+    rows = store.rows(
+        """
+        SELECT q.platform, count(DISTINCT p.native_id) AS n
+        FROM posts p JOIN posts q ON q.native_id = p.native_id AND q.platform <> 'generic'
+        WHERE p.run_id = ? AND p.platform = 'generic'
+        GROUP BY 1 ORDER BY n DESC, 1 LIMIT 1
+        """,
+        [run_id],
+    )
+    return (rows[0][0], int(rows[0][1])) if rows else None
+
+
+def undo_run(
+    store: Store,
+    run_id: int,
+    *,
+    refuse_undone: bool = False,
+    file_keys: FileKeys | None = None,
+) -> dict[str, Any]:
     """Delete the posts run `run_id` added, their interactions, analyses and alerts, its
     rejects, the authors it alone brought in, and its files' import progress (so they can
-    be imported again); returns how many rows of each went."""
+    be imported again); returns how many rows of each went, and in `import_again` the files
+    of later imports that must be read again (`_later_files`; `file_keys` reads a file's
+    post ids, `sources.importer.post_keys` by default).
+
+    A run undone before has nothing left to take: with `refuse_undone` (the CLI) that is an
+    InputError, rather than a report of 0 posts; without it (a web form sent twice) the
+    counts are all 0."""
     status = store.rows("SELECT status, format FROM ingest_runs WHERE run_id = ?", [run_id])
     if not status:
         raise InputError(
             f"no import run {run_id}: `bascule runs` lists them",
             fr=f"aucun import n° {run_id} : `bascule runs` les liste",
         )
+    if refuse_undone and status[0][0] == "undone":
+        raise InputError(
+            f"import run {run_id} was already undone: nothing of it is left to take back",
+            fr=f"l'import n° {run_id} est déjà annulé : il n'en reste rien à reprendre",
+        )
+    # read before the posts go: which later files hold some of them
+    again = _later_files(store, run_id, file_keys)
     # a run still "running" here was cut short (kill, crash): the store has one writer, and
     # the caller holds it (the war room refuses while its own import runs)
     # a listening session: its sources' cursors have moved past these posts
@@ -130,7 +173,7 @@ def undo_run(store: Store, run_id: int) -> dict[str, int]:
         out["rejects"] = delete_where(con, "rejects", "run_id = ?", [run_id])
         # a later import skipped as duplicates the posts this run had stored: those are gone
         # now, so its files must be read again (which adds only what is missing)
-        out["import_again"] = _later_files(con, run_id) if out["posts"] else []
+        out["import_again"] = again if out["posts"] else []
         if out["import_again"]:
             marks = ", ".join("?" * len(out["import_again"]))
             con.execute(f"DELETE FROM ingest_files WHERE path IN ({marks})", out["import_again"])
@@ -145,13 +188,73 @@ def undo_run(store: Store, run_id: int) -> dict[str, int]:
     return out
 
 
-def _later_files(con: Any, run_id: int) -> list[str]:
-    """The files of later, not undone imports that skipped posts as duplicates, among those
-    whose progress is stored (a run's label lists its files, joined by ", ")."""
-    labels = con.execute(
+def _later_files(store: Store, run_id: int, file_keys: FileKeys | None) -> list[str]:
+    """The files of later, not undone imports that skipped as duplicates posts run `run_id`
+    had stored: once these posts are gone, such a file must be read again.
+
+    The store does not record which posts an import skipped, only how many, so each file
+    of a later run that skipped some (among those whose progress is stored; a run's label
+    lists its files, joined by ", ") is read again, ids only, and named when it holds a post
+    of this run: compared by platform and native id, or by native id alone for a record
+    read as "generic" (a generic file's `--platform` is not stored), and counting the
+    originals a record embeds (a retweet's, skipped when stored too). A file the run itself
+    read is named unread; one that cannot be read again (moved, or its ids need the `--map`
+    it was imported with) is named too: reading it again adds only what is missing, while
+    leaving it out would lose posts."""
+    labels = store.rows(
         "SELECT source FROM ingest_runs WHERE run_id > ? AND duplicates > 0 AND status <> 'undone'",
         [run_id],
-    ).fetchall()
+    )
     paths = {p for (label,) in labels for p in (label or "").split(", ") if p}
-    stored = {r[0] for r in con.execute("SELECT path FROM ingest_files").fetchall()}
-    return sorted(paths & stored)
+    stored = dict(
+        store.rows("SELECT path, arg_max(format, updated_at) FROM ingest_files GROUP BY path")
+    )
+    candidates = sorted(paths & stored.keys())
+    if not candidates or not store.scalar(
+        "SELECT count(*) FROM posts WHERE run_id = ?", [run_id]
+    ):  # nothing was skipped that undoing the run deletes
+        return []
+    own = {r[0] for r in store.rows("SELECT DISTINCT source FROM posts WHERE run_id = ?", [run_id])}
+    if file_keys is None:  # reading files is the sources' job: imported here, when needed
+        from bascule.sources.importer import post_keys as file_keys
+    store.execute(
+        "CREATE OR REPLACE TEMP TABLE _u_keys AS "
+        "SELECT DISTINCT platform, native_id FROM posts WHERE run_id = ?",
+        [run_id],
+    )
+    try:
+        return [
+            p for p in candidates if p in own or _holds_run_posts(store, file_keys, p, stored[p])
+        ]
+    finally:
+        store.execute("DROP TABLE IF EXISTS _u_keys")
+
+
+def _holds_run_posts(store: Store, file_keys: FileKeys, path: str, fmt: str) -> bool:
+    """Whether the file holds a post of `_u_keys` (the undone run's); True when it cannot
+    be read again, or none of its records gave a post id (see `_later_files`)."""
+    import pyarrow as pa
+
+    read = 0
+    try:
+        for batch in file_keys(path, fmt):
+            read += len(batch)
+            keys = pa.table(
+                {
+                    "platform": pa.array([k[0] for k in batch], pa.string()),
+                    "native_id": pa.array([k[1] for k in batch], pa.string()),
+                }
+            )
+            store.con.register("_f_keys", keys)
+            try:
+                hit = store.scalar(
+                    "SELECT count(*) FROM _f_keys f JOIN _u_keys u USING (native_id) "
+                    "WHERE f.platform = 'generic' OR f.platform = u.platform"
+                )
+            finally:
+                store.con.unregister("_f_keys")
+            if hit:
+                return True
+    except (OSError, ValueError, InputError, duckdb.Error):  # gone, or unreadable as it
+        return True  # was imported (a --map it needed): it cannot tell
+    return read == 0
