@@ -142,3 +142,67 @@ def test_hashtags_and_accounts_are_checked() -> None:
     with pytest.raises(ConfigError, match="not an account: give its handle"):
         parse_config(base + 'accounts = ["https://twitter.com/RNational_off"]')
     assert parse_config(base + 'accounts = ["@x@mastodon.social"]').targets[0].accounts
+
+
+EXAMPLE = Path(__file__).parent.parent / "src/bascule/resources/bascule.example.toml"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "key", "says"),
+    [
+        # failed only later, in `alerts watch`, with no line
+        ('watch = ["caq", "legault"]', 'watch = ["caq", "legaut"]', 167, "alerts.watch",
+         "'legaut' is not a target (targets: caq, plq,"),
+        # silently ignored: the leader's posts counted for no party
+        ('party = "caq"', 'party = "caqq"', 75, "targets.5.party",
+         "'caqq' is not the id of a target (targets: caq, plq,"),
+    ],
+)  # fmt: skip
+def test_names_of_targets_are_checked_on_loading(
+    old: str, new: str, line: int, key: str, says: str
+) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert text.splitlines()[line - 1].startswith(old)
+    with pytest.raises(ConfigError) as info:
+        parse_config(text.replace(old, new), path="bascule.toml")
+    assert (info.value.line, info.value.key) == (line, key)
+    assert str(info.value).startswith(f"bascule.toml:{line}: [{key}] {says}")
+    assert "n'est" in info.value.say("fr")
+
+
+def test_watch_takes_a_targets_name_too() -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    cfg = parse_config(text.replace('watch = ["caq", "legault"]', 'watch = ["François Legault"]'))
+    assert cfg.alerts.watch == ["François Legault"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [EXAMPLE, *sorted((Path(__file__).parent.parent / "data").glob("*/bascule.toml"))],
+    ids=lambda p: p.parent.name,
+)
+def test_bundled_configs_load(path: Path) -> None:
+    from bascule.config import load_config
+
+    assert load_config(path).targets
+
+
+def test_a_targets_name_in_each_language() -> None:
+    cfg = parse_config(EXAMPLE.read_text(encoding="utf-8"))
+    caq = cfg.target("caq")
+    assert (caq.name_in("fr"), caq.name_in("en")) == (
+        "Coalition avenir Québec",
+        "Coalition Avenir Québec",
+    )
+    assert cfg.target_name("legault", "en") == "François Legault"  # no name_en: its name
+    assert cfg.target_name("gone", "en") == "gone"  # a stored id no longer configured
+
+
+def test_an_unreadable_config_is_not_told_as_a_file_to_write(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # an OSError naming a file is "cannot write" by default (cli.main): reads say their own
+    (tmp_path / "bascule.toml").mkdir()
+    assert main(["status", "-p", str(tmp_path), "--lang", "en"]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert err == f"Error: {tmp_path / 'bascule.toml'}: cannot be read (is a directory)"

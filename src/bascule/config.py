@@ -13,12 +13,26 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from bascule.errors import ConfigError
 
 CONFIG_NAME = "bascule.toml"
+
+
+def project_folder(path: str | Path) -> Path:
+    """The project folder `path` names: itself, or the folder of a `bascule.toml` given for
+    it (`-p demo/bascule.toml` is taken as `-p demo`, not refused)."""
+    path = Path(path)
+    return path.parent if path.name == CONFIG_NAME and path.is_file() else path
 
 
 class _Model(BaseModel):
@@ -133,6 +147,10 @@ class Target(_Model):
     @property
     def label(self) -> str:
         return self.name
+
+    def name_in(self, lang: str | None) -> str:
+        """The target's name for readers of `lang`: its `name_en` in English, when set."""
+        return (self.name_en or self.name) if lang == "en" else self.name
 
     def handles(self) -> list[str]:
         """Official account handles, normalised (no leading @, lower case)."""
@@ -255,16 +273,64 @@ class Config(_Model):
             seen.add(name)
         return v
 
-    def target(self, target_id: str) -> Target:
-        """The target with this id (or name); a clear error otherwise."""
+    @model_validator(mode="after")
+    def _targets_named_exist(self) -> Config:
+        """A leader's `party` and each `alerts.watch` entry name a target: checked on
+        loading, with the line, rather than ignored (party) or failing later (watch)."""
+        ids = [t.id for t in self.targets]
+        known = ", ".join(ids) or "none configured"
+        for i, t in enumerate(self.targets):
+            if t.party is not None and t.party not in ids:
+                raise PydanticCustomError(
+                    "unknown_party",
+                    "'{party}' is not the id of a target (targets: {known}): party names "
+                    "the [[targets]] of the leader's party",
+                    {
+                        "party": t.party,
+                        "known": known,
+                        "at": ("targets", i, "party"),
+                        "fr": f"'{t.party}' n'est l'identifiant d'aucune cible (cibles : {known}) "
+                        ": party nomme la [[targets]] du parti de ce chef",
+                    },
+                )
+        for name in self.alerts.watch:
+            if not self._find(name):
+                raise PydanticCustomError(
+                    "unknown_watch",
+                    "'{name}' is not a target (targets: {known}): watch lists target ids",
+                    {
+                        "name": name,
+                        "known": known,
+                        "at": ("alerts", "watch"),
+                        "fr": f"'{name}' n'est pas une cible (cibles : {known}) : watch donne "
+                        "des identifiants de cibles",
+                    },
+                )
+        return self
+
+    def _find(self, target_id: str) -> Target | None:
+        """The target with this id, name, English name or slug; None if no target has it."""
         for t in self.targets:
             if target_id in (t.id, t.name, t.name_en) or slug(target_id) == t.id:
                 return t
+        return None
+
+    def target(self, target_id: str) -> Target:
+        """The target with this id (or name); a clear error otherwise."""
+        found = self._find(target_id)
+        if found is not None:
+            return found
         known = ", ".join(t.id for t in self.targets) or "none configured"
         raise ConfigError(
             f"unknown target {target_id!r} (known: {known})",
             fr=f"cible inconnue {target_id!r} (cibles : {known})",
         )
+
+    def target_name(self, target_id: str, lang: str | None) -> str:
+        """The name in `lang` of the target with this id (the id itself if none has it: a
+        stored result may name a target since removed from the config)."""
+        found = next((t for t in self.targets if t.id == target_id), None)
+        return found.name_in(lang) if found else target_id
 
     def kept_handles(self) -> set[str]:
         """Handles that stay in clear: official accounts and opted-in people."""
@@ -298,6 +364,11 @@ def load_config(path: str | Path) -> Config:
             f"not valid UTF-8 ({exc.reason})",
             fr=f"pas en UTF-8 valide ({exc.reason})",
             path=str(path),
+        ) from exc
+    except OSError as exc:  # unreadable (permissions...): said as such, not as a write
+        reason = (exc.strerror or str(exc)).lower()
+        raise ConfigError(
+            f"cannot be read ({reason})", fr=f"illisible ({reason})", path=str(path)
         ) from exc
     return parse_config(text, path=str(path))
 

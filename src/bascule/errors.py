@@ -48,3 +48,39 @@ class ProjectNotFound(BasculeError):
 
 class InputError(BasculeError):
     """An input file or argument cannot be used as given."""
+
+
+# why a file cannot be written, by errno: (English, French); others keep the system's words
+_OS_REASONS = {
+    "ENOENT": ("no such file or folder", "fichier ou dossier introuvable"),
+    "EEXIST": ("it exists and is not a folder", "existe déjà et n'est pas un dossier"),
+    "ENOTDIR": (
+        "a part of the path is a file, not a folder",
+        "une partie du chemin est un fichier, pas un dossier",
+    ),
+    "EISDIR": ("it is a folder", "c'est un dossier"),
+    "EACCES": ("permission denied", "permission refusée"),
+    "EPERM": ("operation not permitted", "opération non permise"),
+    "EROFS": ("read-only file system", "système de fichiers en lecture seule"),
+    "ENOSPC": ("no space left on the device", "plus de place sur le disque"),
+    "EDQUOT": ("disk quota exceeded", "quota de disque dépassé"),
+    "ENAMETOOLONG": ("file name too long", "nom de fichier trop long"),
+}
+
+
+def write_error(exc: OSError) -> InputError:
+    """An `OSError` naming a file (an output path under a regular file, a folder the user
+    may not write to, a full disk) as a one-line user error: "cannot write PATH: REASON".
+
+    Inputs that cannot be read raise their own, clearer errors before this: what reaches it
+    is a file a command was told to write.
+    """
+    import errno
+    import os
+
+    path = exc.filename
+    shown = os.fsdecode(path) if isinstance(path, str | bytes | os.PathLike) else str(path)
+    code = errno.errorcode.get(exc.errno or 0, "")
+    strerror = exc.strerror or str(exc)
+    en, fr = _OS_REASONS.get(code, (strerror.lower(), strerror.lower()))
+    return InputError(f"cannot write {shown}: {en}", fr=f"impossible d'écrire {shown} : {fr}")

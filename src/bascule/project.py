@@ -9,7 +9,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from bascule.config import CONFIG_NAME, Config, load_config, parse_config
+from bascule.config import CONFIG_NAME, Config, load_config, parse_config, project_folder
 from bascule.errors import BasculeError, ConfigError, InputError, ProjectNotFound
 from bascule.privacy import Pseudonymizer, make_secret, read_secret
 from bascule.store import Store
@@ -26,13 +26,10 @@ class Project:
     """
 
     def __init__(self, root: str | Path, *, read_only: bool = False) -> None:
-        self.root = Path(root).resolve()
+        self.root = project_folder(root).resolve()
         self.config_path = self.root / CONFIG_NAME
         if not self.config_path.exists():
-            raise ProjectNotFound(
-                f"no Bascule project in {self.root} (no {CONFIG_NAME}). "
-                f"Create one with `bascule init {root}` or pass --project DIR."
-            )
+            raise _not_found(Path(root), self.root)
         self.config: Config = load_config(self.config_path)
         self.read_only = read_only
 
@@ -48,7 +45,15 @@ class Project:
         except FileNotFoundError:
             raise BasculeError(
                 f"the project's secret key {secret_file} is missing: pseudonyms cannot be "
-                "computed. Restore it from your backup (or set BASCULE_SECRET)."
+                "computed. Restore it from your backup (or set BASCULE_SECRET).",
+                fr=f"la clé secrète du projet {secret_file} manque : les pseudonymes ne "
+                "peuvent être calculés. Restaurez-la depuis votre sauvegarde (ou définissez "
+                "BASCULE_SECRET).",
+            ) from None
+        except OSError as exc:  # unreadable: said as such, not as a file to write
+            raise BasculeError(
+                f"the project's secret key {secret_file} cannot be read ({exc.strerror})",
+                fr=f"la clé secrète du projet {secret_file} est illisible ({exc.strerror})",
             ) from None
         p = self.config.privacy
         return Pseudonymizer(secret, kept=self.config.kept_handles(), keep_all=p.keep_handles)
@@ -100,8 +105,25 @@ class Project:
         self.close()
 
 
+def _not_found(given: Path, root: Path) -> ProjectNotFound:
+    """No project at `given` (resolved to `root`): create one, or name the right folder."""
+    if root.is_file():
+        return ProjectNotFound(
+            f"{given} is a file, not a project folder: pass --project DIR, the folder that "
+            f"holds {CONFIG_NAME}.",
+            fr=f"{given} est un fichier, pas un dossier de projet : donnez --project DOSSIER, "
+            f"le dossier qui contient {CONFIG_NAME}.",
+        )
+    return ProjectNotFound(
+        f"no Bascule project in {root} (no {CONFIG_NAME}). "
+        f"Create one with `bascule init {given}` or pass --project DIR.",
+        fr=f"aucun projet Bascule dans {root} (pas de {CONFIG_NAME}). "
+        f"Créez-en un avec `bascule init {given}` ou donnez --project DOSSIER.",
+    )
+
+
 def open_project(root: str | Path = ".", *, read_only: bool = False) -> Project:
-    """Open the project in `root` (the folder holding `bascule.toml`)."""
+    """Open the project in `root` (the folder holding `bascule.toml`, or that file itself)."""
     return Project(root, read_only=read_only)
 
 
@@ -172,7 +194,7 @@ def _read_template(path: Path) -> str:
 def export(
     project: Project | Any,
     what: str,
-    fmt: str = "jsonl",
+    fmt: str | None = None,
     out: Any = None,
     *,
     since: str | None = None,
@@ -181,7 +203,8 @@ def export(
 ) -> int:
     """`bascule export` from Python: posts, authors, interactions or analyses of a project
     (its target by id or name, checked), as `fmt` to `out` (a file, a Parquet folder, a
-    stream; stdout by default); returns the rows written. A store works too."""
+    stream; stdout by default); without `fmt`, the format `out`'s name says (JSON lines on a
+    stream); returns the rows written. A store works too."""
     from bascule.store.export import export as write
 
     store = getattr(project, "store", project)

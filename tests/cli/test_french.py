@@ -288,4 +288,6 @@ def test_message_score_and_errors(root: str, capsys: pytest.CaptureFixture[str])
     _, err = _run(capsys, "analyze", "-p", root, "--engine", "spark", code=2)
     assert err == "Erreur : moteur inconnu 'spark' : choisissez embedded ou dask"
     _, err = _run(capsys, "ambassadors", "-p", root, code=2)
-    assert err == "Erreur : donnez la cible : `bascule ambassadors --target ID`"
+    assert err.startswith(
+        "Erreur : donnez la cible : `bascule ambassadors --target ID` (cibles : caq,"
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -177,3 +178,76 @@ def test_report_section_is_none_without_a_network(project) -> None:  # noqa: ANN
     from bascule.report.network import section
 
     assert section(project, "fr") is None
+
+
+NO_POSTS_FR = (
+    "Ce projet ne contient encore aucune publication : importez-en avec "
+    "`bascule import FICHIER`, puis lancez `bascule analyze`."
+)
+NO_POSTS_EN = (
+    "This project has no posts yet: import some with `bascule import FILE`, then run "
+    "`bascule analyze`."
+)
+
+
+def test_an_empty_project_says_what_to_run(project, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+    # empty tables and "Top 1% produce 0.0%, top 10% 0.0% (Gini 0.000)"
+    p = str(project.root)
+    project.close()
+    for args in (["influencers"], ["communities"], ["bridges"], ["ambassadors", "-t", "caq"]):
+        assert main([*args, "-p", p]) == 0
+        assert capsys.readouterr().out.strip() == NO_POSTS_FR, args
+        assert main([*args, "-p", p, "--lang", "en"]) == 0
+        assert capsys.readouterr().out.strip() == NO_POSTS_EN, args
+    assert _json(capsys, "influencers", "-p", p)["nodes"] == 0  # scripts still get JSON
+    assert main(["ambassadors", "-t", "nope", "-p", p]) == 2  # a wrong target is still told
+    assert "cible inconnue 'nope'" in capsys.readouterr().err
+
+
+def test_posts_without_interactions_or_outside_the_options(
+    net_project,
+    capsys: pytest.CaptureFixture[str],  # noqa: ANN001
+) -> None:
+    p = str(net_project.root)
+    net_project.close()
+    assert main(["influencers", "-p", p, "--since", "2030-01-01", "--lang", "en"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert out == (
+        "None of the project's interactions fits these options (--kind, --target, --since, "
+        "--until): try --kind all or a wider period."
+    )
+    from bascule.project import open_project
+
+    with open_project(p) as proj:  # posts, but no interactions
+        proj.store.execute("DELETE FROM interactions")
+    assert main(["communities", "-p", p, "--lang", "en"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert out.startswith("This project has no interactions yet (reposts, quotes, replies,")
+
+
+def test_ambassadors_name_the_target_in_the_output_language(
+    net_project,
+    capsys: pytest.CaptureFixture[str],  # noqa: ANN001
+) -> None:
+    # "5 supporters of caq.": the id, whatever the language
+    p = str(net_project.root)
+    net_project.close()
+    assert main(["ambassadors", "-p", p, "-t", "caq", "--lang", "en"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert re.match(r"\d+ supporters of Coalition Avenir Québec\. ", out), out
+    assert main(["ambassadors", "-p", p, "-t", "caq"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert re.match(r"\d+ partisans de Coalition avenir Québec\. ", out), out
+    assert main(["ambassadors", "-p", p, "-t", "plq", "--lang", "en"]) == 0
+    assert capsys.readouterr().out.strip() == "0 supporters of Quebec Liberal Party."  # no table
+
+
+def test_ambassadors_help_says_the_target_is_required() -> None:
+    # "give the target" (exit code 2) for an option whose help did not say so
+    import typer
+
+    from bascule.cli import app
+
+    group = typer.main.get_command(app).commands["ambassadors"]
+    target = next(p for p in group.params if p.name == "target")
+    assert target.help.startswith("The target they support (required to list them;")

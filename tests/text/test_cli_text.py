@@ -130,6 +130,28 @@ def test_label_in_the_terminal_then_retrain(project, add_posts, capsys, monkeypa
     assert got.count("favor") >= 1 and got.count("against") >= 1 and "none" in got
 
 
+def test_label_headers_name_the_target(project, add_posts, capsys, monkeypatch) -> None:  # noqa: ANN001
+    # the rule above each post showed the target's id ("caq"), in any language
+    import io
+
+    from bascule.cli.common import console
+    from tests.text.conftest import CUE_POSTS
+
+    add_posts(project, CUE_POSTS)
+    root = str(project.root)
+    project.close()
+    assert main(["analyze", "-p", root, "--no-progress"]) == 0
+    monkeypatch.setattr(console, "width", 100)
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", io.StringIO("q\n"))
+    assert main(["stance", "label", "-p", root, "--n", "1", "--lang", "en"]) == 0
+    rule = capsys.readouterr().out.splitlines()[0]
+    assert " Coalition Avenir Québec " in rule and " caq " not in rule
+    monkeypatch.setattr("sys.stdin", io.StringIO("q\n"))
+    assert main(["stance", "label", "-p", root, "--n", "1"]) == 0
+    assert " Coalition avenir Québec " in capsys.readouterr().out.splitlines()[0]
+
+
 def test_text_options_that_mean_nothing_are_refused(tmp_path: Path, project, capsys) -> None:  # noqa: ANN001
     # --c 0 and --themes -1 were scikit-learn tracebacks; --retrain-every 0 looped forever
     root = str(project.root)

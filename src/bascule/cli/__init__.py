@@ -27,7 +27,7 @@ from bascule.cli import (
     web,
 )
 from bascule.cli.common import err_console
-from bascule.errors import BasculeError
+from bascule.errors import BasculeError, write_error
 
 
 def _flags_take_no_value() -> None:
@@ -125,24 +125,34 @@ def _error_lang(argv: list[str]) -> str:
         return "en"
 
 
+def _tell(exc: BasculeError, argv: list[str] | None) -> int:
+    """Print a user error in one line, in the user's language; its exit code."""
+    lang = _error_lang(sys.argv[1:] if argv is None else argv)
+    head = "Erreur :" if lang == "fr" else "Error:"
+    err_console.print(
+        f"[bold red]{head}[/] {escape(exc.say(lang))}", highlight=False, soft_wrap=True
+    )
+    return exc.exit_code
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: user errors are printed in one line, with no traceback."""
+    """Entry point: user errors are printed in one line, with no traceback; so is a file that
+    cannot be written (an `OSError` naming it), in any command, with exit code 2."""
     command = typer.main.get_command(app)
     try:
         rv = command.main(args=argv, prog_name="bascule", standalone_mode=False)
     except BasculeError as exc:
-        lang = _error_lang(sys.argv[1:] if argv is None else argv)
-        head = "Erreur :" if lang == "fr" else "Error:"
-        err_console.print(
-            f"[bold red]{head}[/] {escape(exc.say(lang))}", highlight=False, soft_wrap=True
-        )
-        return exc.exit_code
+        return _tell(exc, argv)
     except KeyboardInterrupt:
         lang = _error_lang(sys.argv[1:] if argv is None else argv)
         err_console.print("Interrompu." if lang == "fr" else "Interrupted.")
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        if exc.filename is None:  # not about a file the user named: a bug, shown as one
+            raise
+        return _tell(write_error(exc), argv)
     except Exception as exc:
         # Usage errors come from click, or from the copy of click that Typer vendors.
         name = type(exc).__name__

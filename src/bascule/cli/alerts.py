@@ -13,11 +13,13 @@ from bascule.cli.common import (
     JsonOpt,
     LangOpt,
     ProjectOpt,
+    check_project,
     check_when,
     err_console,
     open_project,
     print_json,
     print_rows,
+    say_nothing_yet,
     ui_lang,
 )
 from bascule.i18n import colon, number, plural_s, tr
@@ -102,7 +104,8 @@ def watch_cmd(
         )
     project = open_project(project_dir)
     asked, lang = lang, ui_lang(project_dir, project, lang)
-    if critiques_read_by_cues_only(project):
+    empty = project.store.count("posts") == 0  # then one sentence says what to run
+    if not empty and critiques_read_by_cues_only(project):
         err_console.print(
             tr(
                 lang,
@@ -126,11 +129,13 @@ def watch_cmd(
         if as_json:
             print_json({"alerts": fresh, "delivery": sent})
         else:
-            shown = fresh
-            if asked:  # titled in the project's language as delivered; here in the one asked
-                cfg = project.config
-                shown = [{**a, "title": title(a, lang, cfg) or a["title"]} for a in fresh]
-            _print_alerts(shown, _alerts_title(len(fresh), lang, new=True), lang)
+            # an empty project (until `listen` fills it): what to run, not a table of nothing
+            if fresh or not empty or not say_nothing_yet(project, lang):
+                shown = fresh
+                if asked:  # titled in the project's language as delivered; here in the one asked
+                    cfg = project.config
+                    shown = [{**a, "title": title(a, lang, cfg) or a["title"]} for a in fresh]
+                _print_alerts(shown, _alerts_title(len(fresh), lang, new=True), lang)
             if sent["sent"] or sent["failed"]:
                 done, failed = number(sent["sent"], lang), number(sent["failed"], lang)
                 err_console.print(
@@ -174,9 +179,36 @@ def list_cmd(
     rows = list_alerts(project, since=since, kind=kind, limit=limit, lang=lang)
     if as_json:
         print_json(rows)
-    else:
-        lang = ui_lang(project_dir, project, lang)
-        _print_alerts(rows, _alerts_title(len(rows), lang), lang)
+        return
+    lang = ui_lang(project_dir, project, lang)
+    if not rows and say_nothing_yet(project, lang):
+        return
+    _print_alerts(rows, _alerts_title(len(rows), lang), lang)
+
+
+ForecastProjectOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--project",
+        "-p",
+        help="Project folder (holds bascule.toml): only its language is used, the cascades "
+        "come from files (default: the current folder's, if it is a project).",
+        envvar="BASCULE_PROJECT",
+        callback=lambda v: None if v is None else check_project(v),
+    ),
+]
+
+
+def _forecast_lang(folder: Path | None, lang: str | None) -> str:
+    """The language `forecast` speaks: --lang, else that of the project named by -p or
+    BASCULE_PROJECT (which must be one, as for every command), else the current folder's
+    if it is a project, else English. The forecast itself reads only files."""
+    if folder is None:
+        return ui_lang(Path("."), lang=lang)
+    from bascule.project import Project
+
+    project = Project(folder)  # a wrong -p is an error, as for every command; no database
+    return ui_lang(folder, project, lang)
 
 
 FORECAST_COLUMNS = [
@@ -223,6 +255,7 @@ def forecast_cmd(
     as_json: Annotated[
         bool, typer.Option("--json", help="One JSON line per cascade instead of a table.")
     ] = False,
+    project_dir: ForecastProjectOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Forecast each cascade's final number of events from those seen after --observe minutes.
@@ -230,16 +263,13 @@ def forecast_cmd(
     Without --fit or --model, a Hawkes process with SEISMIC's power-law kernel (Zhao et al.,
     KDD 2015); with --fit, that process plus a correction learned on the other cascades.
     """
-    import os
-
     import orjson
 
     from bascule.alerts.cascades import read_cascades
     from bascule.alerts.forecast import CascadeForecaster, forecast_file
     from bascule.errors import InputError
 
-    # no project here: the language of the one named by BASCULE_PROJECT or the current folder
-    lang = ui_lang(Path(os.environ.get("BASCULE_PROJECT", ".")), lang=lang)
+    lang = _forecast_lang(project_dir, lang)
     windows = [observe]
     if fit_windows:
         try:

@@ -17,6 +17,15 @@ from bascule.i18n import tr
 console = Console()
 err_console = Console(stderr=True)
 
+
+def check_project(value: Path) -> Path:
+    """Callback of every --project option: the folder, also when given as its bascule.toml
+    (so every command, and the paths it builds from the folder, take either)."""
+    from bascule.config import project_folder
+
+    return project_folder(value)
+
+
 ProjectOpt = Annotated[
     Path,
     typer.Option(
@@ -25,6 +34,7 @@ ProjectOpt = Annotated[
         help="Project folder (holds bascule.toml).",
         envvar="BASCULE_PROJECT",
         show_default=True,
+        callback=check_project,
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -52,13 +62,49 @@ def ui_lang(project_dir: Path, project: Any = None, lang: str | None = None) -> 
         return lang
     if project is not None:
         return project.config.project.language
-    from bascule.config import CONFIG_NAME, load_config
+    from bascule.config import CONFIG_NAME, load_config, project_folder
     from bascule.errors import ConfigError
 
     try:
-        return load_config(project_dir / CONFIG_NAME).project.language
+        return load_config(project_folder(project_dir) / CONFIG_NAME).project.language
     except (ConfigError, OSError):
         return "en"
+
+
+# what an empty project lacks, and what to run: (French, English)
+NO_POSTS = (
+    "Ce projet ne contient encore aucune publication : importez-en avec "
+    "`bascule import FICHIER`, puis lancez `bascule analyze`.",
+    "This project has no posts yet: import some with `bascule import FILE`, then run "
+    "`bascule analyze`.",
+)
+NO_INTERACTIONS = (
+    "Ce projet ne contient encore aucune interaction (partage, citation, réponse, mention) : "
+    "importez des publications qui en portent avec `bascule import FICHIER`, puis lancez "
+    "`bascule analyze`.",
+    "This project has no interactions yet (reposts, quotes, replies, mentions): import posts "
+    "that carry them with `bascule import FILE`, then run `bascule analyze`.",
+)
+NOT_ANALYSED = (
+    "Aucune publication de ce projet n'est encore analysée : lancez `bascule analyze`.",
+    "No post of this project is analysed yet: run `bascule analyze`.",
+)
+
+
+def say_nothing_yet(project: Any, lang: str, *, need: str = "posts") -> bool:
+    """Say in one sentence, instead of empty tables and 0% shares, that the project holds
+    no posts yet (or no `need`: "interactions", "analyses") and what to run; True if said."""
+    store = project.store
+    if store.count("posts") == 0:
+        said = NO_POSTS
+    elif need == "interactions" and store.count("interactions") == 0:
+        said = NO_INTERACTIONS
+    elif need == "analyses" and store.count("post_analyses") == 0:
+        said = NOT_ANALYSED
+    else:
+        return False
+    console.print(tr(lang, *said), highlight=False, soft_wrap=True)
+    return True
 
 
 def print_rows(

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from bascule.cli.common import JsonOpt, LangOpt, ProjectOpt, console, print_json, ui_lang
-from bascule.i18n import colon, label, number, tr
+from bascule.i18n import colon, label, number, plural_s, tr
 
 message_app = typer.Typer(
     help="Message lab: score drafts, predict reach, publish, measure.", no_args_is_help=True
@@ -41,30 +41,44 @@ def _corpus(project: Path):  # noqa: ANN202
         return project_corpus(p), p.config.project.language
 
 
+def check_text_lang(value: str) -> str:
+    """Callback of --text-lang: a draft is scored as French, as English, or as detected."""
+    if value not in ("fr", "en", "auto"):
+        raise typer.BadParameter(f"{value!r}: use fr, en or auto")
+    return value
+
+
+TextLangOpt = Annotated[
+    str,
+    typer.Option(
+        "--text-lang",
+        help="The draft's language: fr, en or auto (detected). --lang is the output's.",
+        callback=check_text_lang,
+    ),
+]
+
+
 def score(
     text: Annotated[str, typer.Argument(help="The draft, or - to read it from standard input.")],
-    lang: Annotated[str, typer.Option(help="fr, en or auto.")] = "auto",
+    text_lang: TextLangOpt = "auto",
     vs: Annotated[str | None, typer.Option("--vs", help="A second draft to compare.")] = None,
     project: ProjectOpt = Path("."),
     json: JsonOpt = False,
     html: Annotated[bool, typer.Option("--html", help="Print an HTML card.")] = False,
     out: Annotated[Path | None, typer.Option("--out", help="Write the HTML here.")] = None,
+    lang: LangOpt = None,
 ) -> None:
     """Score a draft on Made to Stick's six dimensions (0-100), with evidence and tips.
 
     Unexpectedness is measured against the project's last 30 days of posts when run inside
-    a project (--project); elsewhere it uses surprise cues only.
+    a project (--project); elsewhere it uses surprise cues only. Tips and headings are in
+    --lang (default: the project's); the draft is read in --text-lang (default: detected).
     """
     from bascule.errors import InputError
     from bascule.messages.render import label, score_page, suggestion
     from bascule.messages.score import DIMENSIONS, compare
     from bascule.messages.score import score as run
 
-    if lang not in ("fr", "en", "auto"):
-        raise InputError(
-            f"--lang must be fr, en or auto (got {lang!r})",
-            fr=f"--lang vaut fr, en ou auto (pas {lang!r})",
-        )
     if text == "-":
         text = sys.stdin.read()
     if not text.strip() or (vs is not None and not vs.strip()):
@@ -72,12 +86,13 @@ def score(
             "the draft is empty: write the message to score",
             fr="le brouillon est vide : écrivez le message à noter",
         )
-    corpus, ui_lang = _corpus(project)
-    ui = ui_lang or "en"
+    corpus, project_lang = _corpus(project)
+    ui = lang or project_lang or "en"
+    # a draft with no word in it is read in the reader's language, so are its tips
     result = (
-        compare(text, vs, lang, corpus=corpus, fallback=ui)
+        compare(text, vs, text_lang, corpus=corpus, fallback=ui)
         if vs is not None
-        else run(text, lang, corpus=corpus, fallback=ui)
+        else run(text, text_lang, corpus=corpus, fallback=ui)
     )
     if json:
         print_json(result)
@@ -169,12 +184,13 @@ def reach(
     s = result["spread"]
     mean = number(s["mean"], lang, 1)
     lo, hi = (number(x, lang, 1) for x in s["ci95"])
-    k = number(len(result["accounts"]), lang)
+    k, ks = number(len(result["accounts"]), lang), plural_s(len(result["accounts"]), lang)
+    ms = plural_s(s["mean"], lang)
     console.print(
         tr(
             lang,
-            f"Portée attendue : {mean} comptes (IC à 95 % : {lo} – {hi}) depuis {k} comptes",
-            f"Expected reach: {mean} accounts (95% CI {lo}–{hi}) from {k} accounts",
+            f"Portée attendue : {mean} compte{ms} (IC à 95 % : {lo} – {hi}) depuis {k} compte{ks}",
+            f"Expected reach: {mean} account{ms} (95% CI {lo}–{hi}) from {k} account{ks}",
         )
     )
     if result["undecided"]:

@@ -23,9 +23,10 @@ from bascule.cli.common import (
     open_project,
     print_json,
     print_rows,
+    say_nothing_yet,
     ui_lang,
 )
-from bascule.i18n import colon, number, share, tr
+from bascule.i18n import colon, number, plural_s, share, tr
 from bascule.report.html import Col
 from bascule.report.network import COMMUNITY_COLUMNS, INFLUENCER_COLUMNS
 
@@ -130,6 +131,27 @@ def _graph(
             project, kind=kind or default_kind, since=since, until=until, target=target
         )
     return g, project
+
+
+def _empty(g: Any, project: Any, lang: str) -> bool:
+    """When the store's network has no link, say why in one sentence (no posts or no
+    interactions yet, and what to run; or options that leave none out) and return True: a
+    table of nobody and "Top 1% produce 0.0%" say nothing. A --graph file is shown as is."""
+    if project is None or g.m:
+        return False
+    if not say_nothing_yet(project, lang, need="interactions"):
+        console.print(
+            tr(
+                lang,
+                "Aucune interaction du projet ne répond à ces options (--kind, --target, "
+                "--since, --until) : essayez --kind all ou une période plus large.",
+                "None of the project's interactions fits these options (--kind, --target, "
+                "--since, --until): try --kind all or a wider period.",
+            ),
+            highlight=False,
+            soft_wrap=True,
+        )
+    return True
 
 
 @contextlib.contextmanager
@@ -320,6 +342,8 @@ def influencers_cmd(
     wanted = parse_top(top)
     lang = ui_lang(project_dir, lang=lang)
     g, project = _graph(project_dir, graph_file, since=since, until=until, target=target, lang=lang)
+    if not as_json and _empty(g, project, lang):
+        return
     cascades = read_cascades(graph_file) if graph_file and is_cascade_file(graph_file) else None
     with _busy(tr(lang, "Classement des amplificateurs", "Ranking influencers")):
         res = influencers(
@@ -376,6 +400,8 @@ def communities_cmd(
     g, project = _graph(
         project_dir, graph_file, kind=kind, default_kind="all", since=since, until=until, lang=lang
     )
+    if not as_json and _empty(g, project, lang):
+        return
     with _busy(tr(lang, "Recherche des communautés (Leiden)", "Finding communities (Leiden)")):
         res = communities(g, seed=seed, project=project, resolution=resolution)
     title = tr(lang, "Communautés", "Communities")
@@ -436,6 +462,8 @@ def bridges_cmd(
 
     lang = ui_lang(project_dir, lang=lang)
     g, project = _graph(project_dir, graph_file, kind=kind, default_kind="all", lang=lang)
+    if not as_json and _empty(g, project, lang):
+        return
     with _busy(tr(lang, "Recherche des ponts", "Finding bridges")):
         res = bridges(g, project=project, seed=seed, top=top)
     if as_json:
@@ -461,7 +489,8 @@ def audience_cmd(
         return
     sep = colon(lang)
     accounts = ", ".join(res["accounts"]) or "—"
-    console.print(f"{res['target']}{sep}{tr(lang, 'comptes', 'accounts')} {accounts}")
+    name = project.config.target_name(res["target"], lang)
+    console.print(f"{name}{sep}{tr(lang, 'comptes', 'accounts')} {accounts}")
     if res["reached"]:
         title = tr(lang, "Communautés atteintes", "Communities reached")
         what = ("communautés atteintes", "communities reached")
@@ -486,36 +515,56 @@ def audience_cmd(
 def ambassadors_cmd(
     ctx: typer.Context,
     target: Annotated[
-        str | None, typer.Option("--target", "-t", help="The target they support.")
+        str | None,
+        typer.Option(
+            "--target",
+            "-t",
+            help="The target they support (required to list them; an id or a name from "
+            "bascule.toml).",
+        ),
     ] = None,
     project_dir: ProjectOpt = Path("."),
     limit: Annotated[int, typer.Option("--limit", help="How many to list.", min=1)] = 50,
     as_json: JsonOpt = False,
     lang: LangOpt = None,
 ) -> None:
-    """List supporters (favor stance, not official) ranked by the amplification they produce."""
+    """List supporters (favor stance, not official) ranked by the amplification they produce.
+
+    --target is required to list them (there is no default target); `notify` and `shared`
+    take their own options.
+    """
     if ctx.invoked_subcommand is not None:
         return
-    from bascule.errors import InputError
     from bascule.graph.ambassadors import ambassadors
 
-    if not target:
-        raise InputError(
-            "give the target: `bascule ambassadors --target ID`",
-            fr="donnez la cible : `bascule ambassadors --target ID`",
-        )
     project = open_project(project_dir)
+    if not target:
+        raise _target_missing(project.config)
     lang = ui_lang(project_dir, project, lang)
+    project.config.target(target)  # an unknown target is told first, data or not
+    if not as_json and say_nothing_yet(project, lang, need="analyses"):
+        return
     res = ambassadors(project, target, limit=limit)
     if as_json:
         print_json(res)
         return
-    n = number(res["supporters"], lang)
-    console.print(
-        tr(lang, f"{n} partisans de {res['target']}.", f"{n} supporters of {res['target']}.")
+    n, s = number(res["supporters"], lang), plural_s(res["supporters"], lang)
+    name = project.config.target_name(res["target"], lang)
+    console.print(tr(lang, f"{n} partisan{s} de {name}.", f"{n} supporter{s} of {name}."))
+    if res["ambassadors"]:
+        title = tr(lang, "Ambassadeurs", "Ambassadors")
+        print_rows(res["ambassadors"], AMBASSADOR_COLUMNS, title, lang, limit=limit)
+
+
+def _target_missing(config: Any) -> Exception:
+    """The error of `ambassadors` without --target, naming the targets to choose from."""
+    from bascule.errors import InputError
+
+    known = ", ".join(t.id for t in config.targets) or "—"
+    return InputError(
+        f"give the target: `bascule ambassadors --target ID` (targets: {known})",
+        fr=f"donnez la cible : `bascule ambassadors --target ID` (cibles : {known})",
     )
-    title = tr(lang, "Ambassadeurs", "Ambassadors")
-    print_rows(res["ambassadors"], AMBASSADOR_COLUMNS, title, lang, limit=limit)
 
 
 def register(app: typer.Typer) -> None:

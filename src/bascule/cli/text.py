@@ -546,6 +546,8 @@ def label(
 ) -> None:
     """Label the posts the stance model is least sure of: f (favor) / a (against) / n (none),
     in French (a French project, or --lang fr) also p (pour) / c (contre); Enter skips, q quits."""
+    from rich.markup import escape
+
     from bascule.errors import InputError
     from bascule.store import analyses as sql
     from bascule.text.active import KEYS, label_loop
@@ -580,7 +582,8 @@ def label(
 
         def ask(text: str, tgt: str, guess: str) -> str | None:
             hint = f"  (modèle : {said.get(guess, guess)})" if fr else f"  (model: {guess})"
-            console.rule(f"[bold]{tgt}[/]" + (hint if guess else ""))
+            name = escape(p.config.target_name(tgt, lang))  # "Coalition Avenir Québec", not "caq"
+            console.rule(f"[bold]{name}[/]" + (hint if guess else ""))
             console.print(text[:1000], markup=False, highlight=False)
             while True:
                 key = typer.prompt(prompt, default="", show_default=False).strip().lower()

@@ -65,15 +65,27 @@ class Store:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
+                # DuckDB: one process may write a file, and then none other may open it;
+                # several may read it at once (read_only), but not beside a writer
                 raise BasculeError(
-                    f"the database {self.path} is in use by another Bascule process "
-                    "(`bascule serve` or `bascule listen`?). Stop it; or, while it serves, "
-                    "import through the war room's Import page and read results from its "
-                    "pages or its JSON API (/api/poll, /api/undecided…: see /openapi.json); "
-                    "`bascule serve --listen` listens and serves at once.",
-                    fr=f"la base {self.path} est utilisée par un autre processus Bascule "
-                    "(`bascule serve` ou `bascule listen` ?). Arrêtez-le ; ou, pendant qu'il "
-                    "sert, importez par la page Importer du war room et lisez les résultats "
+                    f"the database {self.path} is in use by another Bascule process: "
+                    "`bascule serve`, `bascule listen`, or a Python session or notebook that "
+                    "opened the project (`bascule.open_project(...)`), which holds it until "
+                    "`project.close()` or the end of its `with` block. Read-only sessions "
+                    "(`open_project(path, read_only=True)`) can share it with each other, but "
+                    "not with a process that writes, as most commands do. Stop or close it; "
+                    "or, while `bascule serve` runs, import through the war room's Import page "
+                    "and read results from its pages or its JSON API (/api/poll, "
+                    "/api/undecided…: see /openapi.json); `bascule serve --listen` listens and "
+                    "serves at once.",
+                    fr=f"la base {self.path} est utilisée par un autre processus Bascule : "
+                    "`bascule serve`, `bascule listen`, ou une session Python ou un notebook "
+                    "qui a ouvert le projet (`bascule.open_project(...)`) et le garde jusqu'à "
+                    "`project.close()` ou la fin de son bloc `with`. Des sessions en lecture "
+                    "seule (`open_project(chemin, read_only=True)`) peuvent le partager entre "
+                    "elles, mais pas avec un processus qui écrit, comme la plupart des "
+                    "commandes. Arrêtez-le ou fermez-le ; ou, pendant que `bascule serve` "
+                    "tourne, importez par la page Importer du war room et lisez les résultats "
                     "dans ses pages ou son API JSON (/api/poll, /api/undecided… : voir "
                     "/openapi.json) ; `bascule serve --listen` écoute et sert à la fois.",
                 ) from None
