@@ -265,6 +265,7 @@ def runs(project: Project | Any, limit: int = 50) -> list[dict]:
 
 def undo_import(project: Project | Any, run_id: int) -> dict:
     """`bascule runs undo` from Python: take an import run back (see `store.runs.undo_run`)."""
+    from bascule.sources.importer import post_keys
     from bascule.store.runs import undo_run
 
-    return undo_run(getattr(project, "store", project), run_id)
+    return undo_run(getattr(project, "store", project), run_id, file_keys=post_keys)

@@ -169,10 +169,11 @@ def runs_undo(
     """Take an import back: delete the posts it added (not those already stored), with their
     interactions, analyses and alerts, its rejects, the authors it alone brought in, and its
     files' progress, so a file can be imported again the right way."""
+    from bascule.sources.importer import post_keys
     from bascule.store.runs import undo_run
 
     with open_project(project) as p:
-        out = undo_run(p.store, run_id, refuse_undone=True)
+        out = undo_run(p.store, run_id, refuse_undone=True, file_keys=post_keys)
         lang = ui_lang(project, p, lang)
     if json:
         print_json(out)

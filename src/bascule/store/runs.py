@@ -107,7 +107,8 @@ def undo_run(
     rejects, the authors it alone brought in, and its files' import progress (so they can
     be imported again); returns how many rows of each went, and in `import_again` the files
     of later imports that must be read again (`_later_files`; `file_keys` reads a file's
-    post ids, `sources.importer.post_keys` by default).
+    post ids: `sources.importer.post_keys`, given by the callers above the store; without
+    it every later file that skipped duplicates is named).
 
     A run undone before has nothing left to take: with `refuse_undone` (the CLI) that is an
     InputError, rather than a report of 0 posts; without it (a web form sent twice) the
@@ -215,8 +216,8 @@ def _later_files(store: Store, run_id: int, file_keys: FileKeys | None) -> list[
     ):  # nothing was skipped that undoing the run deletes
         return []
     own = {r[0] for r in store.rows("SELECT DISTINCT source FROM posts WHERE run_id = ?", [run_id])}
-    if file_keys is None:  # reading files is the sources' job: imported here, when needed
-        from bascule.sources.importer import post_keys as file_keys
+    if file_keys is None:  # no reader given (reading files is the sources' job): name them all
+        return candidates
     store.execute(
         "CREATE OR REPLACE TEMP TABLE _u_keys AS "
         "SELECT DISTINCT platform, native_id FROM posts WHERE run_id = ?",

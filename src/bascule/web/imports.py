@@ -109,6 +109,7 @@ async def undo_import(
 
 
 def _undo(run_id: int, request: Request, user: dict) -> Response:
+    from bascule.sources.importer import post_keys
     from bascule.store.runs import undo_run
 
     st = state_of(request)
@@ -119,7 +120,7 @@ def _undo(run_id: int, request: Request, user: dict) -> Response:
         )
         return _page(request, user, error=err, status_code=409)
     try:
-        out = st.locked(undo_run, st.project.store, run_id)
+        out = st.locked(undo_run, st.project.store, run_id, file_keys=post_keys)
         # the files a later import must read again (it had skipped this run's posts as
         # duplicates): shown on the page the redirect leads to, by their names
         st.last_undo = {"run": run_id, "again": [Path(x).name for x in out["import_again"]]}
