@@ -59,3 +59,41 @@ def test_alerts_on_an_empty_project_say_what_to_run(
         assert capsys.readouterr().out.strip() == EMPTY_EN
     assert main(["alerts", "list", "-p", root, "--json"]) == 0  # scripts still get JSON
     assert capsys.readouterr().out.strip() == "[]"
+
+
+def test_alerts_list_names_targets_in_the_output_language(
+    project,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],  # noqa: ANN001
+) -> None:
+    # the target column printed ids ("logement"); --json keeps them
+    import json
+    from datetime import datetime
+
+    from bascule.store import alerts as sql
+
+    monkeypatch.setattr(console, "width", 200)
+    monkeypatch.delenv("BASCULE_PROJECT", raising=False)
+    alert = {
+        "alert_id": "lone_critic:m:1:logement",
+        "kind": "lone_critic",
+        "target_id": "logement",
+        "post_id": "m:1",
+        "title": "Critique de Logement",
+        "detail": {"spreaders": 3},
+        "score": 3.0,
+        "created_at": datetime(2026, 9, 10, 12, 0),
+    }
+    burst = {**alert, "alert_id": "burst:x", "kind": "burst", "target_id": None, "post_id": None}
+    sql.insert_new(project.store, [alert, burst])
+    root = str(project.root)
+    project.close()
+    assert main(["alerts", "list", "-p", root]) == 0
+    cells = [c.strip() for c in capsys.readouterr().out.split("│")]
+    assert "Logement" in cells and "logement" not in cells
+    assert main(["alerts", "list", "-p", root, "--lang", "en"]) == 0
+    cells = [c.strip() for c in capsys.readouterr().out.split("│")]
+    assert "Housing" in cells and "logement" not in cells
+    assert main(["alerts", "list", "-p", root, "--json"]) == 0
+    got = {a["alert_id"]: a["target_id"] for a in json.loads(capsys.readouterr().out)}
+    assert got == {"lone_critic:m:1:logement": "logement", "burst:x": None}

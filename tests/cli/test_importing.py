@@ -33,6 +33,13 @@ def test_import_exit_codes_and_summary(project, capsys: pytest.CaptureFixture[st
     assert "Rejetées : JSON illisible ×1" in out.out and ":4 : identifiant manquant" in out.err
     assert main(["import", "-p", root, "--format", "nope", str(SAMPLES / "tweets.csv")]) == 2
     assert main(["import", "-p", root, "--map", "id=nope", str(SAMPLES / "tweets.csv")]) == 2
+    assert "pas de colonne 'nope'" in capsys.readouterr().err  # a French project
+    assert (
+        main(
+            ["import", "-p", root, "--map", "id=nope", "--lang", "en", str(SAMPLES / "tweets.csv")]
+        )
+        == 2
+    )
     assert "no column 'nope'" in capsys.readouterr().err
     assert main(["status", "-p", root, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["posts"] == 6

@@ -63,3 +63,18 @@ def test_reach_from_one_account_is_singular(project, capsys: pytest.CaptureFixtu
     assert main(args) == 0
     out = _out(capsys)
     assert "depuis 1 compte" in out and "depuis 1 comptes" not in out
+
+
+def test_notes_are_in_the_output_language(root: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # a French reader (the project's language) of an English draft got "note : no words..."
+    draft = "Rents went up again. " * 1000  # 21,000 characters
+    assert main(["message", "score", draft, "-p", root, "--text-lang", "en"]) == 0
+    out = _out(capsys)
+    assert "note : texte tronqué à 20000 caractères pour l'analyse" in out
+    assert "truncated" not in out
+    assert main(["message", "score", "🔥", "-p", root, "--text-lang", "en", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["notes"] == ["aucun mot à analyser"]
+    assert main(["message", "score", DRAFT, "-p", root, "--text-lang", "en", "--vs", "🔥"]) == 0
+    assert "note : aucun mot à analyser" in _out(capsys)
+    assert main(["message", "score", "🔥", "-p", root, "--text-lang", "fr", "--lang", "en"]) == 0
+    assert "note: no words to score" in _out(capsys)

@@ -155,7 +155,17 @@ def test_cli_speaks_the_project_language(demo: Path, capsys: pytest.CaptureFixtu
     assert main(["message", "effect", "-p", root, FIRST, "--hours", "1"]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "auteurs atteints en 1 h" in out
-    assert "charlie-hebdo : pas assez d'auteurs vus avant et après" in out
+    # targets by their name in the output's language, not their id ("charlie-hebdo")
+    assert "Charlie Hebdo : pas assez d'auteurs vus avant et après" in out
+    assert "charlie-hebdo" not in out
     assert main(["message", "effect", "-p", root, FIRST, "--hours", "1", "--lang", "en"]) == 0
     out = " ".join(capsys.readouterr().out.split())
-    assert "charlie-hebdo: not enough authors seen both before and after" in out
+    assert "Charlie Hebdo: not enough authors seen both before and after" in out
+    assert main(["message", "effect", "-p", root, HOSTAGE]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Police et forces de l'ordre : " in out and "police :" not in out
+    assert main(["message", "effect", "-p", root, HOSTAGE, "--lang", "en"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Police and security forces: " in out and "police:" not in out
+    assert main(["message", "effect", "-p", root, HOSTAGE, "--json"]) == 0
+    assert [s["target"] for s in json.loads(capsys.readouterr().out)["stance"]] == ["police"]

@@ -160,3 +160,23 @@ def test_unexpected_uses_the_project_corpus() -> None:
 def test_compare_reports_differences() -> None:
     r = compare("Health care needs money.", "Health care needs $2 billion, says the auditor.", "en")
     assert r["difference"]["credible"] > 0 and r["better"] == "b"
+
+
+def test_notes_follow_the_readers_language_not_the_drafts() -> None:
+    # the notes were in the draft's language: an English reader of a French draft got French
+    huge = "Le loyer augmente. " * 10_000
+    fr, en = score(huge, "fr"), score(huge, "fr", ui_lang="en")
+    assert fr["notes"] == ["texte tronqué à 20000 caractères pour l'analyse"]
+    assert en["notes"] == ["text truncated to 20000 characters for scoring"]
+    assert {**en, "notes": None} == {**fr, "notes": None}  # the same scores and tips
+    assert score("🔥🔥", "en", ui_lang="fr")["notes"] == ["aucun mot à analyser"]
+    mixed = "Le loyer a augmenté de 8 % à Montréal, and my rent went up 200 dollars last month."
+    r, ui = score(mixed), score(mixed, ui_lang="fr")
+    assert (r["lang"], r["score"]) == (ui["lang"], ui["score"]) == ("en", ui["score"])
+    assert r["notes"][0].startswith("mixed French (") and "scored as English" in r["notes"][0]
+    assert ui["notes"][0].startswith("texte mêlant français (")
+    assert "analysé en anglais, scores moins fiables" in ui["notes"][0]
+    a, b = "Rents went up.", "🔥"
+    both = compare(a, b, "en", ui_lang="fr")
+    assert both["b"]["notes"] == ["aucun mot à analyser"]
+    assert both["a"]["score"] == compare(a, b, "en")["a"]["score"]

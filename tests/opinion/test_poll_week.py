@@ -254,3 +254,16 @@ def test_poll_command_prints_a_weekly_table(weekly, capsys, tmp_path) -> None:  
     assert "par semaine" in page.read_text(encoding="utf-8")
     assert main(["poll", "-p", weekly, "-t", "caq", "--by", "month"]) == 2
     assert "--by vaut hour, day, week" in capsys.readouterr().err
+
+
+def test_privacy_md_says_why_weeks_are_hidden() -> None:
+    # PRIVACY.md explained the hourly poll and pruned days, not the weekly poll's two rules
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "PRIVACY.md").read_text(encoding="utf-8")
+    section = text.split("## For how long", 1)[1].split("\n## ", 1)[0]
+    said = " ".join(section.split())
+    assert "`bascule poll --by week`" in said
+    assert "no week holding a pruned day" in said and "would count several times" in said
+    assert "seen in none of its shown days (or in none of its shown hours)" in said
+    assert "subtracting the shown days (or hours) from the week would isolate them" in said

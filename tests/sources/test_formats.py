@@ -256,3 +256,23 @@ def test_json_array_file(tmp_path: Path) -> None:
     assert detect_format(f) == "mastodon"
     got = [p for _, p in iter_posts(f)]
     assert len(got) == 4 and got[0].native_id == "mastodon.example:111000000000000001"
+
+
+@pytest.mark.parametrize(
+    ("mapping", "columns", "fr"),
+    [
+        ("bogus", ["id"], "champ=colonne attendu, pas 'bogus'"),
+        ("idx=tweet_id", ["id"], "champ inconnu idx ; champs connus : id, author"),
+        ("idx=a,foo=b", ["id"], "champs inconnus foo, idx ;"),
+        ("id=nope", ["tweet_id", "user"], "pas de colonne 'nope' (colonnes : tweet_id, user)"),
+    ],
+)
+def test_mapping_errors_speak_french(mapping: str, columns: list[str], fr: str) -> None:
+    # French projects showed the --map errors in English
+    from bascule.errors import InputError
+    from bascule.sources.formats.generic import ColumnMap, parse_mapping
+
+    with pytest.raises(InputError) as err:
+        ColumnMap.resolve(columns, parse_mapping(mapping))
+    assert err.value.fr and fr in err.value.say("fr") and "--map" in err.value.say("fr")
+    assert "--map" in err.value.say("en") and fr not in err.value.say("en")

@@ -111,7 +111,7 @@ def test_label_in_the_terminal_then_retrain(project, add_posts, capsys, monkeypa
     assert main(["stance", "label", "-p", root, "--n", "5", "--retrain-every", "2"]) == 0
     out = capsys.readouterr().out.replace("\n", " ")
     out = " ".join(out.split())
-    assert "2 annotations enregistrées, 1 passées, modèle réentraîné 1 fois" in out
+    assert "2 annotations enregistrées, 1 passée, modèle réentraîné 1 fois" in out
     assert "Annotez au moins 20 publications" in out  # after the retrain: too few to measure
     # a French project asks [p]our / [c]ontre / [n]i l'un ni l'autre, and "a" stays
     # "against", as the help says (it was "aucun": "against" stored as "none")
@@ -123,6 +123,12 @@ def test_label_in_the_terminal_then_retrain(project, add_posts, capsys, monkeypa
             "against",
             "favor",
         ]
+    # one label, one retrain: singular in English too (was "1 labels saved ... 1 times")
+    monkeypatch.setattr("sys.stdin", io.StringIO("f\nq\n"))
+    args = ["stance", "label", "-p", root, "--n", "3", "--retrain-every", "1", "--lang", "en"]
+    assert main(args) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "1 label saved, 0 skipped, model retrained 1 time." in out
     monkeypatch.setattr("sys.stdin", io.StringIO("p\nc\nn\nq\n"))
     assert main(["stance", "label", "-p", root, "--n", "3", "--retrain-every", "9"]) == 0
     with Store(Path(root) / "bascule.duckdb", read_only=True) as s:
@@ -165,3 +171,14 @@ def test_text_options_that_mean_nothing_are_refused(tmp_path: Path, project, cap
         assert main(argv) == 2, argv
         err = capsys.readouterr().err
         assert "Traceback" not in err and err.strip(), argv
+
+
+def test_train_says_one_unreadable_date_in_the_singular(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    data = tmp_path / "d.csv"
+    data.write_text("text,label,when\nbravo,g,2022-01-01\nhou,d,never\n", encoding="utf-8")
+    argv = ["stance", "train", "--data", str(data), "--out", str(tmp_path / "m.joblib")]
+    argv += ["--time-col", "when", "--half-life", "3"]
+    assert main([*argv, "--lang", "en"]) == 2
+    assert "1 row has no readable date" in " ".join(capsys.readouterr().err.split())
+    assert main([*argv, "--lang", "fr"]) == 2
+    assert "1 ligne n'a pas de date lisible" in " ".join(capsys.readouterr().err.split())

@@ -272,6 +272,18 @@ def test_api_is_the_cli_result(server, web_project) -> None:  # noqa: ANN001
     hourly = c.get("/api/poll", params={"target": "caq", "by": "hour"})  # what the poll offers
     assert hourly.status_code == 200 and hourly.json()["by"] == "hour"
     assert c.get("/api/poll", params={"target": "caq", "by": "month"}).status_code == 422
+    # since/until said "first day" / "day after the last", untrue of weeks
+    spec = c.get("/openapi.json").json()["paths"]["/api/poll"]["get"]["parameters"]
+    said = {p["name"]: p.get("description", "") for p in spec}
+    assert "first day" in said["since"] and "Monday of its ISO week" in said["since"]
+    assert "excluded" in said["until"] and "day after the last" in said["until"]
+    assert "Monday after the last week" in said["until"]
+    for until, end in (("2026-09-17", "2026-09-21"), ("2026-09-21", "2026-09-21")):
+        window = {"since": "2026-09-16", "until": until}  # a Wednesday to a Thursday, a Monday
+        got = c.get("/api/poll", params={"target": "caq", "by": "week", **window}).json()
+        assert (got["since"], got["until"]) == ("2026-09-14", end)
+        got = c.get("/api/poll", params={"target": "caq", "by": "day", **window}).json()
+        assert (got["since"], got["until"]) == ("2026-09-16", until)
 
 
 def test_warm_computes_the_first_pages_before_anyone_asks(web_project) -> None:  # noqa: ANN001

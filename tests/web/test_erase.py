@@ -69,3 +69,31 @@ def test_an_admin_erases_a_person_and_the_file_forgets_them_when_the_server_stop
     with open_project(root) as q:
         assert q.store.scalar("SELECT count(*) FROM posts WHERE author_id = 'mastodon:a39'") == 0
         assert q.store.scalar("SELECT count(*) FROM meta WHERE key = 'compaction_due'") == 0
+
+
+def test_the_page_says_who_was_erased_before(project) -> None:  # noqa: ANN001
+    # `forget` says which people an earlier request erased; the page showed only the others
+    from bascule.web.auth import create_user
+    from tests.web.webutil import staffed
+
+    (project.root / "bascule.toml").write_text(CONFIG, encoding="utf-8")
+    project.reload()
+    write_rows(project)
+    create_user(project, "ada", PASSWORDS["ada"], "admin")
+    with staffed(project) as base:
+        c = login(base, "ada")
+        first = c.post("/privacy/forget", data={"csrf_token": csrf(c), "people": "mastodon:a39"})
+        assert first.status_code == 200 and 'id="erased"' in first.text
+        assert 'id="erase-already"' not in first.text
+        people = "mastodon:a39\nmastodon:a38"
+        again = c.post("/privacy/forget", data={"csrf_token": csrf(c), "people": people})
+        assert again.status_code == 200, again.text
+        already = again.text.split('id="erase-already">', 1)[1].split("</p>", 1)[0]
+        assert "Effacement déjà fait lors d" in already  # a French project
+        assert '<span class="handle">mastodon:a39</span>' in already and "a38" not in already
+        assert '<span class="handle">mastodon:a38</span>' in again.text  # erased now
+        c.cookies.set("bascule_lang", "en")
+        only = c.post("/privacy/forget", data={"csrf_token": csrf(c), "people": "mastodon:a39"})
+        assert only.status_code == 200, only.text
+        assert "Already erased by an earlier request: " in only.text
+        assert '<span class="handle">mastodon:a39</span>' in only.text

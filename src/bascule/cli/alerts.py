@@ -41,7 +41,8 @@ ALERT_COLUMNS = [
 SENT_TO = Col("sent_to", "envoyée à", "sent to")
 
 
-def _print_alerts(rows: list[dict[str, Any]], title: str, lang: str) -> None:
+def _print_alerts(rows: list[dict[str, Any]], title: str, lang: str, config: Any) -> None:
+    """The alerts as a table, their target by its name in `lang` (`--json` keeps the id)."""
     from bascule.alerts import KIND_LABELS
     from bascule.i18n import DASH, label
 
@@ -50,6 +51,7 @@ def _print_alerts(rows: list[dict[str, Any]], title: str, lang: str) -> None:
         {
             **a,
             "kind": label(KIND_LABELS, a["kind"], lang),
+            "target_id": a.get("target_id") and config.target_name(a["target_id"], lang),
             "sent_to": ", ".join(a.get("delivered_to") or []) or DASH,
         }
         for a in rows
@@ -135,7 +137,8 @@ def watch_cmd(
                 if asked:  # titled in the project's language as delivered; here in the one asked
                     cfg = project.config
                     shown = [{**a, "title": title(a, lang, cfg) or a["title"]} for a in fresh]
-                _print_alerts(shown, _alerts_title(len(fresh), lang, new=True), lang)
+                heading = _alerts_title(len(fresh), lang, new=True)
+                _print_alerts(shown, heading, lang, project.config)
             if sent["sent"] or sent["failed"]:
                 done, failed = number(sent["sent"], lang), number(sent["failed"], lang)
                 err_console.print(
@@ -183,7 +186,7 @@ def list_cmd(
     lang = ui_lang(project_dir, project, lang)
     if not rows and say_nothing_yet(project, lang):
         return
-    _print_alerts(rows, _alerts_title(len(rows), lang), lang)
+    _print_alerts(rows, _alerts_title(len(rows), lang), lang, project.config)
 
 
 ForecastProjectOpt = Annotated[

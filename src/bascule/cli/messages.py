@@ -88,11 +88,12 @@ def score(
         )
     corpus, project_lang = _corpus(project)
     ui = lang or project_lang or "en"
-    # a draft with no word in it is read in the reader's language, so are its tips
+    # a draft with no word in it is read in the reader's language, so are its tips; the
+    # notes (mixed languages, truncated, no words) are in the reader's language too
     result = (
-        compare(text, vs, text_lang, corpus=corpus, fallback=ui)
+        compare(text, vs, text_lang, corpus=corpus, fallback=ui, ui_lang=ui)
         if vs is not None
-        else run(text, text_lang, corpus=corpus, fallback=ui)
+        else run(text, text_lang, corpus=corpus, fallback=ui, ui_lang=ui)
     )
     if json:
         print_json(result)
@@ -219,6 +220,8 @@ def effect(
     lang: LangOpt = None,
 ) -> None:
     """What a published post did: reach, communities, undecided, stance change (DiD)."""
+    from rich.markup import escape
+
     from bascule.cli.common import open_project
     from bascule.messages.effect import NO_TARGET, verdict
     from bascule.messages.effect import effect as run
@@ -226,18 +229,21 @@ def effect(
     with open_project(project) as p:
         result = run(p, post_id, hours=hours, target=target)
         lang = ui_lang(project, p, lang)
+        # "Police and security forces" in English, "Police et forces de l'ordre" in French
+        names = {s["target"]: p.config.target_name(s["target"], lang) for s in result["stance"]}
     if json:
         print_json(result)
         return
     r = result["reach"]
     who, events = number(r["authors"], lang), number(r["events"], lang)
     undecided = number(result["undecided_reached"], lang)
+    ws, es = plural_s(r["authors"], lang), plural_s(r["events"], lang)
     console.print(
         tr(
             lang,
-            f"{result['post_id']} : {who} auteurs atteints en {hours} h ({events} événements) ; "
-            f"indécis atteints : {undecided}",
-            f"{result['post_id']}: {who} authors reached in {hours} h ({events} events); "
+            f"{result['post_id']} : {who} auteur{ws} atteint{ws} en {hours} h ({events} "
+            f"événement{es}) ; indécis atteints : {undecided}",
+            f"{result['post_id']}: {who} author{ws} reached in {hours} h ({events} event{es}); "
             f"undecided reached: {undecided}",
         ),
         highlight=False,
@@ -262,7 +268,7 @@ def effect(
             f"{'' if s['estimate'] is None else '; '}{number(s['exposed_authors'], lang)} "
             f"exposed vs {number(s['control_authors'], lang)} control)",
         )
-        console.print(f"  {s['target']}{sep}{found}", highlight=False)
+        console.print(f"  {escape(names[s['target']])}{sep}{found}", highlight=False)
     if result.get("note"):
         console.print(tr(lang, *NO_TARGET))
 

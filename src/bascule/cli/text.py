@@ -22,7 +22,7 @@ from bascule.cli.common import (
     print_rows,
     ui_lang,
 )
-from bascule.i18n import number, tr
+from bascule.i18n import number, plural_s, tr
 from bascule.report.html import Col
 
 stance_app = typer.Typer(
@@ -281,9 +281,12 @@ def train(
             when = pd.to_datetime(pd.Series(d.times), utc=True, errors="coerce", format="mixed")
             if when.isna().any():
                 bad = int(when.isna().sum())
+                one = bad == 1
                 raise InputError(
-                    f"{bad} rows have no readable date",
-                    fr=f"{bad} lignes n'ont pas de date lisible",
+                    f"{bad} row{'' if one else 's'} {'has' if one else 'have'} no readable date",
+                    fr=f"{bad} ligne{'' if one else 's'} "
+                    + ("n'a" if one else "n'ont")
+                    + " pas de date lisible",
                 )
             ages = ((when.max() - when).dt.total_seconds() / 86400).to_numpy()
             weights = recency_weights(ages, half_life)
@@ -344,8 +347,10 @@ def train(
     console.print(
         tr(
             lang,
-            f"Modèle écrit dans [bold]{res['model']}[/] ({rows} lignes, classes : {classes}).",
-            f"Model written to [bold]{res['model']}[/] ({rows} rows, classes: {classes}).",
+            f"Modèle écrit dans [bold]{res['model']}[/] ({rows} ligne{plural_s(res['rows'], 'fr')}, "
+            f"classes : {classes}).",
+            f"Model written to [bold]{res['model']}[/] ({rows} row{plural_s(res['rows'], 'en')}, "
+            f"classes: {classes}).",
         )
     )
     if data is None:
@@ -619,12 +624,14 @@ def label(
             retrain_every=retrain_every,
             seed=seed,
         )
+    done, skipped, times = (res[k] for k in ("labelled", "skipped", "retrained"))
+    fr_s, en_s = plural_s(done, "fr"), plural_s(done, "en")
     console.print(
         tr(
             lang,
-            f"{res['labelled']} annotations enregistrées, {res['skipped']} passées, modèle "
-            f"réentraîné {res['retrained']} fois.",
-            f"{res['labelled']} labels saved, {res['skipped']} skipped, "
-            f"model retrained {res['retrained']} times.",
+            f"{number(done, lang)} annotation{fr_s} enregistrée{fr_s}, {number(skipped, lang)} "
+            f"passée{plural_s(skipped, 'fr')}, modèle réentraîné {number(times, lang)} fois.",
+            f"{number(done, lang)} label{en_s} saved, {number(skipped, lang)} skipped, "
+            f"model retrained {number(times, lang)} time{plural_s(times, 'en')}.",
         )
     )

@@ -108,12 +108,19 @@ def _sentiment(text: str, lang: str) -> float:
 
 
 def score(
-    text: str, lang: str = "auto", *, corpus: Corpus | None = None, fallback: str = "en"
+    text: str,
+    lang: str = "auto",
+    *,
+    corpus: Corpus | None = None,
+    fallback: str = "en",
+    ui_lang: str | None = None,
 ) -> dict:
     """The six Made-to-Stick dimensions of `text`, its overall score and how to improve it.
 
     `lang` "auto" reads the draft's language; a draft with no word in it (emoji only) is
-    read in `fallback` (the project's language), so its tips are in the reader's."""
+    read in `fallback` (the project's language), so its tips are in the reader's. The
+    `notes` (mixed languages, truncated, no words) are in `ui_lang`, the reader's language
+    (`--lang`; default: the draft's): it changes no score."""
     original_len = len(text or "")
     text = (text or "")[:MAX_CHARS]
     shares: dict[str, float] = {}
@@ -127,11 +134,12 @@ def score(
         lang = "en"
     words = tokenize(text)
     notes = []
+    ui = ui_lang or lang  # the notes speak to the reader; the draft is scored in `lang`
     if shares and min(shares.values()) >= 0.2:
         fr_pct, en_pct = round(100 * shares["fr"]), round(100 * shares["en"])
         notes.append(
             tr(
-                lang,
+                ui,
                 f"texte mêlant français ({fr_pct} %) et anglais ({en_pct} %) : analysé en "
                 f"{'français' if lang == 'fr' else 'anglais'}, scores moins fiables",
                 f"mixed French ({fr_pct}%) and English ({en_pct}%) text: scored as "
@@ -141,13 +149,13 @@ def score(
     if original_len > MAX_CHARS:
         notes.append(
             tr(
-                lang,
+                ui,
                 f"texte tronqué à {MAX_CHARS} caractères pour l'analyse",
                 f"text truncated to {MAX_CHARS} characters for scoring",
             )
         )
     if not words:
-        notes.append(tr(lang, "aucun mot à analyser", "no words to score"))
+        notes.append(tr(ui, "aucun mot à analyser", "no words to score"))
         empty = _tip("Écrivez un message d'au moins une phrase.", "Write at least one sentence.")
         dims = {d: {"score": 0, "evidence": {}, **_suggestion(empty, lang)} for d in DIMENSIONS}
         return {"lang": lang, "score": 0, "dimensions": dims, "words": 0, "notes": notes}
@@ -165,11 +173,17 @@ def score(
 
 
 def compare(
-    a: str, b: str, lang: str = "auto", *, corpus: Corpus | None = None, fallback: str = "en"
+    a: str,
+    b: str,
+    lang: str = "auto",
+    *,
+    corpus: Corpus | None = None,
+    fallback: str = "en",
+    ui_lang: str | None = None,
 ) -> dict:
     """Two drafts side by side, with the difference per dimension (b - a)."""
-    sa = score(a, lang, corpus=corpus, fallback=fallback)
-    sb = score(b, lang, corpus=corpus, fallback=fallback)
+    sa = score(a, lang, corpus=corpus, fallback=fallback, ui_lang=ui_lang)
+    sb = score(b, lang, corpus=corpus, fallback=fallback, ui_lang=ui_lang)
     diff = {d: sb["dimensions"][d]["score"] - sa["dimensions"][d]["score"] for d in DIMENSIONS}
     return {
         "a": sa,

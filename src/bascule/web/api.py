@@ -126,8 +126,17 @@ def poll(
     request: Request,
     target: str = Query(..., max_length=200),
     by: Literal["hour", "day", "week"] = "day",
-    since: date | None = Query(None, description="first day (YYYY-MM-DD)"),
-    until: date | None = Query(None, description="day after the last (YYYY-MM-DD)"),
+    since: date | None = Query(
+        None,
+        description="first day (YYYY-MM-DD, project time zone), from its 00:00 (by hour or "
+        "day); by week, from the Monday of its ISO week",
+    ),
+    until: date | None = Query(
+        None,
+        description="end, excluded (YYYY-MM-DD, project time zone): by hour or day, the day "
+        "after the last; by week, the Monday after the last week (another day is widened to "
+        "the Monday after its week, which is then included)",
+    ),
     user: dict = Viewer,
 ) -> JSON:
     """The continuous poll of one target, as `bascule poll --json`."""

@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 
 from bascule.errors import InputError
+from bascule.i18n import plural_s
 from bascule.sources.formats.common import parse_time, to_bool, to_id, to_int
 from bascule.sources.model import Account, Post, RecordError
 
@@ -88,13 +89,22 @@ def parse_mapping(spec: str | Mapping[str, str] | None) -> dict[str, str]:
             if not part.strip():
                 continue
             if "=" not in part:
-                raise InputError(f"--map: expected field=column, got {part.strip()!r}")
+                raise InputError(
+                    f"--map: expected field=column, got {part.strip()!r}",
+                    fr=f"correspondance des colonnes (--map) : champ=colonne attendu, "
+                    f"pas {part.strip()!r}",
+                )
             k, v = part.split("=", 1)
             pairs[k.strip()] = v.strip()
         spec = pairs
     bad = sorted(set(spec) - set(FIELDS))
     if bad:
-        raise InputError(f"--map: unknown field(s) {', '.join(bad)}; known: {', '.join(FIELDS)}")
+        s = plural_s(len(bad), "fr")
+        raise InputError(
+            f"--map: unknown field(s) {', '.join(bad)}; known: {', '.join(FIELDS)}",
+            fr=f"correspondance des colonnes (--map) : champ{s} inconnu{s} {', '.join(bad)} ; "
+            f"champs connus : {', '.join(FIELDS)}",
+        )
     return dict(spec)
 
 
@@ -121,7 +131,11 @@ class ColumnMap:
         cols = dict(mapping or {})
         for name, col in cols.items():
             if "." not in col and col not in have:
-                raise InputError(f"--map {name}={col}: no column {col!r} (have: {', '.join(have)})")
+                raise InputError(
+                    f"--map {name}={col}: no column {col!r} (have: {', '.join(have)})",
+                    fr=f"correspondance des colonnes (--map) {name}={col} : pas de colonne "
+                    f"{col!r} (colonnes : {', '.join(have)})",
+                )
         used = set(cols.values())
         nested = {h.split(".", 1)[0] for h in have if "." in h}  # objects whose keys are known
         for name, cands in CANDIDATES.items():
