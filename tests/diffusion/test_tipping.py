@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -18,6 +19,7 @@ from bascule.diffusion.tipping import (
 )
 from bascule.errors import InputError
 from bascule.graph.model import Graph
+from bascule.i18n import share
 
 
 def test_naming_game_mean_field_critical_fraction() -> None:
@@ -33,7 +35,18 @@ def test_naming_game_complete_graph_tips_near_ten_percent(tmp_path) -> None:  # 
     assert tipping_figure(res, "en").data
     fig = tipping_figure(res, "fr")  # the model and graph by name, the fraction in French
     assert "(jeu de dénomination (naming game), tout le monde se parle)" in fig.layout.title.text
-    assert fig.layout.annotations[0].text.startswith("point de bascule 0,")
+    # a percentage, as the page writes it ("9,1 %"), on the annotation and both axes
+    crit = share(res["critical_fraction"], "fr", 1)
+    assert re.fullmatch(r"\d+,\d\u202f%", crit)
+    assert fig.layout.annotations[0].text == f"point de bascule {crit}"
+    assert fig.layout.xaxis.ticktext[:3] == ("0\u202f%", "5\u202f%", "10\u202f%")
+    assert fig.layout.yaxis.ticktext[-1] == "100\u202f%"
+    assert fig.layout.legend.orientation == "h"  # below the plot, not squeezing it
+    en = tipping_figure(res, "en")
+    assert (
+        en.layout.annotations[0].text == f"tipping point {share(res['critical_fraction'], 'en', 1)}"
+    )
+    assert en.layout.xaxis.ticktext[:3] == ("0%", "5%", "10%")
     tipping_png(res, tmp_path / "t.png", "fr")
     assert (tmp_path / "t.png").stat().st_size > 1000
 

@@ -84,3 +84,11 @@ def test_the_card_speaks_its_readers_language() -> None:
     assert "Score global : " in fr and "Overall score: " in en
     ease = r["dimensions"]["simple"]["evidence"]["reading_ease"]
     assert f"lisibilité : {ease:.1f}".replace(".", ",") in fr  # a decimal comma in French
+
+
+def test_evidence_counts_have_thousands_separators() -> None:
+    from bascule.messages.render import _evidence
+
+    assert _evidence({"corpus_posts": 1203}, "fr").endswith(" : 1\u202f203")
+    assert _evidence({"corpus_posts": 1203}, "en").endswith(": 1,203")
+    assert _evidence({"sources": 2, "links": True}, "en") == "sources: 2; links: yes"

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from bascule.errors import ConfigError, InputError
+from bascule.i18n import share
 from bascule.opinion.poll import poll, poll_csv, poll_figure, poll_png
 
 STANCES = ("favor", "against", "none")
@@ -279,3 +280,49 @@ def test_no_line_across_hidden_periods(project, writer, tmp_path) -> None:  # no
     assert fig.layout.xaxis.dtick is None  # 19 days: plotly picks the ticks, not one a day
     poll_png(r, tmp_path / "gap.png", "fr")
     assert (tmp_path / "gap.png").stat().st_size > 1000
+
+
+def test_a_period_alone_between_hidden_ones_reads_clearly(project, writer) -> None:  # noqa: ANN001
+    """The demo's "Hollande" chart: 7 and 9 January shown, the 8th hidden. Each lone day is
+    a marked point with its interval, its bar a day wide (not two), and the axis runs over
+    the days shown, as the title says, not a day before and after."""
+    _day(writer, "2026-09-01", ["favor"] * 7 + ["none"] * 5)
+    _day(writer, "2026-09-03", ["favor"] * 6 + ["none"] * 6, prefix="b")  # the 2nd hidden
+    r = poll(project, "caq")
+    assert [p["period"] for p in r["periods"]] == ["2026-09-01", "2026-09-03"]
+    fig = poll_figure(r, "fr")
+    trend = next(t for t in fig.data if t.name == "pour (tendance)")
+    assert "markers" in trend.mode and [s for s in trend.marker.size if s] == [9, 9]
+    dots = next(t for t in fig.data if t.legendgroup == "favor" and t.mode == "markers")
+    assert dots.error_y.visible is not False and dots.error_y.width == 0
+    assert dots.error_y.array[0] == pytest.approx(r["periods"][0]["favor_hi"] - 7 / 12, abs=1e-4)
+    bars = next(t for t in fig.data if t.type == "bar")
+    assert bars.width == pytest.approx(0.8 * 86_400_000)
+    assert tuple(fig.layout.xaxis.range) == ("2026-09-01", "2026-09-04T00:00:00")
+    assert "(2026-09-01 – 2026-09-03)" in fig.layout.title.text
+
+
+def test_figure_percent_ticks_and_phone_layout(project, writer) -> None:  # noqa: ANN001
+    """Shares on the axis as the page writes them ("20 %" in French: plotly's ".0%" writes
+    "20%"), thousands grouped on the authors' axis, end labels given a margin their size,
+    and a layout for phones (app.js) where the end labels keep only their value."""
+    _day(writer, "2026-09-01", ["favor"] * 7 + ["none"] * 5)
+    _day(writer, "2026-09-02", ["favor"] * 6 + ["none"] * 6, prefix="b")
+    r = poll(project, "caq")
+    fr, en = poll_figure(r, "fr"), poll_figure(r, "en")
+    assert fr.layout.yaxis.ticktext == ("0\u202f%", "20\u202f%", "40\u202f%", "60\u202f%",
+                                        "80\u202f%", "100\u202f%")  # fmt: skip
+    assert en.layout.yaxis.ticktext[1] == "20%"
+    assert fr.layout.yaxis2.separatethousands is True
+    assert fr.layout.margin.r <= 250 and en.layout.margin.r < fr.layout.margin.r  # shorter
+    narrow = fr.layout.meta["narrow"]
+    assert narrow["below"] >= 400
+    ends = {k: v for k, v in narrow["layout"].items() if k.endswith(".text") and "annot" in k}
+    assert sorted(ends.values()) == sorted(
+        f"<b>{share(r['periods'][-1][f'trend_{st}'], 'fr')}</b>"
+        for st in ("favor", "against", "none")
+    )
+    assert narrow["layout"]["margin.r"] <= 80 and "<br>" in narrow["layout"]["title.text"]
+    # back to the figure's own layout above the breakpoint
+    assert narrow["wide"]["margin.r"] == fr.layout.margin.r
+    assert all(narrow["wide"][k].endswith("(tendance)") for k in ends)

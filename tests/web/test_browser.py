@@ -279,3 +279,32 @@ def test_pages_fit_a_phone(browser, server) -> None:  # noqa: ANN001
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 400, (path, width)
     page.context.close()
+
+
+def test_charts_keep_their_plot_on_a_phone(browser, server) -> None:  # noqa: ANN001
+    """At 390 px the poll's end labels and title no longer eat the plot (it was 24 px wide
+    with a fixed 250 px margin for the labels); wider, the figure keeps its full labels."""
+    base, _ = server
+    page = _page(browser, base, "ana")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/")
+    page.wait_for_selector("#chart-fig-poll-caq.drawn", timeout=15000)
+    chart = "#chart-fig-poll-caq"
+    width = page.locator(f"{chart} .nsewdrag").first.evaluate(
+        "e => e.getBoundingClientRect().width"
+    )
+    assert width >= 0.55 * 390, width
+    # the end labels say only their value on a phone ("61 %"), the legend names the lines
+    ends = page.locator(f"{chart} .annotation-text").all_text_contents()
+    assert any(re.fullmatch(r"[<>]? ?\d+(,\d)?\u202f%", t) for t in ends), ends
+    assert not any("(tendance)" in t for t in ends), ends
+    ticks = page.locator(f"{chart} .yaxislayer-above text").all_text_contents()
+    assert "20\u202f%" in ticks, ticks  # French: a space before "%"
+    _shot(page, "overview-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})  # back to the desktop layout
+    page.wait_for_selector(f"{chart}[data-fit=wide]", timeout=5000)  # app.js, on resize
+    page.wait_for_timeout(300)
+    ends = page.locator(f"{chart} .annotation-text").all_text_contents()
+    assert any(t.endswith("(tendance)") for t in ends), ends
+    assert page.errors == [], page.errors
+    page.context.close()

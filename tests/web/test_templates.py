@@ -103,7 +103,7 @@ def _network(**over: object) -> dict:
 def test_network_sections_read_like_a_report() -> None:
     html = _render("network.html.j2", **_network())
     text = _text(html)
-    assert f"12{NN}345 comptes dans le réseau" in text
+    assert f"12{NN}345 comptes dans le réseau des relais" in text
     assert f"50{NN}% de l'amplification" in text
     assert 'id="chart-fig-pareto"' in html  # the Lorenz curve, drawn by app.js
     assert f"1{NN}234" in text and f"3,1{NN}%" in text and "Coalition avenir Québec" in text
@@ -133,7 +133,7 @@ def test_audience_gaps_say_why_they_are_empty() -> None:
 def test_network_in_english_and_empty() -> None:
     text = _text(_render("network.html.j2", lang="en", **_network()))
     assert "hidden (fewer than 5 authors)" in text and "67 / 33 / 0%" in text
-    assert "12,345 accounts in the network" in text
+    assert "12,345 accounts in the amplification network" in text
     empty = dict(INFLUENCERS, nodes=0, edges=0, top=[])
     html = _render("network.html.j2", **_network(influencers={"ok": True, "data": empty}))
     assert 'id="no-network"' in html and 'id="graph-view"' not in html

@@ -48,7 +48,7 @@ from bascule.diffusion.labels import GRAPH_LABELS, MODEL_LABELS
 from bascule.diffusion.simulate import label_key
 from bascule.errors import InputError
 from bascule.graph.model import Graph
-from bascule.i18n import label, number, tr
+from bascule.i18n import label, tr
 from bascule.i18n import share as share_text
 
 MODELS = ("naming-game", "threshold")
@@ -834,31 +834,53 @@ def community_tipping(
 
 
 def tipping_figure(result: dict, lang: str = "fr"):  # noqa: ANN201 - plotly Figure
-    """Adoption and tipping rate against the committed fraction, critical fraction marked."""
+    """Adoption and tipping rate against the committed fraction, critical fraction marked;
+    fractions read as percentages in the reader's language ("9,1 %"), as the page says."""
     import plotly.graph_objects as go
 
     rows = result["curve"]
     x = [r["fraction"] for r in rows]
     fig = go.Figure()
-    fig.add_scatter(x=x, y=[r["adoption"] for r in rows], mode="lines+markers",
-                    name=tr(lang, "adoption finale", "final adoption"))  # fmt: skip
-    fig.add_scatter(x=x, y=[r["tipped_rate"] for r in rows], mode="lines", line={"dash": "dot"},
-                    name=tr(lang, "part des essais basculés", "share of runs tipped"))  # fmt: skip
+    for key, name, style in (
+        ("adoption", tr(lang, "adoption finale", "final adoption"), {"mode": "lines+markers"}),
+        ("tipped_rate", tr(lang, "part des essais basculés", "share of runs tipped"),
+         {"mode": "lines", "line": {"dash": "dot"}}),
+    ):  # fmt: skip
+        fig.add_scatter(
+            x=x, y=[r[key] for r in rows], name=name,
+            customdata=[[share_text(r["fraction"], lang, 1), share_text(r[key], lang)] for r in rows],
+            hovertemplate="%{customdata[0]} : %{customdata[1]}<extra>" + name + "</extra>",
+            **style,
+        )  # fmt: skip
     crit = result.get("critical_fraction")
     if crit is not None:
-        fig.add_vline(x=crit, line_dash="dash",
+        fig.add_vline(x=crit, line_dash="dash", annotation_position="top left",
                       annotation_text=tr(lang, "point de bascule", "tipping point")
-                      + f" {number(crit, lang, 3)}")  # fmt: skip
+                      + f" {share_text(crit, lang, 1)}")  # fmt: skip
+    how = f"{label(MODEL_LABELS, result['model'], lang)}, {label(GRAPH_LABELS, result['graph'], lang)}"
     fig.update_layout(
         title=tr(lang, "Minorité engagée et bascule", "Committed minority and tipping")
-        + f" ({label(MODEL_LABELS, result['model'], lang)}, {label(GRAPH_LABELS, result['graph'], lang)})",
-        xaxis_title=tr(lang, "fraction engagée", "committed fraction"),
-        yaxis_title=tr(lang, "part", "share"),
-        yaxis_range=[0, 1.02],
-        height=360,
-        margin={"l": 50, "r": 10, "t": 50, "b": 40},
-    )
+        + f"<br><sup>({how})</sup>",
+        xaxis={"title": tr(lang, "part de convaincus", "committed share"),
+               **_percent_ticks(max(x, default=0.0), lang)},
+        yaxis={"title": tr(lang, "part", "share"), "range": [0, 1.02],
+               **_percent_ticks(1.0, lang, count=5)},
+        # below the plot: a legend at the right squeezed it on a phone and met the annotation
+        legend={"orientation": "h", "y": -0.22, "x": 0, "xanchor": "left", "yanchor": "top"},
+        height=400,
+        margin={"l": 55, "r": 10, "t": 60, "b": 40},
+    )  # fmt: skip
     return fig
+
+
+def _percent_ticks(hi: float, lang: str, count: int = 6) -> dict:
+    """Ticks from 0 to `hi` (a share) at a round step, written as percentages in `lang`
+    ("2,5 %"): plotly's ".0%" cannot put French's space before "%"."""
+    step = next((s for s in (0.001, 0.002, 0.0025, 0.005, 0.01, 0.02, 0.025, 0.05, 0.1, 0.2, 0.25)
+                 if hi / s <= count), 0.5)  # fmt: skip
+    vals = [round(k * step, 6) for k in range(int(hi / step + 1e-9) + 1)]
+    digits = 0 if all(abs(100 * v - round(100 * v)) < 1e-9 for v in vals) else 1
+    return {"tickvals": vals, "ticktext": [share_text(v, lang, digits) for v in vals]}
 
 
 def tipping_png(result: dict, path, lang: str = "fr") -> None:  # noqa: ANN001

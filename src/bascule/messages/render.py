@@ -39,9 +39,17 @@ def score_figure(results: dict[str, dict], lang: str = "fr"):  # noqa: ANN201
             )
         )
     fig.update_layout(
-        polar={"radialaxis": {"range": [0, 100]}},
-        height=380,
-        margin={"l": 40, "r": 40, "t": 30, "b": 30},
+        # the dimension names stand outside the circle: the side margins hold the longest
+        # ("Inattendu", "Unexpected") at the size they are written
+        polar={
+            "radialaxis": {"range": [0, 100]},
+            "angularaxis": {"tickfont": {"size": 12}},
+            "domain": {"x": [0, 1], "y": [0, 1]},
+        },
+        # below the radar: a legend at its right took the width the circle needs on a phone
+        legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.08, "yanchor": "top"},
+        height=400,
+        margin={"l": 72, "r": 72, "t": 30, "b": 30},
     )
     return fig
 
@@ -153,6 +161,8 @@ def _evidence(ev: dict, lang: str = "fr") -> str:
             v = ", ".join(str(x) for x in v)
         if v is True:
             v = tr(lang, "oui", "yes")
+        elif isinstance(v, int):  # 1 203 in French, 1,203 in English
+            v = number(v, lang)
         elif isinstance(v, float):  # 91,2 and 0,957 in French
             v = number(v, lang, min(3, len(f"{round(v, 3)}".partition(".")[2])))
         fr, en = EVIDENCE.get(k, (k, k))

@@ -16,7 +16,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bascule.i18n import date_axis, number, plotly_locale_script, share, share_range, tr
+from bascule.i18n import (
+    date_axis,
+    number,
+    percent,
+    plotly_locale_script,
+    share,
+    share_range,
+    tr,
+)
 from bascule.opinion import kept as K
 from bascule.opinion import periods as P
 from bascule.opinion.intervals import ewma_shares, wilson
@@ -284,10 +292,24 @@ def _model_check(store: Any, models: list[str]) -> dict | None:
     return got if got and got.get("model") in models else None
 
 
-def stance_note(result: dict, lang: str) -> str | None:
+def stance_note(result: dict, lang: str, *, web: bool = False) -> str | None:
     """What a reader must know about where the poll's stances come from, or None: no model
-    yet (cue rules only), or a model trained on too few human labels to be measured."""
+    yet (cue rules only), or a model trained on too few human labels to be measured.
+    `web`: said for the war room, whose Label posts page annotates and trains (no command
+    to run); otherwise the commands, for the terminal and the report."""
     if result.get("cues_only") and result.get("model_waiting"):
+        if web:
+            return tr(
+                lang,
+                "Un modèle de position est entraîné, mais les publications n'ont pas encore été "
+                "réanalysées avec lui : ces parts viennent encore des seuls mots-clics partisans "
+                "et comptes officiels. Un analyste ou un administrateur peut les réanalyser depuis "
+                "la page Annoter, bouton « Entraîner et réanalyser ».",
+                "A stance model is trained, but the posts have not been analysed again with it: "
+                "these shares still come from partisan hashtags and official accounts alone. An "
+                "analyst or admin can analyse them again from the Label posts page, with the "
+                "“Train and analyse again” button.",
+            )
         return tr(
             lang,
             "Un modèle de position est entraîné, mais les publications n'ont pas encore été "
@@ -299,27 +321,52 @@ def stance_note(result: dict, lang: str) -> str | None:
             "bascule analyze --redo (in the war room: Label posts, “Train and analyse again”).",
         )
     if result.get("cues_only"):
-        return cues_only_text(lang)
+        return cues_only_text(lang, web=web)
     got = result.get("model_check")
     if got and got.get("check") is None:
         n = int(got.get("human_labels") or 0)
+        fr_how, en_how = (
+            (
+                "annotez des publications (page Annoter), puis entraînez-le de nouveau (bouton "
+                "« Entraîner et réanalyser »).",
+                "label posts (Label posts page), then train it again (the “Train and analyse "
+                "again” button).",
+            )
+            if web
+            else (
+                "annotez des publications (bascule stance label), puis entraînez-le de nouveau.",
+                "label posts (bascule stance label), then train it again.",
+            )
+        )
         return tr(
             lang,
             f"Le modèle de position n'est pas encore mesuré ({n} publication(s) annotée(s), "
             f"il en faut au moins {MIN_CHECK}) : il a surtout appris des mots-clics partisans "
             "et des comptes officiels, et peut confondre sujet et position. Traitez ces parts "
-            "comme provisoires ; annotez des publications (bascule stance label), puis "
-            "entraînez-le de nouveau.",
+            "comme provisoires ; " + fr_how,
             f"The stance model is not measured yet ({n} post(s) labelled, at least {MIN_CHECK} "
             "needed): it learnt mostly from partisan hashtags and official accounts, and may "
-            "mistake a topic for a stance. Treat these shares as provisional; label posts "
-            "(bascule stance label), then train it again.",
+            "mistake a topic for a stance. Treat these shares as provisional; " + en_how,
         )
     return None
 
 
-def cues_only_text(lang: str) -> str:
-    """What a poll means when no trained model read the stances (`cues_only`)."""
+def cues_only_text(lang: str, *, web: bool = False) -> str:
+    """What a poll means when no trained model read the stances (`cues_only`); `web`: the
+    war room's way to train one (its Label posts page) rather than the commands."""
+    if web:
+        return tr(
+            lang,
+            "Aucun modèle de position n'est encore entraîné : seules les publications portant un "
+            "mot-clic partisan ou venant d'un compte officiel sont pour ou contre, les autres "
+            "comptent comme « aucune ». Un analyste ou un administrateur peut annoter des "
+            "publications sur la page Annoter, puis entraîner un modèle avec le bouton "
+            "« Entraîner et réanalyser » de cette page.",
+            "No stance model is trained yet: only posts with a partisan hashtag or from an "
+            "official account are for or against; the others count as none. An analyst or "
+            "admin can label posts on the Label posts page, then train a model with that "
+            "page's “Train and analyse again” button.",
+        )
     return tr(
         lang,
         "Aucun modèle de position n'est encore entraîné : seules les publications portant un "
@@ -357,6 +404,9 @@ def poll_figure(result: dict, lang: str = "fr") -> Any:
     kept = [r.get("source") == "aggregates" for r in rows]
     symbols = ["circle-open" if k else "circle" for k in kept]
     trend_word = tr(lang, "tendance", "trend")
+    # a period alone between hidden ones has no line nor band to show it: its trend is marked
+    # by a dot and its 95 % interval by a bar
+    alone = {run[0] for run in runs if len(run) == 1}
     for st in STANCES:
         name = stance_label(st, lang)
         color = COLORS[st]
@@ -380,8 +430,15 @@ def poll_figure(result: dict, lang: str = "fr") -> Any:
             x=_broken(x, runs),
             y=_broken([r[f"trend_{st}"] for r in rows], runs),
             connectgaps=False,
-            mode="lines",
+            mode="lines+markers" if alone else "lines",
             line={"color": color, "width": 3},
+            marker={
+                "color": color,
+                "size": [
+                    0 if v is None else v
+                    for v in _broken([9 if i in alone else 0 for i in range(len(x))], runs)
+                ],
+            },
             name=f"{name} ({trend_word})",
             legendgroup=st,
             customdata=_broken([escape(share(r[f"trend_{st}"], lang)) for r in rows], runs),
@@ -395,6 +452,7 @@ def poll_figure(result: dict, lang: str = "fr") -> Any:
             mode="markers",
             # a day read from the counts `prune` kept: an open marker (its posts are gone)
             marker={"color": color, "size": 6, "opacity": 0.7, "symbol": symbols},
+            error_y=_alone_band(rows, st, alone, color),
             customdata=[
                 [
                     escape(share(r[st], lang)),
@@ -432,6 +490,9 @@ def poll_figure(result: dict, lang: str = "fr") -> Any:
     fig.add_bar(
         x=x,
         y=[r["authors"] for r in rows],
+        # a period wide at most, whatever the hidden periods between bars (plotly would widen
+        # each bar to the smallest gap between two of them)
+        width=0.8 * P.PERIOD_MS[result["by"]],
         marker_color=[KEPT_COLOR if k else "#4575b4" for k in kept],
         name=authors,
         showlegend=False,
@@ -477,10 +538,12 @@ def poll_figure(result: dict, lang: str = "fr") -> Any:
             " · zone ombrée : comptes quotidiens gardés (publications supprimées)",
             " · shaded: kept daily counts (posts deleted)",
         )
+    title = poll_title(result, lang)
+    ends = [end_label(result, st, lang, html=False) for st in STANCES] if rows else []
     fig.update_layout(
-        title={"text": f"{poll_title(result, lang)}<br><sup>{note}</sup>"},
+        title={"text": f"{title}<br><sup>{note}</sup>"},
         height=500,
-        margin={"l": 50, "r": 250, "t": 70, "b": 40},
+        margin={"l": 50, "r": _label_margin(ends), "t": 70, "b": 40},
         # below the plot, horizontal: never over the lines or their end labels
         legend={"orientation": "h", "y": -0.08, "x": 0, "xanchor": "left", "yanchor": "top"},
         separators=tr(lang, ",\u202f", ".,"),
@@ -490,11 +553,109 @@ def poll_figure(result: dict, lang: str = "fr") -> Any:
     # each point and bar stands in the middle of its day or hour, the bar spanning it: a day's
     # bar centred on midnight read as half the day before
     fig.update_traces(xperiod=P.PERIOD_MS[result["by"]], xperiodalignment="middle")
-    fig.update_yaxes(tickformat=".0%", range=[0, 1], row=1, col=1)
-    fig.update_yaxes(title_text=authors, row=2, col=1)
+    ticks = [0, 0.2, 0.4, 0.6, 0.8, 1]  # "20 %" in French, as the page writes it
+    fig.update_yaxes(tickvals=ticks, ticktext=[percent(v, lang) for v in ticks], row=1, col=1)
+    fig.update_yaxes(range=[0, 1], row=1, col=1)
+    fig.update_yaxes(title_text=authors, separatethousands=True, row=2, col=1)  # "3 000"
     fig.update_xaxes(**date_axis(lang, hours=result.get("by") == "hour"))
     fig.update_xaxes(**P.day_ticks(x, result["by"]))
+    if rows:  # the periods shown, from the start of the first to the end of the last
+        fig.update_xaxes(range=[str(x[0]), _end(x[-1], result["by"])])
+    _narrow_layout(fig, result, title, note, lang)
     return fig
+
+
+NARROW_BELOW = 640  # px: under this chart width, the layout of `_narrow_layout`
+
+
+def _label_margin(labels: list[str], font_px: float = 12, cap: int = 250) -> int:
+    """The right margin (px) that end labels of `font_px` need, at most `cap`."""
+    longest = max((len(t) for t in labels), default=0)
+    return min(cap, round(16 + 0.58 * font_px * longest))
+
+
+def _wrap(text: str, width: int) -> str:
+    """`text` broken into lines of at most `width` characters (plotly's <br>)."""
+    import textwrap
+
+    return "<br>".join(textwrap.wrap(text, width, break_on_hyphens=False)) or text
+
+
+def _narrow_layout(fig: Any, result: dict, title: str, note: str, lang: str) -> None:
+    """What the chart becomes on a phone (the war room's app.js applies it under
+    NARROW_BELOW px): end labels reduced to their value (the legend names the lines), the
+    margin sized to them, the title and its note wrapped, a date label every few days."""
+    rows = result["periods"]
+    title_lines = _wrap(title, 34)
+    note_lines = _wrap(note, 52)
+    n = title_lines.count("<br>") + 1 + 0.7 * (note_lines.count("<br>") + 1)
+    narrow: dict[str, Any] = {
+        "title.text": f"{title_lines}<br><sup>{note_lines}</sup>",
+        "margin.t": round(30 + 21 * n),
+        "margin.r": 8,
+        "margin.l": 44,
+        "height": round(500 + 21 * n - 40),
+    }
+    # the title from the top of the chart down, whatever its lines (plotly centres it in the
+    # margin, over the plot when it wraps)
+    narrow["title.y"] = round(1 - 10 / narrow["height"], 4)  # 10 px under the top
+    narrow["title.yref"], narrow["title.yanchor"] = "container", "top"
+    # the bars' axis named above them rather than at their left, where it took the plot's width
+    fig.add_annotation(
+        text=tr(lang, "auteurs", "authors"), x=0, xref="x2 domain", y=1, yref="y2 domain",
+        xanchor="left", yanchor="bottom", showarrow=False, font={"size": 11}, visible=False,
+        name="authors-axis",
+    )  # fmt: skip
+    narrow["yaxis2.title.text"] = ""
+    names = [a.name for a in fig.layout.annotations]
+    narrow[f"annotations[{names.index('authors-axis')}].visible"] = True
+    if rows:
+        values = [share(rows[-1][f"trend_{st}"], lang) for st in STANCES]
+        narrow["margin.r"] = _label_margin(values, cap=80)
+        for st, value in zip(STANCES, values, strict=True):
+            narrow[f"annotations[{names.index(f'end-{st}')}].text"] = f"<b>{escape(value)}</b>"
+    ticks = P.day_ticks([r["period"] for r in rows], result["by"])
+    if ticks:  # at most about five date labels across a phone
+        first, last = (pd.Timestamp(rows[i]["period"]) for i in (0, -1))
+        count = (last - first) / pd.Timedelta(milliseconds=P.PERIOD_MS[result["by"]]) + 1
+        step = max(1, int(np.ceil(count / 5)))
+        narrow["xaxis.ticklabelstep"] = narrow["xaxis2.ticklabelstep"] = step
+    wide = {k: fig.layout[k] for k in narrow}
+    wide.update({"title.y": "auto", "title.yref": "container", "title.yanchor": "auto"})
+    wide.update({f"annotations[{names.index('authors-axis')}].visible": False})
+    wide["xaxis.ticklabelstep"] = wide["xaxis2.ticklabelstep"] = 1
+    fig.update_layout(meta={"narrow": {"below": NARROW_BELOW, "layout": narrow, "wide": wide}})
+
+
+def _end(period: str, by: str) -> str:
+    """The end of a period given by its start (the start of the next one)."""
+    from datetime import datetime, timedelta
+
+    start = datetime.fromisoformat(str(period))
+    return (start + timedelta(milliseconds=P.PERIOD_MS[by])).isoformat()
+
+
+def _alone_band(rows: list[dict], st: str, alone: set[int], color: str) -> dict:
+    """The 95 % interval of the periods alone between hidden ones, as error bars (their band
+    would have no width); nothing elsewhere."""
+    if not alone:
+        return {"visible": False}
+    value = [r[st] if r[st] is not None else 0 for r in rows]
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": [
+            (r[f"{st}_hi"] - v) if i in alone else 0
+            for i, (r, v) in enumerate(zip(rows, value, strict=True))
+        ],
+        "arrayminus": [
+            (v - r[f"{st}_lo"]) if i in alone else 0
+            for i, (r, v) in enumerate(zip(rows, value, strict=True))
+        ],
+        "color": _rgba(color, 0.35),
+        "thickness": 6,
+        "width": 0,
+    }
 
 
 KEPT_COLOR = "#6a51a3"  # days read from the counts `prune` kept

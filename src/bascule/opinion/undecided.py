@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bascule.i18n import date_axis, number, share, share_range, tr
+from bascule.i18n import date_axis, number, percent, share, share_range, tr
 from bascule.opinion import periods as P
 from bascule.opinion.intervals import ewma_shares, wilson
 from bascule.opinion.suppression import shown_periods
@@ -239,6 +239,11 @@ def _series(st: pd.DataFrame, by: str) -> list[dict]:
     ]
 
 
+def _tick_step(top: float) -> int:
+    """A round step, in percentage points, for about five ticks from 0 to `top` (a share)."""
+    return next((s for s in (1, 2, 5, 10, 20) if 100 * top / s <= 5), 25)
+
+
 def undecided_figure(result: dict, lang: str = "fr") -> Any:
     """Plotly chart: undecided share over time (95 % band, trend) and the themes' volumes."""
     from plotly.subplots import make_subplots
@@ -303,7 +308,12 @@ def undecided_figure(result: dict, lang: str = "fr") -> Any:
         row=1,
         col=1,
     )
-    fig.update_yaxes(tickformat=".0%", rangemode="tozero", row=1, col=1)
+    top = max((r["undecided_hi"] or 0 for r in rows), default=0)
+    ticks = [v / 100 for v in range(0, 101, _tick_step(top))]
+    ticks = ticks[: next((i + 1 for i, v in enumerate(ticks) if v >= top), len(ticks))]
+    fig.update_yaxes(  # "20 %" in French, as the page writes it (".0%" cannot)
+        tickvals=ticks, ticktext=[percent(v, lang) for v in ticks], rangemode="tozero", row=1, col=1
+    )
     if themes:
         labels = [
             f"{t['label']} ({trend_label(t['trend'], lang)})" if t["trend"] else t["label"]
@@ -332,7 +342,12 @@ def undecided_figure(result: dict, lang: str = "fr") -> Any:
             col=1,
         )
     if themes:
-        fig.update_xaxes(title_text=tr(lang, "auteurs indécis", "undecided authors"), row=2, col=1)
+        fig.update_xaxes(
+            title_text=tr(lang, "auteurs indécis", "undecided authors"),
+            separatethousands=True,  # "3 000" in French
+            row=2,
+            col=1,
+        )
     fig.update_layout(
         height=(360 + 48 * len(themes)) if themes else 340,
         bargap=0.35,
@@ -345,7 +360,30 @@ def undecided_figure(result: dict, lang: str = "fr") -> Any:
     # each point stands in the middle of its day or hour, as in the poll chart
     fig.update_traces(xperiod=P.PERIOD_MS[result["by"]], xperiodalignment="middle", row=1, col=1)
     fig.update_xaxes(**P.day_ticks(x, result["by"]), row=1, col=1)
+    _narrow_layout(fig, labels if themes else [])
     return fig
+
+
+NARROW_BELOW = 640  # px: under this chart width, the layout of `_narrow_layout`
+
+
+def _narrow_layout(fig: Any, labels: list[str]) -> None:
+    """What the chart becomes on a phone (the war room's app.js applies it under
+    NARROW_BELOW px): the themes' names, whose margin left the plots a few pixels wide,
+    written above their bars instead of at their left."""
+    if not labels:
+        return
+    first = len(fig.layout.annotations)
+    for name in labels:
+        fig.add_annotation(
+            text=escape(name), x=0, xref="x2 domain", y=name, yref="y2", xanchor="left",
+            yanchor="bottom", yshift=14, showarrow=False, font={"size": 11}, visible=False,
+            name="theme-label",
+        )  # fmt: skip
+    shown = {f"annotations[{first + i}].visible": True for i in range(len(labels))}
+    narrow = {"yaxis2.showticklabels": False, **shown}
+    wide = {"yaxis2.showticklabels": True, **{k: False for k in shown}}
+    fig.update_layout(meta={"narrow": {"below": NARROW_BELOW, "layout": narrow, "wide": wide}})
 
 
 def days_note(result: dict, lang: str) -> str | None:

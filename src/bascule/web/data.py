@@ -235,7 +235,33 @@ def pareto_figure(st: WebState, lang: str) -> str | None:
         fig = capability("bascule.graph.influence", "lorenz_figure")
     except NotAvailable:
         return None
-    return st.cached(("pareto-figure", lang), lambda: figure_json(fig(result, lang)))
+    return st.cached(("pareto-figure", lang), lambda: figure_json(fit_phone(fig(result, lang))))
+
+
+PHONE_BELOW = 640  # px: under this chart width, the war room (app.js) applies `fit_phone`'s
+
+
+def fit_phone(fig: Any, title_chars: int = 34, axis_chars: int = 30) -> Any:
+    """`fig` with a layout for phones in its meta (static/app.js applies it under
+    PHONE_BELOW px): its title and x-axis title wrapped, the margins grown to hold them."""
+    import textwrap
+
+    def wrap(text: str | None, width: int) -> tuple[str, int]:
+        lines = textwrap.wrap(text or "", width, break_on_hyphens=False)
+        return "<br>".join(lines) or (text or ""), max(len(lines), 1)
+
+    title, t = wrap(fig.layout.title.text, title_chars)
+    xtitle, b = wrap(fig.layout.xaxis.title.text, axis_chars)
+    narrow = {
+        "title.text": title,
+        "xaxis.title.text": xtitle,
+        "margin.t": 30 + 22 * t,
+        "margin.b": 40 + 16 * (b - 1),
+        "height": (fig.layout.height or 380) + 22 * (t - 1) + 16 * (b - 1),
+    }
+    wide = {k: fig.layout[k] for k in narrow}
+    fig.update_layout(meta={"narrow": {"below": PHONE_BELOW, "layout": narrow, "wide": wide}})
+    return fig
 
 
 def communities(st: WebState) -> dict:

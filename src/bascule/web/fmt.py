@@ -11,7 +11,17 @@ import re
 
 from bascule.alerts import KIND_LABELS
 from bascule.diffusion.labels import GRAPH_LABELS, MODEL_LABELS
-from bascule.i18n import DASH, NNBSP, label, number, percent, tr, when  # noqa: F401 - one set of rules
+from bascule.i18n import (  # noqa: F401 - one set of rules
+    DASH,
+    NNBSP,
+    colon,
+    label,
+    number,
+    percent,
+    plural_s,
+    tr,
+    when,
+)
 from bascule.messages.effect import FINDINGS
 
 ALERT_KINDS = KIND_LABELS
@@ -84,6 +94,11 @@ DETAIL_LABELS = {
     "basis": ("Base", "Basis"),
     "qualifies": ("Critère rempli", "Criterion met"),
 }
+
+
+def quoted(text: object, lang: str) -> str:
+    """A quotation in the page's language: « text » in French, “text” in English."""
+    return tr(lang, f"« {text} »", f"“{text}”")
 
 
 def stance_mix(mix: dict | None, lang: str) -> str:

@@ -80,6 +80,10 @@ def helpers(lang: str, config: Any) -> dict[str, Any]:
     return {
         "lang": lang,
         "t": lambda fr, en: tr(lang, fr, en),
+        # after a label: " : " in French, ": " in English; a quotation in the language's marks
+        "colon": fmt.colon(lang),
+        "quote": lambda s: fmt.quoted(s, lang),
+        "plural": lambda n: fmt.plural_s(n, lang),
         "say": lambda e: say(e, lang),
         "num": lambda v, d=0: fmt.number(v, lang, d),
         "pct": lambda v, d=0: fmt.percent(v, lang, d),
@@ -158,7 +162,31 @@ def overview_page(request: Request, user: dict = Depends(require("viewer", page=
     """Overview: poll trend per target, share of voice, latest alerts."""
     st = state_of(request)
     lang = lang_of(request, user)
-    return render(request, "overview.html.j2", {"ov": data.overview(st, lang)}, user=user)
+    ov = data.overview(st, lang)
+    if ov.get("stance_note"):  # said for the war room: its Label page, not a command
+        ov = {**ov, "stance_note": _web_stance_note(ov, lang) or ov["stance_note"]}
+    return render(request, "overview.html.j2", {"ov": ov}, user=user)
+
+
+def _web_stance_note(ov: dict, lang: str) -> str | None:
+    """The overview's note on where the poll's stances come from, as the war room says it
+    (annotate and train on the Label posts page); the API keeps the command-line text."""
+    try:
+        note = data.capability("bascule.opinion.poll", "stance_note")
+    except data.NotAvailable:
+        return None
+    polls = [v["result"]["data"] for v in (ov.get("polls") or {}).values() if v.get("available")]
+    return next((n for n in (note(p, lang, web=True) for p in polls) if n), None)
+
+
+def _cues_only_note(st: Any, lang: str) -> str | None:
+    """The note the overview shows when no trained model read the stances, or None."""
+    if not data.critiques_read_by_cues_only(st):
+        return None
+    try:
+        return data.capability("bascule.opinion.poll", "cues_only_text")(lang, web=True)
+    except data.NotAvailable:
+        return None
 
 
 @router.get("/undecided", response_class=HTMLResponse)
@@ -167,8 +195,11 @@ def undecided_page(
 ) -> Response:
     """Undecided: reasons with quotes and trend."""
     st = state_of(request)
-    sec = section(data.undecided, st, lang_of(request, user))
-    return render(request, "undecided.html.j2", {"sec": sec}, user=user)
+    lang = lang_of(request, user)
+    sec = section(data.undecided, st, lang)
+    # without a stance model almost every author is undecided: say why, as the overview does
+    ctx = {"sec": sec, "stance_note": _cues_only_note(st, lang)}
+    return render(request, "undecided.html.j2", ctx, user=user)
 
 
 @router.get("/network", response_class=HTMLResponse)
@@ -357,7 +388,7 @@ async def simulate_fragment(
                 "give at least one seed account, one per line",
                 fr="indiquez au moins un compte de départ, un par ligne",
             )
-        return data.with_names(
+        res = data.with_names(
             st,
             data.simulate,
             seeds,
@@ -366,8 +397,21 @@ async def simulate_fragment(
             _int(f.get("runs"), 1000, 1, 10000, "simulations", "runs"),
             _int(f.get("seed"), 0, 0, 2**31, "graine", "seed"),
         )
+        return _in_typed_order(res, data._node_ids(st, seeds))
 
     return await run_in_threadpool(_fragment, request, user, "simulate", run)
+
+
+def _in_typed_order(res: dict, typed: list[str]) -> dict:
+    """A simulation's seeds (and their names) in the order they were typed: the simulation
+    gives them in the network's order."""
+    seeds = res.get("seeds") or []
+    names = res.get("seed_names") or seeds
+    if len(names) != len(seeds):
+        return res
+    order = {str(s): i for i, s in reversed(list(enumerate(typed)))}
+    pairs = sorted(zip(seeds, names, strict=True), key=lambda p: order.get(str(p[0]), len(order)))
+    return {**res, "seeds": [s for s, _ in pairs], "seed_names": [n for _, n in pairs]}
 
 
 @router.post("/fragments/seeds", response_class=HTMLResponse)
