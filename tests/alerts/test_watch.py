@@ -259,3 +259,15 @@ def test_critique_alerts_without_a_model_say_so(project, capsys) -> None:  # noq
     assert main(args) == 0
     err = " ".join(capsys.readouterr().err.split())  # a French project: told in French
     assert "les alertes de critique (prévision, critique isolée) ne voient que" in err
+
+
+def test_function_words_never_burst() -> None:
+    # "at least 12 dead": the demo's alerts named bursts of "least" and "everyone"
+    start = NOW - timedelta(hours=30)
+    totals = [(start + timedelta(hours=h), 100) for h in range(31)]
+    terms = []
+    for word in ("least", "everyone", "toujours", "hostages"):
+        terms += [(word, start + timedelta(hours=h), 1) for h in range(28)]
+        terms += [(word, start + timedelta(hours=h), 40) for h in (28, 29, 30)]
+    found = bursts.detect(terms, totals, now=NOW)
+    assert {b["term"] for b in found} == {"hostages"}

@@ -10,11 +10,14 @@ sequence (Viterbi) marks the bursts. Written here: no maintained Python library 
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
 from scipy.special import xlog1py, xlogy
+
+from bascule.text.normalize import fold
 
 STOPWORDS = frozenset(
     [
@@ -124,6 +127,22 @@ def _runs(states: np.ndarray) -> list[tuple[int, int]]:
     return out
 
 
+@functools.cache
+def _stop_words() -> frozenset[str]:
+    """Folded French and English function words (the themes' lists, without their election
+    words: "vote" bursting on election day is news), and a few more words too common to say
+    anything alone."""
+    from bascule.opinion.themes import COMMON, stop_words
+
+    return frozenset(set(stop_words("other")) - COMMON) | {fold(w) for w in STOPWORDS}
+
+
+def is_stop_word(term: str) -> bool:
+    """A word that says nothing alone ("least", "everyone", "toujours"): no burst of it is
+    worth an alert (it bursts with the news around it, which has its own terms)."""
+    return not term.startswith(("#", "http")) and fold(term) in _stop_words()
+
+
 def detect(
     term_counts: list[tuple[str, datetime, int]],
     hourly_totals: list[tuple[datetime, int]],
@@ -149,7 +168,7 @@ def detect(
             totals[i] = c
     by_term: dict[str, np.ndarray] = {}
     for term, h, c in term_counts:
-        if term in STOPWORDS:
+        if is_stop_word(term):
             continue
         i = int((h - start) / timedelta(hours=1))
         if 0 <= i < hours:
