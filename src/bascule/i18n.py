@@ -178,7 +178,10 @@ def date_axis(lang: str | None, *, hours: bool = False) -> dict[str, Any]:
 
 
 # French month and day names for plotly.js, which ships none in the PyPI package; the web app
-# (static/app.js) registers the same locale
+# (static/app.js) registers the same locale. No "percent" entry: plotly.js (4.1) copies only
+# days, months, periods, dateTime, date, time, decimal, thousands, grouping and currency from a
+# locale, so a ".0%" tick stays "20%" in French: charts spell their percentages out instead
+# (ticktext from `percent`: poll, undecided, tipping, the community graph's colour scale).
 PLOTLY_FR = {
     "moduleType": "locale",
     "name": "fr",

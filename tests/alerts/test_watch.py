@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 
 from bascule.alerts import bursts, lone_critic
-from bascule.alerts.watch import check, list_alerts
+from bascule.alerts.watch import check, list_alerts, title
 from bascule.cli import main
 
 NOW = datetime(2026, 9, 10, 12, 0)
@@ -95,6 +95,32 @@ def test_forecast_alert_for_a_spreading_critique_of_a_watched_target(project) ->
     assert check(project, now=start + timedelta(minutes=20), kinds=["forecast"]) == []
     listed = list_alerts(project)
     assert listed == []
+
+
+def test_title_names_the_target_as_the_config_does() -> None:
+    from bascule.config import parse_config
+
+    cfg = parse_config(
+        '[[targets]]\nid = "caq"\nname = "Coalition avenir Québec"\n'
+        'name_en = "Coalition Avenir Québec"\n\n'
+        '[[targets]]\nid = "legault"\nkind = "leader"\nname = "François Legault"\n'
+    )
+    detail = {"predicted_reposts": 140, "observed_reposts": 80, "age_minutes": 30}
+
+    def headline(target: str, lang: str, config: object = cfg) -> str | None:
+        return title({"kind": "forecast", "target_id": target, "detail": detail}, lang, config)
+
+    assert headline("caq", "fr").startswith("Critique de Coalition avenir Québec : ~140")
+    assert headline("caq", "en").startswith("Critique of Coalition Avenir Québec: ~140")
+    assert headline("legault", "en").startswith("Critique of François Legault:")  # no name_en
+    assert headline("gone", "en").startswith("Critique of gone:")  # no longer configured
+    assert headline("caq", "en", None).startswith("Critique of caq:")  # no config: the id
+
+    class Names:  # only `Config.target_name`: the one place that names a target
+        def target_name(self, target_id: str, lang: str | None) -> str:
+            return f"{target_id}-{lang}"
+
+    assert headline("caq", "en", Names()).startswith("Critique of caq-en:")
 
 
 def test_kleinberg_states_on_a_hand_made_series() -> None:

@@ -110,6 +110,12 @@ def test_project_communities_are_described_saved_and_stable(net_project) -> None
     assert res["links"] == [{"a": 0, "b": 1, "weight": 1.0}]  # off -> pub, the only crossing
     fig = communities_figure(res, lang="fr")
     assert fig.layout.title.text == "Graphe des communautés" and len(fig.data) == 2
+    # plotly.js writes a ".0%" tick "20%" whatever the locale: the ticks are spelled out
+    bar = fig.data[-1].marker.colorbar
+    assert bar.tickformat is None and bar.tickvals == (0, 0.2, 0.4, 0.6, 0.8, 1)
+    assert bar.ticktext[1] == "20\u202f%" and bar.ticktext[-1] == "100\u202f%"
+    en = communities_figure(res, lang="en").data[-1].marker.colorbar
+    assert en.ticktext[1] == "20%" and en.title.text == "undecided"
 
 
 def test_small_communities_have_no_aggregates(net_project) -> None:  # noqa: ANN001

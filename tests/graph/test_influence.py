@@ -176,6 +176,15 @@ def test_graph_only_influence_uses_out_strength_and_handles_tiny_graphs() -> Non
     assert one["nodes"] == 1 and one["amplifications"] == 0.0
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_lorenz_legend_sits_below_the_plot(lang: str) -> None:
+    # at the right, the legend squeezed the plot to 176 px of a 390 px phone
+    res = influencers(Graph.from_edges(["a", "a", "b"], ["b", "c", "c"]))
+    legend = lorenz_figure(res, lang).layout.legend
+    assert legend.orientation == "h" and legend.y < 0 and legend.yanchor == "top"
+    assert (legend.x, legend.xanchor) == (0, "left")
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.lists(st.integers(0, 40), min_size=1, max_size=40))
 def test_every_amplification_is_credited_once(parents: list[int]) -> None:

@@ -225,6 +225,20 @@ def test_message_lab_and_tipping_fragments(server) -> None:  # noqa: ANN001
     assert api.status_code == 200 and isinstance(api.json(), dict)
 
 
+def test_draft_notes_are_in_the_pages_language(server) -> None:  # noqa: ANN001
+    """The score's notes followed the draft's language, not the reader's."""
+    base, _ = server
+    c = login(base, "vic")
+    form = {"text": "🔥🔥", "lang": "en", "csrf_token": csrf(c)}  # an English draft, no word
+    r = c.post("/fragments/score", data=form)
+    assert r.status_code == 200 and "aucun mot à analyser" in r.text, r.text
+    assert "no words to score" not in r.text
+    c.post("/lang", data={"lang": "en", "next": "/messages", "csrf_token": csrf(c)})
+    r = c.post("/fragments/score", data={**form, "lang": "fr", "csrf_token": csrf(c)})
+    assert r.status_code == 200 and "no words to score" in r.text, r.text
+    assert "aucun mot à analyser" not in r.text
+
+
 def test_store_web_sessions(web_project) -> None:  # noqa: ANN001
     from datetime import UTC, datetime, timedelta
 

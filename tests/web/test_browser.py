@@ -308,3 +308,38 @@ def test_charts_keep_their_plot_on_a_phone(browser, server) -> None:  # noqa: AN
     assert any(t.endswith("(tendance)") for t in ends), ends
     assert page.errors == [], page.errors
     page.context.close()
+
+
+def test_network_charts_read_french_and_fit_a_phone(browser, server) -> None:  # noqa: ANN001
+    """The community graph's colour scale reads "20 %" in French (plotly.js writes a ".0%"
+    tick "20%" whatever the locale), "20%" in English; on a phone the Lorenz curve's legend
+    sits below the plot, which kept 176 px of 390 with the legend at its right."""
+    base, _ = server
+    page = _page(browser, base, "ana")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/network")
+    page.wait_for_selector("#chart-fig-pareto.drawn", timeout=15000)
+    plot = "#chart-fig-pareto .nsewdrag"
+    width = page.locator(plot).first.evaluate("e => e.getBoundingClientRect().width")
+    assert width >= 0.7 * 390, width
+    bottom = page.locator(plot).first.evaluate("e => e.getBoundingClientRect().bottom")
+    legend = page.locator("#chart-fig-pareto .legend").first.evaluate(
+        "e => e.getBoundingClientRect().top"
+    )
+    assert legend > bottom, (legend, bottom)
+    title = page.locator("#chart-fig-pareto .g-xtitle").first.evaluate(
+        "e => e.getBoundingClientRect().bottom"
+    )
+    assert legend >= title, (legend, title)  # under the x title, not over it
+    _shot(page, "network-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    for lang, twenty in (("fr", "20\u202f%"), ("en", "20%")):
+        page.goto("/network")
+        page.wait_for_selector("#chart-fig-communities.drawn", timeout=15000)
+        ticks = page.locator("#chart-fig-communities .colorbar text").all_text_contents()
+        assert twenty in ticks and "100" + twenty[2:] in ticks, (lang, ticks)
+        if lang == "fr":
+            page.click("#lang-switch")
+            page.wait_for_load_state("networkidle")
+    assert page.errors == [], page.errors
+    page.context.close()

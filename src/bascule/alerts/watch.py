@@ -210,9 +210,7 @@ def title(alert: dict[str, Any], lang: str, config: Any = None) -> str | None:
 
     d, target = alert.get("detail") or {}, alert.get("target_id")
     if target and config is not None:
-        t = next((t for t in config.targets if t.id == target), None)
-        if t is not None:
-            target = (t.name_en or t.name) if lang == "en" else t.name
+        target = config.target_name(target, lang)
     try:
         if alert["kind"] == "forecast":
             predicted, seen = d["predicted_reposts"], d["observed_reposts"]

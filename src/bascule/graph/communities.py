@@ -214,7 +214,7 @@ def communities_figure(result: dict[str, Any], lang: str = "fr") -> go.Figure:
     import networkx as nx
     import plotly.graph_objects as go
 
-    from bascule.i18n import tr
+    from bascule.i18n import percent, tr
 
     # the 20 largest groups of two or more: discs a reader can tell apart (single accounts
     # have no link to draw)
@@ -256,7 +256,12 @@ def communities_figure(result: dict[str, Any], lang: str = "fr") -> go.Figure:
             "cmin": 0,
             "cmax": 1,
             "showscale": any(u is not None for u in und),
-            "colorbar": {"title": tr(lang, "indécis", "undecided"), "tickformat": ".0%"},
+            # ticks spelled out: plotly.js writes ".0%" as "20%" even in French ("20 %")
+            "colorbar": {
+                "title": tr(lang, "indécis", "undecided"),
+                "tickvals": [i / 5 for i in range(6)],
+                "ticktext": [percent(i / 5, lang) for i in range(6)],
+            },
             "line": {"width": 1, "color": "#444"},
         },
         showlegend=False,

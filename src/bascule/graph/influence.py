@@ -391,6 +391,9 @@ def lorenz_figure(result: dict[str, Any], lang: str = "fr") -> go.Figure:
             "% of authors (least to most amplified)",
         ),
         yaxis_title=tr(lang, "% de l'amplification", "% of amplification"),
+        # below the plot and clear of the x title (two lines on a phone): a legend at the
+        # right squeezed the plot to 176 px on a phone
+        legend={"orientation": "h", "y": -0.3, "x": 0, "xanchor": "left", "yanchor": "top"},
         height=380,
         margin={"l": 50, "r": 10, "t": 50, "b": 40},
     )

@@ -561,12 +561,16 @@ def tipping_view(st: WebState, model: str, graph_kind: str, n: int, seed: int, l
 
 
 # -- message lab ------------------------------------------------------------------------------
-def score(st: WebState, text: str, lang: str) -> dict:
-    """Score a draft message (Made to Stick dimensions), against the project's recent posts."""
+def score(st: WebState, text: str, lang: str, ui_lang: str | None = None) -> dict:
+    """Score a draft message (Made to Stick dimensions), against the project's recent posts;
+    its notes are in `ui_lang`, the page's language (default: the draft's)."""
     fn = capability("bascule.messages.score", "score")
     make_corpus = capability("bascule.messages.corpus", "project_corpus")
     corpus = st.cached(("corpus",), lambda: make_corpus(st.project), ttl=300)
-    return st.cached(("score", text, lang), lambda: jsonable(fn(text, lang, corpus=corpus)))
+    return st.cached(
+        ("score", text, lang, ui_lang),
+        lambda: jsonable(fn(text, lang, corpus=corpus, ui_lang=ui_lang)),
+    )
 
 
 def score_view(st: WebState, text: str, lang: str, ui_lang: str) -> dict:
@@ -578,7 +582,7 @@ def score_view(st: WebState, text: str, lang: str, ui_lang: str) -> dict:
             "write the draft first: a sentence or more to score",
             fr="écrivez d'abord le message : au moins une phrase à évaluer",
         )
-    result = score(st, text, lang)
+    result = score(st, text, lang, ui_lang)
     out: dict[str, Any] = {"result": result, "figure": None, "html": None}
     try:
         figure = capability("bascule.messages.render", "score_figure")
