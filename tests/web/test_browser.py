@@ -343,3 +343,33 @@ def test_network_charts_read_french_and_fit_a_phone(browser, server) -> None:  #
             page.wait_for_load_state("networkidle")
     assert page.errors == [], page.errors
     page.context.close()
+
+
+def test_the_report_fits_a_phone_too(browser, web_project, tmp_path) -> None:  # noqa: ANN001
+    """The HTML report (and every `--html` page) applies the war room's narrow layouts: its
+    poll charts kept the desktop layout, a fixed margin for the end labels, on a phone."""
+    from bascule.report import build_report
+
+    out = build_report(web_project, tmp_path / "report.html")
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(out.as_uri())
+    page.wait_for_selector(".plotly-graph-div[data-fit=narrow]", timeout=15000)
+    widths = [
+        e.evaluate("e => e.getBoundingClientRect().width")
+        for e in page.locator(".plotly-graph-div[data-fit=narrow] .nsewdrag").all()
+    ]
+    assert widths and min(widths) >= 0.5 * 390, widths
+    # the box the report sized for the desktop height grows with the chart (it overlapped the
+    # next chart with its legend)
+    boxes = page.evaluate(
+        """() => [...document.querySelectorAll('.plotly-graph-div[data-fit=narrow]')].map(
+            e => [e.parentElement.getBoundingClientRect().height, e.layout.height])"""
+    )
+    assert all(box >= height for box, height in boxes), boxes
+    _shot(page, "report-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})  # back to the desktop layout
+    page.wait_for_selector(".plotly-graph-div[data-fit=wide]", timeout=5000)
+    assert errors == [], errors
+    page.close()

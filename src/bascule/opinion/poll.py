@@ -594,7 +594,9 @@ def _narrow_layout(fig: Any, result: dict, title: str, note: str, lang: str) -> 
         "margin.t": round(30 + 21 * n),
         "margin.r": 8,
         "margin.l": 44,
-        "height": round(500 + 21 * n - 40),
+        # the legend's entries, one row each on a phone, below the plot: room for 3 to 4 rows
+        "margin.b": 130,
+        "height": round(500 + 21 * n - 40 + 90),
     }
     # the title from the top of the chart down, whatever its lines (plotly centres it in the
     # margin, over the plot when it wraps)

@@ -35,6 +35,10 @@ def sections(project, lang: str) -> list[Section]:  # noqa: ANN001
     return out
 
 
+# the war room's narrow layouts for phones (`layout.meta.narrow` of a figure), one file for both
+FIT_JS = Path(__file__).resolve().parents[1] / "web" / "static" / "fitcharts.js"
+
+
 def build_report(project, out: str | Path, *, lang: str | None = None) -> Path:  # noqa: ANN001
     """Render every section into one HTML file (plotly.js inline: opens offline)."""
     lang = lang or project.config.project.language
@@ -65,6 +69,7 @@ def page(parts: list[Section], *, lang: str, title: str, subtitle: str, min_grou
         sections=parts,
         plotly_js=get_plotlyjs(),
         plotly_locale=plotly_locale_script(lang),
+        fit_js=FIT_JS.read_text(encoding="utf-8"),
         footer=tr(
             lang,
             "Auteurs pseudonymisés ; opinions de groupes de moins de {n} auteurs masquées "

@@ -31,25 +31,8 @@ function drawCharts(root) {
   });
 }
 
-// A figure may carry a layout for narrow screens: layout.meta.narrow = {below: px, layout:
-// {...}, wide: {...}} (end labels shortened, titles wrapped...). It is applied while the
-// chart is narrower than `below` px, and `wide` puts the figure's own layout back.
-function fitChart(el) {
-  var meta = el.layout && el.layout.meta;
-  var narrow = meta && meta.narrow;
-  if (!narrow || !narrow.below) return Promise.resolve();
-  var want = el.clientWidth < narrow.below ? "narrow" : "wide";
-  if ((el.dataset.fit || "wide") === want) { el.dataset.fit = want; return Promise.resolve(); }
-  el.dataset.fit = want;
-  return Plotly.relayout(el, want === "narrow" ? narrow.layout : narrow.wide);
-}
-
-window.addEventListener("resize", function () {
-  clearTimeout(fitChart.timer);
-  fitChart.timer = setTimeout(function () {
-    document.querySelectorAll("div.chart.drawn").forEach(fitChart);
-  }, 150);
-});
+// fitChart and watchCharts: static/fitcharts.js, loaded before this file
+watchCharts("div.chart.drawn");
 
 function drawGraph() {
   var el = document.getElementById("graph-view");
