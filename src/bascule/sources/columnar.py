@@ -296,14 +296,20 @@ def _resolve(lines: pa.Array, mapping: dict[str, str]) -> generic.ColumnMap | No
     """The column map from the keys of the first JSON objects among these lines (up to
     `SAMPLE`): a key the first record lacks (`in_reply_to_status_id` of an export that
     leaves out empty fields) still counts, where the first record alone lost every reply."""
+    keys = sample_keys(lines[i].as_py() for i in range(len(lines)))
+    return generic.ColumnMap.resolve(keys, mapping) if keys is not None else None
+
+
+def sample_keys(texts: Iterable[bytes]) -> list[str] | None:
+    """The keys (and nested keys, `user.id`) of the first `SAMPLE` JSON objects among these
+    texts, the others skipped; None when there is none."""
     keys: dict[str, None] = {}
     seen = 0
-    for i in range(len(lines)):
-        line = lines[i].as_py()
-        if not line.strip():
+    for text in texts:
+        if not text.strip():
             continue
         try:
-            obj = orjson.loads(line)
+            obj = orjson.loads(text)
         except orjson.JSONDecodeError:
             continue
         if isinstance(obj, dict):
@@ -311,7 +317,7 @@ def _resolve(lines: pa.Array, mapping: dict[str, str]) -> generic.ColumnMap | No
             seen += 1
             if seen >= SAMPLE:
                 break
-    return generic.ColumnMap.resolve(keys, mapping) if seen else None
+    return list(keys) if seen else None
 
 
 def _python_rejects(

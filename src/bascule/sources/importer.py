@@ -355,8 +355,7 @@ def check_mapping(path: Path, fmt: str, mapping: str | Mapping[str, str] | None)
         ColumnMap.resolve(columns, parsed)
 
 
-SAMPLE_OBJECTS = 2000  # JSON objects whose keys give a generic file's columns (`columnar`)
-SAMPLE_BYTES = 64 << 20  # read at most this much for them
+SAMPLE_BYTES = 64 << 20  # read at most this much for a generic file's columns
 
 
 def generic_columns(path: Path, fmt: str) -> list[str] | None:
@@ -401,6 +400,7 @@ def _parquet_columns(path: Path) -> list[str]:
 
 def _line_keys(path: Path) -> list[str] | None:
     """The keys of the first JSON objects of a JSON-lines file (None: no object)."""
+    from bascule.sources.columnar import sample_keys
     from bascule.sources.readers import MAX_RECORD_BYTES, open_binary
 
     def lines() -> Iterator[bytes]:
@@ -410,38 +410,17 @@ def _line_keys(path: Path) -> list[str] | None:
                 read += len(line)
                 yield line
 
-    return _object_keys(lines())
+    return sample_keys(lines())
 
 
 def _array_keys(path: Path) -> list[str] | None:
     """The keys of the first objects of a JSON array file (None: no object)."""
+    from bascule.sources.columnar import sample_keys
     from bascule.sources.jsonarray import array_elements
     from bascule.sources.readers import MAX_RECORD_BYTES, open_binary
 
     with open_binary(path) as f:
-        return _object_keys(e.text for e in array_elements(f, max_bytes=MAX_RECORD_BYTES))
-
-
-def _object_keys(texts: Iterable[bytes]) -> list[str] | None:
-    """The keys (and nested keys, `user.id`) of the first `SAMPLE_OBJECTS` JSON objects
-    among these texts, the others skipped; None when there is none."""
-    import orjson
-
-    from bascule.sources.formats.generic import key_paths
-
-    keys: dict[str, None] = {}
-    seen = 0
-    for text in texts:
-        try:
-            obj = orjson.loads(text)
-        except orjson.JSONDecodeError:
-            continue
-        if isinstance(obj, dict):
-            keys.update(dict.fromkeys(key_paths(obj)))
-            seen += 1
-            if seen >= SAMPLE_OBJECTS:
-                break
-    return list(keys) if seen else None
+        return sample_keys(e.text for e in array_elements(f, max_bytes=MAX_RECORD_BYTES))
 
 
 def post_keys(
