@@ -337,23 +337,29 @@ def _print_summary(s, lang: str) -> None:  # noqa: ANN001 - ImportSummary, impor
     if s.platform_hint:
         plat, n = s.platform_hint
         n = number(n, lang)
-        err_console.print(
-            tr(
-                lang,
-                f"Note : {n} réponses, partages ou citations de ce fichier visent des "
-                f"publications enregistrées comme « {plat} », mais le fichier l'a été comme "
-                f"« generic » : ils ne sont reliés à rien. Reprenez cet import avec "
-                f"`bascule runs undo {s.run_id}`, puis importez le fichier de nouveau avec "
-                f"--platform {plat}.",
-                f"Note: {n} replies, reposts or quotes of this file act on posts stored as "
-                f"'{plat}', but the file was stored as 'generic', so they are linked to none. "
-                f"Take this import back with `bascule runs undo {s.run_id}`, then import the "
-                f"file again with --platform {plat}.",
-            ),
-            style="yellow",
+        _print_platform_note(
+            s,
+            plat,
+            lang,
+            f"{n} réponses, partages ou citations de ce fichier visent des publications "
+            f"enregistrées comme « {plat} », mais le fichier l'a été comme « generic » : ils "
+            "ne sont reliés à rien.",
+            f"{n} replies, reposts or quotes of this file act on posts stored as '{plat}', but "
+            "the file was stored as 'generic', so they are linked to none.",
         )
     if s.same_posts_hint:
-        _print_same_posts_hint(s, lang)
+        plat, n = s.same_posts_hint
+        n = number(n, lang)
+        _print_platform_note(
+            s,
+            plat,
+            lang,
+            f"{n} publications de ce fichier ont les identifiants de publications déjà "
+            f"enregistrées comme « {plat} » : enregistrées de nouveau comme « generic », elles "
+            "et leurs auteurs comptent deux fois.",
+            f"{n} posts of this file have the ids of posts already stored as '{plat}': stored "
+            "again as 'generic', they and their authors count twice.",
+        )
     if s.rejected:
         reasons = ", ".join(f"{reject_reason(k, lang)} ×{v}" for k, v in s.reasons.most_common())
         console.print(tr(lang, "Rejetées : ", "Rejected: ") + reasons)
@@ -375,25 +381,18 @@ def _print_summary(s, lang: str) -> None:  # noqa: ANN001 - ImportSummary, impor
             )
 
 
-def _print_same_posts_hint(s, lang: str) -> None:  # noqa: ANN001 - ImportSummary
-    """Say that a generic import stored again posts held under another platform, and how
-    to take it back (`ImportSummary.same_posts_hint`)."""
-    from bascule.i18n import number, tr
+def _print_platform_note(s, plat: str, lang: str, fr: str, en: str) -> None:  # noqa: ANN001
+    """A generic import that should have been read as a platform's (`platform_hint`,
+    `same_posts_hint`): what went wrong, then how to take it back and import it right."""
+    from bascule.i18n import tr
 
-    plat, n = s.same_posts_hint
-    n = number(n, lang)
     err_console.print(
         tr(
             lang,
-            f"Note : {n} publications de ce fichier ont les identifiants de publications déjà "
-            f"enregistrées comme « {plat} » : enregistrées de nouveau comme « generic », elles "
-            "et leurs auteurs comptent deux fois. Reprenez cet import avec "
-            f"`bascule runs undo {s.run_id}`, puis importez le fichier de nouveau avec "
-            f"--platform {plat}.",
-            f"Note: {n} posts of this file have the ids of posts already stored as '{plat}': "
-            "stored again as 'generic', they and their authors count twice. Take this import "
-            f"back with `bascule runs undo {s.run_id}`, then import the file again with "
-            f"--platform {plat}.",
+            f"Note : {fr} Reprenez cet import avec `bascule runs undo {s.run_id}`, puis "
+            f"importez le fichier de nouveau avec --platform {plat}.",
+            f"Note: {en} Take this import back with `bascule runs undo {s.run_id}`, then "
+            f"import the file again with --platform {plat}.",
         ),
         style="yellow",
     )
