@@ -30,6 +30,24 @@ class Writer:
         self.posts([(author, at, text, stances or {}, hesitation, lang)])
         return f"test:{self.n}"
 
+    def named(self, accounts: Iterable[tuple[str, str]]) -> None:
+        """Authors kept in clear under their handle (official or opted-in accounts):
+        (author, handle) pairs; their posts then come through `post`/`posts`."""
+        self.project.store.insert(
+            "authors",
+            pa.Table.from_pylist(
+                [
+                    {
+                        "author_id": f"test:{a}",
+                        "platform": "test",
+                        "handle": h,
+                        "pseudonymised": False,
+                    }
+                    for a, h in accounts
+                ]
+            ),
+        )
+
     def posts(self, rows: Iterable[tuple]) -> None:
         """Many posts at once: (author, at, text, stances, hesitation, lang) tuples."""
         posts, analyses, post_an, authors = [], [], [], set()

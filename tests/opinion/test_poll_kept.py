@@ -283,20 +283,10 @@ def test_poll_command_marks_kept_days(pruned, capsys) -> None:  # noqa: ANN001
 
 def test_official_accounts_are_not_voices_live_or_kept(project, writer) -> None:  # noqa: ANN001
     # the CAQ's own accounts, "for" the CAQ every day, were counted as two of its supporters
-    import pyarrow as pa
-
     history(writer)
     before = {p["period"]: p for p in poll(project, "caq")["periods"]}
     officials = [("caq-a", "@coalitionavenir"), ("caq-b", "FrancoisLegault")]
-    project.store.insert(
-        "authors",
-        pa.Table.from_pylist(
-            [
-                {"author_id": f"test:{a}", "platform": "test", "handle": h, "pseudonymised": False}
-                for a, h in officials
-            ]  # fmt: skip
-        ),
-    )
+    writer.named(officials)
     writer.posts(
         (a, f"{day}T15:00:00", "Votez CAQ", {"caq": "favor"}, False, "fr")
         for a, _ in officials

@@ -197,21 +197,11 @@ def test_theme_trends_and_figure_read_in_french(project, writer) -> None:  # noq
 def test_official_and_opted_in_accounts_are_not_the_undecided(project, writer) -> None:  # noqa: ANN001
     # a newsroom named by consent posts hesitant-sounding headlines every day: they were
     # counted among the undecided and quoted as their reasons
-    import pyarrow as pa
-
     _campaign(writer)
     before = undecided(project, seed=1)
     project.config.privacy.opted_in = ["@Newsroom"]
     named = [("newsroom", "Newsroom"), ("caq-official", "@coalitionavenir")]
-    project.store.insert(
-        "authors",
-        pa.Table.from_pylist(
-            [
-                {"author_id": f"test:{a}", "platform": "test", "handle": h, "pseudonymised": False}
-                for a, h in named
-            ]  # fmt: skip
-        ),
-    )
+    writer.named(named)
     writer.posts(
         (a, f"2026-09-0{d}T18:00", HOUSING[d % 3], {"caq": "none"}, True, "fr")
         for a, _ in named
