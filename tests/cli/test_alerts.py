@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bascule.cli import main
-from bascule.cli.common import console, err_console
+from bascule.cli.common import console
 
 CASCADES = Path(__file__).resolve().parents[2] / "data" / "samples" / "cascades.tsv"
 EMPTY_FR = (
@@ -19,17 +19,6 @@ EMPTY_EN = (
     "This project has no posts yet: import some with `bascule import FILE`, then run "
     "`bascule analyze`."
 )
-
-
-@pytest.fixture
-def root(project, monkeypatch: pytest.MonkeyPatch) -> str:  # noqa: ANN001
-    """An empty French project (the example config), closed for the commands to open."""
-    monkeypatch.setattr(console, "width", 200)
-    monkeypatch.setattr(err_console, "width", 200)
-    monkeypatch.delenv("BASCULE_PROJECT", raising=False)
-    path = str(project.root)
-    project.close()
-    return path
 
 
 def test_forecast_takes_the_project_and_speaks_its_language(

@@ -8,12 +8,8 @@ from pathlib import Path
 import pytest
 
 from bascule.cli import main
-from bascule.cli.common import err_console
 
-
-@pytest.fixture(autouse=True)
-def wide(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(err_console, "width", 300)
+pytestmark = pytest.mark.usefixtures("wide")  # (tests/cli/conftest.py)
 
 
 def test_a_wrong_folder_is_told_in_french_when_asked(

@@ -11,20 +11,12 @@ from pathlib import Path
 import pytest
 
 from bascule.cli import main
-from bascule.cli.common import console, err_console
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 SAMPLE = DATA / "samples" / "twitter_v1.jsonl"
 PHEME = DATA / "pheme_charliehebdo" / "tweets_v1.jsonl.gz"
 PAIRS = DATA / "text_minimal_pairs" / "stance.tsv"
 SLICE = DATA / "twitter15" / "edges_slice.tsv.gz"
-
-
-@pytest.fixture
-def wide(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tables as wide as they like: a cell's words are not wrapped apart."""
-    monkeypatch.setattr(console, "width", 200)
-    monkeypatch.setattr(err_console, "width", 200)
 
 
 @pytest.fixture

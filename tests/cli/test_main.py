@@ -9,19 +9,9 @@ from pathlib import Path
 import pytest
 
 from bascule.cli import main
-from bascule.cli.common import err_console
 
 PROC = Path("/proc")
 needs_proc = pytest.mark.skipif(not PROC.is_dir(), reason="no /proc: not Linux")
-
-
-@pytest.fixture
-def root(project, monkeypatch: pytest.MonkeyPatch) -> str:  # noqa: ANN001
-    """An empty French project (the example config), closed for the commands to open."""
-    monkeypatch.setattr(err_console, "width", 300)
-    path = str(project.root)
-    project.close()
-    return path
 
 
 @pytest.fixture

@@ -9,18 +9,8 @@ import re
 import pytest
 
 from bascule.cli import main
-from bascule.cli.common import console
 
 DRAFT = "Hier, Marie a payé 1 450 $ de loyer à Rosemont."
-
-
-@pytest.fixture
-def root(project, monkeypatch: pytest.MonkeyPatch) -> str:  # noqa: ANN001
-    """An empty French project (the example config), closed for the commands to open."""
-    monkeypatch.setattr(console, "width", 200)
-    path = str(project.root)
-    project.close()
-    return path
 
 
 def _out(capsys: pytest.CaptureFixture[str]) -> str:
