@@ -119,33 +119,10 @@ def end_label(result: dict, stance: str, lang: str, *, html: bool = True) -> str
     return f"{value} {stance_label(stance, lang)} ({tr(lang, 'tendance', 'trend')})"
 
 
-def shown_weeks(authors: pd.Series, local: pd.Series, k: int) -> set[pd.Timestamp]:
-    """Weeks (Mondays, local time) with at least `k` authors that "week minus its shown days"
-    or "week minus its shown hours" cannot expose: the authors of the week in none of its shown
-    days (or hours) are 0 or at least `k`, else the week is hidden. Days and hours are published
-    too and keep their own rule (`suppression.shown_periods`): a week never hides them."""
-    frame = pd.DataFrame({"author": authors.to_numpy(), "t": local.to_numpy()})
-    covered = {
-        by: P.floor(frame["t"], by).isin(shown_periods(frame["author"], frame["t"], by, k))
-        for by in ("day", "hour")
-    }
-    shown: set[pd.Timestamp] = set()
-    for week, rows in frame.groupby(P.floor(frame["t"], "week")):
-        everyone = set(rows["author"])
-        if len(everyone) < k:
-            continue
-        rests = (len(everyone - set(rows["author"][c[rows.index]])) for c in covered.values())
-        if all(rest == 0 or rest >= k for rest in rests):
-            shown.add(week)
-    return shown
-
-
 def _shown(frame: pd.DataFrame, by: str, k: int) -> set[pd.Timestamp]:
     """The periods of `frame` (posts with `author_id` and `local`) that may be shown."""
     if not len(frame):
         return set()
-    if by == "week":
-        return shown_weeks(frame["author_id"], frame["local"], k)
     return shown_periods(frame["author_id"], frame["local"], by, k)
 
 

@@ -6,6 +6,9 @@ so totals, complements and trends cannot reveal it. Days and hours are both publ
 one more rule: within a shown day, the authors who appear in no shown hour form a remainder
 that "day minus its hours" could expose; while that remainder is between 1 and k-1 authors,
 the day's smallest shown hours are hidden too (days, the main view, are never lost to it).
+A week (the poll's) is hidden when the authors of it seen in none of its shown days, or none
+of its shown hours, number 1 to k-1: days and hours keep their own rule, a week never hides
+them.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from bascule.opinion.periods import floor
 def shown_periods(authors: pd.Series, local: pd.Series, by: str, k: int) -> set[pd.Timestamp]:
     """Periods (starts, local time) with at least `k` authors and no small remainder."""
     frame = pd.DataFrame({"author": authors.to_numpy(), "t": local.to_numpy()})
+    if by == "week":
+        return _weeks(frame, k)
     frame["day"] = floor(frame["t"], "day")
     if by == "day":
         n = frame.groupby("day")["author"].nunique()
@@ -27,6 +32,24 @@ def shown_periods(authors: pd.Series, local: pd.Series, by: str, k: int) -> set[
     for _, day in frame.groupby("day"):
         if day["author"].nunique() >= k:
             shown |= _hours_of_day(day, k)
+    return shown
+
+
+def _weeks(frame: pd.DataFrame, k: int) -> set[pd.Timestamp]:
+    """Weeks (Mondays) with at least `k` authors that "week minus its shown days" or "week
+    minus its shown hours" cannot expose (the remainder is 0 or at least `k`)."""
+    covered = {
+        by: floor(frame["t"], by).isin(shown_periods(frame["author"], frame["t"], by, k))
+        for by in ("day", "hour")
+    }
+    shown: set[pd.Timestamp] = set()
+    for week, rows in frame.groupby(floor(frame["t"], "week")):
+        everyone = set(rows["author"])
+        if len(everyone) < k:
+            continue
+        rests = (len(everyone - set(rows["author"][c[rows.index]])) for c in covered.values())
+        if all(rest == 0 or rest >= k for rest in rests):
+            shown.add(week)
     return shown
 
 
