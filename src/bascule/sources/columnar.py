@@ -192,21 +192,17 @@ def _elements_after_break(
     """The elements after the first `done` of an array DuckDB could not read on, found by
     `jsonarray` (chunks of texts); a broken element is an empty text (skipped as a blank
     line) and its reject, with the line of the file it starts on, goes to `broken`."""
-    from bascule.sources.jsonarray import array_elements
-    from bascule.sources.readers import open_binary
+    from bascule.sources.jsonarray import elements_after
 
     texts: list[bytes] = []
-    with open_binary(path) as f:
-        for e in array_elements(f, max_bytes=max_bytes):
-            if e.number <= done:
-                continue
-            if e.broken:
-                why = f"broken JSON: {e.broken} (element starting on line {e.line} of the file)"
-                broken.append(Reject(source, e.number, why, _txt(e.text)))
-            texts.append(b"" if e.broken else e.text)
-            if len(texts) >= 2048:
-                yield pa.array(texts, pa.binary())
-                texts = []
+    for e in elements_after(path, done, max_bytes=max_bytes):
+        if e.broken:
+            why = f"broken JSON: {e.broken} {e.where}"
+            broken.append(Reject(source, e.number, why, _txt(e.text)))
+        texts.append(b"" if e.broken else e.text)
+        if len(texts) >= 2048:
+            yield pa.array(texts, pa.binary())
+            texts = []
     if texts:
         yield pa.array(texts, pa.binary())
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO
 
 _OUTSIDE = re.compile(rb'[\[\]{}",\n]')
@@ -34,6 +35,22 @@ class Element:
     line: int
     text: bytes
     broken: str | None = None
+
+    @property
+    def where(self) -> str:
+        """Where it starts in the file, for a reject's reason."""
+        return f"(element starting on line {self.line} of the file)"
+
+
+def elements_after(path: Path, done: int, *, max_bytes: int) -> Iterator[Element]:
+    """The elements of the array file `path` after its first `done` (those DuckDB read
+    before it broke), compressed or not."""
+    from bascule.sources.readers import open_binary
+
+    with open_binary(path) as f:
+        for e in array_elements(f, max_bytes=max_bytes):
+            if e.number > done:
+                yield e
 
 
 def array_elements(f: IO[bytes], *, max_bytes: int) -> Iterator[Element]:

@@ -346,21 +346,17 @@ def _array_elements(path: Path) -> Iterator[Any] | None:
 def _elements_after_break(path: Path, done: int) -> Iterator[Any]:
     """The elements after the first `done` of an array DuckDB could not read on, each
     decoded, or its `Reject` with the line of the file it starts on (`jsonarray`)."""
-    from bascule.sources.jsonarray import array_elements
+    from bascule.sources.jsonarray import elements_after
 
-    with open_binary(path) as f:
-        for e in array_elements(f, max_bytes=MAX_PAGE_BYTES):
-            if e.number <= done:
-                continue
-            where = f" (element starting on line {e.line} of the file)"
-            rec = e.text[:EXCERPT].decode("utf-8", "replace")
-            if e.broken:
-                yield Reject(str(path), e.number, f"broken JSON: {e.broken}{where}", rec)
-                continue
-            try:
-                yield orjson.loads(e.text)
-            except orjson.JSONDecodeError as exc:
-                yield Reject(str(path), e.number, _reason(exc) + where, rec)
+    for e in elements_after(path, done, max_bytes=MAX_PAGE_BYTES):
+        rec = e.text[:EXCERPT].decode("utf-8", "replace")
+        if e.broken:
+            yield Reject(str(path), e.number, f"broken JSON: {e.broken} {e.where}", rec)
+            continue
+        try:
+            yield orjson.loads(e.text)
+        except orjson.JSONDecodeError as exc:
+            yield Reject(str(path), e.number, f"{_reason(exc)} {e.where}", rec)
 
 
 def _first_element(path: Path) -> Any:
