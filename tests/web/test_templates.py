@@ -25,6 +25,17 @@ def _render(template: str, lang: str = "fr", **ctx: object) -> str:
     return _env.get_template(template).render(**helpers(lang, CONFIG), **base, **ctx)
 
 
+def runs_table(lang: str, runs: list[dict]) -> str:
+    """The import page's table of earlier runs, rendered."""
+    from bascule.i18n import RUN_STATUS
+
+    html = _render(
+        "import.html.j2", lang, job=None, formats=("auto",), shown=20, runs=runs,
+        run_status=RUN_STATUS, undone=None, undo=None,
+    )  # fmt: skip
+    return re.search(r'id="import-runs">(.*?)</table>', html, re.S).group(1)
+
+
 def _text(html: str) -> str:
     return re.sub(r"[ \t\r\n]+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
@@ -275,8 +286,6 @@ def test_times_are_shown_in_the_project_time_zone() -> None:
 
 
 def test_earlier_imports_show_duplicates_rejects_and_every_state() -> None:
-    from bascule.i18n import RUN_STATUS
-
     # a re-import read as an empty row (no duplicates nor rejects shown), and a listening
     # session stopped by the war room's shutdown showed its state in English on French pages
     runs = [
@@ -287,11 +296,7 @@ def test_earlier_imports_show_duplicates_rejects_and_every_state() -> None:
     ]  # fmt: skip
 
     def rows(lang: str) -> tuple[list[str], dict[str, list[str]]]:
-        html = _render(
-            "import.html.j2", lang, job=None, formats=("auto",), shown=20, runs=runs,
-            run_status=RUN_STATUS, undone=None, undo=None,
-        )  # fmt: skip
-        table = re.search(r'id="import-runs">(.*?)</table>', html, re.S).group(1)
+        table = runs_table(lang, runs)
         head = [_text(h).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", table)]
         body = {
             n: [_text(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]

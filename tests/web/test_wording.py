@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.web.test_templates import NN, _render, _text
+from tests.web.test_templates import NN, _render, _text, runs_table
 from tests.web.webutil import csrf, login
 
 pytestmark = pytest.mark.filterwarnings(
@@ -58,16 +58,6 @@ def test_english_pages_use_english_punctuation() -> None:
     assert "“a.jsonl”: broken" in html and "«" not in html
 
 
-def _runs_table(lang: str, runs: list[dict]) -> str:
-    from bascule.i18n import RUN_STATUS
-
-    html = _render(
-        "import.html.j2", lang, job=None, formats=("auto",), shown=20, runs=runs,
-        run_status=RUN_STATUS, undone=None, undo=None,
-    )  # fmt: skip
-    return re.search(r'id="import-runs">(.*?)</table>', html, re.S).group(1)
-
-
 RUNS = [
     {"run_id": 3, "started_at": "2026-09-01 10:00:00", "files": "a.jsonl", "imported": 0,
      "duplicates": 0, "rejected": 0, "posts_held": 0, "status": "done"},
@@ -77,7 +67,7 @@ RUNS = [
 
 
 def test_import_runs_head_and_undo_only_for_runs_holding_posts() -> None:
-    en, fr = _runs_table("en", RUNS), _runs_table("fr", RUNS)
+    en, fr = runs_table("en", RUNS), runs_table("fr", RUNS)
     assert "<th>#</th>" in en and "n°" not in en
     assert "<th>n°</th>" in fr
     for table, said in ((en, "already imported"), (fr, "déjà importé")):
