@@ -96,3 +96,5 @@ def test_runs_and_undo_import_from_python(project, data_dir) -> None:  # noqa: A
     assert run["posts_held"] == project.store.count("posts") > 0
     assert bascule.undo_import(project, run["run_id"])["posts"] == run["posts_held"]
     assert project.store.count("posts") == 0 and bascule.runs(project)[0]["status"] == "undone"
+    with pytest.raises(bascule.InputError, match="already undone"):  # nothing left to take
+        bascule.undo_import(project, run["run_id"])

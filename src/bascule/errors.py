@@ -50,6 +50,10 @@ class InputError(BasculeError):
     """An input file or argument cannot be used as given."""
 
 
+class AlreadyDone(InputError):
+    """What was asked was done before (an import run undone twice): nothing left to do."""
+
+
 # why a file cannot be written, by errno: (English, French); others keep the system's words
 _OS_REASONS = {
     "ENOENT": ("no such file or folder", "fichier ou dossier introuvable"),

@@ -100,14 +100,28 @@ def _audit_runs(project) -> list[int]:  # noqa: ANN001
     return [import_files(project, [SAMPLES / f]).run_id for f in files]
 
 
-def test_undo_names_only_the_later_files_that_hold_its_posts(project) -> None:  # noqa: ANN001
+def _unread(path: str, fmt: str):  # noqa: ANN202
+    raise AssertionError(f"{path} was read again: imports record what they skipped")
+
+
+def _as_before_v5(project) -> None:  # noqa: ANN001
+    """The runs as a store made before imports recorded what they skipped (schema v5)."""
+    project.store.execute("DELETE FROM run_overlaps")
+    project.store.execute("UPDATE meta SET value = '999' WHERE key = 'overlaps_from_run'")
+
+
+@pytest.mark.parametrize("recorded", [True, False], ids=["recorded", "before-v5"])
+def test_undo_names_only_the_later_files_that_hold_its_posts(project, recorded: bool) -> None:  # noqa: ANN001
     # `runs undo 2` (the retweets) told to import tweets.csv again, whose duplicates were the
     # Parquet file's posts (run 3), and dropped its progress
     runs = _audit_runs(project)
+    if not recorded:
+        _as_before_v5(project)
+    keys = _unread if recorded else post_keys  # recorded: no later file is read again
     csv_progress = project.store.scalar(
         "SELECT count(*) FROM ingest_files WHERE path = ?", [str(SAMPLES / "tweets.csv")]
     )
-    out = undo_run(project.store, runs[1], file_keys=post_keys)
+    out = undo_run(project.store, runs[1], file_keys=keys)
     assert out["posts"] == 8 and out["import_again"] == []
     assert (
         project.store.scalar(
@@ -117,29 +131,52 @@ def test_undo_names_only_the_later_files_that_hold_its_posts(project) -> None:  
         == 1
     )
     # the Parquet file's run: tweets.csv skipped exactly its posts, so it is named
-    out = undo_run(project.store, runs[2], file_keys=post_keys)
+    out = undo_run(project.store, runs[2], file_keys=keys)
     assert out["import_again"] == [str(SAMPLES / "tweets.csv")]
     # (with no reader of files, the store names every later file that skipped duplicates)
     again = import_files(project, [SAMPLES / "tweets.csv"])
     assert (again.imported, again.duplicates) == (6, 0)
 
 
+def test_imports_record_which_runs_posts_they_skipped_per_file(project, tmp_path: Path) -> None:  # noqa: ANN001
+    lines = (SAMPLES / "twitter_v1.jsonl").read_text().splitlines()
+    a, b, c = (tmp_path / f"{n}.jsonl" for n in "abc")
+    a.write_text("\n".join(lines[:2]) + "\n")
+    b.write_text("\n".join(lines[2:4]) + "\n")
+    c.write_text("\n".join(lines[1:3]) + "\n")  # one of a's tweets, one of b's
+    ra, rb = (import_files(project, [f], fmt="twitter-v1").run_id for f in (a, b))
+    rc = import_files(project, [c], fmt="twitter-v1")
+    assert rc.duplicates == 2
+    got = project.store.rows(
+        "SELECT run_id, earlier_run, source, posts FROM run_overlaps ORDER BY earlier_run"
+    )
+    assert got == [(rc.run_id, ra, str(c), 1), (rc.run_id, rb, str(c), 1)]
+    assert import_files(project, [c], fmt="twitter-v1").duplicates == 0  # done: not read again
+    c.unlink()  # a file gone is named all the same: reading it again adds only what is missing
+    assert undo_run(project.store, ra, file_keys=_unread)["import_again"] == [str(c)]
+    assert project.store.scalar(
+        "SELECT count(*) FROM run_overlaps WHERE earlier_run = ?", [ra]
+    ) == 0  # fmt: skip
+    # c's progress went with that undo (it is to be read again): not named twice
+    assert undo_run(project.store, rb, file_keys=_unread)["import_again"] == []
+
+
 def test_a_later_file_that_cannot_be_read_again_is_named(project, tmp_path: Path) -> None:  # noqa: ANN001
-    # the store does not say which posts an import skipped: a file gone cannot tell, and
-    # naming it loses nothing (reading it again adds only what is missing)
+    # before v5 the store did not say which posts an import skipped: a file gone cannot tell,
+    # and naming it loses nothing (reading it again adds only what is missing)
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
     a.write_bytes((SAMPLES / "tweets.csv").read_bytes())
     b.write_bytes((SAMPLES / "tweets.csv").read_bytes())
     first = import_files(project, [a]).run_id
     assert import_files(project, [b]).duplicates == 6
+    _as_before_v5(project)
     b.unlink()
     assert undo_run(project.store, first, file_keys=post_keys)["import_again"] == [str(b)]
 
 
-def test_undoing_a_run_twice_is_refused_when_asked(project) -> None:  # noqa: ANN001
+def test_undoing_a_run_twice_is_refused(project) -> None:  # noqa: ANN001
     run = import_files(project, [SAMPLES / "twitter_v1.jsonl"]).run_id
-    assert undo_run(project.store, run, refuse_undone=True)["posts"] == 6
+    assert undo_run(project.store, run)["posts"] == 6
     with pytest.raises(InputError, match=f"import run {run} was already undone") as err:
-        undo_run(project.store, run, refuse_undone=True)
+        undo_run(project.store, run)
     assert err.value.fr and "déjà annulé" in err.value.fr
-    assert undo_run(project.store, run)["posts"] == 0  # a web form sent twice: nothing left

@@ -10,12 +10,18 @@ from bascule.store.db import Store
 from bascule.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 
+def _old_store(path: Path, version: int) -> duckdb.DuckDBPyConnection:
+    """A store as Bascule wrote it at schema `version`."""
+    con = duckdb.connect(str(path))
+    for sql in MIGRATIONS[:version]:
+        con.execute(sql)
+    con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(version)])
+    return con
+
+
 def test_version_2_store_migrates_with_its_posts(tmp_path: Path) -> None:
     path = tmp_path / "old.duckdb"
-    con = duckdb.connect(str(path))
-    for sql in MIGRATIONS[:2]:
-        con.execute(sql)
-    con.execute("INSERT INTO meta VALUES ('schema_version', '2')")
+    con = _old_store(path, 2)
     con.execute(
         "INSERT INTO posts (post_id, platform, native_id, author_id, created_at, text) "
         "VALUES ('x:1', 'x', '1', 'x:a', TIMESTAMP '2026-01-01 10:00:00', 'bonjour')"
@@ -60,3 +66,18 @@ def test_a_store_held_by_another_process_says_what_to_do(tmp_path: Path) -> None
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_version_4_store_marks_which_runs_recorded_what_they_skipped(tmp_path: Path) -> None:
+    # runs made before v5 did not record which posts they skipped: `runs undo` reads their
+    # files again (`store.runs._legacy_files`), and only those
+    path = tmp_path / "v4.duckdb"
+    con = _old_store(path, 4)
+    con.execute("INSERT INTO ingest_runs (run_id, status) VALUES (1, 'done'), (7, 'done')")
+    con.close()
+    store = Store(path)
+    store.migrate()
+    assert store.version() == SCHEMA_VERSION
+    assert store.scalar("SELECT value FROM meta WHERE key = 'overlaps_from_run'") == "8"
+    assert store.count("run_overlaps") == 0
+    store.close()

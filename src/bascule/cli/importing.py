@@ -173,7 +173,7 @@ def runs_undo(
     from bascule.store.runs import undo_run
 
     with open_project(project) as p:
-        out = undo_run(p.store, run_id, refuse_undone=True, file_keys=post_keys)
+        out = undo_run(p.store, run_id, file_keys=post_keys)
         lang = ui_lang(project, p, lang)
     if json:
         print_json(out)

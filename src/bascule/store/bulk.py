@@ -31,6 +31,7 @@ from bascule.store.ingest import (
     insert_interactions,
     insert_new_posts,
     merge_authors,
+    note_skipped,
 )
 
 _MACROS = r"""
@@ -386,6 +387,7 @@ def _write(con: Any, spec: LineSpec, run_id: int | None) -> int:
         params=[spec.source, run_id],
         repost_of="b.platform || ':' || b.repost_of",
     )
+    note_skipped(con, run_id, "_x", spec.source)
     acted_on = _acted_on(spec)
     if acted_on:
         insert_interactions(

@@ -138,6 +138,7 @@ def write_batch(
         con.register("_b_inter", interactions)
         try:
             imported = insert_new_posts(con, "_b_posts")
+            note_skipped(con, run_id, "_b_posts")
             duplicates = received - imported
             if primary is not None:
                 duplicates = len(primary) - _new_among(con, primary)
@@ -182,16 +183,17 @@ def insert_new_posts(
     all of posts instead, and memory then grows with the store (DuckDB has no statistics on an
     Arrow batch to choose the smaller side). The batch holds each post_id once.
 
-    Leaves the temporary table `_seen` (post_id, stored): the batch's posts stored before it
-    (stored), and those deleted or reposting a deleted post (not stored, never to be), for
-    `insert_interactions`.
+    Leaves the temporary table `_seen` (post_id, stored, run_id): the batch's posts stored
+    before it (stored, with the run that stored them), and those deleted or reposting a
+    deleted post (not stored, never to be), for `insert_interactions` and `note_skipped`.
     """
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _seen AS "
-        f"SELECT post_id, true AS stored FROM posts WHERE post_id IN (SELECT post_id FROM {batch}) "
-        f"UNION ALL SELECT post_id, false FROM tombstones "
+        "SELECT post_id, true AS stored, run_id FROM posts "
         f"WHERE post_id IN (SELECT post_id FROM {batch}) "
-        f"UNION ALL SELECT b.post_id, false FROM {batch} b "
+        f"UNION ALL SELECT post_id, false, NULL FROM tombstones "
+        f"WHERE post_id IN (SELECT post_id FROM {batch}) "
+        f"UNION ALL SELECT b.post_id, false, NULL FROM {batch} b "
         f"JOIN tombstones t ON t.post_id = {repost_of}"
     )
     imported = con.execute(
@@ -201,6 +203,27 @@ def insert_new_posts(
         params or [],
     ).fetchall()[0][0]
     return int(imported)
+
+
+def note_skipped(con: Any, run_id: int | None, batch: str, source: str | None = None) -> None:
+    """Record which earlier runs stored the posts of the batch that run `run_id` skipped
+    (from `_seen`, left by `insert_new_posts`), per file: `source`, or the batch's `source`
+    column. Undoing such an earlier run deletes them, so the file must be read again
+    (`store.runs.undo_run`)."""
+    if run_id is None:
+        return
+    where = "b.source" if source is None else "?"
+    con.execute(
+        f"""
+        INSERT INTO run_overlaps
+        SELECT ?, s.run_id, {where} AS src, count(*) FROM _seen s
+        JOIN {batch} b ON b.post_id = s.post_id
+        WHERE s.stored AND s.run_id IS NOT NULL AND s.run_id <> ? AND src IS NOT NULL
+        GROUP BY s.run_id, src
+        ON CONFLICT DO UPDATE SET posts = posts + excluded.posts
+        """,
+        [run_id, *([] if source is None else [source]), run_id],
+    )
 
 
 def merge_authors(con: Any, batch: str) -> None:

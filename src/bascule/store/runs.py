@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from bascule.errors import InputError
+from bascule.errors import AlreadyDone, InputError
 from bascule.store.db import Store, count_rows, delete_where
 
 # (path, format) -> batches of the (platform, native id) of the posts a file holds
@@ -100,7 +100,6 @@ def undo_run(
     store: Store,
     run_id: int,
     *,
-    refuse_undone: bool = False,
     file_keys: FileKeys | None = None,
 ) -> dict[str, Any]:
     """Delete the posts run `run_id` added, their interactions, analyses and alerts, its
@@ -110,17 +109,16 @@ def undo_run(
     post ids: `sources.importer.post_keys`, given by the callers above the store; without
     it every later file that skipped duplicates is named).
 
-    A run undone before has nothing left to take: with `refuse_undone` (the CLI) that is an
-    InputError, rather than a report of 0 posts; without it (a web form sent twice) the
-    counts are all 0."""
+    A run undone before has nothing left to take: that is an InputError (the CLI, the war
+    room's form sent twice, the Python API), rather than a report of 0 posts."""
     status = store.rows("SELECT status, format FROM ingest_runs WHERE run_id = ?", [run_id])
     if not status:
         raise InputError(
             f"no import run {run_id}: `bascule runs` lists them",
             fr=f"aucun import n° {run_id} : `bascule runs` les liste",
         )
-    if refuse_undone and status[0][0] == "undone":
-        raise InputError(
+    if status[0][0] == "undone":
+        raise AlreadyDone(
             f"import run {run_id} was already undone: nothing of it is left to take back",
             fr=f"l'import n° {run_id} est déjà annulé : il n'en reste rien à reprendre",
         )
@@ -172,6 +170,9 @@ def undo_run(
             """
         )
         out["rejects"] = delete_where(con, "rejects", "run_id = ?", [run_id])
+        con.execute(
+            "DELETE FROM run_overlaps WHERE run_id = ? OR earlier_run = ?", [run_id, run_id]
+        )
         # a later import skipped as duplicates the posts this run had stored: those are gone
         # now, so its files must be read again (which adds only what is missing)
         out["import_again"] = again if out["posts"] else []
@@ -191,29 +192,51 @@ def undo_run(
 
 def _later_files(store: Store, run_id: int, file_keys: FileKeys | None) -> list[str]:
     """The files of later, not undone imports that skipped as duplicates posts run `run_id`
-    had stored: once these posts are gone, such a file must be read again.
+    had stored: once these posts are gone, such a file must be read again (reading it adds
+    only what is missing, while leaving it out would lose posts).
 
-    The store does not record which posts an import skipped, only how many, so each file
-    of a later run that skipped some (among those whose progress is stored; a run's label
-    lists its files, joined by ", ") is read again, ids only, and named when it holds a post
-    of this run: compared by platform and native id, or by native id alone for a record
-    read as "generic" (a generic file's `--platform` is not stored), and counting the
-    originals a record embeds (a retweet's, skipped when stored too). A file the run itself
-    read is named unread; one that cannot be read again (moved, or its ids need the `--map`
-    it was imported with) is named too: reading it again adds only what is missing, while
-    leaving it out would lose posts."""
-    labels = store.rows(
-        "SELECT source FROM ingest_runs WHERE run_id > ? AND duplicates > 0 AND status <> 'undone'",
-        [run_id],
-    )
-    paths = {p for (label,) in labels for p in (label or "").split(", ") if p}
+    Imports record which runs' posts they skipped, per file (`ingest.note_skipped`, schema
+    v5). Runs made before (below `overlaps_from_run`) recorded only how many, so their files
+    that skipped some are read again, ids only (`_legacy_files`)."""
+    if not store.scalar("SELECT count(*) FROM posts WHERE run_id = ?", [run_id]):
+        return []  # nothing was skipped that undoing the run deletes
     stored = dict(
         store.rows("SELECT path, arg_max(format, updated_at) FROM ingest_files GROUP BY path")
     )
+    recorded = {
+        r[0]
+        for r in store.rows(
+            "SELECT DISTINCT o.source FROM run_overlaps o JOIN ingest_runs r USING (run_id) "
+            "WHERE o.earlier_run = ? AND r.run_id > ? AND r.status <> 'undone'",
+            [run_id, run_id],
+        )
+    }
+    since = int(store.scalar("SELECT value FROM meta WHERE key = 'overlaps_from_run'") or 0)
+    legacy = _legacy_files(store, run_id, since, stored, file_keys)
+    return sorted((recorded & stored.keys()) | set(legacy))
+
+
+def _legacy_files(
+    store: Store, run_id: int, since: int, stored: dict[str, str], file_keys: FileKeys | None
+) -> list[str]:
+    """`_later_files` among the later runs made before imports recorded what they skipped
+    (run ids below `since`).
+
+    Each file of such a run that skipped some (among those whose progress is stored; a
+    run's label lists its files, joined by ", ") is read again, ids only, and named when it
+    holds a post of this run: compared by platform and native id, or by native id alone for a
+    record read as "generic" (a generic file's `--platform` is not stored), and counting the
+    originals a record embeds (a retweet's, skipped when stored too). A file the run itself
+    read is named unread; one that cannot be read again (moved, or its ids need the `--map`
+    it was imported with) is named too."""
+    labels = store.rows(
+        "SELECT source FROM ingest_runs WHERE run_id > ? AND run_id < ? AND duplicates > 0 "
+        "AND status <> 'undone'",
+        [run_id, since],
+    )
+    paths = {p for (label,) in labels for p in (label or "").split(", ") if p}
     candidates = sorted(paths & stored.keys())
-    if not candidates or not store.scalar(
-        "SELECT count(*) FROM posts WHERE run_id = ?", [run_id]
-    ):  # nothing was skipped that undoing the run deletes
+    if not candidates:
         return []
     own = {r[0] for r in store.rows("SELECT DISTINCT source FROM posts WHERE run_id = ?", [run_id])}
     if file_keys is None:  # no reader given (reading files is the sources' job): name them all

@@ -243,6 +243,20 @@ MIGRATIONS: list[str] = [
     DROP TABLE interactions;
     ALTER TABLE interactions_v4 RENAME TO interactions;
     """,
+    # 5: which earlier runs' posts an import skipped as duplicates, per file: undoing an earlier
+    # run names the files to read again without reading every later file (runs before this
+    # version, `overlaps_from_run`, still are)
+    """
+    CREATE TABLE run_overlaps (
+        run_id BIGINT NOT NULL,              -- the import that skipped posts
+        earlier_run BIGINT NOT NULL,         -- the run that had stored them
+        source VARCHAR NOT NULL,             -- the file (or source) they were read from
+        posts BIGINT NOT NULL,
+        PRIMARY KEY (run_id, earlier_run, source)
+    );
+    INSERT OR REPLACE INTO meta SELECT 'overlaps_from_run', CAST(coalesce(max(run_id), 0) + 1
+        AS VARCHAR) FROM ingest_runs;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

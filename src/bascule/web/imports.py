@@ -18,7 +18,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile as FormFile  # what request.form() gives
 
-from bascule.errors import InputError
+from bascule.errors import AlreadyDone, InputError
 from bascule.sources.formats import FORMATS
 from bascule.web import data
 from bascule.web.api import JSON
@@ -124,8 +124,9 @@ def _undo(run_id: int, request: Request, user: dict) -> Response:
         # the files a later import must read again (it had skipped this run's posts as
         # duplicates): shown on the page the redirect leads to, by their names
         st.last_undo = {"run": run_id, "again": [Path(x).name for x in out["import_again"]]}
-    except InputError as exc:
-        return _page(request, user, error=exc, status_code=404)
+    except InputError as exc:  # no such run (404), or undone before: a form sent twice (409)
+        code = 409 if isinstance(exc, AlreadyDone) else 404
+        return _page(request, user, error=exc, status_code=code)
     finally:
         st.invalidate_data()
     return RedirectResponse(f"/import?undone={run_id}", status_code=303)
