@@ -191,3 +191,23 @@ def test_forget_by_account_and_handle_succeeds_and_again_says_erased(project, ca
     assert "already forgotten: twitter:9651232" in out and "already forgotten: @JulienPain" in out
     assert main(["forget", "-p", root, "@JulienPain"]) == 0
     assert "déjà effacé : @JulienPain" in capsys.readouterr().out
+
+
+def test_an_excel_csv_is_named_with_the_option_that_reads_it(project, capsys, tmp_path) -> None:  # noqa: ANN001
+    # a French campaign's Excel CSV (Windows-1252): every accented line was rejected as "not
+    # UTF-8", with nothing said of what to do
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        "id,author,created_at,text\n"
+        "1,alice,2026-09-01T10:00:00Z,Le coût de la vie augmente à Montréal\n"
+        "2,bob,2026-09-01T11:00:00Z,Santé : déjà trop tard\n".encode("cp1252")
+    )
+    root = str(project.root)
+    project.close()
+    assert main(["import", "-p", root, str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "Windows-1252" in err and "--encoding cp1252" in err
+    assert main(["import", "-p", root, str(path), "--encoding", "cp1252", "--lang", "en"]) == 0
+    assert "2 imported, 0 duplicates skipped, 0 rejected" in capsys.readouterr().out
+    assert main(["import", "-p", root, str(path), "--encoding", "klingon"]) == 2
+    assert "encodage inconnu 'klingon'" in capsys.readouterr().err

@@ -34,11 +34,37 @@ def _stats(html: str) -> dict[str, int]:
     return {k: int(v) for k, v in re.findall(r'id="import-(\w+)"><b>(\d+)</b>', html)}
 
 
-def _upload(c, path: Path, token: str, fmt: str = "auto"):  # noqa: ANN001, ANN202
+def _upload(c, path: Path, token: str, fmt: str = "auto", **form: str):  # noqa: ANN001, ANN202
     with path.open("rb") as f:
         return c.post(
-            "/import", data={"csrf_token": token, "format": fmt}, files={"file": (path.name, f)}
+            "/import",
+            data={"csrf_token": token, "format": fmt, **form},
+            files={"file": (path.name, f)},
         )
+
+
+def test_an_excel_csv_is_named_then_imported_with_its_encoding(importing, tmp_path) -> None:  # noqa: ANN001
+    base, project = importing
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        "id,author,created_at,text\n"
+        "1,alice,2026-09-01T10:00:00Z,Le coût de la vie augmente à Montréal\n"
+        "2,bob,2026-09-01T11:00:00Z,Santé : déjà trop tard\n".encode("cp1252")
+    )
+    c = login(base, "ana")
+    page = c.get("/import").text
+    assert 'name="encoding"' in page and "Windows-1252" in page
+    token = form_token(page)
+    assert _upload(c, path, token).status_code == 303
+    page = _after_import(c).text
+    assert _stats(page)["rejected"] == 2 and 'id="import-encoding-hint"' in page
+    assert "Windows-1252" in page.split('id="import-encoding-hint"')[1].split("</p>")[0]
+    assert _upload(c, path, token, encoding="cp1252").status_code == 303
+    assert _stats(_after_import(c).text)["imported"] == 2
+    texts = {t for (t,) in project.store.rows("SELECT text FROM posts")}
+    assert "Santé : déjà trop tard" in texts
+    bad = _upload(c, path, token, encoding="klingon")
+    assert bad.status_code == 400 and "encodage inconnu" in bad.text
 
 
 def test_upload_a_broken_export_then_again(importing) -> None:  # noqa: ANN001

@@ -247,6 +247,15 @@ def import_(
     force: Annotated[
         bool, typer.Option(help="Read files again even if imported before (still no duplicates).")
     ] = False,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="Character encoding of CSV and JSON lines files when not UTF-8: cp1252 "
+            "(Excel's CSV on Windows), latin-1, utf-16 (Excel's Unicode text)... A file whose "
+            "lines were rejected as not UTF-8 is read again with it.",
+        ),
+    ] = None,
     progress: Annotated[
         bool | None, typer.Option(help="Show a progress bar (default: when stderr is a terminal).")
     ] = None,
@@ -271,6 +280,7 @@ def import_(
             force=force,
             platform=platform,
             instance=instance,
+            encoding=encoding,
         )
         lang = ui_lang(project, p, lang)
     if json:
@@ -321,6 +331,8 @@ def _print_summary(s, lang: str) -> None:  # noqa: ANN001 - ImportSummary, impor
         console.print(head + counts(f) + extra, soft_wrap=True, highlight=False)
         if f.format_hint:
             _print_format_hint(f, lang)
+        if f.encoding_hint:
+            _print_encoding_hint(f, lang)
     run = tr(lang, f"import n° {s.run_id}", f"run {s.run_id}")
     console.print(f"[bold]Total[/]{sep}{counts(s)} ({run})")
     if s.linked:
@@ -395,6 +407,30 @@ def _print_platform_note(s, plat: str, lang: str, fr: str, en: str) -> None:  # 
             f"import the file again with --platform {plat}.",
         ),
         style="yellow",
+    )
+
+
+def _print_encoding_hint(f, lang: str) -> None:  # noqa: ANN001 - FileSummary
+    """After a file some lines of which were not UTF-8: the encoding it seems to be in, and
+    how to read it again with it."""
+    from bascule.i18n import tr
+    from bascule.sources.readers import ENCODING_NAMES
+
+    code = f.encoding_hint
+    name = ENCODING_NAMES.get(code, code)
+    excel = tr(lang, " (le CSV d'Excel sous Windows)", " (Excel's CSV on Windows)")
+    what = name + (excel if code == "cp1252" else "")
+    err_console.print(
+        tr(
+            lang,
+            f"  Ce fichier n'est pas en UTF-8 ; il semble être en {what} : importez-le de "
+            f"nouveau avec --encoding {code} (ses lignes rejetées sont relues, sans doublon).",
+            f"  This file is not UTF-8; it seems to be {what}: import it again with "
+            f"--encoding {code} (its rejected lines are read again, with no duplicates).",
+        ),
+        style="yellow",
+        highlight=False,
+        soft_wrap=True,
     )
 
 

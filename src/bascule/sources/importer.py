@@ -20,7 +20,15 @@ from bascule.errors import InputError
 from bascule.sources.batch import BatchBuilder
 from bascule.sources.formats import FORMATS
 from bascule.sources.model import Deletion, Post, Reject
-from bascule.sources.readers import check_text, detect_format, is_whole_document, iter_items
+from bascule.sources.readers import (
+    check_text,
+    detect_format,
+    files_encoded_as,
+    guess_encoding,
+    is_whole_document,
+    iter_items,
+    reencoding,
+)
 from bascule.store.ingest import (
     BatchResult,
     drop_file_rejects,
@@ -30,6 +38,7 @@ from bascule.store.ingest import (
     links_pending,
     mark_links_pending,
     platform_hint,
+    rejected_for,
     start_run,
     write_batch,
 )
@@ -62,6 +71,8 @@ class FileSummary:
     # every record rejected for one reason, as a wrong --format does: {"reason": that
     # reason, "detected": the format auto-detection reads the file as, when another}
     format_hint: dict[str, str | None] | None = None
+    # lines rejected as not UTF-8: the encoding the file seems to be in (`encoding_hint`)
+    encoding_hint: str | None = None
     reasons: Counter = field(default_factory=Counter, repr=False)  # this run's, by kind
 
 
@@ -135,15 +146,37 @@ def import_files(
     instance: str | None = None,
     batch_size: int = BATCH,
     tune_store: bool = True,
+    encoding: str | None = None,
 ) -> ImportSummary:
     """Import files into the project's store; returns the summary (see `ImportSummary`).
 
-    Files already fully imported (same path, size, mtime) are skipped unless `force`; a file
-    cut short (crash, kill) resumes from its last committed batch. `tune_store` caps DuckDB's
+    Files already fully imported (same path, size, mtime) are skipped unless `force`, or
+    unless an `encoding` is given for a file whose lines were rejected as not UTF-8; a file
+    cut short (crash, kill) resumes from its last committed batch. `encoding`: the text
+    files' (cp1252 for Excel's CSV on Windows; default UTF-8). `tune_store` caps DuckDB's
     memory and defers checkpoints while the import runs (`store.ingest.bulk_load`); these
     settings hold for the whole database, so the war room, whose pages read it meanwhile,
     imports without them.
     """
+    with files_encoded_as(encoding):
+        return _import_files(
+            project, paths, fmt, mapping, progress, force, platform, instance, batch_size,
+            tune_store,
+        )  # fmt: skip
+
+
+def _import_files(
+    project: Any,
+    paths: Iterable[str | Path],
+    fmt: str,
+    mapping: str | Mapping[str, str] | None,
+    progress: bool,
+    force: bool,
+    platform: str | None,
+    instance: str | None,
+    batch_size: int,
+    tune_store: bool,
+) -> ImportSummary:
     if isinstance(paths, str | Path):  # one file, not its characters
         paths = [paths]
     paths = [Path(p) for p in paths]
@@ -204,6 +237,8 @@ def _import_all(
                 summary,
             )  # fmt: skip
             fs.format_hint = format_hint(fs, path, fmt)
+            if fs.reasons.get("bad encoding"):
+                fs.encoding_hint = guess_encoding(path)
             summary.files.append(fs)
         summary.linked = link_targets(store, links_pending(store))
         if platform is None:
@@ -239,8 +274,9 @@ def _import_one(
     fp = fingerprint(path)
     fs = FileSummary(str(path), fmt)
     prev = file_progress(store, fp)
-    if prev is not None and (force or prev[3] != fmt):  # asked, or read before as another
-        prev = None  # format (every line rejected, likely): read it again from the start
+    if prev is not None and (force or prev[3] != fmt or _new_encoding(store, path)):
+        prev = None  # asked, or read before as another format or encoding (every line
+        # rejected, likely): read it again from the start
     if prev is not None and prev[2]:
         fs.status = "already imported"
         return fs
@@ -314,6 +350,13 @@ def _import_one(
             deletions.append(item.post_id)
     flush(True)
     return _done(fs, summary)
+
+
+def _new_encoding(store: Any, path: Path) -> bool:
+    """An encoding is given for a file some lines of which were rejected as not UTF-8."""
+    return reencoding() and bool(
+        rejected_for(store, {str(path), str(path.resolve())}, "bad encoding")
+    )
 
 
 # reasons a record is refused before any format reads it: not the sign of a wrong --format,
@@ -480,7 +523,8 @@ def _fast_blocks(
         return iter_blocks(
             path, open_binary, seekable=is_seekable(path), block_bytes=size, **common
         )
-    if fmt == "jsonl" and first_byte(path) == b"[":  # a JSON array, element by element
+    if fmt == "jsonl" and first_byte(path) == b"[" and not reencoding():  # a JSON array,
+        # element by element, read by DuckDB (UTF-8 only; others go record by record)
         return iter_array_blocks(path, block_bytes=size, **common)
     if fmt == "csv":
         return iter_csv_blocks(path, open_binary, block_bytes=size, block_rows=batch_size, **common)

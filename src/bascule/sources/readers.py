@@ -8,9 +8,13 @@ JSON arrays, CSV/TSV, Parquet. Broken records become `Reject`s with their line n
 from __future__ import annotations
 
 import bz2
+import codecs
+import contextlib
 import gzip
+import io
 import lzma
 from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from pathlib import Path
 from typing import IO, Any
 
@@ -52,16 +56,108 @@ def _suffixes(path: Path) -> tuple[str, bool]:
 
 
 def open_binary(path: Path) -> IO[bytes]:
-    """Open a file for reading bytes, decompressing .gz/.bz2/.xz on the fly."""
+    """Open a file for reading bytes, decompressing .gz/.bz2/.xz on the fly, and turned into
+    UTF-8 when the files being imported are in another encoding (`files_encoded_as`)."""
     opener = _COMPRESSED.get(path.suffix.lower())
-    if opener is not None:
-        return opener(path, "rb")
-    return open(path, "rb")  # noqa: SIM115 - the caller closes it
+    f = opener(path, "rb") if opener is not None else open(path, "rb")  # noqa: SIM115
+    encoding = _ENCODING.get()
+    return f if encoding is None else io.BufferedReader(_Utf8(f, encoding), 1 << 16)
 
 
 def is_seekable(path: Path) -> bool:
-    """Plain files resume by seeking to a byte offset; compressed ones by skipping records."""
-    return path.suffix.lower() not in _COMPRESSED
+    """Plain files resume by seeking to a byte offset; compressed or re-encoded ones by
+    skipping records (the offset counts UTF-8 bytes)."""
+    return path.suffix.lower() not in _COMPRESSED and _ENCODING.get() is None
+
+
+_ENCODING: ContextVar[str | None] = ContextVar("bascule_files_encoding", default=None)
+# what Excel and Windows write, by the names people give them
+ENCODING_NAMES = {"cp1252": "Windows-1252", "latin-1": "ISO-8859-1", "utf-16": "UTF-16"}
+
+
+@contextlib.contextmanager
+def files_encoded_as(encoding: str | None) -> Iterator[None]:
+    """Read text files as `encoding` (any Python codec: cp1252, latin-1, utf-16...) while the
+    block runs, each turned into UTF-8 as it is read: every reader and the store then see
+    UTF-8, as JSON and Bascule's rejects expect. None or UTF-8: read as they are."""
+    name = codec_name(encoding) if encoding else None
+    token = _ENCODING.set(None if name in (None, "utf-8") else name)
+    try:
+        yield
+    finally:
+        _ENCODING.reset(token)
+
+
+def reencoding() -> bool:
+    """Whether files are being read in another encoding than UTF-8 (`files_encoded_as`)."""
+    return _ENCODING.get() is not None
+
+
+_BOMS = ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def guess_encoding(path: Path) -> str | None:
+    """The encoding a text file that is not UTF-8 seems to be in, for a hint: UTF-16 by its
+    byte-order mark (Excel's "Unicode text"), else Windows-1252 (Excel's CSV on Windows,
+    the usual case in French) when its first 64 KB read as such; None otherwise."""
+    token = _ENCODING.set(None)
+    try:
+        with open_binary(path) as f:
+            head = f.read(64 << 10)
+    finally:
+        _ENCODING.reset(token)
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name
+    try:
+        head.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    return "cp1252"
+
+
+def codec_name(encoding: str) -> str:
+    """Python's name of an encoding; an InputError when there is none."""
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        raise InputError(
+            f"--encoding: unknown encoding {encoding!r} (e.g. utf-8, cp1252, latin-1, utf-16)",
+            fr=f"--encoding : encodage inconnu {encoding!r} (par exemple utf-8, cp1252, "
+            "latin-1, utf-16)",
+        ) from None
+
+
+class _Utf8(io.RawIOBase):
+    """A file in another encoding, read as UTF-8. A byte the encoding does not define
+    becomes U+FFFD (one character lost, not the record). `tell` counts UTF-8 bytes."""
+
+    def __init__(self, f: IO[bytes], encoding: str) -> None:
+        self.f = f
+        self.decoder = codecs.getincrementaldecoder(encoding)("replace")
+        self.pending = b""
+        self.pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        while not self.pending:
+            raw = self.f.read(1 << 16)
+            self.pending = self.decoder.decode(raw, final=not raw).encode("utf-8")
+            if not raw:
+                break
+        n = min(len(b), len(self.pending))
+        b[:n], self.pending = self.pending[:n], self.pending[n:]
+        self.pos += n
+        return n
+
+    def tell(self) -> int:
+        return self.pos
+
+    def close(self) -> None:
+        self.f.close()
+        super().close()
 
 
 def check_text(path: Path) -> None:
@@ -72,6 +168,12 @@ def check_text(path: Path) -> None:
         return
     with open_binary(path) as f:
         head = f.read(8192)
+    if not reencoding() and head.startswith(tuple(bom for bom, _ in _BOMS)):
+        raise InputError(
+            f'{path}: UTF-16 text (Excel\'s "Unicode text"): import it with --encoding utf-16',
+            fr=f"{path} : texte en UTF-16 (le « texte Unicode » d'Excel) : importez-le avec "
+            "--encoding utf-16",
+        )
     if b"\x00" in head or head.startswith(b"PAR1"):
         raise InputError(
             f"{path}: not a text file (binary data): give a JSON lines, CSV or Parquet export",

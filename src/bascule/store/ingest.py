@@ -384,6 +384,17 @@ def file_progress(store: Store, fingerprint: str) -> tuple[int, int, bool, str] 
     return (int(row[0]), int(row[1]), bool(row[2]), str(row[3])) if row else None
 
 
+def rejected_for(store: Store, sources: Iterable[str], reason: str) -> int:
+    """How many stored rejects of these files' reason starts with `reason`."""
+    return int(
+        store.scalar(
+            "SELECT count(*) FROM rejects WHERE source IN (SELECT unnest(?::VARCHAR[])) "
+            "AND starts_with(reason, ?)",
+            [list(sources), reason],
+        )
+    )
+
+
 def drop_file_rejects(store: Store, sources: Iterable[str]) -> None:
     """Forget the rejects of an earlier read of a file read again from its start: the new
     read lists again what is still bad, so no line is counted twice."""

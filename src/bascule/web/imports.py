@@ -29,6 +29,16 @@ router = APIRouter()
 CHOICES = ("auto", *FORMATS)
 Format = Literal["auto", *FORMATS]  # type: ignore[valid-type]
 SHOWN_REJECTS = 20
+ENCODINGS = (  # the form's choices: (codec, French, English)
+    ("", "UTF-8 (par défaut)", "UTF-8 (default)"),
+    (
+        "cp1252",
+        "Windows-1252 (le CSV d'Excel sous Windows)",
+        "Windows-1252 (Excel's CSV on Windows)",
+    ),
+    ("latin-1", "ISO-8859-1 (Latin-1)", "ISO-8859-1 (Latin-1)"),
+    ("utf-16", "UTF-16 (le « texte Unicode » d'Excel)", "UTF-16 (Excel's “Unicode text”)"),
+)
 _SAFE = re.compile(r"[^\w.\-]+")
 
 
@@ -44,14 +54,21 @@ async def _start(
     fmt: str,
     mapping: str | None = None,
     platform: str | None = None,
+    encoding: str | None = None,
 ) -> dict:
     """Save the upload in the project's folder, then start importing it (`mapping` and
-    `platform` for generic files, as `bascule import --map --platform`)."""
+    `platform` for generic files, as `bascule import --map --platform`; `encoding` of a text
+    file that is not UTF-8, as `--encoding`)."""
     if fmt not in CHOICES:
         raise InputError(
             f"unknown format {fmt!r}; choose one of: {', '.join(CHOICES)}",
             fr=f"format inconnu {fmt!r} ; au choix : {', '.join(CHOICES)}",
         )
+    encoding = (encoding or "").strip() or None
+    if encoding:  # an unknown one refused before the upload is saved
+        from bascule.sources.readers import codec_name
+
+        codec_name(encoding)
     if upload is None or not upload.filename:
         raise InputError("choose a file to import", fr="choisissez un fichier à importer")
     st = state_of(request)
@@ -71,7 +88,7 @@ async def _start(
     await run_in_threadpool(save)
     mapping, platform = ((v or "").strip() or None for v in (mapping, platform))
     return await run_in_threadpool(
-        data.start_import, st, dest, fmt, mapping=mapping, platform=platform
+        data.start_import, st, dest, fmt, mapping=mapping, platform=platform, encoding=encoding
     )
 
 
@@ -90,10 +107,17 @@ async def import_post(
     form = await request.form()
     upload = form.get("file")
     fmt = str(form.get("format") or "auto")
-    mapping, platform = (str(form.get(k) or "")[:2000] for k in ("mapping", "platform"))
+    mapping, platform, encoding = (
+        str(form.get(k) or "")[:2000] for k in ("mapping", "platform", "encoding")
+    )
     try:
         await _start(
-            request, upload if isinstance(upload, FormFile) else None, fmt, mapping, platform
+            request,
+            upload if isinstance(upload, FormFile) else None,
+            fmt,
+            mapping,
+            platform,
+            encoding,
         )
     except InputError as exc:
         return await run_in_threadpool(_page, request, user, error=exc, status_code=400)
@@ -143,6 +167,8 @@ def _page(request: Request, user: dict, *, status_code: int = 200, **ctx: Any) -
     ctx = {
         "job": _job(st),
         "formats": CHOICES,
+        "encodings": ENCODINGS,
+        "encoding_names": {code: (fr, en) for code, fr, en in ENCODINGS},
         "shown": SHOWN_REJECTS,
         "runs": runs,
         "run_status": RUN_STATUS,  # the states' labels, as `bascule runs` says them
@@ -170,12 +196,18 @@ async def import_file(
         None, max_length=2000, description="generic files: field=column,... (`--map`)"
     ),
     platform: str | None = Form(None, max_length=40, description="generic files' platform"),
+    encoding: str | None = Form(
+        None,
+        max_length=40,
+        description="a CSV or JSON lines file's encoding when not UTF-8: cp1252 (Excel's CSV "
+        "on Windows), latin-1, utf-16... (`--encoding`)",
+    ),
     user: dict = Depends(require("analyst")),
 ) -> JSON:
     """Import a file in the background (one import at a time), then analyse its new posts;
     follow it with `GET /api/import`."""
     try:
-        await _start(request, file, format, mapping, platform)
+        await _start(request, file, format, mapping, platform, encoding)
     except InputError as exc:
         return JSON({"detail": str(exc)}, status_code=400)
     return JSON({"import": _job(state_of(request))}, status_code=202)
