@@ -211,3 +211,21 @@ def test_an_excel_csv_is_named_with_the_option_that_reads_it(project, capsys, tm
     assert "2 imported, 0 duplicates skipped, 0 rejected" in capsys.readouterr().out
     assert main(["import", "-p", root, str(path), "--encoding", "klingon"]) == 2
     assert "encodage inconnu 'klingon'" in capsys.readouterr().err
+
+
+def test_french_dates_are_named_with_the_options_that_read_them(project, capsys, tmp_path) -> None:  # noqa: ANN001
+    # a spreadsheet's local, day-first dates: every line was rejected as "bad date"
+    path = tmp_path / "sondage.csv"
+    path.write_text(
+        "id;author;date;text\n1;alice;01/09/2026 10:00;Le coût\n2;bob;13/09/2026 11:30;Ok\n"
+    )
+    root = str(project.root)
+    zone = project.config.project.timezone
+    project.close()
+    assert main(["import", "-p", root, str(path)]) == 1
+    err = capsys.readouterr().err
+    assert f"--date-format '%d/%m/%Y %H:%M', et --timezone {zone}" in err
+    assert "vérifiez --format" not in err  # the format was right
+    args = ["--date-format", "%d/%m/%Y %H:%M", "--timezone", zone, "--lang", "en"]
+    assert main(["import", "-p", root, str(path), *args]) == 0
+    assert "2 imported, 0 duplicates skipped, 0 rejected" in capsys.readouterr().out

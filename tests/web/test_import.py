@@ -67,6 +67,28 @@ def test_an_excel_csv_is_named_then_imported_with_its_encoding(importing, tmp_pa
     assert bad.status_code == 400 and "encodage inconnu" in bad.text
 
 
+def test_french_dates_are_named_then_read_as_local_times(importing, tmp_path) -> None:  # noqa: ANN001
+    from datetime import datetime
+
+    base, project = importing
+    path = tmp_path / "sondage.csv"
+    path.write_text("id;author;date;text\n1;alice;13/09/2026 10:00;Le coût\n")
+    c = login(base, "ana")
+    token = form_token(c.get("/import").text)
+    assert _upload(c, path, token).status_code == 303
+    page = _after_import(c).text
+    hint = page.split('id="import-date-hint"')[1].split("</p>")[0]
+    assert "13/09/2026 10:00" in hint and "%d/%m/%Y %H:%M" in hint
+    form = {"date_format": "%d/%m/%Y %H:%M", "local_times": "1"}
+    assert _upload(c, path, token, **form).status_code == 303
+    assert _stats(_after_import(c).text)["imported"] == 1
+    zone = project.config.project.timezone
+    assert zone == "America/Toronto"  # (the expected time below is in it)
+    assert project.store.rows("SELECT created_at FROM posts") == [(datetime(2026, 9, 13, 14),)]
+    bad = _upload(c, path, token, date_format="jj/mm/aaaa")
+    assert bad.status_code == 400 and "modèle strptime" in bad.text
+
+
 def test_upload_a_broken_export_then_again(importing) -> None:  # noqa: ANN001
     base, project = importing
     assert login(base, "vic").get("/import").status_code == 403  # viewers read, not import

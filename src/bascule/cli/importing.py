@@ -256,6 +256,22 @@ def import_(
             "lines were rejected as not UTF-8 is read again with it.",
         ),
     ] = None,
+    date_format: Annotated[
+        str | None,
+        typer.Option(
+            "--date-format",
+            help="How a generic file writes its dates when not ISO 8601, as a strptime "
+            "pattern: '%d/%m/%Y %H:%M' for 01/09/2026 10:00 (day first, as in French).",
+        ),
+    ] = None,
+    timezone: Annotated[
+        str | None,
+        typer.Option(
+            "--timezone",
+            help="Time zone of the dates written without one, e.g. America/Toronto for a "
+            "spreadsheet's local times (default: UTC).",
+        ),
+    ] = None,
     progress: Annotated[
         bool | None, typer.Option(help="Show a progress bar (default: when stderr is a terminal).")
     ] = None,
@@ -281,16 +297,19 @@ def import_(
             platform=platform,
             instance=instance,
             encoding=encoding,
+            date_format=date_format,
+            timezone=timezone,
         )
         lang = ui_lang(project, p, lang)
+        zone = p.config.project.timezone
     if json:
         print_json(s.to_dict())
     else:
-        _print_summary(s, lang)
+        _print_summary(s, lang, zone)
     raise typer.Exit(s.exit_code)
 
 
-def _print_summary(s, lang: str) -> None:  # noqa: ANN001 - ImportSummary, imported lazily
+def _print_summary(s, lang: str, zone: str) -> None:  # noqa: ANN001 - ImportSummary
     from rich.markup import escape
 
     from bascule.i18n import number, tr
@@ -333,6 +352,8 @@ def _print_summary(s, lang: str) -> None:  # noqa: ANN001 - ImportSummary, impor
             _print_format_hint(f, lang)
         if f.encoding_hint:
             _print_encoding_hint(f, lang)
+        if f.date_hint:
+            _print_date_hint(f.date_hint, lang, zone)
     run = tr(lang, f"import n° {s.run_id}", f"run {s.run_id}")
     console.print(f"[bold]Total[/]{sep}{counts(s)} ({run})")
     if s.linked:
@@ -432,6 +453,41 @@ def _print_encoding_hint(f, lang: str) -> None:  # noqa: ANN001 - FileSummary
         highlight=False,
         soft_wrap=True,
     )
+
+
+def _print_date_hint(hint: dict, lang: str, zone: str) -> None:
+    """After a file whose dates were rejected as `01/09/2026 10:00`: the options that read
+    them (day first unless the dates say otherwise; the project's zone for local times)."""
+    from bascule.i18n import tr
+
+    fmt, ex = hint["format"], hint["example"]
+    order = fmt.startswith("%d")
+    guess = (
+        tr(
+            lang,
+            " (jour en premier ; si le mois vient d'abord : " + _month_first(fmt) + ")",
+            " (day first; if the month comes first: " + _month_first(fmt) + ")",
+        )
+        if hint["ambiguous"] and order
+        else ""
+    )
+    err_console.print(
+        tr(
+            lang,
+            f"  Ses dates sont écrites comme « {ex} » : importez-le de nouveau avec "
+            f"--date-format '{fmt}'{guess}, et --timezone {zone} si ce sont des heures "
+            "locales.",
+            f"  Its dates are written as '{ex}': import it again with --date-format '{fmt}'"
+            f"{guess}, and --timezone {zone} if they are local times.",
+        ),
+        style="yellow",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+def _month_first(fmt: str) -> str:
+    return "'" + fmt.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m") + "'"
 
 
 def _print_format_hint(f, lang: str) -> None:  # noqa: ANN001 - FileSummary

@@ -31,6 +31,7 @@ from bascule.sources.batch import (
     split_buffer,
 )
 from bascule.sources.formats import generic
+from bascule.sources.formats.common import DateRule
 from bascule.sources.model import EXCERPT, Reject
 from bascule.store.bulk import LineSpec
 
@@ -382,6 +383,7 @@ def line_spec(
     source: str,
     flat: frozenset[str] = frozenset(),
     delimiter: str | None = None,
+    dates: DateRule | None = None,
 ) -> LineSpec:
     """What `store.bulk` needs to write a generic file's blocks: the map and the callbacks
     that pseudonymise accounts and rewrite @mentions (nothing to rewrite with keep_handles).
@@ -430,6 +432,8 @@ def line_spec(
         reject=reject,
         public_url=None if pseudo.keep_all else public_url,
         flat=flat,
+        date_format=dates.format if dates else None,
+        timezone=dates.timezone if dates else None,
     )
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from bascule.errors import InputError
 from bascule.sources.batch import BatchBuilder
 from bascule.sources.formats import FORMATS
+from bascule.sources.formats.common import DateRule, guess_date_format
 from bascule.sources.model import Deletion, Post, Reject
 from bascule.sources.readers import (
     check_text,
@@ -73,6 +74,9 @@ class FileSummary:
     format_hint: dict[str, str | None] | None = None
     # lines rejected as not UTF-8: the encoding the file seems to be in (`encoding_hint`)
     encoding_hint: str | None = None
+    # dates rejected as `01/09/2026 10:00`: {"example", "format": their strptime pattern,
+    # "ambiguous": day first by default, as the examples read either way} (`date_hint`)
+    date_hint: dict[str, Any] | None = None
     reasons: Counter = field(default_factory=Counter, repr=False)  # this run's, by kind
 
 
@@ -147,21 +151,27 @@ def import_files(
     batch_size: int = BATCH,
     tune_store: bool = True,
     encoding: str | None = None,
+    date_format: str | None = None,
+    timezone: str | None = None,
 ) -> ImportSummary:
     """Import files into the project's store; returns the summary (see `ImportSummary`).
 
     Files already fully imported (same path, size, mtime) are skipped unless `force`, or
     unless an `encoding` is given for a file whose lines were rejected as not UTF-8; a file
     cut short (crash, kill) resumes from its last committed batch. `encoding`: the text
-    files' (cp1252 for Excel's CSV on Windows; default UTF-8). `tune_store` caps DuckDB's
+    files' (cp1252 for Excel's CSV on Windows; default UTF-8). `date_format` (a `strptime`
+    pattern) and `timezone` (of dates written without one; default UTC): how a generic
+    file writes its dates (`DateRule`). A file with rejected lines is read again when one of
+    `mapping`, `encoding` or `date_format` is given. `tune_store` caps DuckDB's
     memory and defers checkpoints while the import runs (`store.ingest.bulk_load`); these
     settings hold for the whole database, so the war room, whose pages read it meanwhile,
     imports without them.
     """
+    dates = DateRule(date_format, timezone) if date_format or timezone else None
     with files_encoded_as(encoding):
         return _import_files(
             project, paths, fmt, mapping, progress, force, platform, instance, batch_size,
-            tune_store,
+            tune_store, dates,
         )  # fmt: skip
 
 
@@ -176,6 +186,7 @@ def _import_files(
     instance: str | None,
     batch_size: int,
     tune_store: bool,
+    dates: DateRule | None,
 ) -> ImportSummary:
     if isinstance(paths, str | Path):  # one file, not its characters
         paths = [paths]
@@ -201,9 +212,8 @@ def _import_files(
     from bascule.store.ingest import bulk_load
 
     with bulk_load(store, IMPORT_MEMORY) if tune_store else contextlib.nullcontext():
-        return _import_all(
-            store, pseudo, paths, fmt, mapping, platform, instance, force, batch_size, progress
-        )
+        options = {"mapping": mapping, "platform": platform, "instance": instance, "dates": dates}
+        return _import_all(store, pseudo, paths, fmt, options, force, batch_size, progress)
 
 
 def _import_all(
@@ -211,14 +221,12 @@ def _import_all(
     pseudo: Any,
     paths: list[Path],
     fmt: str,
-    mapping: str | Mapping[str, str] | None,
-    platform: str | None,
-    instance: str | None,
+    options: dict[str, Any],
     force: bool,
     batch_size: int,
     progress: bool,
 ) -> ImportSummary:
-    options = {"mapping": mapping, "platform": platform, "instance": instance}
+    mapping, platform = options["mapping"], options["platform"]
     formats = {p: fmt if fmt != "auto" else detect_format(p) for p in paths}
     for p in paths:  # usage errors before the run exists: they leave no `failed` run
         check_mapping(p, formats[p], mapping)
@@ -236,9 +244,12 @@ def _import_all(
                 store, pseudo, path, formats[path], options, force, run_id, batch_size, bar,
                 summary,
             )  # fmt: skip
-            fs.format_hint = format_hint(fs, path, fmt)
             if fs.reasons.get("bad encoding"):
                 fs.encoding_hint = guess_encoding(path)
+            if fs.reasons.get("bad date") and not (options["dates"] and options["dates"].format):
+                fs.date_hint = date_hint(summary.rejects, str(path))
+            if not (fs.encoding_hint or fs.date_hint):  # (those say what to do instead)
+                fs.format_hint = format_hint(fs, path, fmt)
             summary.files.append(fs)
         summary.linked = link_targets(store, links_pending(store))
         if platform is None:
@@ -274,9 +285,9 @@ def _import_one(
     fp = fingerprint(path)
     fs = FileSummary(str(path), fmt)
     prev = file_progress(store, fp)
-    if prev is not None and (force or prev[3] != fmt or _new_encoding(store, path)):
-        prev = None  # asked, or read before as another format or encoding (every line
-        # rejected, likely): read it again from the start
+    if prev is not None and (force or prev[3] != fmt or _read_again(store, path, options)):
+        prev = None  # asked, or read before as another format, or some lines rejected and
+        # another way to read them given: read it again from the start
     if prev is not None and prev[2]:
         fs.status = "already imported"
         return fs
@@ -352,11 +363,26 @@ def _import_one(
     return _done(fs, summary)
 
 
-def _new_encoding(store: Any, path: Path) -> bool:
-    """An encoding is given for a file some lines of which were rejected as not UTF-8."""
-    return reencoding() and bool(
-        rejected_for(store, {str(path), str(path.resolve())}, "bad encoding")
-    )
+def date_hint(rejects: list[dict[str, Any]], path: str) -> dict[str, Any] | None:
+    """How the dates a file's rejects name seem written (`guess_date_format`): None when
+    they are not day/month dates."""
+    found = [
+        m.group(1)
+        for r in rejects
+        if r["file"] == path and (m := re.match(r"bad date '(.*)'$", r["reason"]))
+    ]
+    got = guess_date_format(found) if found else None
+    if got is None:
+        return None
+    return {"example": found[0], "format": got[0], "ambiguous": got[1]}
+
+
+def _read_again(store: Any, path: Path, options: dict[str, Any]) -> bool:
+    """A way to read rejected lines is given (`--encoding`, `--date-format`, `--map`) for a
+    file some lines of which were rejected: the file is read again (no duplicates)."""
+    dates = options.get("dates")
+    given = reencoding() or options.get("mapping") or (dates is not None and dates.format)
+    return bool(given) and bool(rejected_for(store, {str(path), str(path.resolve())}, ""))
 
 
 # reasons a record is refused before any format reads it: not the sign of a wrong --format,
@@ -579,7 +605,8 @@ def _write_blocks(
                 b = next(blocks, None)
                 if b is None:
                     return
-                pending.append((b, pool.submit(_prepare_block, b, pseudo, platform, str(path))))
+                job = pool.submit(_prepare_block, b, pseudo, platform, str(path), options["dates"])
+                pending.append((b, job))
 
         read_ahead()
         while pending:
@@ -617,7 +644,7 @@ def _write_blocks(
         )
 
 
-def _prepare_block(b: Any, pseudo: Any, platform: str, source: str) -> tuple:
+def _prepare_block(b: Any, pseudo: Any, platform: str, source: str, dates: Any = None) -> tuple:
     """How to write a block and its prepared rows (neither before the first JSON object: the
     column map comes from it)."""
     import pyarrow as pa
@@ -629,7 +656,7 @@ def _prepare_block(b: Any, pseudo: Any, platform: str, source: str) -> tuple:
     b.rejects = [replace(r, record=pseudo.scrub_record(r.record)) for r in b.rejects]
     if b.columns is None:
         return None, None
-    spec = line_spec(b.columns, platform, pseudo, source, b.flat, b.delimiter)
+    spec = line_spec(b.columns, platform, pseudo, source, b.flat, b.delimiter, dates)
     lines, b.lines = b.lines, None  # the block's text is not needed once parsed
     return spec, prepare_json_lines(lines, spec, b.rejects)
 

@@ -321,6 +321,7 @@ def _json_mapper(fmt: str, options: dict[str, Any]) -> Callable[[Any, str], list
         return twitter_v2.map_all
     mapping = generic.parse_mapping(options.get("mapping"))
     platform = options.get("platform") or "generic"
+    dates = options.get("dates")
     state: dict[str, generic.ColumnMap] = {}
 
     def generic_map(obj: Any, raw: str) -> list[Item]:
@@ -329,7 +330,7 @@ def _json_mapper(fmt: str, options: dict[str, Any]) -> Callable[[Any, str], list
         cmap = state.get("m")
         if cmap is None:
             cmap = state["m"] = generic.ColumnMap.resolve(generic.key_paths(obj), mapping)
-        return [generic.map_row(obj, cmap, platform=platform, raw=raw)]
+        return [generic.map_row(obj, cmap, platform=platform, raw=raw, dates=dates)]
 
     return generic_map
 
@@ -538,7 +539,8 @@ def _row_mapper(fmt: str, options: dict[str, Any], columns: list[str]) -> Callab
         return lambda row, raw: fourcat.map_row(row, platform=plat, raw=raw, known=ids)
     cmap = generic.ColumnMap.resolve(columns, generic.parse_mapping(options.get("mapping")))
     plat = options.get("platform") or "generic"
-    return lambda row, raw: generic.map_row(row, cmap, platform=plat, raw=raw)
+    dates = options.get("dates")
+    return lambda row, raw: generic.map_row(row, cmap, platform=plat, raw=raw, dates=dates)
 
 
 def _iter_csv(

@@ -54,6 +54,9 @@ CREATE OR REPLACE TEMP MACRO b_ts(x) AS CASE
     WHEN x[1] BETWEEN 'A' AND 'z' THEN
         CAST(try_strptime(x, '%a %b %d %H:%M:%S %z %Y') AS TIMESTAMP)
     ELSE CAST(TRY_CAST(x AS TIMESTAMPTZ) AS TIMESTAMP) END;
+CREATE OR REPLACE TEMP MACRO b_local(x) AS NOT (x IS NULL OR trim(x) = ''
+    OR regexp_matches(trim(x), '([zZ]|[+-]\d\d:?\d\d)$') OR trim(x)[1] BETWEEN 'A' AND 'z'
+    OR TRY_CAST(trim(x) AS DOUBLE) IS NOT NULL);
 """
 
 # interactions a generic record can carry: kind -> the field naming the post acted on
@@ -85,6 +88,8 @@ class LineSpec:
     reject: Callable[[int, str, str], Any]
     public_url: Callable[..., str | None] | None = None
     flat: frozenset[str] = frozenset()  # dotted keys that are keys, not paths (CSV columns)
+    date_format: str | None = None  # how dates are written when not ISO (`DateRule`)
+    timezone: str | None = None  # the zone of dates written without one (else UTC)
 
 
 @dataclass
@@ -548,6 +553,22 @@ def _remainder(columns: dict[str, str], keys: frozenset[str] = frozenset()) -> t
     return keys, _sql_text(json.dumps(patch))
 
 
+def _created_sql(raw: str, spec: LineSpec) -> str:
+    """The naive UTC time of a date as `DateRule.parse` reads it: `b_ts`, or the spec's
+    `strptime` format; a date written without its zone taken in the spec's `timezone`."""
+    if spec.date_format:
+        ts = f"try_strptime(trim({raw}), {_sql_text(spec.date_format)})"
+        if "%z" in spec.date_format or "%Z" in spec.date_format:
+            return f"CAST({ts} AS TIMESTAMP)"  # (the scratch connection's zone is UTC)
+        local = "true"
+    else:
+        ts, local = f"b_ts({raw})", f"b_local({raw})"
+    if not spec.timezone:
+        return ts
+    zone = _sql_text(spec.timezone)
+    return f"CASE WHEN {local} THEN CAST(timezone({zone}, {ts}) AS TIMESTAMP) ELSE {ts} END"
+
+
 def _extract_sql(spec: LineSpec) -> str:
     """One row per non-empty line: its reason when bad, else the typed fields."""
     columns = spec.columns
@@ -577,7 +598,7 @@ def _extract_sql(spec: LineSpec) -> str:
             b_id({f("author")}) AS author,
             nullif({handle}, '') AS handle,
             {f("created_at")} AS created_raw,
-            b_ts({f("created_at")}) AS created_at
+            {_created_sql(f("created_at"), spec)} AS created_at
         FROM x
     )
     SELECT no, pos,

@@ -49,26 +49,17 @@ def _job(st: Any) -> dict | None:
 
 
 async def _start(
-    request: Request,
-    upload: FormFile | None,
-    fmt: str,
-    mapping: str | None = None,
-    platform: str | None = None,
-    encoding: str | None = None,
+    request: Request, upload: FormFile | None, fmt: str, **reading: str | None
 ) -> dict:
-    """Save the upload in the project's folder, then start importing it (`mapping` and
-    `platform` for generic files, as `bascule import --map --platform`; `encoding` of a text
-    file that is not UTF-8, as `--encoding`)."""
+    """Save the upload in the project's folder, then start importing it. `reading`: how to
+    read it, as `bascule import` options (`READING`); empty ones are left out."""
     if fmt not in CHOICES:
         raise InputError(
             f"unknown format {fmt!r}; choose one of: {', '.join(CHOICES)}",
             fr=f"format inconnu {fmt!r} ; au choix : {', '.join(CHOICES)}",
         )
-    encoding = (encoding or "").strip() or None
-    if encoding:  # an unknown one refused before the upload is saved
-        from bascule.sources.readers import codec_name
-
-        codec_name(encoding)
+    reading = {k: v.strip() for k, v in reading.items() if v and v.strip()}
+    _check_reading(reading)  # before the upload is saved
     if upload is None or not upload.filename:
         raise InputError("choose a file to import", fr="choisissez un fichier à importer")
     st = state_of(request)
@@ -86,10 +77,22 @@ async def _start(
             shutil.copyfileobj(upload.file, f, 1 << 20)
 
     await run_in_threadpool(save)
-    mapping, platform = ((v or "").strip() or None for v in (mapping, platform))
-    return await run_in_threadpool(
-        data.start_import, st, dest, fmt, mapping=mapping, platform=platform, encoding=encoding
-    )
+    return await run_in_threadpool(data.start_import, st, dest, fmt, **reading)
+
+
+# the upload form's fields -> `import_files` options: generic files' column map and platform
+# (`--map`, `--platform`), a text file's encoding, how its dates are written
+READING = ("mapping", "platform", "encoding", "date_format", "timezone")
+
+
+def _check_reading(reading: dict[str, str]) -> None:
+    """An unknown encoding, date pattern or time zone refused as `bascule import` does."""
+    from bascule.sources.formats.common import DateRule
+    from bascule.sources.readers import codec_name
+
+    if "encoding" in reading:
+        codec_name(reading["encoding"])
+    DateRule(reading.get("date_format"), reading.get("timezone"))
 
 
 # -- page ---------------------------------------------------------------------------------
@@ -107,18 +110,11 @@ async def import_post(
     form = await request.form()
     upload = form.get("file")
     fmt = str(form.get("format") or "auto")
-    mapping, platform, encoding = (
-        str(form.get(k) or "")[:2000] for k in ("mapping", "platform", "encoding")
-    )
+    reading = {k: str(form.get(k) or "")[:2000] for k in READING}
+    if form.get("local_times"):  # the form offers the project's zone, not a field to type
+        reading["timezone"] = state_of(request).project.config.project.timezone
     try:
-        await _start(
-            request,
-            upload if isinstance(upload, FormFile) else None,
-            fmt,
-            mapping,
-            platform,
-            encoding,
-        )
+        await _start(request, upload if isinstance(upload, FormFile) else None, fmt, **reading)
     except InputError as exc:
         return await run_in_threadpool(_page, request, user, error=exc, status_code=400)
     return RedirectResponse("/import", status_code=303)
@@ -169,6 +165,7 @@ def _page(request: Request, user: dict, *, status_code: int = 200, **ctx: Any) -
         "formats": CHOICES,
         "encodings": ENCODINGS,
         "encoding_names": {code: (fr, en) for code, fr, en in ENCODINGS},
+        "zone": st.project.config.project.timezone,
         "shown": SHOWN_REJECTS,
         "runs": runs,
         "run_status": RUN_STATUS,  # the states' labels, as `bascule runs` says them
@@ -202,12 +199,27 @@ async def import_file(
         description="a CSV or JSON lines file's encoding when not UTF-8: cp1252 (Excel's CSV "
         "on Windows), latin-1, utf-16... (`--encoding`)",
     ),
+    date_format: str | None = Form(
+        None,
+        max_length=100,
+        description="how a generic file writes its dates when not ISO 8601, a strptime "
+        "pattern such as %d/%m/%Y %H:%M (`--date-format`)",
+    ),
+    timezone: str | None = Form(
+        None,
+        max_length=60,
+        description="time zone of dates written without one, e.g. America/Toronto "
+        "(`--timezone`; default UTC)",
+    ),
     user: dict = Depends(require("analyst")),
 ) -> JSON:
     """Import a file in the background (one import at a time), then analyse its new posts;
     follow it with `GET /api/import`."""
     try:
-        await _start(request, file, format, mapping, platform, encoding)
+        await _start(
+            request, file, format, mapping=mapping, platform=platform, encoding=encoding,
+            date_format=date_format, timezone=timezone,
+        )  # fmt: skip
     except InputError as exc:
         return JSON({"detail": str(exc)}, status_code=400)
     return JSON({"import": _job(state_of(request))}, status_code=202)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bascule.errors import InputError
 from bascule.sources.model import RecordError
 
 TWITTER_EPOCH_MS = 1288834974657
@@ -37,6 +40,95 @@ def parse_time(value: Any) -> datetime:
         return _parse_str(value.strip())
     except (ValueError, OverflowError, KeyError, IndexError):
         raise RecordError(f"bad date {value[:60]!r}") from None
+
+
+_OFFSET = re.compile(r"([zZ]|[+-]\d\d:?\d\d)$")
+
+
+def is_local_time(value: str) -> bool:
+    """A date written without its time zone (`2026-09-01 10:00`, not `...Z`, `...+02:00`,
+    an epoch number or Twitter's `+0000`): a local time of some zone. `DateRule` says which."""
+    s = value.strip()
+    return bool(s) and not (s[:1].isalpha() or _OFFSET.search(s) or _is_number(s))
+
+
+def _is_number(s: str) -> bool:
+    try:
+        float(s)
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class DateRule:
+    """How a generic file writes its dates, when not as `parse_time` reads them: a
+    `strptime` format (`%d/%m/%Y %H:%M`, as spreadsheets write them in French), and the time
+    zone of dates written without one (default UTC). `store.bulk` reads them the same way in
+    SQL (DuckDB's `strptime` takes the same format)."""
+
+    format: str | None = None
+    timezone: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.format is not None and "%" not in self.format:
+            raise InputError(
+                f"--date-format {self.format!r}: give a strptime pattern, e.g. %d/%m/%Y %H:%M",
+                fr=f"--date-format {self.format!r} : donnez un modèle strptime, par exemple "
+                "%d/%m/%Y %H:%M",
+            )
+        if self.timezone is not None:
+            try:
+                ZoneInfo(self.timezone)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise InputError(
+                    f"--timezone: unknown time zone {self.timezone!r} (e.g. America/Toronto)",
+                    fr=f"--timezone : fuseau horaire inconnu {self.timezone!r} (par exemple "
+                    "America/Toronto)",
+                ) from None
+
+    def parse(self, value: Any) -> datetime:
+        """`parse_time` of the value, read with this rule: naive UTC."""
+        if self.format is None or not isinstance(value, str) or not value.strip():
+            ts = parse_time(value)
+            local = isinstance(value, str) and is_local_time(value)
+        else:
+            try:
+                ts = datetime.strptime(value.strip(), self.format)
+            except ValueError:
+                raise RecordError(f"bad date {value[:60]!r}") from None
+            local = ts.tzinfo is None
+            if not local:
+                ts = ts.astimezone(UTC).replace(tzinfo=None)
+        if local and self.timezone:
+            ts = ts.replace(tzinfo=ZoneInfo(self.timezone)).astimezone(UTC).replace(tzinfo=None)
+        if not 1990 <= ts.year <= 2100:
+            raise RecordError(f"bad date {str(value)[:60]!r}")
+        return ts
+
+
+_DAY_MONTH = re.compile(
+    r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?:[ T](\d{1,2}):(\d{2})(:\d{2})?)?$"
+)
+
+
+def guess_date_format(examples: list[str]) -> tuple[str, bool] | None:
+    """The `strptime` format of dates such as `01/09/2026 10:00` that `parse_time` refused,
+    and whether it is a guess (every example reads day first or month first alike: day
+    first, as French and most of the world write them); None when they are not such dates."""
+    found = [m for m in (_DAY_MONTH.match(e.strip()) for e in examples) if m]
+    if not found or len(found) < len(examples):
+        return None
+    m = found[0]
+    sep, year = m.group(2), "%Y" if len(m.group(4)) == 4 else "%y"
+    time = "" if m.group(5) is None else " %H:%M" + (":%S" if m.group(7) else "")
+    if any(int(x.group(1)) > 12 for x in found):
+        order, ambiguous = ("%d", "%m"), False
+    elif any(int(x.group(3)) > 12 for x in found):
+        order, ambiguous = ("%m", "%d"), False
+    else:
+        order, ambiguous = ("%d", "%m"), True
+    return f"{order[0]}{sep}{order[1]}{sep}{year}{time}", ambiguous
 
 
 def _from_epoch(x: float) -> datetime:

@@ -15,7 +15,7 @@ import orjson
 
 from bascule.errors import InputError
 from bascule.i18n import plural_s
-from bascule.sources.formats.common import parse_time, to_bool, to_id, to_int
+from bascule.sources.formats.common import DateRule, to_bool, to_id, to_int
 from bascule.sources.model import Account, Post, RecordError
 
 # field -> column names tried in order when the mapping does not name one
@@ -77,6 +77,7 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
     "platform": ("platform",),
 }
 FIELDS = tuple(CANDIDATES)
+_ISO = DateRule()  # `parse_time`: ISO 8601, Twitter's dates, epochs; UTC when no zone
 
 
 def parse_mapping(spec: str | Mapping[str, str] | None) -> dict[str, str]:
@@ -205,10 +206,15 @@ def _copy_path(row: dict[str, Any], parents: list[str]) -> dict[str, Any]:
 
 
 def map_row(
-    row: Mapping[str, Any], cmap: ColumnMap, *, platform: str = "generic", raw: str | None = None
+    row: Mapping[str, Any],
+    cmap: ColumnMap,
+    *,
+    platform: str = "generic",
+    raw: str | None = None,
+    dates: DateRule | None = None,
 ) -> Post:
     """One table row as a Post, through the resolved column map; `raw` is replaced by the
-    fields the map did not take (see `remainder`)."""
+    fields the map did not take (see `remainder`); dates read as `dates` says, if given."""
     g = cmap.get
     pid = to_id(g(row, "id"))
     if not pid:
@@ -241,7 +247,7 @@ def map_row(
         platform=plat,
         native_id=pid,
         author=author,
-        created_at=parse_time(g(row, "created_at")),
+        created_at=(dates or _ISO).parse(g(row, "created_at")),
         text=None if text is None else str(text),
         lang=g(row, "lang") or None,
         reply_to=reply_to,
