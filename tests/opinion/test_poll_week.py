@@ -210,13 +210,13 @@ def test_weekly_outputs(project, writer, tmp_path) -> None:  # noqa: ANN001
     assert "(semaine du 2026-08-31)</title>" in poll_html(one, "fr")
 
 
-def test_weeks_are_for_the_poll_only(project) -> None:  # noqa: ANN001
+def test_a_month_is_no_period(project) -> None:  # noqa: ANN001
     from bascule.opinion.undecided import undecided
 
     with pytest.raises(InputError):
         poll(project, "caq", by="month")
-    with pytest.raises(InputError):  # its privacy rule knows hours and days only
-        undecided(project, by="week")
+    with pytest.raises(InputError):  # the undecided count weeks as the poll does, not months
+        undecided(project, by="month")
 
 
 @pytest.fixture

@@ -213,3 +213,132 @@ def test_official_and_opted_in_accounts_are_not_the_undecided(project, writer) -
     assert quoted and not quoted & {"Newsroom", "@coalitionavenir"}
     project.config.privacy.opted_in = []  # the newsroom not named: one of the public again
     assert undecided(project, seed=1)["authors"]["undecided"] == 25
+
+
+def _say(writer, at: str, n: int, *, prefix: str, favour: bool = False) -> None:  # noqa: ANN001
+    """One political post per author `{prefix}{i}` at `at` (UTC; 16:00 is noon in Toronto):
+    a favour for the CAQ, or an open hesitation."""
+    stance, hes = ({"caq": "favor"}, False) if favour else ({"caq": "none"}, True)
+    writer.posts((f"{prefix}{i}", at, HOUSING[i % 3], stance, hes, "fr") for i in range(n))
+
+
+def test_an_author_counts_once_a_week_with_their_state_over_it(project, writer) -> None:  # noqa: ANN001
+    _say(writer, "2026-08-31T16:00", 12, prefix="u")  # Monday: 12 hesitate
+    _say(writer, "2026-09-02T16:00", 12, prefix="u", favour=True)  # Wednesday: they lean
+    _say(writer, "2026-09-02T17:00", 10, prefix="c", favour=True)  # 10 others favour twice,
+    _say(writer, "2026-09-07T03:30", 10, prefix="c", favour=True)  # Sunday 23:30 in Toronto
+    r = undecided(project, by="week", seed=0)
+    assert r["by"] == "week" and r["suppressed"] == 0 and r["pruned_weeks"] == []
+    assert [(p["period"], p["authors"]) for p in r["periods"]] == [("2026-08-31", 22)]
+    week = r["periods"][0]
+    assert (week["committed"], week["leaning"], week["undecided"]) == (10, 12, 0)
+    assert week["undecided_share"] == 0.0 and week["trend_undecided"] == 0.0
+    # the daily view counts each day apart; its totals are the week's
+    days = undecided(project, seed=0)
+    assert [(p["period"], p["authors"]) for p in days["periods"]] == [
+        ("2026-08-31", 12),
+        ("2026-09-02", 22),
+        ("2026-09-06", 10),
+    ]
+    assert days["periods"][0]["undecided"] == 12 and days["authors"] == r["authors"]
+    # a window of part of a week is the whole week, for the series and the totals
+    part = undecided(project, by="week", since="2026-09-02", until="2026-09-03", seed=0)
+    assert (part["since"], part["until"]) == ("2026-08-31", "2026-09-07")
+    assert part["periods"] == r["periods"] and part["authors"] == r["authors"]
+    assert part["totals_days"] == ["2026-08-31", "2026-09-06"]
+
+
+def test_small_weeks_and_small_remainders_are_hidden(project, writer) -> None:  # noqa: ANN001
+    _say(writer, "2026-09-08T16:00", 9, prefix="a")  # week of Sept 7: 9 authors
+    # week of Sept 14: 12 on Monday, 3 others on Tuesday only: "week minus its shown Monday"
+    # would expose the 3, as the weekly poll says
+    _say(writer, "2026-09-14T16:00", 12, prefix="b")
+    _say(writer, "2026-09-15T16:00", 3, prefix="x")
+    # week of Sept 21: 12 on Monday, 3 of them back on Wednesday (a hidden day) to lean
+    _say(writer, "2026-09-21T16:00", 12, prefix="c")
+    _say(writer, "2026-09-23T16:00", 3, prefix="c", favour=True)
+    r = undecided(project, by="week", seed=0)
+    assert [(p["period"], p["authors"]) for p in r["periods"]] == [("2026-09-21", 12)]
+    assert r["suppressed"] == 2
+    # a hidden day enters nothing, not even its week: the 3 are undecided there, as on Monday
+    assert (r["periods"][0]["undecided"], r["periods"][0]["leaning"]) == (12, 0)
+    assert [p["period"] for p in undecided(project, seed=0)["periods"]] == [
+        "2026-09-14",
+        "2026-09-21",
+    ]
+
+
+def test_a_week_holding_a_pruned_day_is_not_shown(project, writer) -> None:  # noqa: ANN001
+    from bascule.opinion.undecided import pruned_note
+    from bascule.report.opinion import undecided_page
+    from bascule.scale.retention import prune
+
+    from .test_poll_kept import NOW, history
+
+    history(writer)  # Sept 1-3 and 20; Sept 1 and 2 are pruned, Sept 3 (Thursday) is not
+    before = undecided(project, by="week", seed=0)
+    assert [(p["period"], p["authors"]) for p in before["periods"]] == [
+        ("2026-08-31", 88),
+        ("2026-09-14", 15),
+    ]
+    assert pruned_note(before, "en") is None
+    prune(project, days=30, now=NOW)
+    r = undecided(project, by="week", seed=0)
+    # Sept 3 still has its 24 authors, but they are not the week of Aug 31: not shown
+    assert [(p["period"], p["authors"]) for p in r["periods"]] == [("2026-09-14", 15)]
+    assert r["pruned_weeks"] == ["2026-08-31"] and r["suppressed"] == 0
+    assert pruned_note(r, "en") == (
+        "The week of 2026-08-31 is not shown: some of its posts were deleted (retention)."
+    )
+    assert pruned_note(r, "fr") == (
+        "La semaine du 2026-08-31 n'est pas montrée : une partie de ses publications a été "
+        "supprimée (durée de conservation)."
+    )
+    # `bascule undecided --by week --html` says it under the chart
+    page = undecided_page(r, "en", "Campaign")
+    assert "<p>The week of 2026-08-31 is not shown: some of its posts were deleted" in page
+    # the daily view still shows Sept 3; a window past the week says nothing of it
+    assert "2026-09-03" in [p["period"] for p in undecided(project, seed=0)["periods"]]
+    assert undecided(project, by="week", since="2026-09-07", seed=0)["pruned_weeks"] == []
+    assert "pruned_weeks" not in undecided(project, seed=0)
+
+
+def test_a_day_kept_for_any_target_hides_its_week(project, writer) -> None:  # noqa: ANN001
+    # kept by an earlier Bascule for the PQ (UTC days): Wednesday Aug 5 is in the week of Aug 3
+    project.store.execute("INSERT INTO aggregates VALUES ('2026-08-05', 'pq', 'favor', 12, 12)")
+    _say(writer, "2026-08-04T16:00", 12, prefix="a")
+    _say(writer, "2026-08-11T16:00", 12, prefix="b")
+    r = undecided(project, by="week", seed=0)
+    assert [p["period"] for p in r["periods"]] == ["2026-08-10"]
+    assert r["pruned_weeks"] == ["2026-08-03"]
+
+
+def test_weekly_csv_chart_and_png(project, writer, tmp_path) -> None:  # noqa: ANN001
+    from bascule.opinion.undecided import share_title, undecided_csv, undecided_png
+
+    _say(writer, "2026-08-31T16:00", 12, prefix="u")
+    _say(writer, "2026-09-08T16:00", 10, prefix="c", favour=True)
+    _say(writer, "2026-09-08T17:00", 10, prefix="c", favour=True)
+    _say(writer, "2026-09-15T16:00", 3, prefix="x")  # a hidden week: no row
+    r = undecided(project, by="week", seed=0)
+    assert r["suppressed"] == 1
+    csv = undecided_csv(r).splitlines()
+    assert csv[0] == (
+        "period,authors,committed,leaning,undecided,undecided_share,undecided_lo,"
+        "undecided_hi,trend_undecided"
+    )
+    assert csv[1].startswith("2026-08-31,12,0,0,12,1.0,")
+    assert csv[2].startswith("2026-09-07,10,10,0,0,0.0,") and len(csv) == 3
+    assert share_title(r, "en") == (
+        "Share of undecided authors, per week (weeks of 2026-08-31 to 2026-09-07)"
+    )
+    assert share_title(undecided(project, seed=0), "fr") == "Part d'indécis parmi les auteurs"
+    fig = undecided_figure(r, "fr")
+    assert fig.layout.annotations[0].text == (
+        "Part d'indécis parmi les auteurs, par semaine (semaines du 2026-08-31 au 2026-09-07)"
+    )
+    assert {t.xperiod for t in fig.data if t.xaxis == "x"} == {604_800_000}
+    assert fig.layout.xaxis.dtick == 604_800_000 and fig.layout.xaxis.tick0 == "2026-08-31"
+    undecided_png(r, tmp_path / "weeks.png", "fr")
+    png = (tmp_path / "weeks.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -35,7 +37,15 @@ UntilOpt = Annotated[
         callback=check_when,
     ),
 ]
-ByOpt = Annotated[str, typer.Option("--by", help="Period: hour or day.")]
+ByOpt = Annotated[
+    str,
+    typer.Option(
+        "--by",
+        help="Period: hour, day or week (ISO week from Monday 00:00 in the project time zone, "
+        "named by its Monday; a window is widened to whole weeks, and a week holding days "
+        "whose posts were pruned is not shown).",
+    ),
+]
 PollByOpt = Annotated[
     str,
     typer.Option(
@@ -120,19 +130,26 @@ def poll(
     elif fmt == "html":
         _write(P.poll_html(result, lang), out)
     elif fmt == "png":
-        import io
-
-        if out is None and sys.stdout.isatty():  # bytes a terminal cannot show
-            raise InputError(
-                "--png writes an image: give a file with --out (e.g. -o poll.png)",
-                fr="--png écrit une image : donnez un fichier avec --out (par exemple -o "
-                "sondage.png)",
-            )
-        buf = io.BytesIO()
-        P.poll_png(result, buf, lang)
-        _write(buf.getvalue(), out)
+        _write_png(lambda buf: P.poll_png(result, buf, lang), out, ("poll", "sondage"))
     else:
         _poll_table(result, lang)
+
+
+def _write_png(
+    draw: Callable[[io.BytesIO], None], out: Path | None, names: tuple[str, str]
+) -> None:
+    """The image `draw` writes, to `out` or to a stdout that is not a terminal (a pipe or a
+    file); a terminal cannot show bytes: the error names an example file (`names`: its
+    English and French stems)."""
+    if out is None and sys.stdout.isatty():
+        raise InputError(
+            f"--png writes an image: give a file with --out (e.g. -o {names[0]}.png)",
+            fr=f"--png écrit une image : donnez un fichier avec --out (par exemple -o "
+            f"{names[1]}.png)",
+        )
+    buf = io.BytesIO()
+    draw(buf)
+    _write(buf.getvalue(), out)
 
 
 def _dumps(obj: object) -> str:
@@ -227,6 +244,15 @@ def undecided(
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same themes).")] = 0,
     json: JsonOpt = False,
+    csv: Annotated[
+        bool,
+        typer.Option(
+            "--csv",
+            help="Print CSV, one row per shown period: committed, leaning and undecided "
+            "authors, the undecided share with its 95 % interval, and its trend.",
+        ),
+    ] = False,
+    png: Annotated[bool, typer.Option("--png", help="Write the chart as PNG.")] = False,
     html: Annotated[bool, typer.Option("--html", help="Write the chart as an HTML page.")] = False,
     out: OutOpt = None,
     lang: LangOpt = None,
@@ -238,7 +264,7 @@ def undecided(
     """
     from bascule.opinion import undecided as U
 
-    fmt = _one_format(json=json, html=html)
+    fmt = _one_format(json=json, csv=csv, png=png, html=html)
     with open_project(project, read_only=True) as p:
         result = U.undecided(p, since=since, until=until, by=by, themes=themes, seed=seed)
         lang = lang or p.config.project.language
@@ -248,6 +274,10 @@ def undecided(
             _write(_dumps(result), out)
         else:
             print_json(result)
+    elif fmt == "csv":
+        _write(U.undecided_csv(result), out)
+    elif fmt == "png":
+        _write_png(lambda buf: U.undecided_png(result, buf, lang), out, ("undecided", "indecis"))
     elif fmt == "html":  # counts, chart, themes and quotes: the report's section as a page
         from bascule.report.opinion import undecided_page
 
@@ -262,11 +292,13 @@ def _undecided_table(result: dict, lang: str) -> None:
     if not result["authors"]:
         _undecided_nothing(result, lang)
         return
+    from bascule.opinion.undecided import pruned_note
+
     _undecided_totals(result, lang)
     _undecided_periods(result, lang)
-    note = _hidden_note(result, lang)
-    if note:
-        console.print(note, highlight=False)
+    for note in (_hidden_note(result, lang), pruned_note(result, lang)):
+        if note:
+            console.print(note, highlight=False)
     if _undecided_themes(result, lang):
         _undecided_quotes(result, lang)
 
@@ -331,7 +363,10 @@ def _undecided_periods(result: dict, lang: str) -> None:
         + f" — {period_name(result['by'], lang)}",
         caption=tr(lang, f"heure de {result['timezone']}", f"{result['timezone']} time"),
     )
-    t.add_column(tr(lang, "période", "period"), no_wrap=True)
+    # a week's date is its Monday, which "period" would not say (as `poll` heads it)
+    week = result["by"] == "week"
+    head = tr(lang, "semaine du", "week of") if week else tr(lang, "période", "period")
+    t.add_column(head, no_wrap=True)
     for st in STATES:
         t.add_column(state_label(st, lang), justify="right")
     t.add_column(tr(lang, "% indécis [95 %]", "% undecided [95 %]"), justify="right")

@@ -13,7 +13,11 @@ out (`opinion.voices`), or a newsroom's headlines would read as the reasons of t
 
 Published numbers follow `privacy.min_group_size`: days with fewer authors are dropped before
 anything is computed; totals and themes always cover whole shown days (so the hour and day
-views publish the same totals), and the hour series hides hours as `suppression` says.
+views publish the same totals), and the hour series hides hours as `suppression` says. A week
+is the poll's (the ISO week in the project's time zone, named by its Monday, the window
+widened to whole weeks), shown only where the weekly poll would show it: at least k authors,
+none of them 1 to k-1 seen only on its hidden days or hours (the rule of `suppression`), and no
+day of it whose posts `bascule prune` deleted (`pruned_weeks`).
 """
 
 from __future__ import annotations
@@ -25,8 +29,10 @@ import numpy as np
 import pandas as pd
 
 from bascule.i18n import date_axis, number, percent, share, share_range, tr
+from bascule.opinion import kept as K
 from bascule.opinion import periods as P
 from bascule.opinion.intervals import ewma_shares, wilson
+from bascule.opinion.poll import HALFLIFE, PNG_DPI, _weeks_of
 from bascule.opinion.suppression import shown_periods
 from bascule.opinion.themes import extract_themes, trend_label
 from bascule.opinion.voices import named_authors
@@ -144,25 +150,26 @@ def undecided(
     themes: int | None = None,
     seed: int = 0,
 ) -> dict:
-    """Committed/leaning/undecided counts per period, and the themes of the undecided."""
-    P.check_by(by)
+    """Committed/leaning/undecided counts per period (hour, day or ISO week), and the themes
+    of the undecided. By week, `pruned_weeks` names the weeks not shown because posts of
+    theirs were pruned (they are not counted in `suppressed`)."""
+    P.check_by(by, P.POLL_BY)
     cfg = project.config
     tz, k = cfg.project.timezone, cfg.privacy.min_group_size
     s, u = P.window(since, until, by, tz)
     # Totals and themes are computed on whole shown days, whatever `by`: the hour and day
-    # views then publish the same totals, and cannot be subtracted from one another.
-    sd, ud = P.window(since, until, "day", tz)
+    # views then publish the same totals, and cannot be subtracted from one another. Whole
+    # weeks are whole days: the week view's totals are the day view's over those weeks.
+    sd, ud = (s, u) if by == "week" else P.window(since, until, "day", tz)
     ev, parties = events(project, sd, ud)
     days = shown_periods(ev["author_id"], ev["local"], "day", k) if len(ev) else set()
     ev["period"] = P.floor(ev["local"], by) if len(ev) else ev["local"]
-    in_series = P.in_window(ev["local"], s, u)
+    pruned = pruned_weeks(project, ev, s, u) if by == "week" else []
+    in_series = P.in_window(ev["local"], s, u) & ~ev["period"].isin(pruned)
     all_periods = set(ev.loc[in_series, "period"])
+    every = ev
     ev = ev[P.floor(ev["local"], "day").isin(days)].reset_index(drop=True)  # hidden: nowhere
-    if by == "day":
-        shown = days
-    else:
-        shown = shown_periods(ev["author_id"], ev["local"], by, k) if len(ev) else set()
-    shown = shown & all_periods
+    shown = _shown(ev, every, days, by, k) & all_periods
     result: dict[str, Any] = {
         "by": by,
         "timezone": tz,
@@ -181,6 +188,8 @@ def undecided(
             P.label(ud - P.step("day"), "day") if ud is not None else None,
         ],
     }
+    if by == "week":
+        result["pruned_weeks"] = [P.label(w, "week") for w in pruned]
     if ev.empty:
         return result
     st = classify(ev, parties)
@@ -209,6 +218,50 @@ def undecided(
     return result
 
 
+def _shown(
+    ev: pd.DataFrame, every: pd.DataFrame, days: set[pd.Timestamp], by: str, k: int
+) -> set[pd.Timestamp]:
+    """The periods of the series that may be shown: `ev` holds the posts of the shown `days`
+    only (a hidden day enters nothing), `every` all the window's posts. Hours as `suppression`
+    says; a week only where the weekly poll would show it, judged on all of its posts (k
+    authors, no 1 to k-1 of them seen only on its hidden days or hours), and where it still
+    may once its hidden days are left out (its shown hours then cover what they cover)."""
+    if by == "day":
+        return days
+    if ev.empty:
+        return set()
+    shown = shown_periods(ev["author_id"], ev["local"], by, k)
+    if by == "week":
+        shown &= shown_periods(every["author_id"], every["local"], "week", k)
+    return shown
+
+
+def pruned_weeks(
+    project: Any, ev: pd.DataFrame, since: pd.Timestamp | None, until: pd.Timestamp | None
+) -> list[pd.Timestamp]:
+    """Weeks (Mondays, local time) of [since, until) not shown because `bascule prune`
+    deleted posts of theirs, as the weekly poll leaves them out (`kept.pruned_weeks`): those
+    holding a kept day, a post of `ev` (created_at, local) on such a day or before the latest
+    cutoff's day, or that cutoff. The undecided read every party's posts: a day kept for any
+    target lost some of theirs."""
+    tz = project.config.project.timezone
+    kept = _kept(project.store, project.config.privacy.min_group_size)
+    left_out = ev.loc[kept.mask(ev, tz), "local"]
+    return K.pruned_weeks(kept, left_out, tz, since, until, seen=bool(len(ev)))
+
+
+def _kept(store: Any, k: int) -> K.Kept:
+    """The days `prune` kept for any target, with its zone and latest cutoff."""
+    from dataclasses import replace
+
+    # "": no target has kept days, yet posts may have been pruned (the cutoff alone)
+    first, *rest = [K.read(store, t, k) for t in sql.kept_targets(store) or [""]]
+    index = first.days.index
+    for other in rest:
+        index = index.union(other.days.index)
+    return replace(first, days=first.days.reindex(index))
+
+
 def _series(st: pd.DataFrame, by: str) -> list[dict]:
     """Per shown period: authors by state (their state after their last post in it)."""
     per = (
@@ -223,7 +276,7 @@ def _series(st: pd.DataFrame, by: str) -> list[dict]:
     und = per["undecided"].to_numpy()
     lo, hi = wilson(und, n)
     trend = ewma_shares(
-        np.c_[und, n - und], P.steps(per.index, by).to_numpy(), halflife=3.0 if by == "day" else 6.0
+        np.c_[und, n - und], P.steps(per.index, by).to_numpy(), halflife=HALFLIFE[by]
     )[:, 0]
     return [
         {
@@ -237,6 +290,37 @@ def _series(st: pd.DataFrame, by: str) -> list[dict]:
         }
         for i, p in enumerate(per.index)
     ]
+
+
+CSV_COLUMNS = [
+    "period",
+    "authors",
+    *STATES,
+    "undecided_share",
+    "undecided_lo",
+    "undecided_hi",
+    "trend_undecided",
+]
+
+
+def undecided_csv(result: dict) -> str:
+    """The periods as CSV text, one row per shown period (hidden ones are no rows), as
+    `poll_csv` writes the poll's: ISO period labels, shares in [0, 1]."""
+    return pd.DataFrame(result["periods"], columns=CSV_COLUMNS).to_csv(index=False)
+
+
+def share_title(result: dict, lang: str) -> str:
+    """The chart's title: "Part d'indécis parmi les auteurs", and for weeks, which the
+    dates alone would not say (a week's date is its Monday), "par semaine (semaines du
+    2026-08-31 au 2026-09-07)", as the poll's title says them."""
+    title = tr(lang, "Part d'indécis parmi les auteurs", "Share of undecided authors")
+    rows = result["periods"]
+    if result["by"] != "week":
+        return title
+    title += tr(lang, ", par semaine", ", per week")
+    if rows:
+        title += f" ({_weeks_of(rows[0]['period'], rows[-1]['period'], lang)})"
+    return title
 
 
 def _tick_step(top: float) -> int:
@@ -255,7 +339,7 @@ def undecided_figure(result: dict, lang: str = "fr") -> Any:
         row_heights=[0.55, 0.45] if themes else [1.0],
         vertical_spacing=0.12,
         subplot_titles=[
-            tr(lang, "Part d'indécis parmi les auteurs", "Share of undecided authors"),
+            share_title(result, lang),
             *(
                 [tr(lang, "Pourquoi ils hésitent (thèmes)", "Why they hesitate (themes)")]
                 if themes
@@ -399,3 +483,100 @@ def days_note(result: dict, lang: str) -> str | None:
         f"Totaux et thèmes sur des journées entières ({span}), heure de {tz}.",
         f"Totals and themes cover whole days ({span}), {tz} time.",
     )
+
+
+def pruned_note(result: dict, lang: str) -> str | None:
+    """Which weeks a weekly view leaves out because posts of theirs were pruned (None: none),
+    said as the weekly poll says it: what is left of such a week is not the week."""
+    weeks = result.get("pruned_weeks")
+    if not weeks:
+        return None
+    head = K._weeks_not_shown(weeks, lang)
+    its = tr(lang, "ses" if len(weeks) == 1 else "leurs", "its" if len(weeks) == 1 else "their")
+    return head + tr(
+        lang,
+        f" : une partie de {its} publications a été supprimée (durée de conservation).",
+        f": some of {its} posts were deleted (retention).",
+    )
+
+
+def undecided_png(result: dict, path: Any, lang: str = "fr") -> None:
+    """The undecided chart as a PNG, drawn with matplotlib as `poll_png` draws the poll's."""
+    undecided_png_figure(result, lang).savefig(path, dpi=PNG_DPI, format="png")
+
+
+def undecided_png_figure(result: dict, lang: str = "fr") -> Any:
+    """The matplotlib figure `undecided_png` writes: the undecided share per period with its
+    95 % band and trend, and below, when there are any, the themes by authors."""
+    from matplotlib.figure import Figure  # no pyplot: no global state, safe in the web app
+    from matplotlib.ticker import FuncFormatter
+
+    themes = result["themes"]
+    fig = Figure(figsize=(12, 6 + 0.4 * len(themes) if themes else 5))
+    if themes:
+        ax, axt = fig.subplots(2, 1, gridspec_kw={"height_ratios": [3, 1 + 0.25 * len(themes)]})
+    else:
+        ax, axt = fig.subplots(1, 1), None
+    rows, by = result["periods"], result["by"]
+    # each point in the middle of its period, as in the HTML chart
+    start = pd.to_datetime([r["period"] for r in rows])
+    x = start + P.step(by) / 2
+    color = COLORS["undecided"]
+    ax.fill_between(
+        x, [r["undecided_lo"] for r in rows], [r["undecided_hi"] for r in rows],
+        color=color, alpha=0.25, linewidth=0, label=tr(lang, "IC 95 %", "95% CI"),
+    )  # fmt: skip
+    ax.plot(x, [r["trend_undecided"] for r in rows], color="#e66101", lw=2.5,
+            label=tr(lang, "tendance", "trend"))  # fmt: skip
+    ax.scatter(x, [r["undecided_share"] for r in rows], color="#e66101", s=14, zorder=3,
+               label=state_label("undecided", lang))  # fmt: skip
+    if len(rows) == 1:  # a band needs two periods: one period's interval is a bar
+        y, lo, hi = (rows[0][k] for k in ("undecided_share", "undecided_lo", "undecided_hi"))
+        ax.errorbar(x, [y], yerr=[[y - lo], [hi - y]], color=color, lw=6)
+    top = max((r["undecided_hi"] for r in rows), default=1.0)
+    ax.set_ylim(0, min(1.0, 1.1 * top) or 1.0)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v, lang)))
+    ax.set_title(share_title(result, lang))
+    ax.grid(alpha=0.3)
+    ax.legend(loc="best", frameon=False)
+    _date_ticks(ax, start, by)
+    if axt is not None:
+        _themes_bars(axt, themes, lang)
+    fig.tight_layout()
+    return fig
+
+
+def _date_ticks(ax: Any, start: pd.DatetimeIndex, by: str) -> None:
+    """The periods shown, from the start of the first to the end of the last, with ISO dates:
+    a day's under its midnight, a week's on the Monday that names it."""
+    from matplotlib.dates import MO, DateFormatter, DayLocator, WeekdayLocator
+
+    if not len(start):
+        return
+    ax.set_xlim(start[0], start[-1] + P.step(by))
+    span = int((start[-1] - start[0]).days)
+    if by == "day":
+        ax.xaxis.set_major_locator(DayLocator(interval=span // 10 + 1))
+    elif by == "week":
+        ax.xaxis.set_major_locator(WeekdayLocator(byweekday=MO, interval=span // 70 + 1))
+    ax.xaxis.set_major_formatter(DateFormatter("%Y-%m-%d %H:%M" if by == "hour" else "%Y-%m-%d"))
+    for label in ax.get_xticklabels():
+        label.set_rotation(30)
+        label.set_horizontalalignment("right")
+
+
+def _themes_bars(ax: Any, themes: list[dict], lang: str) -> None:
+    """The themes as horizontal bars of undecided authors, the largest on top."""
+    labels = [
+        f"{t['label']} ({trend_label(t['trend'], lang)})" if t["trend"] else t["label"]
+        for t in themes
+    ][::-1]
+    authors = [t["authors"] for t in themes][::-1]
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    bars = ax.barh(labels, authors, color=COLORS["undecided"])
+    ax.bar_label(bars, labels=[number(n, lang) for n in authors], padding=3)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, lang)))  # "1 000"
+    ax.set_xlabel(tr(lang, "auteurs indécis", "undecided authors"))
+    ax.set_title(tr(lang, "Pourquoi ils hésitent (thèmes)", "Why they hesitate (themes)"))

@@ -101,8 +101,16 @@ def undecided_summary(u: dict, lang: str) -> str:
 
 
 def undecided_body(u: dict, lang: str) -> str:
-    """The undecided as HTML: counts by state, the chart, the themes with their quotes."""
-    from bascule.opinion.undecided import STATES, days_note, state_label, undecided_figure
+    """The undecided as HTML: counts by state, the chart, the themes with their quotes; by
+    week, the weeks left out for posts pruned from them (`pruned_note`), as the weekly poll
+    says them under its chart."""
+    from bascule.opinion.undecided import (
+        STATES,
+        days_note,
+        pruned_note,
+        state_label,
+        undecided_figure,
+    )
 
     a = u["authors"]
     colon = tr(lang, " : ", ": ")
@@ -112,7 +120,11 @@ def undecided_body(u: dict, lang: str) -> str:
     note = days_note(u, lang)
     if note:
         body += paragraph(note)
-    return body + figure(undecided_figure(u, lang)) + _themes(u, lang)
+    body += figure(undecided_figure(u, lang))
+    note = pruned_note(u, lang)
+    if note:
+        body += paragraph(note)
+    return body + _themes(u, lang)
 
 
 def undecided_page(u: dict, lang: str, project_name: str) -> str:
