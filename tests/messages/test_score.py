@@ -168,7 +168,14 @@ def test_notes_follow_the_readers_language_not_the_drafts() -> None:
     fr, en = score(huge, "fr"), score(huge, "fr", ui_lang="en")
     assert fr["notes"] == ["texte tronqué à 20000 caractères pour l'analyse"]
     assert en["notes"] == ["text truncated to 20000 characters for scoring"]
-    assert {**en, "notes": None} == {**fr, "notes": None}  # the same scores and tips
+    assert fr["score"] == en["score"]  # the same scores and tips, told in the reader's language
+    for d in DIMENSIONS:
+        tell, told = fr["dimensions"][d], en["dimensions"][d]
+        assert {**tell, "suggestion": None} == {**told, "suggestion": None}
+        assert (tell["suggestion"], told["suggestion"]) == (
+            tell["suggestions"]["fr"],
+            told["suggestions"]["en"],
+        )
     assert score("🔥🔥", "en", ui_lang="fr")["notes"] == ["aucun mot à analyser"]
     mixed = "Le loyer a augmenté de 8 % à Montréal, and my rent went up 200 dollars last month."
     r, ui = score(mixed), score(mixed, ui_lang="fr")

@@ -107,3 +107,29 @@ def test_overview_names_targets_in_the_report_language(project, writer, tmp_path
     assert "<tr><td>Parti libéral du Québec</td><td class='num'>3</td>" in fr
     assert "<tr><td>Quebec Liberal Party</td><td class='num'>3</td>" in en
     assert "<td>plq</td>" not in fr + en
+
+
+def test_community_sizes_say_what_they_count(project, tmp_path) -> None:  # noqa: ANN001
+    """The word-of-mouth section's community sizes count every interaction, the tipping
+    table's only the amplification network: both read "taille" for different numbers."""
+    from bascule.graph.build import observed_graph
+    from bascule.graph.communities import communities
+    from bascule.report import diffusion, network
+
+    from ..graph.conftest import build_store
+
+    build_store(project)
+    toml = project.config_path.read_text(encoding="utf-8")
+    project.config_path.write_text(
+        re.sub(r"min_group_size = \d+", "min_group_size = 2", toml), encoding="utf-8"
+    )
+    project.reload()
+    communities(observed_graph(project, kind="all"), seed=0, project=project)
+    for lang, every, amplified in (
+        ("fr", "Taille : les membres en interaction (partages, citations, réponses, mentions).",
+         "<th>membres dans le réseau d'amplification</th>"),
+        ("en", "Size: the members interacting (reposts, quotes, replies, mentions).",
+         "<th>members in the amplification network</th>"),
+    ):  # fmt: skip
+        assert every in unescape(network.section(project, lang).body), lang
+        assert amplified in unescape(diffusion.section(project, lang).body), lang

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.web.webutil import PASSWORDS, csrf, login, serving
+from tests.web.webutil import PASSWORDS, csrf, login, serving, staffed
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:Arrow output on a DB-API result:UserWarning"  # duckdb perf hint from store.db
@@ -229,14 +229,82 @@ def test_draft_notes_are_in_the_pages_language(server) -> None:  # noqa: ANN001
     """The score's notes followed the draft's language, not the reader's."""
     base, _ = server
     c = login(base, "vic")
-    form = {"text": "🔥🔥", "lang": "en", "csrf_token": csrf(c)}  # an English draft, no word
+    form = c.get("/messages").text.split('id="score-form"')[1].split("</form>")[0]
+    assert 'name="text_lang"' in form and 'name="lang"' not in form  # the page's: the output
+    form = {"text": "🔥🔥", "text_lang": "en", "csrf_token": csrf(c)}  # an English draft, no word
     r = c.post("/fragments/score", data=form)
     assert r.status_code == 200 and "aucun mot à analyser" in r.text, r.text
     assert "no words to score" not in r.text
     c.post("/lang", data={"lang": "en", "next": "/messages", "csrf_token": csrf(c)})
-    r = c.post("/fragments/score", data={**form, "lang": "fr", "csrf_token": csrf(c)})
+    r = c.post("/fragments/score", data={**form, "text_lang": "fr", "csrf_token": csrf(c)})
     assert r.status_code == 200 and "no words to score" in r.text, r.text
     assert "aucun mot à analyser" not in r.text
+
+
+FRENCH_DRAFT = "Hier, Marie a payé 1 450 $ de loyer pour un quatre et demie à Montréal."
+ENGLISH_DRAFT = "Yesterday Mary paid 1,450 dollars in rent for a small flat in Toronto."
+MIXED_DRAFT = (
+    "Le loyer a encore augmenté à Montréal cette année. Rents went up again in Toronto this "
+    "year. Les familles paient beaucoup trop cher. Families are paying far too much."
+)
+
+
+def _score_api(c: httpx.Client, params: dict | None = None, **body: str) -> dict:
+    r = c.post("/api/messages/score", json=body, params=params, headers={"x-csrf-token": csrf(c)})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def _tips_in(result: dict, lang: str) -> bool:
+    dims = result["dimensions"].values()
+    return all(d["suggestion"] == d["suggestions"][lang] for d in dims)
+
+
+def test_score_api_speaks_the_output_language(server) -> None:  # noqa: ANN001
+    """`lang` is the answer's language, `text_lang` the draft's (as `message score`): a
+    French draft with lang=en was read as English and its notes were French."""
+    base, _ = server
+    c = login(base, "vic")
+    r = _score_api(c, text=FRENCH_DRAFT, lang="en")
+    assert r["lang"] == "fr" and _tips_in(r, "en") and not _tips_in(r, "fr")
+    r = _score_api(c, text=ENGLISH_DRAFT, lang="fr")
+    assert r["lang"] == "en" and _tips_in(r, "fr") and not _tips_in(r, "en")
+    r = _score_api(c, text=MIXED_DRAFT, lang="en")
+    assert r["notes"][0].startswith("mixed French ("), r["notes"]
+    r = _score_api(c, text=MIXED_DRAFT, lang="fr")
+    assert r["notes"][0].startswith("texte mêlant français ("), r["notes"]
+    r = _score_api(c, {"lang": "en"}, text=MIXED_DRAFT)  # or as a query parameter
+    assert r["notes"][0].startswith("mixed French (") and _tips_in(r, "en")
+    r = _score_api(c, text=FRENCH_DRAFT, text_lang="en", lang="fr")  # the draft's, as told
+    assert r["lang"] == "en" and _tips_in(r, "fr")
+    r = _score_api(c, text="🔥🔥", lang="en")  # no word: read in the reader's language
+    assert r["lang"] == "en" and r["notes"] == ["no words to score"]
+    bad = c.post(
+        "/api/messages/score",
+        json={"text": FRENCH_DRAFT, "lang": "auto"},  # the answer has a language
+        headers={"x-csrf-token": csrf(c)},
+    )
+    assert bad.status_code == 422
+
+
+def test_score_api_speaks_the_projects_language_by_default(server, project) -> None:  # noqa: ANN001
+    base, _ = server
+    r = _score_api(login(base, "vic"), text=MIXED_DRAFT)  # a French project
+    assert r["notes"][0].startswith("texte mêlant") and _tips_in(r, "fr")
+    toml = project.config_path.read_text(encoding="utf-8")
+    project.config_path.write_text(
+        toml.replace('language = "fr"', 'language = "en"'), encoding="utf-8"
+    )
+    project.reload()
+    with staffed(project) as english:
+        r = _score_api(login(english, "vic"), text=FRENCH_DRAFT + " " + MIXED_DRAFT)
+    assert r["lang"] == "fr" and r["notes"][0].startswith("mixed French") and _tips_in(r, "en")
+    spec = login(base, "vic").get("/openapi.json").json()
+    body = spec["components"]["schemas"]["ScoreIn"]["properties"]
+    assert "Output language" in body["lang"]["description"]
+    assert "draft's language" in body["text_lang"]["description"]
+    op = spec["paths"]["/api/messages/score"]["post"]["responses"]["200"]
+    assert op["content"]["application/json"]["schema"]["$ref"].endswith("/ScoreOut")
 
 
 def test_store_web_sessions(web_project) -> None:  # noqa: ANN001

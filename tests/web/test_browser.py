@@ -8,7 +8,7 @@ from datetime import datetime
 import pyarrow as pa
 import pytest
 
-from tests.web.webutil import ARTIFACTS, PASSWORDS
+from tests.web.webutil import ARTIFACTS, PASSWORDS, staffed
 
 pytestmark = [
     pytest.mark.browser,
@@ -215,7 +215,9 @@ def test_network_graph_view_drawn(browser, server) -> None:  # noqa: ANN001
     page = _page(browser, base, "ana")
     page.click("#nav-network")
     page.wait_for_selector("#graph-view.drawn canvas", timeout=15000)
-    assert page.text_content("#graph-note") == "40 comptes affichés sur 40"
+    assert (
+        page.text_content("#graph-note") == "40 comptes affichés sur 40 dans le réseau des relais"
+    )
     # the Lorenz curve and the community graph are the capabilities' own Plotly figures
     page.wait_for_selector("#chart-fig-pareto.drawn", timeout=15000)
     assert page.locator("#chart-fig-pareto .scatterlayer .trace").count() == 2
@@ -229,6 +231,142 @@ def test_network_graph_view_drawn(browser, server) -> None:  # noqa: ANN001
     for raw in ("top_1pct_share", "lorenz", "membership", "undecided_share", "{'favor'"):
         assert raw not in body, raw
     _shot(page, "network")
+    assert page.errors == [], page.errors
+    page.context.close()
+
+
+def _crowd_rows(project) -> None:  # noqa: ANN001
+    """A demo-sized amplification network: 12 media accounts each reposted by 25 followers
+    of their own, 60 followers reposting two or three of them, and 4 pairs apart."""
+    authors, posts, inter = [], [], []
+    t0 = datetime(2026, 9, 1, 12)
+    words = ["loyer", "logement", "école", "santé", "transport", "emploi", "climat"]
+
+    def account(name: str) -> str:
+        aid = f"mastodon:{name}"
+        said = " ".join(words[(len(authors) + k) % len(words)] for k in range(3))
+        authors.append(
+            {"author_id": aid, "platform": "mastodon", "handle": name, "pseudonymised": False,
+             "followers": 100}
+        )  # fmt: skip
+        posts.append(
+            {"post_id": f"{aid}/1", "platform": "mastodon", "native_id": f"{name}-1",
+             "author_id": aid, "created_at": t0, "text": said, "lang": "fr",
+             "url": f"https://example.org/@{name}/1"}
+        )  # fmt: skip
+        return aid
+
+    def repost(who: str, whom: str) -> None:
+        inter.append(
+            {"src_author": whom, "dst_author": who, "kind": "repost",
+             "post_id": f"{whom}/1", "created_at": t0}
+        )  # fmt: skip
+
+    media = [account(f"media-outlet-{m:02d}") for m in range(12)]
+    for m, hub in enumerate(media):
+        for f in range(25):
+            repost(account(f"follower-{m:02d}-{f:02d}"), hub)
+    for b in range(60):
+        fan = account(f"bridge-{b:02d}")
+        for k in range(2 + b % 2):
+            repost(fan, media[(b + 5 * k) % len(media)])
+    for q in range(4):
+        repost(account(f"loner-{q}-a"), account(f"loner-{q}-b"))
+    store = project.store
+    store.insert("authors", pa.Table.from_pylist(authors))
+    store.insert("posts", pa.Table.from_pylist(posts))
+    store.insert("interactions", pa.Table.from_pylist(inter))
+
+
+@pytest.fixture(scope="module")
+def crowd(tmp_path_factory: pytest.TempPathFactory):
+    """The war room of a project with `_crowd_rows`' network: its base URL."""
+    from bascule.project import init_project
+
+    project = init_project(tmp_path_factory.mktemp("crowd") / "proj")
+    project.store.rows("SELECT 1")  # consume init's last result (DuckDB 2 wants it)
+    _crowd_rows(project)
+    with staffed(project) as base:
+        yield base
+    project.close()
+
+
+GRAPH_DRAWN = """() => {
+  const shown = window.basculeGraph, r = shown.renderer, g = r.getGraph();
+  const box = document.getElementById('graph-view').getBoundingClientRect();
+  const discs = g.nodes().map(k => {
+    const d = r.getNodeDisplayData(k), v = r.framedGraphToViewport(d);
+    return {key: k, label: g.getNodeAttribute(k, 'label'), x: v.x, y: v.y, r: r.scaleSize(d.size)};
+  });
+  const ctx = document.createElement('canvas').getContext('2d');
+  ctx.font = '12px system-ui, sans-serif';
+  const labels = shown.labels.map(l => ({...l, text: ctx.measureText(l.label).width,
+                                           disc: discs.find(d => d.key === l.key)}));
+  return {discs, labels, width: box.width, height: box.height};
+}"""
+
+
+def _apart(a: dict, b: dict) -> bool:
+    return (
+        a["x"] + a["w"] <= b["x"] or b["x"] + b["w"] <= a["x"]
+        or a["y"] + a["h"] <= b["y"] or b["y"] + b["h"] <= a["y"]
+    )  # fmt: skip
+
+
+def _check_graph(drawn: dict, max_labels: int) -> None:
+    """No disc over another, the picture spread over the view, a few labels, the largest
+    account's among them, each beside its disc and none over another."""
+    from itertools import combinations
+    from math import dist
+
+    discs, labels = drawn["discs"], drawn["labels"]
+    covered = [
+        (a["label"], b["label"])
+        for a, b in combinations(discs, 2)
+        if dist((a["x"], a["y"]), (b["x"], b["y"])) < a["r"] + b["r"]
+    ]
+    assert covered == [], covered[:5]
+    xs, ys = [d["x"] for d in discs], [d["y"] for d in discs]
+    side = min(drawn["width"], drawn["height"])
+    assert max(max(xs) - min(xs), max(ys) - min(ys)) > 0.6 * side, (xs, ys)
+    assert 3 <= len(labels) <= max_labels, [lab["label"] for lab in labels]
+    largest = max(discs, key=lambda d: d["r"])
+    assert largest["label"] in [lab["label"] for lab in labels]
+    for lab in labels:
+        assert lab["w"] >= lab["text"], lab  # the box holds the text drawn
+        d = lab["disc"]
+        dx = max(lab["x"] - d["x"], 0, d["x"] - lab["x"] - lab["w"])
+        dy = max(lab["y"] - d["y"], 0, d["y"] - lab["y"] - lab["h"])
+        assert (dx * dx + dy * dy) ** 0.5 <= d["r"] + 6, lab  # beside its own disc
+    for a, b in combinations(labels, 2):
+        assert _apart(a, b), (a["label"], b["label"])
+
+
+def test_network_graph_is_readable_on_desktop_and_phone(browser, crowd) -> None:  # noqa: ANN001
+    """The graph of the most connected accounts was a tangle: discs of 2 to 16 px whatever
+    the width, over one another, every label where sigma put it, overlapping."""
+    page = _page(browser, crowd, "ana")
+    page.goto("/network")
+    page.wait_for_selector("#graph-view.drawn canvas", timeout=30000)
+    page.wait_for_function("window.basculeGraph && window.basculeGraph.labels.length > 0")
+    drawn = page.evaluate(GRAPH_DRAWN)
+    assert len(drawn["discs"]) == 12 + 12 * 25 + 60 + 8
+    _check_graph(drawn, max_labels=30)
+    legend = page.locator("#graph-legend li").all_text_contents()
+    assert 2 <= len(legend) <= 10 and legend[-1] == "autres communautés", legend
+    assert re.fullmatch(r"communauté #\d+ · media-outlet-\d\d", legend[0]), legend
+    note = page.text_content("#graph-note")
+    assert note == "380 comptes affichés sur 380 dans le réseau des relais", note
+    _shot(page, "network-graph")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/network")
+    page.wait_for_selector("#graph-view.drawn canvas", timeout=30000)
+    page.wait_for_function("window.basculeGraph && window.basculeGraph.labels.length > 0")
+    drawn = page.evaluate(GRAPH_DRAWN)
+    assert len(drawn["discs"]) == 150  # the largest accounts only
+    _check_graph(drawn, max_labels=8)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    page.locator("#graph-view").screenshot(path=str(ARTIFACTS / "network-graph-phone.png"))
     assert page.errors == [], page.errors
     page.context.close()
 

@@ -102,3 +102,28 @@ def test_layout_keeps_communities_apart_and_is_deterministic() -> None:
     assert math.dist(ca, cb) > 2 * spread  # the two discs do not overlap
     assert data._layout([], [], {}) == {}
     assert data._layout(["x"], [], {}) == {"x": (0.0, 0.0)}
+
+
+def test_graph_view_discs_cover_no_other_and_outliers_come_in() -> None:
+    """Five hubs in a tangle of followers and two accounts far out: no disc covers
+    another, the hubs are the largest, and the two far out no longer shrink the rest."""
+    import numpy as np
+
+    ids = [f"n{i}" for i in range(60)]
+    rng = np.random.default_rng(0)
+    pos = {n: tuple(rng.normal(0.0, 0.05, 2)) for n in ids}
+    pos["n58"], pos["n59"] = (40.0, 0.0), (-40.0, 3.0)
+    degree = np.array([100] * 5 + [2] * 55)
+    got, size = data._readable(ids, pos, degree)
+    assert (got, size) == data._readable(ids, pos, degree)  # the same picture every time
+    xy, r = np.array([got[n] for n in ids]), np.array([size[n] for n in ids])
+    gap = np.hypot(*(xy[:, None] - xy[None]).transpose(2, 0, 1)) - (r[:, None] + r[None])
+    np.fill_diagonal(gap, np.inf)
+    assert gap.min() > 0
+    assert min(r[:5]) > 3 * max(r[5:])
+    core = np.ptp(xy[:58], axis=0).max()
+    assert np.ptp(xy, axis=0).max() < 4 * core, (np.ptp(xy, axis=0), core)
+    assert got["n58"][0] > core / 2 > -core / 2 > got["n59"][0]  # still apart, each its side
+    assert data._readable([], {}, np.array([])) == ({}, {})
+    one, one_size = data._readable(["x"], {"x": (0.0, 0.0)}, np.array([3]))
+    assert one == {"x": (0.0, 0.0)} and one_size["x"] > 0

@@ -311,3 +311,50 @@ def test_earlier_imports_show_duplicates_rejects_and_every_state() -> None:
     head, body = rows("en")
     assert head[3:8] == ["Imported", "Duplicates skipped", "Rejected", "Still stored", "State"]
     assert body["3"][3:8] == ["2", "1,500", "1", "2", "stopped"]
+
+
+REACH = {
+    "accounts": ["m:a1"],
+    "not_in_network": [],
+    "spread": {"mean": 120.4, "ci95": [110.0, 131.0]},
+    "fraction": 0.0113,
+    "communities": [{"group": 7, "size": 635, "reached": {"mean": 42.5}, "fraction": 0.0669}],
+    "communities_suppressed": 0,
+    "undecided": {"group": "undecided", "size": 212, "reached": {"mean": 9.6}, "fraction": 0.0453},
+}
+
+
+def _reach(lang: str) -> tuple[str, list[str]]:
+    ctx = {"title": "reach", "sec": {"ok": True, "data": REACH}}
+    html = _render("partials/result.html.j2", lang, fragment=True, **ctx)
+    table = re.search(r'id="reach-table">(.*?)</table>', html, re.S).group(1)
+    return _text(html), [_text(h).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", table)]
+
+
+def test_reach_says_it_counts_the_amplification_network() -> None:
+    """The reach table's 635 and the network page's 650 for one community, its undecided
+    and the undecided page's: each count says what it counts."""
+    text, head = _reach("fr")
+    assert head[1] == "Comptes dans le réseau des relais"
+    assert f"4,5{NN}% des 212 indécis présents dans le réseau des relais" in text
+    assert "Comptés dans le réseau des relais (qui a partagé ou cité qui)" in text
+    assert "toutes les interactions" in text and "la page Indécis tous les indécis" in text
+    text, head = _reach("en")
+    assert head[1] == "Accounts in the amplification network"
+    assert "4.5% of the 212 undecided in the amplification network" in text
+    assert "Counted in the amplification network (who reposted or quoted whom)" in text
+    assert "the Undecided page all the undecided" in text
+
+
+def test_community_sizes_say_they_count_every_interaction() -> None:
+    for lang, header, says in (
+        ("fr", "Comptes en interaction", "Comptes : les membres en interaction (partages, "
+         "citations, réponses, mentions) ; le labo des messages ne compte que le réseau des relais"),
+        ("en", "Accounts interacting", "Accounts: the members interacting (reposts, quotes, "
+         "replies, mentions); the message lab counts only the amplification network"),
+    ):  # fmt: skip
+        html = _render("network.html.j2", lang, **_network())
+        table = re.search(r'id="community-table">(.*?)</thead>', html, re.S).group(1)
+        head = [_text(h).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", table)]
+        assert head[1] == header, head
+        assert says in _text(html), lang

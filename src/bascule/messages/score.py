@@ -119,8 +119,8 @@ def score(
 
     `lang` "auto" reads the draft's language; a draft with no word in it (emoji only) is
     read in `fallback` (the project's language), so its tips are in the reader's. The
-    `notes` (mixed languages, truncated, no words) are in `ui_lang`, the reader's language
-    (`--lang`; default: the draft's): it changes no score."""
+    `notes` (mixed languages, truncated, no words) and each dimension's `suggestion` are in
+    `ui_lang`, the reader's language (`--lang`; default: the draft's): it changes no score."""
     original_len = len(text or "")
     text = (text or "")[:MAX_CHARS]
     shares: dict[str, float] = {}
@@ -157,7 +157,7 @@ def score(
     if not words:
         notes.append(tr(ui, "aucun mot à analyser", "no words to score"))
         empty = _tip("Écrivez un message d'au moins une phrase.", "Write at least one sentence.")
-        dims = {d: {"score": 0, "evidence": {}, **_suggestion(empty, lang)} for d in DIMENSIONS}
+        dims = {d: {"score": 0, "evidence": {}, **_suggestion(empty, ui)} for d in DIMENSIONS}
         return {"lang": lang, "score": 0, "dimensions": dims, "words": 0, "notes": notes}
     low = text.lower().replace("’", "'")
     dims = {
@@ -168,6 +168,7 @@ def score(
         "emotional": _emotional(text, low, words, lang),
         "stories": _stories(text, low, words, lang),
     }
+    _for_reader(dims, ui)
     overall = _clip(sum(d["score"] for d in dims.values()) / len(dims))
     return {"lang": lang, "score": overall, "dimensions": dims, "words": len(words), "notes": notes}
 
@@ -200,8 +201,15 @@ def _tip(fr: str, en: str) -> dict[str, str]:
 
 
 def _suggestion(tip: dict[str, str], lang: str) -> dict:
-    """`suggestion` in the draft's language, `suggestions` in both."""
+    """`suggestion` in `lang`, `suggestions` in both."""
     return {"suggestion": tip["en" if lang == "en" else "fr"], "suggestions": tip}
+
+
+def _for_reader(dims: dict[str, dict], ui: str) -> None:
+    """Each dimension's `suggestion` in the reader's language: the tips are chosen from the
+    draft (read in its own language) but speak to whoever reads the score."""
+    for dim in dims.values():
+        dim["suggestion"] = dim["suggestions"]["en" if ui == "en" else "fr"]
 
 
 def _simple(text: str, words: list[str], lang: str) -> dict:

@@ -9,7 +9,12 @@ SEED_COLUMNS = [Col("rank", "n°", "#", "int"), Col("account", "compte", "accoun
 # the web's tipping page formats these columns the same way
 TIPPING_COLUMNS = [
     Col("community", "communauté", "community"),
-    Col("size", "taille", "size", "int"),
+    Col(
+        "size",
+        "membres dans le réseau d'amplification",
+        "members in the amplification network",
+        "int",
+    ),
     Col("committed", "engagés nécessaires", "committed needed", "int"),
     Col("fraction", "part", "fraction", "pct", 1),
     Col("who", "qui (d'abord)", "who (first)"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bascule.i18n import number, percent, tr
-from bascule.report.html import Col, Section, figure, table
+from bascule.report.html import Col, Section, figure, paragraph, table
 
 if TYPE_CHECKING:
     from bascule.project import Project
@@ -68,9 +68,15 @@ def section(project: Project, lang: str) -> Section | None:
             for c in com["communities"][:15]
         ]
         body += f"<h3>{tr(lang, 'Communautés', 'Communities')}</h3>"
-        body += figure(communities_figure(com, lang=lang)) + table(
-            crow, COMMUNITY_COLUMNS, lang=lang
+        body += figure(communities_figure(com, lang=lang))
+        # every interaction: more members than the tipping table's amplification network
+        size = tr(
+            lang,
+            "Taille : les membres en interaction (partages, citations, réponses, mentions).",
+            "Size: the members interacting (reposts, quotes, replies, mentions).",
         )
+        body += paragraph(size)
+        body += table(crow, COMMUNITY_COLUMNS, lang=lang)
         n_com = number(com["n_communities"], lang)
         modularity = number(com["modularity"], lang, 2)
         summary.append(

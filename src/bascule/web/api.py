@@ -56,8 +56,39 @@ class SimulateIn(BaseModel):
 
 
 class ScoreIn(BaseModel):
-    text: str = Field(..., max_length=5000)
-    lang: Literal["auto", "fr", "en"] = "auto"
+    """A draft to score: `text_lang` is the draft's language, `lang` the answer's."""
+
+    text: str = Field(..., max_length=5000, description="The draft message.")
+    lang: Literal["fr", "en"] | None = Field(
+        None,
+        description="Output language of the notes and suggestions (default: the `lang` query "
+        "parameter, else the user's language, else the project's)",
+    )
+    text_lang: Literal["auto", "fr", "en"] = Field(
+        "auto", description="The draft's language, which the scoring reads (auto: detected)"
+    )
+
+
+class DimensionOut(BaseModel):
+    score: int = Field(..., ge=0, le=100)
+    evidence: dict[str, Any] = Field(..., description="What the score rests on")
+    suggestion: str = Field(..., description="How to improve it, in the output language")
+    suggestions: dict[str, str] = Field(..., description="The suggestion in fr and en")
+
+
+class ScoreOut(BaseModel):
+    """A draft's Made-to-Stick scores (`bascule message score --json`)."""
+
+    lang: Literal["fr", "en"] = Field(..., description="The language the draft was scored in")
+    score: int = Field(..., ge=0, le=100, description="Overall: the mean of the dimensions")
+    dimensions: dict[
+        Literal["simple", "unexpected", "concrete", "credible", "emotional", "stories"],
+        DimensionOut,
+    ]
+    words: int
+    notes: list[str] = Field(
+        ..., description="Caveats (mixed languages, no words), in the output language"
+    )
 
 
 class ReachIn(BaseModel):
@@ -144,10 +175,21 @@ def poll(
 
 
 @router.get("/undecided", tags=["opinion"])
-def undecided(request: Request, lang: str | None = Lang, user: dict = Viewer) -> JSON:
-    """Why the undecided hesitate: reasons, quotes, trend."""
+def undecided(
+    request: Request,
+    by: Literal["hour", "day", "week"] = Query(
+        "day",
+        description="period of the counts: hour, day, or ISO week (from Monday 00:00 in the "
+        "project time zone, named by its Monday; a week holding days whose posts were pruned "
+        "is not shown, `pruned_weeks` names it)",
+    ),
+    lang: str | None = Lang,
+    user: dict = Viewer,
+) -> JSON:
+    """Why the undecided hesitate: reasons, quotes, trend, and committed / leaning /
+    undecided authors per hour, day or week, as `bascule undecided --json`."""
     st = state_of(request)
-    return _call(lambda: data.undecided(st, lang or lang_of(request, user))["data"])
+    return _call(lambda: data.undecided(st, lang or lang_of(request, user), by)["data"])
 
 
 # -- network ----------------------------------------------------------------------------------
@@ -290,10 +332,12 @@ def tipping(
 
 
 # -- message lab ------------------------------------------------------------------------------
-@router.post("/messages/score", tags=["message lab"])
-def score(request: Request, body: ScoreIn, user: dict = Viewer) -> JSON:
-    """Score a draft message (changes nothing)."""
-    return _call(data.score, state_of(request), body.text, body.lang)
+@router.post("/messages/score", tags=["message lab"], responses={200: {"model": ScoreOut}})
+def score(request: Request, body: ScoreIn, lang: str | None = Lang, user: dict = Viewer) -> JSON:
+    """Score a draft message on Made to Stick's six dimensions (changes nothing). The draft
+    is read in `text_lang`; notes and suggestions are in `lang`, as `bascule message score`."""
+    ui = body.lang or lang or lang_of(request, user)
+    return _call(data.score, state_of(request), body.text, body.text_lang, ui)
 
 
 @router.post("/messages/reach", tags=["message lab"])

@@ -197,12 +197,13 @@ def poll(st: WebState, target: str, by: str, since: str | None, until: str | Non
 
 
 # -- undecided --------------------------------------------------------------------------------
-def undecided(st: WebState, lang: str) -> dict:
-    """Why the undecided hesitate: reasons with quotes and trend, and its figure."""
+def undecided(st: WebState, lang: str, by: str = "day") -> dict:
+    """Why the undecided hesitate: reasons with quotes and trend, and its figure, the counts
+    per hour, day or ISO week (`by`)."""
     fn = capability("bascule.opinion.undecided", "undecided")
 
     def compute() -> dict:
-        result = fn(st.project)
+        result = fn(st.project, by=by)
         try:
             fig = figure_json(
                 capability("bascule.opinion.undecided", "undecided_figure")(result, lang)
@@ -211,7 +212,8 @@ def undecided(st: WebState, lang: str) -> dict:
             fig = None
         return {"data": jsonable(result), "figure": fig}
 
-    return st.cached(("undecided", lang), compute)
+    # the daily view keeps the key the warm-up fills (`warm_steps`)
+    return st.cached(("undecided", lang) if by == "day" else ("undecided", lang, by), compute)
 
 
 # -- network ----------------------------------------------------------------------------------
@@ -369,9 +371,83 @@ def _layout(nodes: list[str], edges: list[tuple[str, str, float]], membership: d
     return pos
 
 
+def _pull_in(xy: Any, keep: float = 0.9, squeeze: float = 0.5) -> Any:
+    """Positions whose farthest points, past the `keep` quantile q of the distances d to
+    the median point, are brought in to q (1 + squeeze ln(d / q)), in the same direction:
+    a few unlinked accounts far out shrank everything else to a tangle in the middle."""
+    import numpy as np
+
+    if len(xy) < 3:
+        return xy
+    centre = np.median(xy, axis=0)
+    d = np.hypot(*(xy - centre).T)
+    q = float(np.quantile(d, keep))
+    if q <= 0:
+        return xy
+    far = d > q
+    scale = np.ones_like(d)
+    scale[far] = q * (1 + squeeze * np.log(d[far] / q)) / d[far]
+    return centre + (xy - centre) * scale[:, None]
+
+
+def _disc_sizes(degree: Any, span: float, cover: float = 0.12) -> Any:
+    """Disc radii in the layout's units: by the square root of the degree (the largest 8
+    times the smallest), all together covering `cover` of a `span`-wide square, so that a
+    phone shows the picture a desktop shows, only smaller."""
+    import numpy as np
+
+    rel = 0.125 + 0.875 * np.sqrt(degree / max(float(degree.max()), 1.0))
+    return rel * np.sqrt(cover * span**2 / (np.pi * float((rel**2).sum())))
+
+
+def _no_overlap(xy: Any, radius: Any, gap: float = 0.25, rounds: int = 150) -> Any:
+    """Discs pushed apart pair by pair until none covers another (with `gap` times their
+    radii between them): the layout keeps its shape, no account hides behind a larger one."""
+    import numpy as np
+    from scipy.spatial import cKDTree
+
+    xy = np.array(xy, dtype=float)
+    reach = 2 * float(radius.max()) * (1 + gap) if len(xy) else 0.0
+    for _ in range(rounds):
+        pairs = cKDTree(xy).query_pairs(reach, output_type="ndarray")
+        i, j = pairs[:, 0], pairs[:, 1]
+        d = xy[i] - xy[j]
+        dist = np.hypot(d[:, 0], d[:, 1])
+        over = (radius[i] + radius[j]) * (1 + gap) - dist
+        hit = over > 1e-9 * reach
+        if not hit.any():
+            break
+        i, j, d, dist, over = i[hit], j[hit], d[hit], dist[hit], over[hit]
+        same = dist < 1e-12  # one place for two accounts: part them along a fixed angle
+        d[same] = np.column_stack([np.cos(i[same]), np.sin(i[same])])
+        dist[same] = 1.0
+        push = (0.5 * over / dist)[:, None] * d
+        np.add.at(xy, i, push)
+        np.add.at(xy, j, -push)
+    return xy
+
+
+def _readable(ids: list[str], pos: dict, degree: Any) -> tuple[dict, dict]:
+    """`pos` made readable for the graph view: outliers brought in, then one disc per
+    account (size by degree) with none over another; (positions, radii) by id."""
+    import numpy as np
+
+    if not ids:
+        return {}, {}
+    xy = _pull_in(np.array([pos[n] for n in ids], dtype=float))
+    span = float((xy.max(axis=0) - xy.min(axis=0)).max()) or 1.0
+    radius = _disc_sizes(np.asarray(degree, dtype=float), span)
+    xy = _no_overlap(xy, radius)
+    return (
+        {n: (round(float(x), 4), round(float(y), 4)) for n, (x, y) in zip(ids, xy, strict=True)},
+        {n: round(float(r), 5) for n, r in zip(ids, radius, strict=True)},
+    )
+
+
 def graph_view(st: WebState, limit: int = GRAPH_VIEW_NODES) -> dict:
     """The most connected nodes and their edges, for the sigma.js view (a display sample),
-    with a deterministic layout that groups each community together.
+    with a deterministic layout that groups each community together; `size` is each disc's
+    radius in the positions' units (by degree), and no disc covers another.
     """
     import numpy as np
 
@@ -400,7 +476,7 @@ def graph_view(st: WebState, limit: int = GRAPH_VIEW_NODES) -> dict:
             (str(g.nodes[s]), str(g.nodes[d]), float(w))
             for s, d, w in zip(g.src[mask], g.dst[mask], g.weight[mask], strict=True)
         ]
-        pos = _layout(ids, raw, membership)
+        pos, size = _readable(ids, _layout(ids, raw, membership), deg[keep])
         nodes = [
             {
                 "id": nid,
@@ -409,6 +485,7 @@ def graph_view(st: WebState, limit: int = GRAPH_VIEW_NODES) -> dict:
                 "community": membership.get(nid),
                 "x": pos[nid][0],
                 "y": pos[nid][1],
+                "size": size[nid],
             }
             for nid, i in zip(ids, keep, strict=True)
         ]
@@ -562,14 +639,18 @@ def tipping_view(st: WebState, model: str, graph_kind: str, n: int, seed: int, l
 
 # -- message lab ------------------------------------------------------------------------------
 def score(st: WebState, text: str, lang: str, ui_lang: str | None = None) -> dict:
-    """Score a draft message (Made to Stick dimensions), against the project's recent posts;
-    its notes are in `ui_lang`, the page's language (default: the draft's)."""
+    """Score a draft message (Made to Stick dimensions), against the project's recent posts.
+
+    `lang` is the draft's language (fr, en or auto: detected); the notes and suggestions are
+    in `ui_lang`, the reader's (default: the draft's), as `bascule message score --lang`. A
+    draft with no word in it is read in the reader's language (else the project's)."""
     fn = capability("bascule.messages.score", "score")
     make_corpus = capability("bascule.messages.corpus", "project_corpus")
     corpus = st.cached(("corpus",), lambda: make_corpus(st.project), ttl=300)
+    fallback = ui_lang or st.project.config.project.language
     return st.cached(
         ("score", text, lang, ui_lang),
-        lambda: jsonable(fn(text, lang, corpus=corpus, ui_lang=ui_lang)),
+        lambda: jsonable(fn(text, lang, corpus=corpus, fallback=fallback, ui_lang=ui_lang)),
     )
 
 

@@ -459,10 +459,11 @@ async def tipping_fragment(
 async def score_fragment(
     request: Request, user: dict = Depends(require("viewer", page=True))
 ) -> Response:
-    """htmx fragment: the draft's scores."""
+    """htmx fragment: the draft's scores, read in `text_lang` (the draft's language), told in
+    the page's language (as `POST /api/messages/score`)."""
     f = await request.form()
     text = str(f.get("text") or "")[:5000]
-    lang = str(f.get("lang") or "auto")
+    lang = str(f.get("text_lang") or "auto")
     ui = lang_of(request, user)
     sec = await run_in_threadpool(section, data.score_view, state_of(request), text, lang, ui)
     ctx = {"title": "score", "sec": sec, "draft": text}

@@ -1,0 +1,49 @@
+"""`/api/undecided` by hour, day or week, as `bascule undecided --by ... --json` computes it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.opinion.conftest import Writer
+from tests.opinion.test_poll_kept import NOW, history
+from tests.web.webutil import login, staffed
+
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Arrow output on a DB-API result:UserWarning"  # duckdb perf hint from store.db
+)
+
+
+@pytest.fixture
+def pruned(project):  # noqa: ANN001, ANN201
+    """Posts on Sept 1-3 and 20, the first two days pruned, served on loopback."""
+    from bascule.scale.retention import prune
+
+    history(Writer(project))
+    prune(project, days=30, now=NOW)
+    with staffed(project) as base:
+        yield base, project
+
+
+def test_api_undecided_by_week(pruned) -> None:  # noqa: ANN001
+    from bascule.opinion.undecided import undecided
+    from bascule.web.data import jsonable
+
+    base, project = pruned
+    c = login(base, "vic")
+    weeks = c.get("/api/undecided", params={"by": "week"})
+    assert weeks.status_code == 200
+    got = weeks.json()
+    assert got["by"] == "week"
+    # the week of Aug 31 holds pruned days: not shown, named
+    assert [(p["period"], p["authors"]) for p in got["periods"]] == [("2026-09-14", 15)]
+    assert got["pruned_weeks"] == ["2026-08-31"] and got["suppressed"] == 0
+    assert got == jsonable(undecided(project, by="week"))  # what the CLI's --json prints
+    days = c.get("/api/undecided").json()  # by day unless asked
+    assert days["by"] == "day" and "pruned_weeks" not in days
+    assert [p["period"] for p in days["periods"]] == ["2026-09-03", "2026-09-20"]
+    assert c.get("/api/undecided", params={"by": "hour"}).json()["by"] == "hour"
+    assert c.get("/api/undecided", params={"by": "month"}).status_code == 422
+    spec = c.get("/openapi.json").json()["paths"]["/api/undecided"]["get"]["parameters"]
+    said = {p["name"]: p.get("description", "") for p in spec}
+    assert "ISO week" in said["by"] and "named by its Monday" in said["by"]
+    assert "week" in next(p for p in spec if p["name"] == "by")["schema"]["enum"]
