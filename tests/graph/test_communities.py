@@ -149,3 +149,16 @@ def test_distinctive_words_leave_out_links_and_accounts() -> None:
         "RT @anon-2b051bab58: Paris marche #JeSuisCharlie https://t.co/3jsosc7yl3 www.x.fr/a"
     )
     assert got == ["paris", "marche", "#jesuischarlie"]  # "rt" is a stop word
+
+
+def test_distinctive_words_of_a_one_word_vocabulary() -> None:
+    # every word but one seen once: the log-odds divided by zero (a RuntimeWarning, an error
+    # under pytest) and ranked nothing
+    from collections import Counter
+
+    from bascule.graph.describe import _distinctive
+
+    got = _distinctive({0: Counter({"logement": 2, "x": 1}), 1: Counter({"y": 1})})
+    assert got == [(0, ["logement"], []), (1, [], [])]
+    two = _distinctive({0: Counter({"logement": 3, "#polqc": 2}), 1: Counter({"#polqc": 1})})
+    assert two == [(0, ["logement"], ["#polqc"]), (1, [], ["#polqc"])]

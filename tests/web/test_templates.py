@@ -346,6 +346,15 @@ def test_reach_says_it_counts_the_amplification_network() -> None:
     assert "the Undecided page all the undecided" in text
 
 
+def test_reach_without_spread_says_every_simulation_agreed() -> None:
+    # "mean, 95% CI: 1,450–1,450" when every simulation reached the same accounts
+    spread = {**REACH, "spread": {"mean": 1450.0, "ci95": [1450.0, 1450.0]}}
+    ctx = {"title": "reach", "sec": {"ok": True, "data": spread}}
+    text = _text(_render("partials/result.html.j2", "en", fragment=True, **ctx))
+    assert "the same number in every simulation" in text and "95% CI" not in text
+    assert "95% CI: 110–131" in _reach("en")[0]
+
+
 def test_community_sizes_say_they_count_every_interaction() -> None:
     for lang, header, says in (
         ("fr", "Comptes en interaction", "Comptes : les membres en interaction (partages, "

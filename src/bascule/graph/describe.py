@@ -119,8 +119,8 @@ def _distinctive(counts: dict[int, Counter], k: int = 8) -> list[tuple[int, list
     for cnt in counts.values():
         total.update(cnt)
     vocab = [w for w, n in total.items() if n >= 2]
-    if not vocab:
-        return [(c, [], []) for c in counts]
+    if len(vocab) < 2:  # one word: no odds against the others (and a division by zero)
+        return [(c, *_split([w for w in vocab if counts[c][w]], k)) for c in counts]
     idx = {w: i for i, w in enumerate(vocab)}
     prior = np.asarray([total[w] for w in vocab], dtype=np.float64)
     a0 = prior.sum()
@@ -138,7 +138,11 @@ def _distinctive(counts: dict[int, Counter], k: int = 8) -> list[tuple[int, list
         )
         z = d / np.sqrt(1.0 / (y + a) + 1.0 / (rest + a))
         order = np.argsort(-z, kind="stable")
-        words = [vocab[i] for i in order if y[i] > 0 and not vocab[i].startswith("#")][:k]
-        tags = [vocab[i] for i in order if y[i] > 0 and vocab[i].startswith("#")][:k]
-        out.append((c, words, tags))
+        out.append((c, *_split([vocab[i] for i in order if y[i] > 0], k)))
     return out
+
+
+def _split(ranked: list[str], k: int) -> tuple[list[str], list[str]]:
+    """The first `k` words and the first `k` hashtags of a ranked vocabulary."""
+    words = [w for w in ranked if not w.startswith("#")][:k]
+    return words, [w for w in ranked if w.startswith("#")][:k]

@@ -328,7 +328,7 @@ def note(result: dict, lang: str) -> str | None:
     return text
 
 
-def _weeks_not_shown(weeks: list[str], lang: str) -> str:
+def weeks_not_shown(weeks: list[str], lang: str) -> str:
     """ "La semaine du 2026-08-31 n'est pas montrée" / "The weeks of 2026-08-24 to 2026-08-31
     (2 weeks) are not shown": the weeks named by their Mondays."""
     first, last, n = weeks[0], weeks[-1], len(weeks)
@@ -360,7 +360,7 @@ def week_note(kept: dict, result: dict, lang: str) -> str:
     if not weeks:  # none in this window: only what was deleted
         return deleted + "."
     its = tr(lang, "ses" if len(weeks) == 1 else "leurs", "its" if len(weeks) == 1 else "their")
-    head = _weeks_not_shown(weeks, lang)
+    head = weeks_not_shown(weeks, lang)
     if not kept["days"]:
         return deleted + tr(
             lang,

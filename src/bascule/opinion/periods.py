@@ -1,8 +1,8 @@
 """Periods cut in the project's time zone, and windows aligned on whole periods.
 
 A week is the ISO week: it starts on Monday at 00:00, wall-clock time in the project's time
-zone, and is named by that Monday's date (2015-01-05). Only the continuous poll counts weeks
-(`POLL_BY`); the undecided keep hours and days (`BY`).
+zone, and is named by that Monday's date (2015-01-05). The poll and the undecided count hours,
+days and weeks (`BY`).
 
 Aligning `--since/--until` on whole periods means that every published cell is a full hour,
 day or week, whatever window was asked: two queries can never be subtracted to isolate a part of
@@ -18,8 +18,7 @@ import pandas as pd
 from bascule.dates import parse_when
 from bascule.errors import InputError
 
-BY = ("hour", "day")
-POLL_BY = ("hour", "day", "week")  # the continuous poll also counts ISO weeks
+BY = ("hour", "day", "week")
 _STEP = {"hour": pd.Timedelta(hours=1), "day": pd.Timedelta(days=1), "week": pd.Timedelta(days=7)}
 _PAD = timedelta(days=2)  # larger than any UTC offset: fetch, then cut in local time
 

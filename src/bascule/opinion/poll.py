@@ -79,13 +79,13 @@ def poll_title(result: dict, lang: str) -> str:
     if rows:
         first, last = rows[0]["period"].replace("T", " "), rows[-1]["period"].replace("T", " ")
         if result["by"] == "week":
-            title += f" ({_weeks_of(first, last, lang)})"
+            title += f" ({weeks_of(first, last, lang)})"
         else:
             title += f" ({first})" if first == last else f" ({first} – {last})"
     return title
 
 
-def _weeks_of(first: str, last: str, lang: str) -> str:
+def weeks_of(first: str, last: str, lang: str) -> str:
     """ "semaine du 2015-01-05" / "weeks of 2015-01-05 to 2015-01-12": a week's date is its
     Monday, which a bare date would not say."""
     if first == last:
@@ -160,7 +160,7 @@ def poll(
     """
     from bascule.text.analyze import cues_only
 
-    P.check_by(by, P.POLL_BY)
+    P.check_by(by)
     cfg = project.config
     tgt = cfg.target(target)
     tz, k = cfg.project.timezone, cfg.privacy.min_group_size

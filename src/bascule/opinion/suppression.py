@@ -6,7 +6,7 @@ so totals, complements and trends cannot reveal it. Days and hours are both publ
 one more rule: within a shown day, the authors who appear in no shown hour form a remainder
 that "day minus its hours" could expose; while that remainder is between 1 and k-1 authors,
 the day's smallest shown hours are hidden too (days, the main view, are never lost to it).
-A week (the poll's) is hidden when the authors of it seen in none of its shown days, or none
+A week (the poll's and the undecided's) is hidden when the authors of it seen in none of its shown days, or none
 of its shown hours, number 1 to k-1: days and hours keep their own rule, a week never hides
 them.
 """

@@ -32,7 +32,7 @@ from bascule.i18n import date_axis, number, percent, share, share_range, tr
 from bascule.opinion import kept as K
 from bascule.opinion import periods as P
 from bascule.opinion.intervals import ewma_shares, wilson
-from bascule.opinion.poll import HALFLIFE, PNG_DPI, _weeks_of
+from bascule.opinion.poll import HALFLIFE, PNG_DPI, weeks_of
 from bascule.opinion.suppression import shown_periods
 from bascule.opinion.themes import extract_themes, trend_label
 from bascule.opinion.voices import named_authors
@@ -153,7 +153,7 @@ def undecided(
     """Committed/leaning/undecided counts per period (hour, day or ISO week), and the themes
     of the undecided. By week, `pruned_weeks` names the weeks not shown because posts of
     theirs were pruned (they are not counted in `suppressed`)."""
-    P.check_by(by, P.POLL_BY)
+    P.check_by(by)
     cfg = project.config
     tz, k = cfg.project.timezone, cfg.privacy.min_group_size
     s, u = P.window(since, until, by, tz)
@@ -319,7 +319,7 @@ def share_title(result: dict, lang: str) -> str:
         return title
     title += tr(lang, ", par semaine", ", per week")
     if rows:
-        title += f" ({_weeks_of(rows[0]['period'], rows[-1]['period'], lang)})"
+        title += f" ({weeks_of(rows[0]['period'], rows[-1]['period'], lang)})"
     return title
 
 
@@ -491,7 +491,7 @@ def pruned_note(result: dict, lang: str) -> str | None:
     weeks = result.get("pruned_weeks")
     if not weeks:
         return None
-    head = K._weeks_not_shown(weeks, lang)
+    head = K.weeks_not_shown(weeks, lang)
     its = tr(lang, "ses" if len(weeks) == 1 else "leurs", "its" if len(weeks) == 1 else "their")
     return head + tr(
         lang,
