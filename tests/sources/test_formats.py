@@ -211,6 +211,19 @@ def test_generic_mapping_detects_and_overrides_columns() -> None:
     assert rows[0][1].author.native_id == "JulienPain"
 
 
+def test_a_french_spreadsheet_needs_no_column_map(tmp_path: Path) -> None:
+    path = tmp_path / "veille.csv"
+    path.write_text(
+        "identifiant;auteur;date;texte;langue;lien;j_aime;partages\n"
+        "7;@fan_du_pq;2026-09-01T10:00:00Z;Le logement d'abord;fr;https://x.social/7;4;2\n"
+    )
+    ((_, p),) = iter_posts(path)
+    assert (p.native_id, p.author.native_id, p.text, p.lang, p.url) == (
+        "7", "@fan_du_pq", "Le logement d'abord", "fr", "https://x.social/7"
+    )  # fmt: skip
+    assert (p.likes, p.reposts) == (4, 2)
+
+
 def test_csv_parquet_4cat_agree_on_real_tweets() -> None:
     def ids(name: str) -> list[tuple]:
         return [

@@ -18,9 +18,13 @@ from bascule.i18n import plural_s
 from bascule.sources.formats.common import DateRule, to_bool, to_id, to_int
 from bascule.sources.model import Account, Post, RecordError
 
-# field -> column names tried in order when the mapping does not name one
+# field -> column names tried in order when the mapping does not name one (English first, then
+# the French a Quebec team's own spreadsheet would use)
 CANDIDATES: dict[str, tuple[str, ...]] = {
-    "id": ("id", "post_id", "native_id", "tweet_id", "id_str", "status_id", "retweet_id", "uri"),
+    "id": (
+        *("id", "post_id", "native_id", "tweet_id", "id_str", "status_id", "retweet_id", "uri"),
+        "identifiant",
+    ),
     "author": (
         "author_id",
         "user_id",
@@ -33,8 +37,13 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
         "screen_name",
         "user_screen_name",
         "handle",
+        "auteur",
+        "compte",
     ),
-    "handle": ("user_screen_name", "screen_name", "username", "handle", "author_handle", "author"),
+    "handle": (
+        *("user_screen_name", "screen_name", "username", "handle", "author_handle", "author"),
+        *("pseudo", "auteur", "compte"),
+    ),
     "created_at": (
         "created_at",
         "createdAt",
@@ -44,9 +53,11 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
         "time",
         "published",
         "unix_timestamp",
+        "date_publication",
+        "horodatage",
     ),
-    "text": ("text", "full_text", "body", "content", "message", "tweet"),
-    "lang": ("lang", "language"),
+    "text": ("text", "full_text", "body", "content", "message", "tweet", "texte", "contenu"),
+    "lang": ("lang", "language", "langue"),
     "reply_to": (
         "in_reply_to_status_id",
         "in_reply_to_status_id_str",
@@ -66,12 +77,12 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
     "quote_of": ("quoted_status_id", "quote_of", "quoted_id"),
     "quote_of_author": ("quoted_user_id", "quote_of_author"),
     "conversation_id": ("conversation_id", "thread_id"),
-    "url": ("url", "link", "permalink"),
-    "likes": ("favorite_count", "like_count", "likes", "favourites_count", "likes_count"),
-    "reposts": ("retweet_count", "reposts", "repost_count", "reblogs_count", "shares"),
-    "replies": ("reply_count", "replies", "replies_count"),
+    "url": ("url", "link", "permalink", "lien"),
+    "likes": ("favorite_count", "like_count", "likes", "favourites_count", "likes_count", "j_aime"),
+    "reposts": ("retweet_count", "reposts", "repost_count", "reblogs_count", "shares", "partages"),
+    "replies": ("reply_count", "replies", "replies_count", "reponses", "réponses"),
     "quotes": ("quote_count", "quotes"),
-    "followers": ("user_followers_count", "followers_count", "followers"),
+    "followers": ("user_followers_count", "followers_count", "followers", "abonnes", "abonnés"),
     "following": ("user_friends_count", "friends_count", "following_count", "following"),
     "verified": ("user_verified", "verified"),
     "platform": ("platform",),
