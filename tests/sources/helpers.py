@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-FAST_PATH = ("jsonl", "csv", "parquet")  # generic files, committed by `store.bulk.BlockWriter`
+FAST_PATH = (
+    "jsonl",
+    "csv",
+    "parquet",
+    "xlsx",
+)  # generic files, committed by `store.bulk.BlockWriter`
 
 
 def killed_after_two_commits(monkeypatch: pytest.MonkeyPatch, fmt: str = "jsonl") -> None:

@@ -89,6 +89,22 @@ def test_french_dates_are_named_then_read_as_local_times(importing, tmp_path) ->
     assert bad.status_code == 400 and "modèle strptime" in bad.text
 
 
+def test_an_excel_workbook_is_imported(importing, tmp_path) -> None:  # noqa: ANN001
+    import openpyxl
+
+    base, project = importing
+    wb = openpyxl.Workbook()
+    wb.active.append(["identifiant", "auteur", "date", "texte"])
+    wb.active.append(["41", "alice", "2026-09-01T10:00:00Z", "Le logement d'abord"])
+    wb.save(path := tmp_path / "veille.xlsx")
+    c = login(base, "ana")
+    page = c.get("/import").text
+    assert '<option value="xlsx">' in page
+    assert _upload(c, path, form_token(page)).status_code == 303
+    assert _stats(_after_import(c).text)["imported"] == 1
+    assert project.store.rows("SELECT native_id FROM posts") == [("41",)]
+
+
 def test_upload_a_broken_export_then_again(importing) -> None:  # noqa: ANN001
     base, project = importing
     assert login(base, "vic").get("/import").status_code == 403  # viewers read, not import
@@ -284,7 +300,7 @@ def test_pages_read_while_a_large_file_goes_in(importing, tmp_path: Path) -> Non
 def test_a_generic_file_with_its_column_mapping(importing, tmp_path: Path) -> None:  # noqa: ANN001
     base, project = importing
     rows = [
-        "identifiant,auteur,date,texte,reponse_a",
+        "numero,qui,quand,corps,reponse_a",
         "1,ana,2026-09-01T10:00:00Z,La CAQ promet des logements,",
         "2,bob,2026-09-01T11:00:00Z,Le PLQ répond sur la santé,1",
     ]
@@ -296,7 +312,7 @@ def test_a_generic_file_with_its_column_mapping(importing, tmp_path: Path) -> No
         c.post("/import", data={"csrf_token": token}, files={"file": (own.name, f)})
     page = _after_import(c).text  # the columns are not ones Bascule knows: it says so
     assert 'id="import-failed"' in page and "correspondance des colonnes, id=COLONNE" in page
-    mapping = "id=identifiant,author=auteur,created_at=date,text=texte,reply_to=reponse_a"
+    mapping = "id=numero,author=qui,created_at=quand,text=corps,reply_to=reponse_a"
     with own.open("rb") as f:
         c.post(
             "/import",

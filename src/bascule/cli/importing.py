@@ -23,8 +23,9 @@ from bascule.cli.common import (
 from bascule.i18n import colon
 
 FORMAT_HELP = (
-    "auto | jsonl | csv | parquet | mastodon | bluesky | twitter-v1 | twitter-v2 | 4cat | "
-    "cascades. auto guesses from the extension and the first record."
+    "auto | jsonl | csv | parquet | xlsx | mastodon | bluesky | twitter-v1 | twitter-v2 | 4cat "
+    "| cascades. auto guesses from the extension and the first record; xlsx reads the first "
+    "sheet of an Excel or OpenDocument spreadsheet (.xlsx, .xls, .ods)."
 )
 
 
@@ -231,7 +232,7 @@ def import_(
         str | None,
         typer.Option(
             "--map",
-            help="Column mapping for generic JSONL/CSV/Parquet: field=column,... Fields: id, "
+            help="Column mapping for generic JSONL/CSV/Parquet/Excel: field=column,... Fields: id, "
             "author, handle, created_at, text, lang, reply_to, reply_to_author, repost_of, "
             "repost_of_author, quote_of, quote_of_author, conversation_id, url, likes, reposts, "
             "replies, quotes, followers, following, verified, platform.",
@@ -498,7 +499,7 @@ def _print_format_hint(f, lang: str) -> None:  # noqa: ANN001 - FileSummary
 
     why = reject_reason(f.format_hint["reason"], lang)
     other = f.format_hint["detected"]
-    generic = f.format in ("jsonl", "csv", "parquet")
+    generic = f.format in ("jsonl", "csv", "parquet", "xlsx")
     if other:
         en = f"check --format: auto-detection reads it as {other}"
         fr = f"vérifiez --format : la détection automatique y lit du {other}"

@@ -413,7 +413,7 @@ def line_spec(
 
     def reject(no: int, reason: str, line: str) -> Reject:
         if delimiter is not None:
-            line = delimiter.join(orjson.loads(line).values())
+            line = delimiter.join("" if v is None else v for v in orjson.loads(line).values())
         elif reason == "broken JSON":
             try:
                 orjson.loads(line)

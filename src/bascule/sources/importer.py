@@ -205,7 +205,7 @@ def _import_files(
             )
         if not p.is_file():
             raise InputError(f"{p}: no such file", fr=f"{p} : fichier introuvable")
-        if fmt != "parquet":
+        if fmt not in ("parquet", "xlsx"):
             check_text(p)
     store = project.store
     pseudo = project.pseudonymizer
@@ -440,6 +440,10 @@ def generic_columns(path: Path, fmt: str) -> list[str] | None:
             return None if opened is None else list(opened[2])
     if fmt == "parquet":
         return _parquet_columns(path)
+    if fmt == "xlsx":
+        from bascule.sources.sheets import sheet_rows
+
+        return sheet_rows(path)[0]
     if fmt != "jsonl":
         return None
     if is_whole_document(path):
@@ -460,10 +464,10 @@ def _parquet_columns(path: Path) -> list[str]:
     except (pa.ArrowException, OSError) as exc:
         why = str(exc).splitlines()[0][:160]
         raise InputError(
-            f"{path}: not a Parquet file ({why}): give a JSON lines, CSV or Parquet export, "
-            "or its format with --format",
+            f"{path}: not a Parquet file ({why}): give a JSON lines, CSV, Parquet or Excel "
+            "export, or its format with --format",
             fr=f"{path} : ce n'est pas un fichier Parquet ({why}) : donnez un export JSON "
-            "lines, CSV ou Parquet, ou son format avec --format",
+            "lines, CSV, Parquet ou Excel, ou son format avec --format",
         ) from None
 
 
@@ -539,7 +543,7 @@ def _fast_blocks(
     from bascule.sources.columnar import iter_array_blocks, iter_blocks
     from bascule.sources.formats.generic import parse_mapping
     from bascule.sources.readers import MAX_RECORD_BYTES, first_byte, is_seekable, open_binary
-    from bascule.sources.tables import iter_csv_blocks, iter_parquet_blocks
+    from bascule.sources.tables import iter_csv_blocks, iter_parquet_blocks, iter_sheet_blocks
 
     mapping = parse_mapping(options.get("mapping"))
     max_bytes = int(options.get("max_record_bytes") or MAX_RECORD_BYTES)
@@ -556,6 +560,8 @@ def _fast_blocks(
         return iter_csv_blocks(path, open_binary, block_bytes=size, block_rows=batch_size, **common)
     if fmt == "parquet":
         return iter_parquet_blocks(path, block_bytes=size, block_rows=batch_size, **common)
+    if fmt == "xlsx":
+        return iter_sheet_blocks(path, block_bytes=size, block_rows=batch_size, **common)
     return None
 
 
@@ -703,7 +709,7 @@ class _Bar:
                            "parquet")  # fmt: skip
         plain = path.suffix.lower() not in (".gz", ".xz", ".bz2")
         size = path.stat().st_size if by_bytes and plain else None  # else: a record count
-        done = done if by_bytes and fmt not in ("csv", "parquet") else 0  # (by record)
+        done = done if by_bytes and fmt not in ("csv", "parquet", "xlsx") else 0  # (by record)
         task = self.p.add_task(path.name, total=size, completed=done, posts=0)
         return (task, by_bytes)
 

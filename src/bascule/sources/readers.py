@@ -34,6 +34,7 @@ from bascule.sources.formats import (
     twitter_v2,
 )
 from bascule.sources.model import EXCERPT, Deletion, Post, RecordError, Reject
+from bascule.sources.sheets import is_sheet, sheet_rows
 
 MAX_RECORD_BYTES = 1 << 20  # a record (line) larger than 1 MiB is rejected, not loaded
 MAX_PAGE_BYTES = 32 << 20  # but a line of the Twitter API v2 is a page of up to 500 tweets with
@@ -164,7 +165,7 @@ def check_text(path: Path) -> None:
     """Refuse a file that is not text (an image, a spreadsheet, an archive of another kind)
     before any line of it is read as a record; Parquet files are binary by design."""
     ext, _ = _suffixes(path)
-    if ext in (".parquet", ".pq"):
+    if ext in (".parquet", ".pq") or is_sheet(path):
         return
     with open_binary(path) as f:
         head = f.read(8192)
@@ -176,9 +177,10 @@ def check_text(path: Path) -> None:
         )
     if b"\x00" in head or head.startswith(b"PAR1"):
         raise InputError(
-            f"{path}: not a text file (binary data): give a JSON lines, CSV or Parquet export",
+            f"{path}: not a text file (binary data): give a JSON lines, CSV, Parquet or Excel "
+            "export",
             fr=f"{path} : ce n'est pas un fichier texte (données binaires) : donnez un export "
-            "JSON lines, CSV ou Parquet",
+            "JSON lines, CSV, Parquet ou Excel",
         )
 
 
@@ -188,6 +190,8 @@ def detect_format(path: str | Path) -> str:
     ext, _ = _suffixes(path)
     if ext in (".parquet", ".pq"):
         return "parquet"
+    if is_sheet(path):
+        return "xlsx"
     with open_binary(path) as f:
         head = f.read(64 * 1024)
     if not head.strip():
@@ -220,9 +224,9 @@ def detect_format(path: str | Path) -> str:
                 obj = orjson.loads(f.read(MAX_WHOLE_JSON))
         except orjson.JSONDecodeError:
             raise InputError(
-                f"{path}: cannot tell its format (not JSON lines, CSV or Parquet); "
+                f"{path}: cannot tell its format (not JSON lines, CSV, Parquet or Excel); "
                 "give it with --format",
-                fr=f"{path} : format non reconnu (ni JSON lines, ni CSV, ni Parquet) ; "
+                fr=f"{path} : format non reconnu (ni JSON lines, ni CSV, ni Parquet, ni Excel) ; "
                 "choisissez-le dans la liste des formats",
             ) from None
     return detect_json(obj)
@@ -621,8 +625,31 @@ def iter_items(
         yield from _iter_json(path, fmt, options, start)
     elif fmt in TABLE_FORMATS:
         yield from _iter_csv(path, fmt, options, start)
+    elif fmt == "xlsx":
+        yield from _iter_sheet(path, options, start)
     else:
         yield from _iter_parquet(path, options, start)
+
+
+def _iter_sheet(
+    path: Path, options: dict[str, Any], start: tuple[int, int]
+) -> Iterator[tuple[int, Item, int]]:
+    """A spreadsheet's rows record by record (`sources.sheets`); the resume position is the
+    rows done."""
+    header, rows = sheet_rows(path)
+    if not header:
+        return
+    mapper = _row_mapper("xlsx", options, header)
+    src = str(path)
+    for n, (no, cells) in enumerate(rows, 1):
+        if n <= start[1]:
+            continue
+        row = {h: c for h, c in zip(header, cells, strict=False) if c is not None}
+        raw = orjson.dumps(row).decode()
+        try:
+            yield no, mapper(row, raw), n
+        except RecordError as exc:
+            yield no, Reject(src, no, str(exc), raw[:EXCERPT]), n
 
 
 def iter_posts(

@@ -1,4 +1,4 @@
-"""Generic CSV and Parquet files through the columnar fast path of JSON lines.
+"""Generic CSV, Parquet and spreadsheet files through the columnar fast path of JSON lines.
 
 Each row becomes a JSON object (its columns as keys; Parquet structs as nested objects) in
 blocks like a JSON-lines file's (`columnar.Block`), so `store.bulk` parses, checks,
@@ -82,6 +82,54 @@ def iter_csv_blocks(
                 nos, lines, rejects, size = [], [], [], 0
         if lines or rejects:
             yield _block(nos, lines, rejects, n, last, columns, flat, delim, _tell(fb))
+
+
+SHEET_DELIMITER = ";"  # a rejected row's cells, as its excerpt shows them
+
+
+def iter_sheet_blocks(
+    path: Path,
+    *,
+    start: tuple[int, int],
+    mapping: dict[str, str],
+    source: str,
+    max_bytes: int,
+    block_bytes: int = BLOCK_BYTES,
+    block_rows: int = 1 << 62,
+) -> Iterator[Block]:
+    """Blocks of a spreadsheet's first sheet (`sources.sheets`), from `start` = (rows done,
+    the last one's number): each row as the JSON object of its cells' texts."""
+    from bascule.sources.sheets import sheet_rows
+
+    header, rows = sheet_rows(path)
+    if not header:
+        return
+    columns = generic.ColumnMap.resolve(header, mapping).columns
+    flat = frozenset(h for h in header if "." in h)
+    width, d = len(header), SHEET_DELIMITER
+    nos: list[int] = []
+    lines: list[bytes] = []
+    rejects: list[Reject] = []
+    size = n = last = 0
+    for no, cells in rows:
+        n, last = n + 1, no
+        if n <= start[0]:
+            continue
+        cells = (cells + [None] * width)[:width] if len(cells) != width else cells
+        # an empty cell is no key, as in a JSON line: nothing of it in `raw`
+        line = orjson.dumps({h: c for h, c in zip(header, cells, strict=True) if c is not None})
+        if len(line) > max_bytes:
+            excerpt = d.join(c or "" for c in cells)
+            rejects.append(Reject(source, no, f"record too large (> {max_bytes:,} bytes)", excerpt))
+        else:
+            nos.append(no)
+            lines.append(line)
+            size += len(line)
+        if size >= block_bytes or len(lines) >= block_rows or len(rejects) >= REJECTS_HELD:
+            yield _block(nos, lines, rejects, n, last, columns, flat, d, None)
+            nos, lines, rejects, size = [], [], [], 0
+    if lines or rejects:
+        yield _block(nos, lines, rejects, n, last, columns, flat, d, None)
 
 
 def _as_json(row: Row, header: list[str], max_bytes: int) -> tuple[bytes | None, str | None]:

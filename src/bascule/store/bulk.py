@@ -554,15 +554,17 @@ def _remainder(columns: dict[str, str], keys: frozenset[str] = frozenset()) -> t
 
 
 def _created_sql(raw: str, spec: LineSpec) -> str:
-    """The naive UTC time of a date as `DateRule.parse` reads it: `b_ts`, or the spec's
-    `strptime` format; a date written without its zone taken in the spec's `timezone`."""
-    if spec.date_format:
-        ts = f"try_strptime(trim({raw}), {_sql_text(spec.date_format)})"
-        if "%z" in spec.date_format or "%Z" in spec.date_format:
-            return f"CAST({ts} AS TIMESTAMP)"  # (the scratch connection's zone is UTC)
-        local = "true"
-    else:
-        ts, local = f"b_ts({raw})", f"b_local({raw})"
+    """The naive UTC time of a date as `DateRule.parse` reads it: by the spec's `strptime`
+    format, else as `b_ts` reads it; a date written without its zone taken in the spec's
+    `timezone`."""
+    ts, local = f"b_ts({raw})", f"b_local({raw})"
+    if spec.date_format:  # the pattern first, then what `b_ts` reads (a sheet's real dates)
+        own = f"try_strptime(trim({raw}), {_sql_text(spec.date_format)})"
+        zoned = "%z" in spec.date_format or "%Z" in spec.date_format
+        if zoned:
+            own = f"CAST({own} AS TIMESTAMP)"  # (the scratch connection's zone is UTC)
+        local = f"CASE WHEN {own} IS NOT NULL THEN {str(not zoned).lower()} ELSE {local} END"
+        ts = f"coalesce({own}, {ts})"
     if not spec.timezone:
         return ts
     zone = _sql_text(spec.timezone)

@@ -62,7 +62,7 @@ def _is_number(s: str) -> bool:
 
 @dataclass(frozen=True)
 class DateRule:
-    """How a generic file writes its dates, when not as `parse_time` reads them: a
+    """How a generic file writes its dates, when not (only) as `parse_time` reads them: a
     `strptime` format (`%d/%m/%Y %H:%M`, as spreadsheets write them in French), and the time
     zone of dates written without one (default UTC). `store.bulk` reads them the same way in
     SQL (DuckDB's `strptime` takes the same format)."""
@@ -88,15 +88,13 @@ class DateRule:
                 ) from None
 
     def parse(self, value: Any) -> datetime:
-        """`parse_time` of the value, read with this rule: naive UTC."""
-        if self.format is None or not isinstance(value, str) or not value.strip():
+        """The value read with this rule, as naive UTC: by the format, else as `parse_time`
+        reads it (a sheet's cells that hold real dates are ISO 8601)."""
+        ts = self._formatted(value)
+        if ts is None:
             ts = parse_time(value)
             local = isinstance(value, str) and is_local_time(value)
         else:
-            try:
-                ts = datetime.strptime(value.strip(), self.format)
-            except ValueError:
-                raise RecordError(f"bad date {value[:60]!r}") from None
             local = ts.tzinfo is None
             if not local:
                 ts = ts.astimezone(UTC).replace(tzinfo=None)
@@ -105,6 +103,14 @@ class DateRule:
         if not 1990 <= ts.year <= 2100:
             raise RecordError(f"bad date {str(value)[:60]!r}")
         return ts
+
+    def _formatted(self, value: Any) -> datetime | None:
+        if self.format is None or not isinstance(value, str):
+            return None
+        try:
+            return datetime.strptime(value.strip(), self.format)
+        except ValueError:
+            return None
 
 
 _DAY_MONTH = re.compile(

@@ -1,4 +1,4 @@
-"""Generic tables (JSONL, CSV, Parquet) with a column mapping: `--map id=tweet_id,text=body`.
+"""Generic tables (JSONL, CSV, Parquet, spreadsheets) with a column mapping: `--map id=tweet_id,text=body`.
 
 Fields not given are detected from common column names (`id`, `tweet_id`, `user_id`,
 `created_at`, `text`, `in_reply_to_status_id`, `retweet_count`, ...). Dotted names reach

@@ -1,0 +1,84 @@
+"""Spreadsheets: the first sheet of an Excel (.xlsx, .xlsm, .xlsb, .xls) or OpenDocument
+(.ods) file, read by python-calamine (Rust's calamine: no Excel, no LibreOffice), as a table
+whose first non-empty row names the columns.
+
+Social-listening tools and campaign staff hand over spreadsheets more often than CSV. Each
+cell becomes the text a CSV export of it would hold (a whole number without `.0`, a date as
+ISO 8601 without a zone), so a sheet goes through the generic CSV path (`sources.tables`):
+same column map, rejects, pseudonyms and resume by record. A row's number is its row in the
+sheet, as the spreadsheet shows it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from bascule.errors import InputError
+
+EXTENSIONS = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+
+
+def is_sheet(path: Path) -> bool:
+    """A spreadsheet, by its extension."""
+    return path.suffix.lower() in EXTENSIONS
+
+
+def sheet_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str | None]]]]:
+    """The first sheet's column names (its first non-empty row; a blank one named
+    `column_N`, a repeated one suffixed `_2`...), and then (row number, cell texts) of every
+    non-empty row after it. A file that is no spreadsheet is an InputError."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+        rows = enumerate(sheet.iter_rows(), 1)
+        for _no, cells in rows:
+            if any(c not in ("", None) for c in cells):
+                return _names(cells), _cells(rows)
+    except (CalamineError, OSError, ValueError, IndexError) as exc:
+        why = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+        raise InputError(
+            f"{path}: not a readable spreadsheet ({why})",
+            fr=f"{path} : ce n'est pas un classeur lisible ({why})",
+        ) from None
+    return [], iter(())
+
+
+def _names(cells: list[Any]) -> list[str]:
+    names: list[str] = []
+    for i, c in enumerate(cells, 1):
+        name = cell_text(c) or f"column_{i}"
+        base, n = name, 1
+        while name in names:
+            n += 1
+            name = f"{base}_{n}"
+        names.append(name)
+    return names
+
+
+def _cells(rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[str | None]]]:
+    for no, cells in rows:
+        texts = [cell_text(c) for c in cells]
+        if any(t is not None for t in texts):
+            yield no, texts
+
+
+def cell_text(value: Any) -> str | None:
+    """A cell as a CSV export would write it: None when empty, a whole number without its
+    `.0` (a post id, a count), a date and time as ISO 8601 (no zone: `--timezone` says it)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value.strip() or None
+    return str(value)

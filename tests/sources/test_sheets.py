@@ -1,0 +1,106 @@
+"""Spreadsheets (Excel, OpenDocument): imported as their CSV export would be."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bascule.errors import InputError
+from bascule.project import init_project
+from bascule.sources.importer import import_files
+from bascule.sources.readers import detect_format, iter_posts
+from tests.sources.helpers import killed_after_two_commits
+
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+
+
+def _sheet(path: Path, rows: list[list]) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append(row)
+    wb.save(path)
+    return path
+
+
+def _posts(project) -> tuple[list[tuple], set[frozenset]]:  # noqa: ANN001
+    """The posts, and which of them share an author (each project has its own pseudonyms,
+    of authors and of the @mentions in texts: `iter_posts` compares the texts)."""
+    rows = project.store.rows(
+        "SELECT native_id, created_at, length(text), likes, reposts, reply_to, author_id "
+        "FROM posts ORDER BY 1"
+    )
+    by_author: dict[str, set] = {}
+    for r in rows:
+        by_author.setdefault(r[-1], set()).add(r[0])
+    return [r[:-1] for r in rows], {frozenset(v) for v in by_author.values()}
+
+
+def test_a_spreadsheet_imports_as_its_csv_does(project, tmp_path) -> None:  # noqa: ANN001
+    rows = list(csv.reader((SAMPLES / "tweets.csv").open(encoding="utf-8")))
+    sheet = _sheet(tmp_path / "tweets.xlsx", rows)
+    assert detect_format(sheet) == "xlsx"
+    got = import_files(project, [sheet])
+    assert (got.imported, got.rejected, got.files[0].format) == (6, 0, "xlsx")
+    other = init_project(tmp_path / "csv")
+    import_files(other, [SAMPLES / "tweets.csv"])
+    assert _posts(project) == _posts(other)
+    other.close()
+    # record by record (the replay connector, `runs undo`'s reading) as set-based
+    want = [(p.native_id, p.created_at, p.text) for _, p in iter_posts(SAMPLES / "tweets.csv")]
+    assert [(p.native_id, p.created_at, p.text) for _, p in iter_posts(sheet)] == want
+    assert import_files(project, [sheet]).files[0].status == "already imported"
+
+
+def test_cells_read_as_a_csv_export_writes_them(project, tmp_path) -> None:  # noqa: ANN001
+    sheet = _sheet(
+        tmp_path / "veille.xlsx",
+        [
+            [None, None, None],  # a blank first row: the header is the first one with names
+            ["identifiant", "auteur", "date", "texte", "j_aime", None],
+            [1553544694765215, "alice", dt.datetime(2026, 9, 1, 10, 0), "Le coût", 3, "note"],
+            ["2", "bob", "13/09/2026 11:30", "Santé", 2.5, None],
+            [None] * 6,
+            [3, None, dt.datetime(2026, 9, 2, 9, 0), "sans auteur", 1, None],
+        ],
+    )
+    got = import_files(project, [sheet], date_format="%d/%m/%Y %H:%M", timezone="America/Toronto")
+    assert (got.imported, got.rejected) == (2, 1)
+    # a reject names the sheet's row, as the spreadsheet shows it
+    assert [(r["line"], r["reason"]) for r in got.rejects] == [(6, "missing author")]
+    rows = project.store.rows(
+        "SELECT native_id, created_at, text, likes, raw FROM posts ORDER BY 1"
+    )
+    assert rows == [
+        ("1553544694765215", dt.datetime(2026, 9, 1, 14), "Le coût", 3, '{"column_6":"note"}'),
+        ("2", dt.datetime(2026, 9, 13, 15, 30), "Santé", 2, None),
+    ]
+
+
+def test_a_spreadsheet_cut_short_resumes_at_the_right_row(project, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    rows = [["id", "author", "created_at", "text"]]
+    rows += [[str(10**12 + i), f"a{i % 7}", f"2026-09-01T10:{i:02d}:00Z", f"post {i}"]
+             for i in range(20)]  # fmt: skip
+    sheet = _sheet(tmp_path / "posts.xlsx", rows)
+    with monkeypatch.context() as m:
+        killed_after_two_commits(m, "xlsx")
+        with pytest.raises(KeyboardInterrupt):
+            import_files(project, [sheet], batch_size=2)
+    done = project.store.count("posts")
+    assert 0 < done < 20
+    again = import_files(project, [sheet], batch_size=2)
+    assert again.files[0].status == "resumed" and again.imported == 20 - done
+    assert project.store.count("posts") == 20
+
+
+def test_a_file_that_is_no_spreadsheet_says_so(project, tmp_path) -> None:  # noqa: ANN001
+    fake = tmp_path / "export.xlsx"
+    fake.write_text("id,author\n1,a\n")
+    with pytest.raises(InputError, match="not a readable spreadsheet") as err:
+        import_files(project, [fake])
+    assert "classeur lisible" in err.value.fr
+    assert project.store.count("ingest_runs") == 0  # a usage error leaves no run
