@@ -104,3 +104,11 @@ def test_a_file_that_is_no_spreadsheet_says_so(project, tmp_path) -> None:  # no
         import_files(project, [fake])
     assert "classeur lisible" in err.value.fr
     assert project.store.count("ingest_runs") == 0  # a usage error leaves no run
+
+
+def test_a_workbook_saved_under_another_name_is_still_read(project, tmp_path) -> None:  # noqa: ANN001
+    # an Excel workbook named export.csv was refused as "not a text file (binary data)"
+    rows = [["id", "author", "created_at", "text"], ["1", "a", "2026-09-01T10:00:00Z", "x"]]
+    sheet = _sheet(tmp_path / "export.xlsx", rows).rename(tmp_path / "export.csv")
+    assert detect_format(sheet) == "xlsx"
+    assert import_files(project, [sheet]).imported == 1

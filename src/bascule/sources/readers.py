@@ -169,6 +169,8 @@ def check_text(path: Path) -> None:
         return
     with open_binary(path) as f:
         head = f.read(8192)
+    if is_sheet(path, head):
+        return
     if not reencoding() and head.startswith(tuple(bom for bom, _ in _BOMS)):
         raise InputError(
             f'{path}: UTF-16 text (Excel\'s "Unicode text"): import it with --encoding utf-16',
@@ -190,10 +192,10 @@ def detect_format(path: str | Path) -> str:
     ext, _ = _suffixes(path)
     if ext in (".parquet", ".pq"):
         return "parquet"
-    if is_sheet(path):
-        return "xlsx"
     with open_binary(path) as f:
         head = f.read(64 * 1024)
+    if is_sheet(path, head):
+        return "xlsx"
     if not head.strip():
         return "csv" if ext in (".csv", ".tsv") else "jsonl"  # empty: nothing to import
     if ext in (".csv", ".tsv", ".txt") or (head[:1] not in (b"{", b"[", b" ", b"\n")):

@@ -21,9 +21,13 @@ from bascule.errors import InputError
 EXTENSIONS = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 
 
-def is_sheet(path: Path) -> bool:
-    """A spreadsheet, by its extension."""
-    return path.suffix.lower() in EXTENSIONS
+_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # a zip (.xlsx, .ods), an OLE2 file (.xls)
+
+
+def is_sheet(path: Path, head: bytes = b"") -> bool:
+    """A spreadsheet, by its extension, or by its first bytes (`head`) whatever its name:
+    an Excel workbook saved as `export.csv` is still one."""
+    return path.suffix.lower() in EXTENSIONS or head.startswith(_MAGIC)
 
 
 def sheet_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str | None]]]]:
