@@ -416,6 +416,16 @@ def test_pages_fit_a_phone(browser, server) -> None:  # noqa: ANN001
         # wide tables scroll inside their card; the page itself stays the phone's width
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 400, (path, width)
+    # the import form's fields inside their card (the encoding list and the column mapping
+    # ran past its edge)
+    page.goto("/import")
+    page.click("#import-options summary")
+    over = page.evaluate(
+        """() => [...document.querySelectorAll('#import-form input, #import-form select')]
+        .filter(e => e.getBoundingClientRect().right > e.closest('.card')
+            .getBoundingClientRect().right).map(e => e.name)"""
+    )
+    assert over == []
     page.context.close()
 
 
