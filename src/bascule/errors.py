@@ -88,3 +88,16 @@ def write_error(exc: OSError) -> InputError:
     strerror = exc.strerror or str(exc)
     en, fr = _OS_REASONS.get(code, (strerror.lower(), strerror.lower()))
     return InputError(f"cannot write {shown}: {en}", fr=f"impossible d'écrire {shown} : {fr}")
+
+
+def query_interrupted(exc: BaseException) -> bool:
+    """Whether an error is Ctrl-C (or SIGTERM) met while DuckDB ran a query: DuckDB then stops
+    the query and raises "Query interrupted" (a RuntimeError, or its InterruptException)
+    instead of letting Python raise KeyboardInterrupt."""
+    return isinstance(exc, RuntimeError | _duckdb_error()) and "interrupted" in str(exc).lower()
+
+
+def _duckdb_error() -> type[Exception]:
+    import duckdb
+
+    return duckdb.InterruptException

@@ -78,3 +78,16 @@ def test_an_os_error_naming_no_file_is_a_bug_and_shows_as_one(
     monkeypatch.setattr("bascule.messages.score.score", broken)
     with pytest.raises(OSError, match="Input/output error"):
         main(["message", "score", "Un brouillon.", "-p", root])
+
+
+def test_ctrl_c_during_a_query_is_no_traceback(
+    root: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Ctrl-C while DuckDB runs a query is its "Query interrupted" error: it was a traceback
+    # and exit code 1 (Ctrl-C elsewhere exits 130)
+    def stopped(*args: object, **kw: object) -> None:
+        raise RuntimeError("Query interrupted")
+
+    monkeypatch.setattr("bascule.sources.importer.import_files", stopped)
+    assert main(["import", "-p", root, "posts.jsonl"]) == 130
+    assert _error(capsys) == "Interrompu."

@@ -73,6 +73,16 @@ def test_an_excel_csv_is_named_then_read_again_with_its_encoding(project, tmp_pa
     assert third.files[0].status == "already imported" and project.store.count("posts") == 12
 
 
+def test_a_utf8_file_with_a_broken_line_is_not_said_to_be_cp1252(project, tmp_path) -> None:  # noqa: ANN001
+    # its accents read as UTF-8: read again as Windows-1252, they would all be wrong
+    rows = _french_rows(12)
+    path = _write(tmp_path / "export.csv", rows, "utf-8")
+    path.write_bytes(path.read_bytes().replace(rows[5]["text"].encode(), b"coup\xc3 net"))
+    first = import_files(project, [path])
+    assert (first.imported, first.reasons) == (11, {"bad encoding": 1})
+    assert first.files[0].encoding_hint is None
+
+
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])
 def test_a_reencoded_file_cut_short_resumes_at_the_right_record(
     project, tmp_path, monkeypatch, fmt: str

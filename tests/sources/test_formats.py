@@ -211,17 +211,25 @@ def test_generic_mapping_detects_and_overrides_columns() -> None:
     assert rows[0][1].author.native_id == "JulienPain"
 
 
-def test_a_french_spreadsheet_needs_no_column_map(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "identifiant;auteur;date;texte;langue;lien;j_aime;partages;reponses",
+        # as a team's own spreadsheet writes them: capitals, accents, apostrophes
+        "Identifiant;Auteur;Date;Texte;Langue;Lien;J’aime;Partages;Réponses",
+    ],
+)
+def test_a_french_spreadsheet_needs_no_column_map(tmp_path: Path, heading: str) -> None:
     path = tmp_path / "veille.csv"
     path.write_text(
-        "identifiant;auteur;date;texte;langue;lien;j_aime;partages\n"
-        "7;@fan_du_pq;2026-09-01T10:00:00Z;Le logement d'abord;fr;https://x.social/7;4;2\n"
+        heading + "\n7;@fan_du_pq;2026-09-01T10:00:00Z;Le logement d'abord;fr;"
+        "https://x.social/7;4;2;1\n"
     )
     ((_, p),) = iter_posts(path)
     assert (p.native_id, p.author.native_id, p.text, p.lang, p.url) == (
         "7", "@fan_du_pq", "Le logement d'abord", "fr", "https://x.social/7"
     )  # fmt: skip
-    assert (p.likes, p.reposts) == (4, 2)
+    assert (p.likes, p.reposts, p.replies) == (4, 2, 1)
 
 
 def test_csv_parquet_4cat_agree_on_real_tweets() -> None:

@@ -837,6 +837,32 @@ def test_a_csv_cut_short_resumes_at_the_right_record(
     assert project.store.count("posts") == 20
 
 
+def test_ctrl_c_during_a_query_stops_the_import_as_ctrl_c_does(
+    project, tmp_path, monkeypatch
+) -> None:  # noqa: ANN001
+    """Ctrl-C while DuckDB runs a query reaches Python as the query's error ("Query
+    interrupted"), not as KeyboardInterrupt: the run said "failed" and the CLI showed a
+    traceback."""
+    import bascule.store.bulk as bulk
+
+    path = _write_csv(tmp_path / "tweets.csv", _many_rows("tweets.csv", 20, multiline=False))
+    real, calls = bulk.BlockWriter.commit, []
+
+    def interrupted(self, *args, **kw):  # noqa: ANN001, ANN002, ANN003, ANN202
+        calls.append(real(self, *args, **kw))
+        if len(calls) == 2:
+            raise RuntimeError("Query interrupted")
+        return calls[-1]
+
+    with monkeypatch.context() as m:
+        m.setattr(bulk.BlockWriter, "commit", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            import_files(project, [path], "csv", batch_size=2)
+    assert project.store.scalar("SELECT status FROM ingest_runs") == "stopped"
+    again = import_files(project, [path], "csv", batch_size=2)
+    assert again.files[0].status == "resumed" and project.store.count("posts") == 20
+
+
 def test_wide_csv_rows_are_committed_by_the_megabyte_too(project, tmp_path, monkeypatch) -> None:
     """The byte cap read a table's resume position, a record count: 60,000 CSV rows of 10 KB
     texts went in one batch (4.5 GB of RSS). 4CAT goes record by record, generic CSV by

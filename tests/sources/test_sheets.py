@@ -112,3 +112,42 @@ def test_a_workbook_saved_under_another_name_is_still_read(project, tmp_path) ->
     sheet = _sheet(tmp_path / "export.xlsx", rows).rename(tmp_path / "export.csv")
     assert detect_format(sheet) == "xlsx"
     assert import_files(project, [sheet]).imported == 1
+
+
+def test_an_empty_first_sheet_is_said_so(project, tmp_path) -> None:  # noqa: ANN001
+    import openpyxl
+
+    # an empty workbook was "cannot tell which column is the post id ... (columns: )"
+    empty = tmp_path / "vide.xlsx"
+    openpyxl.Workbook().save(empty)
+    got = import_files(project, [empty])
+    assert (got.imported, got.files[0].status) == (0, "empty")
+    # the posts on another sheet than the first: named, not "holds no record" (or that error)
+    wb = openpyxl.Workbook()
+    wb.create_sheet("Données").append(["id", "author", "created_at", "text"])
+    wb["Données"].append([1, "a", "2026-09-01T10:00:00Z", "x"])
+    other = tmp_path / "classeur.xlsx"
+    wb.save(other)
+    with pytest.raises(InputError, match="first sheet, 'Sheet', is empty") as err:
+        import_files(project, [other])
+    assert "« Données »" in err.value.fr
+
+
+def test_ids_a_spreadsheet_rounded_are_rejected_not_merged(project, tmp_path) -> None:  # noqa: ANN001
+    # post ids typed or pasted as numbers: Excel keeps 15 digits, so two posts became one
+    # id (1.837465512345679e+18) and the second a "duplicate" of the first
+    sheet = _sheet(
+        tmp_path / "veille.xlsx",
+        [
+            ["id", "author", "created_at", "text"],
+            [1837465512345678901, "a", "2026-09-01T10:00:00Z", "un"],
+            [1837465512345678902, "b", "2026-09-01T10:01:00Z", "deux"],
+            ["1.83747E+18", "c", "2026-09-01T10:02:00Z", "CSV d'Excel"],
+            [12, "d", "2026-09-01T10:03:00Z", "exact"],
+        ],
+    )
+    got = import_files(project, [sheet])
+    assert (got.imported, got.duplicates, got.rejected) == (1, 0, 3)
+    assert {r["reason"].split(" '")[0] for r in got.rejects} == {"id rounded by a spreadsheet"}
+    # record by record too
+    assert [type(x).__name__ for _, x in iter_posts(sheet)] == ["Reject"] * 3 + ["Post"]

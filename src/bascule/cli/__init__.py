@@ -27,7 +27,7 @@ from bascule.cli import (
     web,
 )
 from bascule.cli.common import err_console
-from bascule.errors import BasculeError, write_error
+from bascule.errors import BasculeError, query_interrupted, write_error
 
 
 def _flags_take_no_value() -> None:
@@ -135,6 +135,12 @@ def _tell(exc: BasculeError, argv: list[str] | None) -> int:
     return exc.exit_code
 
 
+def _interrupted(argv: list[str] | None) -> int:
+    lang = _error_lang(sys.argv[1:] if argv is None else argv)
+    err_console.print("Interrompu." if lang == "fr" else "Interrupted.")
+    return 130
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: user errors are printed in one line, with no traceback; so is a file that
     cannot be written (an `OSError` naming it), in any command, with exit code 2."""
@@ -144,9 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     except BasculeError as exc:
         return _tell(exc, argv)
     except KeyboardInterrupt:
-        lang = _error_lang(sys.argv[1:] if argv is None else argv)
-        err_console.print("Interrompu." if lang == "fr" else "Interrupted.")
-        return 130
+        return _interrupted(argv)
     except BrokenPipeError:
         return 0
     except OSError as exc:
@@ -154,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
             raise
         return _tell(write_error(exc), argv)
     except Exception as exc:
+        if query_interrupted(exc):  # Ctrl-C met while DuckDB ran a query
+            return _interrupted(argv)
         # Usage errors come from click, or from the copy of click that Typer vendors.
         name = type(exc).__name__
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bascule.errors import InputError
+from bascule.errors import InputError, query_interrupted
 from bascule.sources.batch import BatchBuilder
 from bascule.sources.formats import FORMATS
 from bascule.sources.formats.common import DateRule, guess_date_format
@@ -259,6 +259,11 @@ def _import_all(
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: stopped, as a listening session is
         status = "stopped"
         raise
+    except Exception as exc:
+        if not query_interrupted(exc):
+            raise
+        status = "stopped"  # the same, met while DuckDB ran a query: said as Ctrl-C is
+        raise KeyboardInterrupt from None
     finally:
         bar.close()
         finish_run(
@@ -443,7 +448,7 @@ def generic_columns(path: Path, fmt: str) -> list[str] | None:
     if fmt == "xlsx":
         from bascule.sources.sheets import sheet_rows
 
-        return sheet_rows(path)[0]
+        return sheet_rows(path)[0] or None  # an empty sheet: nothing to import
     if fmt != "jsonl":
         return None
     if is_whole_document(path):

@@ -100,7 +100,8 @@ _BOMS = ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 def guess_encoding(path: Path) -> str | None:
     """The encoding a text file that is not UTF-8 seems to be in, for a hint: UTF-16 by its
     byte-order mark (Excel's "Unicode text"), else Windows-1252 (Excel's CSV on Windows,
-    the usual case in French) when its first 64 KB read as such; None otherwise."""
+    the usual case in French) when its first 64 KB read as such and not mostly as UTF-8;
+    None otherwise."""
     token = _ENCODING.set(None)
     try:
         with open_binary(path) as f:
@@ -110,6 +111,9 @@ def guess_encoding(path: Path) -> str | None:
     for bom, name in _BOMS:
         if head.startswith(bom):
             return name
+    text = head.decode("utf-8", "replace")
+    if sum(c > "\x7f" for c in text) > 2 * text.count("\ufffd"):
+        return None  # accents that read as UTF-8: a UTF-8 file with some broken lines
     try:
         head.decode("cp1252")
     except UnicodeDecodeError:

@@ -37,18 +37,36 @@ def sheet_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str | No
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
-        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-        rows = enumerate(sheet.iter_rows(), 1)
+        book = CalamineWorkbook.from_path(str(path))
+        rows = enumerate(book.get_sheet_by_index(0).iter_rows(), 1)
         for _no, cells in rows:
             if any(c not in ("", None) for c in cells):
                 return _names(cells), _cells(rows)
+        other = _filled_sheet(book)
     except (CalamineError, OSError, ValueError, IndexError) as exc:
         why = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
         raise InputError(
             f"{path}: not a readable spreadsheet ({why})",
             fr=f"{path} : ce n'est pas un classeur lisible ({why})",
         ) from None
+    if other is not None:  # only the first sheet is read: say where the posts are
+        first = book.sheet_names[0]
+        raise InputError(
+            f"{path}: its first sheet, {first!r}, is empty; the posts seem to be on sheet "
+            f"{other!r}: move that sheet first (or save it alone) and import the file again",
+            fr=f"{path} : sa première feuille, « {first} », est vide ; les publications "
+            f"semblent être sur la feuille « {other} » : placez-la en premier (ou "
+            "enregistrez-la seule) et importez le fichier de nouveau",
+        )
     return [], iter(())
+
+
+def _filled_sheet(book: Any) -> str | None:
+    """The name of the first sheet after the first that holds a cell, if any."""
+    for i, name in enumerate(book.sheet_names[1:], 1):
+        if any(any(c not in ("", None) for c in r) for r in book.get_sheet_by_index(i).iter_rows()):
+            return name
+    return None
 
 
 def _names(cells: list[Any]) -> list[str]:

@@ -606,6 +606,8 @@ def _extract_sql(spec: LineSpec) -> str:
     SELECT no, pos,
         CASE WHEN bad IS NOT NULL THEN bad
              WHEN id IS NULL THEN 'missing id'
+             WHEN regexp_full_match(id, '[0-9]([.][0-9]+)?[eE][+]?[0-9]+')
+                THEN 'id rounded by a spreadsheet ''' || id || ''''
              WHEN author IS NULL AND handle IS NULL THEN 'missing author'
              WHEN created_raw IS NULL OR created_raw = '' THEN 'missing date'
              WHEN created_at IS NULL OR year(created_at) NOT BETWEEN 1990 AND 2100

@@ -99,7 +99,7 @@ class DateRule:
             if not local:
                 ts = ts.astimezone(UTC).replace(tzinfo=None)
         if local and self.timezone:
-            ts = ts.replace(tzinfo=ZoneInfo(self.timezone)).astimezone(UTC).replace(tzinfo=None)
+            ts = _local_to_utc(ts, ZoneInfo(self.timezone))
         if not 1990 <= ts.year <= 2100:
             raise RecordError(f"bad date {str(value)[:60]!r}")
         return ts
@@ -111,6 +111,16 @@ class DateRule:
             return datetime.strptime(value.strip(), self.format)
         except ValueError:
             return None
+
+
+def _local_to_utc(ts: datetime, zone: ZoneInfo) -> datetime:
+    """A local time of `zone` as naive UTC, as DuckDB's `timezone()` reads it on the set-based
+    path (`store.bulk`): a time the clocks skipped (02:30 on spring forward) in the offset
+    before the change, one they showed twice (01:30 on fall back) as the later. Both are the
+    later of Python's two readings (`fold` 0 and 1), which differ only there."""
+    return max(
+        ts.replace(tzinfo=zone, fold=fold).astimezone(UTC).replace(tzinfo=None) for fold in (0, 1)
+    )
 
 
 _DAY_MONTH = re.compile(

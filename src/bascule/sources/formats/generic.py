@@ -7,6 +7,8 @@ into nested JSON objects (`user.id_str`).
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -88,6 +90,9 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
     "platform": ("platform",),
 }
 FIELDS = tuple(CANDIDATES)
+# an id a spreadsheet held as a number and wrote in scientific notation (1.83747E+18): its
+# last digits are lost, so posts would share it (`store.bulk` has the same pattern)
+ROUNDED_ID = re.compile(r"[0-9]([.][0-9]+)?[eE][+]?[0-9]+")
 _ISO = DateRule()  # `parse_time`: ISO 8601, Twitter's dates, epochs; UTC when no zone
 
 
@@ -150,12 +155,17 @@ class ColumnMap:
                 )
         used = set(cols.values())
         nested = {h.split(".", 1)[0] for h in have if "." in h}  # objects whose keys are known
+        written: dict[str, str] = {}  # a heading as people write it (`J'aime`) -> `j_aime`
+        for h in have:
+            written.setdefault(_plain(h), h)
         for name, cands in CANDIDATES.items():
             if name in cols:
                 continue
             for c in cands:
                 top = c.split(".", 1)[0]
                 present = c in have if "." in c and top in nested else top in have
+                if not present and "." not in c and _plain(c) in written:
+                    c, present = written[_plain(c)], True
                 if present and c not in used:
                     cols[name] = c
                     if name != "handle":
@@ -184,6 +194,14 @@ class ColumnMap:
                 return None
             cur = cur.get(part)
         return cur
+
+
+def _plain(name: str) -> str:
+    """A column name without case, accents or punctuation (`J’aime`, `Réponses`, `Date de
+    publication` -> `j_aime`, `reponses`, `date_de_publication`): spreadsheets' headings
+    are written by people, the candidate names in snake case."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return re.sub(r"[^0-9a-z]+", "_", bare.lower()).strip("_")
 
 
 def remainder(row: Mapping[str, Any], cmap: ColumnMap) -> str | None:
@@ -230,6 +248,8 @@ def map_row(
     pid = to_id(g(row, "id"))
     if not pid:
         raise RecordError("missing id")
+    if ROUNDED_ID.fullmatch(pid):
+        raise RecordError(f"id rounded by a spreadsheet {pid!r}")
     plat = str(g(row, "platform") or platform)
     aid = to_id(g(row, "author"))
     handle = g(row, "handle")
