@@ -226,6 +226,19 @@ def test_french_dates_are_named_with_the_options_that_read_them(project, capsys,
     err = capsys.readouterr().err
     assert f"--date-format '%d/%m/%Y %H:%M', et --timezone {zone}" in err
     assert "vérifiez --format" not in err  # the format was right
+    assert "runs undo" not in err  # nothing went in: nothing to take back first
     args = ["--date-format", "%d/%m/%Y %H:%M", "--timezone", zone, "--lang", "en"]
     assert main(["import", "-p", root, str(path), *args]) == 0
     assert "2 imported, 0 duplicates skipped, 0 rejected" in capsys.readouterr().out
+
+
+def test_a_date_hint_says_to_undo_first_when_some_posts_went_in(project, capsys, tmp_path) -> None:  # noqa: ANN001
+    # read again with --timezone, only the rejected rows would be local times: the imported
+    # ones keep theirs, read as UTC, hours apart
+    path = tmp_path / "sondage.csv"
+    path.write_text("id;author;date;text\n1;a;2026-09-01 10:00;x\n2;b;13/09/2026 11:30;y\n")
+    root = str(project.root)
+    project.close()
+    assert main(["import", "-p", root, str(path), "--lang", "en"]) == 1
+    err = capsys.readouterr().err
+    assert "first take this import back with `bascule runs undo 1` (the post it imported" in err

@@ -79,6 +79,7 @@ def test_french_dates_are_named_then_read_as_local_times(importing, tmp_path) ->
     page = _after_import(c).text
     hint = page.split('id="import-date-hint"')[1].split("</p>")[0]
     assert "13/09/2026 10:00" in hint and "%d/%m/%Y %H:%M" in hint
+    assert "Annulez d&#39;abord" not in hint  # nothing went in
     form = {"date_format": "%d/%m/%Y %H:%M", "local_times": "1"}
     assert _upload(c, path, token, **form).status_code == 303
     assert _stats(_after_import(c).text)["imported"] == 1
@@ -87,6 +88,11 @@ def test_french_dates_are_named_then_read_as_local_times(importing, tmp_path) ->
     assert project.store.rows("SELECT created_at FROM posts") == [(datetime(2026, 9, 13, 14),)]
     bad = _upload(c, path, token, date_format="jj/mm/aaaa")
     assert bad.status_code == 400 and "modèle strptime" in bad.text
+    mixed = tmp_path / "mixte.csv"  # one date read, one not: undo first, or two time zones
+    mixed.write_text("id;author;date;text\n8;a;2026-09-01 10:00;x\n9;b;13/09/2026 11:30;y\n")
+    assert _upload(c, mixed, token).status_code == 303
+    page = _after_import(c).text
+    assert "Annulez d&#39;abord" in page.split('id="import-date-hint"')[1].split("</p>")[0]
 
 
 def test_an_excel_workbook_is_imported(importing, tmp_path) -> None:  # noqa: ANN001

@@ -354,7 +354,7 @@ def _print_summary(s, lang: str, zone: str) -> None:  # noqa: ANN001 - ImportSum
         if f.encoding_hint:
             _print_encoding_hint(f, lang)
         if f.date_hint:
-            _print_date_hint(f.date_hint, lang, zone)
+            _print_date_hint(f.date_hint, lang, zone, f.imported, s.run_id)
     run = tr(lang, f"import n° {s.run_id}", f"run {s.run_id}")
     console.print(f"[bold]Total[/]{sep}{counts(s)} ({run})")
     if s.linked:
@@ -456,10 +456,12 @@ def _print_encoding_hint(f, lang: str) -> None:  # noqa: ANN001 - FileSummary
     )
 
 
-def _print_date_hint(hint: dict, lang: str, zone: str) -> None:
+def _print_date_hint(hint: dict, lang: str, zone: str, imported: int, run_id: int) -> None:
     """After a file whose dates were rejected as `01/09/2026 10:00`: the options that read
-    them (day first unless the dates say otherwise; the project's zone for local times)."""
-    from bascule.i18n import tr
+    them (day first unless the dates say otherwise; the project's zone for local times), and
+    when some of its posts went in, to take the import back first: read again, those would
+    keep their times (in UTC) beside local ones."""
+    from bascule.i18n import number, tr
 
     fmt, ex = hint["format"], hint["example"]
     order = fmt.startswith("%d")
@@ -472,14 +474,33 @@ def _print_date_hint(hint: dict, lang: str, zone: str) -> None:
         if hint["ambiguous"] and order
         else ""
     )
+    first = ""
+    if imported:
+        n = number(imported, lang)
+        kept = tr(
+            lang,
+            f"ses {n} publications importées garderaient leur heure"
+            if imported > 1
+            else "sa publication importée garderait son heure",
+            f"the {n} posts it imported would keep their times"
+            if imported > 1
+            else "the post it imported would keep its time",
+        )
+        first = tr(
+            lang,
+            f" reprenez d'abord cet import avec `bascule runs undo {run_id}` ({kept}, lue en "
+            "UTC), puis",
+            f" first take this import back with `bascule runs undo {run_id}` ({kept}, read as "
+            "UTC), then",
+        )
     err_console.print(
         tr(
             lang,
-            f"  Ses dates sont écrites comme « {ex} » : importez-le de nouveau avec "
+            f"  Ses dates sont écrites comme « {ex} » :{first} importez-le de nouveau avec "
             f"--date-format '{fmt}'{guess}, et --timezone {zone} si ce sont des heures "
             "locales.",
-            f"  Its dates are written as '{ex}': import it again with --date-format '{fmt}'"
-            f"{guess}, and --timezone {zone} if they are local times.",
+            f"  Its dates are written as '{ex}':{first} import it again with --date-format "
+            f"'{fmt}'{guess}, and --timezone {zone} if they are local times.",
         ),
         style="yellow",
         highlight=False,
