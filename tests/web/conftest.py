@@ -33,3 +33,18 @@ def server(web_project):  # noqa: ANN001
     app = create_app(web_project, login_attempts=5, login_window=60)
     with serving(app) as base:
         yield base, app
+
+
+@pytest.fixture
+def pruned(project):  # noqa: ANN001, ANN201
+    """A project with posts on Sept 1-3 and 20 whose first two days were pruned (`bascule
+    prune`), served on loopback; yields (base_url, project)."""
+    from bascule.scale.retention import prune
+    from tests.opinion.conftest import Writer
+    from tests.opinion.test_poll_kept import NOW, history
+    from tests.web.webutil import staffed
+
+    history(Writer(project))
+    prune(project, days=30, now=NOW)
+    with staffed(project) as base:
+        yield base, project

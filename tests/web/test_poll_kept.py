@@ -5,24 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.opinion.conftest import Writer
-from tests.opinion.test_poll_kept import NOW, history
-from tests.web.webutil import csrf, login, staffed
+from tests.web.webutil import csrf, login
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:Arrow output on a DB-API result:UserWarning"  # duckdb perf hint from store.db
 )
-
-
-@pytest.fixture
-def pruned(project):  # noqa: ANN001, ANN201
-    """A project whose first two days of posts were pruned, served on loopback."""
-    from bascule.scale.retention import prune
-
-    history(Writer(project))
-    prune(project, days=30, now=NOW)
-    with staffed(project) as base:
-        yield base, project
 
 
 def test_api_and_overview_show_the_kept_days(pruned) -> None:  # noqa: ANN001

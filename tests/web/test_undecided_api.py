@@ -4,24 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.opinion.conftest import Writer
-from tests.opinion.test_poll_kept import NOW, history
-from tests.web.webutil import login, staffed
+from tests.web.webutil import login
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:Arrow output on a DB-API result:UserWarning"  # duckdb perf hint from store.db
 )
-
-
-@pytest.fixture
-def pruned(project):  # noqa: ANN001, ANN201
-    """Posts on Sept 1-3 and 20, the first two days pruned, served on loopback."""
-    from bascule.scale.retention import prune
-
-    history(Writer(project))
-    prune(project, days=30, now=NOW)
-    with staffed(project) as base:
-        yield base, project
 
 
 def test_api_undecided_by_week(pruned) -> None:  # noqa: ANN001
