@@ -60,7 +60,8 @@ def test_cells_read_as_a_csv_export_writes_them(project, tmp_path) -> None:  # n
     sheet = _sheet(
         tmp_path / "veille.xlsx",
         [
-            [None, None, None],  # a blank first row: the header is the first one with names
+            ["Export Sprout Social", None, None],  # a title, then a blank row, then names
+            [None, None, None],
             ["identifiant", "auteur", "date", "texte", "j_aime", None],
             [1553544694765215, "alice", dt.datetime(2026, 9, 1, 10, 0), "Le coût", 3, "note"],
             ["2", "bob", "13/09/2026 11:30", "Santé", 2.5, None],
@@ -71,7 +72,7 @@ def test_cells_read_as_a_csv_export_writes_them(project, tmp_path) -> None:  # n
     got = import_files(project, [sheet], date_format="%d/%m/%Y %H:%M", timezone="America/Toronto")
     assert (got.imported, got.rejected) == (2, 1)
     # a reject names the sheet's row, as the spreadsheet shows it
-    assert [(r["line"], r["reason"]) for r in got.rejects] == [(6, "missing author")]
+    assert [(r["line"], r["reason"]) for r in got.rejects] == [(7, "missing author")]
     rows = project.store.rows(
         "SELECT native_id, created_at, text, likes, raw FROM posts ORDER BY 1"
     )
@@ -139,15 +140,24 @@ def test_ids_a_spreadsheet_rounded_are_rejected_not_merged(project, tmp_path) ->
     sheet = _sheet(
         tmp_path / "veille.xlsx",
         [
-            ["id", "author", "created_at", "text"],
+            ["id", "author", "created_at", "text", "in_reply_to_status_id"],
             [1837465512345678901, "a", "2026-09-01T10:00:00Z", "un"],
             [1837465512345678902, "b", "2026-09-01T10:01:00Z", "deux"],
             ["1.83747E+18", "c", "2026-09-01T10:02:00Z", "CSV d'Excel"],
             [12, "d", "2026-09-01T10:03:00Z", "exact"],
+            # accounts too (two would become one); a reply to a rounded id: to no post
+            [13, 1837465512345678901, "2026-09-01T10:04:00Z", "auteur arrondi"],
+            [14, "e", "2026-09-01T10:05:00Z", "réponse", 1837465512345678903],
         ],
     )
     got = import_files(project, [sheet])
-    assert (got.imported, got.duplicates, got.rejected) == (1, 0, 3)
-    assert {r["reason"].split(" '")[0] for r in got.rejects} == {"id rounded by a spreadsheet"}
+    assert (got.imported, got.duplicates, got.rejected) == (2, 0, 4)
+    assert [r["reason"].split(" '")[0] for r in got.rejects] == [
+        *["id rounded by a spreadsheet"] * 3, "author id rounded by a spreadsheet"
+    ]  # fmt: skip
+    replies = project.store.rows("SELECT native_id, reply_to FROM posts ORDER BY 1")
+    assert replies == [("12", None), ("14", None)]
     # record by record too
-    assert [type(x).__name__ for _, x in iter_posts(sheet)] == ["Reject"] * 3 + ["Post"]
+    posts = [x for _, x in iter_posts(sheet)]
+    assert [type(x).__name__ for x in posts] == ["Reject"] * 3 + ["Post", "Reject", "Post"]
+    assert posts[-1].reply_to is None

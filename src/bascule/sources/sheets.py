@@ -31,16 +31,17 @@ def is_sheet(path: Path, head: bytes = b"") -> bool:
 
 
 def sheet_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str | None]]]]:
-    """The first sheet's column names (its first non-empty row; a blank one named
-    `column_N`, a repeated one suffixed `_2`...), and then (row number, cell texts) of every
-    non-empty row after it. A file that is no spreadsheet is an InputError."""
+    """The first sheet's column names (its first row of two cells or more: an export's title
+    or date above them is no heading; a blank name becomes `column_N`, a repeated one gets
+    `_2`...), and then (row number, cell texts) of every non-empty row after it. A file that
+    is no spreadsheet is an InputError."""
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
         book = CalamineWorkbook.from_path(str(path))
         rows = enumerate(book.get_sheet_by_index(0).iter_rows(), 1)
         for _no, cells in rows:
-            if any(c not in ("", None) for c in cells):
+            if sum(c not in ("", None) for c in cells) >= 2:  # (not a title above them)
                 return _names(cells), _cells(rows)
         other = _filled_sheet(book)
     except (CalamineError, OSError, ValueError, IndexError) as exc:

@@ -39,6 +39,9 @@ CREATE OR REPLACE TEMP MACRO b_id(x) AS CASE
     WHEN x IS NULL OR x IN ('', 'nan', 'NaN', 'None', 'none', 'null') THEN NULL
     WHEN ends_with(x, '.0') AND TRY_CAST(x AS DOUBLE) IS NOT NULL THEN split_part(x, '.', 1)
     ELSE x END;
+CREATE OR REPLACE TEMP MACRO b_rounded(x) AS
+    regexp_full_match(x, '[0-9]([.][0-9]+)?[eE][+]?[0-9]+');
+CREATE OR REPLACE TEMP MACRO b_ref(x) AS CASE WHEN b_rounded(b_id(x)) THEN NULL ELSE b_id(x) END;
 CREATE OR REPLACE TEMP MACRO b_int(x) AS TRY_CAST(TRY_CAST(x AS DOUBLE) AS BIGINT);
 CREATE OR REPLACE TEMP MACRO b_bool(x) AS CASE WHEN x IS NULL OR x = '' THEN NULL
     ELSE lower(trim(x)) IN ('1', 'true', 'yes', 'y', 't') END;
@@ -606,8 +609,8 @@ def _extract_sql(spec: LineSpec) -> str:
     SELECT no, pos,
         CASE WHEN bad IS NOT NULL THEN bad
              WHEN id IS NULL THEN 'missing id'
-             WHEN regexp_full_match(id, '[0-9]([.][0-9]+)?[eE][+]?[0-9]+')
-                THEN 'id rounded by a spreadsheet ''' || id || ''''
+             WHEN b_rounded(id) THEN 'id rounded by a spreadsheet ''' || id || ''''
+             WHEN b_rounded(author) THEN 'author id rounded by a spreadsheet ''' || author || ''''
              WHEN author IS NULL AND handle IS NULL THEN 'missing author'
              WHEN created_raw IS NULL OR created_raw = '' THEN 'missing date'
              WHEN created_at IS NULL OR year(created_at) NOT BETWEEN 1990 AND 2100
@@ -622,12 +625,12 @@ def _extract_sql(spec: LineSpec) -> str:
         CASE WHEN strlen({f("text")}) <= {n} THEN {f("text")}
             ELSE left({f("text")}, {n}) END AS text,
         nullif({f("lang")}, '') AS lang,
-        b_id({f("reply_to")}) AS reply_to,
-        b_id({f("reply_to_author")}) AS reply_to_author,
-        b_id({f("repost_of")}) AS repost_of,
-        b_id({f("repost_of_author")}) AS repost_of_author,
-        b_id({f("quote_of")}) AS quote_of,
-        b_id({f("quote_of_author")}) AS quote_of_author,
+        b_ref({f("reply_to")}) AS reply_to,
+        b_ref({f("reply_to_author")}) AS reply_to_author,
+        b_ref({f("repost_of")}) AS repost_of,
+        b_ref({f("repost_of_author")}) AS repost_of_author,
+        b_ref({f("quote_of")}) AS quote_of,
+        b_ref({f("quote_of_author")}) AS quote_of_author,
         b_id({f("conversation_id")}) AS conversation_id,
         nullif({f("url")}, '') AS url,
         b_int({f("likes")}) AS likes,

@@ -119,6 +119,7 @@ REJECT_REASONS_FR = [
     (r"record too large \(> ([\d,]+) bytes\)", r"enregistrement trop gros (> \1 octets)"),
     (r"record too large", "enregistrement trop gros"),
     (r"missing id", "identifiant manquant"),
+    (r"author id rounded by a spreadsheet", "identifiant d'auteur arrondi par un tableur"),
     (r"id rounded by a spreadsheet", "identifiant arrondi par un tableur"),
     (r"missing author_id", "auteur (author_id) manquant"),
     (r"missing author", "auteur manquant"),

@@ -91,7 +91,8 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
 }
 FIELDS = tuple(CANDIDATES)
 # an id a spreadsheet held as a number and wrote in scientific notation (1.83747E+18): its
-# last digits are lost, so posts would share it (`store.bulk` has the same pattern)
+# last digits are lost, so posts (or accounts) would share it: such a post or author id is a
+# reject, such an id of a post or account acted on is dropped (`store.bulk`: `b_rounded`)
 ROUNDED_ID = re.compile(r"[0-9]([.][0-9]+)?[eE][+]?[0-9]+")
 _ISO = DateRule()  # `parse_time`: ISO 8601, Twitter's dates, epochs; UTC when no zone
 
@@ -196,6 +197,13 @@ class ColumnMap:
         return cur
 
 
+def _ref(value: Any) -> str | None:
+    """The id of a post or account acted on; None when a spreadsheet rounded it (it would
+    link the post to another one, or to none: the link is dropped, the post kept)."""
+    got = to_id(value)
+    return None if got is None or ROUNDED_ID.fullmatch(got) else got
+
+
 def _plain(name: str) -> str:
     """A column name without case, accents or punctuation (`J’aime`, `Réponses`, `Date de
     publication` -> `j_aime`, `reponses`, `date_de_publication`): spreadsheets' headings
@@ -252,6 +260,8 @@ def map_row(
         raise RecordError(f"id rounded by a spreadsheet {pid!r}")
     plat = str(g(row, "platform") or platform)
     aid = to_id(g(row, "author"))
+    if aid and ROUNDED_ID.fullmatch(aid):
+        raise RecordError(f"author id rounded by a spreadsheet {aid!r}")
     handle = g(row, "handle")
     handle = str(handle) if handle not in (None, "") else None
     if not aid and not handle:
@@ -266,8 +276,8 @@ def map_row(
     )
 
     def other(post_field: str) -> tuple[str | None, Account | None]:
-        target = to_id(g(row, post_field))
-        who = to_id(g(row, post_field + "_author"))
+        target = _ref(g(row, post_field))
+        who = _ref(g(row, post_field + "_author"))
         return target, (Account(plat, who) if who else None)
 
     reply_to, reply_author = other("reply_to")
