@@ -53,6 +53,7 @@ class Block:
     flat: frozenset[str] = frozenset()
     delimiter: str | None = None
     read: int | None = None
+    header: tuple[str, ...] | None = None  # a table's columns: `lines` holds c0, c1...
 
 
 def _line_blocks(
@@ -384,6 +385,7 @@ def line_spec(
     flat: frozenset[str] = frozenset(),
     delimiter: str | None = None,
     dates: DateRule | None = None,
+    header: tuple[str, ...] | None = None,
 ) -> LineSpec:
     """What `store.bulk` needs to write a generic file's blocks: the map and the callbacks
     that pseudonymise accounts and rewrite @mentions (nothing to rewrite with keep_handles).
@@ -434,6 +436,7 @@ def line_spec(
         flat=flat,
         date_format=dates.format if dates else None,
         timezone=dates.timezone if dates else None,
+        header=header,
     )
 
 

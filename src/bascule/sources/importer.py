@@ -667,7 +667,7 @@ def _prepare_block(b: Any, pseudo: Any, platform: str, source: str, dates: Any =
     b.rejects = [replace(r, record=pseudo.scrub_record(r.record)) for r in b.rejects]
     if b.columns is None:
         return None, None
-    spec = line_spec(b.columns, platform, pseudo, source, b.flat, b.delimiter, dates)
+    spec = line_spec(b.columns, platform, pseudo, source, b.flat, b.delimiter, dates, b.header)
     lines, b.lines = b.lines, None  # the block's text is not needed once parsed
     return spec, prepare_json_lines(lines, spec, b.rejects)
 

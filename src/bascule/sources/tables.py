@@ -1,12 +1,13 @@
-"""Generic CSV, Parquet and spreadsheet files through the columnar fast path of JSON lines.
+"""Generic CSV, Parquet and spreadsheet files through the columnar fast path.
 
-Each row becomes a JSON object (its columns as keys; Parquet structs as nested objects) in
-blocks like a JSON-lines file's (`columnar.Block`), so `store.bulk` parses, checks,
-pseudonymises and writes them with the same code, rejects and results. Rows were mapped one
-at a time into `Post` objects before: 3,600-32,000 posts/s, against the JSON-lines path's
-hundreds of thousands. A block's `offset` is the number of records done (a table resumes by
-record, not by byte) and its lines' `no` the line a CSV record starts on, or a Parquet row's
-number.
+A Parquet row becomes a JSON object (its columns as keys, structs as nested objects), as a
+JSON-lines file's line; a CSV record or a sheet's row goes as it is, a column a cell (`c0`,
+`c1`...: no JSON object made of it and parsed again). Either way `store.bulk` checks,
+pseudonymises and writes the blocks (`columnar.Block`) with the same code, rejects and
+results. Rows were mapped one at a time into `Post` objects before: 3,600-32,000 posts/s,
+against the JSON-lines path's hundreds of thousands. A block's `offset` is the number of
+records done (a table resumes by record, not by byte) and its rows' `no` the line a CSV
+record starts on, a sheet's row number, or a Parquet row's number.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import orjson
 import pyarrow as pa
 
 from bascule.sources.columnar import Block, json_blocks
@@ -28,18 +28,20 @@ BLOCK_BYTES = 16 << 20
 REJECTS_HELD = 50_000  # rejects of a CSV block, at most (each with a 300-character excerpt)
 
 
-def _block(nos: list[int], lines: list[bytes], rejects: list[Reject], done: int, last: int,
-           columns: dict[str, str], flat: frozenset[str], delimiter: str,
-           read: int | None) -> Block:  # fmt: skip
-    text = pa.array(lines, pa.binary()).cast(pa.string())
+def _block(nos: list[int], rows: list[list[str | None]], rejects: list[Reject], done: int,
+           last: int, header: list[str], columns: dict[str, str], flat: frozenset[str],
+           delimiter: str, read: int | None) -> Block:  # fmt: skip
+    """A block of a table's rows, one column a cell (`c0`, `c1`...): the extraction reads
+    them as they are, with no JSON object made of each row and parsed again."""
+    cells = list(zip(*rows, strict=True)) if rows else [() for _ in header]
     table = pa.table(
         {
             "no": pa.array(nos, pa.int64()),
-            "pos": pa.array(np.arange(len(lines), dtype=np.int64)),
-            "line": text,
+            "pos": pa.array(np.arange(len(rows), dtype=np.int64)),
+            **{f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(cells)},
         }
     )
-    return Block(table, rejects, done, last, columns, flat, delimiter, read)
+    return Block(table, rejects, done, last, columns, flat, delimiter, read, tuple(header))
 
 
 def iter_csv_blocks(
@@ -60,8 +62,8 @@ def iter_csv_blocks(
         fb, delim, header, records = opened
         columns = generic.ColumnMap.resolve(header, mapping).columns
         flat = frozenset(h for h in header if "." in h)
-        nos: list[int] = []
-        lines: list[bytes] = []
+        overhead = sum(len(h) + 6 for h in header)  # a row's JSON object beyond its values
+        held: list[Row] = []
         rejects: list[Reject] = []
         size = n = last = 0
         for row in records:
@@ -69,19 +71,40 @@ def iter_csv_blocks(
             last = row.line
             if n <= start[0]:
                 continue
-            line, reason = _as_json(row, header, max_bytes)
+            reason = row.problem(len(header), encoding=False)
+            width = overhead + sum(map(len, row.values)) if row.values else 0
+            if not reason and width > max_bytes:
+                reason = f"record too large (> {max_bytes:,} bytes)"
             if reason:
                 rejects.append(Reject(source, row.line, reason, row.excerpt(delim)))
-            elif line is not None:
-                nos.append(row.line)
-                lines.append(line)
-                size += len(line)
+            elif row.values:
+                held.append(row)
+                size += width
             # rejects count too: a file of bad rows is held a block at a time, not whole
-            if size >= block_bytes or len(lines) >= block_rows or len(rejects) >= REJECTS_HELD:
-                yield _block(nos, lines, rejects, n, last, columns, flat, delim, _tell(fb))
-                nos, lines, rejects, size = [], [], [], 0
-        if lines or rejects:
-            yield _block(nos, lines, rejects, n, last, columns, flat, delim, _tell(fb))
+            if size >= block_bytes or len(held) >= block_rows or len(rejects) >= REJECTS_HELD:
+                yield _csv_block(held, rejects, n, last, header, columns, flat, delim, fb, source)
+                held, rejects, size = [], [], 0
+        if held or rejects:
+            yield _csv_block(held, rejects, n, last, header, columns, flat, delim, fb, source)
+
+
+def _csv_block(held: list[Row], rejects: list[Reject], done: int, last: int,
+               header: list[str], columns: dict[str, str], flat: frozenset[str], delim: str,
+               fb: Any, source: str) -> Block:  # fmt: skip
+    """The block of these CSV records; a record holding bytes that were not UTF-8 (the
+    surrogates `csv_file` kept them as, which Arrow refuses) goes to the rejects."""
+    try:
+        return _block([r.line for r in held], [r.values for r in held], rejects, done, last,
+                      header, columns, flat, delim, _tell(fb))  # fmt: skip
+    except (UnicodeEncodeError, pa.ArrowInvalid):
+        bad = [r for r in held if r.bad_encoding]
+        rejects = sorted(
+            rejects + [Reject(source, r.line, BAD_ENCODING, r.excerpt(delim)) for r in bad],
+            key=lambda r: r.line,
+        )
+        good = [r for r in held if not r.bad_encoding]
+        return _block([r.line for r in good], [r.values for r in good], rejects, done, last,
+                      header, columns, flat, delim, _tell(fb))  # fmt: skip
 
 
 SHEET_DELIMITER = ";"  # a rejected row's cells, as its excerpt shows them
@@ -98,7 +121,7 @@ def iter_sheet_blocks(
     block_rows: int = 1 << 62,
 ) -> Iterator[Block]:
     """Blocks of a spreadsheet's first sheet (`sources.sheets`), from `start` = (rows done,
-    the last one's number): each row as the JSON object of its cells' texts."""
+    the last one's number): its cells' texts, a column each (`_block`)."""
     from bascule.sources.sheets import sheet_rows
 
     header, rows = sheet_rows(path)
@@ -107,8 +130,9 @@ def iter_sheet_blocks(
     columns = generic.ColumnMap.resolve(header, mapping).columns
     flat = frozenset(h for h in header if "." in h)
     width, d = len(header), SHEET_DELIMITER
+    overhead = sum(len(h) + 6 for h in header)
     nos: list[int] = []
-    lines: list[bytes] = []
+    held: list[list[str | None]] = []
     rejects: list[Reject] = []
     size = n = last = 0
     for no, cells in rows:
@@ -116,34 +140,19 @@ def iter_sheet_blocks(
         if n <= start[0]:
             continue
         cells = (cells + [None] * width)[:width] if len(cells) != width else cells
-        # an empty cell is no key, as in a JSON line: nothing of it in `raw`
-        line = orjson.dumps({h: c for h, c in zip(header, cells, strict=True) if c is not None})
-        if len(line) > max_bytes:
+        wide = overhead + sum(len(c) for c in cells if c is not None)
+        if wide > max_bytes:
             excerpt = d.join(c or "" for c in cells)
             rejects.append(Reject(source, no, f"record too large (> {max_bytes:,} bytes)", excerpt))
         else:
             nos.append(no)
-            lines.append(line)
-            size += len(line)
-        if size >= block_bytes or len(lines) >= block_rows or len(rejects) >= REJECTS_HELD:
-            yield _block(nos, lines, rejects, n, last, columns, flat, d, None)
-            nos, lines, rejects, size = [], [], [], 0
-    if lines or rejects:
-        yield _block(nos, lines, rejects, n, last, columns, flat, d, None)
-
-
-def _as_json(row: Row, header: list[str], max_bytes: int) -> tuple[bytes | None, str | None]:
-    """A CSV record as a JSON object, or why it cannot be one (None, None: a blank line)."""
-    reason = row.problem(len(header), encoding=False)
-    if reason or not row.values:
-        return None, reason
-    try:
-        line = orjson.dumps(dict(zip(header, row.values, strict=True)))
-    except TypeError:  # orjson refuses the surrogates of bytes that were not UTF-8
-        return None, BAD_ENCODING
-    if len(line) > max_bytes:
-        return None, f"record too large (> {max_bytes:,} bytes)"
-    return line, None
+            held.append(cells)
+            size += wide
+        if size >= block_bytes or len(held) >= block_rows or len(rejects) >= REJECTS_HELD:
+            yield _block(nos, held, rejects, n, last, header, columns, flat, d, None)
+            nos, held, rejects, size = [], [], [], 0
+    if held or rejects:
+        yield _block(nos, held, rejects, n, last, header, columns, flat, d, None)
 
 
 def _tell(f: Any) -> int | None:

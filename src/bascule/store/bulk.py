@@ -93,6 +93,15 @@ class LineSpec:
     flat: frozenset[str] = frozenset()  # dotted keys that are keys, not paths (CSV columns)
     date_format: str | None = None  # how dates are written when not ISO (`DateRule`)
     timezone: str | None = None  # the zone of dates written without one (else UTC)
+    header: tuple[str, ...] | None = None  # a table's columns: its block holds c0, c1...
+
+    def cells(self) -> dict[str, str]:
+        """A table block's column names -> its columns (`c0`...): the last of a repeated
+        name, at the place of its first, as the JSON object of a row would hold them."""
+        out: dict[str, str] = {}
+        for i, name in enumerate(self.header or ()):
+            out[name] = f"c{i}"
+        return out
 
 
 @dataclass
@@ -108,19 +117,19 @@ class Prepared:
 
 
 def prepare_json_lines(lines: pa.Table, spec: LineSpec, rejects: list[Any]) -> Prepared:
-    """Parse, type and check a block of lines (`no, pos, line`), pseudonymise its accounts and
-    rewrite its mentions, without touching the store."""
+    """Parse, type and check a block of lines (`no, pos, line`), or of a table's rows (`no,
+    pos, c0, c1...`: `spec.header`), pseudonymise its accounts and rewrite its mentions,
+    without touching the store."""
     con = scratch()
     con.execute(_MACROS)
     sql = _extract_sql(spec)
-    x = pa.concat_tables(
-        _run_sliced(con, "_lines", part, sql, [spec.platform]) for part in _slices(lines)
-    )
+    parts = [lines] if spec.header is not None else _slices(lines)
+    x = pa.concat_tables(_run_sliced(con, "_lines", part, sql, [spec.platform]) for part in parts)
     bad = pc.is_valid(x["reason"])
     rejects = list(rejects)
     if pc.any(bad).as_py():
         b = x.filter(bad)
-        text = pc.take(lines["line"], b["pos"]).to_pylist()
+        text = _line_texts(con, lines, b["pos"], spec)
         rejects += [
             spec.reject(no, reason, line)
             for no, reason, line in zip(
@@ -270,13 +279,41 @@ def _run_sliced(con: Any, name: str, part: pa.Table, sql: str, params: list[Any]
         con.unregister(name)
 
 
+def _line_texts(con: Any, lines: pa.Table, pos: pa.ChunkedArray, spec: LineSpec) -> list[str]:
+    """The lines at `pos`, for their rejects: a table's rows as the JSON objects of their
+    cells (an empty cell is no key), as a JSON-lines block holds them."""
+    if spec.header is None:
+        return pc.take(lines["line"], pos).to_pylist()
+    sql = f"SELECT {_object_sql(spec.cells())} AS line FROM _rows"
+    got = _run_sliced(con, "_rows", lines.take(pos), sql, [])
+    return got["line"].to_pylist()
+
+
+def _object_sql(cells: dict[str, str]) -> str:
+    """The JSON object (text) of a table row's cells, its null ones left out (`json_merge_patch`
+    drops the members a patch sets to null); '{}' when it has none."""
+    if not cells:
+        return "'{}'"
+    members = ", ".join(f"{_sql_ident(k)} := {c}" for k, c in cells.items())
+    return f"CAST(json_merge_patch('{{}}', to_json(struct_pack({members}))) AS VARCHAR)"
+
+
+def _sql_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
 def _with_remainders(con: Any, x: pa.Table, lines: pa.Table, spec: LineSpec) -> pa.Table:
     """The rows with `raw`: what each line holds beyond the mapped fields (NULL when nothing),
-    by `json_merge_patch` (in slices: `_slices`)."""
+    by `json_merge_patch` (in slices: `_slices`), or a table row's unmapped cells."""
     need = pc.fill_null(x["has_rest"], False).combine_chunks()
     x = x.drop_columns(["has_rest"])
     raw = pa.nulls(x.num_rows, pa.string())
-    if pc.any(need).as_py():
+    if pc.any(need).as_py() and spec.header is not None:
+        cells = {k: c for k, c in spec.cells().items() if k not in set(spec.columns.values())}
+        sql = f"SELECT nullif({_object_sql(cells)}, '{{}}') AS raw FROM _rest"
+        got = _run_sliced(con, "_rest", lines.take(x["pos"].filter(need)), sql, [])["raw"]
+        raw = pc.replace_with_mask(raw, need, got.combine_chunks())
+    elif pc.any(need).as_py():
         rest = pa.table({"line": pc.take(lines["line"], x["pos"].filter(need))})
         patch = _remainder(spec.columns, spec.flat)[1]
         sql = (
@@ -584,10 +621,22 @@ def _extract_sql(spec: LineSpec) -> str:
         return f"v[{fields.index(name) + 1}]" if name in columns else "NULL"
 
     handle = "NULL" if columns.get("handle") == columns.get("author") else f("handle")
-    flat, _ = _remainder(columns, spec.flat)
     n = int(spec.max_text)
-    return f"""
-    WITH o AS (
+    if spec.header is not None:  # a table's cells: no JSON to parse
+        cells = spec.cells()
+        v = ", ".join(cells.get(columns[name], "NULL::VARCHAR") for name in fields)
+        rest = [c for k, c in cells.items() if k not in set(columns.values())]
+        any_rest = " OR ".join(f"{c} IS NOT NULL" for c in rest) or "false"
+        source = (
+            f"x AS (SELECT no, pos, NULL AS line, true AS object, [{v}] AS v, {any_rest} AS rest "
+            "FROM _lines)"
+        )
+        carry, has_rest = "rest, ", "rest"
+    else:
+        flat, _ = _remainder(columns, spec.flat)
+        carry = ""
+        has_rest = f"len(list_filter(json_keys(line), lambda k: NOT list_contains({flat}, k))) > 0"
+        source = f"""o AS (
         SELECT no, pos, line,
             starts_with(line, '{{') OR starts_with(ltrim(line), '{{') AS object
         FROM _lines WHERE starts_with(line, '{{') OR trim(line) <> ''
@@ -595,8 +644,10 @@ def _extract_sql(spec: LineSpec) -> str:
         SELECT no, pos, line, object,
             CASE WHEN object THEN try(json_extract_string(line, {paths})) END AS v
         FROM o
-    ), y AS (
-        SELECT no, pos, line, v,
+    )"""
+    return f"""
+    WITH {source}, y AS (
+        SELECT no, pos, line, v, {carry}
             CASE WHEN v IS NULL THEN CASE WHEN NOT object AND json_valid(line)
                 THEN 'not a JSON object' ELSE 'broken JSON' END END AS bad,
             b_id({f("id")}) AS id,
@@ -640,7 +691,6 @@ def _extract_sql(spec: LineSpec) -> str:
         b_int({f("followers")}) AS followers,
         b_int({f("following")}) AS following,
         b_bool({f("verified")}) AS verified,
-        CASE WHEN bad IS NULL THEN len(list_filter(json_keys(line),
-            lambda k: NOT list_contains({flat}, k))) > 0 END AS has_rest
+        CASE WHEN bad IS NULL THEN {has_rest} END AS has_rest
     FROM y
     """
