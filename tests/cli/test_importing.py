@@ -242,3 +242,17 @@ def test_a_date_hint_says_to_undo_first_when_some_posts_went_in(project, capsys,
     assert main(["import", "-p", root, str(path), "--lang", "en"]) == 1
     err = capsys.readouterr().err
     assert "first take this import back with `bascule runs undo 1` (the post it imported" in err
+
+
+def test_a_workbook_says_which_sheets_it_left_unread(project, capsys, tmp_path) -> None:  # noqa: ANN001
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["id", "author", "created_at", "text"])
+    wb.active.append(["1", "a", "2026-09-01T10:00:00Z", "x"])
+    wb.create_sheet("Facebook").append(["id", "author", "created_at", "text"])
+    wb.save(path := tmp_path / "veille.xlsx")
+    root = str(project.root)
+    project.close()
+    assert main(["import", "-p", root, str(path), "--lang", "en"]) == 0
+    assert "Only its first sheet is read; not these: 'Facebook'" in capsys.readouterr().err

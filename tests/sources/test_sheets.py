@@ -161,3 +161,20 @@ def test_ids_a_spreadsheet_rounded_are_rejected_not_merged(project, tmp_path) ->
     posts = [x for _, x in iter_posts(sheet)]
     assert [type(x).__name__ for x in posts] == ["Reject"] * 3 + ["Post", "Reject", "Post"]
     assert posts[-1].reply_to is None
+
+
+def test_the_sheets_left_unread_are_named(project, tmp_path) -> None:  # noqa: ANN001
+    # a workbook's second sheet of posts was skipped with nothing said
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for name, post in (("Twitter", "1"), ("Facebook", "2")):
+        ws = wb.active if name == "Twitter" else wb.create_sheet(name)
+        ws.title = name
+        ws.append(["id", "author", "created_at", "text"])
+        ws.append([post, "a", "2026-09-01T10:00:00Z", "x"])
+    wb.create_sheet("Vide")
+    wb.save(path := tmp_path / "veille.xlsx")
+    got = import_files(project, [path])
+    assert got.imported == 1 and got.files[0].other_sheets == ["Facebook"]
+    assert import_files(project, [path]).files[0].other_sheets == []  # skipped: said before

@@ -102,12 +102,15 @@ def test_an_excel_workbook_is_imported(importing, tmp_path) -> None:  # noqa: AN
     wb = openpyxl.Workbook()
     wb.active.append(["identifiant", "auteur", "date", "texte"])
     wb.active.append(["41", "alice", "2026-09-01T10:00:00Z", "Le logement d'abord"])
+    wb.create_sheet("Facebook").append(["identifiant", "auteur", "date", "texte"])
     wb.save(path := tmp_path / "veille.xlsx")
     c = login(base, "ana")
     page = c.get("/import").text
     assert '<option value="xlsx">' in page
     assert _upload(c, path, form_token(page)).status_code == 303
-    assert _stats(_after_import(c).text)["imported"] == 1
+    page = _after_import(c).text
+    assert _stats(page)["imported"] == 1
+    assert "Facebook" in page.split('id="import-other-sheets"')[1].split("</p>")[0]
     assert project.store.rows("SELECT native_id FROM posts") == [("41",)]
 
 

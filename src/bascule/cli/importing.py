@@ -355,6 +355,8 @@ def _print_summary(s, lang: str, zone: str) -> None:  # noqa: ANN001 - ImportSum
             _print_encoding_hint(f, lang)
         if f.date_hint:
             _print_date_hint(f.date_hint, lang, zone, f.imported, s.run_id)
+        if f.other_sheets:
+            _print_other_sheets(f.other_sheets, lang)
     run = tr(lang, f"import n° {s.run_id}", f"run {s.run_id}")
     console.print(f"[bold]Total[/]{sep}{counts(s)} ({run})")
     if s.linked:
@@ -501,6 +503,27 @@ def _print_date_hint(hint: dict, lang: str, zone: str, imported: int, run_id: in
             "locales.",
             f"  Its dates are written as '{ex}':{first} import it again with --date-format "
             f"'{fmt}'{guess}, and --timezone {zone} if they are local times.",
+        ),
+        style="yellow",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+def _print_other_sheets(names: list[str], lang: str) -> None:
+    """After a workbook with more than one sheet: those left unread, and how to read them."""
+    from bascule.i18n import tr
+
+    fr = ", ".join(f"« {n} »" for n in names)
+    en = ", ".join(f"'{n}'" for n in names)
+    err_console.print(
+        tr(
+            lang,
+            f"  Seule sa première feuille est lue ; celle{'s' if len(names) > 1 else ''}-ci "
+            f"ne l'{'ont' if len(names) > 1 else 'a'} pas été : {fr}. Enregistrez chacune dans "
+            "son propre fichier (ou placez-la en premier) et importez-le.",
+            f"  Only its first sheet is read; not these: {en}. Save each in a file of its own "
+            "(or move it first) and import that.",
         ),
         style="yellow",
         highlight=False,

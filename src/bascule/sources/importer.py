@@ -30,6 +30,7 @@ from bascule.sources.readers import (
     iter_items,
     reencoding,
 )
+from bascule.sources.sheets import other_sheets
 from bascule.store.ingest import (
     BatchResult,
     drop_file_rejects,
@@ -77,6 +78,8 @@ class FileSummary:
     # dates rejected as `01/09/2026 10:00`: {"example", "format": their strptime pattern,
     # "ambiguous": day first by default, as the examples read either way} (`date_hint`)
     date_hint: dict[str, Any] | None = None
+    # a workbook's sheets after the first that hold something: they were not read
+    other_sheets: list[str] = field(default_factory=list)
     reasons: Counter = field(default_factory=Counter, repr=False)  # this run's, by kind
 
 
@@ -250,6 +253,8 @@ def _import_all(
                 fs.date_hint = date_hint(summary.rejects, str(path))
             if not (fs.encoding_hint or fs.date_hint):  # (those say what to do instead)
                 fs.format_hint = format_hint(fs, path, fmt)
+            if formats[path] == "xlsx" and fs.status != "already imported":
+                fs.other_sheets = other_sheets(path)
             summary.files.append(fs)
         summary.linked = link_targets(store, links_pending(store))
         if platform is None:

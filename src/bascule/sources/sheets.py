@@ -64,10 +64,27 @@ def sheet_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str | No
 
 def _filled_sheet(book: Any) -> str | None:
     """The name of the first sheet after the first that holds a cell, if any."""
-    for i, name in enumerate(book.sheet_names[1:], 1):
-        if any(any(c not in ("", None) for c in r) for r in book.get_sheet_by_index(i).iter_rows()):
-            return name
-    return None
+    return next(iter(_filled_sheets(book)), None)
+
+
+def _filled_sheets(book: Any) -> list[str]:
+    """The names of the sheets after the first that hold a cell."""
+    return [
+        name
+        for i, name in enumerate(book.sheet_names[1:], 1)
+        if any(any(c not in ("", None) for c in r) for r in book.get_sheet_by_index(i).iter_rows())
+    ]
+
+
+def other_sheets(path: Path) -> list[str]:
+    """The sheets of a workbook that an import left unread (only the first is read), for a
+    note: nothing on them may go unsaid."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        return _filled_sheets(CalamineWorkbook.from_path(str(path)))
+    except (CalamineError, OSError, ValueError, IndexError):
+        return []
 
 
 def _names(cells: list[Any]) -> list[str]:
