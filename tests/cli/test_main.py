@@ -90,4 +90,18 @@ def test_ctrl_c_during_a_query_is_no_traceback(
 
     monkeypatch.setattr("bascule.sources.importer.import_files", stopped)
     assert main(["import", "-p", root, "posts.jsonl"]) == 130
-    assert _error(capsys) == "Interrompu."
+    assert _error(capsys).startswith("Interrompu. Relancez la même commande")
+
+
+def test_ctrl_c_says_an_import_resumes(
+    root: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Ctrl-C during an import exited 130 with nothing said (Typer turns it into Exit(130))
+    def stopped(*args: object, **kw: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("bascule.sources.importer.import_files", stopped)
+    assert main(["import", "-p", root, "posts.jsonl"]) == 130
+    assert _error(capsys) == (
+        "Interrompu. Relancez la même commande pour reprendre : rien ne sera importé deux fois."
+    )

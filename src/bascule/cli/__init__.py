@@ -136,8 +136,17 @@ def _tell(exc: BasculeError, argv: list[str] | None) -> int:
 
 
 def _interrupted(argv: list[str] | None) -> int:
-    lang = _error_lang(sys.argv[1:] if argv is None else argv)
-    err_console.print("Interrompu." if lang == "fr" else "Interrupted.")
+    """Ctrl-C (or SIGTERM): said, exit code 130; an import says it resumes where it was."""
+    args = sys.argv[1:] if argv is None else argv
+    lang = _error_lang(args)
+    said = "Interrompu." if lang == "fr" else "Interrupted."
+    if "import" in args[:1]:
+        said += (
+            " Relancez la même commande pour reprendre : rien ne sera importé deux fois."
+            if lang == "fr"
+            else " Run the same command again to resume: nothing is imported twice."
+        )
+    err_console.print(said)
     return 130
 
 
@@ -172,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
         if name == "Exit":
             return int(getattr(exc, "exit_code", 0))
         raise
+    if rv == 130:  # Ctrl-C: Typer returns its exit code, having said nothing
+        return _interrupted(argv)
     return rv if isinstance(rv, int) else 0
 
 
