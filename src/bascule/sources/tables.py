@@ -12,7 +12,7 @@ record starts on, a sheet's row number, or a Parquet row's number.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -62,30 +62,50 @@ def iter_csv_blocks(
         fb, delim, header, records = opened
         columns = generic.ColumnMap.resolve(header, mapping).columns
         flat = frozenset(h for h in header if "." in h)
-        overhead = sum(len(h) + 6 for h in header)  # a row's JSON object beyond its values
-        held: list[Row] = []
-        rejects: list[Reject] = []
-        size = n = last = 0
-        for row in records:
-            n += 1
-            last = row.line
-            if n <= start[0]:
-                continue
-            reason = row.problem(len(header), encoding=False)
-            width = overhead + sum(map(len, row.values)) if row.values else 0
-            if not reason and width > max_bytes:
-                reason = f"record too large (> {max_bytes:,} bytes)"
-            if reason:
-                rejects.append(Reject(source, row.line, reason, row.excerpt(delim)))
-            elif row.values:
-                held.append(row)
-                size += width
-            # rejects count too: a file of bad rows is held a block at a time, not whole
-            if size >= block_bytes or len(held) >= block_rows or len(rejects) >= REJECTS_HELD:
-                yield _csv_block(held, rejects, n, last, header, columns, flat, delim, fb, source)
-                held, rejects, size = [], [], 0
-        if held or rejects:
+        checked = ((r.line, r, r.values, r.problem(len(header), encoding=False)) for r in records)
+        for held, rejects, n, last in _grouped(
+            checked, start=start[0], header=header, source=source, max_bytes=max_bytes,
+            block_bytes=block_bytes, block_rows=block_rows, excerpt=lambda r: r.excerpt(delim),
+        ):  # fmt: skip
             yield _csv_block(held, rejects, n, last, header, columns, flat, delim, fb, source)
+
+
+def _grouped(
+    records: Iterator[tuple[int, Any, list[str | None] | None, str | None]],
+    *,
+    start: int,
+    header: list[str],
+    source: str,
+    max_bytes: int,
+    block_bytes: int,
+    block_rows: int,
+    excerpt: Callable[[Any], str | None],
+) -> Iterator[tuple[list[Any], list[Reject], int, int]]:
+    """A table's records, each (line, record, its cells, why it is unreadable), gathered
+    into blocks after the first `start`: (records kept, rejects, records done, line of the
+    last). A record too large for a JSON line is a reject too; rejects count towards a
+    block, so a file of bad rows is held a block at a time, not whole."""
+    overhead = sum(len(h) + 6 for h in header)  # a row's JSON object beyond its values
+    kept: list[Any] = []
+    rejects: list[Reject] = []
+    size = n = last = 0
+    for line, record, cells, reason in records:
+        n, last = n + 1, line
+        if n <= start:
+            continue
+        width = overhead + sum(map(len, filter(None, cells))) if cells else 0
+        if not reason and width > max_bytes:
+            reason = f"record too large (> {max_bytes:,} bytes)"
+        if reason:
+            rejects.append(Reject(source, line, reason, excerpt(record)))
+        elif cells:
+            kept.append(record)
+            size += width
+        if size >= block_bytes or len(kept) >= block_rows or len(rejects) >= REJECTS_HELD:
+            yield kept, rejects, n, last
+            kept, rejects, size = [], [], 0
+    if kept or rejects:
+        yield kept, rejects, n, last
 
 
 def _csv_block(held: list[Row], rejects: list[Reject], done: int, last: int,
@@ -130,28 +150,16 @@ def iter_sheet_blocks(
     columns = generic.ColumnMap.resolve(header, mapping).columns
     flat = frozenset(h for h in header if "." in h)
     width, d = len(header), SHEET_DELIMITER
-    overhead = sum(len(h) + 6 for h in header)
-    nos: list[int] = []
-    held: list[list[str | None]] = []
-    rejects: list[Reject] = []
-    size = n = last = 0
-    for no, cells in rows:
-        n, last = n + 1, no
-        if n <= start[0]:
-            continue
-        cells = (cells + [None] * width)[:width] if len(cells) != width else cells
-        wide = overhead + sum(len(c) for c in cells if c is not None)
-        if wide > max_bytes:
-            excerpt = d.join(c or "" for c in cells)
-            rejects.append(Reject(source, no, f"record too large (> {max_bytes:,} bytes)", excerpt))
-        else:
-            nos.append(no)
-            held.append(cells)
-            size += wide
-        if size >= block_bytes or len(held) >= block_rows or len(rejects) >= REJECTS_HELD:
-            yield _block(nos, held, rejects, n, last, header, columns, flat, d, None)
-            nos, held, rejects, size = [], [], [], 0
-    if held or rejects:
+    padded = (
+        (no, (no, cells), cells, None)
+        for no, cells in ((no, (c + [None] * width)[:width]) for no, c in rows)
+    )
+    for kept, rejects, n, last in _grouped(
+        padded, start=start[0], header=header, source=source, max_bytes=max_bytes,
+        block_bytes=block_bytes, block_rows=block_rows,
+        excerpt=lambda rec: d.join(c or "" for c in rec[1]),
+    ):  # fmt: skip
+        nos, held = [no for no, _ in kept], [cells for _, cells in kept]
         yield _block(nos, held, rejects, n, last, header, columns, flat, d, None)
 
 
