@@ -41,6 +41,18 @@ def label(table: dict[str, tuple[str, str]], key: Any, lang: str | None) -> str:
     return tr(lang, *pair) if pair else str(key)
 
 
+# the encodings a file may be imported as, by their `--encoding` name ("": UTF-8), as people
+# know them (the war room's import form, the hint after lines rejected as not UTF-8)
+ENCODINGS = {
+    "": ("UTF-8 (par défaut)", "UTF-8 (default)"),
+    "cp1252": (
+        "Windows-1252 (le CSV d'Excel sous Windows)",
+        "Windows-1252 (Excel's CSV on Windows)",
+    ),
+    "latin-1": ("ISO-8859-1 (Latin-1)", "ISO-8859-1 (Latin-1)"),
+    "utf-16": ("UTF-16 (le « texte Unicode » d'Excel)", "UTF-16 (Excel's “Unicode text”)"),
+}
+
 # the state of an import run as people read it (`bascule runs`, the war room's import page)
 RUN_STATUS = {
     "running": ("en cours", "running"),

@@ -27,11 +27,11 @@ def _render(template: str, lang: str = "fr", **ctx: object) -> str:
 
 def runs_table(lang: str, runs: list[dict]) -> str:
     """The import page's table of earlier runs, rendered."""
-    from bascule.i18n import RUN_STATUS
+    from bascule.i18n import ENCODINGS, RUN_STATUS
 
     html = _render(
         "import.html.j2", lang, job=None, formats=("auto",), shown=20, runs=runs,
-        run_status=RUN_STATUS, undone=None, undo=None,
+        run_status=RUN_STATUS, undone=None, undo=None, encodings=ENCODINGS,
     )  # fmt: skip
     return re.search(r'id="import-runs">(.*?)</table>', html, re.S).group(1)
 

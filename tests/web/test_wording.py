@@ -53,7 +53,7 @@ def test_english_pages_use_english_punctuation() -> None:
     assert 'Erased: <span class="handle">anon-1</span>.' in html
     job = {"state": "failed", "file": "a.jsonl", "error": "broken"}
     imp = {"formats": ("auto",), "shown": 20, "runs": [], "run_status": {}, "undone": None,
-           "undo": None}  # fmt: skip
+           "undo": None, "encodings": {}}  # fmt: skip
     html = _text(_render("import.html.j2", "en", job=job, **imp))
     assert "“a.jsonl”: broken" in html and "«" not in html
 

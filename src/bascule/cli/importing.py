@@ -437,13 +437,10 @@ def _print_platform_note(s, plat: str, lang: str, fr: str, en: str) -> None:  # 
 def _print_encoding_hint(f, lang: str) -> None:  # noqa: ANN001 - FileSummary
     """After a file some lines of which were not UTF-8: the encoding it seems to be in, and
     how to read it again with it."""
-    from bascule.i18n import tr
-    from bascule.sources.readers import ENCODING_NAMES
+    from bascule.i18n import ENCODINGS, label, tr
 
     code = f.encoding_hint
-    name = ENCODING_NAMES.get(code, code)
-    excel = tr(lang, " (le CSV d'Excel sous Windows)", " (Excel's CSV on Windows)")
-    what = name + (excel if code == "cp1252" else "")
+    what = label(ENCODINGS, code, lang)
     err_console.print(
         tr(
             lang,

@@ -72,8 +72,6 @@ def is_seekable(path: Path) -> bool:
 
 
 _ENCODING: ContextVar[str | None] = ContextVar("bascule_files_encoding", default=None)
-# what Excel and Windows write, by the names people give them
-ENCODING_NAMES = {"cp1252": "Windows-1252", "latin-1": "ISO-8859-1", "utf-16": "UTF-16"}
 
 
 @contextlib.contextmanager

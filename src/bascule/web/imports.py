@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile as FormFile  # what request.form() gives
 
 from bascule.errors import AlreadyDone, InputError
+from bascule.i18n import ENCODINGS
 from bascule.sources.formats import FORMATS
 from bascule.web import data
 from bascule.web.api import JSON
@@ -29,16 +30,6 @@ router = APIRouter()
 CHOICES = ("auto", *FORMATS)
 Format = Literal["auto", *FORMATS]  # type: ignore[valid-type]
 SHOWN_REJECTS = 20
-ENCODINGS = (  # the form's choices: (codec, French, English)
-    ("", "UTF-8 (par défaut)", "UTF-8 (default)"),
-    (
-        "cp1252",
-        "Windows-1252 (le CSV d'Excel sous Windows)",
-        "Windows-1252 (Excel's CSV on Windows)",
-    ),
-    ("latin-1", "ISO-8859-1 (Latin-1)", "ISO-8859-1 (Latin-1)"),
-    ("utf-16", "UTF-16 (le « texte Unicode » d'Excel)", "UTF-16 (Excel's “Unicode text”)"),
-)
 _SAFE = re.compile(r"[^\w.\-]+")
 
 
@@ -163,8 +154,7 @@ def _page(request: Request, user: dict, *, status_code: int = 200, **ctx: Any) -
     ctx = {
         "job": _job(st),
         "formats": CHOICES,
-        "encodings": ENCODINGS,
-        "encoding_names": {code: (fr, en) for code, fr, en in ENCODINGS},
+        "encodings": ENCODINGS,  # the form's choices, and the hint's names
         "zone": st.project.config.project.timezone,
         "shown": SHOWN_REJECTS,
         "runs": runs,
